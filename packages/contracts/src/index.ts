@@ -1,0 +1,13 @@
+/**
+ * Every message and its schema, the envelope, topics and keys, and validation shared by HTTP
+ * and messaging. Services import message definitions from here and nowhere else.
+ */
+export * from './envelope.js';
+export * from './ids.js';
+export * from './registry.js';
+export * from './topics.js';
+export * from './validation.js';
+export * from './messages/common.js';
+export * from './messages/care-beds.js';
+export * from './messages/referral.js';
+export { allMessages } from './all-messages.js';

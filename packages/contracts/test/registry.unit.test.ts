@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BedHoldRejected,
+  MessageRegistry,
+  ReserveBed,
+  allMessages,
+  createMessage,
+  dlqTopic,
+  eventsTopic,
+  commandsTopic,
+} from '../src/index.js';
+
+const registry = new MessageRegistry(allMessages);
+const referralId = '0192f3b2-7c1a-7000-8000-000000000001';
+const institutionId = '0192f3b2-7c1a-7000-8000-000000000002';
+
+describe('message registry', () => {
+  it('builds envelopes that decode back to the same data', () => {
+    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId }, { source: 'referral-workflow', correlationId: referralId });
+    expect(message.topic).toBe('care-beds.commands');
+    expect(message.key).toBe(institutionId);
+    const decoded = registry.decode(JSON.parse(JSON.stringify(message.envelope)));
+    expect(decoded).toMatchObject({ ok: true, envelope: { type: 'ReserveBed', data: { referralId, institutionId }, correlationId: referralId } });
+  });
+
+  it('upcasts version 1 of BedHoldRejected to version 2', () => {
+    const v1 = {
+      ...createMessage(BedHoldRejected, institutionId, { referralId, institutionId, reasonCode: 'other' }, { source: 'care-beds' }).envelope,
+      version: 1,
+      data: { referralId, institutionId, reason: 'ward closed for disinfection' },
+    };
+    const decoded = registry.decode(v1);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.envelope.version).toBe(2);
+    expect(decoded.envelope.data).toEqual({ referralId, institutionId, reasonCode: 'other', detail: 'ward closed for disinfection' });
+  });
+
+  it('names the failing field of invalid data', () => {
+    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId }, { source: 'x' });
+    const decoded = registry.decode({ ...message.envelope, data: { referralId: 'not-a-uuid' } });
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    expect(decoded.reason).toContain('/referralId');
+    expect(decoded.reason).toContain('/institutionId is required');
+  });
+
+  it('refuses unknown types, newer versions and broken envelopes', () => {
+    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId }, { source: 'x' });
+    expect(registry.decode({ ...message.envelope, type: 'Nope' })).toMatchObject({ ok: false, reason: 'unknown message type Nope' });
+    expect(registry.decode({ ...message.envelope, version: 9 })).toMatchObject({ ok: false });
+    expect(registry.decode({ hello: 'world' })).toMatchObject({ ok: false, reason: expect.stringContaining('invalid envelope') });
+  });
+
+  it('names topics by context', () => {
+    expect(eventsTopic('care-beds')).toBe('care-beds.events');
+    expect(commandsTopic('referral')).toBe('referral.commands');
+    expect(dlqTopic('care-beds.events')).toBe('care-beds.events.dlq');
+  });
+});

@@ -1,0 +1,123 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** Drizzle over either driver; application code sees only this. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+/** A transaction handle. */
+export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+/** Anything that runs statements: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+/** A lock held until released; see {@link Database.tryLock}. */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (or in memory). */
+export type DatabaseConfig = { url: string } | { dataDir: string | 'memory' };
+
+/**
+ * One database connection (pool) for a process. The same code path runs on both drivers:
+ * PostgreSQL through postgres.js for the distributed mode, PGlite for the embedded one.
+ */
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly db: Db;
+  /** Run `fn` in one transaction; the change and its outbox rows commit together or not at all. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Rows of a raw statement, the same shape on both drivers. */
+  rows<T extends Record<string, unknown>>(executor: Executor, statement: SQL): Promise<T[]>;
+  /** Succeeds when the database answers. */
+  ping(): Promise<void>;
+  /** Apply the drizzle-kit migrations in `folder`, tracked in `drizzle.<table>`, one migrator at a time. */
+  migrate(options: { folder: string; table: string }): Promise<void>;
+  /**
+   * Try to take a session-level advisory lock named `key`: held until released or the
+   * connection ends. Null when another session holds it. PGlite has one session, so it always succeeds.
+   */
+  tryLock(key: string): Promise<HeldLock | null>;
+  close(): Promise<void>;
+}
+
+/** Connect to PostgreSQL or open PGlite, by configuration. */
+export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<Database> {
+  return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10) : openPglite(config.dataDir);
+}
+
+function rowsFrom<T>(result: unknown): T[] {
+  // postgres.js returns the rows array itself; PGlite returns { rows }.
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, connection: { application_name: 'five-bed-linkage' } });
+  const db = drizzlePostgres(client) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    transaction: (fn) => db.transaction(fn),
+    rows: async (executor, statement) => rowsFrom(await executor.execute(statement)),
+    ping: async () => {
+      await client`select 1`;
+    },
+    migrate: async ({ folder, table }) => {
+      // A reserved connection holds a session lock so replicas starting together migrate one at a time.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(hashtextextended(${'migrate:' + table}, 0))`;
+        await migratePostgres(drizzlePostgres(reserved), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
+      } finally {
+        await reserved`select pg_advisory_unlock_all()`.catch(() => undefined);
+        reserved.release();
+      }
+    },
+    tryLock: async (key) => {
+      const reserved = await client.reserve();
+      const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`;
+      if (!row?.locked) {
+        reserved.release();
+        return null;
+      }
+      return {
+        release: async () => {
+          await reserved`select pg_advisory_unlock(hashtextextended(${key}, 0))`.catch(() => undefined);
+          reserved.release();
+        },
+      };
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const client = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
+  await client.waitReady;
+  const db = drizzlePglite(client) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    transaction: (fn) => db.transaction(fn),
+    rows: async (executor, statement) => rowsFrom(await executor.execute(statement)),
+    ping: async () => {
+      await client.query('select 1');
+    },
+    migrate: async ({ folder, table }) => {
+      await migratePglite(drizzlePglite(client), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
+    },
+    tryLock: async () => ({ release: async () => {} }),
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** `now()` of the database, for defaults. */
+export const dbNow = sql`now()`;

@@ -1,0 +1,3 @@
+/** Drizzle over postgres.js or PGlite, migrations, and the outbox and inbox tables. */
+export * from './database.js';
+export * from './messaging-tables.js';

@@ -1,0 +1,163 @@
+import { dlqTopic, isDlqTopic } from '@fbl/contracts';
+import type { Logger } from '@fbl/observability';
+import { Kafka, logLevel, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import type { Bus, BusRecord, DeliveredRecord, Subscription, SubscriptionRequest } from './bus.js';
+
+/** Settings of the Kafka adapter. */
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Partitions of topics this process creates. */
+  partitions?: number;
+  replicationFactor?: number;
+}
+
+function kafkaLogCreator(logger: Logger) {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      const fields = { kafka: extra };
+      if (level === logLevel.ERROR) logger.error(fields, message);
+      else if (level === logLevel.WARN) logger.warn(fields, message);
+      else logger.debug(fields, message);
+    };
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? String(value[0]) : String(value);
+  }
+  return out;
+}
+
+/**
+ * Apache Kafka through kafkajs. The producer is idempotent with one request in flight and waits
+ * for all in-sync replicas. Consumers read batches, heartbeat between records, stop early on a
+ * rebalance, and commit a record's offset only after its handler resolved, that is, after the
+ * database transaction holding its effect committed.
+ */
+export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
+  const { logger } = options;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  const consumers = new Set<Consumer>();
+  const known = new Set<string>();
+
+  const ensureTopics = async (topics: string[]) => {
+    const wanted = [...new Set(topics.flatMap((t) => (isDlqTopic(t) ? [t] : [t, dlqTopic(t)])))].filter((t) => !known.has(t));
+    if (wanted.length === 0) return;
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: options.partitions ?? 3,
+            replicationFactor: options.replicationFactor ?? 1,
+          })),
+        })
+        .catch((error: unknown) => {
+          // Another process may have created it meanwhile.
+          if (!(error instanceof Error) || !/already exists/i.test(error.message)) throw error;
+        });
+    }
+    for (const t of wanted) known.add(t);
+  };
+
+  return {
+    kind: 'kafka',
+    async publish(records: BusRecord[]) {
+      if (records.length === 0) return;
+      const byTopic = new Map<string, BusRecord[]>();
+      for (const record of records) {
+        const list = byTopic.get(record.topic) ?? [];
+        list.push(record);
+        byTopic.set(record.topic, list);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+        })),
+      });
+    },
+
+    async subscribe(request: SubscriptionRequest): Promise<Subscription> {
+      await ensureTopics(request.topics);
+      const consumer = kafka.consumer({
+        groupId: request.group,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3_000,
+        allowAutoTopicCreation: false,
+        retry: { initialRetryTime: 300, retries: 10 },
+      });
+      consumers.add(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topics: request.topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 3,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          let next: string | undefined;
+          try {
+            for (const message of batch.messages) {
+              if (!isRunning() || isStale()) break;
+              const record: DeliveredRecord = {
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: message.offset,
+                key: message.key?.toString() ?? '',
+                value: message.value?.toString() ?? '',
+                headers: headersOf(message.headers),
+              };
+              await request.handle(record);
+              resolveOffset(message.offset);
+              next = (BigInt(message.offset) + 1n).toString();
+              await heartbeat();
+            }
+          } finally {
+            // Offsets of records whose effects committed; a failed record is read again.
+            if (next !== undefined) {
+              await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+            }
+          }
+        },
+      });
+      return {
+        stop: async () => {
+          await consumer.disconnect();
+          consumers.delete(consumer);
+        },
+      };
+    },
+
+    ensureTopics,
+
+    async ping() {
+      await admin.describeCluster();
+    },
+
+    async close() {
+      await Promise.allSettled([...consumers].map((c) => c.disconnect()));
+      consumers.clear();
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import type { Envelope } from '@fbl/contracts';
+import type { Database, HeldLock, MessagingTables } from '@fbl/db';
+import type { Logger, ProcessMetrics } from '@fbl/observability';
+import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { toRecord, type Bus } from './bus.js';
+import { backoffMs, sleep } from './backoff.js';
+
+/** Settings of one outbox relay. */
+export interface RelayOptions {
+  /** The service whose outbox this is; names the lock and the metrics. */
+  service: string;
+  database: Database;
+  tables: MessagingTables;
+  bus: Bus;
+  logger: Logger;
+  metrics?: ProcessMetrics;
+  batchSize?: number;
+  /** How often to look when nobody wakes the relay. */
+  pollMs?: number;
+  /** Published rows older than this are deleted. */
+  retentionMs?: number;
+}
+
+interface OutboxRow extends Record<string, unknown> {
+  seq: number | string;
+  topic: string;
+  key: string;
+  envelope: Envelope | string;
+}
+
+/**
+ * Publishes a service's outbox to the bus in commit order and marks rows sent only after the
+ * bus acknowledged them. Only rows written by transactions older than every transaction still
+ * running are read (`tx_id < pg_snapshot_xmin(...)`), ordered by `(tx_id, seq)`, so a row whose
+ * transaction commits late is never skipped. One relay per outbox is active at a time (a session
+ * advisory lock); the others wait to take over. A crash after publishing and before marking
+ * publishes the rows again: consumers' inboxes absorb the duplicates.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly retentionMs: number;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private lock: HeldLock | null = null;
+  private lastCleanup = 0;
+
+  constructor(private readonly options: RelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollMs = options.pollMs ?? 250;
+    this.retentionMs = options.retentionMs ?? 24 * 3600_000;
+  }
+
+  /** Start relaying in the background until {@link stop}. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Tell the relay new rows were committed, so it need not wait for its next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Stop after the current batch and give up the lock. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wake();
+    await this.loop;
+    await this.lock?.release();
+    this.lock = null;
+  }
+
+  /**
+   * Publish everything committed so far, batch by batch. Returns how many rows were published.
+   * Callers other than the background loop must hold no relay running on the same outbox.
+   */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < this.batchSize) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { logger, database, service } = this.options;
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (!this.lock) {
+          this.lock = await database.tryLock(`outbox-relay:${service}`);
+          if (!this.lock) {
+            await sleep(1000, this.abort.signal);
+            continue;
+          }
+          logger.info({ service }, 'outbox relay active');
+        }
+        this.woken = false;
+        const published = await this.drain();
+        await this.cleanup();
+        failures = 0;
+        if (published === 0 && !this.woken) await this.idle();
+      } catch (error) {
+        failures += 1;
+        const delay = backoffMs(failures, 200, 15_000);
+        logger.warn({ err: error, service, retryInMs: delay }, 'outbox relay pass failed; rows stay in the outbox');
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      timer = setTimeout(done, this.pollMs);
+      this.wakeUp = done;
+    });
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { database, tables, bus, metrics, service } = this.options;
+    const { outbox } = tables;
+    const rows = await database.rows<OutboxRow>(
+      database.db,
+      sql`select ${outbox.seq} as seq, ${outbox.topic} as topic, ${outbox.key} as key, ${outbox.envelope} as envelope
+          from ${outbox}
+          where ${outbox.publishedAt} is null and ${outbox.txId} < pg_snapshot_xmin(pg_current_snapshot())
+          order by ${outbox.txId}, ${outbox.seq}
+          limit ${this.batchSize}`,
+    );
+    metrics?.outboxBacklog.set({ service }, rows.length);
+    if (rows.length === 0) return 0;
+    await bus.publish(
+      rows.map((row) => {
+        const envelope = typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as Envelope) : row.envelope;
+        return toRecord(row.topic, row.key, envelope);
+      }),
+    );
+    const seqs = rows.map((row) => Number(row.seq));
+    await database.db.update(outbox).set({ publishedAt: sql`now()` }).where(inArray(outbox.seq, seqs));
+    metrics?.outboxPublished.inc({ service }, rows.length);
+    return rows.length;
+  }
+
+  private async cleanup(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastCleanup < 60_000) return;
+    this.lastCleanup = now;
+    const { database, tables } = this.options;
+    const cutoff = new Date(now - this.retentionMs);
+    await database.db.delete(tables.outbox).where(and(isNotNull(tables.outbox.publishedAt), lt(tables.outbox.publishedAt, cutoff)));
+  }
+}

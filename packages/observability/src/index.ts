@@ -1,0 +1,4 @@
+/** Logging with personal-data redaction, trace context, and Prometheus metrics. */
+export * from './logger.js';
+export * from './trace.js';
+export * from './metrics.js';

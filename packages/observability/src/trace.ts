@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * W3C Trace Context (traceparent) handling: a request or message carries
+ * `00-<trace id>-<span id>-<flags>`; each hop keeps the trace id and takes a new span id.
+ */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** A traceparent starting a new trace. */
+export function newTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}
+
+/** The traceparent of the next hop: same trace, new span; a new trace if the parent is absent or malformed. */
+export function childTraceparent(parent: string | undefined): string {
+  const match = parent ? TRACEPARENT.exec(parent) : null;
+  if (!match) return newTraceparent();
+  return `00-${match[2]}-${randomBytes(8).toString('hex')}-${match[4]}`;
+}
+
+/** The trace id of a traceparent, for log lines. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+  return traceparent ? TRACEPARENT.exec(traceparent)?.[2] : undefined;
+}

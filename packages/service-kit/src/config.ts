@@ -1,0 +1,57 @@
+import Type, { type Static } from 'typebox';
+import { compileChecker, describeFieldErrors } from '@fbl/contracts';
+
+/** Environment keys every service process reads. */
+export const ProcessEnvSchema = Type.Object({
+  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_BROKERS: Type.Optional(Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' })),
+  KAFKA_PARTITIONS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })),
+  KAFKA_REPLICATION_FACTOR: Type.Optional(Type.String({ pattern: '^[1-9]$' })),
+  LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
+});
+
+/** The validated configuration of one process. */
+export interface ProcessConfig {
+  port: number;
+  host: string;
+  database: { url: string } | { dataDir: string };
+  kafka?: { brokers: string[]; partitions: number; replicationFactor: number };
+  logLevel: string;
+}
+
+const checker = compileChecker<Static<typeof ProcessEnvSchema>>(ProcessEnvSchema);
+
+/** Thrown at start-up when the environment is wrong; the message names each bad key. */
+export class ConfigError extends Error {}
+
+/**
+ * Read and validate the process configuration from an environment once, at start-up.
+ * Fails fast with every bad key named. The result is frozen.
+ */
+export function readProcessConfig(env: Record<string, string | undefined>, defaults: { port: number; dataDir?: string }): Readonly<ProcessConfig> {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(ProcessEnvSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  if (!checker.check(picked)) throw new ConfigError(`invalid configuration: ${describeFieldErrors(checker.errors(picked))}`);
+  const e = picked as Static<typeof ProcessEnvSchema>;
+  return Object.freeze({
+    port: e.PORT ? Number(e.PORT) : defaults.port,
+    host: e.HOST ?? '0.0.0.0',
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: e.DATA_DIR ?? defaults.dataDir ?? './data' },
+    ...(e.KAFKA_BROKERS
+      ? {
+          kafka: {
+            brokers: e.KAFKA_BROKERS.split(','),
+            partitions: Number(e.KAFKA_PARTITIONS ?? 3),
+            replicationFactor: Number(e.KAFKA_REPLICATION_FACTOR ?? 1),
+          },
+        }
+      : {}),
+    logLevel: e.LOG_LEVEL ?? 'info',
+  });
+}

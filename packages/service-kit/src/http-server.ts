@@ -1,0 +1,158 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { newId } from '@fbl/contracts';
+import { childTraceparent, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import { fieldOf, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The trace context of this request, continued into every message it causes. */
+    traceparent: string;
+  }
+}
+
+/** A check `/ready` runs; it throws when its dependency is unreachable. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** Settings of one HTTP server. */
+export interface HttpServerOptions {
+  title: string;
+  logger: Logger;
+  metrics: ProcessMetrics;
+  readiness: ReadinessCheck[];
+  /** Route plugins, each mounted at the root (routes carry their own `/api/...` prefix). */
+  plugins: FastifyPluginAsync[];
+  bodyLimit?: number;
+}
+
+const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
+  return reply.status(problem.status).type(PROBLEM_JSON).send({ ...problem, instance: request.url });
+}
+
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+  keyword?: string;
+}
+
+function validationFields(error: FastifyError & { validation?: AjvError[]; validationContext?: string }): ProblemField[] {
+  const where = ({ body: 'body', querystring: 'query', params: 'params', headers: 'headers' } as const)[
+    (error.validationContext ?? 'body') as 'body' | 'querystring' | 'params' | 'headers'
+  ] ?? 'body';
+  return (error.validation ?? []).map((v) => {
+    let pointer = v.instancePath ?? '';
+    let reason = v.message ?? 'is not valid';
+    const missing = v.params?.['missingProperty'];
+    const extra = v.params?.['additionalProperty'];
+    if (typeof missing === 'string') {
+      pointer = `${pointer}/${missing}`;
+      reason = 'is required';
+    } else if (typeof extra === 'string') {
+      pointer = `${pointer}/${extra}`;
+      reason = 'is not an allowed field';
+    } else if (v.keyword === 'enum' && Array.isArray(v.params?.['allowedValues'])) {
+      reason = `must be one of ${(v.params['allowedValues'] as unknown[]).join(', ')}`;
+    }
+    return { field: fieldOf(pointer), pointer, in: where, reason };
+  });
+}
+
+/**
+ * One HTTP server: JSON in and out, schemas on every route, errors as RFC 9457 problem+json
+ * naming the field and the reason, OpenAPI at `/docs`, and `/health`, `/ready`, `/metrics`.
+ */
+export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const { logger, metrics } = options;
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: () => newId(),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    disableRequestLogging: false,
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('traceparent', '');
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers['traceparent'];
+    request.traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
+    reply.header('traceparent', request.traceparent);
+    request.log = request.log.child({ traceId: traceIdOf(request.traceparent) });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequestSeconds.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+    if (error instanceof ProblemError) return sendProblem(reply, request, error.toProblem());
+    if (error.validation) {
+      const errors = validationFields(error);
+      return sendProblem(reply, request, {
+        type: problemType('validation-error'),
+        title: 'The request is not valid',
+        status: 400,
+        detail: errors.map((e) => `${e.field || e.in}: ${e.reason}`).join('; '),
+        errors,
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const malformed = error instanceof SyntaxError || /JSON/i.test(error.code ?? '');
+      return sendProblem(reply, request, {
+        type: problemType(malformed ? 'malformed-body' : 'bad-request'),
+        title: malformed ? 'The request body is not valid JSON' : 'Bad request',
+        status,
+        detail: malformed ? 'The body must be a JSON document' : error.message,
+        ...(malformed ? { errors: [{ field: '', pointer: '', in: 'body' as const, reason: 'is not valid JSON' }] } : {}),
+      });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, request, { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The request could not be completed; it has been logged' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, { type: problemType('not-found'), title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.title, version: '0.1.0', description: 'Five-bed linkage (五床联动) referral system' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
+    const failures: string[] = [];
+    await Promise.all(
+      options.readiness.map(async (r) => {
+        try {
+          await Promise.race([r.check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+        } catch (error) {
+          failures.push(`${r.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+    if (failures.length > 0) {
+      return sendProblem(reply, request, { type: problemType('not-ready'), title: 'Not ready', status: 503, detail: failures.join('; ') });
+    }
+    return { status: 'ready', checks: options.readiness.map((r) => r.name) };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  for (const plugin of options.plugins) await app.register(plugin);
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,10 @@
+/**
+ * What every service process shares: the HTTP server (problem+json, OpenAPI, health, readiness,
+ * metrics), the service runtime (outbox, relay, consumers, jobs), configuration, and the runner
+ * that hosts one service or all of them.
+ */
+export * from './problem.js';
+export * from './http-server.js';
+export * from './service.js';
+export * from './config.js';
+export * from './process.js';

@@ -1,0 +1,98 @@
+import { allMessages, MessageRegistry } from '@fbl/contracts';
+import { openDatabase } from '@fbl/db';
+import { createKafkaBus, InProcessBus, type Bus } from '@fbl/messaging';
+import { createLogger, createMetrics, type Logger } from '@fbl/observability';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ProcessConfig } from './config.js';
+import { buildHttpServer, type ReadinessCheck } from './http-server.js';
+import { startService, type RunningService, type ServiceDefinition, type ServiceDeps } from './service.js';
+
+/** A running process: its HTTP server, its services, and how to stop it. */
+export interface RunningProcess {
+  app: FastifyInstance;
+  deps: ServiceDeps;
+  services: RunningService[];
+  /** The address it listens on, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** What a process hosts. */
+export interface ProcessSpec {
+  name: string;
+  config: Readonly<ProcessConfig>;
+  /** Builds the services of this process from the shared dependencies. */
+  services: (deps: ServiceDeps) => ServiceDefinition[] | Promise<ServiceDefinition[]>;
+  /** Route plugins that belong to no service (e.g. the gateway's own pages). */
+  plugins?: FastifyPluginAsync[];
+  /** Runs after the services started and before the server listens (e.g. loading demo data). */
+  afterStart?: (process: Omit<RunningProcess, 'url' | 'stop'>) => Promise<void>;
+  logger?: Logger;
+  /** Install SIGINT/SIGTERM handlers that stop the process gracefully. */
+  handleSignals?: boolean;
+}
+
+/**
+ * Open the database and the bus named by the configuration, start the services, and listen.
+ * The same function runs one service alone (distributed mode) or all of them (embedded mode).
+ */
+export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
+  const { config } = spec;
+  const logger = spec.logger ?? createLogger({ name: spec.name, level: config.logLevel });
+  const metrics = createMetrics({ process: spec.name });
+  const database = await openDatabase(config.database);
+  const bus: Bus = config.kafka
+    ? await createKafkaBus({
+        brokers: config.kafka.brokers,
+        clientId: spec.name,
+        logger,
+        partitions: config.kafka.partitions,
+        replicationFactor: config.kafka.replicationFactor,
+      })
+    : new InProcessBus(logger);
+  const deps: ServiceDeps = { database, bus, logger, metrics, registry: new MessageRegistry(allMessages), clock: () => new Date() };
+  const definitions = await spec.services(deps);
+  const services: RunningService[] = [];
+  for (const definition of definitions) services.push(await startService(definition));
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: () => database.ping() },
+    { name: 'bus', check: () => bus.ping() },
+  ];
+  const app = await buildHttpServer({
+    title: spec.name,
+    logger,
+    metrics,
+    readiness,
+    plugins: [...definitions.flatMap((d) => (d.routes ? [d.routes] : [])), ...(spec.plugins ?? [])],
+  });
+  await spec.afterStart?.({ app, deps, services });
+  const url = await app.listen({ port: config.port, host: config.host });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('shutting down');
+      await app.close();
+      for (const s of [...services].reverse()) await s.stop();
+      await bus.close();
+      await database.close();
+      logger.info('stopped');
+    })());
+
+  if (spec.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'signal received');
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  logger.info({ url, bus: bus.kind, database: database.kind }, 'listening');
+  return { app, deps, services, url, stop };
+}

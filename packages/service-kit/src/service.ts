@@ -1,0 +1,111 @@
+import { MessageRegistry, type MessageOrigin } from '@fbl/contracts';
+import type { Database, MessagingTables, Tx } from '@fbl/db';
+import { createConsumer, Outbox, OutboxRelay, type Bus, type HandlerEntry, type Subscription } from '@fbl/messaging';
+import type { Logger, ProcessMetrics } from '@fbl/observability';
+import type { FastifyPluginAsync } from 'fastify';
+
+/** What a process gives each service it hosts. */
+export interface ServiceDeps {
+  database: Database;
+  bus: Bus;
+  logger: Logger;
+  metrics: ProcessMetrics;
+  registry: MessageRegistry;
+  /** The current time; tests pass a controllable clock. */
+  clock: () => Date;
+}
+
+/**
+ * A service's handle on its own persistence and messaging: its outbox, its relay, and
+ * `transact`, which runs a change and wakes the relay once it commits.
+ */
+export class ServiceKit {
+  readonly outbox: Outbox;
+  readonly relay: OutboxRelay;
+  readonly logger: Logger;
+
+  constructor(
+    readonly name: string,
+    readonly tables: MessagingTables,
+    readonly deps: ServiceDeps,
+  ) {
+    this.logger = deps.logger.child({ service: name });
+    this.outbox = new Outbox(tables);
+    this.relay = new OutboxRelay({ service: name, database: deps.database, tables, bus: deps.bus, logger: this.logger, metrics: deps.metrics });
+  }
+
+  /** Run `fn` in one transaction with the outbox at hand; the relay is woken after commit. */
+  async transact<T>(fn: (tx: Tx, outbox: Outbox) => Promise<T>): Promise<T> {
+    const result = await this.deps.database.transaction((tx) => fn(tx, this.outbox));
+    this.relay.wake();
+    return result;
+  }
+
+  /** The origin of messages caused by an HTTP request of this service. */
+  originOf(request: { id: string; traceparent: string }, correlationId?: string): MessageOrigin {
+    return { source: this.name, causationId: request.id, traceparent: request.traceparent, ...(correlationId ? { correlationId } : {}) };
+  }
+}
+
+/** A background job of a service (a timer poller, a projection); started after the consumers. */
+export interface BackgroundJob {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Everything a service is, the same in both run modes: migrations, routes, handlers, jobs. */
+export interface ServiceDefinition {
+  name: string;
+  kit: ServiceKit;
+  /** Folder of drizzle-kit migrations; tracked in `drizzle.<schema>_migrations`. */
+  migrationsFolder: string;
+  migrationsTable: string;
+  routes?: FastifyPluginAsync;
+  /** One consumer group per entry; its topics follow from the types it handles. */
+  consumers?: { group: string; handlers: HandlerEntry[] }[];
+  /** Topics this service writes to, created at start when missing. */
+  produces?: string[];
+  jobs?: BackgroundJob[];
+}
+
+/** A started service. */
+export interface RunningService {
+  definition: ServiceDefinition;
+  stop(): Promise<void>;
+}
+
+/** Migrate, create topics, start the relay, subscribe the consumers, start the jobs. */
+export async function startService(definition: ServiceDefinition): Promise<RunningService> {
+  const { kit } = definition;
+  const { database, bus, registry, metrics } = kit.deps;
+  await database.migrate({ folder: definition.migrationsFolder, table: definition.migrationsTable });
+  const consumed = (definition.consumers ?? []).map((c) => ({ ...c, topics: registry.topicsOf(c.handlers.map((h) => h.type)) }));
+  await bus.ensureTopics([...(definition.produces ?? []), ...consumed.flatMap((c) => c.topics)]);
+  kit.relay.start();
+  const subscriptions: Subscription[] = [];
+  for (const consumer of consumed) {
+    const handle = createConsumer({
+      name: consumer.group,
+      database,
+      tables: kit.tables,
+      outbox: kit.outbox,
+      registry,
+      handlers: consumer.handlers,
+      bus,
+      logger: kit.logger,
+      metrics,
+      afterCommit: () => kit.relay.wake(),
+    });
+    subscriptions.push(await bus.subscribe({ group: consumer.group, topics: consumer.topics, handle }));
+  }
+  for (const job of definition.jobs ?? []) job.start();
+  kit.logger.info({ consumers: consumed.map((c) => c.group) }, 'service started');
+  return {
+    definition,
+    stop: async () => {
+      for (const job of definition.jobs ?? []) await job.stop();
+      for (const s of subscriptions) await s.stop();
+      await kit.relay.stop();
+    },
+  };
+}

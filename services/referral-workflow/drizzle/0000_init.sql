@@ -1,0 +1,49 @@
+CREATE SCHEMA "referral";
+--> statement-breakpoint
+CREATE TABLE "referral"."inbox" (
+	"consumer" text NOT NULL,
+	"message_id" uuid NOT NULL,
+	"type" text NOT NULL,
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "inbox_consumer_message_id_pk" PRIMARY KEY("consumer","message_id")
+);
+--> statement-breakpoint
+CREATE TABLE "referral"."outbox" (
+	"seq" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "referral"."outbox_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"id" uuid NOT NULL,
+	"tx_id" "xid8" DEFAULT pg_current_xact_id() NOT NULL,
+	"topic" text NOT NULL,
+	"key" text NOT NULL,
+	"type" text NOT NULL,
+	"envelope" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"published_at" timestamp with time zone,
+	CONSTRAINT "outbox_id_unique" UNIQUE("id")
+);
+--> statement-breakpoint
+CREATE TABLE "referral"."referrals" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"machine_version" integer NOT NULL,
+	"state" text NOT NULL,
+	"snapshot" jsonb NOT NULL,
+	"version" integer NOT NULL,
+	"institution_id" uuid NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "referral"."timeline" (
+	"seq" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "referral"."timeline_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"referral_id" uuid NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"event" text NOT NULL,
+	"from_state" text,
+	"to_state" text NOT NULL,
+	"caused_by" text NOT NULL,
+	"detail" text
+);
+--> statement-breakpoint
+ALTER TABLE "referral"."timeline" ADD CONSTRAINT "timeline_referral_id_referrals_id_fk" FOREIGN KEY ("referral_id") REFERENCES "referral"."referrals"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "outbox_unpublished_idx" ON "referral"."outbox" USING btree ("tx_id","seq") WHERE published_at is null;--> statement-breakpoint
+CREATE INDEX "referrals_state_idx" ON "referral"."referrals" USING btree ("state");--> statement-breakpoint
+CREATE INDEX "timeline_referral_idx" ON "referral"."timeline" USING btree ("referral_id","seq");

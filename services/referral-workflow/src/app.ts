@@ -1,0 +1,28 @@
+import { eventsTopic, REFERRAL } from '@fbl/contracts';
+import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
+import { fileURLToPath } from 'node:url';
+import { inbox, outbox } from './adapters/db/schema.js';
+import { referralRoutes } from './adapters/http/routes.js';
+import { referralHandlers } from './adapters/messages/handlers.js';
+import { Referrals, SERVICE } from './application/referrals.js';
+
+/** The referral-workflow service as a definition any process can host. */
+export interface ReferralWorkflowService extends ServiceDefinition {
+  referrals: Referrals;
+}
+
+/** Build the referral-workflow service on the given dependencies. */
+export function referralWorkflowService(deps: ServiceDeps): ReferralWorkflowService {
+  const kit = new ServiceKit(SERVICE, { outbox, inbox }, deps);
+  const referrals = new Referrals(kit);
+  return {
+    name: SERVICE,
+    kit,
+    referrals,
+    migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+    migrationsTable: 'referral_migrations',
+    routes: referralRoutes(kit, referrals),
+    consumers: [{ group: SERVICE, handlers: referralHandlers(referrals) }],
+    produces: [eventsTopic(REFERRAL)],
+  };
+}

@@ -1,0 +1,3 @@
+/** The referral-workflow service, for processes that host it. */
+export { referralWorkflowService, type ReferralWorkflowService } from './app.js';
+export { Referrals, SERVICE } from './application/referrals.js';
