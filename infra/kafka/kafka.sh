@@ -44,16 +44,9 @@ ensure_jars() {
   lib="$cache/lib"
   marker="$cache/.complete"
   pom_sum="$(sha256sum "$POM" | cut -d' ' -f1)"
-  if [[ -f "$marker" && -d "$lib" ]]; then
-    local want_sum want_count have_count
-    read -r want_sum want_count <"$marker" || true
-    have_count="$(find "$lib" -maxdepth 1 -name '*.jar' | wc -l)"
-    if [[ "$want_sum" == "$pom_sum" && "$want_count" == "$have_count" ]]; then
-      KAFKA_LIB="$lib"
-      return
-    fi
-    log "jar cache at $lib is stale or incomplete, resolving again"
-  fi
+  KAFKA_LIB="$lib"
+  if cache_complete "$lib" "$marker" "$pom_sum"; then return; fi
+  if [[ -f "$marker" ]]; then log "jar cache at $lib is stale or incomplete, resolving again"; fi
   command -v mvn >/dev/null || die "mvn not found and no complete jar cache at $lib"
   log "resolving Kafka $version jars with Maven into $lib (once; up to ~20 s with an empty ~/.m2)"
   mkdir -p "$cache"
@@ -66,11 +59,20 @@ ensure_jars() {
     rm -rf "$tmp"
     die "mvn dependency:copy-dependencies failed"
   fi
-  # Swap in whole, so a concurrent or interrupted run never sees a partial lib dir.
+  # Swap in whole, so an interrupted run never leaves a partial lib dir. If a concurrent run
+  # finished first, keep its copy: a broker may already be using it.
+  if cache_complete "$lib" "$marker" "$pom_sum"; then rm -rf "$tmp"; return; fi
   rm -rf "$lib"
-  mv "$tmp" "$lib"
+  mv -T "$tmp" "$lib"
   echo "$pom_sum $(find "$lib" -maxdepth 1 -name '*.jar' | wc -l)" >"$marker"
-  KAFKA_LIB="$lib"
+}
+
+# True when the marker names this pom and the lib dir still holds as many jars as it recorded.
+cache_complete() {
+  local lib="$1" marker="$2" pom_sum="$3" want_sum want_count
+  [[ -f "$marker" && -d "$lib" ]] || return 1
+  read -r want_sum want_count <"$marker" || return 1
+  [[ "$want_sum" == "$pom_sum" && "$want_count" == "$(find "$lib" -maxdepth 1 -name '*.jar' | wc -l)" ]]
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -69,14 +69,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       await client`select 1`;
     },
     migrate: async ({ folder, table }) => {
-      // A reserved connection holds a session lock so replicas starting together migrate one at a time.
-      const reserved = await client.reserve();
+      // A one-connection client holds a session lock so replicas starting together migrate one at a time.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
       try {
-        await reserved`select pg_advisory_lock(hashtextextended(${'migrate:' + table}, 0))`;
-        await migratePostgres(drizzlePostgres(reserved), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
+        await single`select pg_advisory_lock(hashtextextended(${'migrate:' + table}, 0))`;
+        await migratePostgres(drizzlePostgres(single), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
       } finally {
-        await reserved`select pg_advisory_unlock_all()`.catch(() => undefined);
-        reserved.release();
+        await single.end({ timeout: 5 });
       }
     },
     tryLock: async (key) => {

@@ -1,18 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { bigint, customType, index, jsonb, primaryKey, text, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
-
-/** PostgreSQL `xid8`: the 64-bit id of the transaction that wrote a row. */
-const xid8 = customType<{ data: string; driverData: string }>({
-  dataType: () => 'xid8',
-});
+import { bigint, index, jsonb, primaryKey, text, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
 
 /**
  * The outbox and inbox of one service, in that service's own schema.
  *
- * Outbox: a row per message, written in the same transaction as the change that caused it.
- * `tx_id` records the writing transaction so the relay can publish in commit order (a sequence
- * is taken before commit and would let a late commit be skipped). `seq` orders rows within one
- * transaction.
+ * Outbox: a row per message, written in the same transaction as the change that caused it, and
+ * marked `published_at` once the bus acknowledged it. The relay reads every committed row not yet
+ * marked, so a row whose transaction commits late is read at the next pass, never skipped (a
+ * relay keeping only a high-water mark of `seq` would skip it, since sequence values are taken
+ * before commit). See the relay for why `seq` order is commit order for each key.
  *
  * Inbox: `(consumer, message_id)` written in the same transaction as a consumer's effect, so a
  * redelivered message finds its row and does nothing.
@@ -23,7 +19,6 @@ export function messagingTables(schema: PgSchema) {
     {
       seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
       id: uuid('id').notNull().unique(),
-      txId: xid8('tx_id').notNull().default(sql`pg_current_xact_id()`),
       topic: text('topic').notNull(),
       key: text('key').notNull(),
       type: text('type').notNull(),
@@ -31,7 +26,7 @@ export function messagingTables(schema: PgSchema) {
       createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
       publishedAt: timestamp('published_at', { withTimezone: true }),
     },
-    (t) => [index('outbox_unpublished_idx').on(t.txId, t.seq).where(sql`published_at is null`)],
+    (t) => [index('outbox_unpublished_idx').on(t.seq).where(sql`published_at is null`)],
   );
   const inbox = schema.table(
     'inbox',

@@ -29,12 +29,19 @@ interface OutboxRow extends Record<string, unknown> {
 }
 
 /**
- * Publishes a service's outbox to the bus in commit order and marks rows sent only after the
- * bus acknowledged them. Only rows written by transactions older than every transaction still
- * running are read (`tx_id < pg_snapshot_xmin(...)`), ordered by `(tx_id, seq)`, so a row whose
- * transaction commits late is never skipped. One relay per outbox is active at a time (a session
- * advisory lock); the others wait to take over. A crash after publishing and before marking
- * publishes the rows again: consumers' inboxes absorb the duplicates.
+ * Publishes a service's outbox to the bus and marks rows sent only after the bus acknowledged
+ * them.
+ *
+ * Order. Each pass reads the committed rows not yet marked, oldest `seq` first. A row whose
+ * transaction commits late is simply read by a later pass: nothing is skipped, and rows are
+ * published in the order their transactions became visible (commit order, at the grain of one
+ * pass). Within one pass, `seq` order is commit order for every key: two transactions writing
+ * messages about the same aggregate serialise on that aggregate's row lock, which each takes
+ * before it writes its outbox rows, so the later one's rows get the higher `seq`.
+ *
+ * One relay per outbox is active at a time (a session advisory lock); the others wait to take
+ * over. A crash after publishing and before marking publishes the rows again: consumers'
+ * inboxes absorb the duplicates.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -133,8 +140,8 @@ export class OutboxRelay {
       database.db,
       sql`select ${outbox.seq} as seq, ${outbox.topic} as topic, ${outbox.key} as key, ${outbox.envelope} as envelope
           from ${outbox}
-          where ${outbox.publishedAt} is null and ${outbox.txId} < pg_snapshot_xmin(pg_current_snapshot())
-          order by ${outbox.txId}, ${outbox.seq}
+          where ${outbox.publishedAt} is null
+          order by ${outbox.seq}
           limit ${this.batchSize}`,
     );
     metrics?.outboxBacklog.set({ service }, rows.length);

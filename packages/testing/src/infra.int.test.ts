@@ -22,7 +22,8 @@ describeWithKafka('Kafka from the global setup', () => {
     const topic = `fbl-testing-${randomUUID()}`;
     const admin = kafka.admin();
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    const consumer = kafka.consumer({ groupId: `fbl-testing-${randomUUID()}` });
+    // A short fetch wait: disconnect() waits for the fetch in flight (5 s by default).
+    const consumer = kafka.consumer({ groupId: `fbl-testing-${randomUUID()}`, maxWaitTimeInMs: 100 });
     const received: KafkaMessage[] = [];
     try {
       await admin.connect();

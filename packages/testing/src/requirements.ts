@@ -2,7 +2,8 @@
  * What the global setup made available to this test worker, and helpers to skip suites that
  * need something missing. Values come from `inject()` (set by `global-setup.ts`), falling back to
  * `KAFKA_BROKERS` / `DATABASE_URL` so a config without the global setup still works.
- * Under `CI` the global setup fails instead of skipping, so these skips only happen locally.
+ * Under `CI` nothing skips: the global setup fails when a piece is missing, and should a config
+ * lack the global setup, the guarded tests run and fail on `kafkaBrokers()` / `databaseUrl()`.
  */
 import { describe, inject, it } from 'vitest';
 import type { ProvidedContext } from 'vitest';
@@ -26,16 +27,20 @@ export const hasKafka: boolean = brokers !== '';
 /** True when a PostgreSQL server is available to this test run. */
 export const hasPostgres: boolean = serverUrl !== '';
 
-/** `describe` that skips its suite when Kafka is unavailable. */
-export const describeWithKafka = describe.skipIf(!hasKafka);
-/** `describe` that skips its suite when PostgreSQL is unavailable. */
-export const describeWithPostgres = describe.skipIf(!hasPostgres);
-/** `describe` that skips its suite unless both Kafka and PostgreSQL are available. */
-export const describeWithKafkaAndPostgres = describe.skipIf(!hasKafka || !hasPostgres);
-/** `it` that skips its test when Kafka is unavailable. */
-export const itWithKafka = it.skipIf(!hasKafka);
-/** `it` that skips its test when PostgreSQL is unavailable. */
-export const itWithPostgres = it.skipIf(!hasPostgres);
+const neverSkip = Boolean(process.env.CI);
+const skipKafka = !hasKafka && !neverSkip;
+const skipPostgres = !hasPostgres && !neverSkip;
+
+/** `describe` that skips its suite when Kafka is unavailable (never under `CI`). */
+export const describeWithKafka = describe.skipIf(skipKafka);
+/** `describe` that skips its suite when PostgreSQL is unavailable (never under `CI`). */
+export const describeWithPostgres = describe.skipIf(skipPostgres);
+/** `describe` that skips its suite unless both Kafka and PostgreSQL are available (never under `CI`). */
+export const describeWithKafkaAndPostgres = describe.skipIf(skipKafka || skipPostgres);
+/** `it` that skips its test when Kafka is unavailable (never under `CI`). */
+export const itWithKafka = it.skipIf(skipKafka);
+/** `it` that skips its test when PostgreSQL is unavailable (never under `CI`). */
+export const itWithPostgres = it.skipIf(skipPostgres);
 
 /**
  * The Kafka bootstrap brokers (`KAFKA_BROKERS` split on commas), as kafkajs wants them.
@@ -44,8 +49,8 @@ export const itWithPostgres = it.skipIf(!hasPostgres);
 export function kafkaBrokers(): string[] {
   if (!hasKafka) {
     throw new Error(
-      'no Kafka broker for this test: set KAFKA_BROKERS or run with @fbl/testing/global-setup, ' +
-        'and guard the suite with describeWithKafka',
+      'no Kafka broker for this test: set KAFKA_BROKERS or add @fbl/testing/global-setup to the vitest config ' +
+        '(suites guarded with describeWithKafka skip when it is missing, except under CI)',
     );
   }
   return brokers.split(',').map((b) => b.trim()).filter((b) => b !== '');
@@ -59,8 +64,8 @@ export function kafkaBrokers(): string[] {
 export function databaseUrl(): string {
   if (!hasPostgres) {
     throw new Error(
-      'no PostgreSQL server for this test: set DATABASE_URL or run with @fbl/testing/global-setup, ' +
-        'and guard the suite with describeWithPostgres',
+      'no PostgreSQL server for this test: set DATABASE_URL or add @fbl/testing/global-setup to the vitest config ' +
+        '(suites guarded with describeWithPostgres skip when it is missing, except under CI)',
     );
   }
   return serverUrl;

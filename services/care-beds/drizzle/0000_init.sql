@@ -37,7 +37,6 @@ CREATE TABLE "care_beds"."institutions" (
 CREATE TABLE "care_beds"."outbox" (
 	"seq" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "care_beds"."outbox_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"id" uuid NOT NULL,
-	"tx_id" "xid8" DEFAULT pg_current_xact_id() NOT NULL,
 	"topic" text NOT NULL,
 	"key" text NOT NULL,
 	"type" text NOT NULL,
@@ -53,4 +52,4 @@ ALTER TABLE "care_beds"."holds" ADD CONSTRAINT "holds_bed_id_beds_id_fk" FOREIGN
 CREATE INDEX "beds_free_idx" ON "care_beds"."beds" USING btree ("institution_id","ordinal") WHERE status = 'free';--> statement-breakpoint
 CREATE UNIQUE INDEX "holds_active_bed_uq" ON "care_beds"."holds" USING btree ("bed_id") WHERE status = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "holds_active_referral_uq" ON "care_beds"."holds" USING btree ("referral_id") WHERE status = 'active';--> statement-breakpoint
-CREATE INDEX "outbox_unpublished_idx" ON "care_beds"."outbox" USING btree ("tx_id","seq") WHERE published_at is null;
+CREATE INDEX "outbox_unpublished_idx" ON "care_beds"."outbox" USING btree ("seq") WHERE published_at is null;

@@ -11,7 +11,6 @@ CREATE TABLE "referral"."inbox" (
 CREATE TABLE "referral"."outbox" (
 	"seq" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "referral"."outbox_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"id" uuid NOT NULL,
-	"tx_id" "xid8" DEFAULT pg_current_xact_id() NOT NULL,
 	"topic" text NOT NULL,
 	"key" text NOT NULL,
 	"type" text NOT NULL,
@@ -44,6 +43,6 @@ CREATE TABLE "referral"."timeline" (
 );
 --> statement-breakpoint
 ALTER TABLE "referral"."timeline" ADD CONSTRAINT "timeline_referral_id_referrals_id_fk" FOREIGN KEY ("referral_id") REFERENCES "referral"."referrals"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "outbox_unpublished_idx" ON "referral"."outbox" USING btree ("tx_id","seq") WHERE published_at is null;--> statement-breakpoint
+CREATE INDEX "outbox_unpublished_idx" ON "referral"."outbox" USING btree ("seq") WHERE published_at is null;--> statement-breakpoint
 CREATE INDEX "referrals_state_idx" ON "referral"."referrals" USING btree ("state");--> statement-breakpoint
 CREATE INDEX "timeline_referral_idx" ON "referral"."timeline" USING btree ("referral_id","seq");

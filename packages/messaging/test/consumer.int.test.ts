@@ -1,0 +1,63 @@
+import { createMessage, dlqTopic, newId } from '@fbl/contracts';
+import { describeWithKafkaAndPostgres, describeWithPostgres, waitFor } from '@fbl/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { HEADERS } from '../src/index.js';
+import { collect, effectCount, openHarness, recordOf, startRecordingConsumer, type BusKind } from './fixture/harness.js';
+
+/** The inbox and dead-letter behaviour, run against both bus adapters. */
+function consumerSuite(kind: BusKind) {
+  let h: Awaited<ReturnType<typeof openHarness>>;
+  beforeAll(async () => {
+    h = await openHarness(kind);
+  });
+  afterAll(async () => h?.close());
+
+  it('gives a redelivered message no second effect', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const consumer = await startRecordingConsumer(h, topic);
+    const message = createMessage(consumer.definition, newId(), { note: 'once' }, { source: 'test' });
+
+    await h.bus.publish([recordOf(message)]);
+    await h.bus.publish([recordOf(message)]);
+
+    await waitFor(() => consumer.delivered.length >= 2, { what: 'both deliveries of the same message' });
+    expect(await effectCount(h.database, message.envelope.id)).toBe(1);
+    await consumer.subscription.stop();
+  });
+
+  it('dead-letters a message that fails its schema, with the reason, and goes on', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const consumer = await startRecordingConsumer(h, topic);
+    const dlq = await collect(h.bus, dlqTopic(topic));
+    const bad = createMessage(consumer.definition, newId(), { note: 'x' }, { source: 'test' });
+    const badRecord = recordOf({ ...bad, envelope: { ...bad.envelope, data: { note: '' } } });
+    const good = createMessage(consumer.definition, newId(), { note: 'after the bad one' }, { source: 'test' });
+
+    await h.bus.publish([badRecord]);
+    await h.bus.publish([recordOf(good)]);
+
+    await waitFor(async () => (await effectCount(h.database, good.envelope.id)) === 1, { what: 'the good message after the bad one handled' });
+    const dead = await waitFor(() => dlq.records.find((r) => r.headers[HEADERS.messageId] === bad.envelope.id), { what: 'the bad message in the DLQ' });
+    expect(dead.topic).toBe(dlqTopic(topic));
+    expect(dead.headers[HEADERS.dlqReason]).toContain('/note');
+    expect(dead.headers[HEADERS.dlqTopic]).toBe(topic);
+    expect(JSON.parse(dead.value)).toMatchObject({ id: bad.envelope.id });
+    expect(await effectCount(h.database, bad.envelope.id)).toBe(0);
+    await consumer.subscription.stop();
+    await dlq.subscription.stop();
+  });
+
+  it('dead-letters a message that is not JSON', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const consumer = await startRecordingConsumer(h, topic);
+    const dlq = await collect(h.bus, dlqTopic(topic));
+    await h.bus.publish([{ topic, key: 'k', value: '{not json', headers: { [HEADERS.messageId]: 'garbage' } }]);
+    const dead = await waitFor(() => dlq.records.find((r) => r.headers[HEADERS.messageId] === 'garbage'), { what: 'the garbage in the DLQ' });
+    expect(dead.headers[HEADERS.dlqReason]).toBe('malformed JSON');
+    await consumer.subscription.stop();
+    await dlq.subscription.stop();
+  });
+}
+
+describeWithKafkaAndPostgres('consumer over Kafka', () => consumerSuite('kafka'));
+describeWithPostgres('consumer in process', () => consumerSuite('in-process'));
