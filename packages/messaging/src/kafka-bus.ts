@@ -105,6 +105,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
         heartbeatInterval: 3_000,
         allowAutoTopicCreation: false,
         retry: { initialRetryTime: 300, retries: 10 },
+        // A long poll delays shutdown by as long; records still arrive as soon as they exist.
+        maxWaitTimeInMs: 1000,
       });
       consumers.add(consumer);
       await consumer.connect();

@@ -3,6 +3,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { newId } from '@fbl/contracts';
 import { childTraceparent, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { fieldOf, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
 
@@ -65,6 +67,22 @@ function validationFields(error: FastifyError & { validation?: AjvError[]; valid
   });
 }
 
+function ajvFor(coerceTypes: AjvOptions['coerceTypes']): Ajv {
+  const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes, strict: false });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/**
+ * Bodies are JSON and must carry the declared types: `12` is not a name. Query strings and path
+ * parameters are text by nature and are coerced to the declared types.
+ */
+function installValidators(app: FastifyInstance): void {
+  const strict = ajvFor(false);
+  const coercing = ajvFor('array');
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+}
+
 /**
  * One HTTP server: JSON in and out, schemas on every route, errors as RFC 9457 problem+json
  * naming the field and the reason, OpenAPI at `/docs`, and `/health`, `/ready`, `/metrics`.
@@ -75,9 +93,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     loggerInstance: logger,
     genReqId: () => newId(),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    disableRequestLogging: false,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  installValidators(app as unknown as FastifyInstance);
 
   app.decorateRequest('traceparent', '');
   app.addHook('onRequest', async (request, reply) => {

@@ -57,19 +57,31 @@ export class CareBeds {
     return Number(row?.n ?? 0);
   }
 
+  /** Institutions with their bed counts by status, by name; all of them or one. */
+  async listInstitutions(id?: string) {
+    const { db } = this.kit.deps.database;
+    const rows = await db
+      .select({
+        id: institutions.id,
+        name: institutions.name,
+        divisionCode: institutions.divisionCode,
+        free: sql<number>`count(*) filter (where ${beds.status} = 'free')::int`,
+        held: sql<number>`count(*) filter (where ${beds.status} = 'held')::int`,
+        occupied: sql<number>`count(*) filter (where ${beds.status} = 'occupied')::int`,
+      })
+      .from(institutions)
+      .leftJoin(beds, eq(beds.institutionId, institutions.id))
+      .where(id ? eq(institutions.id, id) : undefined)
+      .groupBy(institutions.id)
+      .orderBy(institutions.name);
+    return rows.map((r) => ({ id: r.id, name: r.name, divisionCode: r.divisionCode, beds: { free: Number(r.free), held: Number(r.held), occupied: Number(r.occupied) } }));
+  }
+
   /** An institution with its bed counts by status. */
   async getInstitution(id: string) {
-    const { db } = this.kit.deps.database;
-    const [institution] = await db.select().from(institutions).where(eq(institutions.id, id));
+    const [institution] = await this.listInstitutions(id);
     if (!institution) throw notFound(`institution ${id}`);
-    const counts = await db
-      .select({ status: beds.status, count: sql<number>`count(*)::int` })
-      .from(beds)
-      .where(eq(beds.institutionId, id))
-      .groupBy(beds.status);
-    const byStatus = { free: 0, held: 0, occupied: 0 };
-    for (const c of counts) byStatus[c.status] = Number(c.count);
-    return { id: institution.id, name: institution.name, divisionCode: institution.divisionCode, beds: byStatus };
+    return institution;
   }
 
   /** A hold by id. */

@@ -49,6 +49,12 @@ export function careBedsRoutes(kit: ServiceKit, careBeds: CareBeds): FastifyPlug
     );
 
     app.get(
+      '/api/care-beds/institutions',
+      { schema: { tags, summary: 'Every care home and its beds by status', response: { 200: Type.Array(InstitutionView) } } },
+      async () => careBeds.listInstitutions(),
+    );
+
+    app.get(
       '/api/care-beds/institutions/:id',
       { schema: { tags, summary: 'A care home and its beds by status', params: Type.Object({ id: Uuid }), response: { 200: InstitutionView } } },
       async (request) => careBeds.getInstitution(request.params.id),

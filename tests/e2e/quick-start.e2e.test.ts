@@ -1,0 +1,59 @@
+import { DEMO_CARE_HOMES } from '@fbl/embedded';
+import { waitFor } from '@fbl/testing';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../support/http.js';
+import { ROOT, startService } from '../support/processes.js';
+
+/**
+ * The README's first command ends in `pnpm start`: the whole system on PGlite in `./data/` and the
+ * in-process bus, nothing installed. It must answer within 30 s, stop cleanly on Ctrl-C, and
+ * start again on the same data.
+ */
+const START_ENTRY = 'services/embedded/src/main.ts';
+
+describe('pnpm start', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'fbl-quick-start-'));
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('is the embedded runner', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['start']).toBe(`tsx ${START_ENTRY}`);
+  });
+
+  it('answers within 30 s with demo data, stops on Ctrl-C, and starts again on the same data', async () => {
+    // The start script's own entry, so Ctrl-C reaches the system itself (pnpm reports a signal as a failure).
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '', KAFKA_BROKERS: '', LOG_LEVEL: 'info' };
+    const first = await startService('pnpm start', START_ENTRY, env, { readyPath: '/health', timeoutMs: 30_000 });
+    const institutions = await waitFor(async () => {
+      const r = await call(first.url, 'GET', '/docs/json');
+      return r.status === 200 ? r : undefined;
+    }, { what: 'the API document' });
+    expect(Object.keys(institutions.body['paths'] as object)).toContain('/api/referrals');
+    const demo = await fetch(`${first.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<{ name: string }[]>);
+    expect(demo.map((i) => i.name)).toEqual(expect.arrayContaining(DEMO_CARE_HOMES.map((h) => h.name)));
+    const home = await call(first.url, 'POST', '/api/care-beds/institutions', { name: '重启测试养老院', divisionCode: '371702', beds: 3 });
+    expect(home.status).toBe(201);
+    const referral = await call(first.url, 'POST', '/api/referrals', { elderRef: 'restart-1', institutionId: home.body['id'] });
+    await waitFor(async () => (await call(first.url, 'GET', `/api/referrals/${referral.body['id']}`)).body['state'] === 'bedHeld', { what: 'bed held before the restart' });
+    expect(await first.stop('SIGINT'), `clean exit after Ctrl-C:\n${first.output().slice(-2000)}`).toBe(0);
+
+    expect(first.output()).toContain('"msg":"stopped"');
+
+    const second = await startService('pnpm start again', START_ENTRY, env, { readyPath: '/health', timeoutMs: 30_000 });
+    try {
+      const again = await call(second.url, 'GET', `/api/referrals/${referral.body['id']}`);
+      expect(again.body).toMatchObject({ state: 'bedHeld' });
+      expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`)).body['beds']).toEqual({ free: 2, held: 1, occupied: 0 });
+      const after = await fetch(`${second.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<unknown[]>);
+      expect(after).toHaveLength(demo.length + 1); // demo data is loaded once, into an empty database
+    } finally {
+      expect(await second.stop('SIGINT')).toBe(0);
+    }
+  });
+});

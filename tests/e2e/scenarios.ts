@@ -1,0 +1,51 @@
+import { waitFor } from '@fbl/testing';
+import { expect } from 'vitest';
+import { call } from '../support/http.js';
+
+/**
+ * One referral from a discharge planner's request to the elder's admission, through the public
+ * API only: register a care home, request a bed, wait for the hold (a message round trip between
+ * the workflow and the bed service), record the admission, wait for the workflow to see it.
+ */
+export async function referralToAdmission(baseUrl: string) {
+  const home = await call(baseUrl, 'POST', '/api/care-beds/institutions', { name: '测试护理院', divisionCode: '371702', beds: 2 });
+  expect(home.status).toBe(201);
+  const institutionId = home.body['id'] as string;
+
+  const created = await call(baseUrl, 'POST', '/api/referrals', { elderRef: 'elder-e2e-1', institutionId });
+  expect(created.status).toBe(202);
+  const referralId = created.body['id'] as string;
+  expect(created.headers.get('location')).toBe(`/api/referrals/${referralId}`);
+
+  const held = await waitFor(
+    async () => {
+      const r = await call(baseUrl, 'GET', `/api/referrals/${referralId}`);
+      return r.body['state'] === 'bedHeld' ? r.body : undefined;
+    },
+    { what: `referral ${referralId} to reach bedHeld`, timeoutMs: 30_000 },
+  );
+  const holdId = held['holdId'] as string;
+  const hold = await call(baseUrl, 'GET', `/api/care-beds/holds/${holdId}`);
+  expect(hold.body).toMatchObject({ referralId, institutionId, status: 'active' });
+  expect((await call(baseUrl, 'GET', `/api/care-beds/institutions/${institutionId}`)).body['beds']).toEqual({ free: 1, held: 1, occupied: 0 });
+
+  const admission = await call(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`);
+  expect(admission.status).toBe(200);
+
+  const admitted = await waitFor(
+    async () => {
+      const r = await call(baseUrl, 'GET', `/api/referrals/${referralId}`);
+      return r.body['state'] === 'admitted' ? r.body : undefined;
+    },
+    { what: `referral ${referralId} to reach admitted`, timeoutMs: 30_000 },
+  );
+  expect((admitted['timeline'] as { event: string; to: string }[]).map((s) => [s.event, s.to])).toEqual([
+    ['ReferralRequested', 'requested'],
+    ['BedHeld', 'bedHeld'],
+    ['AdmissionRecorded', 'admitted'],
+  ]);
+  expect((await call(baseUrl, 'GET', `/api/care-beds/institutions/${institutionId}`)).body['beds']).toEqual({ free: 1, held: 0, occupied: 1 });
+  const again = await call(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`);
+  expect(again.status).toBe(409);
+  return { referralId, institutionId, holdId };
+}
