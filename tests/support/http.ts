@@ -9,7 +9,7 @@ export async function call(baseUrl: string, method: string, path: string, body?:
   });
   const text = await response.text();
   const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  return { status: response.status, headers: response.headers, body: json as Record<string, any> };
+  return { status: response.status, headers: response.headers, body: json };
 }
 
 /** Assert a response is an RFC 9457 problem naming `field`. */

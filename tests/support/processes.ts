@@ -74,7 +74,7 @@ export async function startService(
     );
   } catch (error) {
     await service.stop('SIGKILL');
-    throw new Error(`${name} did not become ready: ${error instanceof Error ? error.message : String(error)}\n--- output ---\n${output.slice(-4000)}`);
+    throw new Error(`${name} did not become ready: ${error instanceof Error ? error.message : String(error)}\n--- output ---\n${output.slice(-4000)}`, { cause: error });
   }
   return service;
 }
