@@ -1,6 +1,8 @@
 import { startEmbedded } from '@fbl/embedded';
 import { createLogger } from '@fbl/observability';
 import type { RunningProcess } from '@fbl/service-kit';
+import { waitFor } from '@fbl/testing';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectProblem } from '../support/http.js';
 import { referralToAdmission } from './scenarios.js';
@@ -38,10 +40,33 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
   });
 
   it('creates nothing when the input is refused', async () => {
-    const before = await system.deps.database.rows<{ n: number }>(system.deps.database.db, (await import('drizzle-orm')).sql`select count(*)::int as n from referral.referrals`);
+    const count = sql`select count(*)::int as n from referral.referrals`;
+    const before = await system.deps.database.rows<{ n: number }>(system.deps.database.db, count);
     await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', institutionId: 'nope' });
-    const after = await system.deps.database.rows<{ n: number }>(system.deps.database.db, (await import('drizzle-orm')).sql`select count(*)::int as n from referral.referrals`);
+    const after = await system.deps.database.rows<{ n: number }>(system.deps.database.db, count);
     expect(after[0]?.n).toBe(before[0]?.n);
+  });
+
+  it('carries the trace context of a request into every message it causes', async () => {
+    const traceId = 'abcdef0123456789abcdef0123456789';
+    const home = await call(system.url, 'POST', '/api/care-beds/institutions', { name: '追踪测试院', divisionCode: '371702', beds: 1 });
+    const response = await fetch(`${system.url}/api/referrals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-0123456789abcdef-01` },
+      body: JSON.stringify({ elderRef: 'trace-1', institutionId: home.body['id'] }),
+    });
+    const { id } = (await response.json()) as { id: string };
+    const { database } = system.deps;
+    const envelopes = await waitFor(async () => {
+      const rows = await database.rows<{ type: string; envelope: { traceparent?: string; correlationId: string } }>(
+        database.db,
+        sql`select type, envelope from referral.outbox where envelope->>'correlationId' = ${id}
+            union all select type, envelope from care_beds.outbox where envelope->>'correlationId' = ${id}`,
+      );
+      return rows.some((r) => r.type === 'BedHeld') ? rows : undefined;
+    }, { what: 'the hold caused by the traced request' });
+    expect(envelopes.map((r) => r.type)).toEqual(expect.arrayContaining(['ReferralRequested', 'ReserveBed', 'BedHeld']));
+    for (const row of envelopes) expect(row.envelope.traceparent, row.type).toContain(traceId);
   });
 
   it('serves health, readiness, metrics and the OpenAPI document', async () => {

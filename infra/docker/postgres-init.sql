@@ -1,0 +1,5 @@
+-- Runs once, when the postgres container initialises an empty data volume
+-- (/docker-entrypoint-initdb.d). One database per service; each service runs its own
+-- drizzle migrations into its database at start-up.
+CREATE DATABASE care_beds;
+CREATE DATABASE referral;

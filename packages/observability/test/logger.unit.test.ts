@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { childTraceparent, createLogger, newTraceparent, traceIdOf } from '../src/index.js';
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('logger', () => {
+  it('never writes personal fields, at any depth it is given them', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ name: 'test', destination });
+    logger.info({ idNumber: '371702195001011234', elder: { name: '张三', phone: '13800000000', address: { line: '牡丹区' } } }, 'registered');
+    logger.child({ request: { body: { elder: { idNumber: '371702195001011234' } } } }).warn('nested');
+    const text = lines.join('');
+    for (const secret of ['371702195001011234', '张三', '13800000000']) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+    expect(text).toContain('registered');
+  });
+
+  it('keeps the fields that are not personal', () => {
+    const { lines, destination } = capture();
+    createLogger({ name: 'test', destination }).info({ referralId: 'r-1', state: 'bedHeld' }, 'moved');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ referralId: 'r-1', state: 'bedHeld', service: 'test', msg: 'moved' });
+  });
+});
+
+describe('trace context', () => {
+  it('keeps the trace id across hops and takes a new span id', () => {
+    const parent = newTraceparent();
+    const child = childTraceparent(parent);
+    expect(child).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(traceIdOf(child)).toBe(traceIdOf(parent));
+    expect(child).not.toBe(parent);
+  });
+
+  it('starts a new trace from a missing or malformed parent', () => {
+    expect(traceIdOf(childTraceparent(undefined))).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceIdOf(childTraceparent('garbage'))).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
