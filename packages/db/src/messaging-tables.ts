@@ -12,6 +12,10 @@ import { bigint, index, jsonb, primaryKey, text, timestamp, uuid, type PgSchema 
  *
  * Inbox: `(consumer, message_id)` written in the same transaction as a consumer's effect, so a
  * redelivered message finds its row and does nothing.
+ *
+ * Timers: durable deadlines (a hold's expiry, a review due date). Each row holds the message to
+ * send when it falls due; a poller moves due rows into the outbox, so deadlines survive restarts
+ * and arrive as ordinary messages through the inbox.
  */
 export function messagingTables(schema: PgSchema) {
   const outbox = schema.table(
@@ -38,7 +42,20 @@ export function messagingTables(schema: PgSchema) {
     },
     (t) => [primaryKey({ columns: [t.consumer, t.messageId] })],
   );
-  return { outbox, inbox };
+  const timers = schema.table(
+    'timers',
+    {
+      key: text('key').primaryKey(),
+      dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+      topic: text('topic').notNull(),
+      messageKey: text('message_key').notNull(),
+      envelope: jsonb('envelope').notNull(),
+      createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+      firedAt: timestamp('fired_at', { withTimezone: true }),
+    },
+    (t) => [index('timers_due_idx').on(t.dueAt).where(sql`fired_at is null`)],
+  );
+  return { outbox, inbox, timers };
 }
 
 export type MessagingTables = ReturnType<typeof messagingTables>;

@@ -5,6 +5,7 @@
 export * from './bus.js';
 export * from './outbox.js';
 export * from './relay.js';
+export * from './timers.js';
 export * from './consumer.js';
 export * from './kafka-bus.js';
 export * from './in-process-bus.js';

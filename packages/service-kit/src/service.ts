@@ -1,6 +1,6 @@
 import { MessageRegistry, type MessageOrigin } from '@fbl/contracts';
 import type { Database, MessagingTables, Tx } from '@fbl/db';
-import { createConsumer, Outbox, OutboxRelay, type Bus, type HandlerEntry, type Subscription } from '@fbl/messaging';
+import { createConsumer, Outbox, OutboxRelay, TimerPoller, Timers, type Bus, type HandlerEntry, type Subscription } from '@fbl/messaging';
 import type { Logger, ProcessMetrics } from '@fbl/observability';
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -22,6 +22,8 @@ export interface ServiceDeps {
 export class ServiceKit {
   readonly outbox: Outbox;
   readonly relay: OutboxRelay;
+  readonly timers: Timers;
+  readonly timerPoller: TimerPoller;
   readonly logger: Logger;
 
   constructor(
@@ -32,6 +34,15 @@ export class ServiceKit {
     this.logger = deps.logger.child({ service: name });
     this.outbox = new Outbox(tables);
     this.relay = new OutboxRelay({ service: name, database: deps.database, tables, bus: deps.bus, logger: this.logger, metrics: deps.metrics });
+    this.timers = new Timers(tables);
+    this.timerPoller = new TimerPoller({
+      database: deps.database,
+      tables,
+      outbox: this.outbox,
+      logger: this.logger,
+      clock: deps.clock,
+      afterFire: () => this.relay.wake(),
+    });
   }
 
   /** Run `fn` in one transaction with the outbox at hand; the relay is woken after commit. */
@@ -99,10 +110,12 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     subscriptions.push(await bus.subscribe({ group: consumer.group, topics: consumer.topics, handle }));
   }
   for (const job of definition.jobs ?? []) job.start();
+  kit.timerPoller.start();
   kit.logger.info({ consumers: consumed.map((c) => c.group) }, 'service started');
   return {
     definition,
     stop: async () => {
+      await kit.timerPoller.stop();
       for (const job of definition.jobs ?? []) await job.stop();
       for (const s of subscriptions) await s.stop();
       await kit.relay.stop();

@@ -46,10 +46,21 @@ CREATE TABLE "care_beds"."outbox" (
 	CONSTRAINT "outbox_id_unique" UNIQUE("id")
 );
 --> statement-breakpoint
+CREATE TABLE "care_beds"."timers" (
+	"key" text PRIMARY KEY NOT NULL,
+	"due_at" timestamp with time zone NOT NULL,
+	"topic" text NOT NULL,
+	"message_key" text NOT NULL,
+	"envelope" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"fired_at" timestamp with time zone
+);
+--> statement-breakpoint
 ALTER TABLE "care_beds"."beds" ADD CONSTRAINT "beds_institution_id_institutions_id_fk" FOREIGN KEY ("institution_id") REFERENCES "care_beds"."institutions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "care_beds"."holds" ADD CONSTRAINT "holds_institution_id_institutions_id_fk" FOREIGN KEY ("institution_id") REFERENCES "care_beds"."institutions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "care_beds"."holds" ADD CONSTRAINT "holds_bed_id_beds_id_fk" FOREIGN KEY ("bed_id") REFERENCES "care_beds"."beds"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "beds_free_idx" ON "care_beds"."beds" USING btree ("institution_id","ordinal") WHERE status = 'free';--> statement-breakpoint
 CREATE UNIQUE INDEX "holds_active_bed_uq" ON "care_beds"."holds" USING btree ("bed_id") WHERE status = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "holds_active_referral_uq" ON "care_beds"."holds" USING btree ("referral_id") WHERE status = 'active';--> statement-breakpoint
-CREATE INDEX "outbox_unpublished_idx" ON "care_beds"."outbox" USING btree ("seq") WHERE published_at is null;
+CREATE INDEX "outbox_unpublished_idx" ON "care_beds"."outbox" USING btree ("seq") WHERE published_at is null;--> statement-breakpoint
+CREATE INDEX "timers_due_idx" ON "care_beds"."timers" USING btree ("due_at") WHERE fired_at is null;

@@ -3,7 +3,7 @@ import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/servi
 import { fileURLToPath } from 'node:url';
 import { careBedsHandlers } from './adapters/messages/handlers.js';
 import { careBedsRoutes } from './adapters/http/routes.js';
-import { inbox, outbox } from './adapters/db/schema.js';
+import { messaging } from './adapters/db/schema.js';
 import { CareBeds, SERVICE } from './application/care-beds.js';
 
 /** The care-beds service (养老床位) as a definition any process can host. */
@@ -13,7 +13,7 @@ export interface CareBedsService extends ServiceDefinition {
 
 /** Build the care-beds service on the given dependencies. */
 export function careBedsService(deps: ServiceDeps): CareBedsService {
-  const kit = new ServiceKit(SERVICE, { outbox, inbox }, deps);
+  const kit = new ServiceKit(SERVICE, messaging, deps);
   const careBeds = new CareBeds(kit);
   return {
     name: SERVICE,

@@ -42,7 +42,18 @@ CREATE TABLE "referral"."timeline" (
 	"detail" text
 );
 --> statement-breakpoint
+CREATE TABLE "referral"."timers" (
+	"key" text PRIMARY KEY NOT NULL,
+	"due_at" timestamp with time zone NOT NULL,
+	"topic" text NOT NULL,
+	"message_key" text NOT NULL,
+	"envelope" jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"fired_at" timestamp with time zone
+);
+--> statement-breakpoint
 ALTER TABLE "referral"."timeline" ADD CONSTRAINT "timeline_referral_id_referrals_id_fk" FOREIGN KEY ("referral_id") REFERENCES "referral"."referrals"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "outbox_unpublished_idx" ON "referral"."outbox" USING btree ("seq") WHERE published_at is null;--> statement-breakpoint
 CREATE INDEX "referrals_state_idx" ON "referral"."referrals" USING btree ("state");--> statement-breakpoint
-CREATE INDEX "timeline_referral_idx" ON "referral"."timeline" USING btree ("referral_id","seq");
+CREATE INDEX "timeline_referral_idx" ON "referral"."timeline" USING btree ("referral_id","seq");--> statement-breakpoint
+CREATE INDEX "timers_due_idx" ON "referral"."timers" USING btree ("due_at") WHERE fired_at is null;

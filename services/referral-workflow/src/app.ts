@@ -1,7 +1,7 @@
 import { eventsTopic, REFERRAL } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
-import { inbox, outbox } from './adapters/db/schema.js';
+import { messaging } from './adapters/db/schema.js';
 import { referralRoutes } from './adapters/http/routes.js';
 import { referralHandlers } from './adapters/messages/handlers.js';
 import { Referrals, SERVICE } from './application/referrals.js';
@@ -13,7 +13,7 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 
 /** Build the referral-workflow service on the given dependencies. */
 export function referralWorkflowService(deps: ServiceDeps): ReferralWorkflowService {
-  const kit = new ServiceKit(SERVICE, { outbox, inbox }, deps);
+  const kit = new ServiceKit(SERVICE, messaging, deps);
   const referrals = new Referrals(kit);
   return {
     name: SERVICE,

@@ -5,7 +5,9 @@ import { index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'dr
 /** The care-beds service's own schema; no other service reads it. */
 export const careBeds = pgSchema('care_beds');
 
-export const { outbox, inbox } = messagingTables(careBeds);
+/** The outbox, inbox and timers of this schema. */
+export const messaging = messagingTables(careBeds);
+export const { outbox, inbox, timers } = messaging;
 
 /** 养老机构: a care home. */
 export const institutions = careBeds.table('institutions', {

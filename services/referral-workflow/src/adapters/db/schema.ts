@@ -4,7 +4,9 @@ import { bigint, index, integer, jsonb, pgSchema, text, timestamp, uuid } from '
 /** The referral-workflow service's own schema. */
 export const referralSchema = pgSchema('referral');
 
-export const { outbox, inbox } = messagingTables(referralSchema);
+/** The outbox, inbox and timers of this schema. */
+export const messaging = messagingTables(referralSchema);
+export const { outbox, inbox, timers } = messaging;
 
 /**
  * One row per referral: the persisted XState snapshot, the machine version it runs on, and an
