@@ -5,7 +5,7 @@ import { waitFor } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectProblem } from '../support/http.js';
-import { referralToAdmission } from './scenarios.js';
+import { careHome, referralToAdmission } from './scenarios.js';
 
 describe('embedded mode: every service in one process on PGlite and the in-process bus', () => {
   let system: RunningProcess;
@@ -32,8 +32,7 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 12, institutionId: '0192f3b2-7c1a-7000-8000-000000000002' }), 400, 'elderRef');
     expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x' }), 400, 'institutionId');
     expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', institutionId: 'not-a-uuid' }), 400, 'institutionId');
-    expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { name: '院', divisionCode: '371702', beds: -1 }), 400, 'beds');
-    expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { name: '院', divisionCode: '371702', beds: 1, colour: 'red' }), 400, 'colour');
+    expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { ...careHome('院', 1), colour: 'red' }), 400, 'colour');
     expectProblem(await call(system.url, 'GET', '/api/referrals/not-a-uuid'), 400, 'id');
     expectProblem(await call(system.url, 'GET', '/api/referrals/0192f3b2-7c1a-7000-8000-000000000009'), 404);
     expectProblem(await call(system.url, 'GET', '/no/such/route'), 404);
@@ -49,7 +48,7 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
 
   it('carries the trace context of a request into every message it causes', async () => {
     const traceId = 'abcdef0123456789abcdef0123456789';
-    const home = await call(system.url, 'POST', '/api/care-beds/institutions', { name: '追踪测试院', divisionCode: '371702', beds: 1 });
+    const home = await call(system.url, 'POST', '/api/care-beds/institutions', careHome('追踪测试院', 1));
     const response = await fetch(`${system.url}/api/referrals`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-0123456789abcdef-01` },

@@ -1,10 +1,11 @@
-import { DEMO_CARE_HOMES } from '@fbl/embedded';
+import { DEMO_NETWORK } from '@fbl/embedded';
 import { waitFor } from '@fbl/testing';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
+import { careHome } from './scenarios.js';
 import { ROOT, startService } from '../support/processes.js';
 
 /**
@@ -36,8 +37,8 @@ describe('pnpm start', () => {
     }, { what: 'the API document' });
     expect(Object.keys(institutions.body['paths'] as object)).toContain('/api/referrals');
     const demo = await fetch(`${first.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<{ name: string }[]>);
-    expect(demo.map((i) => i.name)).toEqual(expect.arrayContaining(DEMO_CARE_HOMES.map((h) => h.name)));
-    const home = await call(first.url, 'POST', '/api/care-beds/institutions', { name: '重启测试养老院', divisionCode: '371702', beds: 3 });
+    expect(demo.map((i) => i.name)).toEqual(expect.arrayContaining(DEMO_NETWORK.care.map((h) => h.name)));
+    const home = await call(first.url, 'POST', '/api/care-beds/institutions', careHome('重启测试养老院', 3));
     expect(home.status).toBe(201);
     const referral = await call(first.url, 'POST', '/api/referrals', { elderRef: 'restart-1', institutionId: home.body['id'] });
     await waitFor(async () => (await call(first.url, 'GET', `/api/referrals/${referral.body['id']}`)).body['state'] === 'bedHeld', { what: 'bed held before the restart' });
@@ -49,7 +50,7 @@ describe('pnpm start', () => {
     try {
       const again = await call(second.url, 'GET', `/api/referrals/${referral.body['id']}`);
       expect(again.body).toMatchObject({ state: 'bedHeld' });
-      expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`)).body['beds']).toEqual({ free: 2, held: 1, occupied: 0 });
+      expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`)).body['capacity']).toMatchObject({ total: 3, free: 2, held: 1, occupied: 0 });
       const after = await fetch(`${second.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<unknown[]>);
       expect(after).toHaveLength(demo.length + 1); // demo data is loaded once, into an empty database
     } finally {

@@ -8,6 +8,6 @@ export * from './registry.js';
 export * from './topics.js';
 export * from './validation.js';
 export * from './messages/common.js';
-export * from './messages/care-beds.js';
+export * from './messages/beds.js';
 export * from './messages/referral.js';
 export { allMessages } from './all-messages.js';

@@ -44,14 +44,15 @@ export interface OutgoingMessage {
 
 /**
  * Build the envelope of a new message. Ids and time come from the caller when it has them
- * (tests, replays); otherwise a fresh UUIDv7 and the current time.
+ * (tests, replays); otherwise a fresh UUIDv7 and the current time. `topic` overrides the
+ * definition's for message types several contexts publish (the five bed services).
  */
 export function createMessage<D extends MessageDefinition>(
   definition: D,
   subject: string,
   data: DataOf<D>,
   origin: MessageOrigin,
-  at: { id?: string; time?: Date } = {},
+  at: { id?: string; time?: Date; topic?: string } = {},
 ): OutgoingMessage {
   const envelope: Envelope = {
     id: at.id ?? newId(),
@@ -65,7 +66,7 @@ export function createMessage<D extends MessageDefinition>(
     ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
     data,
   };
-  return { topic: definition.topic, key: messageKey(subject), envelope };
+  return { topic: at.topic ?? definition.topic, key: messageKey(subject), envelope };
 }
 
 /** The outcome of reading a message off the wire. */

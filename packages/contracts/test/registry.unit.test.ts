@@ -16,8 +16,9 @@ const institutionId = '0192f3b2-7c1a-7000-8000-000000000002';
 
 describe('message registry', () => {
   it('builds envelopes that decode back to the same data', () => {
-    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId }, { source: 'referral-workflow', correlationId: referralId });
-    expect(message.topic).toBe('care-beds.commands');
+    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId, bedType: 'care', elderRef: 'e-1' }, { source: 'referral-workflow', correlationId: referralId });
+    expect(message.topic).toBe('beds.commands');
+    expect(createMessage(ReserveBed, institutionId, { referralId, institutionId, bedType: 'care', elderRef: 'e-1' }, { source: 'x' }, { topic: 'care-beds.commands' }).topic).toBe('care-beds.commands');
     expect(message.key).toBe(institutionId);
     const decoded = registry.decode(JSON.parse(JSON.stringify(message.envelope)));
     expect(decoded).toMatchObject({ ok: true, envelope: { type: 'ReserveBed', data: { referralId, institutionId }, correlationId: referralId } });
@@ -25,7 +26,7 @@ describe('message registry', () => {
 
   it('upcasts version 1 of BedHoldRejected to version 2', () => {
     const v1 = {
-      ...createMessage(BedHoldRejected, institutionId, { referralId, institutionId, reasonCode: 'other' }, { source: 'care-beds' }).envelope,
+      ...createMessage(BedHoldRejected, institutionId, { referralId, institutionId, bedType: 'care', reasonCode: 'other' }, { source: 'care-beds' }).envelope,
       version: 1,
       data: { referralId, institutionId, reason: 'ward closed for disinfection' },
     };
@@ -33,11 +34,11 @@ describe('message registry', () => {
     expect(decoded.ok).toBe(true);
     if (!decoded.ok) return;
     expect(decoded.envelope.version).toBe(2);
-    expect(decoded.envelope.data).toEqual({ referralId, institutionId, reasonCode: 'other', detail: 'ward closed for disinfection' });
+    expect(decoded.envelope.data).toEqual({ referralId, institutionId, bedType: 'care', reasonCode: 'other', detail: 'ward closed for disinfection' });
   });
 
   it('names the failing field of invalid data', () => {
-    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId }, { source: 'x' });
+    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId, bedType: 'care', elderRef: 'e-1' }, { source: 'x' });
     const decoded = registry.decode({ ...message.envelope, data: { referralId: 'not-a-uuid' } });
     expect(decoded.ok).toBe(false);
     if (decoded.ok) return;
@@ -46,7 +47,7 @@ describe('message registry', () => {
   });
 
   it('refuses unknown types, newer versions and broken envelopes', () => {
-    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId }, { source: 'x' });
+    const message = createMessage(ReserveBed, institutionId, { referralId, institutionId, bedType: 'care', elderRef: 'e-1' }, { source: 'x' });
     expect(registry.decode({ ...message.envelope, type: 'Nope' })).toMatchObject({ ok: false, reason: 'unknown message type Nope' });
     expect(registry.decode({ ...message.envelope, version: 9 })).toMatchObject({ ok: false });
     expect(registry.decode({ hello: 'world' })).toMatchObject({ ok: false, reason: expect.stringContaining('invalid envelope') });

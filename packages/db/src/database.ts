@@ -6,6 +6,9 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 
 /** Drizzle over either driver; application code sees only this. */
@@ -18,6 +21,18 @@ export type Executor = Db | Tx;
 /** A lock held until released; see {@link Database.tryLock}. */
 export interface HeldLock {
   release(): Promise<void>;
+}
+
+/** Which migrations to apply, and where. */
+export interface MigrateOptions {
+  folder: string;
+  /** Bookkeeping table in the `drizzle` schema; one per service. */
+  table: string;
+  /**
+   * Apply migrations written for schema `from` to schema `to`: several services that share one
+   * table design (the five bed services) share one set of migrations.
+   */
+  renameSchema?: { from: string; to: string };
 }
 
 /** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (or in memory). */
@@ -37,7 +52,7 @@ export interface Database {
   /** Succeeds when the database answers. */
   ping(): Promise<void>;
   /** Apply the drizzle-kit migrations in `folder`, tracked in `drizzle.<table>`, one migrator at a time. */
-  migrate(options: { folder: string; table: string }): Promise<void>;
+  migrate(options: MigrateOptions): Promise<void>;
   /**
    * Try to take a session-level advisory lock named `key`: held until released or the
    * connection ends. Null when another session holds it. PGlite has one session, so it always succeeds.
@@ -49,6 +64,21 @@ export interface Database {
 /** Connect to PostgreSQL or open PGlite, by configuration. */
 export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<Database> {
   return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10) : openPglite(config.dataDir);
+}
+
+/** The folder to migrate from: the given one, or a copy with the schema renamed. */
+async function migrationsFolder({ folder, renameSchema }: MigrateOptions): Promise<string> {
+  if (!renameSchema) return folder;
+  if (!/^[a-z_][a-z0-9_]*$/.test(renameSchema.to)) throw new Error(`not a plain schema name: ${renameSchema.to}`);
+  const copy = await mkdtemp(join(tmpdir(), `migrations-${renameSchema.to}-`));
+  await mkdir(join(copy, 'meta'));
+  await copyFile(join(folder, 'meta', '_journal.json'), join(copy, 'meta', '_journal.json'));
+  for (const file of await readdir(folder)) {
+    if (!file.endsWith('.sql')) continue;
+    const text = await readFile(join(folder, file), 'utf8');
+    await writeFile(join(copy, file), text.replaceAll(`"${renameSchema.from}"`, `"${renameSchema.to}"`));
+  }
+  return copy;
 }
 
 function rowsFrom<T>(result: unknown): T[] {
@@ -68,7 +98,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     ping: async () => {
       await client`select 1`;
     },
-    migrate: async ({ folder, table }) => {
+    migrate: async (options) => {
+      const { table } = options;
+      const folder = await migrationsFolder(options);
       // A one-connection client holds a session lock so replicas starting together migrate one at a time.
       const single = postgres(url, { max: 1, onnotice: () => {} });
       try {
@@ -76,6 +108,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         await migratePostgres(drizzlePostgres(single), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
       } finally {
         await single.end({ timeout: 5 });
+        if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
       }
     },
     tryLock: async (key) => {
@@ -108,8 +141,13 @@ async function openPglite(dataDir: string): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
-    migrate: async ({ folder, table }) => {
-      await migratePglite(drizzlePglite(client), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
+    migrate: async (options) => {
+      const folder = await migrationsFolder(options);
+      try {
+        await migratePglite(drizzlePglite(client), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: options.table });
+      } finally {
+        if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
+      }
     },
     tryLock: async () => ({ release: async () => {} }),
     close: async () => {

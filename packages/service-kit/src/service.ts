@@ -71,9 +71,11 @@ export interface ServiceDefinition {
   /** Folder of drizzle-kit migrations; tracked in `drizzle.<schema>_migrations`. */
   migrationsFolder: string;
   migrationsTable: string;
+  /** Apply migrations written for another schema name to this service's schema. */
+  migrationsRenameSchema?: { from: string; to: string };
   routes?: FastifyPluginAsync;
-  /** One consumer group per entry; its topics follow from the types it handles. */
-  consumers?: { group: string; handlers: HandlerEntry[] }[];
+  /** One consumer group per entry; its topics follow from the types it handles unless given. */
+  consumers?: { group: string; handlers: HandlerEntry[]; topics?: string[] }[];
   /** Topics this service writes to, created at start when missing. */
   produces?: string[];
   jobs?: BackgroundJob[];
@@ -89,8 +91,12 @@ export interface RunningService {
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   const { kit } = definition;
   const { database, bus, registry, metrics } = kit.deps;
-  await database.migrate({ folder: definition.migrationsFolder, table: definition.migrationsTable });
-  const consumed = (definition.consumers ?? []).map((c) => ({ ...c, topics: registry.topicsOf(c.handlers.map((h) => h.type)) }));
+  await database.migrate({
+    folder: definition.migrationsFolder,
+    table: definition.migrationsTable,
+    ...(definition.migrationsRenameSchema ? { renameSchema: definition.migrationsRenameSchema } : {}),
+  });
+  const consumed = (definition.consumers ?? []).map((c) => ({ ...c, topics: c.topics ?? registry.topicsOf(c.handlers.map((h) => h.type)) }));
   await bus.ensureTopics([...(definition.produces ?? []), ...consumed.flatMap((c) => c.topics)]);
   kit.relay.start();
   const subscriptions: Subscription[] = [];

@@ -1,4 +1,5 @@
-import { readProcessConfig } from '@fbl/service-kit';
+import { readBedServiceConfig } from '@fbl/bed-inventory';
+import { policy } from './policy.js';
 
 /** Configuration of the care-beds process, read once from the environment. */
-export const config = readProcessConfig(process.env, { port: 3101 });
+export const config = readBedServiceConfig(policy, process.env, { port: 3101 });

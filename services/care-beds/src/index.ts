@@ -1,3 +1,2 @@
-/** The care-beds service, for processes that host it (its own `main.ts`, the embedded runner, tests). */
-export { careBedsService, type CareBedsService } from './app.js';
-export { CareBeds, SERVICE } from './application/care-beds.js';
+/** The care-beds service: the shared bed inventory with this bed type's policy. */
+export { policy as careBedsPolicy } from './policy.js';

@@ -1,5 +1,4 @@
-import { runProcess } from '@fbl/service-kit';
-import { careBedsService } from './app.js';
+import { runBedService } from '@fbl/bed-inventory';
 import { config } from './config.js';
 
-await runProcess({ name: 'care-beds', config, services: (deps) => [careBedsService(deps)], handleSignals: true });
+await runBedService(config);

@@ -1,20 +1,89 @@
-import type { CareBeds } from '@fbl/care-beds';
-import type { MessageOrigin } from '@fbl/contracts';
+import type { BedService, InstitutionRegistration } from '@fbl/bed-inventory';
+import { creditCodeCheckChar } from '@fbl/codes';
+import type { BedType, MessageOrigin } from '@fbl/contracts';
 
 /**
- * A small fictional network in Heze (菏泽, 371700) so every screen has something to show.
- * Loaded once: only into an empty database. No real person or institution is named.
+ * A fictional but plausible network in Heze (菏泽, 371700) so every screen has something real to
+ * show: hospitals, public and private care homes (nursing-type share near the 70% target of the
+ * Heze plan), home-care providers, community health centres and a hospice ward. No real person
+ * or institution is named; credit codes are made up with valid check characters.
  */
-export const DEMO_CARE_HOMES = [
-  { name: '菏泽市牡丹区福寿康养中心', divisionCode: '371702', beds: 40 },
-  { name: '成武县颐和护理院', divisionCode: '371723', beds: 24 },
-  { name: '曹县康宁养老服务中心', divisionCode: '371721', beds: 16 },
-] as const;
 
-/** Load the demo network into an empty database; returns how many institutions it added. */
-export async function loadDemoData(careBeds: CareBeds): Promise<number> {
-  if ((await careBeds.institutionCount()) > 0) return 0;
+let sequence = 0;
+/** A made-up unified social credit code with a valid check character. */
+function demoCreditCode(ownership: 'public' | 'private', divisionCode: string): string {
+  sequence += 1;
+  const first17 = `${ownership === 'public' ? '12' : '52'}${divisionCode}MA${String(10_000_000 + sequence).slice(1)}`;
+  return first17 + creditCodeCheckChar(first17);
+}
+
+type Demo = Omit<InstitutionRegistration, 'creditCode' | 'greenChannelPartners'>;
+const demo = (d: Omit<Demo, 'capabilities' | 'serviceArea'> & Partial<Pick<Demo, 'capabilities' | 'serviceArea'>>): Demo => ({ capabilities: [], serviceArea: [], ...d });
+
+/** The demo network, by bed type. */
+export const DEMO_NETWORK: Record<BedType, Demo[]> = {
+  medical: [
+    demo({ name: '菏泽牡丹颐康医院', divisionCode: '371702', kind: 'hospital', ownership: 'public', capabilities: ['integratedCare'], units: [
+      { kind: 'bed', count: 30, attributes: { department: '老年医学科', ward: '一病区' } },
+      { kind: 'bed', count: 20, attributes: { department: '康复医学科', ward: '二病区' } },
+    ] }),
+    demo({ name: '成武县仁和医院', divisionCode: '371723', kind: 'hospital', ownership: 'public', units: [{ kind: 'bed', count: 24, attributes: { department: '内科', ward: '三病区' } }] }),
+  ],
+  care: [
+    demo({ name: '菏泽市牡丹区福寿康养中心', divisionCode: '371702', kind: 'care-home', ownership: 'public', capabilities: ['nursingType', 'dementiaUnit', 'ltciDesignated'], units: [
+      { kind: 'bed', count: 28, attributes: { nursingType: true, dementia: false } },
+      { kind: 'bed', count: 6, attributes: { nursingType: true, dementia: true } },
+      { kind: 'bed', count: 10, attributes: { nursingType: false, dementia: false } },
+    ] }),
+    demo({ name: '成武县颐和护理院', divisionCode: '371723', kind: 'integrated-care', ownership: 'private', capabilities: ['nursingType', 'integratedCare', 'ltciDesignated'], units: [
+      { kind: 'bed', count: 18, attributes: { nursingType: true, dementia: false } },
+      { kind: 'bed', count: 6, attributes: { nursingType: false, dementia: false } },
+    ] }),
+    demo({ name: '曹县康宁养老服务中心', divisionCode: '371721', kind: 'care-home', ownership: 'public', capabilities: ['nursingType'], units: [
+      { kind: 'bed', count: 10, attributes: { nursingType: true, dementia: false } },
+      { kind: 'bed', count: 6, attributes: { nursingType: false, dementia: false } },
+    ] }),
+    demo({ name: '郓城县安泰颐养院', divisionCode: '371725', kind: 'care-home', ownership: 'private', capabilities: ['nursingType'], units: [
+      { kind: 'bed', count: 14, attributes: { nursingType: true, dementia: false } },
+      { kind: 'bed', count: 4, attributes: { nursingType: false, dementia: false } },
+    ] }),
+  ],
+  'home-care': [
+    demo({ name: '牡丹区邻里居家养老服务站', divisionCode: '371702', kind: 'home-care-provider', ownership: 'private', serviceArea: ['371702', '371703'], units: [
+      { kind: 'slot', count: 40, attributes: { careLevel: 'standard' } },
+      { kind: 'slot', count: 10, attributes: { careLevel: 'intensive' } },
+    ] }),
+    demo({ name: '单县孝和居家照护中心', divisionCode: '371722', kind: 'home-care-provider', ownership: 'private', serviceArea: ['371722'], units: [{ kind: 'slot', count: 25, attributes: { careLevel: 'standard' } }] }),
+  ],
+  'home-sick': [
+    demo({ name: '牡丹区东城街道社区卫生服务中心', divisionCode: '371702', kind: 'community-health-centre', ownership: 'public', capabilities: ['integratedCare'], serviceArea: ['371702'], units: [{ kind: 'slot', count: 30, attributes: { team: '家医一队' } }] }),
+    demo({ name: '巨野县大义镇卫生院', divisionCode: '371724', kind: 'township-health-centre', ownership: 'public', serviceArea: ['371724'], units: [{ kind: 'slot', count: 15, attributes: { team: '家医二队' } }] }),
+  ],
+  hospice: [
+    demo({ name: '菏泽牡丹颐康医院安宁疗护病区', divisionCode: '371702', kind: 'hospital', ownership: 'public', capabilities: ['palliative'], serviceArea: ['371702'], units: [
+      { kind: 'bed', count: 8, attributes: { mode: 'inpatient' } },
+      { kind: 'slot', count: 6, attributes: { mode: 'home' } },
+    ] }),
+  ],
+};
+
+/**
+ * Load the demo network into an empty system; returns how many institutions it added. The care
+ * homes get green-channel agreements with the first hospital (五床联动 partners).
+ */
+export async function loadDemoData(services: Record<BedType, BedService>): Promise<number> {
+  if ((await services.care.queries.institutions()).length > 0) return 0;
   const origin: MessageOrigin = { source: 'embedded-demo-data' };
-  for (const home of DEMO_CARE_HOMES) await careBeds.registerInstitution(home, origin);
-  return DEMO_CARE_HOMES.length;
+  let added = 0;
+  const register = async (bedType: BedType, d: Demo, partners: string[] = []) => {
+    const { id } = await services[bedType].inventory.registerInstitution({ ...d, creditCode: demoCreditCode(d.ownership, d.divisionCode), greenChannelPartners: partners }, origin);
+    added += 1;
+    return id;
+  };
+  const hospitals: string[] = [];
+  for (const d of DEMO_NETWORK.medical) hospitals.push(await register('medical', d));
+  for (const bedType of ['care', 'home-care', 'home-sick', 'hospice'] as const) {
+    for (const d of DEMO_NETWORK[bedType]) await register(bedType, d, bedType === 'care' ? hospitals.slice(0, 1) : []);
+  }
+  return added;
 }

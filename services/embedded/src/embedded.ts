@@ -1,31 +1,47 @@
-import { careBedsService } from '@fbl/care-beds';
+import { bedService, type BedService } from '@fbl/bed-inventory';
+import { careBedsPolicy } from '@fbl/care-beds';
+import type { BedType } from '@fbl/contracts';
 import { gatewayRoutes } from '@fbl/gateway';
+import { homeCareBedsPolicy } from '@fbl/home-care-beds';
+import { homeSickBedsPolicy } from '@fbl/home-sick-beds';
+import { hospiceBedsPolicy } from '@fbl/hospice-beds';
+import { medicalBedsPolicy } from '@fbl/medical-beds';
+import type { Logger } from '@fbl/observability';
 import { referralWorkflowService } from '@fbl/referral-workflow';
 import { runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
-import type { Logger } from '@fbl/observability';
 import { loadDemoData } from './demo-data.js';
+
+/** The bed policies, by bed type. */
+export const POLICIES = { care: careBedsPolicy, medical: medicalBedsPolicy, 'home-care': homeCareBedsPolicy, 'home-sick': homeSickBedsPolicy, hospice: hospiceBedsPolicy } as const;
+
+/** The whole system in one process, and its bed services by type. */
+export interface EmbeddedSystem extends RunningProcess {
+  beds: Record<BedType, BedService>;
+}
 
 /**
  * Every service in one process: the embedded mode. This deployable is the one place allowed to
  * import services, to compose them; services never import each other.
  */
-export async function startEmbedded(config: Readonly<ProcessConfig>, options: { demoData?: boolean; handleSignals?: boolean; logger?: Logger } = {}): Promise<RunningProcess> {
-  let careBeds: ReturnType<typeof careBedsService> | undefined;
-  return runProcess({
+export async function startEmbedded(config: Readonly<ProcessConfig>, options: { demoData?: boolean; handleSignals?: boolean; logger?: Logger } = {}): Promise<EmbeddedSystem> {
+  let beds: Record<BedType, BedService> | undefined;
+  const running = await runProcess({
     name: 'five-bed-linkage',
     config,
     ...(options.logger ? { logger: options.logger } : {}),
     handleSignals: options.handleSignals ?? false,
     services: (deps) => {
-      careBeds = careBedsService(deps);
-      return [careBeds, referralWorkflowService(deps)];
+      const built = Object.fromEntries(Object.entries(POLICIES).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
+      beds = built;
+      return [...Object.values(built), referralWorkflowService(deps)];
     },
     plugins: [gatewayRoutes()],
     afterStart: async ({ deps }) => {
-      if (options.demoData !== false && careBeds) {
-        const added = await loadDemoData(careBeds.careBeds);
+      if (options.demoData !== false && beds) {
+        const added = await loadDemoData(beds);
         if (added > 0) deps.logger.info({ institutions: added }, 'demo data loaded');
       }
     },
   });
+  return { ...running, beds: beds! };
 }

@@ -1,20 +1,22 @@
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
 import Type from 'typebox';
-import type { Upstreams } from './routes.js';
+import { ROUTES, type ServiceName, type Upstreams } from './routes.js';
 
-const UpstreamEnv = Type.Object({
-  REFERRAL_WORKFLOW_URL: Type.String({ pattern: '^https?://' }),
-  CARE_BEDS_URL: Type.String({ pattern: '^https?://' }),
-});
-const checker = compileChecker<{ REFERRAL_WORKFLOW_URL: string; CARE_BEDS_URL: string }>(UpstreamEnv);
+/** The env key naming where a service listens: `care-beds` → `CARE_BEDS_URL`. */
+export const upstreamKey = (service: ServiceName) => `${service.toUpperCase().replaceAll('-', '_')}_URL`;
 
-/** Configuration of the gateway process in the distributed mode. */
+const services = Object.values(ROUTES);
+const UpstreamEnv = Type.Object(Object.fromEntries(services.map((s) => [upstreamKey(s), Type.Optional(Type.String({ pattern: '^https?://' }))])));
+const checker = compileChecker<Record<string, string | undefined>>(UpstreamEnv);
+
+/** Configuration of the gateway process in the distributed mode: the process keys and `<SERVICE>_URL` per routed service. */
 export function readGatewayConfig(env: Record<string, string | undefined>) {
   const process = readProcessConfig(env, { port: 3000 });
-  const picked = { REFERRAL_WORKFLOW_URL: env['REFERRAL_WORKFLOW_URL'], CARE_BEDS_URL: env['CARE_BEDS_URL'] };
+  const picked = Object.fromEntries(services.flatMap((s) => (env[upstreamKey(s)] ? [[upstreamKey(s), env[upstreamKey(s)]]] : [])));
   if (!checker.check(picked)) throw new ConfigError(`invalid gateway configuration: ${describeFieldErrors(checker.errors(picked))}`);
-  const upstreams: Upstreams = { 'referral-workflow': picked.REFERRAL_WORKFLOW_URL, 'care-beds': picked.CARE_BEDS_URL };
+  const upstreams: Upstreams = Object.fromEntries(services.flatMap((s) => (picked[upstreamKey(s)] ? [[s, picked[upstreamKey(s)]]] : [])));
+  if (Object.keys(upstreams).length === 0) throw new ConfigError(`the gateway routes to no service: set at least one of ${services.map(upstreamKey).join(', ')}`);
   return Object.freeze({ ...process, upstreams });
 }
 

@@ -9,7 +9,7 @@ const app = await buildHttpServer({
   title: 'gateway',
   logger,
   metrics: createMetrics({ process: 'gateway' }),
-  readiness: Object.entries(config.upstreams).map(([name, url]) => ({
+  readiness: Object.entries(config.upstreams).map(([name, url = '']) => ({
     name,
     check: async () => {
       const response = await fetch(new URL('/ready', url));

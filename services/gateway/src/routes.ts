@@ -5,12 +5,16 @@ import type { FastifyPluginAsync } from 'fastify';
 export const ROUTES = {
   '/api/referrals': 'referral-workflow',
   '/api/care-beds': 'care-beds',
+  '/api/medical-beds': 'medical-beds',
+  '/api/home-care-beds': 'home-care-beds',
+  '/api/home-sick-beds': 'home-sick-beds',
+  '/api/hospice-beds': 'hospice-beds',
 } as const;
 
 export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
 
-/** Where each service listens, in the distributed mode. */
-export type Upstreams = Record<ServiceName, string>;
+/** Where each service listens, in the distributed mode; services not named are not routed. */
+export type Upstreams = Partial<Record<ServiceName, string>>;
 
 const page = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -32,7 +36,8 @@ export function gatewayRoutes(options: { upstreams?: Upstreams } = {}): FastifyP
     const { upstreams } = options;
     if (!upstreams) return;
     for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
-      await app.register(httpProxy, { upstream: upstreams[service], prefix, rewritePrefix: prefix, http2: false });
+      const upstream = upstreams[service];
+      if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false });
     }
   };
 }

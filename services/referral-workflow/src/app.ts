@@ -1,4 +1,4 @@
-import { eventsTopic, REFERRAL } from '@fbl/contracts';
+import { BED_TYPES, bedEventsTopic, eventsTopic, REFERRAL } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { messaging } from './adapters/db/schema.js';
@@ -22,7 +22,7 @@ export function referralWorkflowService(deps: ServiceDeps): ReferralWorkflowServ
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'referral_migrations',
     routes: referralRoutes(kit, referrals),
-    consumers: [{ group: SERVICE, handlers: referralHandlers(referrals) }],
+    consumers: [{ group: SERVICE, handlers: referralHandlers(referrals), topics: BED_TYPES.map(bedEventsTopic) }],
     produces: [eventsTopic(REFERRAL)],
   };
 }

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { defineMessage } from '../registry.js';
 import { eventsTopic } from '../topics.js';
+import { BedTypeSchema } from './beds.js';
 import { ShortText, Uuid } from './common.js';
 
 /** Bounded context of the referral workflow (转诊). */
@@ -18,6 +19,7 @@ export const ReferralRequested = defineMessage({
     /** Opaque reference to the elder in the civil-affairs registry; never identity data. */
     elderRef: ShortText(100),
     institutionId: Uuid,
+    bedType: BedTypeSchema,
   }),
 });
 

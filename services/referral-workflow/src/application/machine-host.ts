@@ -1,4 +1,4 @@
-import { createMessage, ReserveBed, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
+import { bedCommandsTopic, createMessage, ReserveBed, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
 import type { AnyMachineSnapshot } from 'xstate';
 import { MACHINE_VERSION, referralMachine, type ReserveBedParams } from '../domain/referral-machine.js';
 
@@ -46,7 +46,7 @@ export function messagesOfActions(actions: readonly MachineAction[], origin: Mes
     switch (action.type) {
       case 'reserveBed': {
         const p = action.params as ReserveBedParams;
-        messages.push(createMessage(ReserveBed, p.institutionId, { referralId: p.referralId, institutionId: p.institutionId }, origin, { time }));
+        messages.push(createMessage(ReserveBed, p.institutionId, p, origin, { time, topic: bedCommandsTopic(p.bedType) }));
         break;
       }
       default:

@@ -5,7 +5,7 @@ import { notFound, type ServiceKit } from '@fbl/service-kit';
 import { and, asc, eq } from 'drizzle-orm';
 import { initialTransition, transition } from 'xstate';
 import { referrals, timeline } from '../adapters/db/schema.js';
-import { MACHINE_VERSION, referralMachine, type ReferralEvent } from '../domain/referral-machine.js';
+import { MACHINE_VERSION, referralMachine, type BedTypeName, type ReferralEvent } from '../domain/referral-machine.js';
 import { machineFor, messagesOfActions, restoreSnapshot, storeSnapshot, type StoredSnapshot } from './machine-host.js';
 
 export const SERVICE = 'referral-workflow';
@@ -17,6 +17,8 @@ export class StaleReferralVersion extends Error {}
 export interface NewReferral {
   elderRef: string;
   institutionId: string;
+  bedType: BedTypeName;
+  requirements?: Record<string, string | boolean>;
 }
 
 /**
@@ -51,7 +53,7 @@ export class Referrals {
       });
       await tx.insert(timeline).values({ referralId: id, at: now, event: 'ReferralRequested', fromState: null, toState: stored.value, causedBy: origin.causationId ?? 'request' });
       await outbox.append(tx, [
-        createMessage(ReferralRequested, id, { referralId: id, ...input }, journey, { time: now }),
+        createMessage(ReferralRequested, id, { referralId: id, elderRef: input.elderRef, institutionId: input.institutionId, bedType: input.bedType }, journey, { time: now }),
         ...messagesOfActions(actions, journey, now),
       ]);
     });
@@ -110,6 +112,7 @@ export class Referrals {
       machineVersion: row.machineVersion,
       version: row.version,
       institutionId: row.institutionId,
+      bedType: String(context['bedType']),
       holdId: typeof context['holdId'] === 'string' ? context['holdId'] : null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),

@@ -8,12 +8,17 @@ import { assign, setup } from 'xstate';
  */
 export const MACHINE_VERSION = 1;
 
+/** The bed types, as the workflow names them (the same names as the bed services'). */
+export type BedTypeName = 'care' | 'medical' | 'home-care' | 'home-sick' | 'hospice';
+
 export interface ReferralContext {
   referralId: string;
   elderRef: string;
   institutionId: string;
+  bedType: BedTypeName;
+  requirements?: Record<string, string | boolean>;
   holdId?: string;
-  bedId?: string;
+  unitId?: string;
   rejection?: string;
 }
 
@@ -21,11 +26,13 @@ export interface ReferralInput {
   referralId: string;
   elderRef: string;
   institutionId: string;
+  bedType: BedTypeName;
+  requirements?: Record<string, string | boolean>;
 }
 
 /** Events the machine reacts to: the bed service's answers, named like the messages. */
 export type ReferralEvent =
-  | { type: 'BedHeld'; holdId: string; bedId: string }
+  | { type: 'BedHeld'; holdId: string; unitId: string }
   | { type: 'BedHoldRejected'; reasonCode: string; detail?: string }
   | { type: 'AdmissionRecorded'; holdId: string };
 
@@ -33,6 +40,9 @@ export type ReferralEvent =
 export interface ReserveBedParams {
   referralId: string;
   institutionId: string;
+  bedType: BedTypeName;
+  elderRef: string;
+  requirements?: Record<string, string | boolean>;
 }
 
 export const referralMachine = setup({
@@ -50,13 +60,22 @@ export const referralMachine = setup({
   },
 }).createMachine({
   id: 'referral',
-  context: ({ input }) => ({ referralId: input.referralId, elderRef: input.elderRef, institutionId: input.institutionId }),
+  context: ({ input }) => ({ ...input }),
   initial: 'requested',
   states: {
     requested: {
-      entry: { type: 'reserveBed', params: ({ context }) => ({ referralId: context.referralId, institutionId: context.institutionId }) },
+      entry: {
+        type: 'reserveBed',
+        params: ({ context }) => ({
+          referralId: context.referralId,
+          institutionId: context.institutionId,
+          bedType: context.bedType,
+          elderRef: context.elderRef,
+          ...(context.requirements ? { requirements: context.requirements } : {}),
+        }),
+      },
       on: {
-        BedHeld: { target: 'bedHeld', actions: assign({ holdId: ({ event }) => event.holdId, bedId: ({ event }) => event.bedId }) },
+        BedHeld: { target: 'bedHeld', actions: assign({ holdId: ({ event }) => event.holdId, unitId: ({ event }) => event.unitId }) },
         BedHoldRejected: { target: 'rejected', actions: assign({ rejection: ({ event }) => event.reasonCode }) },
       },
     },

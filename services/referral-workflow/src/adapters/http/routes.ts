@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Instant, ShortText, Uuid } from '@fbl/contracts';
+import { BedTypeSchema, Instant, ShortText, UnitAttributes, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
@@ -14,6 +14,7 @@ const ReferralView = Type.Object({
   machineVersion: Type.Integer(),
   version: Type.Integer(),
   institutionId: Uuid,
+  bedType: Type.String(),
   holdId: Nullable(Uuid),
   createdAt: Instant,
   updatedAt: Instant,
@@ -33,12 +34,16 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals): FastifyPl
         schema: {
           tags,
           summary: 'Start a referral: ask an institution to hold a bed for an elder',
-          body: Type.Object({ elderRef: ShortText(100), institutionId: Uuid }, { additionalProperties: false }),
+          body: Type.Object(
+            { elderRef: ShortText(100), institutionId: Uuid, bedType: Type.Optional(BedTypeSchema), requirements: Type.Optional(UnitAttributes) },
+            { additionalProperties: false },
+          ),
           response: { 202: Type.Object({ id: Uuid, state: Type.String() }) },
         },
       },
       async (request, reply) => {
-        const created = await referrals.request(request.body, kit.originOf(request));
+        const { elderRef, institutionId, bedType, requirements } = request.body;
+        const created = await referrals.request({ elderRef, institutionId, bedType: bedType ?? 'care', ...(requirements ? { requirements } : {}) }, kit.originOf(request));
         return reply.status(202).header('location', `/api/referrals/${created.id}`).send(created);
       },
     );

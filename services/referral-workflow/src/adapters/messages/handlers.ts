@@ -5,7 +5,7 @@ import type { Referrals } from '../../application/referrals.js';
 /** Events from the bed services that move referrals. */
 export function referralHandlers(referrals: Referrals): HandlerEntry[] {
   return [
-    on(BedHeld, (e, { tx, outbox }) => referrals.apply(e.data.referralId, { type: 'BedHeld', holdId: e.data.holdId, bedId: e.data.bedId }, e, tx, outbox)),
+    on(BedHeld, (e, { tx, outbox }) => referrals.apply(e.data.referralId, { type: 'BedHeld', holdId: e.data.holdId, unitId: e.data.unitId }, e, tx, outbox)),
     on(BedHoldRejected, (e, { tx, outbox }) =>
       referrals.apply(e.data.referralId, { type: 'BedHoldRejected', reasonCode: e.data.reasonCode, ...(e.data.detail ? { detail: e.data.detail } : {}) }, e, tx, outbox),
     ),

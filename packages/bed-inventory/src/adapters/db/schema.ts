@@ -1,0 +1,13 @@
+import { pgSchema } from 'drizzle-orm/pg-core';
+import { bedInventoryTables } from './tables.js';
+
+/**
+ * The schema drizzle-kit generates the migrations from. Its name is a placeholder: each bed
+ * service applies the same migrations to its own schema (see `migrationsFor`).
+ */
+export const PLACEHOLDER_SCHEMA = 'bed_inventory';
+export const bedInventorySchema = pgSchema(PLACEHOLDER_SCHEMA);
+const tables = bedInventoryTables(bedInventorySchema);
+
+export const { institutions, units, holds, stays, transfers } = tables;
+export const { outbox, inbox, timers } = tables.messaging;

@@ -1,0 +1,109 @@
+import { messagingTables } from '@fbl/db';
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, text, timestamp, uniqueIndex, uuid, type PgSchema } from 'drizzle-orm/pg-core';
+import type { Attributes } from '../../domain/attributes.js';
+
+/**
+ * The tables of one bed service, in its own schema. The same definitions serve all five
+ * services; only the schema name differs.
+ */
+export function bedInventoryTables(schema: PgSchema) {
+  const institutions = schema.table('institutions', {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    creditCode: text('credit_code').notNull().unique(),
+    creditCodeOverridden: boolean('credit_code_overridden').notNull().default(false),
+    creditCodeOverrideReason: text('credit_code_override_reason'),
+    divisionCode: text('division_code').notNull(),
+    kind: text('kind').notNull(),
+    ownership: text('ownership', { enum: ['public', 'private'] }).notNull(),
+    capabilities: jsonb('capabilities').$type<string[]>().notNull(),
+    serviceArea: jsonb('service_area').$type<string[]>().notNull(),
+    greenChannelPartners: jsonb('green_channel_partners').$type<string[]>().notNull(),
+    /** Grows with every capacity change; orders BedAvailabilityChanged for readers. */
+    availabilitySequence: integer('availability_sequence').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  });
+
+  const units = schema.table(
+    'units',
+    {
+      id: uuid('id').primaryKey(),
+      institutionId: uuid('institution_id')
+        .notNull()
+        .references(() => institutions.id),
+      kind: text('kind', { enum: ['bed', 'slot'] }).notNull(),
+      label: text('label').notNull(),
+      ordinal: integer('ordinal').notNull(),
+      attributes: jsonb('attributes').$type<Attributes>().notNull(),
+      status: text('status', { enum: ['free', 'held', 'occupied', 'kept', 'closed'] }).notNull(),
+    },
+    (t) => [index('units_free_idx').on(t.institutionId, t.ordinal).where(sql`status = 'free'`), index('units_institution_idx').on(t.institutionId)],
+  );
+
+  const holds = schema.table(
+    'holds',
+    {
+      id: uuid('id').primaryKey(),
+      referralId: uuid('referral_id').notNull(),
+      elderRef: text('elder_ref').notNull(),
+      institutionId: uuid('institution_id')
+        .notNull()
+        .references(() => institutions.id),
+      unitId: uuid('unit_id')
+        .notNull()
+        .references(() => units.id),
+      status: text('status', { enum: ['active', 'admitted', 'expired', 'released'] }).notNull(),
+      expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+      createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+      endedAt: timestamp('ended_at', { withTimezone: true }),
+    },
+    (t) => [
+      // The database guarantees one active hold per unit and per referral, whatever the code does.
+      uniqueIndex('holds_active_unit_uq').on(t.unitId).where(sql`status = 'active'`),
+      uniqueIndex('holds_active_referral_uq').on(t.referralId).where(sql`status = 'active'`),
+    ],
+  );
+
+  /** A stay: a resident in a bed, or a case in a home caseload (for home sick beds, an episode). */
+  const stays = schema.table(
+    'stays',
+    {
+      id: uuid('id').primaryKey(),
+      holdId: uuid('hold_id')
+        .notNull()
+        .references(() => holds.id),
+      referralId: uuid('referral_id').notNull(),
+      elderRef: text('elder_ref').notNull(),
+      institutionId: uuid('institution_id')
+        .notNull()
+        .references(() => institutions.id),
+      unitId: uuid('unit_id')
+        .notNull()
+        .references(() => units.id),
+      status: text('status', { enum: ['in-care', 'away', 'discharged'] }).notNull(),
+      admittedAt: timestamp('admitted_at', { withTimezone: true }).notNull(),
+      keptUntil: timestamp('kept_until', { withTimezone: true }),
+      reviewDueAt: timestamp('review_due_at', { withTimezone: true }),
+      servicePlan: jsonb('service_plan').$type<{ services: string[]; visitsPerWeek: number } | null>(),
+      dischargedAt: timestamp('discharged_at', { withTimezone: true }),
+      dischargeReason: text('discharge_reason'),
+    },
+    (t) => [index('stays_institution_idx').on(t.institutionId, t.status), uniqueIndex('stays_hold_uq').on(t.holdId)],
+  );
+
+  /** Urgent transfers to hospital started by provider staff. */
+  const transfers = schema.table('transfers', {
+    id: uuid('id').primaryKey(),
+    stayId: uuid('stay_id')
+      .notNull()
+      .references(() => stays.id),
+    reason: text('reason').notNull(),
+    bedKept: boolean('bed_kept').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+  });
+
+  return { institutions, units, holds, stays, transfers, messaging: messagingTables(schema) };
+}
+
+export type BedInventoryTables = ReturnType<typeof bedInventoryTables>;

@@ -1,0 +1,14 @@
+import { ExpireHold, ExpireKeptBed, FlagEpisodeReview, ReleaseBed, ReserveBed } from '@fbl/contracts';
+import { on, type HandlerEntry } from '@fbl/messaging';
+import type { BedInventory } from '../../application/inventory.js';
+
+/** Commands a bed service acts on: from the workflow, and from its own timers. */
+export function bedHandlers(inventory: BedInventory): HandlerEntry[] {
+  return [
+    on(ReserveBed, (m, { tx, outbox }) => inventory.reserve(m, tx, outbox)),
+    on(ReleaseBed, (m, { tx, outbox }) => inventory.release(m, tx, outbox)),
+    on(ExpireHold, (m, { tx, outbox }) => inventory.expireHold(m, tx, outbox)),
+    on(ExpireKeptBed, (m, { tx, outbox }) => inventory.expireKeptBed(m, tx, outbox)),
+    on(FlagEpisodeReview, (m, { tx, outbox }) => inventory.flagReview(m, tx, outbox)),
+  ];
+}

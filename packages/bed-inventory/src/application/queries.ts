@@ -1,0 +1,87 @@
+import type { Database } from '@fbl/db';
+import { notFound } from '@fbl/service-kit';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { BedInventoryTables } from '../adapters/db/tables.js';
+import { summarise, type StatusCount } from '../domain/availability.js';
+import type { StayStatus } from '../domain/lifecycle.js';
+
+/** Read models of a bed service: institutions with their capacity, units, holds, stays. */
+export class BedQueries {
+  constructor(
+    private readonly database: Database,
+    private readonly t: BedInventoryTables,
+  ) {}
+
+  /** Institutions with their capacity by kind and attributes; all, or one. */
+  async institutions(id?: string) {
+    const { institutions, units } = this.t;
+    const rows = await this.database.db.select().from(institutions).where(id ? eq(institutions.id, id) : undefined).orderBy(asc(institutions.name));
+    const counts = await this.database.db
+      .select({ institutionId: units.institutionId, kind: units.kind, attributes: units.attributes, status: units.status, count: sql<number>`count(*)::int` })
+      .from(units)
+      .where(id ? eq(units.institutionId, id) : undefined)
+      .groupBy(units.institutionId, units.kind, units.attributes, units.status);
+    return rows.map((r) => {
+      const lines = summarise(counts.filter((c) => c.institutionId === r.id).map((c) => ({ ...c, count: Number(c.count) }) as StatusCount));
+      const totals = { total: 0, free: 0, held: 0, occupied: 0, kept: 0, closed: 0 };
+      for (const line of lines) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += line[k];
+      return {
+        id: r.id,
+        name: r.name,
+        creditCode: r.creditCode,
+        creditCodeOverridden: r.creditCodeOverridden,
+        divisionCode: r.divisionCode,
+        kind: r.kind,
+        ownership: r.ownership,
+        capabilities: r.capabilities,
+        serviceArea: r.serviceArea,
+        greenChannelPartners: r.greenChannelPartners,
+        capacity: { ...totals, units: lines },
+      };
+    });
+  }
+
+  async institution(id: string) {
+    const [found] = await this.institutions(id);
+    if (!found) throw notFound(`institution ${id}`);
+    return found;
+  }
+
+  async units(institutionId: string) {
+    await this.institution(institutionId);
+    const rows = await this.database.db.select().from(this.t.units).where(eq(this.t.units.institutionId, institutionId)).orderBy(asc(this.t.units.ordinal));
+    return rows.map((u) => ({ id: u.id, kind: u.kind, label: u.label, attributes: u.attributes, status: u.status }));
+  }
+
+  async hold(id: string) {
+    const [hold] = await this.database.db.select().from(this.t.holds).where(eq(this.t.holds.id, id));
+    if (!hold) throw notFound(`hold ${id}`);
+    return { id: hold.id, referralId: hold.referralId, institutionId: hold.institutionId, unitId: hold.unitId, status: hold.status, expiresAt: hold.expiresAt.toISOString() };
+  }
+
+  /** Current residents or cases of an institution (or all stays with a status). */
+  async stays(institutionId: string, status?: StayStatus) {
+    await this.institution(institutionId);
+    const { stays, units } = this.t;
+    const rows = await this.database.db
+      .select({ stay: stays, unitLabel: units.label })
+      .from(stays)
+      .innerJoin(units, eq(units.id, stays.unitId))
+      .where(and(eq(stays.institutionId, institutionId), status ? eq(stays.status, status) : sql`${stays.status} <> 'discharged'`))
+      .orderBy(asc(stays.admittedAt));
+    return rows.map(({ stay, unitLabel }) => ({
+      id: stay.id,
+      referralId: stay.referralId,
+      elderRef: stay.elderRef,
+      unitId: stay.unitId,
+      unitLabel,
+      status: stay.status,
+      admittedAt: stay.admittedAt.toISOString(),
+      keptUntil: stay.keptUntil?.toISOString() ?? null,
+      reviewDueAt: stay.reviewDueAt?.toISOString() ?? null,
+      servicePlan: stay.servicePlan ?? null,
+      dischargedAt: stay.dischargedAt?.toISOString() ?? null,
+      dischargeReason: stay.dischargeReason ?? null,
+    }));
+  }
+}

@@ -1,0 +1,41 @@
+import { compileChecker, describeFieldErrors } from '@fbl/contracts';
+import { ConfigError, readProcessConfig, runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
+import Type, { type Static } from 'typebox';
+import { configurePolicy, type BedTypePolicy } from './domain/policy.js';
+import { bedService } from './service.js';
+
+const PolicyEnv = Type.Object({
+  HOLD_HOURS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })),
+  KEPT_BED_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })),
+  EPISODE_REVIEW_DAYS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })),
+});
+const checker = compileChecker<Static<typeof PolicyEnv>>(PolicyEnv);
+
+/** The configuration of one bed service process: where it runs, and its policy's numbers. */
+export interface BedServiceConfig {
+  process: Readonly<ProcessConfig>;
+  policy: BedTypePolicy;
+}
+
+/**
+ * Read a bed service's configuration from an environment: the process keys of every service,
+ * and HOLD_HOURS, KEPT_BED_DAYS, EPISODE_REVIEW_DAYS over the policy's defaults.
+ */
+export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, string | undefined>, defaults: { port: number }): Readonly<BedServiceConfig> {
+  const picked = Object.fromEntries(Object.keys(PolicyEnv.properties).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+  if (!checker.check(picked)) throw new ConfigError(`invalid ${policy.service} configuration: ${describeFieldErrors(checker.errors(picked))}`);
+  const e = picked as Static<typeof PolicyEnv>;
+  return Object.freeze({
+    process: readProcessConfig(env, defaults),
+    policy: configurePolicy(policy, {
+      ...(e.HOLD_HOURS ? { holdHours: Number(e.HOLD_HOURS) } : {}),
+      ...(e.KEPT_BED_DAYS ? { keptBedDays: Number(e.KEPT_BED_DAYS) } : {}),
+      ...(e.EPISODE_REVIEW_DAYS ? { episodeReviewDays: Number(e.EPISODE_REVIEW_DAYS) } : {}),
+    }),
+  });
+}
+
+/** Run one bed service alone (the distributed mode) until SIGINT or SIGTERM. */
+export function runBedService(config: Readonly<BedServiceConfig>): Promise<RunningProcess> {
+  return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps)], handleSignals: true });
+}

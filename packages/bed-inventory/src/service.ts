@@ -1,0 +1,40 @@
+import { bedCommandsTopic, bedEventsTopic } from '@fbl/contracts';
+import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
+import { pgSchema } from 'drizzle-orm/pg-core';
+import { fileURLToPath } from 'node:url';
+import { PLACEHOLDER_SCHEMA } from './adapters/db/schema.js';
+import { bedInventoryTables } from './adapters/db/tables.js';
+import { bedRoutes } from './adapters/http/routes.js';
+import { bedHandlers } from './adapters/messages/handlers.js';
+import { BedInventory } from './application/inventory.js';
+import { BedQueries } from './application/queries.js';
+import type { BedTypePolicy } from './domain/policy.js';
+
+/** A bed service as a definition any process can host, with its use cases at hand. */
+export interface BedService extends ServiceDefinition {
+  inventory: BedInventory;
+  queries: BedQueries;
+}
+
+/**
+ * Build the service of one bed type: the shared inventory on the policy's own schema, topics
+ * and routes. The five bed services are this function with five policies.
+ */
+export function bedService(policy: BedTypePolicy, deps: ServiceDeps): BedService {
+  const tables = bedInventoryTables(pgSchema(policy.dbSchema));
+  const kit = new ServiceKit(policy.service, tables.messaging, deps);
+  const inventory = new BedInventory(kit, policy, tables);
+  const queries = new BedQueries(deps.database, tables);
+  return {
+    name: policy.service,
+    kit,
+    inventory,
+    queries,
+    migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+    migrationsTable: `${policy.dbSchema}_migrations`,
+    migrationsRenameSchema: { from: PLACEHOLDER_SCHEMA, to: policy.dbSchema },
+    routes: bedRoutes(kit, inventory, queries),
+    consumers: [{ group: policy.service, handlers: bedHandlers(inventory), topics: [bedCommandsTopic(policy.bedType)] }],
+    produces: [bedEventsTopic(policy.bedType), bedCommandsTopic(policy.bedType)],
+  };
+}

@@ -1,8 +1,0 @@
-import { defineConfig } from 'drizzle-kit';
-
-export default defineConfig({
-  dialect: 'postgresql',
-  schema: './src/adapters/db/schema.ts',
-  out: './drizzle',
-  schemaFilter: ['care_beds'],
-});

@@ -1,0 +1,2 @@
+/** The home-care-beds service: the shared bed inventory with this bed type's policy. */
+export { policy as homeCareBedsPolicy } from './policy.js';

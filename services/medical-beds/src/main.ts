@@ -1,0 +1,4 @@
+import { runBedService } from '@fbl/bed-inventory';
+import { config } from './config.js';
+
+await runBedService(config);
