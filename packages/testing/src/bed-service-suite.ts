@@ -1,0 +1,273 @@
+import { bedService, type Attributes, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
+import { creditCodeCheckChar } from '@fbl/codes';
+import {
+  allMessages,
+  bedCommandsTopic,
+  bedEventsTopic,
+  createMessage,
+  MessageRegistry,
+  newId,
+  ReleaseBed,
+  ReserveBed,
+  type Envelope,
+} from '@fbl/contracts';
+import { openDatabase, type Database } from '@fbl/db';
+import { createConsumer, InProcessBus, toRecord } from '@fbl/messaging';
+import { createLogger, createMetrics } from '@fbl/observability';
+import { buildHttpServer, startService, type RunningService, type ServiceDeps } from '@fbl/service-kit';
+import { inArray } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { describeWithPostgres } from './requirements.js';
+import { waitFor } from './wait-for.js';
+
+/** What the suite needs to know to exercise one bed service. */
+export interface BedServiceCase {
+  policy: BedTypePolicy;
+  /** A kind of institution the policy accepts. */
+  institutionKind: string;
+  /** The unit kind and attributes of the units the suite registers. */
+  unit: { kind: 'bed' | 'slot'; attributes: Attributes };
+  /** The division the institution sits in (and serves, for home beds). */
+  divisionCode?: string;
+}
+
+let codes = 0;
+/** A made-up unified social credit code with a valid check character. */
+export function testCreditCode(divisionCode = '371702'): string {
+  codes += 1;
+  const first17 = `52${divisionCode}MA${String((Date.now() % 100_000) * 100 + (codes % 100)).padStart(7, '0')}`;
+  return first17 + creditCodeCheckChar(first17);
+}
+
+/**
+ * One behaviour suite for every bed service, run against each of them on real PostgreSQL:
+ * registration and bad input, hold, conversion to a stay, expiry across a restart, release,
+ * discharge, urgent transfer with the kept bed where the policy keeps beds, home sick bed
+ * episodes, and fifty concurrent holds for the last unit. Messages travel the in-process bus;
+ * the events each step publishes are asserted.
+ */
+export function bedServiceBehaviour(c: BedServiceCase): void {
+  const { policy } = c;
+  const division = c.divisionCode ?? '371702';
+
+  describeWithPostgres(`${policy.service} behaviour`, () => {
+    const clock = { now: new Date('2026-05-01T08:00:00Z') };
+    let testDb: TestDatabase;
+    let database: Database;
+    let bus: InProcessBus;
+    let deps: ServiceDeps;
+    let service: BedService;
+    let running: RunningService;
+    let http: FastifyInstance;
+    const events: Envelope[] = [];
+    const logger = createLogger({ name: `${policy.service}-suite`, level: 'silent' });
+    const registry = new MessageRegistry(allMessages);
+
+    const start = async () => {
+      service = bedService(policy, deps);
+      running = await startService(service);
+    };
+    const eventsOf = (type: string, predicate: (e: Envelope) => boolean = () => true) => events.filter((e) => e.type === type && predicate(e));
+    const waitForEvent = (type: string, predicate: (e: Envelope) => boolean, what: string) => waitFor(() => eventsOf(type, predicate)[0], { what: `${type}: ${what}` });
+    const api = (method: 'GET' | 'POST' | 'PATCH', path: string, payload?: object) => http.inject({ method, url: `/api/${policy.service}${path}`, ...(payload ? { payload } : {}) });
+
+    const registration = (units: number, extra: Record<string, unknown> = {}) => ({
+      name: `测试机构${newId().slice(-6)}`,
+      creditCode: testCreditCode(division),
+      divisionCode: division,
+      kind: c.institutionKind,
+      ownership: 'private',
+      serviceArea: [division],
+      units: [{ kind: c.unit.kind, count: units, attributes: c.unit.attributes }],
+      ...extra,
+    });
+    const register = async (units: number) => {
+      const response = await api('POST', '/institutions', registration(units));
+      expect(response.statusCode, response.body).toBe(201);
+      return (response.json() as { id: string }).id;
+    };
+    const send = async (message: ReturnType<typeof createMessage>) => bus.publish([toRecord(message.topic, message.key, message.envelope)]);
+    const reserve = (institutionId: string, referralId = newId()) =>
+      createMessage(ReserveBed, institutionId, { referralId, institutionId, bedType: policy.bedType, elderRef: `elder-${referralId.slice(-6)}` }, { source: 'suite' }, { topic: bedCommandsTopic(policy.bedType) });
+    const holdFor = async (institutionId: string) => {
+      const command = reserve(institutionId);
+      await send(command);
+      const held = await waitForEvent('BedHeld', (e) => (e.data as { referralId: string }).referralId === (command.envelope.data as { referralId: string }).referralId, 'the hold');
+      return held.data as { holdId: string; referralId: string; unitId: string; expiresAt: string };
+    };
+    const admissionBody = policy.servicePlan ? { servicePlan: { services: ['助餐', '助浴'], visitsPerWeek: 3 } } : {};
+    const admit = async (holdId: string) => {
+      const response = await api('POST', `/holds/${holdId}/admission`, admissionBody);
+      expect(response.statusCode, response.body).toBe(200);
+      return (response.json() as { admissionId: string }).admissionId;
+    };
+    const capacity = async (institutionId: string) => ((await api('GET', `/institutions/${institutionId}`)).json() as { capacity: Record<string, number> }).capacity;
+
+    beforeAll(async () => {
+      testDb = await createTestDatabase(policy.dbSchema);
+      database = await openDatabase({ url: testDb.url }, { poolSize: 20 });
+      bus = new InProcessBus(logger);
+      deps = { database, bus, logger, metrics: createMetrics(), registry, clock: () => clock.now };
+      await start();
+      await bus.subscribe({
+        group: 'suite-observer',
+        topics: [bedEventsTopic(policy.bedType)],
+        handle: async (record) => void events.push(JSON.parse(record.value) as Envelope),
+      });
+      http = await buildHttpServer({ title: policy.service, logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
+    });
+    afterAll(async () => {
+      await http?.close();
+      await running?.stop();
+      await bus?.close();
+      await database?.close();
+      await testDb?.drop();
+    });
+
+    it('registers an institution and publishes its capacity', async () => {
+      const id = await register(3);
+      const registered = await waitForEvent('InstitutionRegistered', (e) => e.subject === id, 'the registration');
+      expect(registered.data).toMatchObject({ bedType: policy.bedType, divisionCode: division });
+      const availability = await waitForEvent('BedAvailabilityChanged', (e) => e.subject === id, 'the first availability');
+      expect(availability.data).toMatchObject({ sequence: 1, units: [{ kind: c.unit.kind, attributes: c.unit.attributes, total: 3, free: 3 }] });
+    });
+
+    it('refuses bad input, names the field, and stores nothing', async () => {
+      const before = ((await api('GET', '/institutions')).json() as unknown[]).length;
+      const good = registration(1);
+      const wrongCheck = good.creditCode.slice(0, 17) + (good.creditCode.endsWith('0') ? '1' : '0');
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...good, creditCode: wrongCheck }, 'creditCode'],
+        [{ ...good, divisionCode: '379999' }, 'divisionCode'],
+        [{ ...good, units: [{ kind: c.unit.kind, count: -1, attributes: c.unit.attributes }] }, 'units.0.count'],
+        [{ ...good, units: [{ kind: c.unit.kind, count: 1, attributes: { colour: 'red' } }] }, 'units.0.attributes.colour'],
+        [{ ...good, kind: 'bakery' }, 'kind'],
+      ];
+      for (const [body, field] of cases) {
+        const response = await api('POST', '/institutions', body);
+        expect(response.statusCode, `${field}: ${response.body}`).toBe(400);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+        expect((response.json() as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+      }
+      expect(((await api('GET', '/institutions')).json() as unknown[]).length).toBe(before);
+      const id = await register(1);
+      const negative = await api('POST', `/institutions/${id}/units`, { kind: c.unit.kind, count: -2 });
+      expect(negative.statusCode).toBe(400);
+      expect((negative.json() as { errors: { field: string }[] }).errors[0]?.field).toBe('count');
+      expect((await capacity(id))['total']).toBe(1);
+    });
+
+    it('accepts a legal early credit code that fails its check only with a recorded reason', async () => {
+      const good = registration(1);
+      const wrongCheck = good.creditCode.slice(0, 17) + (good.creditCode.endsWith('0') ? '1' : '0');
+      const response = await api('POST', '/institutions', { ...good, creditCode: wrongCheck, creditCodeOverrideReason: '2015年前登记的旧代码，经民政部门核实' });
+      expect(response.statusCode, response.body).toBe(201);
+      const stored = (await api('GET', `/institutions/${(response.json() as { id: string }).id}`)).json() as { creditCodeOverridden: boolean };
+      expect(stored.creditCodeOverridden).toBe(true);
+    });
+
+    it('holds a unit, converts the hold into a stay, and discharges', async () => {
+      const id = await register(2);
+      const hold = await holdFor(id);
+      expect(await capacity(id)).toMatchObject({ free: 1, held: 1 });
+      if (policy.servicePlan) expect((await api('POST', `/holds/${hold.holdId}/admission`, {})).statusCode).toBe(400);
+      const admissionId = await admit(hold.holdId);
+      await waitForEvent('AdmissionRecorded', (e) => (e.data as { holdId: string }).holdId === hold.holdId, 'the admission');
+      if (policy.episodes) await waitForEvent('HomeSickBedEpisodeOpened', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the episode');
+      expect(await capacity(id)).toMatchObject({ free: 1, held: 0, occupied: 1 });
+      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody)).statusCode).toBe(409);
+      const residents = (await api('GET', `/institutions/${id}/admissions`)).json() as { id: string }[];
+      expect(residents.map((r) => r.id)).toEqual([admissionId]);
+
+      const discharged = await api('POST', `/admissions/${admissionId}/discharge`, { reason: 'recovered' });
+      expect(discharged.statusCode, discharged.body).toBe(200);
+      await waitForEvent('DischargeRecorded', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the discharge');
+      if (policy.episodes) await waitForEvent('HomeSickBedEpisodeClosed', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the episode closed');
+      expect(await capacity(id)).toMatchObject({ free: 2, occupied: 0 });
+    });
+
+    it('releases a hold on request', async () => {
+      const id = await register(1);
+      const hold = await holdFor(id);
+      await send(createMessage(ReleaseBed, id, { referralId: hold.referralId, institutionId: id, bedType: policy.bedType, reason: 'not-selected' }, { source: 'suite' }, { topic: bedCommandsTopic(policy.bedType) }));
+      await waitForEvent('BedReleased', (e) => (e.data as { holdId: string }).holdId === hold.holdId, 'the release');
+      expect(await capacity(id)).toMatchObject({ free: 1, held: 0 });
+    });
+
+    it('expires a hold not converted in time, even across a restart, and publishes the freed capacity', async () => {
+      const id = await register(1);
+      const hold = await holdFor(id);
+      await running.stop();
+      clock.now = new Date(new Date(hold.expiresAt).getTime() + 60_000);
+      await start();
+      await waitForEvent('BedHoldExpired', (e) => (e.data as { holdId: string }).holdId === hold.holdId, 'the expiry after the restart');
+      const freed = await waitFor(
+        () => eventsOf('BedAvailabilityChanged', (e) => e.subject === id).find((e) => (e.data as { units: { free: number }[] }).units[0]?.free === 1 && e.time === clock.now.toISOString()),
+        { what: 'the freed capacity published' },
+      );
+      expect(freed.data).toMatchObject({ units: [{ held: 0, free: 1 }] });
+      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody)).statusCode).toBe(409);
+    });
+
+    it('handles an urgent transfer to hospital, keeping the bed where the policy keeps beds', async () => {
+      const id = await register(1);
+      const admissionId = await admit((await holdFor(id)).holdId);
+      const transfer = await api('POST', `/admissions/${admissionId}/emergency-transfer`, { reason: '突发胸痛，疑似急性心梗' });
+      expect(transfer.statusCode, transfer.body).toBe(200);
+      await waitForEvent('EmergencyTransferRequested', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the urgent transfer');
+      if (!policy.keptBed) {
+        expect(transfer.json()).toMatchObject({ bedKept: false });
+        await waitForEvent('DischargeRecorded', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the stay ended by the transfer');
+        expect(await capacity(id)).toMatchObject({ free: 1, occupied: 0 });
+        return;
+      }
+      expect(transfer.json()).toMatchObject({ bedKept: true });
+      await waitForEvent('BedKeptForReturn', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the kept bed');
+      expect(await capacity(id)).toMatchObject({ kept: 1, free: 0 });
+      expect((await api('POST', `/admissions/${admissionId}/return`)).statusCode).toBe(200);
+      await waitForEvent('KeptBedReleased', (e) => (e.data as { reason: string; admissionId: string }).admissionId === admissionId && (e.data as { reason: string }).reason === 'returned', 'the return');
+      expect(await capacity(id)).toMatchObject({ kept: 0, occupied: 1 });
+
+      // Away again; this time the kept bed's time runs out.
+      expect((await api('POST', `/admissions/${admissionId}/emergency-transfer`, { reason: '肺部感染' })).statusCode).toBe(200);
+      clock.now = new Date(clock.now.getTime() + (policy.keptBed.days + 1) * 24 * 3600_000);
+      await service.kit.timerPoller.fireDue();
+      await waitForEvent('KeptBedReleased', (e) => (e.data as { admissionId: string; reason: string }).admissionId === admissionId && (e.data as { reason: string }).reason === 'expired', 'the kept bed released when its time ran out');
+      await waitForEvent('DischargeRecorded', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the stay ended');
+      expect(await capacity(id)).toMatchObject({ kept: 0, free: 1 });
+    });
+
+    it(policy.episodes ? 'flags an episode due for review, and renews it' : 'refuses episode reviews for stays that are not episodes', async () => {
+      const id = await register(1);
+      const admissionId = await admit((await holdFor(id)).holdId);
+      if (!policy.episodes) {
+        expect((await api('POST', `/admissions/${admissionId}/episode-review`)).statusCode).toBe(409);
+        return;
+      }
+      clock.now = new Date(clock.now.getTime() + (policy.episodes.reviewDays + 1) * 24 * 3600_000);
+      await service.kit.timerPoller.fireDue();
+      await waitForEvent('HomeSickBedReviewDue', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the review due');
+      const renewed = await api('POST', `/admissions/${admissionId}/episode-review`);
+      expect(renewed.statusCode).toBe(200);
+      await waitForEvent('HomeSickBedEpisodeRenewed', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the renewal');
+    });
+
+    it('gives the last free unit to exactly one of fifty concurrent requests', async () => {
+      const id = await register(1);
+      const definition = service.consumers![0]!;
+      // Fifty deliveries handled at once, each in its own transaction, as fifty consumers would.
+      const handle = createConsumer({ name: 'concurrent-suite', database, tables: service.kit.tables, outbox: service.kit.outbox, registry, handlers: definition.handlers, bus, logger });
+      const commands = Array.from({ length: 50 }, () => reserve(id));
+      await Promise.all(commands.map((m) => handle(toRecord(m.topic, m.key, m.envelope))));
+      const referralIds = commands.map((m) => (m.envelope.data as { referralId: string }).referralId);
+      const { outbox } = service.kit.tables;
+      const rows = await database.db.select().from(outbox).where(inArray(outbox.type, ['BedHeld', 'BedHoldRejected']));
+      const mine = rows.filter((r) => referralIds.includes((r.envelope as { data: { referralId: string } }).data.referralId));
+      expect(mine.filter((r) => r.type === 'BedHeld')).toHaveLength(1);
+      expect(mine.filter((r) => r.type === 'BedHoldRejected')).toHaveLength(49);
+      expect(await capacity(id)).toMatchObject({ free: 0, held: 1 });
+    });
+  });
+}
