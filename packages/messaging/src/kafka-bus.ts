@@ -1,6 +1,7 @@
 import { dlqTopic, isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
 import { Kafka, logLevel, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import { sleep } from './backoff.js';
 import type { Bus, BusRecord, DeliveredRecord, Subscription, SubscriptionRequest } from './bus.js';
 
 /** Settings of the Kafka adapter. */
@@ -75,7 +76,23 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
           if (!(error instanceof Error) || !/already exists/i.test(error.message)) throw error;
         });
     }
+    await waitForLeaders(wanted);
     for (const t of wanted) known.add(t);
+  };
+
+  // A topic another process is still creating may exist without leaders yet; wait until it is usable.
+  const waitForLeaders = async (topics: string[]) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics have no leaders after 30 s: ${topics.join(', ')}`);
+      await sleep(200);
+    }
   };
 
   return {
