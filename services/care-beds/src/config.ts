@@ -1,5 +1,4 @@
-import { readBedServiceConfig } from '@fbl/bed-inventory';
-import { policy } from './policy.js';
+import { BED_POLICIES, readBedServiceConfig } from '@fbl/bed-inventory';
 
 /** Configuration of the care-beds process, read once from the environment. */
-export const config = readBedServiceConfig(policy, process.env, { port: 3101 });
+export const config = readBedServiceConfig(BED_POLICIES['care'], process.env, { port: 3101 });

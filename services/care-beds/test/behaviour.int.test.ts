@@ -1,4 +1,4 @@
 import { bedServiceBehaviour } from '@fbl/testing/bed-service-suite';
-import { policy } from '../src/policy.js';
+import { BED_POLICIES } from '@fbl/bed-inventory';
 
-bedServiceBehaviour({ policy, institutionKind: 'care-home', unit: { kind: 'bed', attributes: { nursingType: true } } });
+bedServiceBehaviour({ policy: BED_POLICIES['care'], institutionKind: 'care-home', unit: { kind: 'bed', attributes: { nursingType: true } } });

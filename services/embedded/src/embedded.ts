@@ -1,18 +1,10 @@
-import { bedService, type BedService } from '@fbl/bed-inventory';
-import { careBedsPolicy } from '@fbl/care-beds';
+import { BED_POLICIES, bedService, type BedService } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { gatewayRoutes } from '@fbl/gateway';
-import { homeCareBedsPolicy } from '@fbl/home-care-beds';
-import { homeSickBedsPolicy } from '@fbl/home-sick-beds';
-import { hospiceBedsPolicy } from '@fbl/hospice-beds';
-import { medicalBedsPolicy } from '@fbl/medical-beds';
 import type { Logger } from '@fbl/observability';
 import { referralWorkflowService } from '@fbl/referral-workflow';
 import { runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
 import { loadDemoData } from './demo-data.js';
-
-/** The bed policies, by bed type. */
-export const POLICIES = { care: careBedsPolicy, medical: medicalBedsPolicy, 'home-care': homeCareBedsPolicy, 'home-sick': homeSickBedsPolicy, hospice: hospiceBedsPolicy } as const;
 
 /** The whole system in one process, and its bed services by type. */
 export interface EmbeddedSystem extends RunningProcess {
@@ -20,7 +12,9 @@ export interface EmbeddedSystem extends RunningProcess {
 }
 
 /**
- * Every service in one process: the embedded mode. This deployable is the one place allowed to
+ * Every service in one process: the embedded mode. The five bed services are the shared bed
+ * inventory with their policies (as each bed service's own process runs it); the workflow and
+ * the gateway are imported from their services. This deployable is the one place allowed to
  * import services, to compose them; services never import each other.
  */
 export async function startEmbedded(config: Readonly<ProcessConfig>, options: { demoData?: boolean; handleSignals?: boolean; logger?: Logger } = {}): Promise<EmbeddedSystem> {
@@ -31,7 +25,7 @@ export async function startEmbedded(config: Readonly<ProcessConfig>, options: { 
     ...(options.logger ? { logger: options.logger } : {}),
     handleSignals: options.handleSignals ?? false,
     services: (deps) => {
-      const built = Object.fromEntries(Object.entries(POLICIES).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
+      const built = Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
       beds = built;
       return [...Object.values(built), referralWorkflowService(deps)];
     },

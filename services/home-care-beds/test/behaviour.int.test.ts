@@ -1,4 +1,4 @@
 import { bedServiceBehaviour } from '@fbl/testing/bed-service-suite';
-import { policy } from '../src/policy.js';
+import { BED_POLICIES } from '@fbl/bed-inventory';
 
-bedServiceBehaviour({ policy, institutionKind: 'home-care-provider', unit: { kind: 'slot', attributes: { careLevel: 'standard' } } });
+bedServiceBehaviour({ policy: BED_POLICIES['home-care'], institutionKind: 'home-care-provider', unit: { kind: 'slot', attributes: { careLevel: 'standard' } } });

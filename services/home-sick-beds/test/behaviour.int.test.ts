@@ -1,4 +1,4 @@
 import { bedServiceBehaviour } from '@fbl/testing/bed-service-suite';
-import { policy } from '../src/policy.js';
+import { BED_POLICIES } from '@fbl/bed-inventory';
 
-bedServiceBehaviour({ policy, institutionKind: 'community-health-centre', unit: { kind: 'slot', attributes: { team: '家医一队' } } });
+bedServiceBehaviour({ policy: BED_POLICIES['home-sick'], institutionKind: 'community-health-centre', unit: { kind: 'slot', attributes: { team: '家医一队' } } });

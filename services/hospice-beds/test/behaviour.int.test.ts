@@ -1,4 +1,4 @@
 import { bedServiceBehaviour } from '@fbl/testing/bed-service-suite';
-import { policy } from '../src/policy.js';
+import { BED_POLICIES } from '@fbl/bed-inventory';
 
-bedServiceBehaviour({ policy, institutionKind: 'hospital', unit: { kind: 'bed', attributes: { mode: 'inpatient' } } });
+bedServiceBehaviour({ policy: BED_POLICIES['hospice'], institutionKind: 'hospital', unit: { kind: 'bed', attributes: { mode: 'inpatient' } } });

@@ -1,4 +1,4 @@
 import { bedServiceBehaviour } from '@fbl/testing/bed-service-suite';
-import { policy } from '../src/policy.js';
+import { BED_POLICIES } from '@fbl/bed-inventory';
 
-bedServiceBehaviour({ policy, institutionKind: 'hospital', unit: { kind: 'bed', attributes: { department: '老年医学科' } } });
+bedServiceBehaviour({ policy: BED_POLICIES['medical'], institutionKind: 'hospital', unit: { kind: 'bed', attributes: { department: '老年医学科' } } });

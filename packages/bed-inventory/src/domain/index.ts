@@ -3,6 +3,7 @@
  * and eligibility (DOMAIN.md §4). No I/O, no clock; matching in the referral workflow uses it.
  */
 export * from './policy.js';
+export * from './policies.js';
 export * from './attributes.js';
 export * from './lifecycle.js';
 export * from './availability.js';

@@ -1,2 +1,0 @@
-/** The home-care-beds service: the shared bed inventory with this bed type's policy. */
-export { policy as homeCareBedsPolicy } from './policy.js';
