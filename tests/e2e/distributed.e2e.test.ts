@@ -2,7 +2,7 @@ import { createTestDatabase, describeWithKafkaAndPostgres, kafkaBrokers, type Te
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startService, type ServiceProcess } from '../support/processes.js';
-import { referralToAdmission } from './scenarios.js';
+import { referralToClosedLoop } from './scenarios.js';
 
 describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka and PostgreSQL', () => {
   const databases: TestDatabase[] = [];
@@ -11,14 +11,16 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
 
   beforeAll(async () => {
     const brokers = kafkaBrokers().join(',');
-    const [careDb, workflowDb] = await Promise.all([createTestDatabase('e2e_care_beds'), createTestDatabase('e2e_referral')]);
-    databases.push(careDb!, workflowDb!);
-    const [careBeds, workflow] = await Promise.all([
+    const [careDb, medicalDb, workflowDb] = await Promise.all([createTestDatabase('e2e_care_beds'), createTestDatabase('e2e_medical_beds'), createTestDatabase('e2e_referral')]);
+    databases.push(careDb!, medicalDb!, workflowDb!);
+    // Started together, as a deployment would: they create their topics concurrently.
+    const [careBeds, medicalBeds, workflow] = await Promise.all([
       startService('care-beds', 'services/care-beds/src/main.ts', { DATABASE_URL: careDb!.url, KAFKA_BROKERS: brokers }),
+      startService('medical-beds', 'services/medical-beds/src/main.ts', { DATABASE_URL: medicalDb!.url, KAFKA_BROKERS: brokers }),
       startService('referral-workflow', 'services/referral-workflow/src/main.ts', { DATABASE_URL: workflowDb!.url, KAFKA_BROKERS: brokers }),
     ]);
-    processes.push(careBeds, workflow);
-    gateway = await startService('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.url, REFERRAL_WORKFLOW_URL: workflow.url });
+    processes.push(careBeds, medicalBeds, workflow);
+    gateway = await startService('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.url, MEDICAL_BEDS_URL: medicalBeds.url, REFERRAL_WORKFLOW_URL: workflow.url });
     processes.push(gateway);
   });
 
@@ -28,8 +30,8 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     expect(codes.every((c) => c === 0), `every service stops cleanly: ${codes.join(', ')}`).toBe(true);
   });
 
-  it('takes one referral from the HTTP request to the admission through Kafka', async () => {
-    await referralToAdmission(gateway.url);
+  it('takes one referral from the HTTP request to the closed loop through Kafka', async () => {
+    await referralToClosedLoop(gateway.url);
   });
 
   it('runs each service in its own consumer group', async () => {
@@ -38,8 +40,8 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     try {
       const { groups } = await admin.listGroups();
       const ids = groups.map((g) => g.groupId);
-      expect(ids).toEqual(expect.arrayContaining(['care-beds', 'referral-workflow']));
-      const described = await admin.describeGroups(['care-beds', 'referral-workflow']);
+      expect(ids).toEqual(expect.arrayContaining(['care-beds', 'medical-beds', 'referral-workflow']));
+      const described = await admin.describeGroups(['care-beds', 'medical-beds', 'referral-workflow']);
       for (const group of described.groups) expect(group.members.length, `${group.groupId} has a live member`).toBeGreaterThan(0);
     } finally {
       await admin.disconnect();

@@ -5,7 +5,7 @@ import { waitFor } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectProblem } from '../support/http.js';
-import { careHome, referralToAdmission } from './scenarios.js';
+import { careHome, dischargeRequest, referralToClosedLoop, register, waitUntilMatchable } from './scenarios.js';
 
 describe('embedded mode: every service in one process on PGlite and the in-process bus', () => {
   let system: RunningProcess;
@@ -13,7 +13,7 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
   beforeAll(async () => {
     system = await startEmbedded(
       { port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' },
-      { logger: createLogger({ name: 'embedded-test', level: 'silent' }) },
+      { logger: createLogger({ name: 'embedded-test', level: 'silent' }), demoData: false },
     );
   });
   afterAll(async () => system?.stop());
@@ -23,15 +23,17 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     expect(system.deps.bus.kind).toBe('in-process');
   });
 
-  it('takes one referral from the HTTP request to the admission', async () => {
-    await referralToAdmission(system.url);
+  it('takes one referral from the HTTP request to the closed loop', async () => {
+    await referralToClosedLoop(system.url);
   });
 
   it('answers malformed JSON, wrong types and missing fields with problem+json naming the field', async () => {
+    const origin = { institutionId: '0192f3b2-7c1a-7000-8000-000000000002', divisionCode: '371702' };
     expectProblem(await call(system.url, 'POST', '/api/referrals', '{"elderRef": '), 400, '');
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 12, institutionId: '0192f3b2-7c1a-7000-8000-000000000002' }), 400, 'elderRef');
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x' }), 400, 'institutionId');
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', institutionId: 'not-a-uuid' }), 400, 'institutionId');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 12, origin, requestedBedTypes: ['care'] }), 400, 'elderRef');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin }), 400, 'requestedBedTypes');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin: { ...origin, institutionId: 'not-a-uuid' }, requestedBedTypes: ['care'] }), 400, 'origin.institutionId');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin, requestedBedTypes: ['castle'] }), 400, 'requestedBedTypes.0');
     expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { ...careHome('院', 1), colour: 'red' }), 400, 'colour');
     expectProblem(await call(system.url, 'GET', '/api/referrals/not-a-uuid'), 400, 'id');
     expectProblem(await call(system.url, 'GET', '/api/referrals/0192f3b2-7c1a-7000-8000-000000000009'), 404);
@@ -41,18 +43,19 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
   it('creates nothing when the input is refused', async () => {
     const count = sql`select count(*)::int as n from referral.referrals`;
     const before = await system.deps.database.rows<{ n: number }>(system.deps.database.db, count);
-    await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', institutionId: 'nope' });
+    await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin: { institutionId: 'nope', divisionCode: '371702' }, requestedBedTypes: ['care'] });
     const after = await system.deps.database.rows<{ n: number }>(system.deps.database.db, count);
     expect(after[0]?.n).toBe(before[0]?.n);
   });
 
   it('carries the trace context of a request into every message it causes', async () => {
     const traceId = 'abcdef0123456789abcdef0123456789';
-    const home = await call(system.url, 'POST', '/api/care-beds/institutions', careHome('追踪测试院', 1));
+    const home = await register(system.url, 'care-beds', careHome('追踪测试院', 1));
+    await waitUntilMatchable(system.url, home);
     const response = await fetch(`${system.url}/api/referrals`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-0123456789abcdef-01` },
-      body: JSON.stringify({ elderRef: 'trace-1', institutionId: home.body['id'] }),
+      body: JSON.stringify(dischargeRequest('0192f3b2-7c1a-7000-8000-000000000003')),
     });
     const { id } = (await response.json()) as { id: string };
     const { database } = system.deps;
@@ -62,9 +65,9 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
         sql`select type, envelope from referral.outbox where envelope->>'correlationId' = ${id}
             union all select type, envelope from care_beds.outbox where envelope->>'correlationId' = ${id}`,
       );
-      return rows.some((r) => r.type === 'BedHeld') ? rows : undefined;
-    }, { what: 'the hold caused by the traced request' });
-    expect(envelopes.map((r) => r.type)).toEqual(expect.arrayContaining(['ReferralRequested', 'ReserveBed', 'BedHeld']));
+      return rows.some((r) => r.type === 'ReferralOffered') ? rows : undefined;
+    }, { what: 'the offers caused by the traced request' });
+    expect(envelopes.map((r) => r.type)).toEqual(expect.arrayContaining(['ReferralRequested', 'ReferralStateChanged', 'ReferralOffered']));
     for (const row of envelopes) expect(row.envelope.traceparent, row.type).toContain(traceId);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
-import { careHome } from './scenarios.js';
+import { careHome, dischargeRequest, waitUntilMatchable } from './scenarios.js';
 import { ROOT, startService } from '../support/processes.js';
 
 /**
@@ -40,8 +40,9 @@ describe('pnpm start', () => {
     expect(demo.map((i) => i.name)).toEqual(expect.arrayContaining(DEMO_NETWORK.care.map((h) => h.name)));
     const home = await call(first.url, 'POST', '/api/care-beds/institutions', careHome('重启测试养老院', 3));
     expect(home.status).toBe(201);
-    const referral = await call(first.url, 'POST', '/api/referrals', { elderRef: 'restart-1', institutionId: home.body['id'] });
-    await waitFor(async () => (await call(first.url, 'GET', `/api/referrals/${referral.body['id']}`)).body['state'] === 'bedHeld', { what: 'bed held before the restart' });
+    await waitUntilMatchable(first.url, home.body['id'] as string);
+    const referral = await call(first.url, 'POST', '/api/referrals', dischargeRequest('0192f3b2-7c1a-7000-8000-000000000004'));
+    await waitFor(async () => (await call(first.url, 'GET', `/api/referrals/${referral.body['id']}`)).body['state'] === 'offering', { what: 'offers made before the restart' });
     expect(await first.stop('SIGINT'), `clean exit after Ctrl-C:\n${first.output().slice(-2000)}`).toBe(0);
 
     expect(first.output()).toContain('"msg":"stopped"');
@@ -49,8 +50,8 @@ describe('pnpm start', () => {
     const second = await startService('pnpm start again', START_ENTRY, env, { readyPath: '/health', timeoutMs: 30_000 });
     try {
       const again = await call(second.url, 'GET', `/api/referrals/${referral.body['id']}`);
-      expect(again.body).toMatchObject({ state: 'bedHeld' });
-      expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`)).body['capacity']).toMatchObject({ total: 3, free: 2, held: 1, occupied: 0 });
+      expect(again.body).toMatchObject({ state: 'offering' });
+      expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`)).body['capacity']).toMatchObject({ total: 3, free: 3 });
       const after = await fetch(`${second.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<unknown[]>);
       expect(after).toHaveLength(demo.length + 1); // demo data is loaded once, into an empty database
     } finally {

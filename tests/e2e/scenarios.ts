@@ -4,64 +4,109 @@ import { expect } from 'vitest';
 import { call } from '../support/http.js';
 
 let made = 0;
-/** A care home registration with `beds` nursing-type beds and a made-up valid credit code. */
-export function careHome(name: string, beds: number) {
+/** A made-up unified social credit code with a valid check character. */
+export function creditCode(divisionCode = '371702'): string {
   made += 1;
-  const first17 = `52371702MA${String(Date.now() % 1_000_000).padStart(6, '0')}${made % 10}`;
+  const first17 = `52${divisionCode}MA${String((Date.now() % 100_000) * 100 + (made % 100)).padStart(7, '0')}`;
+  return first17 + creditCodeCheckChar(first17);
+}
+
+/** A care home registration with `beds` nursing-type beds. */
+export function careHome(name: string, beds: number, divisionCode = '371702') {
+  return { name, creditCode: creditCode(divisionCode), divisionCode, kind: 'care-home', ownership: 'private', capabilities: ['nursingType'], units: [{ kind: 'bed', count: beds, attributes: { nursingType: true } }] };
+}
+
+/** A hospital registration with `beds` beds. */
+export function hospital(name: string, beds: number, divisionCode = '371702') {
+  return { name, creditCode: creditCode(divisionCode), divisionCode, kind: 'hospital', ownership: 'public', units: [{ kind: 'bed', count: beds, attributes: { department: '老年医学科' } }] };
+}
+
+// Response bodies are read loosely here; each test asserts the fields it relies on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+
+/** Register an institution at a bed service; returns its id. */
+export async function register(baseUrl: string, service: string, body: object): Promise<string> {
+  const r = await call(baseUrl, 'POST', `/api/${service}/institutions`, body);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body['id'] as string;
+}
+
+/** Wait until the workflow's matching sees an institution's capacity. */
+export async function waitUntilMatchable(baseUrl: string, institutionId: string, free = 1) {
+  await waitFor(async () => {
+    const r = await call(baseUrl, 'GET', '/api/referrals/capacity');
+    return (r.body as unknown as { institutionId: string; free: number }[]).some((c) => c.institutionId === institutionId && c.free >= free);
+  }, { what: `the workflow to see the capacity of ${institutionId}`, timeoutMs: 30_000 });
+}
+
+/** Read a referral. */
+export async function referral(baseUrl: string, id: string): Promise<Body> {
+  return (await call(baseUrl, 'GET', `/api/referrals/${id}`)).body;
+}
+
+/** Wait until a referral reaches `state`. */
+export function waitForState(baseUrl: string, id: string, state: string, timeoutMs = 30_000): Promise<Body> {
+  return waitFor(async () => {
+    const r = await referral(baseUrl, id);
+    return r['state'] === state ? r : undefined;
+  }, { what: `referral ${id} to reach ${state}`, timeoutMs });
+}
+
+/** A discharge referral from a hospital toward care beds, with a current assessment. */
+export function dischargeRequest(originId: string, extra: object = {}) {
   return {
-    name,
-    creditCode: first17 + creditCodeCheckChar(first17),
-    divisionCode: '371702',
-    kind: 'care-home',
-    ownership: 'private',
-    units: [{ kind: 'bed', count: beds, attributes: { nursingType: true } }],
+    elderRef: `elder-${Math.random().toString(36).slice(2, 8)}`,
+    origin: { institutionId: originId, divisionCode: '371702' },
+    requestedBedTypes: ['care'],
+    requirements: { nursingType: true },
+    facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) },
+    ...extra,
   };
 }
 
+/** Answer every open offer of a referral: accept `accept`'s, decline the others. */
+export async function answerOffers(baseUrl: string, id: string, accept: string[]) {
+  const r = await referral(baseUrl, id);
+  for (const offer of (r['offers'] as Body[]).filter((o) => o['status'] === 'open')) {
+    const path = `/api/referrals/${id}/offers/${offer['id']}/${accept.includes(offer['institutionId']) ? 'accept' : 'decline'}`;
+    const answer = await call(baseUrl, 'POST', path, accept.includes(offer['institutionId']) ? { recordedBy: 'staff-1' } : { recordedBy: 'staff-1', reasonCode: 'no-capacity' });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  }
+}
+
 /**
- * One referral from a discharge planner's request to the elder's admission, through the public
- * API only: register a care home, request a bed, wait for the hold (a message round trip between
- * the workflow and the bed service), record the admission, wait for the workflow to see it.
+ * One referral from a discharge planner's request to the closed loop, through the public API only:
+ * offered to the care home, accepted, chosen by the family, the bed held (a message round trip
+ * with the bed service), the arrival recorded, the follow-up sent.
  */
-export async function referralToAdmission(baseUrl: string) {
-  const home = await call(baseUrl, 'POST', '/api/care-beds/institutions', careHome('测试护理院', 2));
-  expect(home.status).toBe(201);
-  const institutionId = home.body['id'] as string;
+export async function referralToClosedLoop(baseUrl: string) {
+  const hospitalId = await register(baseUrl, 'medical-beds', hospital('测试医院', 5));
+  const homeId = await register(baseUrl, 'care-beds', careHome('测试护理院', 2));
+  await waitUntilMatchable(baseUrl, homeId);
 
-  const created = await call(baseUrl, 'POST', '/api/referrals', { elderRef: 'elder-e2e-1', institutionId });
-  expect(created.status).toBe(202);
-  const referralId = created.body['id'] as string;
-  expect(created.headers.get('location')).toBe(`/api/referrals/${referralId}`);
+  const created = await call(baseUrl, 'POST', '/api/referrals', dischargeRequest(hospitalId));
+  expect(created.status, JSON.stringify(created.body)).toBe(202);
+  const id = created.body['id'] as string;
+  expect(created.headers.get('location')).toBe(`/api/referrals/${id}`);
 
-  const held = await waitFor(
-    async () => {
-      const r = await call(baseUrl, 'GET', `/api/referrals/${referralId}`);
-      return r.body['state'] === 'bedHeld' ? r.body : undefined;
-    },
-    { what: `referral ${referralId} to reach bedHeld`, timeoutMs: 30_000 },
-  );
-  const holdId = held['holdId'] as string;
-  const hold = await call(baseUrl, 'GET', `/api/care-beds/holds/${holdId}`);
-  expect(hold.body).toMatchObject({ referralId, institutionId, status: 'active' });
-  expect((await call(baseUrl, 'GET', `/api/care-beds/institutions/${institutionId}`)).body['capacity']).toMatchObject({ total: 2, free: 1, held: 1, occupied: 0 });
+  const offering = await waitForState(baseUrl, id, 'offering');
+  const ours = (offering['offers'] as Body[]).find((o) => o['institutionId'] === homeId);
+  expect(ours, 'the care home is offered the referral').toBeDefined();
+  expect((offering['ranking'] as Body)['candidates'][0]['reasons'].length).toBeGreaterThan(0);
+  await answerOffers(baseUrl, id, [homeId]);
+  await waitForState(baseUrl, id, 'choosing');
+  expect((await call(baseUrl, 'POST', `/api/referrals/${id}/choice`, { offerId: ours!['id'], recordedBy: 'planner-1' })).status).toBe(200);
 
-  const admission = await call(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`);
-  expect(admission.status).toBe(200);
-
-  const admitted = await waitFor(
-    async () => {
-      const r = await call(baseUrl, 'GET', `/api/referrals/${referralId}`);
-      return r.body['state'] === 'admitted' ? r.body : undefined;
-    },
-    { what: `referral ${referralId} to reach admitted`, timeoutMs: 30_000 },
-  );
-  expect((admitted['timeline'] as { event: string; to: string }[]).map((s) => [s.event, s.to])).toEqual([
-    ['ReferralRequested', 'requested'],
-    ['BedHeld', 'bedHeld'],
-    ['AdmissionRecorded', 'admitted'],
-  ]);
-  expect((await call(baseUrl, 'GET', `/api/care-beds/institutions/${institutionId}`)).body['capacity']).toMatchObject({ total: 2, free: 1, held: 0, occupied: 1 });
-  const again = await call(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`);
-  expect(again.status).toBe(409);
-  return { referralId, institutionId, holdId };
+  const transferring = await waitForState(baseUrl, id, 'transferring');
+  const holdId = (transferring['hold'] as Body)['holdId'] as string;
+  expect((await call(baseUrl, 'GET', `/api/care-beds/institutions/${homeId}`)).body['capacity']).toMatchObject({ total: 2, free: 1, held: 1 });
+  expect((await call(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`, {})).status).toBe(200);
+  await waitForState(baseUrl, id, 'followUp');
+  expect((await call(baseUrl, 'POST', `/api/referrals/${id}/follow-up`, { recordedBy: 'staff-1' })).status).toBe(200);
+  const closed = await waitForState(baseUrl, id, 'closed');
+  const steps = (closed['timeline'] as Body[]).map((s) => s['to']);
+  for (const stage of ['matching', 'offering', 'choosing', 'reserving', 'transferring', 'followUp', 'closed']) expect(steps).toContain(stage);
+  expect((await call(baseUrl, 'GET', `/api/care-beds/institutions/${homeId}`)).body['capacity']).toMatchObject({ total: 2, free: 1, occupied: 1 });
+  return { id, homeId, hospitalId, holdId };
 }

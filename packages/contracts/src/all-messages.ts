@@ -1,6 +1,7 @@
 import { bedMessages } from './messages/beds.js';
+import { eligibilityMessages } from './messages/eligibility.js';
 import { referralMessages } from './messages/referral.js';
 import type { MessageDefinition } from './registry.js';
 
 /** Every message definition of the system, for registries that read any topic. */
-export const allMessages: readonly MessageDefinition[] = [...bedMessages, ...referralMessages];
+export const allMessages: readonly MessageDefinition[] = [...bedMessages, ...referralMessages, ...eligibilityMessages];

@@ -10,4 +10,5 @@ export * from './validation.js';
 export * from './messages/common.js';
 export * from './messages/beds.js';
 export * from './messages/referral.js';
+export * from './messages/eligibility.js';
 export { allMessages } from './all-messages.js';

@@ -1,6 +1,6 @@
 import { dlqTopic, isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
-import { Kafka, logLevel, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
 import { sleep } from './backoff.js';
 import type { Bus, BusRecord, DeliveredRecord, Subscription, SubscriptionRequest } from './bus.js';
 
@@ -51,7 +51,13 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   });
   const admin = kafka.admin();
   await admin.connect();
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // The Java client's murmur2 partitioner, so keys land where other clients expect.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const consumers = new Set<Consumer>();
   const known = new Set<string>();
@@ -64,7 +70,10 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     if (missing.length > 0) {
       await admin
         .createTopics({
-          waitForLeaders: true,
+          // kafkajs's own leader wait can reject outside the returned promise (and crash the
+          // process) when another client creates the same topics at once; waitForLeaders below
+          // does the waiting instead.
+          waitForLeaders: false,
           topics: missing.map((topic) => ({
             topic,
             numPartitions: options.partitions ?? 3,

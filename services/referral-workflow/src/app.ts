@@ -1,4 +1,4 @@
-import { BED_TYPES, bedEventsTopic, eventsTopic, REFERRAL } from '@fbl/contracts';
+import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTopic, eventsTopic, MEDICAL_INSURANCE, REFERRAL } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { messaging } from './adapters/db/schema.js';
@@ -22,7 +22,13 @@ export function referralWorkflowService(deps: ServiceDeps): ReferralWorkflowServ
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'referral_migrations',
     routes: referralRoutes(kit, referrals),
-    consumers: [{ group: SERVICE, handlers: referralHandlers(referrals), topics: BED_TYPES.map(bedEventsTopic) }],
-    produces: [eventsTopic(REFERRAL)],
+    consumers: [
+      {
+        group: SERVICE,
+        handlers: referralHandlers(referrals),
+        topics: [...BED_TYPES.map(bedEventsTopic), eventsTopic(CIVIL_AFFAIRS), eventsTopic(MEDICAL_INSURANCE), commandsTopic(REFERRAL)],
+      },
+    ],
+    produces: [eventsTopic(REFERRAL), commandsTopic(REFERRAL), ...BED_TYPES.map(bedCommandsTopic), commandsTopic(CIVIL_AFFAIRS), commandsTopic(MEDICAL_INSURANCE)],
   };
 }

@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type TLiteral, type TUnion } from 'typebox';
 
 /** A UUID (ids of aggregates and messages). */
 export const Uuid = Type.String({ format: 'uuid' });
@@ -11,3 +11,10 @@ export const DivisionCode = Type.String({ pattern: '^[1-8][0-9]{5}$' });
 
 /** A free-text note kept short, never personal data. */
 export const ShortText = (maxLength = 500) => Type.String({ minLength: 1, maxLength });
+
+type LiteralTuple<T extends readonly string[]> = T extends readonly [infer H extends string, ...infer R extends readonly string[]] ? [TLiteral<H>, ...LiteralTuple<R>] : [];
+
+/** A union of string literals that keeps each literal's type. */
+export function Literals<const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<LiteralTuple<T>>;
+}

@@ -1,30 +1,76 @@
-import { causedBy, createMessage, newId, ReferralRequested, ReferralStateChanged, type Envelope, type MessageOrigin } from '@fbl/contracts';
+import { shandongDivisions } from '@fbl/codes';
+import {
+  AssessAbility,
+  AuthoriseLtci,
+  bedCommandsTopic,
+  causedBy,
+  createMessage,
+  newId,
+  OfferAnswered,
+  OfferNotSelected,
+  ReferralCancelled,
+  ReferralClosed,
+  ReferralDeadlineDue,
+  ReferralEscalated,
+  ReferralOffered,
+  ReferralRequested,
+  ReferralStateChanged,
+  ReleaseBed,
+  ReserveBed,
+  type Envelope,
+  type MessageOrigin,
+  type OutgoingMessage,
+} from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
-import { notFound, type ServiceKit } from '@fbl/service-kit';
-import { and, asc, eq } from 'drizzle-orm';
+import { conflict, notFound, type ServiceKit } from '@fbl/service-kit';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { initialTransition, transition } from 'xstate';
-import { referrals, timeline } from '../adapters/db/schema.js';
-import { MACHINE_VERSION, referralMachine, type BedTypeName, type ReferralEvent } from '../domain/referral-machine.js';
-import { machineFor, messagesOfActions, restoreSnapshot, storeSnapshot, type StoredSnapshot } from './machine-host.js';
+import { availability, elderFacts, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
+import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
+import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
+import { GREEN_CHANNEL_DEADLINES, ROUTINE_DEADLINES, type BedTypeName, type KnownFacts, type Offer, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
+import { machineFor, migrateSnapshot, restoreSnapshot, storeSnapshot, topState, type StoredSnapshot } from './machine-host.js';
 
 export const SERVICE = 'referral-workflow';
 
 /** Thrown when another writer advanced the referral first; the message is retried. */
 export class StaleReferralVersion extends Error {}
 
-/** Input of a new referral from a discharge planner. */
+/** A new referral, from a discharge planner or from an urgent transfer. */
 export interface NewReferral {
   elderRef: string;
-  institutionId: string;
-  bedType: BedTypeName;
+  kind?: ReferralKind;
+  urgency: Urgency;
+  origin: Origin;
+  requestedBedTypes: BedTypeName[];
+  widerBedTypes?: BedTypeName[];
   requirements?: Record<string, string | boolean>;
+  wantsLtci?: boolean;
+  facts?: KnownFacts;
+  returnTo?: ReturnTarget;
+  parentId?: string;
 }
 
+/** Who or what caused a step: a person (HTTP), a service's message, or a deadline. */
+export interface Cause {
+  actor: string;
+  causationId: string;
+  origin: MessageOrigin;
+}
+
+/** How many providers are offered a referral at once. */
+export const OFFERS_AT_ONCE = 3;
+/** How long an ability assessment stays current (DOMAIN §2 default: six months). */
+const ASSESSMENT_VALID_MS = 183 * 24 * 3600_000;
+
+type Row = typeof referrals.$inferSelect;
+
 /**
- * The host of the referral machine. For each message it loads the referral's snapshot, computes
- * the pure transition, and saves the snapshot (with a version check), the timeline and the
- * resulting commands in the caller's transaction.
+ * The host of the referral machine. For each message or request it loads the referral's
+ * snapshot (row-locked), computes the pure transitions, carries out the actions that need this
+ * service's own data at once (matching), and saves the snapshot with a version check, the
+ * timeline, the read models, the deadlines and the outgoing messages in the caller's transaction.
  */
 export class Referrals {
   constructor(private readonly kit: ServiceKit) {}
@@ -33,90 +79,447 @@ export class Referrals {
     return this.kit.deps.clock();
   }
 
-  /** Start a referral; its first command (hold a bed) leaves through the outbox. */
-  async request(input: NewReferral, origin: MessageOrigin): Promise<{ id: string; state: string }> {
-    const id = newId();
-    const [snapshot, actions] = initialTransition(referralMachine, { referralId: id, ...input });
-    const stored = storeSnapshot(snapshot);
-    const now = this.now;
-    const journey: MessageOrigin = { ...origin, correlationId: id };
-    await this.kit.transact(async (tx, outbox) => {
-      await tx.insert(referrals).values({
-        id,
-        machineVersion: MACHINE_VERSION,
-        state: stored.value,
-        snapshot: stored,
-        version: 1,
-        institutionId: input.institutionId,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await tx.insert(timeline).values({ referralId: id, at: now, event: 'ReferralRequested', fromState: null, toState: stored.value, causedBy: origin.causationId ?? 'request' });
-      await outbox.append(tx, [
-        createMessage(ReferralRequested, id, { referralId: id, elderRef: input.elderRef, institutionId: input.institutionId, bedType: input.bedType }, journey, { time: now }),
-        ...messagesOfActions(actions, journey, now),
-      ]);
-    });
-    return { id, state: stored.value };
+  // ---- starting ------------------------------------------------------------------------
+
+  /** Start a referral in its own transaction. */
+  async request(input: NewReferral, cause: Cause): Promise<{ id: string; state: string }> {
+    return this.kit.transact((tx, outbox) => this.start(tx, outbox, input, cause));
   }
 
-  /** Apply a message to the referral it is about, in the consumer's transaction. */
-  async apply(referralId: string, event: ReferralEvent, cause: Envelope, tx: Tx, outbox: Outbox): Promise<void> {
+  /** Start a referral in the caller's transaction (a message handler's). */
+  async start(tx: Tx, outbox: Outbox, input: NewReferral, cause: Cause): Promise<{ id: string; state: string }> {
+    const id = newId();
+    const now = this.now;
+    const [known] = await tx.select().from(elderFacts).where(eq(elderFacts.elderRef, input.elderRef));
+    const facts: KnownFacts = { ...((known?.facts as KnownFacts | undefined) ?? {}), ...(input.facts ?? {}) };
+    const assessedOn = typeof facts.abilityAssessedOn === 'string' ? Date.parse(facts.abilityAssessedOn) : NaN;
+    const machineInput: ReferralInput = {
+      referralId: id,
+      elderRef: input.elderRef,
+      kind: input.kind ?? 'discharge',
+      urgency: input.urgency,
+      origin: input.origin,
+      requestedBedTypes: input.requestedBedTypes,
+      widerBedTypes: input.widerBedTypes ?? [],
+      ...(input.requirements ? { requirements: input.requirements } : {}),
+      wantsLtci: input.wantsLtci ?? false,
+      facts,
+      abilityCurrent: typeof facts.abilityLevel === 'number' && !Number.isNaN(assessedOn) && now.getTime() - assessedOn <= ASSESSMENT_VALID_MS,
+      deadlines: input.urgency === 'green-channel' ? GREEN_CHANNEL_DEADLINES : ROUTINE_DEADLINES,
+      ...(input.returnTo ? { returnTo: input.returnTo } : {}),
+    };
+    const [snapshot, actions] = initialTransition(referralMachine, machineInput);
+    await tx.insert(referrals).values({
+      id,
+      machineVersion: MACHINE_VERSION,
+      state: 'intake',
+      snapshot: storeSnapshot(snapshot),
+      version: 0,
+      kind: machineInput.kind,
+      urgency: input.urgency,
+      elderRef: input.elderRef,
+      originInstitutionId: input.origin.institutionId,
+      originAdmissionId: input.origin.admissionId ?? null,
+      parentId: input.parentId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const journey: Cause = { ...cause, origin: { ...cause.origin, correlationId: id } };
+    await outbox.append(tx, [
+      createMessage(ReferralRequested, id, {
+        referralId: id,
+        elderRef: input.elderRef,
+        kind: machineInput.kind,
+        urgency: input.urgency,
+        originInstitutionId: input.origin.institutionId,
+        originBedType: input.origin.bedType,
+        originDivisionCode: input.origin.divisionCode,
+        requestedBedTypes: input.requestedBedTypes,
+      }, journey.origin, { time: now }),
+    ]);
+    const [row] = await tx.select().from(referrals).where(eq(referrals.id, id));
+    const state = await this.advance(tx, outbox, row!, { type: 'ReferralRequested' }, journey, { snapshot, actions });
+    return { id, state };
+  }
+
+  // ---- applying ------------------------------------------------------------------------
+
+  /** Apply an event to a referral in the caller's transaction; unknown referrals are ignored. */
+  async apply(tx: Tx, outbox: Outbox, referralId: string, event: ReferralEvent, cause: Cause): Promise<string | undefined> {
     const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId)).for('update');
     if (!row) {
-      this.kit.logger.warn({ referralId, type: cause.type }, 'message for an unknown referral ignored');
-      return;
+      this.kit.logger.warn({ referralId, type: event.type }, 'event for an unknown referral ignored');
+      return undefined;
     }
-    const stored = row.snapshot as StoredSnapshot;
-    const machine = machineFor(row.machineVersion);
-    const [next, actions] = transition(machine, restoreSnapshot(row.machineVersion, stored), event);
-    const nextStored = storeSnapshot(next);
-    const now = this.now;
-    const changed = nextStored.value !== stored.value || JSON.stringify(nextStored.context) !== JSON.stringify(stored.context);
-    await tx.insert(timeline).values({
-      referralId,
-      at: now,
-      event: event.type,
-      fromState: stored.value,
-      toState: nextStored.value,
-      causedBy: cause.id,
-      detail: changed ? null : `not applicable in state ${stored.value}`,
-    });
-    if (!changed && actions.length === 0) return;
-    const updated = await tx
-      .update(referrals)
-      .set({ snapshot: nextStored, state: nextStored.value, version: row.version + 1, updatedAt: now })
-      .where(and(eq(referrals.id, referralId), eq(referrals.version, row.version)))
-      .returning({ id: referrals.id });
-    if (updated.length === 0) throw new StaleReferralVersion(`referral ${referralId} changed concurrently`);
-    const origin = causedBy(cause, SERVICE);
-    const messages = messagesOfActions(actions, origin, now);
-    if (nextStored.value !== stored.value) {
-      messages.push(
-        createMessage(ReferralStateChanged, referralId, { referralId, from: stored.value, to: nextStored.value, machineVersion: row.machineVersion }, origin, { time: now }),
-      );
-    }
-    await outbox.append(tx, messages);
+    return this.advance(tx, outbox, row, event, cause);
   }
 
-  /** A referral with its timeline. */
+  /** Apply a person's decision in its own transaction; 404 when the referral does not exist. */
+  async decide(referralId: string, event: ReferralEvent, cause: Cause): Promise<{ id: string; state: string; applied: boolean }> {
+    return this.kit.transact(async (tx, outbox) => {
+      const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId)).for('update');
+      if (!row) throw notFound(`referral ${referralId}`);
+      const before = row.version;
+      const state = await this.advance(tx, outbox, row, event, cause);
+      const [after] = await tx.select({ version: referrals.version }).from(referrals).where(eq(referrals.id, referralId));
+      if (after!.version === before) throw conflict(`${event.type} does not apply to this referral in state ${row.state}`);
+      return { id: referralId, state, applied: true };
+    });
+  }
+
+  /**
+   * Run the machine from the stored snapshot through `event` and whatever it leads to, carry out
+   * the actions, and save. `first` is the already computed initial transition of a new referral.
+   */
+  private async advance(
+    tx: Tx,
+    outbox: Outbox,
+    row: Row,
+    event: ReferralEvent | { type: 'ReferralRequested' },
+    cause: Cause,
+    first?: { snapshot: ReturnType<typeof initialTransition<typeof referralMachine>>[0]; actions: ReturnType<typeof initialTransition<typeof referralMachine>>[1] },
+  ): Promise<string> {
+    let { machineVersion: version } = row;
+    let stored = row.snapshot as StoredSnapshot;
+    if (version !== MACHINE_VERSION) ({ version, stored } = migrateSnapshot(version, stored, { offerId: newId() }));
+    const machine = machineFor(version);
+    let snapshot = first?.snapshot ?? restoreSnapshot(version, stored);
+    const startState = first ? 'intake' : topState(stored.value);
+    const now = this.now;
+    const messages: OutgoingMessage[] = [];
+    const queue: { event: ReferralEvent | { type: 'ReferralRequested' }; actions?: typeof first extends undefined ? never : NonNullable<typeof first>['actions'] }[] = [{ event, ...(first ? { actions: first.actions } : {}) }];
+    let changed = Boolean(first) || version !== row.machineVersion;
+    while (queue.length > 0) {
+      const step = queue.shift()!;
+      const before = topState(snapshot.value);
+      const beforeContext = JSON.stringify(snapshot.context);
+      let actions = step.actions;
+      if (!actions) {
+        const [next, produced] = transition(machine, snapshot, step.event as ReferralEvent);
+        const moved = JSON.stringify(next.value) !== JSON.stringify(snapshot.value) || JSON.stringify(next.context) !== beforeContext || produced.length > 0;
+        snapshot = next;
+        actions = produced;
+        if (!moved) {
+          await this.record(tx, row.id, now, step.event.type, before, before, cause, `not applicable in state ${before}`);
+          continue;
+        }
+      }
+      changed = true;
+      const after = topState(snapshot.value);
+      const context = snapshot.context as ReferralContext;
+      await this.record(tx, row.id, now, step.event.type, step.event.type === 'ReferralRequested' ? null : before, after, cause, describe(step.event));
+      for (const action of actions) {
+        const follow = await this.carryOut(tx, action as { type: string; params: unknown }, context, cause, now, messages);
+        if (follow) queue.push({ event: follow });
+      }
+      if (after !== before) {
+        messages.push(createMessage(ReferralStateChanged, row.id, { referralId: row.id, from: before, to: after, machineVersion: version }, cause.origin, { time: now }));
+      }
+    }
+    if (!changed) return startState;
+    const next = storeSnapshot(snapshot);
+    const updated = await tx
+      .update(referrals)
+      .set({ snapshot: next, state: topState(next.value), version: row.version + 1, machineVersion: version, updatedAt: now })
+      .where(and(eq(referrals.id, row.id), eq(referrals.version, row.version)))
+      .returning({ id: referrals.id });
+    if (updated.length === 0) throw new StaleReferralVersion(`referral ${row.id} changed concurrently`);
+    await outbox.append(tx, messages);
+    return topState(next.value);
+  }
+
+  private async record(tx: Tx, referralId: string, at: Date, event: string, from: string | null, to: string, cause: Cause, detail: string | null): Promise<void> {
+    await tx.insert(timeline).values({ referralId, at, event, fromState: from, toState: to, actor: cause.actor, causedBy: cause.causationId, detail });
+  }
+
+  /** Carry out one action of the machine; returns an event to feed back when the action answers at once. */
+  private async carryOut(tx: Tx, action: { type: string; params: unknown }, context: ReferralContext, cause: Cause, now: Date, messages: OutgoingMessage[]): Promise<ReferralEvent | undefined> {
+    const id = context.referralId;
+    const at = { time: now };
+    const type = action.type as keyof ActionParams | `xstate.${string}`;
+    switch (type) {
+      case 'requestAssessment': {
+        const p = action.params as ActionParams['requestAssessment'];
+        messages.push(createMessage(AssessAbility, p.elderRef, { elderRef: p.elderRef, referralId: p.referralId, reason: 'immediate' }, cause.origin, at));
+        return undefined;
+      }
+      case 'requestLtci': {
+        const p = action.params as ActionParams['requestLtci'];
+        messages.push(createMessage(AuthoriseLtci, p.elderRef, { elderRef: p.elderRef, referralId: p.referralId, requestedAt: now.toISOString() }, cause.origin, at));
+        return undefined;
+      }
+      case 'findMatches':
+        return this.findMatches(tx, context, action.params as ActionParams['findMatches'], now);
+      case 'announceOffers': {
+        const p = action.params as ActionParams['announceOffers'];
+        const respondBy = new Date(now.getTime() + p.deadlineMs);
+        for (const o of p.offers) {
+          await tx.insert(offers).values({ id: o.offerId, referralId: id, institutionId: o.institutionId, bedType: o.bedType, rank: o.rank, status: 'open', urgency: p.urgency, offeredAt: now, respondBy });
+          messages.push(createMessage(ReferralOffered, id, { referralId: id, offerId: o.offerId, institutionId: o.institutionId, bedType: o.bedType, urgency: p.urgency, rank: o.rank, respondBy: respondBy.toISOString() }, cause.origin, at));
+        }
+        return undefined;
+      }
+      case 'announceAnswer': {
+        const { offer } = action.params as ActionParams['announceAnswer'];
+        const [stored] = await tx.update(offers).set({ status: offer.status, reasonCode: offer.reasonCode ?? null, answeredAt: now }).where(eq(offers.id, offer.offerId)).returning();
+        const answer = offer.status === 'accepted' || offer.status === 'declined' || offer.status === 'expired' ? offer.status : 'expired';
+        messages.push(
+          createMessage(OfferAnswered, id, {
+            referralId: id,
+            offerId: offer.offerId,
+            institutionId: offer.institutionId,
+            bedType: offer.bedType,
+            answer,
+            ...(offer.reasonCode ? { reasonCode: offer.reasonCode } : {}),
+            offeredAt: (stored?.offeredAt ?? now).toISOString(),
+          }, cause.origin, at),
+        );
+        return undefined;
+      }
+      case 'announceNotSelected': {
+        const { offers: released } = action.params as ActionParams['announceNotSelected'];
+        if (released.length === 0) return undefined;
+        await tx.update(offers).set({ status: 'not-selected', answeredAt: sql`coalesce(${offers.answeredAt}, ${now})` }).where(inArray(offers.id, released.map((o) => o.offerId)));
+        for (const o of released) messages.push(createMessage(OfferNotSelected, id, { referralId: id, offerId: o.offerId, institutionId: o.institutionId, bedType: o.bedType }, cause.origin, at));
+        return undefined;
+      }
+      case 'reserveBed': {
+        const p = action.params as ActionParams['reserveBed'];
+        messages.push(createMessage(ReserveBed, p.institutionId, p, cause.origin, { ...at, topic: bedCommandsTopic(p.bedType) }));
+        return undefined;
+      }
+      case 'releaseBed': {
+        const p = action.params as ActionParams['releaseBed'];
+        messages.push(createMessage(ReleaseBed, p.institutionId, p, cause.origin, { ...at, topic: bedCommandsTopic(p.bedType) }));
+        return undefined;
+      }
+      case 'schedule': {
+        const p = action.params as ActionParams['schedule'];
+        const dueAt = new Date(now.getTime() + p.afterMs);
+        await this.kit.timers.schedule(tx, timerKey(id, p.key), dueAt, createMessage(ReferralDeadlineDue, id, { referralId: id, key: p.key, event: p.event }, cause.origin, at));
+        return undefined;
+      }
+      case 'unschedule':
+        await this.kit.timers.cancel(tx, timerKey(id, (action.params as ActionParams['unschedule']).key));
+        return undefined;
+      case 'unscheduleAll':
+        await tx.delete(timers).where(and(like(timers.key, `${timerKey(id, '')}%`), sql`${timers.firedAt} is null`));
+        return undefined;
+      case 'escalate': {
+        const p = action.params as ActionParams['escalate'];
+        messages.push(createMessage(ReferralEscalated, id, { referralId: id, reason: p.reason, stage: p.stage, offersMade: p.offersMade }, cause.origin, at));
+        return undefined;
+      }
+      case 'announceCancelled': {
+        const p = action.params as ActionParams['announceCancelled'];
+        messages.push(createMessage(ReferralCancelled, id, { referralId: id, reason: p.reason, stage: p.stage }, cause.origin, at));
+        return undefined;
+      }
+      case 'announceClosed': {
+        const p = action.params as ActionParams['announceClosed'];
+        messages.push(createMessage(ReferralClosed, id, { referralId: id, institutionId: p.institutionId, bedType: p.bedType, followUpLate: p.followUpLate }, cause.origin, at));
+        return undefined;
+      }
+      default:
+        if (type.startsWith('xstate.')) return undefined;
+        throw new Error(`the referral machine emitted an action nobody carries out: ${type}`);
+    }
+  }
+
+  /** Rank providers from the availability projection; store the run; answer with offers or none. */
+  private async findMatches(tx: Tx, context: ReferralContext, p: ActionParams['findMatches'], now: Date): Promise<ReferralEvent> {
+    const rows = await tx.select().from(availability).where(inArray(availability.bedType, p.bedTypes));
+    const providers: ProviderAvailability[] = rows.map((r) => ({
+      institutionId: r.institutionId,
+      bedType: r.bedType as BedTypeName,
+      name: r.name,
+      divisionCode: r.divisionCode,
+      capabilities: r.capabilities,
+      serviceArea: r.serviceArea,
+      greenChannelPartners: r.greenChannelPartners,
+      units: r.units as ProviderAvailability['units'],
+    }));
+    const result = rankCandidates(
+      {
+        bedTypes: p.bedTypes,
+        ...(context.requirements ? { requirements: context.requirements } : {}),
+        facts: { ...context.facts, ...(context.facts.abilityLevel === undefined ? {} : {}) },
+        origin: { institutionId: context.origin.institutionId, divisionCode: context.origin.divisionCode },
+        urgency: context.urgency,
+        ltciFunded: context.facts.ltciAuthorised === true,
+        excludeInstitutions: [...p.excludeInstitutions, context.origin.institutionId],
+        maxOffers: OFFERS_AT_ONCE,
+        asOf: now,
+      },
+      providers,
+      shandongDivisions,
+    );
+    await tx.insert(matchRuns).values({ referralId: context.referralId, at: now, widened: p.widened ? 1 : 0, result });
+    if (result.candidates.length === 0) return { type: 'NoMatches' };
+    const made: Offer[] = result.candidates.map((c, i) => ({ offerId: newId(), institutionId: c.institutionId, bedType: c.bedType, rank: i + 1, status: 'open' }));
+    return { type: 'MatchesFound', offers: made };
+  }
+
+  // ---- reads ---------------------------------------------------------------------------
+
+  /** A referral with its offers, its latest ranking and its timeline. */
   async get(id: string) {
     const { db } = this.kit.deps.database;
     const [row] = await db.select().from(referrals).where(eq(referrals.id, id));
     if (!row) throw notFound(`referral ${id}`);
-    const steps = await db.select().from(timeline).where(eq(timeline.referralId, id)).orderBy(asc(timeline.seq));
-    const context = (row.snapshot as StoredSnapshot).context;
+    const steps = await db.select().from(timeline).where(eq(timeline.referralId, id)).orderBy(timeline.seq);
+    const offerRows = await db.select().from(offers).where(eq(offers.referralId, id)).orderBy(offers.offeredAt, offers.rank);
+    const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, id)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
     return {
       id: row.id,
       state: row.state,
+      kind: row.kind,
+      urgency: row.urgency,
+      elderRef: row.elderRef,
       machineVersion: row.machineVersion,
       version: row.version,
-      institutionId: row.institutionId,
-      bedType: String(context['bedType']),
-      holdId: typeof context['holdId'] === 'string' ? context['holdId'] : null,
+      origin: context.origin,
+      requestedBedTypes: context.requestedBedTypes,
+      widened: context.widened,
+      hold: context.hold ?? null,
+      admissionId: context.admissionId ?? null,
+      followUpLate: context.followUpLate,
+      escalation: context.escalation ?? null,
+      cancelReason: context.cancelReason ?? null,
+      parentId: row.parentId,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
-      timeline: steps.map((s) => ({ at: s.at.toISOString(), event: s.event, from: s.fromState, to: s.toState, causedBy: s.causedBy, detail: s.detail })),
+      offers: offerRows.map((o) => ({ id: o.id, institutionId: o.institutionId, bedType: o.bedType, rank: o.rank, status: o.status, reasonCode: o.reasonCode, respondBy: o.respondBy.toISOString() })),
+      ranking: (run?.result as unknown) ?? null,
+      timeline: steps.map((s) => ({ at: s.at.toISOString(), event: s.event, from: s.fromState, to: s.toState, actor: s.actor, causedBy: s.causedBy, detail: s.detail })),
     };
+  }
+
+  /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */
+  async capacity(bedType?: string) {
+    const rows = await this.kit.deps.database.db.select().from(availability).where(bedType ? eq(availability.bedType, bedType) : undefined).orderBy(availability.name);
+    return rows.map((r) => ({
+      institutionId: r.institutionId,
+      bedType: r.bedType,
+      name: r.name,
+      divisionCode: r.divisionCode,
+      capabilities: r.capabilities,
+      sequence: r.sequence,
+      free: (r.units as { free: number }[]).reduce((n, u) => n + u.free, 0),
+    }));
+  }
+
+  /** A provider's inbox: its offers, open ones first. */
+  async inbox(institutionId: string, status?: string) {
+    const rows = await this.kit.deps.database.db
+      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state })
+      .from(offers)
+      .innerJoin(referrals, eq(referrals.id, offers.referralId))
+      .where(and(eq(offers.institutionId, institutionId), status ? eq(offers.status, status) : undefined))
+      .orderBy(sql`${offers.status} = 'open' desc`, offers.respondBy);
+    return rows.map(({ offer, elderRef, referralState }) => ({
+      offerId: offer.id,
+      referralId: offer.referralId,
+      elderRef,
+      referralState,
+      bedType: offer.bedType,
+      urgency: offer.urgency,
+      status: offer.status,
+      offeredAt: offer.offeredAt.toISOString(),
+      respondBy: offer.respondBy.toISOString(),
+    }));
+  }
+
+  /** Referrals, newest first, optionally by state or origin institution. */
+  async list(filter: { state?: string; originInstitutionId?: string; limit: number }) {
+    const rows = await this.kit.deps.database.db
+      .select({ id: referrals.id, state: referrals.state, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, originInstitutionId: referrals.originInstitutionId, createdAt: referrals.createdAt, updatedAt: referrals.updatedAt })
+      .from(referrals)
+      .where(and(filter.state ? eq(referrals.state, filter.state) : undefined, filter.originInstitutionId ? eq(referrals.originInstitutionId, filter.originInstitutionId) : undefined))
+      .orderBy(sql`${referrals.createdAt} desc`)
+      .limit(filter.limit);
+    return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
+  }
+
+  /** The referral an offer belongs to. */
+  async referralOfOffer(offerId: string): Promise<string> {
+    const [row] = await this.kit.deps.database.db.select({ referralId: offers.referralId }).from(offers).where(eq(offers.id, offerId));
+    if (!row) throw notFound(`offer ${offerId}`);
+    return row.referralId;
+  }
+
+  // ---- projections ---------------------------------------------------------------------
+
+  /** Keep the latest availability of a provider (an older sequence changes nothing). */
+  async projectAvailability(tx: Tx, data: Envelope<'BedAvailabilityChanged', { institutionId: string; bedType: string; sequence: number; name: string; divisionCode: string; capabilities: string[]; serviceArea: string[]; greenChannelPartners: string[]; units: unknown[] }>['data']): Promise<void> {
+    const row = { ...data, units: data.units, updatedAt: this.now };
+    await tx
+      .insert(availability)
+      .values(row)
+      .onConflictDoUpdate({ target: [availability.institutionId, availability.bedType], set: { ...row }, setWhere: sql`${availability.sequence} < ${data.sequence}` });
+  }
+
+  /** Merge what civil affairs or medical insurance said about an elder. */
+  async projectFacts(tx: Tx, elderRef: string, facts: KnownFacts): Promise<void> {
+    const [existing] = await tx.select().from(elderFacts).where(eq(elderFacts.elderRef, elderRef)).for('update');
+    const merged = { ...((existing?.facts as KnownFacts | undefined) ?? {}), ...facts };
+    await tx.insert(elderFacts).values({ elderRef, facts: merged, updatedAt: this.now }).onConflictDoUpdate({ target: elderFacts.elderRef, set: { facts: merged, updatedAt: this.now } });
+  }
+
+  /** Referrals of an elder still in a given state. */
+  async openReferralsOf(tx: Tx, elderRef: string, state: string): Promise<string[]> {
+    const rows = await tx.select({ id: referrals.id }).from(referrals).where(and(eq(referrals.elderRef, elderRef), eq(referrals.state, state)));
+    return rows.map((r) => r.id);
+  }
+
+  /** Referrals whose elder's stay at the origin is `admissionId`. */
+  async referralsFromStay(tx: Tx, admissionId: string): Promise<string[]> {
+    const rows = await tx.select({ id: referrals.id }).from(referrals).where(eq(referrals.originAdmissionId, admissionId));
+    return rows.map((r) => r.id);
+  }
+
+  /** The return referral waiting for the elder to be back in the kept bed of stay `admissionId`. */
+  async returnWaitingFor(tx: Tx, admissionId: string): Promise<string | undefined> {
+    const [row] = await tx
+      .select({ id: referrals.id })
+      .from(referrals)
+      .where(and(eq(referrals.kind, 'return'), sql`${referrals.snapshot}->'context'->'returnTo'->>'admissionId' = ${admissionId}`, sql`${referrals.state} in ('returning', 'intake')`));
+    return row?.id;
+  }
+
+  /** A referral's machine context. */
+  async contextOf(tx: Tx, referralId: string): Promise<ReferralContext | undefined> {
+    const [row] = await tx.select({ snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, referralId));
+    return row ? ((row.snapshot as StoredSnapshot).context as unknown as ReferralContext) : undefined;
+  }
+
+  /** The cause of a step taken on a message. */
+  static messageCause(envelope: Envelope): Cause {
+    return { actor: envelope.source, causationId: envelope.id, origin: causedBy(envelope, SERVICE) };
+  }
+}
+
+/** The key of a referral's deadline in the timers table. */
+export function timerKey(referralId: string, key: string): string {
+  return `referral:${referralId}:${key}`;
+}
+
+function describe(event: { type: string } & Record<string, unknown>): string | null {
+  switch (event.type) {
+    case 'OfferDeclined':
+      return `declined: ${String(event['reasonCode'])}`;
+    case 'Cancel':
+      return `reason: ${String(event['reason'])}`;
+    case 'BedHoldRejected':
+      return `rejected: ${String(event['reasonCode'])}`;
+    case 'LtciRefused':
+      return `refused: ${String(event['ground'])}`;
+    case 'AbilityAssessed':
+      return `ability level ${String(event['level'])}`;
+    case 'MatchesFound':
+      return `${(event['offers'] as unknown[]).length} providers offered`;
+    default:
+      return null;
   }
 }

@@ -1,14 +1,96 @@
-import { AdmissionRecorded, BedHeld, BedHoldRejected } from '@fbl/contracts';
+import {
+  AbilityAssessed,
+  AdmissionRecorded,
+  BedAvailabilityChanged,
+  BedHeld,
+  BedHoldExpired,
+  BedHoldRejected,
+  DischargeRecorded,
+  EmergencyTransferRequested,
+  KeptBedReleased,
+  LtciAuthorised,
+  LtciRefused,
+  ReferralDeadlineDue,
+} from '@fbl/contracts';
 import { on, type HandlerEntry } from '@fbl/messaging';
-import type { Referrals } from '../../application/referrals.js';
+import { Referrals } from '../../application/referrals.js';
+import type { ReferralEvent } from '../../domain/referral-machine.js';
 
-/** Events from the bed services that move referrals. */
+const cause = Referrals.messageCause;
+
+/**
+ * What moves referrals: the bed services' answers and stays, civil affairs' assessments,
+ * medical insurance's decisions, the providers' capacity, and the workflow's own deadlines.
+ */
 export function referralHandlers(referrals: Referrals): HandlerEntry[] {
   return [
-    on(BedHeld, (e, { tx, outbox }) => referrals.apply(e.data.referralId, { type: 'BedHeld', holdId: e.data.holdId, unitId: e.data.unitId }, e, tx, outbox)),
-    on(BedHoldRejected, (e, { tx, outbox }) =>
-      referrals.apply(e.data.referralId, { type: 'BedHoldRejected', reasonCode: e.data.reasonCode, ...(e.data.detail ? { detail: e.data.detail } : {}) }, e, tx, outbox),
-    ),
-    on(AdmissionRecorded, (e, { tx, outbox }) => referrals.apply(e.data.referralId, { type: 'AdmissionRecorded', holdId: e.data.holdId }, e, tx, outbox)),
+    on(BedHeld, async (e, { tx, outbox }) => {
+      await referrals.apply(tx, outbox, e.data.referralId, { type: 'BedHeld', holdId: e.data.holdId, unitId: e.data.unitId, institutionId: e.data.institutionId }, cause(e));
+    }),
+    on(BedHoldRejected, async (e, { tx, outbox }) => {
+      await referrals.apply(tx, outbox, e.data.referralId, { type: 'BedHoldRejected', institutionId: e.data.institutionId, reasonCode: e.data.reasonCode }, cause(e));
+    }),
+    on(BedHoldExpired, async (e, { tx, outbox }) => {
+      await referrals.apply(tx, outbox, e.data.referralId, { type: 'BedHoldExpired', holdId: e.data.holdId }, cause(e));
+    }),
+    on(AdmissionRecorded, async (e, { tx, outbox }) => {
+      await referrals.apply(tx, outbox, e.data.referralId, { type: 'AdmissionRecorded', holdId: e.data.holdId, admissionId: e.data.admissionId }, cause(e));
+    }),
+    on(DischargeRecorded, async (e, { tx, outbox }) => {
+      // The origin's discharge is noted on every referral leaving that stay.
+      for (const id of await referrals.referralsFromStay(tx, e.data.admissionId)) {
+        await referrals.apply(tx, outbox, id, { type: 'OriginDischarged', admissionId: e.data.admissionId }, cause(e));
+      }
+      // A hospital stay reached by an urgent transfer ends: the elder goes back to the kept bed.
+      if (e.data.bedType !== 'medical' || !e.data.referralId) return;
+      const urgent = await referrals.contextOf(tx, e.data.referralId);
+      if (!urgent?.returnTo) return;
+      await referrals.start(tx, outbox, {
+        elderRef: e.data.elderRef,
+        kind: 'return',
+        urgency: 'routine',
+        origin: { institutionId: e.data.institutionId, bedType: 'medical', divisionCode: urgent.origin.divisionCode, admissionId: e.data.admissionId },
+        requestedBedTypes: [urgent.returnTo.bedType],
+        returnTo: urgent.returnTo,
+        parentId: e.data.referralId,
+      }, cause(e));
+    }),
+    on(KeptBedReleased, async (e, { tx, outbox }) => {
+      if (e.data.reason === 'discharged') return;
+      const waiting = await referrals.returnWaitingFor(tx, e.data.admissionId);
+      if (!waiting) return;
+      const event: ReferralEvent = e.data.reason === 'returned' ? { type: 'KeptBedReturned', admissionId: e.data.admissionId } : { type: 'KeptBedLost', admissionId: e.data.admissionId };
+      await referrals.apply(tx, outbox, waiting, event, cause(e));
+    }),
+    on(EmergencyTransferRequested, async (e, { tx, outbox }) => {
+      const d = e.data;
+      await referrals.start(tx, outbox, {
+        elderRef: d.elderRef,
+        kind: 'urgent-transfer',
+        urgency: 'green-channel',
+        origin: { institutionId: d.institutionId, bedType: d.bedType, divisionCode: d.divisionCode, admissionId: d.admissionId },
+        requestedBedTypes: ['medical'],
+        ...(d.bedKept ? { returnTo: { institutionId: d.institutionId, bedType: d.bedType, admissionId: d.admissionId } } : {}),
+      }, cause(e));
+    }),
+    on(BedAvailabilityChanged, async (e, { tx }) => referrals.projectAvailability(tx, e.data)),
+    on(AbilityAssessed, async (e, { tx, outbox }) => {
+      const d = e.data;
+      await referrals.projectFacts(tx, d.elderRef, { abilityLevel: d.level, abilityAssessedOn: d.assessedOn, dementiaDiagnosis: d.dementiaDiagnosis });
+      for (const id of await referrals.openReferralsOf(tx, d.elderRef, 'eligibility')) {
+        await referrals.apply(tx, outbox, id, { type: 'AbilityAssessed', level: d.level, assessedOn: d.assessedOn, dementiaDiagnosis: d.dementiaDiagnosis }, cause(e));
+      }
+    }),
+    on(LtciAuthorised, async (e, { tx, outbox }) => {
+      await referrals.projectFacts(tx, e.data.elderRef, { ltciGrade: e.data.grade, ltciAuthorised: true });
+      for (const id of await referrals.openReferralsOf(tx, e.data.elderRef, 'eligibility')) await referrals.apply(tx, outbox, id, { type: 'LtciAuthorised', grade: e.data.grade }, cause(e));
+    }),
+    on(LtciRefused, async (e, { tx, outbox }) => {
+      await referrals.projectFacts(tx, e.data.elderRef, { ltciAuthorised: false });
+      for (const id of await referrals.openReferralsOf(tx, e.data.elderRef, 'eligibility')) await referrals.apply(tx, outbox, id, { type: 'LtciRefused', ground: e.data.ground }, cause(e));
+    }),
+    on(ReferralDeadlineDue, async (e, { tx, outbox }) => {
+      await referrals.apply(tx, outbox, e.data.referralId, e.data.event as unknown as ReferralEvent, { ...cause(e), actor: `deadline:${e.data.key}` });
+    }),
   ];
 }

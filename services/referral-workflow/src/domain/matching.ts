@@ -1,0 +1,119 @@
+import { evaluateEligibility, type ElderFacts, type EligibilityResult } from '@fbl/bed-inventory/domain';
+import { distanceBand, type DivisionTable } from '@fbl/codes';
+import type { BedTypeName, KnownFacts, Urgency } from './types.js';
+
+/** One provider's capacity as the availability projection holds it. */
+export interface ProviderAvailability {
+  institutionId: string;
+  bedType: BedTypeName;
+  name: string;
+  divisionCode: string;
+  capabilities: string[];
+  serviceArea: string[];
+  greenChannelPartners: string[];
+  units: { kind: 'bed' | 'slot'; attributes: Record<string, string | boolean>; free: number }[];
+}
+
+/** What matching is asked. */
+export interface MatchRequest {
+  bedTypes: BedTypeName[];
+  requirements?: Record<string, string | boolean>;
+  facts: KnownFacts;
+  origin: { institutionId: string; divisionCode: string };
+  urgency: Urgency;
+  /** LTCI is authorised: only LTCI-designated (定点) providers of care and home care beds. */
+  ltciFunded: boolean;
+  excludeInstitutions: string[];
+  maxOffers: number;
+  asOf: Date;
+}
+
+/** A ranked candidate, with why it ranks where it does. */
+export interface Candidate {
+  institutionId: string;
+  bedType: BedTypeName;
+  name: string;
+  score: number;
+  free: number;
+  reasons: string[];
+}
+
+/** A bed type or provider left out, and why. */
+export interface Exclusion {
+  bedType: BedTypeName;
+  institutionId?: string;
+  reasons: string[];
+}
+
+/** The outcome of one matching run: stored, so a planner sees why each bed ranks or is missing. */
+export interface MatchResult {
+  candidates: Candidate[];
+  excluded: Exclusion[];
+}
+
+const BAND_SCORE = { 'same-county': 300, 'same-city': 200, 'same-province': 100, elsewhere: 0 } as const;
+const BAND_WORDS = { 'same-county': 'same county', 'same-city': 'same city', 'same-province': 'same province', elsewhere: 'outside the province' } as const;
+const LTCI_BED_TYPES: readonly BedTypeName[] = ['care', 'home-care'];
+
+function freeMatching(p: ProviderAvailability, requirements: Record<string, string | boolean> = {}): number {
+  return p.units.filter((u) => Object.entries(requirements).every(([k, v]) => u.attributes[k] === v)).reduce((n, u) => n + u.free, 0);
+}
+
+function eligibilityOf(results: EligibilityResult[]): { ok: boolean; reasons: string[] } {
+  const usable = results.filter((r) => r.outcome !== 'not-eligible');
+  if (usable.length > 0) {
+    const missing = usable.flatMap((r) => r.missing.map((m) => `missing ${String(m.fact)}: ${m.why}`));
+    return { ok: true, reasons: [...usable.map((r) => `eligible${r.variant ? ` (${r.variant})` : ''}: ${r.outcome}`), ...missing] };
+  }
+  return { ok: false, reasons: results.flatMap((r) => r.reasons) };
+}
+
+/**
+ * Rank providers for a referral (DOMAIN §4 eligibility, then capabilities and distance).
+ * Order: green-channel partners of the origin first (strongly for urgent referrals), then distance
+ * by division (same county, same city, same province, elsewhere), then the bed type the planner
+ * asked for first, then free capacity. Pure: the projection and the time come in.
+ */
+export function rankCandidates(request: MatchRequest, providers: readonly ProviderAvailability[], divisions: DivisionTable): MatchResult {
+  const excluded: Exclusion[] = [];
+  const candidates: Candidate[] = [];
+  const facts = request.facts as ElderFacts;
+  for (const [typeIndex, bedType] of request.bedTypes.entries()) {
+    const ofType = providers.filter((p) => p.bedType === bedType);
+    if (ofType.length === 0) excluded.push({ bedType, reasons: ['no provider of this bed type has published its capacity'] });
+    for (const p of ofType) {
+      const reasons: string[] = [];
+      if (request.excludeInstitutions.includes(p.institutionId)) continue;
+      const eligibility = eligibilityOf(evaluateEligibility(bedType, facts, { asOf: request.asOf, provider: { serviceArea: p.serviceArea } }));
+      if (!eligibility.ok) {
+        excluded.push({ bedType, institutionId: p.institutionId, reasons: eligibility.reasons });
+        continue;
+      }
+      const free = freeMatching(p, request.requirements);
+      if (free === 0) {
+        excluded.push({ bedType, institutionId: p.institutionId, reasons: [request.requirements ? `no free unit with ${JSON.stringify(request.requirements)}` : 'no free unit'] });
+        continue;
+      }
+      if (request.ltciFunded && LTCI_BED_TYPES.includes(bedType) && !p.capabilities.includes('ltciDesignated')) {
+        excluded.push({ bedType, institutionId: p.institutionId, reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'] });
+        continue;
+      }
+      let score = 0;
+      if (p.greenChannelPartners.includes(request.origin.institutionId)) {
+        score += request.urgency === 'green-channel' ? 2000 : 500;
+        reasons.push('green-channel partner of the origin (绿色通道)');
+      }
+      const band = distanceBand(request.origin.divisionCode, p.divisionCode, divisions);
+      score += BAND_SCORE[band];
+      reasons.push(BAND_WORDS[band]);
+      score += 50 * (request.bedTypes.length - typeIndex);
+      if (typeIndex === 0) reasons.push('the bed type asked for first');
+      score += Math.min(free, 20);
+      reasons.push(`${free} free`);
+      reasons.push(...eligibility.reasons);
+      candidates.push({ institutionId: p.institutionId, bedType, name: p.name, score, free, reasons });
+    }
+  }
+  candidates.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  return { candidates: candidates.slice(0, request.maxOffers), excluded };
+}
