@@ -12,6 +12,11 @@ export interface KafkaBusOptions {
   /** Partitions of topics this process creates. */
   partitions?: number;
   replicationFactor?: number;
+  /**
+   * Prefix of every topic and consumer group on the broker, so several deployments (or test
+   * runs) can share one cluster without meeting. Code above the bus sees logical topic names.
+   */
+  namespace?: string;
 }
 
 function kafkaLogCreator(logger: Logger) {
@@ -42,6 +47,9 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
  */
 export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   const { logger } = options;
+  const prefix = options.namespace ? `${options.namespace}.` : '';
+  const physical = (topic: string) => prefix + topic;
+  const logical = (topic: string) => (prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic);
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -63,7 +71,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   const known = new Set<string>();
 
   const ensureTopics = async (topics: string[]) => {
-    const wanted = [...new Set(topics.flatMap((t) => (isDlqTopic(t) ? [t] : [t, dlqTopic(t)])))].filter((t) => !known.has(t));
+    const wanted = [...new Set(topics.flatMap((t) => (isDlqTopic(t) ? [t] : [t, dlqTopic(t)])).map(physical))].filter((t) => !known.has(t));
     if (wanted.length === 0) return;
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
@@ -110,9 +118,10 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       if (records.length === 0) return;
       const byTopic = new Map<string, BusRecord[]>();
       for (const record of records) {
-        const list = byTopic.get(record.topic) ?? [];
+        const topic = physical(record.topic);
+        const list = byTopic.get(topic) ?? [];
         list.push(record);
-        byTopic.set(record.topic, list);
+        byTopic.set(topic, list);
       }
       await producer.sendBatch({
         acks: -1,
@@ -126,7 +135,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     async subscribe(request: SubscriptionRequest): Promise<Subscription> {
       await ensureTopics(request.topics);
       const consumer = kafka.consumer({
-        groupId: request.group,
+        groupId: prefix + request.group,
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,
         allowAutoTopicCreation: false,
@@ -136,7 +145,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       });
       consumers.add(consumer);
       await consumer.connect();
-      await consumer.subscribe({ topics: request.topics, fromBeginning: true });
+      await consumer.subscribe({ topics: request.topics.map(physical), fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -147,7 +156,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
             for (const message of batch.messages) {
               if (!isRunning() || isStale()) break;
               const record: DeliveredRecord = {
-                topic: batch.topic,
+                topic: logical(batch.topic),
                 partition: batch.partition,
                 offset: message.offset,
                 key: message.key?.toString() ?? '',

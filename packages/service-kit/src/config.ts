@@ -3,13 +3,14 @@ import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 
 /** Environment keys every service process reads. */
 export const ProcessEnvSchema = Type.Object({
-  PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
+  PORT: Type.Optional(Type.String({ pattern: '^([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$' })),
   HOST: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
   KAFKA_BROKERS: Type.Optional(Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' })),
   KAFKA_PARTITIONS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })),
   KAFKA_REPLICATION_FACTOR: Type.Optional(Type.String({ pattern: '^[1-9]$' })),
+  KAFKA_NAMESPACE: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,40}$' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
 });
 
@@ -18,7 +19,7 @@ export interface ProcessConfig {
   port: number;
   host: string;
   database: { url: string } | { dataDir: string };
-  kafka?: { brokers: string[]; partitions: number; replicationFactor: number };
+  kafka?: { brokers: string[]; partitions: number; replicationFactor: number; namespace?: string };
   logLevel: string;
 }
 
@@ -49,6 +50,7 @@ export function readProcessConfig(env: Record<string, string | undefined>, defau
             brokers: e.KAFKA_BROKERS.split(','),
             partitions: Number(e.KAFKA_PARTITIONS ?? 3),
             replicationFactor: Number(e.KAFKA_REPLICATION_FACTOR ?? 1),
+            ...(e.KAFKA_NAMESPACE ? { namespace: e.KAFKA_NAMESPACE } : {}),
           },
         }
       : {}),

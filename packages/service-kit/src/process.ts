@@ -48,6 +48,7 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
         logger,
         partitions: config.kafka.partitions,
         replicationFactor: config.kafka.replicationFactor,
+        ...(config.kafka.namespace ? { namespace: config.kafka.namespace } : {}),
       })
     : new InProcessBus(logger);
   const deps: ServiceDeps = { database, bus, logger, metrics, registry: new MessageRegistry(allMessages), clock: () => new Date() };

@@ -5,6 +5,7 @@ import { messaging } from './adapters/db/schema.js';
 import { referralRoutes } from './adapters/http/routes.js';
 import { referralHandlers } from './adapters/messages/handlers.js';
 import { Referrals, SERVICE } from './application/referrals.js';
+import { GREEN_CHANNEL_DEADLINES, ROUTINE_DEADLINES, type Deadlines } from './domain/types.js';
 
 /** The referral-workflow service as a definition any process can host. */
 export interface ReferralWorkflowService extends ServiceDefinition {
@@ -12,9 +13,9 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 }
 
 /** Build the referral-workflow service on the given dependencies. */
-export function referralWorkflowService(deps: ServiceDeps): ReferralWorkflowService {
+export function referralWorkflowService(deps: ServiceDeps, options: { deadlines?: { routine: Deadlines; greenChannel: Deadlines } } = {}): ReferralWorkflowService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
-  const referrals = new Referrals(kit);
+  const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES });
   return {
     name: SERVICE,
     kit,

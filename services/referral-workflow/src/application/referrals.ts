@@ -29,7 +29,7 @@ import { initialTransition, transition } from 'xstate';
 import { availability, elderFacts, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
 import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
-import { GREEN_CHANNEL_DEADLINES, ROUTINE_DEADLINES, type BedTypeName, type KnownFacts, type Offer, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
+import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
 import { machineFor, migrateSnapshot, restoreSnapshot, storeSnapshot, topState, type StoredSnapshot } from './machine-host.js';
 
 export const SERVICE = 'referral-workflow';
@@ -73,7 +73,10 @@ type Row = typeof referrals.$inferSelect;
  * timeline, the read models, the deadlines and the outgoing messages in the caller's transaction.
  */
 export class Referrals {
-  constructor(private readonly kit: ServiceKit) {}
+  constructor(
+    private readonly kit: ServiceKit,
+    private readonly deadlines: { routine: Deadlines; greenChannel: Deadlines },
+  ) {}
 
   private get now(): Date {
     return this.kit.deps.clock();
@@ -105,7 +108,7 @@ export class Referrals {
       wantsLtci: input.wantsLtci ?? false,
       facts,
       abilityCurrent: typeof facts.abilityLevel === 'number' && !Number.isNaN(assessedOn) && now.getTime() - assessedOn <= ASSESSMENT_VALID_MS,
-      deadlines: input.urgency === 'green-channel' ? GREEN_CHANNEL_DEADLINES : ROUTINE_DEADLINES,
+      deadlines: input.urgency === 'green-channel' ? this.deadlines.greenChannel : this.deadlines.routine,
       ...(input.returnTo ? { returnTo: input.returnTo } : {}),
     };
     const [snapshot, actions] = initialTransition(referralMachine, machineInput);

@@ -1,0 +1,64 @@
+import { createTestDatabase, kafkaBrokers, type TestDatabase } from '@fbl/testing';
+import { randomBytes } from 'node:crypto';
+import { startService, type ServiceProcess } from './processes.js';
+
+/** A service of the distributed system, by name. */
+export type ServiceName = 'care-beds' | 'medical-beds' | 'home-care-beds' | 'home-sick-beds' | 'hospice-beds' | 'referral-workflow';
+
+/** The distributed system started by a test: each service its own process and database, one gateway. */
+export interface DistributedSystem {
+  url: string;
+  namespace: string;
+  processes: Map<string, ServiceProcess>;
+  /** Stop a service (SIGTERM) and start it again on the same database; returns the new process. */
+  restart(name: ServiceName, between?: () => Promise<void>): Promise<ServiceProcess>;
+  /** Start one more instance of a service on the same database (a replica). */
+  replica(name: ServiceName): Promise<ServiceProcess>;
+  stop(): Promise<(number | null)[]>;
+}
+
+/**
+ * Start services as separate processes over the real Kafka broker and PostgreSQL server of the
+ * test run, under a Kafka namespace of their own so runs sharing a broker never meet.
+ */
+export async function startDistributedSystem(services: ServiceName[], env: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<DistributedSystem> {
+  const namespace = `t-${randomBytes(4).toString('hex')}`;
+  const brokers = kafkaBrokers().join(',');
+  const databases = new Map<ServiceName, TestDatabase>();
+  for (const name of services) databases.set(name, await createTestDatabase(`e2e_${name.replaceAll('-', '_')}`));
+  const launch = (name: ServiceName, extra: Record<string, string> = {}) =>
+    startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, ...(env[name] ?? {}), ...extra });
+  const processes = new Map<string, ServiceProcess>();
+  // Started together, as a deployment would: they create their topics concurrently.
+  const started = await Promise.all(services.map((name) => launch(name)));
+  services.forEach((name, i) => processes.set(name, started[i]!));
+  const upstreams = Object.fromEntries(services.map((name) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, processes.get(name)!.url]));
+  const gateway = await startService('gateway', 'services/gateway/src/main.ts', upstreams);
+  processes.set('gateway', gateway);
+  let replicas = 0;
+  return {
+    url: gateway.url,
+    namespace,
+    processes,
+    async restart(name, between) {
+      const old = processes.get(name)!;
+      await old.stop('SIGTERM');
+      await between?.();
+      // Same port, so the gateway keeps reaching it.
+      const next = await launch(name, { PORT: new URL(old.url).port });
+      processes.set(name, next);
+      return next;
+    },
+    async replica(name) {
+      replicas += 1;
+      const next = await launch(name);
+      processes.set(`${name}#${replicas}`, next);
+      return next;
+    },
+    async stop() {
+      const codes = await Promise.all([...processes.values()].map((p) => p.stop('SIGTERM')));
+      await Promise.all([...databases.values()].map((d) => d.drop()));
+      return codes;
+    },
+  };
+}
