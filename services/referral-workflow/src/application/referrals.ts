@@ -24,7 +24,7 @@ import {
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import { conflict, notFound, type ServiceKit } from '@fbl/service-kit';
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { initialTransition, transition } from 'xstate';
 import { availability, elderFacts, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
@@ -221,6 +221,10 @@ export class Referrals {
     }
     if (!changed) return startState;
     const next = storeSnapshot(snapshot);
+    // Offers whose status changed inside the machine alone (e.g. the chosen one became unavailable).
+    for (const o of (snapshot.context as ReferralContext).offers) {
+      await tx.update(offers).set({ status: o.status }).where(and(eq(offers.id, o.offerId), ne(offers.status, o.status)));
+    }
     const updated = await tx
       .update(referrals)
       .set({ snapshot: next, state: topState(next.value), version: row.version + 1, machineVersion: version, updatedAt: now })
@@ -282,7 +286,7 @@ export class Referrals {
       case 'announceNotSelected': {
         const { offers: released } = action.params as ActionParams['announceNotSelected'];
         if (released.length === 0) return undefined;
-        await tx.update(offers).set({ status: 'not-selected', answeredAt: sql`coalesce(${offers.answeredAt}, ${now})` }).where(inArray(offers.id, released.map((o) => o.offerId)));
+        await tx.update(offers).set({ status: 'not-selected', answeredAt: sql`coalesce(${offers.answeredAt}, ${now.toISOString()}::timestamptz)` }).where(inArray(offers.id, released.map((o) => o.offerId)));
         for (const o of released) messages.push(createMessage(OfferNotSelected, id, { referralId: id, offerId: o.offerId, institutionId: o.institutionId, bedType: o.bedType }, cause.origin, at));
         return undefined;
       }

@@ -154,17 +154,29 @@ const answer = machineSetup.enqueueActions(({ context, event, enqueue }) => {
     enqueue({ type: 'announceAnswer', params: { offer } });
     enqueue({ type: 'unschedule', params: { key: offerKey(offer.offerId) } });
 });
-/** The choice: every other live offer is released, with its deadline. */
+/**
+ * The choice. Offers still open are released now; providers that accepted stay in reserve until
+ * the chosen bed is held (if it cannot be, the family chooses again among them).
+ */
 const choose = machineSetup.enqueueActions(({ context, event, enqueue }) => {
-    if (event.type !== 'ChoiceRecorded') return;
-    const others = context.offers.filter((o) => o.offerId !== event.offerId && (o.status === 'open' || o.status === 'accepted'));
-    enqueue.assign({
-      chosenOfferId: event.offerId,
-      offers: context.offers.map((o) => (others.includes(o) ? { ...o, status: 'not-selected' as const } : o)),
-    });
-    for (const o of others) enqueue({ type: 'unschedule', params: { key: offerKey(o.offerId) } });
-    if (others.length > 0) enqueue({ type: 'announceNotSelected', params: { offers: others } });
+  if (event.type !== 'ChoiceRecorded') return;
+  const open = context.offers.filter((o) => o.offerId !== event.offerId && o.status === 'open');
+  enqueue.assign({
+    chosenOfferId: event.offerId,
+    offers: context.offers.map((o) => (open.includes(o) ? { ...o, status: 'not-selected' as const } : o)),
+  });
+  for (const o of open) enqueue({ type: 'unschedule', params: { key: offerKey(o.offerId) } });
+  if (open.length > 0) enqueue({ type: 'announceNotSelected', params: { offers: open } });
 });
+
+/** The chosen bed is held: the providers kept in reserve are told they were not selected. */
+const releaseAlternatives = machineSetup.enqueueActions(({ context, enqueue }) => {
+  const reserve = context.offers.filter((o) => o.offerId !== context.chosenOfferId && o.status === 'accepted');
+  if (reserve.length === 0) return;
+  enqueue.assign({ offers: context.offers.map((o) => (reserve.includes(o) ? { ...o, status: 'not-selected' as const } : o)) });
+  enqueue({ type: 'announceNotSelected', params: { offers: reserve } });
+});
+
 /** The chosen provider could not hold the bed: that offer is spent. */
 const chosenUnavailable = machineSetup.assign(({ context }) => ({
     offers: context.chosenOfferId ? setOffer(context.offers, context.chosenOfferId, { status: 'unavailable' }) : context.offers,
@@ -275,7 +287,7 @@ export const referralMachine = machineSetup.createMachine({
         OfferAccepted: { guard: 'offerOpen', actions: [assign({ offers: ({ context, event }) => setOffer(context.offers, event.offerId, { status: 'accepted' }) }), answer] },
         OfferDeclined: { guard: 'offerOpen', actions: [assign({ offers: ({ context, event }) => setOffer(context.offers, event.offerId, { status: 'declined', reasonCode: event.reasonCode }) }), answer] },
         OfferExpired: { guard: 'offerOpen', actions: [assign({ offers: ({ context, event }) => setOffer(context.offers, event.offerId, { status: 'expired' }) }), answer] },
-        // An early choice among those who already accepted: the rest are released.
+        // An early choice among those who already accepted, before every provider answered.
         ChoiceRecorded: { guard: 'offerAccepted', target: 'reserving', actions: choose },
       },
     },
@@ -304,7 +316,10 @@ export const referralMachine = machineSetup.createMachine({
       on: {
         BedHeld: {
           target: 'transferring',
-          actions: assign({ hold: ({ context, event }) => ({ holdId: event.holdId, unitId: event.unitId, institutionId: event.institutionId, bedType: chosenOffer(context)!.bedType }) }),
+          actions: [
+            assign({ hold: ({ context, event }) => ({ holdId: event.holdId, unitId: event.unitId, institutionId: event.institutionId, bedType: chosenOffer(context)!.bedType }) }),
+            releaseAlternatives,
+          ],
         },
         BedHoldRejected: { guard: 'fromChosen', actions: chosenUnavailable, target: 'afterLostBed' },
       },
