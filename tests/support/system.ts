@@ -10,6 +10,8 @@ export interface DistributedSystem {
   url: string;
   namespace: string;
   processes: Map<string, ServiceProcess>;
+  /** The database URL of a service. */
+  databaseUrl(name: ServiceName): string;
   /** Stop a service (SIGTERM) and start it again on the same database; returns the new process. */
   restart(name: ServiceName, between?: () => Promise<void>): Promise<ServiceProcess>;
   /** Start one more instance of a service on the same database (a replica). */
@@ -40,6 +42,7 @@ export async function startDistributedSystem(services: ServiceName[], env: Parti
     url: gateway.url,
     namespace,
     processes,
+    databaseUrl: (name) => databases.get(name)!.url,
     async restart(name, between) {
       const old = processes.get(name)!;
       await old.stop('SIGTERM');

@@ -1,0 +1,170 @@
+import { describeWithKafkaAndPostgres, waitFor } from '@fbl/testing';
+import postgres from 'postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { call } from '../support/http.js';
+import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
+import { careHome, dischargeRequest, register, waitUntilMatchable } from './scenarios.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+type Outcome = 'closed' | 'escalated' | 'cancelled';
+
+const REFERRALS = 500;
+const CONCURRENCY = 25;
+const SEED = Number(process.env['REPLICA_TEST_SEED'] ?? 20261122);
+
+/** A small deterministic PRNG (mulberry32), so a failing run can be replayed with its seed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Two workflow instances in one consumer group carry a stream of referrals whose providers and
+ * families answer at random. An independent oracle — the test's own record of the answers it gave
+ * — says how each referral must end; the system must agree for every one, lose none, and apply no
+ * message twice.
+ */
+describeWithKafkaAndPostgres(`two workflow instances, ${REFERRALS} referrals with random answers`, () => {
+  let system: DistributedSystem;
+  let workflows: string[];
+  const homes: string[] = [];
+
+  beforeAll(async () => {
+    system = await startDistributedSystem(['care-beds', 'referral-workflow']);
+    const second = await system.replica('referral-workflow');
+    workflows = [system.processes.get('referral-workflow')!.url, second.url];
+    for (let i = 0; i < 4; i++) homes.push(await register(system.url, 'care-beds', careHome(`副本测试护理院${i + 1}`, 200, '371702')));
+    for (const h of homes) await waitUntilMatchable(system.url, h, 200);
+  }, 180_000);
+  afterAll(async () => {
+    const codes = await system?.stop();
+    expect(codes?.every((c) => c === 0), `every service stops cleanly: ${codes?.join(', ')}`).toBe(true);
+  });
+
+  it('ends every referral as the oracle says, with no message applied twice', async () => {
+    const random = prng(SEED);
+    const plans = Array.from({ length: REFERRALS }, (_, i) => {
+      const r = random();
+      const outcome: Outcome = r < 0.15 ? 'escalated' : r < 0.25 ? 'cancelled' : 'closed';
+      return { index: i, outcome, pick: random(), subset: random(), via: i % 2 };
+    });
+    const oracle = new Map<string, Outcome>();
+    const hosts = () => workflows;
+    const read = async (via: number, id: string): Promise<Body> => (await call(hosts()[via]!, 'GET', `/api/referrals/${id}`)).body;
+    const until = (via: number, id: string, test: (r: Body) => boolean, what: string) =>
+      waitFor(async () => {
+        const r = await read(via, id);
+        return test(r) ? r : undefined;
+      }, { what: `${id}: ${what}`, timeoutMs: 120_000, intervalMs: 100 });
+    const decide = async (via: number, path: string, body: object) => {
+      const r = await call(hosts()[via]!, 'POST', path, body);
+      expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBe(200);
+    };
+    const answerAll = async (via: number, id: string, accept: (offer: Body, index: number) => boolean) => {
+      const r = await until(via, id, (x) => x['state'] !== 'matching' && (x['offers'] as Body[]).some((o) => o['status'] === 'open'), 'open offers');
+      const open = (r['offers'] as Body[]).filter((o) => o['status'] === 'open');
+      for (const [i, offer] of open.entries()) {
+        const yes = accept(offer, i);
+        await decide(via, `/api/referrals/${id}/offers/${offer['id']}/${yes ? 'accept' : 'decline'}`, yes ? { recordedBy: 'staff' } : { recordedBy: 'staff', reasonCode: 'no-capacity' });
+      }
+      return open;
+    };
+
+    const run = async (plan: (typeof plans)[number]) => {
+      const { via } = plan;
+      const created = await call(hosts()[via]!, 'POST', '/api/referrals', dischargeRequest('0192f3b2-7c1a-7000-8000-00000000aaaa', { elderRef: `replica-${plan.index}` }));
+      expect(created.status).toBe(202);
+      const id = created.body['id'] as string;
+      oracle.set(id, plan.outcome);
+      if (plan.outcome === 'escalated') {
+        await answerAll(via, id, () => false); // first round: three providers decline
+        await answerAll(via, id, () => false); // widened round: the fourth declines
+        await until(via, id, (r) => r['state'] === 'escalated', 'escalated');
+        return;
+      }
+      // At least one provider accepts; the family picks one of those at random.
+      const open = await answerAll(via, id, (_o, i) => i === 0 || plan.subset > 0.5);
+      const accepted = plan.subset > 0.5 ? open : open.slice(0, 1);
+      const chosen = accepted[Math.floor(plan.pick * accepted.length)]!;
+      await until(via, id, (r) => r['state'] === 'choosing', 'choosing');
+      await decide(via, `/api/referrals/${id}/choice`, { offerId: chosen['id'], recordedBy: 'family' });
+      const moving = await until(via, id, (r) => r['state'] === 'transferring', 'transferring');
+      if (plan.outcome === 'cancelled') {
+        await decide(via, `/api/referrals/${id}/cancel`, { reason: 'condition-changed', recordedBy: 'planner' });
+        return;
+      }
+      const admitted = await call(system.url, 'POST', `/api/care-beds/holds/${moving['hold']['holdId']}/admission`, {});
+      expect(admitted.status).toBe(200);
+      await until(via, id, (r) => r['state'] === 'followUp', 'followUp');
+      await decide(via, `/api/referrals/${id}/follow-up`, { recordedBy: 'staff' });
+    };
+
+    const queue = [...plans];
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let plan = queue.shift(); plan; plan = queue.shift()) await run(plan);
+      }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`[replicas] ${REFERRALS} referrals in ${seconds.toFixed(1)} s (seed ${SEED})`);
+
+    // Every referral ends as the oracle says (none lost, none stuck).
+    const sql = postgres(system.databaseUrl('referral-workflow'), { max: 2, onnotice: () => {} });
+    try {
+      const finals = await waitFor(async () => {
+        const rows = await sql<{ id: string; state: string }[]>`select id, state from referral.referrals where elder_ref like 'replica-%'`;
+        return rows.length === REFERRALS && rows.every((r) => r.state === oracle.get(r.id)) ? rows : undefined;
+      }, { what: 'every referral in its oracle state', timeoutMs: 60_000, intervalMs: 500 }).catch(async (error: unknown) => {
+        const rows = await sql<{ id: string; state: string }[]>`select id, state from referral.referrals where elder_ref like 'replica-%'`;
+        const wrong = rows.filter((r) => r.state !== oracle.get(r.id)).slice(0, 5);
+        throw new Error(`${rows.length} referrals; mismatches: ${JSON.stringify(wrong.map((w) => ({ ...w, expected: oracle.get(w.id) })))}`, { cause: error });
+      });
+      expect(finals).toHaveLength(REFERRALS);
+      for (const outcome of ['closed', 'escalated', 'cancelled'] as const) expect([...oracle.values()].filter((o) => o === outcome).length).toBeGreaterThan(10);
+
+      // No message advanced a referral twice: each (referral, message, event) appears once.
+      const twice = await sql`select referral_id, caused_by, event, count(*) from referral.timeline
+        where caused_by in (select message_id::text from referral.inbox) group by 1, 2, 3 having count(*) > 1`;
+      expect(twice).toHaveLength(0);
+      // Every message-caused step is in the inbox exactly once (the inbox key forbids more).
+      const handled = await sql<{ n: number }[]>`select count(*)::int as n from referral.inbox where consumer = 'referral-workflow'`;
+      expect(handled[0]!.n).toBeGreaterThan(REFERRALS * 2);
+
+      // The timeline explains every step: who or what, when, from which state to which.
+      const steps = await sql<{ referral_id: string; event: string; actor: string; caused_by: string }[]>`
+        select t.referral_id, t.event, t.actor, t.caused_by from referral.timeline t join referral.referrals r on r.id = t.referral_id
+        where r.elder_ref like 'replica-%' order by t.seq`;
+      const byReferral = new Map<string, string[]>();
+      for (const s of steps) {
+        expect(s.actor, `actor of ${s.event}`).not.toBe('');
+        expect(s.caused_by).not.toBe('');
+        byReferral.set(s.referral_id, [...(byReferral.get(s.referral_id) ?? []), s.event]);
+      }
+      const expected: Record<Outcome, string[]> = {
+        closed: ['ReferralRequested', 'MatchesFound', 'OfferAccepted', 'ChoiceRecorded', 'BedHeld', 'AdmissionRecorded', 'FollowUpRecorded'],
+        escalated: ['ReferralRequested', 'MatchesFound', 'OfferDeclined'],
+        cancelled: ['ReferralRequested', 'MatchesFound', 'OfferAccepted', 'ChoiceRecorded', 'BedHeld', 'Cancel'],
+      };
+      for (const [id, outcome] of oracle) {
+        const events = byReferral.get(id) ?? [];
+        for (const e of expected[outcome]) expect(events, `${id} (${outcome}) timeline`).toContain(e);
+      }
+    } finally {
+      await sql.end();
+    }
+
+    // Both instances did part of the work.
+    for (const url of workflows) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const handled = metrics.split('\n').filter((l) => l.startsWith('fbl_messages_handled_total') && l.includes('outcome="handled"')).map((l) => Number(l.split(' ').pop()));
+      expect(handled.reduce((a, b) => a + b, 0), `${url} handled messages`).toBeGreaterThan(0);
+    }
+  }, 600_000);
+});
