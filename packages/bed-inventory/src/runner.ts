@@ -17,22 +17,21 @@ export interface BedServiceConfig {
   policy: BedTypePolicy;
 }
 
-/**
- * Read a bed service's configuration from an environment: the process keys of every service,
- * and HOLD_HOURS, KEPT_BED_DAYS, EPISODE_REVIEW_DAYS over the policy's defaults.
- */
-export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, string | undefined>, defaults: { port: number }): Readonly<BedServiceConfig> {
+/** A bed type's policy with HOLD_HOURS, KEPT_BED_DAYS, EPISODE_REVIEW_DAYS of an environment over its defaults. */
+export function readPolicy(policy: BedTypePolicy, env: Record<string, string | undefined>): BedTypePolicy {
   const picked = Object.fromEntries(Object.keys(PolicyEnv.properties).flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
   if (!checker.check(picked)) throw new ConfigError(`invalid ${policy.service} configuration: ${describeFieldErrors(checker.errors(picked))}`);
   const e = picked as Static<typeof PolicyEnv>;
-  return Object.freeze({
-    process: readProcessConfig(env, defaults),
-    policy: configurePolicy(policy, {
-      ...(e.HOLD_HOURS ? { holdHours: Number(e.HOLD_HOURS) } : {}),
-      ...(e.KEPT_BED_DAYS ? { keptBedDays: Number(e.KEPT_BED_DAYS) } : {}),
-      ...(e.EPISODE_REVIEW_DAYS ? { episodeReviewDays: Number(e.EPISODE_REVIEW_DAYS) } : {}),
-    }),
+  return configurePolicy(policy, {
+    ...(e.HOLD_HOURS ? { holdHours: Number(e.HOLD_HOURS) } : {}),
+    ...(e.KEPT_BED_DAYS ? { keptBedDays: Number(e.KEPT_BED_DAYS) } : {}),
+    ...(e.EPISODE_REVIEW_DAYS ? { episodeReviewDays: Number(e.EPISODE_REVIEW_DAYS) } : {}),
   });
+}
+
+/** Read a bed service's configuration from an environment: the process keys of every service and its policy's numbers. */
+export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, string | undefined>, defaults: { port: number }): Readonly<BedServiceConfig> {
+  return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env) });
 }
 
 /** Run one bed service alone (the distributed mode) until SIGINT or SIGTERM. */

@@ -1,7 +1,15 @@
+import { BED_POLICIES, readPolicy, type BedTypePolicy } from '@fbl/bed-inventory';
+import type { BedType } from '@fbl/contracts';
+import { readDeadlines } from '@fbl/referral-workflow';
 import { readProcessConfig } from '@fbl/service-kit';
 
 /**
- * Configuration of the embedded process: every service in one process, PGlite in `./data/`
- * and the in-process bus unless DATABASE_URL or KAFKA_BROKERS say otherwise.
+ * Configuration of the embedded process: every service in one process, PGlite in `./data/` and
+ * the in-process bus unless DATABASE_URL or KAFKA_BROKERS say otherwise; the bed services'
+ * and the workflow's numbers from the same keys their own processes read.
  */
-export const config = readProcessConfig(process.env, { port: 3000, dataDir: './data' });
+export const config = {
+  process: readProcessConfig(process.env, { port: 3000, dataDir: './data' }),
+  policies: Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, readPolicy(policy, process.env)])) as Record<BedType, BedTypePolicy>,
+  deadlines: readDeadlines(process.env),
+};

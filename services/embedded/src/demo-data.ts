@@ -9,11 +9,11 @@ import type { BedType, MessageOrigin } from '@fbl/contracts';
  * or institution is named; credit codes are made up with valid check characters.
  */
 
-let sequence = 0;
-/** A made-up unified social credit code with a valid check character. */
-function demoCreditCode(ownership: 'public' | 'private', divisionCode: string): string {
-  sequence += 1;
-  const first17 = `${ownership === 'public' ? '12' : '52'}${divisionCode}MA${String(10_000_000 + sequence).slice(1)}`;
+const TYPE_DIGIT: Record<BedType, number> = { medical: 1, care: 2, 'home-care': 3, 'home-sick': 4, hospice: 5 };
+
+/** The made-up unified social credit code of a demo institution: the same on every start, valid check character. */
+function demoCreditCode(bedType: BedType, index: number, d: Demo): string {
+  const first17 = `${d.ownership === 'public' ? '12' : '52'}${d.divisionCode}MA${TYPE_DIGIT[bedType]}${String(index).padStart(6, '0')}`;
   return first17 + creditCodeCheckChar(first17);
 }
 
@@ -68,22 +68,25 @@ export const DEMO_NETWORK: Record<BedType, Demo[]> = {
 };
 
 /**
- * Load the demo network into an empty system; returns how many institutions it added. The care
+ * Load the demo network; returns how many institutions it added. Each institution is added once
+ * (known by its credit code), so an interrupted first start completes on the next. The care
  * homes get green-channel agreements with the first hospital (五床联动 partners).
  */
 export async function loadDemoData(services: Record<BedType, BedService>): Promise<number> {
-  if ((await services.care.queries.institutions()).length > 0) return 0;
   const origin: MessageOrigin = { source: 'embedded-demo-data' };
   let added = 0;
-  const register = async (bedType: BedType, d: Demo, partners: string[] = []) => {
-    const { id } = await services[bedType].inventory.registerInstitution({ ...d, creditCode: demoCreditCode(d.ownership, d.divisionCode), greenChannelPartners: partners }, origin);
+  const register = async (bedType: BedType, index: number, d: Demo, partners: string[] = []): Promise<string> => {
+    const creditCode = demoCreditCode(bedType, index, d);
+    const existing = (await services[bedType].queries.institutions()).find((i) => i.creditCode === creditCode);
+    if (existing) return existing.id;
+    const { id } = await services[bedType].inventory.registerInstitution({ ...d, creditCode, greenChannelPartners: partners }, origin);
     added += 1;
     return id;
   };
   const hospitals: string[] = [];
-  for (const d of DEMO_NETWORK.medical) hospitals.push(await register('medical', d));
+  for (const [i, d] of DEMO_NETWORK.medical.entries()) hospitals.push(await register('medical', i, d));
   for (const bedType of ['care', 'home-care', 'home-sick', 'hospice'] as const) {
-    for (const d of DEMO_NETWORK[bedType]) await register(bedType, d, bedType === 'care' ? hospitals.slice(0, 1) : []);
+    for (const [i, d] of DEMO_NETWORK[bedType].entries()) await register(bedType, i, d, bedType === 'care' ? hospitals.slice(0, 1) : []);
   }
   return added;
 }

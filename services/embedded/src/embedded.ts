@@ -1,8 +1,8 @@
-import { BED_POLICIES, bedService, type BedService } from '@fbl/bed-inventory';
+import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { gatewayRoutes } from '@fbl/gateway';
 import type { Logger } from '@fbl/observability';
-import { referralWorkflowService } from '@fbl/referral-workflow';
+import { referralWorkflowService, type Deadlines } from '@fbl/referral-workflow';
 import { runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
 import { loadDemoData } from './demo-data.js';
 
@@ -17,7 +17,17 @@ export interface EmbeddedSystem extends RunningProcess {
  * the gateway are imported from their services. This deployable is the one place allowed to
  * import services, to compose them; services never import each other.
  */
-export async function startEmbedded(config: Readonly<ProcessConfig>, options: { demoData?: boolean; handleSignals?: boolean; logger?: Logger } = {}): Promise<EmbeddedSystem> {
+export async function startEmbedded(
+  config: Readonly<ProcessConfig>,
+  options: {
+    demoData?: boolean;
+    handleSignals?: boolean;
+    logger?: Logger;
+    policies?: Record<BedType, BedTypePolicy>;
+    deadlines?: { routine: Deadlines; greenChannel: Deadlines };
+  } = {},
+): Promise<EmbeddedSystem> {
+  const policies = options.policies ?? BED_POLICIES;
   let beds: Record<BedType, BedService> | undefined;
   const running = await runProcess({
     name: 'five-bed-linkage',
@@ -25,9 +35,9 @@ export async function startEmbedded(config: Readonly<ProcessConfig>, options: { 
     ...(options.logger ? { logger: options.logger } : {}),
     handleSignals: options.handleSignals ?? false,
     services: (deps) => {
-      const built = Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
+      const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
       beds = built;
-      return [...Object.values(built), referralWorkflowService(deps)];
+      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {})];
     },
     plugins: [gatewayRoutes()],
     afterStart: async ({ deps }) => {

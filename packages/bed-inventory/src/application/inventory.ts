@@ -58,6 +58,11 @@ const holdTimer = (holdId: string) => `hold-expiry:${holdId}`;
 const keptBedTimer = (stayId: string) => `kept-bed:${stayId}`;
 const reviewTimer = (stayId: string) => `episode-review:${stayId}`;
 
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as { code?: string }).code === '23505') return true;
+  return false;
+}
+
 function refuse(decision: Decision): void {
   if (!decision.ok) throw conflict(decision.reason);
 }
@@ -92,9 +97,10 @@ export class BedInventory {
     if (!checked.ok) throw invalidInput(problemFields(checked.errors));
     const r = checked.registration;
     const id = newId();
+    const duplicate = () => conflict(`an institution with credit code ${r.creditCode} is already registered for ${this.policy.title.en}`);
     await this.kit.transact(async (tx, outbox) => {
       const [taken] = await tx.select({ id: this.t.institutions.id }).from(this.t.institutions).where(eq(this.t.institutions.creditCode, r.creditCode));
-      if (taken) throw conflict(`an institution with credit code ${r.creditCode} is already registered for ${this.policy.title.en}`);
+      if (taken) throw duplicate();
       await tx.insert(this.t.institutions).values({
         id,
         name: r.name,
@@ -124,6 +130,10 @@ export class BedInventory {
         }, origin),
       ]);
       await this.publishAvailability(tx, outbox, id, origin);
+    }).catch((error: unknown) => {
+      // Two registrations of one code at the same moment: the unique index decides, the loser gets 409.
+      if (isUniqueViolation(error)) throw duplicate();
+      throw error;
     });
     return { id };
   }
@@ -498,6 +508,7 @@ export class BedInventory {
 
   /** An episode's review timer fell due: say so, unless it was renewed or closed meanwhile. */
   async flagReview(command: EnvelopeOf<typeof FlagEpisodeReview>, tx: Tx, outbox: Outbox): Promise<void> {
+    await this.lockInstitution(tx, command.data.institutionId);
     const [stay] = await tx.select().from(this.t.stays).where(eq(this.t.stays.id, command.data.episodeId));
     if (!stay || stay.status === 'discharged' || !stay.reviewDueAt || stay.reviewDueAt.getTime() > this.now.getTime()) return;
     await outbox.append(tx, [

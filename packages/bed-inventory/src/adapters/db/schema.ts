@@ -3,7 +3,7 @@ import { bedInventoryTables } from './tables.js';
 
 /**
  * The schema drizzle-kit generates the migrations from. Its name is a placeholder: each bed
- * service applies the same migrations to its own schema (see `migrationsFor`).
+ * service applies the same migrations to its own schema (`migrationsRenameSchema` in service.ts).
  */
 export const PLACEHOLDER_SCHEMA = 'bed_inventory';
 export const bedInventorySchema = pgSchema(PLACEHOLDER_SCHEMA);
