@@ -1,0 +1,49 @@
+/**
+ * Who uses the system (ARCHITECTURE §1) and what each role may see of a person's record.
+ */
+export const ROLES = ['planner', 'provider', 'assessor', 'insurer', 'analyst', 'admin'] as const;
+/** 出院准备/转诊专员 planner, 机构工作人员 provider, 评估员 assessor, 医保经办 insurer, 卫健委分析员 analyst, admin. */
+export type Role = (typeof ROLES)[number];
+
+/** A signed-in user: who, in which role, scoped to which institution or division. */
+export interface Principal {
+  userId: string;
+  role: Role;
+  /** The hospital of a planner, the institution of provider staff. */
+  institutionId?: string;
+  /** The division an assessor, insurance officer or analyst works for (city or county code). */
+  divisionCode?: string;
+}
+
+/** How much of a person's identity a role sees. */
+export type IdentityView = 'full' | 'masked' | 'none';
+
+/**
+ * Identity fields by role: assessors and insurance officers work with the person and see them
+ * whole; planners and provider staff see the name and a masked ID; analysts see no identity.
+ */
+export function identityViewOf(role: Role): IdentityView {
+  switch (role) {
+    case 'assessor':
+    case 'insurer':
+    case 'admin':
+      return 'full';
+    case 'planner':
+    case 'provider':
+      return 'masked';
+    case 'analyst':
+      return 'none';
+    default: {
+      const unreachable: never = role;
+      throw new Error(`unknown role ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Whether a division scope covers a division: the same code, or its city, or its province. */
+export function divisionCovers(scope: string | undefined, divisionCode: string): boolean {
+  if (!scope) return false;
+  if (scope.endsWith('0000')) return divisionCode.startsWith(scope.slice(0, 2));
+  if (scope.endsWith('00')) return divisionCode.startsWith(scope.slice(0, 4));
+  return scope === divisionCode;
+}

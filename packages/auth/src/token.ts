@@ -1,0 +1,56 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ROLES, type Principal, type Role } from './roles.js';
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+interface Claims {
+  sub: string;
+  role: Role;
+  inst?: string;
+  div?: string;
+  iat: number;
+  exp: number;
+}
+
+/**
+ * Sign a short-lived token for a principal (JWT, HS256). Every service verifies it with the same
+ * secret from configuration; the gateway issues it at sign-in.
+ */
+export function signToken(principal: Principal, secret: string, options: { now: Date; ttlSeconds: number }): string {
+  const iat = Math.floor(options.now.getTime() / 1000);
+  const claims: Claims = {
+    sub: principal.userId,
+    role: principal.role,
+    ...(principal.institutionId ? { inst: principal.institutionId } : {}),
+    ...(principal.divisionCode ? { div: principal.divisionCode } : {}),
+    iat,
+    exp: iat + options.ttlSeconds,
+  };
+  const body = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(claims))}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** Why a token was refused. */
+export type TokenProblem = 'malformed' | 'bad-signature' | 'expired' | 'bad-claims';
+
+/** Verify a token's signature, expiry and claims. */
+export function verifyToken(token: string, secret: string, now: Date): { ok: true; principal: Principal } | { ok: false; problem: TokenProblem } {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { ok: false, problem: 'malformed' };
+  const [header, payload, signature] = parts as [string, string, string];
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'bad-signature' };
+  let claims: Partial<Claims>;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<Claims>;
+  } catch {
+    return { ok: false, problem: 'malformed' };
+  }
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime()) return { ok: false, problem: 'expired' };
+  if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role as Role)) return { ok: false, problem: 'bad-claims' };
+  return {
+    ok: true,
+    principal: { userId: claims.sub, role: claims.role as Role, ...(claims.inst ? { institutionId: claims.inst } : {}), ...(claims.div ? { divisionCode: claims.div } : {}) },
+  };
+}

@@ -1,0 +1,4 @@
+/** Protection of personal information: encryption at rest, keyed look-up hashes, masks, and the append-only audit log. */
+export * from './protector.js';
+export * from './masks.js';
+export * from './audit.js';

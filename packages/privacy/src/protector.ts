@@ -1,0 +1,51 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Encryption at rest of personal information (PIPL sensitive data) and keyed look-up hashes.
+ * Values are sealed with AES-256-GCM under a key from configuration (`v1.<iv>.<tag>.<ciphertext>`,
+ * base64url), so a stolen database or backup reveals nothing; an equality look-up (find the elder
+ * with this ID number) uses an HMAC-SHA256 of the normalised value under a second key, never the
+ * plain value.
+ */
+export class FieldProtector {
+  private readonly encryptionKey: Buffer;
+  private readonly hashKey: Buffer;
+
+  constructor(keys: { encryptionKey: string; hashKey: string }) {
+    this.encryptionKey = decodeKey(keys.encryptionKey, 'encryption');
+    this.hashKey = decodeKey(keys.hashKey, 'hash');
+  }
+
+  /** Seal a value. The same value seals differently each time (random IV). */
+  seal(value: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  }
+
+  /** Open a sealed value; throws if it was tampered with or sealed under another key. */
+  open(sealed: string): string {
+    const [version, iv, tag, ciphertext] = sealed.split('.');
+    if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('not a sealed value');
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** The keyed look-up hash of a value (normalised: trimmed, upper case). */
+  lookupHash(value: string): string {
+    return createHmac('sha256', this.hashKey).update(value.trim().toUpperCase()).digest('base64url');
+  }
+}
+
+function decodeKey(text: string, what: string): Buffer {
+  const key = Buffer.from(text, 'base64');
+  if (key.length !== 32) throw new Error(`the ${what} key must be 32 bytes, base64-encoded`);
+  return key;
+}
+
+/** A new random key, base64-encoded, for configuration. */
+export function generateKey(): string {
+  return randomBytes(32).toString('base64');
+}

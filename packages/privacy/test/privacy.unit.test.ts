@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { FieldProtector, generateKey, maskAddress, maskName, maskPhone } from '../src/index.js';
+
+const protector = new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() });
+
+describe('field protection', () => {
+  it('seals a value so that it opens again and never shows in the sealed text', () => {
+    const sealed = protector.seal('371702195001011234');
+    expect(sealed).not.toContain('371702195001011234');
+    expect(protector.seal('371702195001011234')).not.toBe(sealed);
+    expect(protector.open(sealed)).toBe('371702195001011234');
+  });
+
+  it('refuses a sealed value that was tampered with or sealed under another key', () => {
+    const sealed = protector.seal('张三');
+    const parts = sealed.split('.');
+    const flipped = Buffer.from(parts[3]!, 'base64url');
+    flipped[0] = flipped[0]! ^ 1;
+    expect(() => protector.open([...parts.slice(0, 3), flipped.toString('base64url')].join('.'))).toThrow();
+    expect(() => new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).open(sealed)).toThrow();
+  });
+
+  it('hashes equal values equally after normalising, and differently under another key', () => {
+    expect(protector.lookupHash(' 37170219500101123x ')).toBe(protector.lookupHash('37170219500101123X'));
+    expect(new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).lookupHash('x')).not.toBe(protector.lookupHash('x'));
+  });
+
+  it('refuses keys of the wrong size', () => {
+    expect(() => new FieldProtector({ encryptionKey: 'c2hvcnQ=', hashKey: generateKey() })).toThrow('32 bytes');
+  });
+});
+
+describe('masks', () => {
+  it.each([
+    ['张三', '张*'],
+    ['欧阳春花', '欧***'],
+    ['王', '*'],
+  ])('masks the name %s as %s', (name, masked) => expect(maskName(name)).toBe(masked));
+
+  it('masks a phone number and an address', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskAddress('山东省菏泽市牡丹区东城街道幸福路8号')).toBe('山东省菏泽市…');
+  });
+});
