@@ -1,5 +1,5 @@
 import { ProblemError } from '@fbl/service-kit';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, Role } from './roles.js';
 import { verifyToken } from './token.js';
 
@@ -11,11 +11,12 @@ declare module 'fastify' {
 }
 
 /**
- * Read `Authorization: Bearer <token>` on every request of the plugin's scope and verify it.
- * A request without a token has no principal; a bad token is refused with 401 at once.
+ * Read `Authorization: Bearer <token>` on every request of `app`'s scope (call it inside a route
+ * plugin) and verify it. A request without a token has no principal; a bad token is refused with
+ * 401 at once.
  */
-export function authentication(options: { secret: string; clock: () => Date }): FastifyPluginAsync {
-  return async (app) => {
+export function authenticate(app: FastifyInstance, options: { secret: string; clock: () => Date }): void {
+  {
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization;
       if (!header) return;
@@ -24,7 +25,7 @@ export function authentication(options: { secret: string; clock: () => Date }): 
       if (!checked.ok) throw new ProblemError(401, 'unauthenticated', 'Sign in again', `the token is ${checked.problem}`);
       request.principal = checked.principal;
     });
-  };
+  }
 }
 
 /**

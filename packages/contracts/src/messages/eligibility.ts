@@ -8,6 +8,15 @@ export const CIVIL_AFFAIRS = 'civil-affairs';
 /** Bounded context of medical insurance (医保): long-term care insurance. */
 export const MEDICAL_INSURANCE = 'medical-insurance';
 
+/** An elder joined the civil-affairs registry. Subject: the elder. No identity data travels. */
+export const ElderRegistered = defineMessage({
+  type: 'ElderRegistered',
+  version: 1,
+  kind: 'event',
+  topic: eventsTopic(CIVIL_AFFAIRS),
+  schema: Type.Object({ elderRef: Uuid, divisionCode: Type.String({ pattern: '^[0-9]{6}$' }), birthYear: Type.Integer({ minimum: 1800, maximum: 2200 }), gender: Literals(['male', 'female']) }),
+});
+
 /** Ask civil affairs for an ability assessment of an elder (老年人能力评估). Subject: the elder. */
 export const AssessAbility = defineMessage({
   type: 'AssessAbility',
@@ -65,4 +74,4 @@ export const LtciRefused = defineMessage({
 });
 
 /** Messages between the workflow and civil affairs / medical insurance. */
-export const eligibilityMessages = [AssessAbility, AbilityAssessed, AuthoriseLtci, LtciAuthorised, LtciRefused] as const;
+export const eligibilityMessages = [ElderRegistered, AssessAbility, AbilityAssessed, AuthoriseLtci, LtciAuthorised, LtciRefused] as const;

@@ -1,0 +1,106 @@
+import { messagingTables } from '@fbl/db';
+import { auditTable } from '@fbl/privacy';
+import { boolean, date, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** The civil-affairs service's own schema. */
+export const civilAffairs = pgSchema('civil_affairs');
+
+/** The outbox, inbox and timers of this schema. */
+export const messaging = messagingTables(civilAffairs);
+export const { outbox, inbox, timers } = messaging;
+
+/** Every read or change of a person's record, append-only. */
+export const auditLog = auditTable(civilAffairs);
+
+/**
+ * The elder registry. Identity fields are sealed (AES-256-GCM) and the ID number is found by its
+ * keyed hash; the division code stays plain because scopes and statistics need it.
+ */
+export const elders = civilAffairs.table(
+  'elders',
+  {
+    id: uuid('id').primaryKey(),
+    idNumberSealed: text('id_number_sealed').notNull(),
+    idNumberHash: text('id_number_hash').notNull().unique(),
+    idKind: text('id_kind').notNull(),
+    nameSealed: text('name_sealed').notNull(),
+    gender: text('gender', { enum: ['male', 'female'] }).notNull(),
+    birthDateSealed: text('birth_date_sealed').notNull(),
+    birthYear: integer('birth_year').notNull(),
+    phoneSealed: text('phone_sealed'),
+    addressSealed: text('address_sealed').notNull(),
+    divisionCode: text('division_code').notNull(),
+    guardianSealed: text('guardian_sealed'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('elders_division_idx').on(t.divisionCode)],
+);
+
+/** Consent to process health data (PIPL art. 29): separate, recorded, with who recorded it. */
+export const consents = civilAffairs.table('consents', {
+  id: uuid('id').primaryKey(),
+  elderId: uuid('elder_id')
+    .notNull()
+    .references(() => elders.id),
+  purpose: text('purpose').notNull(),
+  granted: boolean('granted').notNull(),
+  givenBy: text('given_by', { enum: ['elder', 'guardian'] }).notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+});
+
+/** Hardship statuses (特困, 低保, 低保边缘, 计划生育特殊家庭, 重点优抚, severe disability) with validity. */
+export const hardships = civilAffairs.table(
+  'hardships',
+  {
+    id: uuid('id').primaryKey(),
+    elderId: uuid('elder_id')
+      .notNull()
+      .references(() => elders.id),
+    status: text('status').notNull(),
+    validFrom: date('valid_from').notNull(),
+    validUntil: date('valid_until'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('hardships_elder_idx').on(t.elderId)],
+);
+
+/** Ability assessments (GB/T 42195-2022): raw answers, the result, the rules version, two assessors. */
+export const assessments = civilAffairs.table(
+  'assessments',
+  {
+    id: uuid('id').primaryKey(),
+    elderId: uuid('elder_id')
+      .notNull()
+      .references(() => elders.id),
+    assessedOn: date('assessed_on').notNull(),
+    reason: text('reason').notNull(),
+    assessors: jsonb('assessors').$type<string[]>().notNull(),
+    answersSealed: text('answers_sealed').notNull(),
+    level: integer('level').notNull(),
+    total: integer('total').notNull(),
+    result: jsonb('result').notNull(),
+    rulesVersion: text('rules_version').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('assessments_elder_idx').on(t.elderId, t.assessedOn)],
+);
+
+/** Requests for an assessment (from a referral), the assessors' work queue, with a due date. */
+export const assessmentRequests = civilAffairs.table(
+  'assessment_requests',
+  {
+    id: uuid('id').primaryKey(),
+    elderId: uuid('elder_id').notNull(),
+    referralId: uuid('referral_id'),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: ['open', 'done'] }).notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    assessmentId: uuid('assessment_id'),
+  },
+  (t) => [index('assessment_requests_open_idx').on(t.status, t.dueAt)],
+);

@@ -1,0 +1,108 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { authenticate, requireRole } from '@fbl/auth';
+import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
+import type { ServiceKit } from '@fbl/service-kit';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import type { Elders } from '../../application/elders.js';
+
+const tags = ['civil-affairs 民政'];
+const ById = Type.Object({ id: Uuid });
+const Phone = Type.String({ minLength: 5, maxLength: 20 });
+
+const RegisterBody = Type.Object(
+  {
+    idNumber: Type.String({ minLength: 1, maxLength: 30 }),
+    name: ShortText(50),
+    gender: Literals(['male', 'female']),
+    birthDate: Type.String({ format: 'date' }),
+    phone: Type.Optional(Phone),
+    address: Type.Object({ divisionCode: DivisionCode, line: ShortText(200) }, { additionalProperties: false }),
+    guardian: Type.Optional(Type.Object({ name: ShortText(50), relation: ShortText(20), phone: Type.Optional(Phone) }, { additionalProperties: false })),
+    consent: Type.Object({ healthData: Type.Boolean(), givenBy: Literals(['elder', 'guardian']) }, { additionalProperties: false }),
+  },
+  { additionalProperties: false },
+);
+
+const AssessmentBody = Type.Object(
+  {
+    answers: Type.Record(Type.String({ pattern: '^[a-zA-Z]{1,40}$' }), Type.Integer()),
+    adjustments: Type.Object(
+      {
+        coma: Type.Optional(Type.Boolean()),
+        dementiaDiagnosis: Type.Optional(Type.Boolean()),
+        otherPsychiatricDiagnosis: Type.Optional(Type.Boolean()),
+        careRiskEventsLast30Days: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+      },
+      { additionalProperties: false },
+    ),
+    assessors: Type.Tuple([ShortText(50), ShortText(50)]),
+    reason: Literals(['first', 'routine', 'immediate', 'review', 'other']),
+    assessedOn: Type.String({ format: 'date' }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * HTTP routes of civil affairs under `/api/civil-affairs`. Every route needs a signed-in user;
+ * what a role sees of a person is decided in the use case, and every access is audited.
+ */
+export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, authSecret: string): FastifyPluginAsync {
+  return async (fastify) => {
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.post('/api/civil-affairs/elders', { schema: { tags, summary: 'Register an elder (identity sealed at rest)', body: RegisterBody, response: { 201: Type.Object({ id: Uuid }) } } }, async (request, reply) => {
+      const who = requireRole(request, 'assessor', 'admin');
+      const b = request.body;
+      const created = await elders.register(
+        {
+          idNumber: b.idNumber,
+          name: b.name,
+          gender: b.gender,
+          birthDate: b.birthDate,
+          ...(b.phone ? { phone: b.phone } : {}),
+          address: b.address,
+          ...(b.guardian ? { guardian: { name: b.guardian.name, relation: b.guardian.relation, ...(b.guardian.phone ? { phone: b.guardian.phone } : {}) } } : {}),
+          consent: b.consent,
+        },
+        who,
+        kit.originOf(request),
+      );
+      return reply.status(201).header('location', `/api/civil-affairs/elders/${created.id}`).send(created);
+    });
+
+    app.get('/api/civil-affairs/elders/:id', { schema: { tags, summary: "An elder's record, as the caller's role may see it", params: ById } }, async (request) =>
+      elders.view(request.params.id, requireRole(request, 'planner', 'provider', 'assessor', 'insurer', 'analyst', 'admin')),
+    );
+
+    app.post(
+      '/api/civil-affairs/elders/lookup',
+      { schema: { tags, summary: 'Find an elder by ID number (in the body, never in a URL)', body: Type.Object({ idNumber: Type.String({ minLength: 1, maxLength: 30 }) }, { additionalProperties: false }) } },
+      async (request) => elders.findByIdNumber(request.body.idNumber, requireRole(request, 'planner', 'assessor', 'insurer', 'admin')),
+    );
+
+    app.post('/api/civil-affairs/elders/:id/assessments', { schema: { tags, summary: 'Record an ability assessment (GB/T 42195-2022)', params: ById, body: AssessmentBody } }, async (request, reply) => {
+      const who = requireRole(request, 'assessor');
+      const b = request.body;
+      const result = await elders.assess(request.params.id, { answers: b.answers, adjustments: b.adjustments, assessors: [b.assessors[0], b.assessors[1]], reason: b.reason, assessedOn: b.assessedOn }, who, kit.originOf(request));
+      return reply.status(201).send(result);
+    });
+
+    app.get('/api/civil-affairs/elders/:id/assessments', { schema: { tags, summary: "An elder's assessments, newest first", params: ById } }, async (request) =>
+      elders.history(request.params.id, requireRole(request, 'planner', 'provider', 'assessor', 'insurer', 'analyst', 'admin')),
+    );
+
+    app.get('/api/civil-affairs/assessment-requests', { schema: { tags, summary: "The assessors' queue" } }, async (request) => elders.queue(requireRole(request, 'assessor', 'admin')));
+
+    app.get(
+      '/api/civil-affairs/audit',
+      { schema: { tags, summary: 'The personal-data access log (append-only)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } },
+      async (request) => {
+        requireRole(request, 'admin');
+        const q = request.query;
+        return elders.auditTrail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), limit: q.limit ?? 100 });
+      },
+    );
+  };
+}

@@ -1,0 +1,272 @@
+import { divisionCovers, identityViewOf, type Principal } from '@fbl/auth';
+import { shandongDivisions } from '@fbl/codes';
+import { AbilityAssessed, causedBy, createMessage, ElderRegistered, newId, type AssessAbility, type EnvelopeOf, type MessageOrigin } from '@fbl/contracts';
+import type { Tx } from '@fbl/db';
+import type { Outbox } from '@fbl/messaging';
+import { maskAddress, maskPhone, type FieldProtector } from '@fbl/privacy';
+import { scoreAbility } from '@fbl/scales';
+import { conflict, invalidInput, notFound, ProblemError, problemFields, type ServiceKit } from '@fbl/service-kit';
+import { maskResidentId } from '@fbl/codes';
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { assessmentRequests, assessments, auditLog, consents, elders } from '../adapters/db/schema.js';
+import { addWorkingDays, checkElder, type ElderRegistration } from '../domain/elder.js';
+
+export const SERVICE = 'civil-affairs';
+/** Days an ability assessment stays current (DOMAIN §2 default: six months). */
+const ASSESSMENT_VALID_DAYS = 183;
+
+type Outcome = 'allowed' | 'denied' | 'not-found' | 'invalid';
+type ElderRow = typeof elders.$inferSelect;
+
+/** What an assessor records (GB/T 42195-2022): raw answers, adjustments, two assessors, the reason. */
+export interface AssessmentInput {
+  answers: Record<string, number>;
+  adjustments: { coma?: boolean; dementiaDiagnosis?: boolean; otherPsychiatricDiagnosis?: boolean; careRiskEventsLast30Days?: number };
+  assessors: [string, string];
+  reason: 'first' | 'routine' | 'immediate' | 'review' | 'other';
+  assessedOn: string;
+}
+
+/**
+ * The elder registry and ability assessments. Identity is sealed at rest and shown by role
+ * (whole, masked, or not at all); every read or change of a record, allowed or not, writes an
+ * audit row in the same transaction.
+ */
+export class Elders {
+  constructor(
+    private readonly kit: ServiceKit,
+    private readonly protector: FieldProtector,
+  ) {}
+
+  private get now(): Date {
+    return this.kit.deps.clock();
+  }
+
+  private audit(tx: Tx, who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
+    return tx.insert(auditLog).values({ at: this.now, actor: who.userId, role: who.role, action, objectType: 'elder', objectId, outcome, detail: detail ?? null });
+  }
+
+  /** Record an audit row on its own (for refusals that change nothing else). */
+  private auditAlone(who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
+    return this.kit.deps.database.transaction((tx) => this.audit(tx, who, action, objectId, outcome, detail));
+  }
+
+  /** Register an elder; bad input stores nothing (but is audited as invalid). */
+  async register(input: ElderRegistration, who: Principal, origin: MessageOrigin): Promise<{ id: string }> {
+    const checked = checkElder(input, shandongDivisions, this.now);
+    if (!checked.ok) {
+      await this.auditAlone(who, 'register', 'new', 'invalid', { fields: checked.errors.map((e) => e.pointer) });
+      throw invalidInput(problemFields(checked.errors));
+    }
+    const e = checked.elder;
+    const hash = this.protector.lookupHash(e.idNumber);
+    const id = newId();
+    const now = this.now;
+    await this.kit.transact(async (tx, outbox) => {
+      const [existing] = await tx.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, hash));
+      if (existing) throw conflict('this ID number is already registered');
+      await tx.insert(elders).values({
+        id,
+        idNumberSealed: this.protector.seal(e.idNumber),
+        idNumberHash: hash,
+        idKind: e.idKind,
+        nameSealed: this.protector.seal(e.name),
+        gender: e.gender,
+        birthDateSealed: this.protector.seal(e.birthDate),
+        birthYear: e.birthYear,
+        phoneSealed: e.phone ? this.protector.seal(e.phone) : null,
+        addressSealed: this.protector.seal(e.address.line),
+        divisionCode: e.address.divisionCode,
+        guardianSealed: e.guardian ? this.protector.seal(JSON.stringify(e.guardian)) : null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(consents).values({ id: newId(), elderId: id, purpose: 'health-data-processing', granted: e.consent.healthData, givenBy: e.consent.givenBy, recordedBy: who.userId, recordedAt: now });
+      await this.audit(tx, who, 'register', id, 'allowed');
+      await outbox.append(tx, [createMessage(ElderRegistered, id, { elderRef: id, divisionCode: e.address.divisionCode, birthYear: e.birthYear, gender: e.gender }, origin, { time: now })]);
+    });
+    return { id };
+  }
+
+  /** Whether a principal may see this elder's record at all. */
+  private allowed(who: Principal, row: ElderRow): boolean {
+    switch (who.role) {
+      case 'admin':
+      case 'planner':
+      case 'provider':
+        return true;
+      case 'assessor':
+      case 'insurer':
+      case 'analyst':
+        return divisionCovers(who.divisionCode, row.divisionCode);
+      default: {
+        const unreachable: never = who.role;
+        throw new Error(`unknown role ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /** An elder's record as this principal may see it; every call is audited. */
+  async view(elderId: string, who: Principal) {
+    return this.kit.deps.database.transaction(async (tx) => {
+      const [row] = await tx.select().from(elders).where(eq(elders.id, elderId));
+      if (!row) {
+        await this.audit(tx, who, 'read', elderId, 'not-found');
+        return { outcome: 'not-found' as const };
+      }
+      if (!this.allowed(who, row)) {
+        await this.audit(tx, who, 'read', elderId, 'denied');
+        return { outcome: 'denied' as const };
+      }
+      await this.audit(tx, who, 'read', elderId, 'allowed');
+      const [latest] = await tx.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn)).limit(1);
+      return { outcome: 'allowed' as const, view: this.present(row, who, latest) };
+    }).then((r) => {
+      if (r.outcome === 'not-found') throw notFound(`elder ${elderId}`);
+      if (r.outcome === 'denied') throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+      return r.view;
+    });
+  }
+
+  /** Find an elder by ID number (through its keyed hash); audited like a read. */
+  async findByIdNumber(idNumber: string, who: Principal) {
+    const [row] = await this.kit.deps.database.db.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, this.protector.lookupHash(idNumber)));
+    if (!row) {
+      await this.auditAlone(who, 'find', 'by-id-number', 'not-found');
+      throw notFound('an elder with this ID number');
+    }
+    return this.view(row.id, who);
+  }
+
+  private present(row: ElderRow, who: Principal, latest: typeof assessments.$inferSelect | undefined) {
+    const view = identityViewOf(who.role);
+    const base = {
+      elderRef: row.id,
+      divisionCode: row.divisionCode,
+      gender: row.gender,
+      birthYear: row.birthYear,
+      ability: latest ? { level: latest.level, assessedOn: latest.assessedOn, rulesVersion: latest.rulesVersion } : null,
+      view,
+    };
+    if (view === 'none') return base;
+    const name = this.protector.open(row.nameSealed);
+    const idNumber = this.protector.open(row.idNumberSealed);
+    const phone = row.phoneSealed ? this.protector.open(row.phoneSealed) : null;
+    const address = this.protector.open(row.addressSealed);
+    if (view === 'masked') {
+      return { ...base, name, idNumber: maskResidentId(idNumber), phone: phone ? maskPhone(phone) : null, address: maskAddress(address) };
+    }
+    return {
+      ...base,
+      name,
+      idNumber,
+      birthDate: this.protector.open(row.birthDateSealed),
+      phone,
+      address,
+      guardian: row.guardianSealed ? (JSON.parse(this.protector.open(row.guardianSealed)) as unknown) : null,
+    };
+  }
+
+  /** An assessor records an ability assessment; its result goes to whoever asked for it. */
+  async assess(elderId: string, input: AssessmentInput, who: Principal, origin: MessageOrigin) {
+    const scored = scoreAbility(input.answers, input.adjustments);
+    if (!scored.ok) {
+      await this.auditAlone(who, 'assess', elderId, 'invalid');
+      throw invalidInput(problemFields([...scored.errors]));
+    }
+    if (input.assessors[0] === input.assessors[1]) {
+      await this.auditAlone(who, 'assess', elderId, 'invalid');
+      throw invalidInput([{ field: 'assessors.1', pointer: '/assessors/1', in: 'body', reason: 'two different assessors are required' }]);
+    }
+    const r = scored.result;
+    const id = newId();
+    await this.kit.transact(async (tx, outbox) => {
+      const [row] = await tx.select().from(elders).where(eq(elders.id, elderId)).for('update');
+      if (!row) {
+        await this.audit(tx, who, 'assess', elderId, 'not-found');
+        throw notFound(`elder ${elderId}`);
+      }
+      if (!this.allowed(who, row)) {
+        await this.audit(tx, who, 'assess', elderId, 'denied');
+        throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+      }
+      await tx.insert(assessments).values({
+        id,
+        elderId,
+        assessedOn: input.assessedOn,
+        reason: input.reason,
+        assessors: input.assessors,
+        answersSealed: this.protector.seal(JSON.stringify({ answers: input.answers, adjustments: input.adjustments })),
+        level: r.level,
+        total: r.total,
+        result: r,
+        rulesVersion: r.rulesVersion,
+        recordedBy: who.userId,
+        recordedAt: this.now,
+      });
+      await this.audit(tx, who, 'assess', elderId, 'allowed', { assessmentId: id, level: r.level });
+      const open = await tx.select().from(assessmentRequests).where(and(eq(assessmentRequests.elderId, elderId), eq(assessmentRequests.status, 'open'))).orderBy(asc(assessmentRequests.requestedAt));
+      for (const request of open) await tx.update(assessmentRequests).set({ status: 'done', assessmentId: id }).where(eq(assessmentRequests.id, request.id));
+      const referralIds = open.flatMap((o) => (o.referralId ? [o.referralId] : []));
+      const dementia = input.adjustments.dementiaDiagnosis === true;
+      const messages = (referralIds.length > 0 ? referralIds : [undefined]).map((referralId) =>
+        createMessage(AbilityAssessed, elderId, { assessmentId: id, elderRef: elderId, level: r.level, assessedOn: input.assessedOn, dementiaDiagnosis: dementia, ...(referralId ? { referralId } : {}) }, { ...origin, ...(referralId ? { correlationId: referralId } : {}) }, { time: this.now }),
+      );
+      await outbox.append(tx, messages);
+    });
+    return { id, level: r.level, total: r.total, levelName: r.levelName, adjustmentsApplied: r.adjustmentsApplied, rulesVersion: r.rulesVersion };
+  }
+
+  /** An elder's assessments, newest first (scores and levels; raw answers stay sealed). */
+  async history(elderId: string, who: Principal) {
+    await this.view(elderId, who);
+    const rows = await this.kit.deps.database.db.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn));
+    return rows.map((a) => ({ id: a.id, assessedOn: a.assessedOn, reason: a.reason, level: a.level, total: a.total, assessors: a.assessors, rulesVersion: a.rulesVersion }));
+  }
+
+  /**
+   * The workflow asks for an assessment. A current one answers at once; otherwise the request
+   * joins the assessors' queue, due in three working days.
+   */
+  async requestAssessment(command: EnvelopeOf<typeof AssessAbility>, tx: Tx, outbox: Outbox): Promise<void> {
+    const { elderRef, referralId, reason } = command.data;
+    const origin = causedBy(command, SERVICE);
+    const [row] = await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, elderRef));
+    if (!row) {
+      this.kit.logger.warn({ elderRef, referralId }, 'assessment asked for an elder not in the registry');
+      return;
+    }
+    const [latest] = await tx.select().from(assessments).where(eq(assessments.elderId, elderRef)).orderBy(desc(assessments.assessedOn)).limit(1);
+    const ageDays = latest ? (this.now.getTime() - Date.parse(latest.assessedOn)) / 86_400_000 : Infinity;
+    if (latest && ageDays <= ASSESSMENT_VALID_DAYS && reason !== 'review') {
+      const dementia = (JSON.parse(this.protector.open(latest.answersSealed)) as { adjustments: { dementiaDiagnosis?: boolean } }).adjustments.dementiaDiagnosis === true;
+      await outbox.append(tx, [createMessage(AbilityAssessed, elderRef, { assessmentId: latest.id, elderRef, level: latest.level, assessedOn: latest.assessedOn, dementiaDiagnosis: dementia, referralId }, origin, { time: this.now })]);
+      return;
+    }
+    await tx.insert(assessmentRequests).values({ id: newId(), elderId: elderRef, referralId, reason, status: 'open', requestedAt: this.now, dueAt: addWorkingDays(this.now, 3) });
+  }
+
+  /** The assessors' queue: open requests, the most urgent first. */
+  async queue(who: Principal) {
+    const rows = await this.kit.deps.database.db
+      .select({ request: assessmentRequests, divisionCode: elders.divisionCode })
+      .from(assessmentRequests)
+      .innerJoin(elders, eq(elders.id, assessmentRequests.elderId))
+      .where(eq(assessmentRequests.status, 'open'))
+      .orderBy(asc(assessmentRequests.dueAt));
+    return rows
+      .filter((r) => who.role === 'admin' || divisionCovers(who.divisionCode, r.divisionCode))
+      .map(({ request, divisionCode }) => ({ id: request.id, elderRef: request.elderId, referralId: request.referralId, reason: request.reason, divisionCode, requestedAt: request.requestedAt.toISOString(), dueAt: request.dueAt.toISOString(), overdue: request.dueAt.getTime() < this.now.getTime() }));
+  }
+
+  /** The audit log, newest first, by record or by user (admins only; the route checks). */
+  async auditTrail(filter: { objectId?: string; actor?: string; limit: number }) {
+    const rows = await this.kit.deps.database.db
+      .select()
+      .from(auditLog)
+      .where(and(filter.objectId ? eq(auditLog.objectId, filter.objectId) : undefined, filter.actor ? eq(auditLog.actor, filter.actor) : undefined))
+      .orderBy(desc(auditLog.seq))
+      .limit(filter.limit);
+    return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, role: r.role, action: r.action, objectType: r.objectType, objectId: r.objectId, outcome: r.outcome }));
+  }
+}

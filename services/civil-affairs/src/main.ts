@@ -1,0 +1,5 @@
+import { runProcess } from '@fbl/service-kit';
+import { civilAffairsService } from './app.js';
+import { config } from './config.js';
+
+await runProcess({ name: 'civil-affairs', config: config.process, services: (deps) => [civilAffairsService(deps, config.secrets)], handleSignals: true });
