@@ -1,5 +1,6 @@
 import { BED_POLICIES, readPolicy, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
+import { embeddedSecrets, secretsFromEnv } from '@fbl/civil-affairs';
 import { readDeadlines } from '@fbl/referral-workflow';
 import { readProcessConfig } from '@fbl/service-kit';
 
@@ -8,8 +9,12 @@ import { readProcessConfig } from '@fbl/service-kit';
  * the in-process bus unless DATABASE_URL or KAFKA_BROKERS say otherwise; the bed services'
  * and the workflow's numbers from the same keys their own processes read.
  */
+const processConfig = readProcessConfig(process.env, { port: 3000, dataDir: './data' });
+
 export const config = {
-  process: readProcessConfig(process.env, { port: 3000, dataDir: './data' }),
+  process: processConfig,
+  /** Keys from the environment, or made once and kept beside the embedded data. */
+  secrets: secretsFromEnv(process.env) ?? embeddedSecrets('dataDir' in processConfig.database ? processConfig.database.dataDir : './data'),
   policies: Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, readPolicy(policy, process.env)])) as Record<BedType, BedTypePolicy>,
   deadlines: readDeadlines(process.env),
 };

@@ -1,6 +1,9 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
+import { civilAffairsService, type Secrets } from '@fbl/civil-affairs';
 import { gatewayRoutes } from '@fbl/gateway';
+import { generateKey } from '@fbl/privacy';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '@fbl/observability';
 import { referralWorkflowService, type Deadlines } from '@fbl/referral-workflow';
 import { runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
@@ -9,6 +12,7 @@ import { loadDemoData } from './demo-data.js';
 /** The whole system in one process, and its bed services by type. */
 export interface EmbeddedSystem extends RunningProcess {
   beds: Record<BedType, BedService>;
+  secrets: Secrets;
 }
 
 /**
@@ -25,9 +29,12 @@ export async function startEmbedded(
     logger?: Logger;
     policies?: Record<BedType, BedTypePolicy>;
     deadlines?: { routine: Deadlines; greenChannel: Deadlines };
+    /** Keys for personal data and tokens; fresh ones (lost at exit) when not given. */
+    secrets?: Secrets;
   } = {},
 ): Promise<EmbeddedSystem> {
   const policies = options.policies ?? BED_POLICIES;
+  const secrets = options.secrets ?? { authSecret: randomBytes(32).toString('base64url'), piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
   let beds: Record<BedType, BedService> | undefined;
   const running = await runProcess({
     name: 'five-bed-linkage',
@@ -37,7 +44,7 @@ export async function startEmbedded(
     services: (deps) => {
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
       beds = built;
-      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {})];
+      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets)];
     },
     plugins: [gatewayRoutes()],
     afterStart: async ({ deps }) => {
@@ -47,5 +54,5 @@ export async function startEmbedded(
       }
     },
   });
-  return { ...running, beds: beds! };
+  return { ...running, beds: beds!, secrets };
 }

@@ -9,6 +9,7 @@ export const ROUTES = {
   '/api/home-care-beds': 'home-care-beds',
   '/api/home-sick-beds': 'home-sick-beds',
   '/api/hospice-beds': 'hospice-beds',
+  '/api/civil-affairs': 'civil-affairs',
 } as const;
 
 export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
