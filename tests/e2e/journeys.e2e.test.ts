@@ -114,7 +114,8 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
     await waitForState(system.url, id, 'transferring');
     expect((await call(system.url, 'GET', `/api/care-beds/institutions/${home}`)).body['capacity']).toMatchObject({ held: 1 });
     expect((await call(system.url, 'POST', `/api/referrals/${id}/cancel`, { reason: 'family-withdrew', recordedBy: 'planner-1' })).status).toBe(200);
-    await waitForState(system.url, id, 'cancelled');
+    const cancelled = await waitForState(system.url, id, 'cancelled');
+    expect((cancelled['offers'] as Body[]).filter((o) => o['status'] === 'open')).toEqual([]);
     await waitFor(async () => ((await call(system.url, 'GET', `/api/care-beds/institutions/${home}`)).body as Body)['capacity']['free'] === 1, { what: 'the hold released at the care home' });
   });
 

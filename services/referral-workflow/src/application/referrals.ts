@@ -286,7 +286,7 @@ export class Referrals {
       case 'announceNotSelected': {
         const { offers: released } = action.params as ActionParams['announceNotSelected'];
         if (released.length === 0) return undefined;
-        await tx.update(offers).set({ status: 'not-selected', answeredAt: sql`coalesce(${offers.answeredAt}, ${now.toISOString()}::timestamptz)` }).where(inArray(offers.id, released.map((o) => o.offerId)));
+        await tx.update(offers).set({ answeredAt: sql`coalesce(${offers.answeredAt}, ${now.toISOString()}::timestamptz)` }).where(inArray(offers.id, released.map((o) => o.offerId)));
         for (const o of released) messages.push(createMessage(OfferNotSelected, id, { referralId: id, offerId: o.offerId, institutionId: o.institutionId, bedType: o.bedType }, cause.origin, at));
         return undefined;
       }

@@ -182,12 +182,26 @@ const chosenUnavailable = machineSetup.assign(({ context }) => ({
     offers: context.chosenOfferId ? setOffer(context.offers, context.chosenOfferId, { status: 'unavailable' }) : context.offers,
     chosenOfferId: undefined,
 }));
-/** Give back a bed held and not yet taken. */
+/**
+ * Give back a bed held and not yet taken. While reserving, the hold may not have arrived yet:
+ * the release still goes to the chosen provider, after the reservation on the same key, so the
+ * bed service releases whatever it held for this referral.
+ */
 const releaseHeldBed = machineSetup.enqueueActions(({ context, enqueue }) => {
-    if (context.hold && !context.admissionId && context.kind !== 'return') {
-      enqueue({ type: 'releaseBed', params: { referralId: context.referralId, institutionId: context.hold.institutionId, bedType: context.hold.bedType, reason: 'cancelled' } });
-    }
+  if (context.admissionId || context.kind === 'return') return;
+  const chosen = chosenOffer(context);
+  const target = context.hold ? { institutionId: context.hold.institutionId, bedType: context.hold.bedType } : chosen ? { institutionId: chosen.institutionId, bedType: chosen.bedType } : undefined;
+  if (target) enqueue({ type: 'releaseBed', params: { referralId: context.referralId, ...target, reason: 'cancelled' } });
 });
+
+/** The referral is cancelled: offers still open or in reserve are withdrawn, and their providers told. */
+const withdrawOffers = machineSetup.enqueueActions(({ context, enqueue }) => {
+  const live = context.offers.filter((o) => o.status === 'open' || (o.status === 'accepted' && o.offerId !== context.chosenOfferId));
+  if (live.length === 0) return;
+  enqueue.assign({ offers: context.offers.map((o) => (live.includes(o) ? { ...o, status: 'withdrawn' as const } : o)) });
+  enqueue({ type: 'announceNotSelected', params: { offers: live } });
+});
+
 /** Start each new offer's response deadline. */
 const scheduleOfferDeadlines = machineSetup.enqueueActions(({ context, event, enqueue }) => {
     if (event.type !== 'MatchesFound') return;
@@ -375,7 +389,7 @@ export const referralMachine = machineSetup.createMachine({
       entry: [
         { type: 'unscheduleAll', params: {} },
         releaseHeldBed,
-        { type: 'announceNotSelected', params: ({ context }) => ({ offers: context.offers.filter((o) => o.status === 'open' || o.status === 'accepted') }) },
+        withdrawOffers,
         { type: 'announceCancelled', params: ({ context }) => ({ reason: context.cancelReason ?? 'other', stage: 'cancelled' }) },
       ],
     },
