@@ -37,12 +37,6 @@ function graded(scores: Partial<Record<LtciIndicator, number>>): LtciResult {
 }
 
 describe('NHSA_2021 rules data', () => {
-  it('given the rules, then they hold 17 items with unique codes: 10 daily living, 4 cognition, 3 perception', () => {
-    const codes = ltciItems(NHSA_2021).map((item) => item.code);
-    expect(new Set(codes).size).toBe(17);
-    expect(LTCI_INDICATORS.map((indicator) => NHSA_2021.indicators[indicator].items.length)).toEqual([10, 4, 3]);
-  });
-
   it.each([
     ['feeding', [0, 5, 10]], ['bathing', [0, 5]], ['grooming', [0, 5]], ['dressing', [0, 5, 10]],
     ['bowelControl', [0, 5, 10]], ['bladderControl', [0, 5, 10]], ['toiletUse', [0, 5, 10]],
@@ -50,9 +44,18 @@ describe('NHSA_2021 rules data', () => {
   ])('given daily-living item %s, then it allows %j', (code, allowed) => {
     expect(NHSA_2021.indicators.dailyLiving.items.find((item) => item.code === code)?.allowed).toEqual(allowed);
   });
+});
+
+// Every shipped version: add a new one to this list.
+describe.each([{ rules: NHSA_2021 }])('rules $rules.version: invariants', ({ rules }) => {
+  it('given the rules, then they hold 17 items with unique codes: 10 daily living, 4 cognition, 3 perception', () => {
+    const codes = ltciItems(rules).map((item) => item.code);
+    expect(new Set(codes).size).toBe(17);
+    expect(LTCI_INDICATORS.map((indicator) => rules.indicators[indicator].items.length)).toEqual([10, 4, 3]);
+  });
 
   it.each(LTCI_INDICATORS)('given indicator %s, then every reachable total lies in exactly one band', (indicator) => {
-    const { items, bands } = NHSA_2021.indicators[indicator];
+    const { items, bands } = rules.indicators[indicator];
     const totals = reachableTotals(items);
     expect(totals.at(-1)).toBe(FULL_MARKS[indicator]);
     for (const total of totals) {

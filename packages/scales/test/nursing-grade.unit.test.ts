@@ -18,12 +18,6 @@ describe('nursingGrade: Barthel dependency boundaries', () => {
     });
   });
 
-  it('given every total from 0 to 100, then exactly one band holds it', () => {
-    for (let total = 0; total <= 100; total++) {
-      expect(WS_T_431_2013.grades.filter((band) => total >= band.min && total <= band.max), `total ${total}`).toHaveLength(1);
-    }
-  });
-
   it('given LTCI answers, when the daily-living score is passed on, then both scales read the same answers', () => {
     const answers = answersTotalling(ltciItems(NHSA_2021), 55); // all 55 points land in daily living
     const ltci = gradeLtci(answers);
@@ -36,5 +30,14 @@ describe('nursingGrade: Barthel dependency boundaries', () => {
       ok: false,
       errors: [{ pointer: '/dailyLivingTotal', reason: `must be an integer from 0 to 100, not ${total}` }],
     });
+  });
+});
+
+// Every shipped version: add a new one to this list.
+describe.each([{ rules: WS_T_431_2013 }])('rules $rules.version: invariants', ({ rules }) => {
+  it('given every total from 0 to 100, then exactly one band holds it', () => {
+    for (let total = 0; total <= 100; total++) {
+      expect(rules.grades.filter((band) => total >= band.min && total <= band.max), `total ${total}`).toHaveLength(1);
+    }
   });
 });

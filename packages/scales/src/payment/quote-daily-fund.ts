@@ -1,12 +1,6 @@
 import type { FieldError, Outcome } from '../field-error.js';
 import { chinaDay, versionInEffect } from '../versions.js';
-import {
-  type CareMode,
-  type FlatPayment,
-  type HospitalLevel,
-  type PaymentStandard,
-  type SharePayment,
-} from './payment-standard.js';
+import type { CareMode, FlatPayment, HospitalLevel, PaymentStandard, SharePayment } from './payment-standard.js';
 import { DEFAULT_PAYMENT_STANDARDS } from './default-payment-standards.js';
 
 /** The bed-day to quote. */
