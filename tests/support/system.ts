@@ -32,8 +32,15 @@ export async function startDistributedSystem(services: ServiceName[], env: Parti
     startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, ...(env[name] ?? {}), ...extra });
   const processes = new Map<string, ServiceProcess>();
   // Started together, as a deployment would: they create their topics concurrently.
-  const started = await Promise.all(services.map((name) => launch(name)));
-  services.forEach((name, i) => processes.set(name, started[i]!));
+  const settled = await Promise.allSettled(services.map((name) => launch(name)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) {
+    // Leave nothing running behind a failed start.
+    await Promise.all(settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.stop('SIGKILL')] : [])));
+    await Promise.all([...databases.values()].map((d) => d.drop()));
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  services.forEach((name, i) => processes.set(name, (settled[i] as PromiseFulfilledResult<ServiceProcess>).value));
   const upstreams = Object.fromEntries(services.map((name) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, processes.get(name)!.url]));
   const gateway = await startService('gateway', 'services/gateway/src/main.ts', upstreams);
   processes.set('gateway', gateway);
