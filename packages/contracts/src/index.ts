@@ -11,4 +11,5 @@ export * from './messages/common.js';
 export * from './messages/beds.js';
 export * from './messages/referral.js';
 export * from './messages/eligibility.js';
+export * from './messages/insurance.js';
 export { allMessages } from './all-messages.js';

@@ -180,16 +180,18 @@ export class Elders {
     }
     const r = scored.result;
     const id = newId();
+    // Refusals are audited in their own transaction, so the audit row survives the refusal.
+    const [found] = await this.kit.deps.database.db.select().from(elders).where(eq(elders.id, elderId));
+    if (!found) {
+      await this.auditAlone(who, 'assess', elderId, 'not-found');
+      throw notFound(`elder ${elderId}`);
+    }
+    if (!this.allowed(who, found)) {
+      await this.auditAlone(who, 'assess', elderId, 'denied');
+      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+    }
     await this.kit.transact(async (tx, outbox) => {
-      const [row] = await tx.select().from(elders).where(eq(elders.id, elderId)).for('update');
-      if (!row) {
-        await this.audit(tx, who, 'assess', elderId, 'not-found');
-        throw notFound(`elder ${elderId}`);
-      }
-      if (!this.allowed(who, row)) {
-        await this.audit(tx, who, 'assess', elderId, 'denied');
-        throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
-      }
+      await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, elderId)).for('update');
       await tx.insert(assessments).values({
         id,
         elderId,

@@ -64,6 +64,8 @@ export function migrateSnapshot(version: number, stored: StoredSnapshot, ids: { 
     offers: [{ offerId: ids.offerId, institutionId: c.institutionId, bedType, rank: 1, status: 'accepted' }],
     chosenOfferId: ids.offerId,
     ...(c.holdId ? { hold: { holdId: c.holdId, unitId: c.unitId ?? c.holdId, institutionId: c.institutionId, bedType } } : {}),
+    // Version 1 recorded the arrival but not the stay's id: the marker keeps a cancel from releasing an occupied bed.
+    ...(value === 'followUp' ? { admissionId: 'admitted-before-version-2' } : {}),
     originDischarged: false,
     followUpLate: false,
     ...(value === 'escalated' ? { escalation: 'the bed could not be held (migrated from version 1)' } : {}),

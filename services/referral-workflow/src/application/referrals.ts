@@ -197,6 +197,10 @@ export class Referrals {
       const before = topState(snapshot.value);
       const beforeContext = JSON.stringify(snapshot.context);
       let actions = step.actions;
+      if (!actions && snapshot.status === 'done') {
+        await this.record(tx, row.id, now, step.event.type, before, before, cause, `the referral is finished (${before})`);
+        continue;
+      }
       if (!actions) {
         const [next, produced] = transition(machine, snapshot, step.event as ReferralEvent);
         const moved = JSON.stringify(next.value) !== JSON.stringify(snapshot.value) || JSON.stringify(next.context) !== beforeContext || produced.length > 0;

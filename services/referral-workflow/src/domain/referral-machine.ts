@@ -51,6 +51,8 @@ export interface ReferralContext extends ReferralInput {
   admissionId?: string;
   originDischarged: boolean;
   followUpLate: boolean;
+  /** Set on entering `closed` or `cancelled`: a finished referral ignores every event. */
+  finished?: boolean;
   escalation?: string;
   cancelReason?: CancelReason;
 }
@@ -142,7 +144,8 @@ const machineSetup = setup({
     fromChosen: ({ context, event }) => event.type === 'BedHoldRejected' && event.institutionId === chosenOffer(context)?.institutionId,
     anotherAccepted: ({ context }) => context.offers.some((o) => o.status === 'accepted' && o.offerId !== context.chosenOfferId),
     isKeptStay: ({ context, event }) => 'admissionId' in event && event.admissionId === context.returnTo?.admissionId,
-    isOriginStay: ({ context, event }) => event.type === 'OriginDischarged' && event.admissionId === context.origin.admissionId,
+    isOriginStay: ({ context, event }) => !context.finished && event.type === 'OriginDischarged' && event.admissionId === context.origin.admissionId,
+    notFinished: ({ context }) => !context.finished,
   },
 });
 
@@ -213,7 +216,7 @@ export const referralMachine = machineSetup.createMachine({
   context: ({ input }) => ({ ...input, widened: false, offers: [], originDischarged: false, followUpLate: false }),
   initial: 'intake',
   on: {
-    Cancel: { target: '.cancelled', actions: assign({ cancelReason: ({ event }) => event.reason }) },
+    Cancel: { guard: 'notFinished', target: '.cancelled', actions: assign({ cancelReason: ({ event }) => event.reason }) },
     OriginDischarged: { guard: 'isOriginStay', actions: assign({ originDischarged: true }) },
   },
   states: {
@@ -383,10 +386,11 @@ export const referralMachine = machineSetup.createMachine({
       ],
       on: { Reopen: { target: 'matching', actions: assign({ widened: false, escalation: undefined }) } },
     },
-    closed: { type: 'final' },
+    closed: { type: 'final', entry: assign({ finished: true }) },
     cancelled: {
       type: 'final',
       entry: [
+        assign({ finished: true }),
         { type: 'unscheduleAll', params: {} },
         releaseHeldBed,
         withdrawOffers,

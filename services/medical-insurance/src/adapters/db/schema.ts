@@ -1,0 +1,90 @@
+import { messagingTables } from '@fbl/db';
+import { auditTable } from '@fbl/privacy';
+import { sql } from 'drizzle-orm';
+import { date, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** The medical-insurance service's own schema. */
+export const medicalInsurance = pgSchema('medical_insurance');
+
+/** The outbox, inbox and timers of this schema. */
+export const messaging = messagingTables(medicalInsurance);
+export const { outbox, inbox, timers } = messaging;
+
+/** Every read or change of an application or filing, append-only. */
+export const auditLog = auditTable(medicalInsurance);
+
+/**
+ * LTCI applications (长护险申请), one row per application, holding the state the domain rules
+ * decide on. An elder has at most one live application (being worked or authorised): the
+ * partial unique index holds that even when two requests race.
+ */
+export const applications = medicalInsurance.table(
+  'applications',
+  {
+    id: uuid('id').primaryKey(),
+    elderRef: text('elder_ref').notNull(),
+    status: text('status').notNull(),
+    /** Referrals waiting for the answer (from AuthoriseLtci); each hears LtciAuthorised or LtciRefused. */
+    referralIds: jsonb('referral_ids').$type<string[]>().notNull(),
+    source: text('source', { enum: ['officer', 'referral'] }).notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }).notNull(),
+    appliedBy: text('applied_by').notNull(),
+    grade: integer('grade'),
+    refusalGround: text('refusal_ground'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reapplyFrom: date('reapply_from'),
+    noticeEndsAt: timestamp('notice_ends_at', { withTimezone: true }),
+    objectionReason: text('objection_reason'),
+    effectiveAt: timestamp('effective_at', { withTimezone: true }),
+    effectiveFrom: date('effective_from'),
+    careMode: text('care_mode'),
+    providerInstitutionId: uuid('provider_institution_id'),
+    hospitalLevel: integer('hospital_level'),
+    benefitsFrom: date('benefits_from'),
+    reassessmentDueAt: timestamp('reassessment_due_at', { withTimezone: true }),
+    endReason: text('end_reason'),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('applications_one_live_per_elder').on(t.elderRef).where(sql`status not in ('refused', 'not-eligible', 'ended')`),
+    index('applications_elder_idx').on(t.elderRef, t.appliedAt),
+    index('applications_queue_idx').on(t.status, t.appliedAt),
+  ],
+);
+
+/** LTCI disability assessments (失能等级评估): raw answers as given, two assessors, the result and its rules version. */
+export const assessments = medicalInsurance.table(
+  'assessments',
+  {
+    id: uuid('id').primaryKey(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    purpose: text('purpose', { enum: ['first', 'objection', 'reassessment'] }).notNull(),
+    assessedOn: date('assessed_on').notNull(),
+    assessors: jsonb('assessors').$type<string[]>().notNull(),
+    answers: jsonb('answers').$type<Record<string, number>>().notNull(),
+    grade: integer('grade').notNull(),
+    result: jsonb('result').notNull(),
+    rulesVersion: text('rules_version').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('assessments_application_idx').on(t.applicationId, t.recordedAt)],
+);
+
+/** Home sick bed filings (家庭病床医保备案): one per elder and institution. */
+export const homeSickBedFilings = medicalInsurance.table(
+  'home_sick_bed_filings',
+  {
+    id: uuid('id').primaryKey(),
+    elderRef: text('elder_ref').notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    referralId: uuid('referral_id'),
+    validFrom: date('valid_from').notNull(),
+    filedBy: text('filed_by').notNull(),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('home_sick_bed_filings_elder_institution').on(t.elderRef, t.institutionId)],
+);

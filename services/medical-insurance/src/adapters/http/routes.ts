@@ -1,0 +1,134 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { authenticate, requireRole, ROLES } from '@fbl/auth';
+import { Literals, ShortText, Uuid } from '@fbl/contracts';
+import type { ServiceKit } from '@fbl/service-kit';
+import type { HospitalLevel as HospitalLevelValue } from '@fbl/scales';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import type { AuditLog } from '../../application/audit.js';
+import type { HomeSickBedFilings } from '../../application/home-sick-bed-filings.js';
+import type { LtciApplications } from '../../application/ltci-applications.js';
+import { APPLICATION_STATUSES, END_REASONS, REFUSAL_GROUNDS } from '../../domain/application.js';
+
+const tags = ['medical-insurance 医保'];
+const BASE = '/api/medical-insurance';
+const ById = Type.Object({ id: Uuid });
+const ElderRef = ShortText(100);
+const CareMode = Literals(['medical-special-care', 'institutional-care', 'home-visiting-care', 'home-self-care']);
+/** 一级, 二级, 三级: an integer, so a query string's `3` reads as one. */
+const HospitalLevel = Type.Integer({ minimum: 1, maximum: 3 });
+const strict = { additionalProperties: false } as const;
+
+const AssessmentBody = Type.Object(
+  {
+    // Any item code and any integer get through here; the grading rules name what is wrong.
+    answers: Type.Record(Type.String({ pattern: '^[a-zA-Z]{1,40}$' }), Type.Integer()),
+    assessors: Type.Tuple([ShortText(50), ShortText(50)]),
+    assessedOn: Type.String({ format: 'date' }),
+  },
+  strict,
+);
+
+const CareModeBody = Type.Object({ careMode: CareMode, providerInstitutionId: Uuid, hospitalLevel: Type.Optional(HospitalLevel) }, strict);
+
+/**
+ * HTTP routes of medical insurance under `/api/medical-insurance`. Application and filing
+ * routes are for insurance officers; the quote is for anyone signed in. Every read and change
+ * of an application is audited in the use case.
+ */
+export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciApplications; filings: HomeSickBedFilings; audit: AuditLog }, authSecret: string): FastifyPluginAsync {
+  const { ltci, filings, audit } = useCases;
+  return async (fastify) => {
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.post(`${BASE}/applications`, { schema: { tags, summary: 'Open an LTCI application for an elder', body: Type.Object({ elderRef: ElderRef }, strict) } }, async (request, reply) => {
+      const created = await ltci.apply(request.body.elderRef, requireRole(request, 'insurer'));
+      return reply.status(201).header('location', `${BASE}/applications/${created.id}`).send(created);
+    });
+
+    app.get(
+      `${BASE}/applications`,
+      {
+        schema: {
+          tags,
+          summary: "The insurance officers' queue (default: everything waiting on a person), oldest first",
+          querystring: Type.Object({ status: Type.Optional(Literals(APPLICATION_STATUSES)), elderRef: Type.Optional(ElderRef), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, strict),
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        return ltci.list({ ...(q.status ? { status: q.status } : {}), ...(q.elderRef ? { elderRef: q.elderRef } : {}), limit: q.limit ?? 100 }, requireRole(request, 'insurer'));
+      },
+    );
+
+    app.get(`${BASE}/applications/:id`, { schema: { tags, summary: 'One application with its assessments', params: ById } }, async (request) => ltci.view(request.params.id, requireRole(request, 'insurer')));
+
+    app.post(`${BASE}/applications/:id/accept`, { schema: { tags, summary: 'Accept (受理) the application', params: ById } }, async (request) =>
+      ltci.accept(request.params.id, requireRole(request, 'insurer'), kit.originOf(request)),
+    );
+
+    app.post(
+      `${BASE}/applications/:id/refuse`,
+      { schema: { tags, summary: 'Refuse (不予受理) the application on one of five grounds', params: ById, body: Type.Object({ ground: Literals(REFUSAL_GROUNDS) }, strict) } },
+      async (request) => ltci.refuse(request.params.id, request.body.ground, requireRole(request, 'insurer'), kit.originOf(request)),
+    );
+
+    app.post(`${BASE}/applications/:id/assessment`, { schema: { tags, summary: 'Record the on-site assessment of two assessors (NHSA 2021)', params: ById, body: AssessmentBody } }, async (request, reply) => {
+      const who = requireRole(request, 'insurer');
+      const b = request.body;
+      const result = await ltci.assess(request.params.id, { answers: b.answers, assessors: [b.assessors[0], b.assessors[1]], assessedOn: b.assessedOn }, who, kit.originOf(request));
+      return reply.status(201).send(result);
+    });
+
+    app.post(
+      `${BASE}/applications/:id/objection`,
+      { schema: { tags, summary: 'Record an objection (异议) during the public notice', params: ById, body: Type.Object({ reason: ShortText(1000) }, strict) } },
+      async (request) => ltci.object(request.params.id, request.body.reason, requireRole(request, 'insurer'), kit.originOf(request)),
+    );
+
+    app.post(`${BASE}/applications/:id/care-mode`, { schema: { tags, summary: 'Record the care mode and designated provider chosen', params: ById, body: CareModeBody } }, async (request) => {
+      const b = request.body;
+      return ltci.chooseCare(request.params.id, { careMode: b.careMode, providerInstitutionId: b.providerInstitutionId, ...(b.hospitalLevel !== undefined ? { hospitalLevel: b.hospitalLevel as HospitalLevelValue } : {}) }, requireRole(request, 'insurer'), kit.originOf(request));
+    });
+
+    app.post(`${BASE}/applications/:id/end`, { schema: { tags, summary: 'End the benefits', params: ById, body: Type.Object({ reason: Literals(END_REASONS) }, strict) } }, async (request) =>
+      ltci.end(request.params.id, request.body.reason, requireRole(request, 'insurer'), kit.originOf(request)),
+    );
+
+    app.get(
+      `${BASE}/quote`,
+      {
+        schema: {
+          tags,
+          summary: 'What the LTCI fund and the elder pay for one bed-day',
+          querystring: Type.Object({ careMode: CareMode, hospitalLevel: Type.Optional(HospitalLevel), dailyCost: Type.Number({ minimum: 0, maximum: 100_000 }), on: Type.Optional(Type.String({ format: 'date' })) }, strict),
+        },
+      },
+      async (request) => {
+        requireRole(request, ...ROLES);
+        const q = request.query;
+        return ltci.quote({ careMode: q.careMode, dailyCost: q.dailyCost, ...(q.hospitalLevel !== undefined ? { hospitalLevel: q.hospitalLevel as HospitalLevelValue } : {}), ...(q.on ? { on: q.on } : {}) });
+      },
+    );
+
+    app.post(
+      `${BASE}/home-sick-bed-filings`,
+      { schema: { tags, summary: 'File a home sick bed episode (家庭病床医保备案)', body: Type.Object({ elderRef: ElderRef, institutionId: Uuid }, strict) } },
+      async (request, reply) => {
+        const { created, filing } = await filings.file(request.body, requireRole(request, 'insurer'), kit.originOf(request));
+        return reply.status(created ? 201 : 200).send(filing);
+      },
+    );
+
+    app.get(
+      `${BASE}/audit`,
+      { schema: { tags, summary: 'The access log (append-only)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, strict) } },
+      async (request) => {
+        requireRole(request, 'admin');
+        const q = request.query;
+        return audit.trail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), limit: q.limit ?? 100 });
+      },
+    );
+  };
+}

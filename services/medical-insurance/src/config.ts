@@ -1,0 +1,8 @@
+import { ConfigError, readProcessConfig } from '@fbl/service-kit';
+import { authSecretFromEnv, ltciPolicyFromEnv } from './settings.js';
+
+const authSecret = authSecretFromEnv(process.env);
+if (!authSecret) throw new ConfigError('medical-insurance needs AUTH_SECRET to run alone');
+
+/** Configuration of the medical-insurance process, read once from the environment. */
+export const config = Object.freeze({ process: readProcessConfig(process.env, { port: 3108 }), authSecret, policy: ltciPolicyFromEnv(process.env) });

@@ -1,0 +1,5 @@
+/** The medical-insurance service (医保): LTCI grading and authorisation, home sick bed filings, for processes that host it. */
+export { medicalInsuranceService, type MedicalInsuranceOptions, type MedicalInsuranceService } from './app.js';
+export { DEFAULT_LTCI_POLICY, type LtciPolicy } from './domain/policy.js';
+export { DEFAULT_INSURANCE_RULES, type InsuranceRules } from './domain/rules.js';
+export { authSecretFromEnv, ltciPolicyFromEnv } from './settings.js';

@@ -1,0 +1,312 @@
+import { signToken, type Principal } from '@fbl/auth';
+import { allMessages, AuthoriseLtci, createMessage, MessageRegistry, newId, type OutgoingMessage } from '@fbl/contracts';
+import { openDatabase, type Database } from '@fbl/db';
+import { InProcessBus, toRecord } from '@fbl/messaging';
+import { createLogger, createMetrics } from '@fbl/observability';
+import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
+import { createTestDatabase, describeWithPostgres, waitFor, type TestDatabase } from '@fbl/testing';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FileHomeSickBed } from '@fbl/contracts';
+import { medicalInsuranceService, type MedicalInsuranceService } from '../src/index.js';
+
+const secret = 'medical-insurance-test-secret';
+const DAY = 86_400_000;
+const provider = '0192f3b2-7c1a-7000-8000-0000000000aa';
+const institution = '0192f3b2-7c1a-7000-8000-0000000000bb';
+
+/** NHSA 2021 answers graded 4 (daily living 15: severe; perception 6: moderate). */
+const grade4 = {
+  feeding: 10, bathing: 0, grooming: 0, dressing: 0, bowelControl: 0, bladderControl: 0, toiletUse: 0, transfer: 5, mobility: 0, stairs: 0,
+  timeOrientation: 4, personOrientation: 4, placeOrientation: 4, memory: 4,
+  vision: 2, hearing: 2, communication: 2,
+};
+/** Graded 5 (daily living 0: severe; cognition 0: severe). */
+const grade5 = { ...grade4, feeding: 0, transfer: 0, timeOrientation: 0, personOrientation: 0, placeOrientation: 0, memory: 0 };
+/** Graded 2 (daily living 50: moderate; the rest intact): below the threshold. */
+const grade2 = { ...grade4, feeding: 10, bathing: 5, grooming: 5, dressing: 10, bowelControl: 10, bladderControl: 10, transfer: 0, vision: 4, hearing: 4, communication: 4 };
+
+interface Envelope {
+  type: string;
+  subject: string;
+  correlationId: string;
+  data: Record<string, unknown>;
+}
+interface View {
+  id: string;
+  status: string;
+  grade: number | null;
+  referralIds: string[];
+  [key: string]: unknown;
+}
+
+describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, audit', () => {
+  let testDb: TestDatabase;
+  let database: Database;
+  let bus: InProcessBus;
+  let service: MedicalInsuranceService;
+  let running: RunningService;
+  let http: FastifyInstance;
+  let now = new Date('2026-05-01T08:00:00Z');
+
+  const token = (p: Principal) => signToken(p, secret, { now, ttlSeconds: 3600 });
+  const insurer = () => token({ userId: 'insurer-1', role: 'insurer', divisionCode: '371700' });
+  const planner = () => token({ userId: 'planner-1', role: 'planner', institutionId: institution });
+  const admin = () => token({ userId: 'admin-1', role: 'admin' });
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, who?: string, payload?: object) =>
+    http.inject({ method, url: `/api/medical-insurance${url}`, headers: who ? { authorization: `Bearer ${who}` } : {}, ...(payload ? { payload } : {}) });
+  const ok = async (method: 'GET' | 'POST', url: string, payload?: object, expected = 200) => {
+    const r = await call(method, url, insurer(), payload);
+    expect(r.statusCode, r.body).toBe(expected);
+    return r.json() as View;
+  };
+  const sent = (type: string, subject: string) =>
+    database.rows<{ envelope: Envelope }>(database.db, sql`select envelope from medical_insurance.outbox where type = ${type} and key = ${subject} order by seq`).then((rows) => rows.map((r) => r.envelope));
+  const timerOf = async (key: string) =>
+    (await database.rows<{ due_at: Date | string; fired_at: Date | string | null; topic: string; message_key: string }>(database.db, sql`select due_at, fired_at, topic, message_key from medical_insurance.timers where key = ${key}`))[0];
+  const statusOf = async (id: string) => (await database.rows<{ status: string }>(database.db, sql`select status from medical_insurance.applications where id = ${id}`))[0]?.status;
+  /** Deliver a command to the service the way the bus would: through its consumer and inbox. */
+  const deliver = (message: OutgoingMessage) => bus.publish([toRecord(message.topic, message.key, message.envelope)]);
+  const authoriseLtci = (elderRef: string, referralId: string) =>
+    deliver(createMessage(AuthoriseLtci, elderRef, { elderRef, referralId, requestedAt: now.toISOString() }, { source: 'referral-workflow', correlationId: referralId }));
+  const applicationOf = async (elderRef: string) => (await database.rows<{ id: string }>(database.db, sql`select id from medical_insurance.applications where elder_ref = ${elderRef} order by applied_at desc limit 1`))[0]?.id;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('medical_insurance');
+    database = await openDatabase({ url: testDb.url });
+    const logger = createLogger({ name: 'medical-insurance-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
+    bus = new InProcessBus(logger);
+    const registry = new MessageRegistry(allMessages);
+    service = medicalInsuranceService({ database, bus, logger, metrics: createMetrics(), registry, clock: () => now }, { authSecret: secret });
+    running = await startService(service);
+    // Deadlines fire when the test says so, not when the background poller happens to look.
+    await service.kit.timerPoller.stop();
+    http = await buildHttpServer({ title: 'medical-insurance', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
+  });
+  afterAll(async () => {
+    await http?.close();
+    await running?.stop();
+    await database?.close();
+    await testDb?.drop();
+  });
+
+  it('takes a referral from AuthoriseLtci to authorised benefits: accepted, graded, noticed, effective after the notice', async () => {
+    const elderRef = newId();
+    const referralId = newId();
+    await authoriseLtci(elderRef, referralId);
+    const id = await waitFor(() => applicationOf(elderRef), { what: 'an application opened by AuthoriseLtci' });
+
+    const queue = (await ok('GET', '/applications?status=applied')) as unknown as View[];
+    expect(queue.find((a) => a.id === id)).toMatchObject({ status: 'applied', source: 'referral', referralIds: [referralId] });
+
+    expect(await ok('POST', `/applications/${id}/accept`)).toMatchObject({ status: 'accepted' });
+    expect((await sent('LtciApplicationAccepted', elderRef)).map((e) => e.data)).toEqual([{ applicationId: id, elderRef, referralIds: [referralId], acceptedOn: '2026-05-01' }]);
+
+    const assessed = await ok('POST', `/applications/${id}/assessment`, { answers: grade4, assessors: ['assessor-a', 'assessor-b'], assessedOn: '2026-05-01' }, 201);
+    expect(assessed).toMatchObject({ status: 'notice', grade: 4, assessment: { grade: 4, eligible: true, rulesVersion: 'NHSA-2021-37' } });
+    const [graded] = await sent('LtciGraded', elderRef);
+    expect(graded?.data).toMatchObject({ applicationId: id, grade: 4, purpose: 'first', eligible: true, indicators: { dailyLiving: 15, cognition: 16, perception: 6 }, rulesVersion: 'NHSA-2021-37' });
+    expect((await sent('LtciNoticePublished', elderRef)).map((e) => e.data)).toEqual([{ applicationId: id, elderRef, grade: 4, noticeEndsOn: '2026-05-06' }]);
+    const noticeTimer = await timerOf(`ltci-notice:${id}`);
+    expect(noticeTimer).toMatchObject({ topic: 'medical-insurance.commands', message_key: id, fired_at: null });
+    expect(new Date(noticeTimer!.due_at).toISOString()).toBe('2026-05-06T08:00:00.000Z');
+    expect(await sent('LtciAuthorised', elderRef)).toEqual([]);
+
+    // Before the notice ends nothing fires.
+    now = new Date(now.getTime() + 4 * DAY);
+    expect(await service.kit.timerPoller.fireDue()).toBe(0);
+    now = new Date(now.getTime() + 1 * DAY + 60_000);
+    expect(await service.kit.timerPoller.fireDue()).toBe(1);
+    await waitFor(async () => (await statusOf(id)) === 'effective', { what: 'the application to take effect when its notice ended' });
+    expect((await timerOf(`ltci-notice:${id}`))?.fired_at).not.toBeNull();
+
+    const authorised = await sent('LtciAuthorised', elderRef);
+    expect(authorised).toHaveLength(1);
+    expect(authorised[0]).toMatchObject({ correlationId: referralId, data: { elderRef, grade: 4, referralId, effectiveFrom: '2026-06-01' } });
+    expect(new Date((await timerOf(`ltci-reassessment:${id}`))!.due_at).toISOString()).toBe('2028-05-06T08:01:00.000Z');
+
+    const chosen = await ok('POST', `/applications/${id}/care-mode`, { careMode: 'institutional-care', providerInstitutionId: provider });
+    expect(chosen).toMatchObject({ status: 'in-benefit', careMode: 'institutional-care', providerInstitutionId: provider, hospitalLevel: null, benefitsFrom: '2026-06-01' });
+
+    // A second referral for an authorised elder is answered at once.
+    const second = newId();
+    await authoriseLtci(elderRef, second);
+    await waitFor(async () => (await sent('LtciAuthorised', elderRef)).length === 2, { what: 'LtciAuthorised for the second referral' });
+    expect((await sent('LtciAuthorised', elderRef))[1]?.data).toEqual({ elderRef, grade: 4, referralId: second, effectiveFrom: '2026-06-01' });
+    expect(await applicationOf(elderRef)).toBe(id);
+
+    expect(await ok('POST', `/applications/${id}/end`, { reason: 'death' })).toMatchObject({ status: 'ended', endReason: 'death' });
+    expect((await sent('LtciEnded', elderRef)).map((e) => e.data)).toEqual([{ applicationId: id, elderRef, reason: 'death', endedOn: '2026-05-06' }]);
+    expect(await timerOf(`ltci-reassessment:${id}`)).toBeUndefined();
+  });
+
+  it('refuses an application on a ground, answers a waiting referral, and bars a new one for six months', async () => {
+    const elderRef = newId();
+    const created = await ok('POST', '/applications', { elderRef }, 201);
+    expect(created).toMatchObject({ status: 'applied', source: 'officer', referralIds: [] });
+    const again = await call('POST', '/applications', insurer(), { elderRef });
+    expect(again.statusCode).toBe(409);
+
+    const unknownGround = await call('POST', `/applications/${created.id}/refuse`, insurer(), { ground: 'too-old' });
+    expect(unknownGround.statusCode).toBe(400);
+    expect((unknownGround.json() as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain('ground');
+
+    expect(await ok('POST', `/applications/${created.id}/refuse`, { ground: 'not-insured' })).toMatchObject({ status: 'refused', refusalGround: 'not-insured', reapplyFrom: '2026-11-06' });
+    expect((await sent('LtciApplicationRefused', elderRef)).map((e) => e.data)).toEqual([{ applicationId: created.id, elderRef, ground: 'not-insured', reapplyFrom: '2026-11-06' }]);
+    expect((await sent('LtciRefused', elderRef)).map((e) => e.data)).toEqual([{ elderRef, ground: 'not-insured' }]);
+    expect((await call('POST', `/applications/${created.id}/accept`, insurer())).statusCode).toBe(409);
+
+    const barred = await call('POST', '/applications', insurer(), { elderRef });
+    expect(barred.statusCode).toBe(409);
+    expect(barred.json()).toMatchObject({ detail: expect.stringContaining('2026-11-06') as unknown });
+
+    // A referral asking within the bar hears the refusal at once; no application opens.
+    const referralId = newId();
+    await authoriseLtci(elderRef, referralId);
+    await waitFor(async () => (await sent('LtciRefused', elderRef)).length === 2, { what: 'LtciRefused for the referral' });
+    expect((await sent('LtciRefused', elderRef))[1]).toMatchObject({ correlationId: referralId, data: { elderRef, referralId, ground: 'not-insured' } });
+    expect(await applicationOf(elderRef)).toBe(created.id);
+  });
+
+  it('refuses a referral whose elder is graded below the threshold', async () => {
+    const elderRef = newId();
+    const referralId = newId();
+    await authoriseLtci(elderRef, referralId);
+    const id = await waitFor(() => applicationOf(elderRef), { what: 'an application opened by AuthoriseLtci' });
+    await ok('POST', `/applications/${id}/accept`);
+    const assessed = await ok('POST', `/applications/${id}/assessment`, { answers: grade2, assessors: ['assessor-a', 'assessor-b'], assessedOn: '2026-05-06' }, 201);
+    expect(assessed).toMatchObject({ status: 'not-eligible', grade: 2, assessment: { eligible: false } });
+    expect((await sent('LtciRefused', elderRef)).map((e) => e.data)).toEqual([{ elderRef, referralId, ground: 'conditions-not-met' }]);
+    expect(await timerOf(`ltci-notice:${id}`)).toBeUndefined();
+  });
+
+  it('takes an objection during the notice: the notice timer is cancelled, the re-assessment decides', async () => {
+    const elderRef = newId();
+    const { id } = await ok('POST', '/applications', { elderRef }, 201);
+    await ok('POST', `/applications/${id}/accept`);
+    await ok('POST', `/applications/${id}/assessment`, { answers: grade4, assessors: ['assessor-a', 'assessor-b'], assessedOn: '2026-05-06' }, 201);
+    expect(await timerOf(`ltci-notice:${id}`)).toBeDefined();
+
+    const objected = await ok('POST', `/applications/${id}/objection`, { reason: 'the family says the grade understates the need' });
+    expect(objected).toMatchObject({ status: 'objected', objectionReason: 'the family says the grade understates the need' });
+    expect(await timerOf(`ltci-notice:${id}`)).toBeUndefined();
+    expect((await call('POST', `/applications/${id}/objection`, insurer(), { reason: 'again' })).statusCode).toBe(409);
+
+    now = new Date(now.getTime() + 6 * DAY);
+    expect(await service.kit.timerPoller.fireDue()).toBe(0);
+    expect(await statusOf(id)).toBe('objected');
+
+    const reassessed = await ok('POST', `/applications/${id}/assessment`, { answers: grade5, assessors: ['assessor-c', 'assessor-d'], assessedOn: '2026-05-12' }, 201);
+    expect(reassessed).toMatchObject({ status: 'effective', grade: 5, effectiveFrom: '2026-06-01' });
+    expect((await sent('LtciGraded', elderRef)).map((e) => e.data['purpose'])).toEqual(['first', 'objection']);
+    expect((await sent('LtciAuthorised', elderRef)).map((e) => e.data)).toEqual([{ elderRef, grade: 5, effectiveFrom: '2026-06-01' }]);
+
+    const detail = await ok('GET', `/applications/${id}`);
+    const kept = detail['assessments'] as { purpose: string; answers: Record<string, number>; assessors: string[] }[];
+    expect(kept.map((a) => a.purpose)).toEqual(['first', 'objection']);
+    expect(kept[1]).toMatchObject({ answers: grade5, assessors: ['assessor-c', 'assessor-d'] });
+  });
+
+  it('refuses bad answers by field and stores nothing', async () => {
+    const elderRef = newId();
+    const { id } = await ok('POST', '/applications', { elderRef }, 201);
+    await ok('POST', `/applications/${id}/accept`);
+    const { stairs: _omitted, ...missingStairs } = grade4;
+    const bad = await call('POST', `/applications/${id}/assessment`, insurer(), { answers: { ...missingStairs, feeding: 7, walking: 5 }, assessors: ['assessor-a', 'assessor-b'], assessedOn: '2026-05-12' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect((bad.json() as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['answers.feeding', 'answers.stairs', 'answers.walking']);
+
+    const sameAssessor = await call('POST', `/applications/${id}/assessment`, insurer(), { answers: grade4, assessors: ['assessor-a', 'assessor-a'], assessedOn: '2026-05-12' });
+    expect((sameAssessor.json() as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['assessors.1']);
+    const oneAssessor = await call('POST', `/applications/${id}/assessment`, insurer(), { answers: grade4, assessors: ['assessor-a'], assessedOn: '2026-05-12' });
+    expect(oneAssessor.statusCode).toBe(400);
+
+    expect(await statusOf(id)).toBe('accepted');
+    expect((await database.rows<{ n: number }>(database.db, sql`select count(*)::int as n from medical_insurance.assessments where application_id = ${id}`))[0]?.n).toBe(0);
+    expect(await sent('LtciGraded', elderRef)).toEqual([]);
+  });
+
+  it('keeps insurer routes from a planner (403) and anyone signed out (401); the quote is for everyone signed in', async () => {
+    const elderRef = newId();
+    const { id } = await ok('POST', '/applications', { elderRef }, 201);
+    const denied = [
+      await call('POST', '/applications', planner(), { elderRef: newId() }),
+      await call('GET', '/applications', planner()),
+      await call('GET', `/applications/${id}`, planner()),
+      await call('POST', `/applications/${id}/accept`, planner()),
+      await call('POST', `/applications/${id}/refuse`, planner(), { ground: 'other' }),
+      await call('POST', '/home-sick-bed-filings', planner(), { elderRef, institutionId: institution }),
+    ];
+    for (const r of denied) {
+      expect(r.statusCode, r.body).toBe(403);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await call('POST', `/applications/${id}/accept`)).statusCode).toBe(401);
+    expect(await statusOf(id)).toBe('applied');
+
+    const quote = await call('GET', '/quote?careMode=medical-special-care&hospitalLevel=3&dailyCost=200&on=2026-05-01', planner());
+    expect(quote.statusCode, quote.body).toBe(200);
+    expect(quote.json()).toMatchObject({ fundPays: 120, elderPays: 80, capApplied: true, standardVersion: 'shandong-default-2024' });
+    const noLevel = await call('GET', '/quote?careMode=medical-special-care&dailyCost=200', planner());
+    expect(noLevel.statusCode).toBe(400);
+    expect((noLevel.json() as { errors: { field: string; in: string }[] }).errors).toMatchObject([{ field: 'hospitalLevel', in: 'query' }]);
+    expect((await call('GET', '/quote?careMode=spa&dailyCost=200', planner())).statusCode).toBe(400);
+    expect((await call('GET', '/quote?careMode=home-self-care&dailyCost=20')).statusCode).toBe(401);
+  });
+
+  it('files home sick beds once per elder and institution, by officers and by command', async () => {
+    const elderRef = newId();
+    const first = await call('POST', '/home-sick-bed-filings', insurer(), { elderRef, institutionId: institution });
+    expect(first.statusCode, first.body).toBe(201);
+    const { filingId, validFrom } = first.json() as { filingId: string; validFrom: string };
+    const again = await call('POST', '/home-sick-bed-filings', insurer(), { elderRef, institutionId: institution });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ filingId });
+    expect((await sent('HomeSickBedFiled', elderRef)).map((e) => e.data)).toEqual([{ filingId, elderRef, institutionId: institution, validFrom }]);
+
+    const referralId = newId();
+    await deliver(createMessage(FileHomeSickBed, elderRef, { elderRef, institutionId: institution, referralId }, { source: 'referral-workflow', correlationId: referralId }));
+    await waitFor(async () => (await sent('HomeSickBedFiled', elderRef)).length === 2, { what: 'HomeSickBedFiled answering FileHomeSickBed' });
+    expect((await sent('HomeSickBedFiled', elderRef))[1]).toMatchObject({ correlationId: referralId, data: { filingId, referralId } });
+
+    const other = newId();
+    await deliver(createMessage(FileHomeSickBed, other, { elderRef: other, institutionId: institution }, { source: 'referral-workflow' }));
+    await waitFor(async () => (await sent('HomeSickBedFiled', other)).length === 1, { what: 'a new filing by command' });
+  });
+
+  it('audits every read and change of an application, allowed or not, and never lets an audit row change', async () => {
+    const elderRef = newId();
+    const { id } = await ok('POST', '/applications', { elderRef }, 201);
+    await ok('GET', `/applications/${id}`);
+    await call('GET', `/applications/${id}`, planner());
+    await call('POST', `/applications/${id}/objection`, insurer(), { reason: 'too early' });
+    await ok('POST', `/applications/${id}/accept`);
+    await call('POST', `/applications/${id}/assessment`, insurer(), { answers: { ...grade4, feeding: 7 }, assessors: ['a', 'b'], assessedOn: '2026-05-12' });
+    await call('GET', `/applications/${newId()}`, insurer());
+
+    const trail = (await call('GET', `/audit?objectId=${id}`, admin())).json() as { actor: string; role: string; action: string; outcome: string }[];
+    expect(trail.reverse().map((t) => [t.actor, t.role, t.action, t.outcome])).toEqual([
+      ['insurer-1', 'insurer', 'apply', 'allowed'],
+      ['insurer-1', 'insurer', 'read', 'allowed'],
+      ['insurer-1', 'insurer', 'object', 'invalid'],
+      ['insurer-1', 'insurer', 'accept', 'allowed'],
+      ['insurer-1', 'insurer', 'record-assessment', 'invalid'],
+    ]);
+    // The planner was stopped at the door (403 before any record was touched): nothing of the record was read.
+    expect((await call('GET', '/audit', insurer())).statusCode).toBe(403);
+
+    const byService = await database.rows<{ actor: string; action: string }>(database.db, sql`select actor, action from medical_insurance.audit_log where actor like 'service:%' order by seq`);
+    expect(byService.map((r) => r.action)).toEqual(expect.arrayContaining(['apply', 'end-notice', 'authorise-request']));
+    expect(byService.find((r) => r.action === 'end-notice')?.actor).toBe('service:medical-insurance');
+
+    await expect(database.db.execute(sql`update medical_insurance.audit_log set outcome = 'allowed'`)).rejects.toThrow();
+    await expect(database.db.execute(sql`delete from medical_insurance.audit_log`)).rejects.toThrow();
+  });
+
+  it('dead-lettered nothing: every message it sent itself or was sent was understood', () => {
+    expect(bus.deadLetters.map((d) => d.headers['dlq-reason'])).toEqual([]);
+  });
+});

@@ -1,0 +1,164 @@
+import { shandongDivisions } from '@fbl/codes';
+import { describe, expect, it } from 'vitest';
+import { rankCandidates, type MatchRequest, type ProviderAvailability } from '../src/domain/matching.js';
+
+/*
+ * Ranking providers for a referral: eligibility first (DOMAIN §4), then capacity and LTCI
+ * designation, then green-channel partnership, distance by division and the planner's order of
+ * bed types. The origin is a hospital in 任城区, 济宁 (370811).
+ */
+
+const ORIGIN = { institutionId: 'hospital-1', divisionCode: '370811' };
+const SAME_COUNTY = '370811'; // 任城区, 济宁
+const SAME_CITY = '370812'; // 兖州区, 济宁
+const SAME_PROVINCE = '371002'; // 环翠区, 威海
+const ELSEWHERE = '110101'; // 东城区, 北京
+
+const provider = (institutionId: string, over: Partial<ProviderAvailability> = {}): ProviderAvailability => ({
+  institutionId,
+  bedType: 'care',
+  name: `Provider ${institutionId}`,
+  divisionCode: SAME_COUNTY,
+  capabilities: [],
+  serviceArea: ['370800'],
+  greenChannelPartners: [],
+  units: [{ kind: 'bed', attributes: {}, free: 5 }],
+  ...over,
+});
+
+const request = (over: Partial<MatchRequest> = {}): MatchRequest => ({
+  bedTypes: ['care'],
+  facts: { abilityLevel: 3, abilityAssessedOn: '2025-03-01', homeDivisionCode: '370811' },
+  origin: ORIGIN,
+  urgency: 'routine',
+  ltciFunded: false,
+  excludeInstitutions: [],
+  maxOffers: 10,
+  asOf: new Date('2025-06-01T02:00:00Z'),
+  ...over,
+});
+
+const rank = (over: Partial<MatchRequest>, providers: ProviderAvailability[]) => rankCandidates(request(over), providers, shandongDivisions);
+const order = (over: Partial<MatchRequest>, providers: ProviderAvailability[]) => rank(over, providers).candidates.map((c) => c.institutionId);
+
+describe('rankCandidates', () => {
+  it('ranks by distance: same county, then same city, then same province, then elsewhere', () => {
+    const providers = [
+      provider('far', { divisionCode: ELSEWHERE }),
+      provider('province', { divisionCode: SAME_PROVINCE }),
+      provider('county', { divisionCode: SAME_COUNTY }),
+      provider('city', { divisionCode: SAME_CITY }),
+    ];
+    const result = rank({}, providers);
+    expect(result.candidates.map((c) => c.institutionId)).toEqual(['county', 'city', 'province', 'far']);
+    expect(result.candidates.map((c) => c.reasons[0])).toEqual(['same county', 'same city', 'same province', 'outside the province']);
+    expect(result.excluded).toEqual([]);
+  });
+
+  it('puts a green-channel partner of the origin first, even from outside the province', () => {
+    const providers = [provider('near'), provider('partner', { divisionCode: ELSEWHERE, greenChannelPartners: ['hospital-1'] })];
+    for (const urgency of ['routine', 'green-channel'] as const) {
+      const result = rank({ urgency }, providers);
+      expect(result.candidates.map((c) => c.institutionId)).toEqual(['partner', 'near']);
+      expect(result.candidates[0]!.reasons).toContain('green-channel partner of the origin (绿色通道)');
+    }
+    // a partner of another hospital counts for nothing
+    expect(order({ origin: { institutionId: 'hospital-2', divisionCode: SAME_COUNTY } }, providers)).toEqual(['near', 'partner']);
+  });
+
+  it('weighs the partnership strongly for a green-channel referral: there it beats a nearer provider of the first bed type, for a routine one it does not', () => {
+    // the partner is far and offers only the last bed type asked for, with one free bed
+    const bedTypes = ['care', 'home-sick', 'hospice', 'home-care', 'medical'] as const;
+    const providers = [
+      provider('near-care', { units: [{ kind: 'bed', attributes: {}, free: 20 }] }),
+      provider('partner-medical', { bedType: 'medical', divisionCode: ELSEWHERE, greenChannelPartners: ['hospital-1'], units: [{ kind: 'bed', attributes: {}, free: 1 }] }),
+    ];
+    expect(order({ bedTypes: [...bedTypes], urgency: 'routine' }, providers)).toEqual(['near-care', 'partner-medical']);
+    expect(order({ bedTypes: [...bedTypes], urgency: 'green-channel' }, providers)).toEqual(['partner-medical', 'near-care']);
+  });
+
+  it('follows the order of the bed types asked for', () => {
+    const providers = [provider('care-home'), provider('hospital-2', { bedType: 'medical' })];
+    expect(order({ bedTypes: ['medical', 'care'] }, providers)).toEqual(['hospital-2', 'care-home']);
+    expect(order({ bedTypes: ['care', 'medical'] }, providers)).toEqual(['care-home', 'hospital-2']);
+    const result = rank({ bedTypes: ['care', 'medical'] }, providers);
+    expect(result.candidates[0]!.reasons).toContain('the bed type asked for first');
+    expect(result.candidates[1]!.reasons).not.toContain('the bed type asked for first');
+  });
+
+  it('only ranks providers of the bed types asked for, and says which bed type nobody offers', () => {
+    const result = rank({ bedTypes: ['care', 'hospice'] }, [provider('care-home'), provider('hospital-2', { bedType: 'medical' })]);
+    expect(result.candidates.map((c) => c.institutionId)).toEqual(['care-home']);
+    expect(result.excluded).toEqual([{ bedType: 'hospice', reasons: ['no provider of this bed type has published its capacity'] }]);
+  });
+
+  it('leaves out a provider without a free unit, and one whose free units lack the requirements', () => {
+    const providers = [
+      provider('full', { units: [{ kind: 'bed', attributes: { nursingType: true }, free: 0 }] }),
+      provider('ordinary-only', { units: [{ kind: 'bed', attributes: { nursingType: false }, free: 9 }] }),
+      provider('fits', { units: [{ kind: 'bed', attributes: { nursingType: true }, free: 2 }, { kind: 'bed', attributes: { nursingType: false }, free: 9 }] }),
+    ];
+    const withoutRequirements = rank({}, providers);
+    expect(withoutRequirements.excluded).toEqual([{ bedType: 'care', institutionId: 'full', reasons: ['no free unit'] }]);
+    const withRequirements = rank({ requirements: { nursingType: true } }, providers);
+    expect(withRequirements.candidates.map((c) => [c.institutionId, c.free])).toEqual([['fits', 2]]);
+    expect(withRequirements.excluded).toEqual([
+      { bedType: 'care', institutionId: 'full', reasons: ['no free unit with {"nursingType":true}'] },
+      { bedType: 'care', institutionId: 'ordinary-only', reasons: ['no free unit with {"nursingType":true}'] },
+    ]);
+  });
+
+  it('when LTCI pays, leaves out care and home care providers that are not LTCI-designated (定点), but not other bed types', () => {
+    const providers = [
+      provider('designated', { capabilities: ['ltciDesignated'] }),
+      provider('not-designated'),
+      provider('hospital-2', { bedType: 'medical' }),
+    ];
+    const funded = rank({ bedTypes: ['care', 'medical'], ltciFunded: true }, providers);
+    expect(funded.candidates.map((c) => c.institutionId)).toEqual(['designated', 'hospital-2']);
+    expect(funded.excluded).toEqual([{ bedType: 'care', institutionId: 'not-designated', reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'] }]);
+    expect(order({ bedTypes: ['care', 'medical'], ltciFunded: false }, providers).sort()).toEqual(['designated', 'hospital-2', 'not-designated']);
+  });
+
+  it('leaves out a bed type the elder is not eligible for, with the reasons: a home care bed needs ability level 2 or worse', () => {
+    const homeCare = provider('home-care-1', { bedType: 'home-care', serviceArea: ['370800'] });
+    const notEligible = rank({ bedTypes: ['home-care'], facts: { abilityLevel: 1, abilityAssessedOn: '2025-03-01', homeDivisionCode: '370811' } }, [homeCare]);
+    expect(notEligible.candidates).toEqual([]);
+    expect(notEligible.excluded).toHaveLength(1);
+    expect(notEligible.excluded[0]).toMatchObject({ bedType: 'home-care', institutionId: 'home-care-1' });
+    expect(notEligible.excluded[0]!.reasons.join(' ')).toMatch(/ability level 1 < 2/);
+    // the same elder with level 3 is eligible
+    const eligible = rank({ bedTypes: ['home-care'], facts: { abilityLevel: 3, abilityAssessedOn: '2025-03-01', homeDivisionCode: '370811' } }, [homeCare]);
+    expect(eligible.candidates.map((c) => c.institutionId)).toEqual(['home-care-1']);
+    expect(eligible.candidates[0]!.reasons).toContain('eligible: eligible');
+  });
+
+  it('leaves out a home care provider whose service area does not cover the home', () => {
+    const result = rank({ bedTypes: ['home-care'] }, [provider('weihai', { bedType: 'home-care', divisionCode: SAME_PROVINCE, serviceArea: ['371000'] })]);
+    expect(result.candidates).toEqual([]);
+    expect(result.excluded[0]!.reasons.join(' ')).toMatch(/outside the provider's service area/);
+  });
+
+  it('skips the institutions it is told to exclude, silently', () => {
+    const result = rank({ excludeInstitutions: ['a', 'c'] }, [provider('a'), provider('b'), provider('c')]);
+    expect(result.candidates.map((c) => c.institutionId)).toEqual(['b']);
+    expect(result.excluded).toEqual([]);
+  });
+
+  it('offers at most maxOffers, the best ranked', () => {
+    const providers = [provider('far', { divisionCode: ELSEWHERE }), provider('county'), provider('city', { divisionCode: SAME_CITY }), provider('province', { divisionCode: SAME_PROVINCE })];
+    expect(order({ maxOffers: 2 }, providers)).toEqual(['county', 'city']);
+    expect(order({ maxOffers: 0 }, providers)).toEqual([]);
+  });
+
+  it('prefers more free capacity between otherwise equal providers, then the name', () => {
+    const providers = [
+      provider('b', { name: 'Beta', units: [{ kind: 'bed', attributes: {}, free: 3 }] }),
+      provider('a', { name: 'Alpha', units: [{ kind: 'bed', attributes: {}, free: 3 }] }),
+      provider('c', { name: 'Gamma', units: [{ kind: 'bed', attributes: {}, free: 8 }] }),
+    ];
+    const result = rank({}, providers);
+    expect(result.candidates.map((c) => c.name)).toEqual(['Gamma', 'Alpha', 'Beta']);
+    expect(result.candidates[0]!.reasons).toContain('8 free');
+  });
+});
