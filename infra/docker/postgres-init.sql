@@ -7,3 +7,5 @@ CREATE DATABASE home_care_beds;
 CREATE DATABASE home_sick_beds;
 CREATE DATABASE hospice_beds;
 CREATE DATABASE referral;
+CREATE DATABASE civil_affairs;
+CREATE DATABASE medical_insurance;

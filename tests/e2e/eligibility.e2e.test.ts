@@ -8,13 +8,14 @@ import { careHome, register, waitForState, waitUntilMatchable } from './scenario
 
 const secrets = { AUTH_SECRET: 'eligibility-e2e-secret', PII_ENCRYPTION_KEY: generateKey(), PII_HASH_KEY: generateKey() };
 const assessor = signToken({ userId: 'assessor-e2e', role: 'assessor', divisionCode: '371700' }, secrets.AUTH_SECRET, { now: new Date(), ttlSeconds: 3600 });
+const insurer = signToken({ userId: 'insurer-e2e', role: 'insurer', divisionCode: '371700' }, secrets.AUTH_SECRET, { now: new Date(), ttlSeconds: 3600 });
 const first17 = '37172219400315204';
 const ID_NUMBER = first17 + residentIdCheckChar(first17);
 
-async function authed(baseUrl: string, method: string, path: string, body?: object) {
+async function authed(baseUrl: string, method: string, path: string, body?: object, token = assessor) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${assessor}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -29,7 +30,7 @@ async function authed(baseUrl: string, method: string, path: string, body?: obje
 describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs', () => {
   let system: DistributedSystem;
   beforeAll(async () => {
-    system = await startDistributedSystem(['care-beds', 'referral-workflow', 'civil-affairs'], { 'civil-affairs': secrets });
+    system = await startDistributedSystem(['care-beds', 'referral-workflow', 'civil-affairs', 'medical-insurance'], { 'civil-affairs': secrets, 'medical-insurance': { AUTH_SECRET: secrets.AUTH_SECRET } });
   });
   afterAll(async () => {
     const codes = await system?.stop();
@@ -76,5 +77,33 @@ describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs'
     const ability = (offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'AbilityAssessed');
     expect(ability?.actor).toBe('civil-affairs');
     expect((offering['offers'] as { institutionId: string }[]).map((o) => o.institutionId)).toContain(home);
+  });
+
+  it('asks medical insurance about LTCI and goes on when the officer decides', async () => {
+    const elderRef = `ltci-${Date.now()}`;
+    const home = await register(system.url, 'care-beds', careHome('长护险测试护理院', 3, '371728'));
+    await waitUntilMatchable(system.url, home);
+    const created = await fetch(`${system.url}/api/referrals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        elderRef,
+        origin: { institutionId: '0192f3b2-7c1a-7000-8000-00000000cccc', divisionCode: '371728' },
+        requestedBedTypes: ['care'],
+        wantsLtci: true,
+        facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) },
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await waitForState(system.url, id, 'eligibility');
+    const application = await waitFor(async () => {
+      const queue = (await authed(system.url, 'GET', '/api/medical-insurance/applications', undefined, insurer)).body as unknown as { id: string; elderRef: string }[];
+      return Array.isArray(queue) ? queue.find((a) => a.elderRef === elderRef) : undefined;
+    }, { what: 'the LTCI application opened by the referral' });
+    const refused = await authed(system.url, 'POST', `/api/medical-insurance/applications/${application.id}/refuse`, { ground: 'not-insured' }, insurer);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(200);
+    const offering = await waitForState(system.url, id, 'offering');
+    const step = (offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'LtciRefused');
+    expect(step?.actor).toBe('medical-insurance');
   });
 });

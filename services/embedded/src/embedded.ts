@@ -2,6 +2,7 @@ import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@
 import type { BedType } from '@fbl/contracts';
 import { civilAffairsService, type Secrets } from '@fbl/civil-affairs';
 import { gatewayRoutes } from '@fbl/gateway';
+import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { generateKey } from '@fbl/privacy';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@fbl/observability';
@@ -44,7 +45,7 @@ export async function startEmbedded(
     services: (deps) => {
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
       beds = built;
-      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets)];
+      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewayRoutes()],
     afterStart: async ({ deps }) => {

@@ -10,6 +10,7 @@ export const ROUTES = {
   '/api/home-sick-beds': 'home-sick-beds',
   '/api/hospice-beds': 'hospice-beds',
   '/api/civil-affairs': 'civil-affairs',
+  '/api/medical-insurance': 'medical-insurance',
 } as const;
 
 export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
