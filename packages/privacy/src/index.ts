@@ -2,3 +2,4 @@
 export * from './protector.js';
 export * from './masks.js';
 export * from './audit.js';
+export * from './audit-log.js';

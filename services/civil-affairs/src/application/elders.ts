@@ -3,7 +3,7 @@ import { shandongDivisions } from '@fbl/codes';
 import { AbilityAssessed, causedBy, createMessage, ElderRegistered, newId, type AssessAbility, type EnvelopeOf, type MessageOrigin } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
-import { maskAddress, maskPhone, type FieldProtector } from '@fbl/privacy';
+import { AuditLog, maskAddress, maskPhone, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
 import { scoreAbility } from '@fbl/scales';
 import { conflict, invalidInput, notFound, ProblemError, problemFields, type ServiceKit } from '@fbl/service-kit';
 import { maskResidentId } from '@fbl/codes';
@@ -15,7 +15,7 @@ export const SERVICE = 'civil-affairs';
 /** Days an ability assessment stays current (DOMAIN §2 default: six months). */
 const ASSESSMENT_VALID_DAYS = 183;
 
-type Outcome = 'allowed' | 'denied' | 'not-found' | 'invalid';
+type Outcome = AuditOutcome;
 type ElderRow = typeof elders.$inferSelect;
 
 /** What an assessor records (GB/T 42195-2022): raw answers, adjustments, two assessors, the reason. */
@@ -33,22 +33,30 @@ export interface AssessmentInput {
  * audit row in the same transaction.
  */
 export class Elders {
+  private readonly log: AuditLog;
+
   constructor(
     private readonly kit: ServiceKit,
     private readonly protector: FieldProtector,
-  ) {}
+  ) {
+    this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+  }
 
   private get now(): Date {
     return this.kit.deps.clock();
   }
 
+  private entry(who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
+    return { actor: userActor(who), action, objectType: 'elder', objectId, outcome, ...(detail ? { detail } : {}) };
+  }
+
   private audit(tx: Tx, who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
-    return tx.insert(auditLog).values({ at: this.now, actor: who.userId, role: who.role, action, objectType: 'elder', objectId, outcome, detail: detail ?? null });
+    return this.log.write(tx, this.entry(who, action, objectId, outcome, detail));
   }
 
   /** Record an audit row on its own (for refusals that change nothing else). */
   private auditAlone(who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
-    return this.kit.deps.database.transaction((tx) => this.audit(tx, who, action, objectId, outcome, detail));
+    return this.log.alone(this.entry(who, action, objectId, outcome, detail));
   }
 
   /** Register an elder; bad input stores nothing (but is audited as invalid). */
@@ -262,13 +270,8 @@ export class Elders {
   }
 
   /** The audit log, newest first, by record or by user (admins only; the route checks). */
-  async auditTrail(filter: { objectId?: string; actor?: string; limit: number }) {
-    const rows = await this.kit.deps.database.db
-      .select()
-      .from(auditLog)
-      .where(and(filter.objectId ? eq(auditLog.objectId, filter.objectId) : undefined, filter.actor ? eq(auditLog.actor, filter.actor) : undefined))
-      .orderBy(desc(auditLog.seq))
-      .limit(filter.limit);
-    return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, role: r.role, action: r.action, objectType: r.objectType, objectId: r.objectId, outcome: r.outcome }));
+  auditTrail(filter: { objectId?: string; actor?: string; limit: number }) {
+    return this.log.trail(filter);
   }
+
 }
