@@ -12,6 +12,7 @@ const exclude = ['**/node_modules/**', '**/data/**'];
 
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       { test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude } },
       {
