@@ -296,10 +296,11 @@ describe('choosing', () => {
     expect(referral.actions).toEqual([]);
   });
 
-  it('escalates on the choice deadline', () => {
+  it('escalates on the choice deadline, withdrawing the offers the providers had accepted', () => {
     const referral = new Referral(discharge).send(threeOffers, accepted(1), declined(2), accepted(3), { type: 'ChoiceDeadline' });
     expect(referral.state).toBe('escalated');
-    expect(referral.commands.map((a) => a.type)).toEqual(['unschedule', 'unscheduleAll', 'escalate']);
+    expect(referral.commands.map((a) => a.type)).toEqual(['unschedule', 'unscheduleAll', 'announceNotSelected', 'escalate']);
+    expect((referral.emitted('announceNotSelected')[0] as { offers: { offerId: string }[] }).offers.map((o) => o.offerId)).toEqual(['o1', 'o3']);
     expect(referral.emitted('unschedule')).toEqual([{ key: 'choice' }]);
     expect(referral.emitted('escalate')).toEqual([expect.objectContaining({ reason: 'the elder or family did not choose in time', offersMade: 3 })]);
   });

@@ -216,7 +216,7 @@ export class Referrals {
       const context = snapshot.context as ReferralContext;
       await this.record(tx, row.id, now, step.event.type, step.event.type === 'ReferralRequested' ? null : before, after, cause, describe(step.event));
       for (const action of actions) {
-        const follow = await this.carryOut(tx, action as { type: string; params: unknown }, context, cause, now, messages);
+        const follow = await this.carryOut(tx, action as { type: string; params: unknown }, context, cause, now, messages, before);
         if (follow) queue.push({ event: follow });
       }
       if (after !== before) {
@@ -244,7 +244,7 @@ export class Referrals {
   }
 
   /** Carry out one action of the machine; returns an event to feed back when the action answers at once. */
-  private async carryOut(tx: Tx, action: { type: string; params: unknown }, context: ReferralContext, cause: Cause, now: Date, messages: OutgoingMessage[]): Promise<ReferralEvent | undefined> {
+  private async carryOut(tx: Tx, action: { type: string; params: unknown }, context: ReferralContext, cause: Cause, now: Date, messages: OutgoingMessage[], stage: string): Promise<ReferralEvent | undefined> {
     const id = context.referralId;
     const at = { time: now };
     const type = action.type as keyof ActionParams | `xstate.${string}`;
@@ -318,12 +318,13 @@ export class Referrals {
         return undefined;
       case 'escalate': {
         const p = action.params as ActionParams['escalate'];
-        messages.push(createMessage(ReferralEscalated, id, { referralId: id, reason: p.reason, stage: p.stage, offersMade: p.offersMade }, cause.origin, at));
+        // The stage is where the referral stood when it was escalated, which only the host sees.
+        messages.push(createMessage(ReferralEscalated, id, { referralId: id, reason: p.reason, stage, offersMade: p.offersMade }, cause.origin, at));
         return undefined;
       }
       case 'announceCancelled': {
         const p = action.params as ActionParams['announceCancelled'];
-        messages.push(createMessage(ReferralCancelled, id, { referralId: id, reason: p.reason, stage: p.stage }, cause.origin, at));
+        messages.push(createMessage(ReferralCancelled, id, { referralId: id, reason: p.reason, stage }, cause.origin, at));
         return undefined;
       }
       case 'announceClosed': {

@@ -382,6 +382,7 @@ export const referralMachine = machineSetup.createMachine({
     escalated: {
       entry: [
         { type: 'unscheduleAll', params: {} },
+        withdrawOffers,
         { type: 'escalate', params: ({ context }) => ({ reason: context.escalation ?? 'escalated', stage: 'matching', offersMade: context.offers.length }) },
       ],
       on: { Reopen: { target: 'matching', actions: assign({ widened: false, escalation: undefined }) } },
