@@ -17,6 +17,24 @@ export const ElderRegistered = defineMessage({
   schema: Type.Object({ elderRef: Uuid, divisionCode: Type.String({ pattern: '^[0-9]{6}$' }), birthYear: Type.Integer({ minimum: 1800, maximum: 2200 }), gender: Literals(['male', 'female']) }),
 });
 
+/** Hardship statuses civil affairs records (特困, 低保, 低保边缘, 计划生育特殊家庭, 重点优抚, 重度残疾). */
+export const HARDSHIP_STATUS_CODES = ['extreme-poverty', 'low-income', 'low-income-edge', 'family-planning-special', 'key-entitled', 'severe-disability'] as const;
+
+/** A hardship status was recorded for an elder, with its validity. Subject: the elder. No identity data. */
+export const HardshipStatusChanged = defineMessage({
+  type: 'HardshipStatusChanged',
+  version: 1,
+  kind: 'event',
+  topic: eventsTopic(CIVIL_AFFAIRS),
+  schema: Type.Object({
+    hardshipId: Uuid,
+    elderRef: Uuid,
+    status: Literals(HARDSHIP_STATUS_CODES),
+    validFrom: Type.String({ format: 'date' }),
+    validUntil: Type.Optional(Type.String({ format: 'date' })),
+  }),
+});
+
 /** Ask civil affairs for an ability assessment of an elder (老年人能力评估). Subject: the elder. */
 export const AssessAbility = defineMessage({
   type: 'AssessAbility',
@@ -74,4 +92,4 @@ export const LtciRefused = defineMessage({
 });
 
 /** Messages between the workflow and civil affairs / medical insurance. */
-export const eligibilityMessages = [ElderRegistered, AssessAbility, AbilityAssessed, AuthoriseLtci, LtciAuthorised, LtciRefused] as const;
+export const eligibilityMessages = [ElderRegistered, HardshipStatusChanged, AssessAbility, AbilityAssessed, AuthoriseLtci, LtciAuthorised, LtciRefused] as const;

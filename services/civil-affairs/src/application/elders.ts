@@ -8,10 +8,30 @@ import { scoreAbility } from '@fbl/scales';
 import { conflict, invalidInput, notFound, ProblemError, problemFields, type ServiceKit } from '@fbl/service-kit';
 import { maskResidentId } from '@fbl/codes';
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { assessmentRequests, assessments, auditLog, consents, elders } from '../adapters/db/schema.js';
+import { assessmentRequests, assessments, auditLog, consents, elders, hardships } from '../adapters/db/schema.js';
 import { addWorkingDays, checkElder, type ElderRegistration } from '../domain/elder.js';
+import type { HardshipStatus } from '../domain/waiting-list.js';
+import { HardshipStatusChanged } from '@fbl/contracts';
 
 export const SERVICE = 'civil-affairs';
+
+/** Whether a principal may see an elder of this division at all (planners and providers: every elder). */
+export function maySee(who: Principal, divisionCode: string): boolean {
+  switch (who.role) {
+    case 'admin':
+    case 'planner':
+    case 'provider':
+      return true;
+    case 'assessor':
+    case 'insurer':
+    case 'analyst':
+      return divisionCovers(who.divisionCode, divisionCode);
+    default: {
+      const unreachable: never = who.role;
+      throw new Error(`unknown role ${String(unreachable)}`);
+    }
+  }
+}
 /** Days an ability assessment stays current (DOMAIN §2 default: six months). */
 const ASSESSMENT_VALID_DAYS = 183;
 
@@ -25,6 +45,13 @@ export interface AssessmentInput {
   assessors: [string, string];
   reason: 'first' | 'routine' | 'immediate' | 'review' | 'other';
   assessedOn: string;
+}
+
+/** A hardship status an assessor records, with its validity (dates `YYYY-MM-DD`). */
+export interface HardshipInput {
+  status: HardshipStatus;
+  validFrom: string;
+  validUntil?: string;
 }
 
 /**
@@ -98,20 +125,7 @@ export class Elders {
 
   /** Whether a principal may see this elder's record at all. */
   private allowed(who: Principal, row: ElderRow): boolean {
-    switch (who.role) {
-      case 'admin':
-      case 'planner':
-      case 'provider':
-        return true;
-      case 'assessor':
-      case 'insurer':
-      case 'analyst':
-        return divisionCovers(who.divisionCode, row.divisionCode);
-      default: {
-        const unreachable: never = who.role;
-        throw new Error(`unknown role ${String(unreachable)}`);
-      }
-    }
+    return maySee(who, row.divisionCode);
   }
 
   /** An elder's record as this principal may see it; every call is audited. */
@@ -267,6 +281,42 @@ export class Elders {
     return rows
       .filter((r) => who.role === 'admin' || divisionCovers(who.divisionCode, r.divisionCode))
       .map(({ request, divisionCode }) => ({ id: request.id, elderRef: request.elderId, referralId: request.referralId, reason: request.reason, divisionCode, requestedAt: request.requestedAt.toISOString(), dueAt: request.dueAt.toISOString(), overdue: request.dueAt.getTime() < this.now.getTime() }));
+  }
+
+  /**
+   * Record a hardship status with its validity; `HardshipStatusChanged` goes out with it.
+   * Refusals (bad dates, unknown elder, out of scope) are audited on their own.
+   */
+  async recordHardship(elderId: string, input: HardshipInput, who: Principal, origin: MessageOrigin): Promise<{ id: string }> {
+    if (input.validUntil !== undefined && input.validUntil < input.validFrom) {
+      await this.auditAlone(who, 'record-hardship', elderId, 'invalid');
+      throw invalidInput([{ field: 'validUntil', pointer: '/validUntil', in: 'body', reason: 'must not be before validFrom' }]);
+    }
+    const [found] = await this.kit.deps.database.db.select().from(elders).where(eq(elders.id, elderId));
+    if (!found) {
+      await this.auditAlone(who, 'record-hardship', elderId, 'not-found');
+      throw notFound(`elder ${elderId}`);
+    }
+    if (!this.allowed(who, found)) {
+      await this.auditAlone(who, 'record-hardship', elderId, 'denied');
+      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+    }
+    const id = newId();
+    await this.kit.transact(async (tx, outbox) => {
+      await tx.insert(hardships).values({ id, elderId, status: input.status, validFrom: input.validFrom, validUntil: input.validUntil ?? null, recordedBy: who.userId, recordedAt: this.now });
+      await this.audit(tx, who, 'record-hardship', elderId, 'allowed', { hardshipId: id, status: input.status });
+      await outbox.append(tx, [
+        createMessage(HardshipStatusChanged, elderId, { hardshipId: id, elderRef: elderId, status: input.status, validFrom: input.validFrom, ...(input.validUntil ? { validUntil: input.validUntil } : {}) }, origin, { time: this.now }),
+      ]);
+    });
+    return { id };
+  }
+
+  /** An elder's hardship statuses, oldest first; audited like a read of the record. */
+  async hardshipsOf(elderId: string, who: Principal) {
+    await this.view(elderId, who);
+    const rows = await this.kit.deps.database.db.select().from(hardships).where(eq(hardships.elderId, elderId)).orderBy(asc(hardships.validFrom));
+    return rows.map((h) => ({ id: h.id, status: h.status, validFrom: h.validFrom, validUntil: h.validUntil, recordedBy: h.recordedBy, recordedAt: h.recordedAt.toISOString() }));
   }
 
   /** The audit log, newest first, by record or by user (admins only; the route checks). */

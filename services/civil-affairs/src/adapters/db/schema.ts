@@ -104,3 +104,32 @@ export const assessmentRequests = civilAffairs.table(
   },
   (t) => [index('assessment_requests_open_idx').on(t.status, t.dueAt)],
 );
+
+/**
+ * The public care-home waiting list (轮候, DOMAIN.md §5): one row per application to a home.
+ * `priority_class` is the class on the day of application, kept for the record; the order is
+ * worked out again on every read from the statuses valid that day. Bans are derived from the
+ * elder's past rows (`refused`, `withdrawn` with `ended_at`), so there is no ban table.
+ */
+export const waitingList = civilAffairs.table(
+  'waiting_list',
+  {
+    id: uuid('id').primaryKey(),
+    elderId: uuid('elder_id')
+      .notNull()
+      .references(() => elders.id),
+    homeInstitutionId: uuid('home_institution_id').notNull(),
+    status: text('status', { enum: ['waiting', 'offered', 'admitted', 'refused', 'withdrawn'] }).notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true }).notNull(),
+    assessmentDueAt: timestamp('assessment_due_at', { withTimezone: true }).notNull(),
+    priorityClass: integer('priority_class').notNull(),
+    rulesVersion: text('rules_version').notNull(),
+    offersRefused: integer('offers_refused').notNull().default(0),
+    offeredAt: timestamp('offered_at', { withTimezone: true }),
+    offeredInstitutionId: uuid('offered_institution_id'),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    appliedBy: text('applied_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('waiting_list_home_idx').on(t.homeInstitutionId, t.status, t.appliedAt), index('waiting_list_elder_idx').on(t.elderId)],
+);

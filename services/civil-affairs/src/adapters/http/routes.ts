@@ -5,9 +5,16 @@ import type { ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { Elders } from '../../application/elders.js';
+import type { WaitingList } from '../../application/waiting-list.js';
+import { HARDSHIP_STATUSES } from '../../domain/waiting-list.js';
 
 const tags = ['civil-affairs 民政'];
 const ById = Type.Object({ id: Uuid });
+const ByEntry = Type.Object({ entryId: Uuid });
+const Day = Type.String({ format: 'date' });
+const HardshipBody = Type.Object({ status: Literals(HARDSHIP_STATUSES), validFrom: Day, validUntil: Type.Optional(Day) }, { additionalProperties: false });
+const ApplyBody = Type.Object({ elderId: Uuid, homeInstitutionId: Uuid }, { additionalProperties: false });
+const OfferBody = Type.Object({ institutionId: Type.Optional(Uuid) }, { additionalProperties: false });
 const Phone = Type.String({ minLength: 5, maxLength: 20 });
 
 const RegisterBody = Type.Object(
@@ -47,7 +54,7 @@ const AssessmentBody = Type.Object(
  * HTTP routes of civil affairs under `/api/civil-affairs`. Every route needs a signed-in user;
  * what a role sees of a person is decided in the use case, and every access is audited.
  */
-export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, authSecret: string): FastifyPluginAsync {
+export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, waitingList: WaitingList, authSecret: string): FastifyPluginAsync {
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -94,6 +101,53 @@ export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, authSecret: 
     );
 
     app.get('/api/civil-affairs/assessment-requests', { schema: { tags, summary: "The assessors' queue" } }, async (request) => elders.queue(requireRole(request, 'assessor', 'admin')));
+
+    app.post('/api/civil-affairs/elders/:id/hardships', { schema: { tags, summary: 'Record a hardship status with its validity (特困, 低保, …)', params: ById, body: HardshipBody, response: { 201: Type.Object({ id: Uuid }) } } }, async (request, reply) => {
+      const who = requireRole(request, 'assessor', 'admin');
+      const b = request.body;
+      const created = await elders.recordHardship(request.params.id, { status: b.status, validFrom: b.validFrom, ...(b.validUntil ? { validUntil: b.validUntil } : {}) }, who, kit.originOf(request));
+      return reply.status(201).send(created);
+    });
+
+    app.get('/api/civil-affairs/elders/:id/hardships', { schema: { tags, summary: "An elder's hardship statuses", params: ById } }, async (request) =>
+      elders.hardshipsOf(request.params.id, requireRole(request, 'planner', 'provider', 'assessor', 'insurer', 'analyst', 'admin')),
+    );
+
+    app.post('/api/civil-affairs/waiting-list', { schema: { tags, summary: 'Put an elder on a public care home\'s waiting list (轮候)', body: ApplyBody } }, async (request, reply) => {
+      const who = requireRole(request, 'assessor', 'admin');
+      const created = await waitingList.apply(request.body.elderId, request.body.homeInstitutionId, who);
+      return reply.status(201).header('location', `/api/civil-affairs/waiting-list/entries/${created.id}/position`).send(created);
+    });
+
+    app.get('/api/civil-affairs/waiting-list/:homeInstitutionId', { schema: { tags, summary: "A home's waiting list in order (no identity)", params: Type.Object({ homeInstitutionId: Uuid }) } }, async (request) =>
+      waitingList.list(request.params.homeInstitutionId, requireRole(request, 'assessor', 'admin', 'analyst')),
+    );
+
+    app.get('/api/civil-affairs/waiting-list/entries/:entryId/position', { schema: { tags, summary: 'Why an entry is at its position', params: ByEntry } }, async (request) =>
+      waitingList.position(request.params.entryId, requireRole(request, 'planner', 'provider', 'assessor', 'insurer', 'analyst', 'admin')),
+    );
+
+    app.post(
+      '/api/civil-affairs/waiting-list/entries/:entryId/offer',
+      {
+        schema: { tags, summary: 'Offer a bed (in this home or, by transfer, another; the body may be left out)', params: ByEntry, body: OfferBody },
+        // A POST without a body means an offer in the home applied for.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+      },
+      async (request) => {
+        const who = requireRole(request, 'assessor', 'admin');
+        const institutionId = request.body.institutionId;
+        return waitingList.move(request.params.entryId, 'offer', who, institutionId ? { institutionId } : {});
+      },
+    );
+
+    for (const move of ['accept', 'refuse', 'withdraw'] as const) {
+      app.post(`/api/civil-affairs/waiting-list/entries/:entryId/${move}`, { schema: { tags, summary: `${move[0]!.toUpperCase()}${move.slice(1)} (waiting list)`, params: ByEntry } }, async (request) =>
+        waitingList.move(request.params.entryId, move, requireRole(request, 'assessor', 'admin')),
+      );
+    }
 
     app.get(
       '/api/civil-affairs/audit',

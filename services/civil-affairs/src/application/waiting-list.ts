@@ -1,0 +1,256 @@
+import type { Principal } from '@fbl/auth';
+import { newId } from '@fbl/contracts';
+import type { Tx } from '@fbl/db';
+import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
+import { conflict, notFound, ProblemError, type ServiceKit } from '@fbl/service-kit';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { assessmentRequests, assessments, auditLog, elders, hardships, waitingList } from '../adapters/db/schema.js';
+import {
+  afterRefusal,
+  assessmentDueAt,
+  banOf,
+  classify,
+  HARDSHIP_STATUSES,
+  localDate,
+  MOVES,
+  orderQueue,
+  positionOf,
+  QUEUEING,
+  WAITING_LIST_RULES_2026,
+  type ApplicantFacts,
+  type HardshipStatus,
+  type QueueEntry,
+  type WaitingListRules,
+} from '../domain/waiting-list.js';
+import { maySee } from './elders.js';
+
+const OBJECT_TYPE = 'waiting-list-entry';
+/** Days an ability assessment stays current (as for the workflow's requests). */
+const ASSESSMENT_VALID_DAYS = 183;
+
+type EntryRow = typeof waitingList.$inferSelect;
+export type Move = keyof typeof MOVES;
+
+/** A refusal decided inside a transaction, audited after it in a transaction of its own. */
+type Refusal = { refused: true; outcome: AuditOutcome; problem: ProblemError; objectId: string; detail?: Record<string, unknown> };
+
+const forbidden = () => new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+
+/**
+ * The public care-home waiting list (轮候, DOMAIN.md §5). The rules live in the domain module as
+ * data; this use case loads the facts (valid hardship statuses, the latest ability level and
+ * dementia, the birth date), stores entries, and audits every read or change of an entry.
+ */
+export class WaitingList {
+  private readonly log: AuditLog;
+
+  constructor(
+    private readonly kit: ServiceKit,
+    private readonly protector: FieldProtector,
+    private readonly rules: WaitingListRules = WAITING_LIST_RULES_2026,
+  ) {
+    this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+  }
+
+  private get now(): Date {
+    return this.kit.deps.clock();
+  }
+
+  private entry(who: Principal, action: string, objectId: string, outcome: AuditOutcome, detail?: Record<string, unknown>) {
+    return { actor: userActor(who), action, objectType: OBJECT_TYPE, objectId, outcome, ...(detail ? { detail } : {}) };
+  }
+
+  /** Run a transaction that may end in a refusal; the refusal is audited on its own and thrown. */
+  private async decide<T>(who: Principal, action: string, work: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
+    const result = await this.kit.deps.database.transaction(work);
+    if (typeof result === 'object' && result !== null && 'refused' in result) {
+      const r = result as Refusal;
+      await this.log.alone(this.entry(who, action, r.objectId, r.outcome, r.detail));
+      throw r.problem;
+    }
+    return result;
+  }
+
+  /** The facts each elder's class is decided on, on `asOf`. */
+  private async factsOf(tx: Tx, elderIds: readonly string[], asOf: Date): Promise<Map<string, ApplicantFacts>> {
+    const facts = new Map<string, ApplicantFacts>();
+    if (elderIds.length === 0) return facts;
+    const ids = [...new Set(elderIds)];
+    const on = localDate(asOf, this.rules);
+    const people = await tx.select({ id: elders.id, birthDateSealed: elders.birthDateSealed }).from(elders).where(inArray(elders.id, ids));
+    const statuses = await tx.select().from(hardships).where(inArray(hardships.elderId, ids));
+    const assessed = await tx
+      .select({ elderId: assessments.elderId, level: assessments.level, assessedOn: assessments.assessedOn, answersSealed: assessments.answersSealed })
+      .from(assessments)
+      .where(inArray(assessments.elderId, ids))
+      .orderBy(desc(assessments.assessedOn), desc(assessments.recordedAt));
+    for (const p of people) {
+      const latest = assessed.find((a) => a.elderId === p.id && a.assessedOn <= on);
+      const dementia = latest ? (JSON.parse(this.protector.open(latest.answersSealed)) as { adjustments: { dementiaDiagnosis?: boolean } }).adjustments.dementiaDiagnosis === true : false;
+      facts.set(p.id, {
+        birthDate: this.protector.open(p.birthDateSealed),
+        abilityLevel: latest ? latest.level : null,
+        dementia,
+        hardships: statuses
+          .filter((h) => h.elderId === p.id && (HARDSHIP_STATUSES as readonly string[]).includes(h.status))
+          .map((h) => ({ status: h.status as HardshipStatus, validFrom: h.validFrom, validUntil: h.validUntil })),
+      });
+    }
+    return facts;
+  }
+
+  /** The entries still queueing for a home, with their facts. */
+  private async queueOf(tx: Tx, homeInstitutionId: string, asOf: Date): Promise<{ rows: EntryRow[]; entries: QueueEntry[] }> {
+    const rows = await tx
+      .select()
+      .from(waitingList)
+      .where(and(eq(waitingList.homeInstitutionId, homeInstitutionId), inArray(waitingList.status, [...QUEUEING])))
+      .orderBy(asc(waitingList.appliedAt));
+    const facts = await this.factsOf(
+      tx,
+      rows.map((r) => r.elderId),
+      asOf,
+    );
+    const entries = rows.flatMap((r) => {
+      const f = facts.get(r.elderId);
+      return f ? [{ entryId: r.id, elderId: r.elderId, appliedAt: r.appliedAt, facts: f }] : [];
+    });
+    return { rows, entries };
+  }
+
+  /**
+   * An elder applies for a public care home. Refused (409, with the reason) while the elder
+   * queues already or is barred by a ban; the assessment result is due in three working days,
+   * and an assessment request joins the assessors' queue when no current assessment exists.
+   */
+  async apply(elderId: string, homeInstitutionId: string, who: Principal) {
+    const now = this.now;
+    return this.decide(who, 'apply', async (tx) => {
+      const detail = { elderRef: elderId, homeInstitutionId };
+      const [elder] = await tx.select({ id: elders.id, divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId)).for('update');
+      if (!elder) return { refused: true, outcome: 'not-found', problem: notFound(`elder ${elderId}`), objectId: 'new', detail } satisfies Refusal;
+      if (!maySee(who, elder.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: 'new', detail } satisfies Refusal;
+      const history = await tx.select().from(waitingList).where(eq(waitingList.elderId, elderId));
+      const queueing = history.find((h) => (QUEUEING as readonly string[]).includes(h.status));
+      if (queueing) {
+        const reason = `already on the waiting list (entry ${queueing.id}, home ${queueing.homeInstitutionId}, ${queueing.status})`;
+        return { refused: true, outcome: 'invalid', problem: conflict(reason), objectId: 'new', detail: { ...detail, reason } } satisfies Refusal;
+      }
+      const ban = banOf(history, now, this.rules);
+      if (ban.banned) return { refused: true, outcome: 'invalid', problem: conflict(ban.reason), objectId: 'new', detail: { ...detail, reason: ban.reason } } satisfies Refusal;
+      const facts = (await this.factsOf(tx, [elderId], now)).get(elderId);
+      if (!facts) throw new Error(`elder ${elderId} vanished`);
+      const classification = classify(facts, now, this.rules);
+      const id = newId();
+      const dueAt = assessmentDueAt(now, this.rules);
+      await tx.insert(waitingList).values({
+        id,
+        elderId,
+        homeInstitutionId,
+        status: 'waiting',
+        appliedAt: now,
+        assessmentDueAt: dueAt,
+        priorityClass: classification.class,
+        rulesVersion: this.rules.version,
+        offersRefused: 0,
+        appliedBy: who.userId,
+        updatedAt: now,
+      });
+      const [latest] = await tx.select({ assessedOn: assessments.assessedOn }).from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn)).limit(1);
+      const current = latest !== undefined && (now.getTime() - Date.parse(latest.assessedOn)) / 86_400_000 <= ASSESSMENT_VALID_DAYS;
+      if (!current) await tx.insert(assessmentRequests).values({ id: newId(), elderId, reason: 'waiting-list', status: 'open', requestedAt: now, dueAt });
+      await this.log.write(tx, this.entry(who, 'apply', id, 'allowed', { ...detail, class: classification.class }));
+      return { id, elderRef: elderId, homeInstitutionId, status: 'waiting' as const, class: classification.class, noQueue: classification.noQueue, appliedAt: now.toISOString(), assessmentDueAt: dueAt.toISOString(), assessmentRequested: !current };
+    });
+  }
+
+  /** A home's queue in order, without identity: one audit row per entry read. */
+  async list(homeInstitutionId: string, who: Principal) {
+    const now = this.now;
+    return this.kit.deps.database.transaction(async (tx) => {
+      const { rows, entries } = await this.queueOf(tx, homeInstitutionId, now);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const ordered = orderQueue(entries, now, this.rules);
+      await this.log.write(tx, ...ordered.map((e) => this.entry(who, 'list', e.entryId, 'allowed', { homeInstitutionId, position: e.position })));
+      return {
+        homeInstitutionId,
+        asOf: now.toISOString(),
+        rulesVersion: this.rules.version,
+        entries: ordered.map((e) => {
+          const row = byId.get(e.entryId);
+          return { entryId: e.entryId, elderRef: e.elderId, position: e.position, class: e.class, noQueue: e.noQueue, appliedAt: e.appliedAt.toISOString(), status: row?.status ?? 'waiting', assessmentDueAt: row?.assessmentDueAt.toISOString() ?? null };
+        }),
+      };
+    });
+  }
+
+  /** Why an entry is where it is: the position and the reason in words, for anyone who may see the elder. */
+  async position(entryId: string, who: Principal) {
+    const now = this.now;
+    return this.decide(who, 'read-position', async (tx) => {
+      const [row] = await tx.select({ entry: waitingList, divisionCode: elders.divisionCode }).from(waitingList).innerJoin(elders, eq(elders.id, waitingList.elderId)).where(eq(waitingList.id, entryId));
+      if (!row) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId } satisfies Refusal;
+      if (!maySee(who, row.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId } satisfies Refusal;
+      const e = row.entry;
+      const base = { entryId, elderRef: e.elderId, homeInstitutionId: e.homeInstitutionId, status: e.status, appliedAt: e.appliedAt.toISOString(), asOf: now.toISOString(), rulesVersion: this.rules.version };
+      if (!(QUEUEING as readonly string[]).includes(e.status)) {
+        await this.log.write(tx, this.entry(who, 'read-position', entryId, 'allowed'));
+        return { ...base, position: null, class: e.priorityClass, noQueue: false, ahead: [], explanation: `no longer queueing: ${e.status}${e.endedAt ? ` on ${localDate(e.endedAt, this.rules)}` : ''}` };
+      }
+      const { entries } = await this.queueOf(tx, e.homeInstitutionId, now);
+      const p = positionOf(entries, e.elderId, now, this.rules);
+      if (!p) throw new Error(`entry ${entryId} is queueing but not in its home's queue`);
+      await this.log.write(tx, this.entry(who, 'read-position', entryId, 'allowed', { position: p.position, class: p.class }));
+      return { ...base, position: p.position, class: p.class, noQueue: p.noQueue, reason: p.reason, ahead: p.ahead, explanation: p.explanation };
+    });
+  }
+
+  /** Offer a bed, accept it, refuse it, or withdraw: each move only from the statuses that allow it (409 otherwise). */
+  async move(entryId: string, move: Move, who: Principal, input: { institutionId?: string } = {}) {
+    const now = this.now;
+    return this.decide(who, move, async (tx) => {
+      const [e] = await tx.select().from(waitingList).where(eq(waitingList.id, entryId)).for('update');
+      if (!e) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId } satisfies Refusal;
+      const [elder] = await tx.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, e.elderId));
+      if (!elder || !maySee(who, elder.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId } satisfies Refusal;
+      if (!MOVES[move].includes(e.status)) {
+        const reason = `cannot ${move} an entry that is ${e.status}`;
+        return { refused: true, outcome: 'invalid', problem: conflict(reason), objectId: entryId, detail: { reason } } satisfies Refusal;
+      }
+      const change: Partial<typeof waitingList.$inferInsert> = { updatedAt: now };
+      switch (move) {
+        case 'offer':
+          Object.assign(change, { status: 'offered', offeredAt: now, offeredInstitutionId: input.institutionId ?? e.homeInstitutionId });
+          break;
+        case 'accept':
+          Object.assign(change, { status: 'admitted', endedAt: now });
+          break;
+        case 'refuse': {
+          const next = afterRefusal(e.offersRefused, this.rules);
+          Object.assign(change, { status: next.status, offersRefused: next.offersRefused, offeredAt: null, offeredInstitutionId: null, ...(next.status === 'refused' ? { endedAt: now } : {}) });
+          break;
+        }
+        case 'withdraw':
+          Object.assign(change, { status: 'withdrawn', endedAt: now });
+          break;
+        default: {
+          const unreachable: never = move;
+          throw new Error(`unknown move ${String(unreachable)}`);
+        }
+      }
+      const [updated] = await tx.update(waitingList).set(change).where(eq(waitingList.id, entryId)).returning();
+      if (!updated) throw new Error(`entry ${entryId} vanished`);
+      await this.log.write(tx, this.entry(who, move, entryId, 'allowed', { from: e.status, to: updated.status }));
+      return {
+        entryId,
+        elderRef: updated.elderId,
+        homeInstitutionId: updated.homeInstitutionId,
+        status: updated.status,
+        offersRefused: updated.offersRefused,
+        offeredAt: updated.offeredAt?.toISOString() ?? null,
+        offeredInstitutionId: updated.offeredInstitutionId,
+        endedAt: updated.endedAt?.toISOString() ?? null,
+      };
+    });
+  }
+}
