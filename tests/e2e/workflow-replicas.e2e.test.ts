@@ -1,4 +1,5 @@
-import { describeWithKafkaAndPostgres, waitFor } from '@fbl/testing';
+import { describeWithKafkaAndPostgres, kafkaBrokers, waitFor } from '@fbl/testing';
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call } from '../support/http.js';
@@ -41,6 +42,19 @@ describeWithKafkaAndPostgres(`two workflow instances, ${REFERRALS} referrals wit
     workflows = [system.processes.get('referral-workflow')!.url, second.url];
     for (let i = 0; i < 4; i++) homes.push(await register(system.url, 'care-beds', careHome(`副本测试护理院${i + 1}`, 200, '371702')));
     for (const h of homes) await waitUntilMatchable(system.url, h, 200);
+    // The stream starts once the group has rebalanced: both instances own partitions.
+    const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await waitFor(async () => {
+        const { groups } = await admin.describeGroups([`${system.namespace}.referral-workflow`]);
+        const members = groups[0]?.members ?? [];
+        const owning = members.filter((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment && Object.values(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment).some((p) => p.length > 0));
+        return groups[0]?.state === 'Stable' && owning.length === 2;
+      }, { what: 'both workflow instances to own partitions', timeoutMs: 90_000, intervalMs: 500 });
+    } finally {
+      await admin.disconnect();
+    }
   }, 180_000);
   afterAll(async () => {
     const codes = await system?.stop();
