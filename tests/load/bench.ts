@@ -1,0 +1,389 @@
+/**
+ * `pnpm bench`: drives the running system and prints one JSON line per figure on stdout
+ * (ARCHITECTURE §10); progress for people goes to stderr. Never part of `pnpm test`.
+ *
+ * Phases, in order (each on an otherwise quiet machine, so they do not disturb each other):
+ *   1. matching latency over a large synthetic inventory (in memory, no infrastructure);
+ *   2. the embedded process: cold start to ready, referral lifecycles end to end, step latency,
+ *      peak memory;
+ *   3. Kafka and PostgreSQL provided as the tests provide them (env, else the infra scripts);
+ *   4. the PostgreSQL yardstick (single-row insert commits/s, 1 and 4 clients) and the matching
+ *      projection query path, on a throwaway database;
+ *   5. the distributed system (care-beds, referral-workflow, gateway as separate processes over
+ *      Kafka and PostgreSQL): lifecycles, step latency, messages handled per second; then a burst
+ *      of events straight onto Kafka to see the workflow's consumer at saturation.
+ *
+ * It fails only when the system misbehaves (a referral goes astray or never closes within a
+ * generous deadline, a service does not start); a slow figure is printed, never an error.
+ *
+ * Settings (environment): BENCH_REFERRALS (200), BENCH_CONCURRENCY (20), BENCH_WARMUP (20),
+ * BENCH_POLL_MS (10), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
+ * matching, embedded, yardstick, distributed), BENCH_CPU_PROF_DIR (run the distributed workflow
+ * and the embedded load process under `node --cpu-prof` and summarise the profiles), BENCH_YARDSTICK=loop (no pgbench),
+ * KAFKA_BROKERS / DATABASE_URL (use these instead of starting throwaway servers).
+ */
+import { createTestDatabase, provideKafka, providePostgres, type InfraHandle, type TestDatabase } from '@fbl/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ROOT, startService, type ServiceProcess } from '../support/processes.js';
+import { messagesHandled, registerCareHomes, runLifecycles, STEPS, type LoadResult } from './lifecycle.js';
+import { shandongCounties, syntheticAvailability, syntheticRequest, timeProjectionPath, timeRanking } from './matching.js';
+import { floodAvailability } from './flood.js';
+import { cpuAccount, kafkaBrokerPid, processTree, sampleMemory } from './proc.js';
+import { formatSummary, summariseProfiles } from './profile.js';
+import { pgActivity, postmasterPid } from './pgstats.js';
+import { figure, log, printed, prng, secondsSince, summarise } from './report.js';
+import { measureYardstick, prepareYardstick, type Yardstick } from './yardstick.js';
+
+const numberFromEnv = (key: string, fallback: number): number => {
+  const value = Number(process.env[key]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+};
+const REFERRALS = numberFromEnv('BENCH_REFERRALS', 200);
+const CONCURRENCY = numberFromEnv('BENCH_CONCURRENCY', 20);
+const WARMUP = numberFromEnv('BENCH_WARMUP', 20);
+const POLL_MS = numberFromEnv('BENCH_POLL_MS', 10);
+const STEP_TIMEOUT_MS = numberFromEnv('BENCH_STEP_TIMEOUT_MS', 120_000);
+const SEED = numberFromEnv('BENCH_SEED', 20261122);
+const FLOOD = numberFromEnv('BENCH_FLOOD', 3000);
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'matching,embedded,yardstick,distributed').split(',').map((s) => s.trim()));
+const PROFILE_DIR = process.env['BENCH_CPU_PROF_DIR'] ? resolve(process.env['BENCH_CPU_PROF_DIR']) : undefined;
+
+/** Targets of the benchmark issue. */
+const TARGETS = {
+  lifecyclesDistributed: { op: '>=', value: 200 },
+  messagesRatio: { op: '>=', value: 1 },
+  stepP99Ms: { op: '<=', value: 100 },
+  matchingP95Ms: { op: '<=', value: 20 },
+  coldStartS: { op: '<=', value: 10 },
+  peakMemoryMb: { op: '<=', value: 1024 },
+  totalS: { op: '<=', value: 600 },
+} as const;
+
+/** What to undo at the end (or on Ctrl-C), last first. */
+const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
+function onCleanup(what: string, run: () => Promise<unknown>): () => Promise<void> {
+  const entry = { what, run };
+  cleanups.push(entry);
+  return async () => {
+    const i = cleanups.indexOf(entry);
+    if (i < 0) return;
+    cleanups.splice(i, 1);
+    await run();
+  };
+}
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const { what, run } = cleanups.pop()!;
+    await run().catch((error: unknown) => log(`cleanup of ${what} failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
+/** Start a service and make sure it is stopped at the end whatever happens; returns it and its stop. */
+async function service(name: string, entry: Parameters<typeof startService>[1], env: Record<string, string>): Promise<{ proc: ServiceProcess; stop: () => Promise<void> }> {
+  const proc = await startService(name, entry, env, { timeoutMs: 180_000 });
+  const stop = onCleanup(name, async () => {
+    // A graceful stop, then SIGKILL if it hangs.
+    const code = await Promise.race([proc.stop('SIGTERM'), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000).unref())]);
+    if (code === 'hung') {
+      log(`${name} did not stop within 30 s; killing it`);
+      await proc.stop('SIGKILL');
+    } else if (code !== 0) {
+      log(`${name} exited with ${String(code)} on SIGTERM; last output:\n${proc.output().slice(-2000)}`);
+    }
+  });
+  return { proc, stop };
+}
+
+// Embedded processes get PGlite and the in-process bus whatever this shell exports.
+const EMBEDDED_ENV = { DATABASE_URL: '', KAFKA_BROKERS: '', KAFKA_NAMESPACE: '' };
+
+/** Print the figures of one lifecycle run. */
+function reportLoad(mode: 'embedded' | 'distributed', result: LoadResult, cpuSeconds: Record<string, number>, context: Record<string, unknown>): void {
+  // The system under test and the bench's own clients; not what else ran on the machine.
+  const busy = Object.entries(cpuSeconds).filter(([k]) => k !== 'idle' && k !== 'rest of machine').reduce((n, [, v]) => n + v, 0);
+  figure(`${mode}.lifecycles_per_s`, result.lifecyclesPerSecond, 'lifecycles/s', {
+    referrals: result.referrals,
+    concurrency: CONCURRENCY,
+    seconds: result.seconds,
+    httpRequestsPerLifecycle: result.httpRequests / result.referrals,
+    pollsPerLifecycle: result.polls / result.referrals,
+    cpuSeconds,
+    cpuMsPerLifecycle: (busy * 1000) / result.referrals,
+    ...context,
+  }, mode === 'distributed' ? TARGETS.lifecyclesDistributed : undefined);
+  for (const step of STEPS) {
+    const s = summarise(result.steps[step]);
+    figure(`${mode}.step_latency.${step}`, s.p99, 'ms', { stat: 'p99', p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, max: s.max, n: s.n, pollMs: POLL_MS }, TARGETS.stepP99Ms);
+  }
+  const life = summarise(result.lifecycleMs);
+  figure(`${mode}.lifecycle_latency`, life.p50, 'ms', { stat: 'p50', p50: life.p50, p95: life.p95, p99: life.p99, max: life.max, n: life.n, note: 'intake to closed, including the bench acting for people' });
+}
+
+/**
+ * The warm-up: `WARMUP` referrals one at a time, which also gives the step latency of an unloaded
+ * system (the service time of each step without queueing behind other referrals).
+ */
+async function warmUp(mode: 'embedded' | 'distributed', baseUrl: string): Promise<void> {
+  log(`${mode}: warm-up of ${WARMUP} referrals one at a time (unloaded step latency)`);
+  const result = await runLifecycles({ baseUrl, referrals: WARMUP, concurrency: 1, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: `${mode}-warmup` });
+  const steps = Object.fromEntries(STEPS.map((step) => [step, summarise(result.steps[step])]));
+  const worst = Math.max(...Object.values(steps).map((s) => s.p99));
+  figure(`${mode}.step_latency_unloaded`, worst, 'ms', {
+    stat: 'worst step p99 at concurrency 1',
+    steps: Object.fromEntries(Object.entries(steps).map(([step, s]) => [step, { p50: s.p50, p99: s.p99 }])),
+    lifecycleP50: summarise(result.lifecycleMs).p50,
+    n: WARMUP,
+    pollMs: POLL_MS,
+  }, TARGETS.stepP99Ms);
+}
+
+async function matchingPhase(): Promise<void> {
+  log('matching: building 5,000 synthetic institutions (100,000 units) in Shandong counties');
+  const random = prng(SEED);
+  const providers = syntheticAvailability(5000, 20, random);
+  const counties = shandongCounties();
+  const asOf = new Date();
+  const requests = Array.from({ length: 500 }, () => syntheticRequest(random, counties, asOf));
+  const units = providers.reduce((n, p) => n + p.units.reduce((m, u) => m + u.free, 0), 0);
+  const timed = timeRanking(requests, providers);
+  const s = summarise(timed.ms);
+  figure('matching.rank_candidates', s.p95, 'ms', { stat: 'p95', p50: s.p50, p99: s.p99, max: s.max, mean: s.mean, requests: s.n, institutions: providers.length, units, counties: counties.length, path: 'rankCandidates in memory' }, TARGETS.matchingP95Ms);
+
+  log('matching: projection query path on PGlite (in memory)');
+  const pglite = await timeProjectionPath({ dataDir: 'memory' }, providers, requests.slice(0, 105));
+  const p = summarise(pglite.ms);
+  const q = summarise(pglite.queryMs);
+  figure('matching.projection_path.pglite', p.p95, 'ms', { stat: 'p95', p50: p.p50, p99: p.p99, max: p.max, requests: p.n, queryP50: q.p50, queryP95: q.p95, institutions: providers.length, units, path: 'select availability of the bed types in a transaction + map + rankCandidates (embedded mode)' }, TARGETS.matchingP95Ms);
+}
+
+async function projectionOnPostgres(databaseUrl: string): Promise<void> {
+  log('matching: projection query path on PostgreSQL');
+  const random = prng(SEED);
+  const providers = syntheticAvailability(5000, 20, random);
+  const counties = shandongCounties();
+  const asOf = new Date();
+  const requests = Array.from({ length: 105 }, () => syntheticRequest(random, counties, asOf));
+  const timed = await timeProjectionPath({ url: databaseUrl }, providers, requests);
+  const p = summarise(timed.ms);
+  const q = summarise(timed.queryMs);
+  figure('matching.projection_path.postgres', p.p95, 'ms', { stat: 'p95', p50: p.p50, p99: p.p99, max: p.max, requests: p.n, queryP50: q.p50, queryP95: q.p95, institutions: providers.length, units: 100_000, path: 'select availability of the bed types in a transaction + map + rankCandidates (distributed mode)' }, TARGETS.matchingP95Ms);
+}
+
+async function embeddedPhase(): Promise<void> {
+  // Cold start of the embedded process as `pnpm start` runs it (with its demo network), fresh folder.
+  {
+    const dataDir = await mkdtemp(join(tmpdir(), 'fbl-bench-embedded-demo-'));
+    const removeDir = onCleanup('embedded demo data dir', () => rm(dataDir, { recursive: true, force: true }));
+    log('embedded: cold start of services/embedded/src/main.ts (demo data on) with a fresh DATA_DIR');
+    const started = performance.now();
+    const { proc, stop } = await service('embedded (main.ts)', 'services/embedded/src/main.ts', { ...EMBEDDED_ENV, DATA_DIR: dataDir });
+    const seconds = secondsSince(started);
+    figure('embedded.cold_start_to_ready', seconds, 's', { entry: 'services/embedded/src/main.ts', demoData: true, dataDir: 'fresh temp folder (PGlite)', pollMs: 200, url: proc.url }, TARGETS.coldStartS);
+    await stop();
+    await removeDir();
+  }
+
+  // The process the load runs against: the same start without demo data.
+  const dataDir = await mkdtemp(join(tmpdir(), 'fbl-bench-embedded-'));
+  const removeDir = onCleanup('embedded data dir', () => rm(dataDir, { recursive: true, force: true }));
+  log('embedded: cold start of tests/load/embedded-entry.ts (demo data off) with a fresh DATA_DIR');
+  const started = performance.now();
+  const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'embedded')) : undefined;
+  const entry = profileDir ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', `${ROOT}/tests/load/embedded-entry.ts`] } : 'tests/load/embedded-entry.ts';
+  const { proc, stop } = await service('embedded (bench entry)', entry, { ...EMBEDDED_ENV, DATA_DIR: dataDir });
+  const coldSeconds = secondsSince(started);
+  figure('embedded.cold_start_to_ready.no_demo', coldSeconds, 's', { entry: 'tests/load/embedded-entry.ts (main.ts with demoData: false)', dataDir: 'fresh temp folder (PGlite)', pollMs: 200 }, TARGETS.coldStartS);
+  const pid = proc.child.pid!;
+  const memory = sampleMemory(pid, 200);
+
+  const homes = await registerCareHomes(proc.url, 4, 250, 'E');
+  log(`embedded: ${homes.length} care homes of 250 beds registered`);
+  await warmUp('embedded', proc.url);
+  const before = await messagesHandled(proc.url);
+  log(`embedded: ${REFERRALS} referrals at a concurrency of ${CONCURRENCY}`);
+  const cpu = cpuAccount({ embedded: pid });
+  const result = await runLifecycles({ baseUrl: proc.url, referrals: REFERRALS, concurrency: CONCURRENCY, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: 'embedded' });
+  const cpuSeconds = cpu.stop();
+  const after = await messagesHandled(proc.url);
+  const mem = memory.stop();
+
+  reportLoad('embedded', result, cpuSeconds, { database: 'PGlite in a temp folder', bus: 'in process', process: 'one node process (spawned)', profiled: profileDir !== undefined });
+  const handled = after.handled - before.handled;
+  figure('embedded.messages_per_s', handled / result.seconds, 'messages/s', { handled, allOutcomes: after.all - before.all, seconds: result.seconds, messagesPerLifecycle: handled / result.referrals });
+  const peakMb = Math.max(mem.peakRssKb, mem.hwmKb) / 1024;
+  figure('embedded.peak_memory', peakMb, 'MB', { source: '/proc/<pid>/status', rssAtReadyMb: mem.firstRssKb / 1024, sampledPeakRssMb: mem.peakRssKb / 1024, vmHwmMb: mem.hwmKb / 1024, samples: mem.samples, everyMs: 200, during: `warm-up + ${REFERRALS} lifecycles` }, TARGETS.peakMemoryMb);
+  await stop();
+  await removeDir();
+  if (profileDir) log(`embedded: CPU profile of the embedded process (${profileDir})\n${formatSummary(await summariseProfiles(profileDir, 30))}`);
+}
+
+/** An empty folder at `path`. */
+async function freshDir(path: string): Promise<string> {
+  await rm(path, { recursive: true, force: true });
+  await mkdir(path, { recursive: true });
+  return path;
+}
+
+async function distributedPhase(brokers: string, serverUrl: string, yardstick: Yardstick | undefined): Promise<void> {
+  const namespace = `bench-${randomBytes(4).toString('hex')}`;
+  const databases: TestDatabase[] = [];
+  const database = async (prefix: string) => {
+    const db = await createTestDatabase(prefix, serverUrl);
+    databases.push(db);
+    onCleanup(`database ${db.name}`, () => db.drop());
+    return db;
+  };
+  const careBedsDb = await database('bench_care_beds');
+  const referralDb = await database('bench_referral');
+  const kafka = { KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace };
+  const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'referral-workflow')) : undefined;
+  const workflowEntry = profileDir
+    ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', `${ROOT}/services/referral-workflow/src/main.ts`] }
+    : 'services/referral-workflow/src/main.ts';
+  log(`distributed: starting care-beds and referral-workflow (namespace ${namespace})${PROFILE_DIR ? ', the workflow under --cpu-prof' : ''}`);
+  const started = performance.now();
+  const [careBeds, workflow] = await Promise.all([
+    service('care-beds', 'services/care-beds/src/main.ts', { DATABASE_URL: careBedsDb.url, ...kafka }),
+    service('referral-workflow', workflowEntry, { DATABASE_URL: referralDb.url, ...kafka }),
+  ]);
+  const gateway = await service('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV });
+  log(`distributed: ready after ${secondsSince(started).toFixed(1)} s`);
+
+  const url = gateway.proc.url;
+  const homes = await registerCareHomes(url, 4, 250, 'D');
+  log(`distributed: ${homes.length} care homes of 250 beds registered`);
+  await warmUp('distributed', url);
+  const before = await Promise.all([messagesHandled(workflow.proc.url), messagesHandled(careBeds.proc.url)]);
+  log(`distributed: ${REFERRALS} referrals at a concurrency of ${CONCURRENCY}`);
+  const pg = await pgActivity(serverUrl, { 'referral-workflow': { name: referralDb.name, url: referralDb.url }, 'care-beds': { name: careBedsDb.name, url: careBedsDb.url } });
+  const outputBefore = { 'referral-workflow': workflow.proc.output().length, 'care-beds': careBeds.proc.output().length, gateway: gateway.proc.output().length };
+  // PostgreSQL and Kafka by process when they run on this machine (not other servers that may run here).
+  const postmaster = await postmasterPid(serverUrl);
+  const broker = kafkaBrokerPid(brokers.split(',')[0]!.split(':').pop()!);
+  const cpu = cpuAccount(
+    { 'referral-workflow': workflow.proc.child.pid!, 'care-beds': careBeds.proc.child.pid!, gateway: gateway.proc.child.pid! },
+    { ...(postmaster ? { PostgreSQL: () => processTree(postmaster) } : {}), ...(broker ? { Kafka: () => [broker] } : {}) },
+  );
+  const result = await runLifecycles({ baseUrl: url, referrals: REFERRALS, concurrency: CONCURRENCY, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: 'distributed' });
+  const cpuSeconds = cpu.stop();
+  const pgPerLifecycle = await pg.stop(result.referrals);
+  // Anything the services logged at warn or above during the load (LOG_LEVEL=warn).
+  const logLines: Record<string, number> = {};
+  for (const [name, proc] of [['referral-workflow', workflow.proc], ['care-beds', careBeds.proc], ['gateway', gateway.proc]] as const) {
+    const text = proc.output().slice(outputBefore[name]);
+    logLines[name] = text.split('\n').filter((l) => l.trim() !== '').length;
+    if (logLines[name] > 0) log(`distributed: ${name} logged ${logLines[name]} line(s) during the load; the last:\n${text.slice(-1500)}`);
+  }
+  const after = await Promise.all([messagesHandled(workflow.proc.url), messagesHandled(careBeds.proc.url)]);
+
+  reportLoad('distributed', result, cpuSeconds, { pgPerLifecycle, logLines, database: 'PostgreSQL (one database per service)', bus: 'Kafka (3 partitions, 1 replica)', processes: 'care-beds, referral-workflow, gateway', profiled: profileDir !== undefined });
+  const workflowHandled = after[0].handled - before[0].handled;
+  const careBedsHandled = after[1].handled - before[1].handled;
+  const perSecond = (workflowHandled + careBedsHandled) / result.seconds;
+  figure('distributed.messages_per_s', perSecond, 'messages/s', {
+    workflow: workflowHandled,
+    careBeds: careBedsHandled,
+    allOutcomes: after[0].all - before[0].all + (after[1].all - before[1].all),
+    seconds: result.seconds,
+    messagesPerLifecycle: (workflowHandled + careBedsHandled) / result.referrals,
+    profiled: profileDir !== undefined,
+  });
+  if (yardstick) {
+    figure('distributed.messages_per_s_vs_commit_rate', perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool }, TARGETS.messagesRatio);
+  }
+
+  // Consumer saturation: a burst of availability events straight onto the topic the workflow reads.
+  log(`distributed: consumer saturation — ${FLOOD} BedAvailabilityChanged events published at once`);
+  const floodCpu = cpuAccount({ 'referral-workflow': workflow.proc.child.pid! }, { ...(postmaster ? { PostgreSQL: () => processTree(postmaster) } : {}), ...(broker ? { Kafka: () => [broker] } : {}) });
+  const flooded = await floodAvailability({ brokers, namespace, consumerUrl: workflow.proc.url, count: FLOOD });
+  const floodCpuSeconds = floodCpu.stop();
+  figure('distributed.consumer_saturation.messages_per_s', flooded.perSecond, 'messages/s', {
+    consumer: 'referral-workflow',
+    type: 'BedAvailabilityChanged',
+    messages: flooded.count,
+    seconds: flooded.seconds,
+    publishSeconds: flooded.publishSeconds,
+    partitions: 3,
+    transactionPerMessage: true,
+    cpuSeconds: floodCpuSeconds,
+    workflowCpuMsPerMessage: ((floodCpuSeconds['referral-workflow'] ?? 0) * 1000) / flooded.count,
+    profiled: profileDir !== undefined,
+  });
+  if (yardstick) {
+    figure('distributed.consumer_saturation.vs_commit_rate', flooded.perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: flooded.perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool }, TARGETS.messagesRatio);
+  }
+
+  // Stop in order: the gateway first, then the services (the workflow writes its profile on exit).
+  await gateway.stop();
+  await Promise.all([workflow.stop(), careBeds.stop()]);
+  if (profileDir) log(`distributed: CPU profile of the workflow (${profileDir})\n${formatSummary(await summariseProfiles(profileDir, 30))}`);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  log(`settings: ${REFERRALS} referrals, concurrency ${CONCURRENCY}, warm-up ${WARMUP}, poll ${POLL_MS} ms, phases ${[...ONLY].join(', ')}`);
+  const [load1] = loadavg();
+  if (load1! > cpus().length / 2) log(`WARNING: the machine is already busy (load average ${load1!.toFixed(1)} on ${cpus().length} cores); figures will be lower than on a quiet machine (see "rest of machine" in cpuSeconds)`);
+  if (ONLY.has('matching')) await matchingPhase();
+  if (ONLY.has('embedded')) await embeddedPhase();
+
+  if (ONLY.has('yardstick') || ONLY.has('distributed')) {
+    log('infrastructure: KAFKA_BROKERS / DATABASE_URL when set, else throwaway servers from infra/');
+    const wanted = ONLY.has('distributed');
+    const [postgres, kafka] = await Promise.all([providePostgres(), wanted ? provideKafka() : Promise.resolve(undefined)]);
+    const handles = [postgres, kafka].filter((h): h is InfraHandle => h !== undefined);
+    for (const h of handles) {
+      onCleanup(`${h.name} (${h.source})`, () => h.stop());
+      log(`infrastructure: ${h.name} from ${h.source}${h.skipReason ? ` — unavailable: ${h.skipReason}` : ''}`);
+    }
+
+    let yardstick: Yardstick | undefined;
+    if (postgres.value) {
+      const db = await createTestDatabase('bench_yardstick', postgres.value);
+      const drop = onCleanup(`database ${db.name}`, () => db.drop());
+      if (ONLY.has('yardstick')) {
+        await prepareYardstick(db.url);
+        for (const clients of [1, 4]) {
+          log(`yardstick: single-row insert commits with ${clients} client(s) for 5 s`);
+          const y = await measureYardstick(db.url, clients, 5);
+          if (clients === 1) yardstick = y;
+          figure(`yardstick.pg_insert_commits_per_s.${clients}_client${clients > 1 ? 's' : ''}`, y.commitsPerSecond, 'commits/s', { clients, seconds: y.seconds, tool: y.tool, statement: 'insert into bench_yardstick(v) values ($1)', autocommit: true, server: postgres.source });
+        }
+        await projectionOnPostgres(db.url);
+      }
+      await drop();
+    }
+
+    if (ONLY.has('distributed')) {
+      if (kafka?.value && postgres.value) await distributedPhase(kafka.value, postgres.value, yardstick);
+      else log('distributed: SKIPPED — Kafka or PostgreSQL is unavailable (see above)');
+    }
+  }
+  await cleanUp();
+  figure('bench.total_wall_time', secondsSince(started), 's', { phases: [...ONLY] }, TARGETS.totalS);
+
+  const rows = printed.map((l) => `  ${String(l['figure']).padEnd(48)} ${String(l['value']).padStart(10)} ${String(l['unit']).padEnd(13)} ${l['target'] ? `${String(l['target']).padEnd(8)} ${l['met'] ? 'met' : 'NOT met'}` : ''}`);
+  log(`summary:\n${rows.join('\n')}`);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping what the bench started`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  process.exitCode = 1;
+  log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (error instanceof Error && error.cause) log(`cause: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`);
+  await cleanUp();
+}

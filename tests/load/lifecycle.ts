@@ -1,0 +1,240 @@
+/**
+ * The referral lifecycle load: the bench plays the discharge planner, the providers, the family
+ * and the care home's staff through the public HTTP API only, and times each step from the HTTP
+ * action until the next state is visible on `GET /api/referrals/:id`.
+ */
+import { creditCodeCheckChar } from '@fbl/codes';
+import { log, secondsSince } from './report.js';
+
+// Response bodies are read loosely; the driver checks the fields it relies on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+
+/** A made-up hospital the referrals leave from (no medical-beds service is needed for the loop). */
+export const ORIGIN_ID = '0192f3b2-7c1a-7000-8000-00000000be4c';
+
+/** The steps timed, each from an HTTP action to the state it leads to. */
+export const STEPS = ['request_to_offering', 'accept_to_choosing', 'choice_to_transferring', 'admission_to_followUp', 'followUp_to_closed'] as const;
+export type Step = (typeof STEPS)[number];
+
+// The builders of tests/e2e/scenarios.ts, repeated here: that module imports vitest's `expect`,
+// which cannot load outside a vitest run.
+let made = 0;
+/** A made-up unified social credit code with a valid check character. */
+function creditCode(divisionCode: string): string {
+  made += 1;
+  const first17 = `52${divisionCode}MA${String((Date.now() % 100_000) * 100 + (made % 100)).padStart(7, '0')}`;
+  return first17 + creditCodeCheckChar(first17);
+}
+
+/** A care home registration with `beds` nursing-type beds. */
+function careHome(name: string, beds: number, divisionCode: string) {
+  return { name, creditCode: creditCode(divisionCode), divisionCode, kind: 'care-home', ownership: 'private', capabilities: ['nursingType'], units: [{ kind: 'bed', count: beds, attributes: { nursingType: true } }] };
+}
+
+/** A discharge referral from a hospital toward care beds, with a current ability assessment. */
+function dischargeRequest(originId: string, elderRef: string) {
+  return {
+    elderRef,
+    origin: { institutionId: originId, divisionCode: '371702' },
+    requestedBedTypes: ['care'],
+    requirements: { nursingType: true },
+    facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) },
+  };
+}
+
+/** Counts the HTTP requests the driver makes, to say how many one lifecycle costs. */
+let requests = 0;
+
+/** A JSON request; returns status and parsed body. */
+export async function call(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
+  requests += 1;
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Body) : {} };
+}
+
+/** A request that must answer `status`; anything else is the system misbehaving. */
+async function expectStatus(baseUrl: string, method: string, path: string, body: unknown, status: number): Promise<Body> {
+  const r = await call(baseUrl, method, path, body);
+  if (r.status !== status) throw new Error(`${method} ${path} answered ${r.status}, expected ${status}: ${JSON.stringify(r.body).slice(0, 500)}`);
+  return r.body;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll until `probe` returns a value; throws after `timeoutMs` with `what`. */
+export async function pollUntil<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
+    await sleep(intervalMs);
+  }
+}
+
+/** Register `count` care homes of `beds` nursing-type beds each, and wait until matching sees them. */
+export async function registerCareHomes(baseUrl: string, count: number, beds: number, label: string): Promise<string[]> {
+  const homes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const body = await expectStatus(baseUrl, 'POST', '/api/care-beds/institutions', careHome(`压测护理院${label}${i + 1}`, beds, '371702'), 201);
+    homes.push(body['id'] as string);
+  }
+  await pollUntil(
+    async () => {
+      const r = await call(baseUrl, 'GET', '/api/referrals/capacity');
+      const seen = r.body as unknown as { institutionId: string; free: number }[];
+      return homes.every((h) => seen.some((c) => c.institutionId === h && c.free >= beds)) ? true : undefined;
+    },
+    'the workflow to see the care homes’ capacity',
+    60_000,
+  );
+  return homes;
+}
+
+/** Settings of one load run. */
+export interface LoadOptions {
+  baseUrl: string;
+  referrals: number;
+  concurrency: number;
+  /** A referral that does not reach a state within this long is a failure of the system. */
+  stepTimeoutMs: number;
+  /** Poll interval once the first quick polls found nothing. */
+  pollMs: number;
+  label: string;
+}
+
+/** What one load run measured. */
+export interface LoadResult {
+  referrals: number;
+  seconds: number;
+  lifecyclesPerSecond: number;
+  steps: Record<Step, number[]>;
+  lifecycleMs: number[];
+  httpRequests: number;
+  /** GETs of the referral made while waiting for a state (at least five per lifecycle). */
+  polls: number;
+}
+
+/**
+ * Run `referrals` lifecycles, `concurrency` at a time, each intake → closed. Any referral that
+ * goes astray (an unexpected status or state, or no progress within the step timeout) stops the
+ * run with an error: that is the system misbehaving, not a slow figure.
+ */
+export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
+  const { baseUrl, stepTimeoutMs, pollMs } = options;
+  const steps = Object.fromEntries(STEPS.map((s) => [s, [] as number[]])) as Record<Step, number[]>;
+  const lifecycleMs: number[] = [];
+  const requestsBefore = requests;
+  let polls = 0;
+
+  /** Wait until the referral is in `state`; returns the body and when it was first seen. */
+  const until = async (id: string, state: string): Promise<{ body: Body; at: number }> => {
+    const deadline = Date.now() + stepTimeoutMs;
+    // Quick polls first, so a step that completes at once is measured near its true length.
+    const delays = [0, 2, 3, 5];
+    for (let attempt = 0; ; attempt++) {
+      polls += 1;
+      const r = await call(baseUrl, 'GET', `/api/referrals/${id}`);
+      const at = performance.now();
+      if (r.status !== 200) throw new Error(`GET referral ${id} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+      const now = r.body['state'] as string;
+      if (now === state) return { body: r.body, at };
+      if (['escalated', 'cancelled', 'closed'].includes(now)) throw new Error(`referral ${id} reached ${now} while the bench waited for ${state}`);
+      if (Date.now() > deadline) throw new Error(`referral ${id} stayed in ${now} for ${stepTimeoutMs} ms; the bench waited for ${state}`);
+      await sleep(delays[attempt] ?? pollMs);
+    }
+  };
+
+  const one = async (index: number) => {
+    const started = performance.now();
+    const created = await expectStatus(baseUrl, 'POST', '/api/referrals', dischargeRequest(ORIGIN_ID, `bench-${options.label}-${index}`), 202);
+    const id = created['id'] as string;
+    const offering = await until(id, 'offering');
+    steps.request_to_offering.push(offering.at - started);
+
+    // Providers answer: all but one decline, then one accepts (the answer that ends offering).
+    const open = (offering.body['offers'] as Body[]).filter((o) => o['status'] === 'open');
+    if (open.length === 0) throw new Error(`referral ${id} is offering with no open offer`);
+    const accepted = open[index % open.length]!;
+    for (const offer of open.filter((o) => o !== accepted)) {
+      await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/offers/${offer['id']}/decline`, { recordedBy: 'bench-staff', reasonCode: 'no-capacity' }, 200);
+    }
+    const acceptAt = performance.now();
+    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/offers/${accepted['id']}/accept`, { recordedBy: 'bench-staff' }, 200);
+    const choosing = await until(id, 'choosing');
+    steps.accept_to_choosing.push(choosing.at - acceptAt);
+
+    // The family chooses; the workflow asks the care home to hold the bed (ReserveBed → BedHeld).
+    const choiceAt = performance.now();
+    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/choice`, { offerId: accepted['id'], recordedBy: 'bench-family' }, 200);
+    const transferring = await until(id, 'transferring');
+    steps.choice_to_transferring.push(transferring.at - choiceAt);
+
+    // The elder arrives: the care home records the admission (AdmissionRecorded → workflow).
+    const holdId = (transferring.body['hold'] as Body | null)?.['holdId'] as string | undefined;
+    if (!holdId) throw new Error(`referral ${id} is transferring without a hold`);
+    const admissionAt = performance.now();
+    await expectStatus(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, 200);
+    const followUp = await until(id, 'followUp');
+    steps.admission_to_followUp.push(followUp.at - admissionAt);
+
+    // The receiver's follow-up closes the loop.
+    const followUpAt = performance.now();
+    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/follow-up`, { recordedBy: 'bench-staff' }, 200);
+    const closed = await until(id, 'closed');
+    steps.followUp_to_closed.push(closed.at - followUpAt);
+    lifecycleMs.push(closed.at - started);
+  };
+
+  let next = 0;
+  let done = 0;
+  let failure: unknown;
+  const started = performance.now();
+  const progress = setInterval(() => log(`${options.label}: ${done}/${options.referrals} closed after ${secondsSince(started).toFixed(1)} s`), 10_000);
+  try {
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (failure === undefined && next < options.referrals) {
+          const index = next++;
+          try {
+            await one(index);
+            done += 1;
+          } catch (error) {
+            failure ??= error;
+          }
+        }
+      }),
+    );
+  } finally {
+    clearInterval(progress);
+  }
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+  const seconds = secondsSince(started);
+  return { referrals: options.referrals, seconds, lifecyclesPerSecond: options.referrals / seconds, steps, lifecycleMs, httpRequests: requests - requestsBefore, polls };
+}
+
+/** Sum of `fbl_messages_handled_total` with `outcome="handled"` (and all outcomes) on a service's /metrics. */
+export async function messagesHandled(serviceUrl: string): Promise<{ handled: number; all: number }> {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  let handled = 0;
+  let all = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('fbl_messages_handled_total')) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (!Number.isFinite(value)) continue;
+    all += value;
+    if (line.includes('outcome="handled"')) handled += value;
+  }
+  return { handled, all };
+}
