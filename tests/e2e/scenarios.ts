@@ -1,25 +1,9 @@
-import { creditCodeCheckChar } from '@fbl/codes';
 import { waitFor } from '@fbl/testing';
 import { expect } from 'vitest';
+import { careHome, dischargeRequest, hospital } from '../support/builders.js';
 import { call } from '../support/http.js';
 
-let made = 0;
-/** A made-up unified social credit code with a valid check character. */
-export function creditCode(divisionCode = '371702'): string {
-  made += 1;
-  const first17 = `52${divisionCode}MA${String((Date.now() % 100_000) * 100 + (made % 100)).padStart(7, '0')}`;
-  return first17 + creditCodeCheckChar(first17);
-}
-
-/** A care home registration with `beds` nursing-type beds. */
-export function careHome(name: string, beds: number, divisionCode = '371702') {
-  return { name, creditCode: creditCode(divisionCode), divisionCode, kind: 'care-home', ownership: 'private', capabilities: ['nursingType'], units: [{ kind: 'bed', count: beds, attributes: { nursingType: true } }] };
-}
-
-/** A hospital registration with `beds` beds. */
-export function hospital(name: string, beds: number, divisionCode = '371702') {
-  return { name, creditCode: creditCode(divisionCode), divisionCode, kind: 'hospital', ownership: 'public', units: [{ kind: 'bed', count: beds, attributes: { department: '老年医学科' } }] };
-}
+export { careHome, creditCode, dischargeRequest, hospital } from '../support/builders.js';
 
 // Response bodies are read loosely here; each test asserts the fields it relies on.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,18 +35,6 @@ export function waitForState(baseUrl: string, id: string, state: string, timeout
     const r = await referral(baseUrl, id);
     return r['state'] === state ? r : undefined;
   }, { what: `referral ${id} to reach ${state}`, timeoutMs });
-}
-
-/** A discharge referral from a hospital toward care beds, with a current assessment. */
-export function dischargeRequest(originId: string, extra: object = {}) {
-  return {
-    elderRef: `elder-${Math.random().toString(36).slice(2, 8)}`,
-    origin: { institutionId: originId, divisionCode: '371702' },
-    requestedBedTypes: ['care'],
-    requirements: { nursingType: true },
-    facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) },
-    ...extra,
-  };
 }
 
 /** Answer every open offer of a referral: accept `accept`'s, decline the others. */

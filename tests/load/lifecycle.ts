@@ -3,7 +3,7 @@
  * and the care home's staff through the public HTTP API only, and times each step from the HTTP
  * action until the next state is visible on `GET /api/referrals/:id`.
  */
-import { creditCodeCheckChar } from '@fbl/codes';
+import { careHome, dischargeRequest as discharge } from '../support/builders.js';
 import { log, secondsSince } from './report.js';
 
 // Response bodies are read loosely; the driver checks the fields it relies on.
@@ -16,32 +16,6 @@ export const ORIGIN_ID = '0192f3b2-7c1a-7000-8000-00000000be4c';
 /** The steps timed, each from an HTTP action to the state it leads to. */
 export const STEPS = ['request_to_offering', 'accept_to_choosing', 'choice_to_transferring', 'admission_to_followUp', 'followUp_to_closed'] as const;
 export type Step = (typeof STEPS)[number];
-
-// The builders of tests/e2e/scenarios.ts, repeated here: that module imports vitest's `expect`,
-// which cannot load outside a vitest run.
-let made = 0;
-/** A made-up unified social credit code with a valid check character. */
-function creditCode(divisionCode: string): string {
-  made += 1;
-  const first17 = `52${divisionCode}MA${String((Date.now() % 100_000) * 100 + (made % 100)).padStart(7, '0')}`;
-  return first17 + creditCodeCheckChar(first17);
-}
-
-/** A care home registration with `beds` nursing-type beds. */
-function careHome(name: string, beds: number, divisionCode: string) {
-  return { name, creditCode: creditCode(divisionCode), divisionCode, kind: 'care-home', ownership: 'private', capabilities: ['nursingType'], units: [{ kind: 'bed', count: beds, attributes: { nursingType: true } }] };
-}
-
-/** A discharge referral from a hospital toward care beds, with a current ability assessment. */
-function dischargeRequest(originId: string, elderRef: string) {
-  return {
-    elderRef,
-    origin: { institutionId: originId, divisionCode: '371702' },
-    requestedBedTypes: ['care'],
-    requirements: { nursingType: true },
-    facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) },
-  };
-}
 
 /** Counts the HTTP requests the driver makes, to say how many one lifecycle costs. */
 let requests = 0;
@@ -158,7 +132,7 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
 
   const one = async (index: number) => {
     const started = performance.now();
-    const created = await expectStatus(baseUrl, 'POST', '/api/referrals', dischargeRequest(ORIGIN_ID, `bench-${options.label}-${index}`), 202);
+    const created = await expectStatus(baseUrl, 'POST', '/api/referrals', discharge(ORIGIN_ID, { elderRef: `bench-${options.label}-${index}` }), 202);
     const id = created['id'] as string;
     const offering = await until(id, 'offering');
     steps.request_to_offering.push(offering.at - started);

@@ -1,5 +1,4 @@
 import { bedService, type Attributes, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
-import { creditCodeCheckChar } from '@fbl/codes';
 import {
   allMessages,
   bedCommandsTopic,
@@ -18,6 +17,7 @@ import { buildHttpServer, startService, type RunningService, type ServiceDeps } 
 import { inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testCreditCode } from './credit-code.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { describeWithPostgres } from './requirements.js';
 import { waitFor } from './wait-for.js';
@@ -31,14 +31,6 @@ export interface BedServiceCase {
   unit: { kind: 'bed' | 'slot'; attributes: Attributes };
   /** The division the institution sits in (and serves, for home beds). */
   divisionCode?: string;
-}
-
-let codes = 0;
-/** A made-up unified social credit code with a valid check character. */
-export function testCreditCode(divisionCode = '371702'): string {
-  codes += 1;
-  const first17 = `52${divisionCode}MA${String((Date.now() % 100_000) * 100 + (codes % 100)).padStart(7, '0')}`;
-  return first17 + creditCodeCheckChar(first17);
 }
 
 /**

@@ -1,3 +1,3 @@
 /** The civil-affairs service (民政): elder registry, ability assessment, for processes that host it. */
 export { civilAffairsService, type CivilAffairsService } from './app.js';
-export { embeddedSecrets, secretsFromEnv, type Secrets } from './secrets.js';
+export { embeddedSecrets, newSecrets, secretsFromEnv, type Secrets } from './secrets.js';

@@ -17,6 +17,11 @@ export function secretsFromEnv(env: Record<string, string | undefined>): Secrets
   return { authSecret: AUTH_SECRET, piiEncryptionKey: PII_ENCRYPTION_KEY, piiHashKey: PII_HASH_KEY };
 }
 
+/** Fresh random secrets. */
+export function newSecrets(): Secrets {
+  return { authSecret: randomBytes(32).toString('base64url'), piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+}
+
 /**
  * The embedded mode's secrets: generated on first start into `<dataDir>/secrets.json` (mode 600)
  * and reused afterwards, so sealed data stays readable across restarts. A deployment sets them
@@ -25,7 +30,7 @@ export function secretsFromEnv(env: Record<string, string | undefined>): Secrets
 export function embeddedSecrets(dataDir: string): Secrets {
   const file = join(dataDir, 'secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-  const secrets: Secrets = { authSecret: randomBytes(32).toString('base64url'), piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+  const secrets = newSecrets();
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;

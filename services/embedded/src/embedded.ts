@@ -1,10 +1,8 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
-import { civilAffairsService, type Secrets } from '@fbl/civil-affairs';
+import { civilAffairsService, newSecrets, type Secrets } from '@fbl/civil-affairs';
 import { gatewayRoutes } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
-import { generateKey } from '@fbl/privacy';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '@fbl/observability';
 import { referralWorkflowService, type Deadlines } from '@fbl/referral-workflow';
 import { runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
@@ -35,7 +33,7 @@ export async function startEmbedded(
   } = {},
 ): Promise<EmbeddedSystem> {
   const policies = options.policies ?? BED_POLICIES;
-  const secrets = options.secrets ?? { authSecret: randomBytes(32).toString('base64url'), piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+  const secrets = options.secrets ?? newSecrets();
   let beds: Record<BedType, BedService> | undefined;
   const running = await runProcess({
     name: 'five-bed-linkage',

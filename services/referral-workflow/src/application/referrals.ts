@@ -355,7 +355,7 @@ export class Referrals {
       {
         bedTypes: p.bedTypes,
         ...(context.requirements ? { requirements: context.requirements } : {}),
-        facts: { ...context.facts, ...(context.facts.abilityLevel === undefined ? {} : {}) },
+        facts: context.facts,
         origin: { institutionId: context.origin.institutionId, divisionCode: context.origin.divisionCode },
         urgency: context.urgency,
         ltciFunded: context.facts.ltciAuthorised === true,
