@@ -1,4 +1,5 @@
 import { describeWithKafkaAndPostgres, kafkaBrokers, waitFor } from '@fbl/testing';
+import { prng } from '@fbl/testing/random';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,17 +14,6 @@ type Outcome = 'closed' | 'escalated' | 'cancelled';
 const REFERRALS = 500;
 const CONCURRENCY = 25;
 const SEED = Number(process.env['REPLICA_TEST_SEED'] ?? 20261122);
-
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed with its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Two workflow instances in one consumer group carry a stream of referrals whose providers and

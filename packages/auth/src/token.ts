@@ -54,3 +54,9 @@ export function verifyToken(token: string, secret: string, now: Date): { ok: tru
     principal: { userId: claims.sub, role: claims.role as Role, ...(claims.inst ? { institutionId: claims.inst } : {}), ...(claims.div ? { divisionCode: claims.div } : {}) },
   };
 }
+
+/** The token secret from the environment (AUTH_SECRET), if set. */
+export function authSecretFromEnv(env: Record<string, string | undefined>): string | undefined {
+  const secret = env['AUTH_SECRET'];
+  return secret && secret.trim() !== '' ? secret : undefined;
+}

@@ -29,6 +29,23 @@ export interface SubscriptionRequest {
   handle: RecordHandler;
 }
 
+/** How far a replay has come: records handled of those in the topics when it began. */
+export interface ReplayProgress {
+  records: number;
+  total: number;
+}
+
+/** A wish to read topics again from their beginning, once, up to where they end now. */
+export interface ReplayRequest {
+  /** Names the replay's own consumer group; never the group of a live consumer. */
+  name: string;
+  topics: string[];
+  handle: RecordHandler;
+  /** Refuse to start while this live consumer group has members (its projections are being rebuilt). */
+  idleGroup?: string;
+  onProgress?: (progress: ReplayProgress) => void;
+}
+
 /** A running subscription. */
 export interface Subscription {
   stop(): Promise<void>;
@@ -44,6 +61,12 @@ export interface Bus {
   /** Resolves when every record is durably accepted (all in-sync replicas for Kafka). */
   publish(records: BusRecord[]): Promise<void>;
   subscribe(request: SubscriptionRequest): Promise<Subscription>;
+  /**
+   * Read `topics` from their beginning up to their ends at the start of the call, handling each
+   * record once, in order within a partition. Resolves with the number of records read. A bus
+   * that keeps no log (the in-process one) rejects.
+   */
+  replay(request: ReplayRequest): Promise<ReplayProgress>;
   /** Create topics that do not exist yet (and their dead-letter topics when asked). */
   ensureTopics(topics: string[]): Promise<void>;
   /** Succeeds when the bus answers. */

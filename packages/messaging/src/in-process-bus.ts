@@ -1,6 +1,6 @@
 import { isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
-import type { Bus, BusRecord, DeliveredRecord, Subscription, SubscriptionRequest } from './bus.js';
+import type { Bus, BusRecord, DeliveredRecord, ReplayProgress, Subscription, SubscriptionRequest } from './bus.js';
 
 interface Group {
   topics: Set<string>;
@@ -67,6 +67,11 @@ export class InProcessBus implements Bus {
         this.groups.delete(request.group);
       },
     };
+  }
+
+  /** Records are gone once delivered: there is nothing to replay. */
+  async replay(): Promise<ReplayProgress> {
+    throw new Error('the in-process bus keeps no log to replay; replaying topics needs Kafka');
   }
 
   async ensureTopics(): Promise<void> {}

@@ -2,7 +2,7 @@ import { dlqTopic, isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
 import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
 import { sleep } from './backoff.js';
-import type { Bus, BusRecord, DeliveredRecord, Subscription, SubscriptionRequest } from './bus.js';
+import type { Bus, BusRecord, DeliveredRecord, ReplayProgress, ReplayRequest, Subscription, SubscriptionRequest } from './bus.js';
 
 /** Settings of the Kafka adapter. */
 export interface KafkaBusOptions {
@@ -86,6 +86,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
             topic,
             numPartitions: options.partitions ?? 3,
             replicationFactor: options.replicationFactor ?? 1,
+            // Events are the record projections are rebuilt from: kept for good, not for a week.
+            ...(topic.endsWith('.events') ? { configEntries: [{ name: 'retention.ms', value: '-1' }] } : {}),
           })),
         })
         .catch((error: unknown) => {
@@ -182,6 +184,82 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
           consumers.delete(consumer);
         },
       };
+    },
+
+    async replay(request: ReplayRequest): Promise<ReplayProgress> {
+      await ensureTopics(request.topics);
+      if (request.idleGroup) {
+        const { groups } = await admin.describeGroups([prefix + request.idleGroup]);
+        const live = groups.find((g) => g.members.length > 0);
+        if (live) throw new Error(`consumer group ${request.idleGroup} has ${live.members.length} live member(s): stop it before replaying`);
+      }
+      // Where each partition ends now; records written later are left to the live consumer.
+      const remaining = new Map<string, bigint>();
+      let total = 0;
+      for (const topic of request.topics.map(physical)) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          const count = BigInt(p.high) - BigInt(p.low);
+          total += Number(count);
+          if (count > 0n) remaining.set(`${topic}:${p.partition}`, BigInt(p.high));
+        }
+      }
+      const progress: ReplayProgress = { records: 0, total };
+      request.onProgress?.({ ...progress });
+      if (remaining.size === 0) return progress;
+      const groupId = `${prefix}${request.name}-replay-${Date.now().toString(36)}`;
+      const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+      consumers.add(consumer);
+      let finish!: () => void;
+      let fail!: (error: unknown) => void;
+      const done = new Promise<void>((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+      });
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topics: request.topics.map(physical), fromBeginning: true });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            const key = `${batch.topic}:${batch.partition}`;
+            const end = remaining.get(key);
+            try {
+              for (const message of batch.messages) {
+                if (end === undefined || !isRunning() || isStale()) break;
+                if (BigInt(message.offset) >= end) break;
+                await request.handle({
+                  topic: logical(batch.topic),
+                  partition: batch.partition,
+                  offset: message.offset,
+                  key: message.key?.toString() ?? '',
+                  value: message.value?.toString() ?? '',
+                  headers: headersOf(message.headers),
+                });
+                resolveOffset(message.offset);
+                progress.records++;
+                if (progress.records % 1000 === 0) request.onProgress?.({ ...progress });
+                if (BigInt(message.offset) + 1n >= end) {
+                  remaining.delete(key);
+                  if (remaining.size === 0) finish();
+                  break;
+                }
+                await heartbeat();
+              }
+            } catch (error) {
+              fail(error);
+              throw error;
+            }
+          },
+        });
+        await done;
+        request.onProgress?.({ ...progress });
+        return progress;
+      } finally {
+        await consumer.disconnect();
+        consumers.delete(consumer);
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+      }
     },
 
     ensureTopics,

@@ -1,5 +1,6 @@
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
-import { authSecretFromEnv, ltciPolicyFromEnv } from './settings.js';
+import { authSecretFromEnv } from '@fbl/auth';
+import { ltciPolicyFromEnv } from './settings.js';
 
 const authSecret = authSecretFromEnv(process.env);
 if (!authSecret) throw new ConfigError('medical-insurance needs AUTH_SECRET to run alone');

@@ -2,4 +2,4 @@
 export { medicalInsuranceService, type MedicalInsuranceOptions, type MedicalInsuranceService } from './app.js';
 export { DEFAULT_LTCI_POLICY, type LtciPolicy } from './domain/policy.js';
 export { DEFAULT_INSURANCE_RULES, type InsuranceRules } from './domain/rules.js';
-export { authSecretFromEnv, ltciPolicyFromEnv } from './settings.js';
+export { ltciPolicyFromEnv } from './settings.js';

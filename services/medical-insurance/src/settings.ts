@@ -31,9 +31,3 @@ export function ltciPolicyFromEnv(env: Record<string, string | undefined>): Ltci
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return Object.freeze({ ...policy, minGrade: policy.minGrade as LtciGrade });
 }
-
-/** The token secret from the environment (AUTH_SECRET), if set. */
-export function authSecretFromEnv(env: Record<string, string | undefined>): string | undefined {
-  const secret = env['AUTH_SECRET'];
-  return secret && secret.trim() !== '' ? secret : undefined;
-}

@@ -1,0 +1,150 @@
+import { messagingTables } from '@fbl/db';
+import { bigint, boolean, date, index, integer, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** The monitoring service's own schema: projections of other services' events, nothing else. */
+export const monitoringSchema = pgSchema('monitoring');
+
+/** The outbox, inbox and timers of this schema (the inbox makes every projection step exactly-once). */
+export const messaging = messagingTables(monitoringSchema);
+export const { outbox, inbox, timers } = messaging;
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * One row per referral, filled in as its events arrive. A row may be created by a later event
+ * (an admission read before the request on another topic); `started_at` is null until the
+ * ReferralRequested event is read, and such rows count nowhere.
+ */
+export const referrals = monitoringSchema.table(
+  'referrals',
+  {
+    referralId: uuid('referral_id').primaryKey(),
+    /** Opaque civil-affairs reference, for readmissions; never identity data. */
+    elderRef: text('elder_ref'),
+    kind: text('kind'),
+    urgent: boolean('urgent').notNull().default(false),
+    originInstitutionId: uuid('origin_institution_id'),
+    originBedType: text('origin_bed_type'),
+    /** County (区县) of the referring institution, and its city (市). */
+    originCounty: text('origin_county'),
+    originCity: text('origin_city'),
+    /** The first bed type asked for, replaced by the bed type placed into on arrival. */
+    bedType: text('bed_type'),
+    startedAt: at('started_at'),
+    /** The machine's top-level state, and when the referral entered it. */
+    stage: text('stage').notNull().default('intake'),
+    stageAt: at('stage_at'),
+    firstOfferAt: at('first_offer_at'),
+    /** The first accept or decline from any provider. */
+    firstResponseAt: at('first_response_at'),
+    acceptedAt: at('accepted_at'),
+    arrivedAt: at('arrived_at'),
+    placedInstitutionId: uuid('placed_institution_id'),
+    placedBedType: text('placed_bed_type'),
+    closedAt: at('closed_at'),
+    followUpLate: boolean('follow_up_late'),
+    cancelledAt: at('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+    escalations: integer('escalations').notNull().default(0),
+    firstEscalatedAt: at('first_escalated_at'),
+    assessedAt: at('assessed_at'),
+    ltciDecision: text('ltci_decision'),
+    ltciDecidedAt: at('ltci_decided_at'),
+  },
+  (t) => [
+    index('referrals_started_idx').on(t.startedAt, t.originCounty, t.bedType),
+    index('referrals_arrived_idx').on(t.arrivedAt),
+    index('referrals_closed_idx').on(t.closedAt),
+    index('referrals_escalated_idx').on(t.firstEscalatedAt),
+  ],
+);
+
+/** One row per offer made to a provider. */
+export const offers = monitoringSchema.table(
+  'offers',
+  {
+    offerId: uuid('offer_id').primaryKey(),
+    referralId: uuid('referral_id').notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    urgent: boolean('urgent').notNull(),
+    offeredAt: at('offered_at').notNull(),
+    respondBy: at('respond_by').notNull(),
+    /** accepted, declined or expired; null while open. */
+    answer: text('answer'),
+    reasonCode: text('reason_code'),
+    answeredAt: at('answered_at'),
+    notSelected: boolean('not_selected').notNull().default(false),
+  },
+  (t) => [index('offers_offered_idx').on(t.offeredAt, t.institutionId)],
+);
+
+/** Providers and hospitals as the bed services describe them, with their location. */
+export const institutions = monitoringSchema.table(
+  'institutions',
+  {
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    name: text('name').notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.institutionId, t.bedType] })],
+);
+
+/** Stays (admissions), for readmissions. */
+export const stays = monitoringSchema.table(
+  'stays',
+  {
+    admissionId: uuid('admission_id').primaryKey(),
+    elderRef: text('elder_ref').notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    referralId: uuid('referral_id'),
+    admittedAt: at('admitted_at').notNull(),
+    dischargedAt: at('discharged_at'),
+    dischargeReason: text('discharge_reason'),
+  },
+  (t) => [index('stays_elder_idx').on(t.elderRef, t.bedType, t.admittedAt)],
+);
+
+/**
+ * The latest capacity of each institution (from BedAvailabilityChanged): the step that is still
+ * open. Earlier steps are integrated into `bed_days` as each new one arrives.
+ */
+export const capacityLatest = monitoringSchema.table(
+  'capacity_latest',
+  {
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    sequence: integer('sequence').notNull(),
+    since: at('since').notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    total: integer('total').notNull(),
+    /** Units not closed: the capacity that can be used. */
+    open: integer('open').notNull(),
+    occupied: integer('occupied').notNull(),
+    nursing: integer('nursing').notNull(),
+    dementia: integer('dementia').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.institutionId, t.bedType] })],
+);
+
+/** Unit-milliseconds per day (China Standard Time) and institution: the integral of the capacity steps. */
+export const bedDays = monitoringSchema.table(
+  'bed_days',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    totalMs: bigint('total_ms', { mode: 'number' }).notNull(),
+    openMs: bigint('open_ms', { mode: 'number' }).notNull(),
+    occupiedMs: bigint('occupied_ms', { mode: 'number' }).notNull(),
+    nursingMs: bigint('nursing_ms', { mode: 'number' }).notNull(),
+    dementiaMs: bigint('dementia_ms', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.institutionId, t.bedType] })],
+);

@@ -1,0 +1,145 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { authenticate, divisionCovers, requireRole, type Principal } from '@fbl/auth';
+import { BedTypeSchema, Literals, Uuid } from '@fbl/contracts';
+import { invalidField, ProblemError, type ServiceKit } from '@fbl/service-kit';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import type { MetricQuery, MetricResult, MetricsQueries } from '../../application/queries.js';
+import { METRIC_KEYS, METRICS, OPEN_STAGES, NURSING_SHARE_TARGETS, type MetricKey } from '../../domain/definitions.js';
+import { toCsv } from '../../domain/csv.js';
+import { chinaDay, DAY_MS, GROUPINGS, type Grouping } from '../../domain/periods.js';
+
+const tags = ['monitoring 监测'];
+const BASE = '/api/monitoring';
+const strict = { additionalProperties: false } as const;
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD, China Standard Time' });
+const Division = Type.String({ pattern: '^[1-8][0-9]{5}$', description: 'province, city or county code (GB/T 2260)' });
+/** The longest period one query may span. */
+const MAX_PERIOD_DAYS = 3 * 366;
+
+const Filters = {
+  from: Type.Optional(Day),
+  to: Type.Optional(Day),
+  division: Type.Optional(Division),
+  bedType: Type.Optional(BedTypeSchema),
+  provider: Type.Optional(Uuid),
+  asOf: Type.Optional(Type.String({ format: 'date-time', description: 'figures as of this instant (default: now)' })),
+};
+const MetricQuerystring = Type.Object({ ...Filters, groupBy: Type.Optional(Literals(GROUPINGS)) }, strict);
+const FilterQuerystring = Type.Object(Filters, strict);
+const ByMetric = Type.Object({ metric: Literals(METRIC_KEYS) });
+
+type FilterInput = { from?: string; to?: string; division?: string; bedType?: string; provider?: string; asOf?: string };
+
+/**
+ * The division a user may see figures for: an analyst's own (or a part of it), an admin's any.
+ * Asking for a division outside one's scope is 403, with no figures.
+ */
+function scopedDivision(who: Principal, asked: string | undefined): string | undefined {
+  if (who.role === 'admin') return asked;
+  if (!who.divisionCode) throw new ProblemError(403, 'forbidden', 'Not allowed', 'this account is not scoped to a division');
+  if (asked === undefined) return who.divisionCode;
+  if (!divisionCovers(who.divisionCode, asked)) throw new ProblemError(403, 'forbidden', 'Not allowed', `division ${asked} is outside this account's scope`);
+  return asked;
+}
+
+/** The filter of a request, checked: a period of whole days (default: the last 30 up to today). */
+function filterOf(input: FilterInput, who: Principal, now: Date): Omit<MetricQuery, 'metric' | 'groupBy'> {
+  const asOf = input.asOf ? new Date(input.asOf) : now;
+  const to = input.to ?? chinaDay(asOf);
+  const from = input.from ?? chinaDay(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS));
+  if (from > to) throw invalidField('from', `the period must start on or before its end (${to})`, 'query');
+  if ((Date.parse(to) - Date.parse(from)) / DAY_MS >= MAX_PERIOD_DAYS) throw invalidField('to', `a period may span at most ${MAX_PERIOD_DAYS} days`, 'query');
+  const division = scopedDivision(who, input.division);
+  return { from, to, asOf, ...(division ? { division } : {}), ...(input.bedType ? { bedType: input.bedType } : {}), ...(input.provider ? { provider: input.provider } : {}) };
+}
+
+/** A metric's rows as a table: group, breakdown, then every value. */
+function csvOf(result: MetricResult): string {
+  const valueNames = [...new Set(result.rows.flatMap((r) => Object.keys(r.values)))];
+  const hasSub = result.rows.some((r) => r.sub !== undefined);
+  const header = ['分组 group', '名称 name', ...(hasSub ? ['细分 breakdown'] : []), ...valueNames];
+  return toCsv(
+    header,
+    result.rows.map((r) => [r.key, r.keyLabel ?? '', ...(hasSub ? [r.sub ?? ''] : []), ...valueNames.map((n) => r.values[n] ?? '')]),
+  );
+}
+
+/**
+ * HTTP routes of the commission's dashboard under `/api/monitoring`: for analysts, within the
+ * division they work for, and for admins. Figures are aggregates; the drill-down lists open
+ * referrals without any identity field.
+ */
+export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authSecret: string): FastifyPluginAsync {
+  return async (fastify) => {
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+    const analyst = (request: Parameters<typeof requireRole>[0]) => requireRole(request, 'analyst', 'admin');
+
+    app.get(`${BASE}/definitions`, { schema: { tags, summary: 'Every metric with its formula, and the nursing-type share targets' } }, async (request) => {
+      analyst(request);
+      return {
+        metrics: METRICS.map((m) => ({ key: m.key, label: m.label, formula: m.formula, breakdown: 'sub' in m ? m.sub.name : null, columns: m.columns.map((c) => c.name) })),
+        groupings: GROUPINGS,
+        stages: OPEN_STAGES,
+        nursingShareTargets: NURSING_SHARE_TARGETS,
+      };
+    });
+
+    app.get(`${BASE}/dashboard`, { schema: { tags, summary: 'Every metric for one filter, as totals', querystring: FilterQuerystring } }, async (request) => {
+      const filter = filterOf(request.query, analyst(request), kit.deps.clock());
+      return { filter: { ...filter, asOf: filter.asOf.toISOString() }, metrics: await queries.dashboard(filter) };
+    });
+
+    app.get(
+      `${BASE}/metrics/:metric`,
+      { schema: { tags, summary: 'One metric, grouped by day, week, month, city, county, bed type or provider', params: ByMetric, querystring: MetricQuerystring } },
+      async (request) => {
+        const filter = filterOf(request.query, analyst(request), kit.deps.clock());
+        const result = await queries.metric({ ...filter, metric: request.params.metric as MetricKey, groupBy: (request.query.groupBy ?? 'total') as Grouping });
+        return { filter: { ...filter, asOf: filter.asOf.toISOString() }, ...result };
+      },
+    );
+
+    app.get(
+      `${BASE}/metrics/:metric/csv`,
+      { schema: { tags, summary: 'One metric as CSV (UTF-8 with BOM, for Excel)', params: ByMetric, querystring: MetricQuerystring } },
+      async (request, reply) => {
+        const filter = filterOf(request.query, analyst(request), kit.deps.clock());
+        const metric = request.params.metric as MetricKey;
+        const result = await queries.metric({ ...filter, metric, groupBy: (request.query.groupBy ?? 'total') as Grouping });
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${metric}_${filter.from}_${filter.to}.csv"`)
+          .send(csvOf(result));
+      },
+    );
+
+    app.get(
+      `${BASE}/open-referrals`,
+      {
+        schema: {
+          tags,
+          summary: 'Drill-down: open referrals where they stopped, oldest stop first; no identity fields',
+          querystring: Type.Object(
+            { ...Filters, stage: Type.Optional(Literals(OPEN_STAGES)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) },
+            strict,
+          ),
+        },
+      },
+      async (request) => {
+        const filter = filterOf(request.query, analyst(request), kit.deps.clock());
+        const items = await queries.openReferrals({
+          from: filter.from,
+          to: filter.to,
+          ...(filter.division ? { division: filter.division } : {}),
+          ...(filter.bedType ? { bedType: filter.bedType } : {}),
+          ...(request.query.stage ? { stage: request.query.stage } : {}),
+          limit: request.query.limit ?? 100,
+          offset: request.query.offset ?? 0,
+        });
+        return { items };
+      },
+    );
+  };
+}

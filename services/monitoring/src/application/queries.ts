@@ -1,0 +1,248 @@
+import { shandongDivisions, type DivisionTable } from '@fbl/codes';
+import type { Database } from '@fbl/db';
+import { sql, type SQL } from 'drizzle-orm';
+import { METRICS, metricOf, type MetricDefinition, type MetricKey, type SourceKey } from '../domain/definitions.js';
+import { divisionPrefix, periodBounds, type Grouping } from '../domain/periods.js';
+
+/** What a dashboard asks of one metric. */
+export interface MetricQuery {
+  metric: MetricKey;
+  /** First and last day of the period (China Standard Time), both included. */
+  from: string;
+  to: string;
+  groupBy: Grouping;
+  /** A province, city or county code. */
+  division?: string;
+  bedType?: string;
+  provider?: string;
+  /** The instant the figures are as of: open capacity is counted up to it, readmission windows must have passed it. */
+  asOf: Date;
+}
+
+/** One row of figures: its group, its breakdown where the metric has one, and the values. */
+export interface MetricRow {
+  key: string;
+  /** A readable name of the key (a division's or a provider's name), when there is one. */
+  keyLabel?: string;
+  sub?: string;
+  values: Record<string, number | null>;
+}
+
+export interface MetricResult {
+  metric: MetricKey;
+  label: MetricDefinition['label'];
+  formula: string;
+  rows: MetricRow[];
+}
+
+/** The columns of a source that filters and groupings refer to. */
+interface Source {
+  from: (asOf: Date, period: { fromDay: string; toDay: string }) => SQL;
+  county: string;
+  city: string;
+  bedType: string;
+  provider: string;
+  /** The time column holds a China day (`date`) rather than an instant. */
+  dayColumn?: boolean;
+  /** Rows that exist only partly (a referral seen through a later event) and count nowhere. */
+  valid?: string;
+}
+
+const institutionJoin = (alias: string, id: string, bedType: string) =>
+  `left join monitoring.institutions ${alias} on ${alias}.institution_id = ${id} and ${alias}.bed_type = ${bedType}`;
+
+const REFERRAL_DIMS = { county: 'r.origin_county', city: 'r.origin_city', bedType: 'r.bed_type', provider: 'r.placed_institution_id', valid: 'r.started_at is not null' };
+
+const SOURCES: Record<SourceKey, Source> = {
+  referrals: { from: () => sql.raw('monitoring.referrals r'), ...REFERRAL_DIMS },
+  flowsByDistrict: { from: () => sql.raw(`monitoring.referrals r ${institutionJoin('d', 'r.placed_institution_id', 'r.placed_bed_type')}`), ...REFERRAL_DIMS },
+  offers: {
+    from: () => sql.raw(`monitoring.offers o ${institutionJoin('i', 'o.institution_id', 'o.bed_type')}`),
+    county: 'i.county',
+    city: 'i.city',
+    bedType: 'o.bed_type',
+    provider: 'o.institution_id',
+  },
+  breaches: {
+    from: () =>
+      sql.raw(`(
+        select 'offer-expired' as kind, o.respond_by as at, o.institution_id as provider, o.bed_type, i.county, i.city
+          from monitoring.offers o ${institutionJoin('i', 'o.institution_id', 'o.bed_type')} where o.answer = 'expired'
+        union all
+        select 'follow-up-late', r.closed_at, r.placed_institution_id, r.placed_bed_type, i.county, i.city
+          from monitoring.referrals r ${institutionJoin('i', 'r.placed_institution_id', 'r.placed_bed_type')}
+          where r.follow_up_late and r.closed_at is not null
+      ) x`),
+    county: 'x.county',
+    city: 'x.city',
+    bedType: 'x.bed_type',
+    provider: 'x.provider',
+  },
+  bedDays: {
+    // Closed capacity steps are in bed_days; the step still open runs from its start to `asOf`.
+    from: (asOf, { fromDay, toDay }) => sql`(
+      select day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
+        from monitoring.bed_days where day >= ${fromDay}::date and day <= ${toDay}::date
+      union all
+      select g.day, c.institution_id, c.bed_type, c.county, c.city,
+             c.total * s.ms, c.open * s.ms, c.occupied * s.ms, c.nursing * s.ms, c.dementia * s.ms
+        from monitoring.capacity_latest c
+        cross join lateral (
+          select d::date as day from generate_series(
+            greatest(((c.since at time zone 'UTC') + interval '8 hours')::date, ${fromDay}::date),
+            least(((${asOf.toISOString()}::timestamptz at time zone 'UTC') + interval '8 hours')::date, ${toDay}::date),
+            interval '1 day') d
+        ) g
+        cross join lateral (
+          select (extract(epoch from (
+            least(((g.day + 1)::timestamp - interval '8 hours') at time zone 'UTC', ${asOf.toISOString()}::timestamptz)
+            - greatest((g.day::timestamp - interval '8 hours') at time zone 'UTC', c.since))) * 1000)::bigint as ms
+        ) s
+        where c.since < ${asOf.toISOString()}::timestamptz and s.ms > 0
+    ) b`,
+    county: 'b.county',
+    city: 'b.city',
+    bedType: 'b.bed_type',
+    provider: 'b.institution_id',
+    dayColumn: true,
+  },
+  capacityNow: {
+    from: () => sql.raw('monitoring.capacity_latest c'),
+    county: 'c.county',
+    city: 'c.city',
+    bedType: 'c.bed_type',
+    provider: 'c.institution_id',
+  },
+};
+
+/** The SQL of a group key. */
+function groupKey(grouping: Grouping, source: Source, time: string | null): string {
+  const local = source.dayColumn ? time! : `((${time} at time zone 'UTC') + interval '8 hours')`;
+  switch (grouping) {
+    case 'total':
+      return "'total'";
+    case 'day':
+      return time ? `to_char(${local}, 'YYYY-MM-DD')` : "'total'";
+    case 'week':
+      return time ? `to_char(date_trunc('week', ${local}), 'YYYY-MM-DD')` : "'total'";
+    case 'month':
+      return time ? `to_char(${local}, 'YYYY-MM')` : "'total'";
+    case 'city':
+      return `coalesce(${source.city}, 'unknown')`;
+    case 'county':
+      return `coalesce(${source.county}, 'unknown')`;
+    case 'bedType':
+      return `coalesce(${source.bedType}, 'unknown')`;
+    case 'provider':
+      return `coalesce(${source.provider}::text, 'none')`;
+  }
+}
+
+/** `:asOf` in a definition's SQL becomes the query's instant. */
+function withAsOf(fragment: string, asOf: Date): SQL {
+  const parts = fragment.split(':asOf');
+  return sql.join(
+    parts.map((p, i) => (i === 0 ? sql.raw(p) : sql`${asOf.toISOString()}::timestamptz${sql.raw(p)}`)),
+    sql.raw(''),
+  );
+}
+
+/** The statement that computes one metric for one query. */
+export function metricStatement(definition: MetricDefinition, query: MetricQuery): SQL {
+  const source = SOURCES[definition.source];
+  const { start, end } = periodBounds(query.from, query.to);
+  const conditions: SQL[] = [];
+  if (source.valid) conditions.push(sql.raw(source.valid));
+  if (definition.time) {
+    if (source.dayColumn) conditions.push(sql`${sql.raw(definition.time)} >= ${query.from}::date and ${sql.raw(definition.time)} <= ${query.to}::date`);
+    else conditions.push(sql`${sql.raw(definition.time)} >= ${start.toISOString()}::timestamptz and ${sql.raw(definition.time)} < ${end.toISOString()}::timestamptz`);
+  }
+  if (definition.where) conditions.push(withAsOf(definition.where, query.asOf));
+  if (query.division) conditions.push(sql`${sql.raw(source.county)} like ${divisionPrefix(query.division) + '%'}`);
+  if (query.bedType) conditions.push(sql`${sql.raw(source.bedType)} = ${query.bedType}`);
+  if (query.provider) conditions.push(sql`${sql.raw(source.provider)} = ${query.provider}::uuid`);
+  const key = groupKey(query.groupBy, source, definition.time);
+  const sub = definition.sub ? definition.sub.sql : "''";
+  const columns = definition.columns.map((c) => withAsOf(`${c.sql} as "${c.name}"`, query.asOf));
+  return sql`select ${sql.raw(key)} as key, ${sql.raw(sub)} as sub, ${sql.join(columns, sql.raw(', '))}
+    from ${source.from(query.asOf, { fromDay: query.from, toDay: query.to })}
+    where ${sql.join(conditions.length > 0 ? conditions : [sql.raw('true')], sql.raw(' and '))}
+    group by 1, 2 order by 1, 2`;
+}
+
+const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** Reads the commission's figures from the projections. */
+export class MetricsQueries {
+  constructor(
+    private readonly database: Database,
+    private readonly divisions: DivisionTable = shandongDivisions,
+  ) {}
+
+  /** One metric, grouped and filtered as asked. */
+  async metric(query: MetricQuery): Promise<MetricResult> {
+    const definition = metricOf(query.metric);
+    const rows = await this.database.rows<Record<string, unknown>>(this.database.db, metricStatement(definition, query));
+    const names = query.groupBy === 'provider' ? await this.institutionNames() : undefined;
+    return {
+      metric: query.metric,
+      label: definition.label,
+      formula: definition.formula,
+      rows: rows.map((row) => {
+        const raw: Record<string, number | null> = {};
+        for (const c of definition.columns) raw[c.name] = toNumber(row[c.name]);
+        const key = String(row['key']);
+        const keyLabel = names ? names.get(key) : query.groupBy === 'city' || query.groupBy === 'county' ? this.divisions.get(key)?.name : undefined;
+        return {
+          key,
+          ...(keyLabel ? { keyLabel } : {}),
+          ...(definition.sub ? { sub: String(row['sub']) } : {}),
+          values: { ...raw, ...definition.figures(raw) },
+        };
+      }),
+    };
+  }
+
+  /** Every metric for one filter, ungrouped: the dashboard's headline. */
+  async dashboard(query: Omit<MetricQuery, 'metric' | 'groupBy'>): Promise<MetricResult[]> {
+    const results: MetricResult[] = [];
+    for (const m of METRICS) results.push(await this.metric({ ...query, metric: m.key, groupBy: 'total' }));
+    return results;
+  }
+
+  /** Open referrals for a drill-down: where each stopped and since when; never who the elder is. */
+  async openReferrals(filter: { stage?: string; from: string; to: string; division?: string; bedType?: string; limit: number; offset: number }) {
+    const { start, end } = periodBounds(filter.from, filter.to);
+    const conditions: SQL[] = [sql`r.started_at >= ${start.toISOString()}::timestamptz and r.started_at < ${end.toISOString()}::timestamptz`, sql.raw('r.closed_at is null and r.cancelled_at is null')];
+    if (filter.stage) conditions.push(sql`r.stage = ${filter.stage}`);
+    if (filter.division) conditions.push(sql`r.origin_county like ${divisionPrefix(filter.division) + '%'}`);
+    if (filter.bedType) conditions.push(sql`r.bed_type = ${filter.bedType}`);
+    const rows = await this.database.rows<Record<string, unknown>>(
+      this.database.db,
+      sql`select r.referral_id, r.stage, r.stage_at, r.started_at, r.urgent, r.kind, r.bed_type, r.origin_county, r.origin_institution_id, i.name as origin_name, r.escalations
+          from monitoring.referrals r ${sql.raw(institutionJoin('i', 'r.origin_institution_id', 'r.origin_bed_type'))}
+          where ${sql.join(conditions, sql.raw(' and '))}
+          order by r.stage_at nulls first, r.referral_id limit ${filter.limit} offset ${filter.offset}`,
+    );
+    const instant = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
+    return rows.map((r) => ({
+      referralId: String(r['referral_id']),
+      stage: String(r['stage']),
+      since: instant(r['stage_at']),
+      startedAt: instant(r['started_at']),
+      urgent: Boolean(r['urgent']),
+      kind: r['kind'] as string | null,
+      bedType: r['bed_type'] as string | null,
+      originCounty: r['origin_county'] as string | null,
+      originCountyName: r['origin_county'] ? (this.divisions.get(String(r['origin_county']))?.name ?? null) : null,
+      originInstitutionId: r['origin_institution_id'] as string | null,
+      originInstitutionName: (r['origin_name'] as string | null) ?? null,
+      escalations: Number(r['escalations']),
+    }));
+  }
+
+  private async institutionNames(): Promise<Map<string, string>> {
+    const rows = await this.database.rows<{ institution_id: string; name: string }>(this.database.db, sql.raw('select distinct on (institution_id) institution_id, name from monitoring.institutions'));
+    return new Map(rows.map((r) => [String(r.institution_id), r.name]));
+  }
+}

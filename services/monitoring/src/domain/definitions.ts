@@ -1,0 +1,280 @@
+/**
+ * The commission's metrics (DOMAIN.md §6), defined once: what each counts, from which
+ * projection, by which instant a row falls into a period, and how its figures follow from the
+ * counts. The service README lists the same formulas; `test/definitions.unit.test.ts` keeps the
+ * two in step.
+ */
+
+/** Where a metric's rows come from. */
+export type SourceKey = 'referrals' | 'offers' | 'breaches' | 'bedDays' | 'capacityNow' | 'flowsByDistrict';
+
+/** One raw aggregate of a metric, in SQL over its source. */
+export interface Column {
+  name: string;
+  sql: string;
+}
+
+/** A metric: its name, its formula in words, and how to compute it. */
+export interface MetricDefinition {
+  key: string;
+  label: { zh: string; en: string };
+  /** The formula in words, as the README gives it. */
+  formula: string;
+  source: SourceKey;
+  /** The instant (or day, for bed-days) that places a row in a period; null: a figure as of now. */
+  time: string | null;
+  /** Rows that count at all. */
+  where?: string;
+  /** A breakdown inside every group (a reason, a stage, a pair); its value is the row's `sub`. */
+  sub?: { name: string; sql: string };
+  columns: Column[];
+  /** The figures from the raw aggregates (every aggregate is kept too). */
+  figures: (raw: Readonly<Record<string, number | null>>) => Record<string, number | null>;
+}
+
+const ratio = (numerator: number | null, denominator: number | null): number | null =>
+  numerator === null || denominator === null || denominator === 0 ? null : numerator / denominator;
+const minutes = (ms: number | null): number | null => (ms === null ? null : ms / 60_000);
+
+/** Milliseconds between two instants, as an exact integer. */
+const msBetween = (later: string, earlier: string) => `(extract(epoch from (${later} - ${earlier})) * 1000)::bigint`;
+
+/** Median and P90 (nearest rank: the smallest value with at least p of the values at or below it). */
+const durationColumns = (expr: string): Column[] => [
+  { name: 'count', sql: 'count(*)' },
+  { name: 'medianMs', sql: `percentile_disc(0.5) within group (order by ${expr})` },
+  { name: 'p90Ms', sql: `percentile_disc(0.9) within group (order by ${expr})` },
+];
+const durationFigures = (raw: Readonly<Record<string, number | null>>) => ({ medianMinutes: minutes(raw['medianMs'] ?? null), p90Minutes: minutes(raw['p90Ms'] ?? null) });
+
+/** Top-level stages of the referral workflow where a referral can stop. */
+export const OPEN_STAGES = ['intake', 'eligibility', 'matching', 'offering', 'noneAccepted', 'choosing', 'reserving', 'transferring', 'afterLostBed', 'returning', 'followUp', 'escalated'] as const;
+
+/** The days a readmission counts after a transfer out of a medical bed. */
+export const READMISSION_DAYS = 31;
+
+/** Nursing-type share targets for care beds (护理型床位占比). */
+export const NURSING_SHARE_TARGETS = [
+  { body: '山东省 Shandong', division: '370000', year: 2025, share: 0.6 },
+  { body: '菏泽市 Heze', division: '371700', year: 2026, share: 0.7 },
+  { body: '山东省 Shandong', division: '370000', year: 2029, share: 0.8 },
+] as const;
+
+const OPEN = 'r.closed_at is null and r.cancelled_at is null';
+
+export const METRICS = [
+  {
+    key: 'acceptance-rate',
+    label: { zh: '接收率', en: 'Acceptance rate' },
+    formula: 'accepted ÷ (accepted + declined + expired), over offers made in the period; provider and division are the offered provider’s',
+    source: 'offers',
+    time: 'o.offered_at',
+    columns: [
+      { name: 'accepted', sql: "count(*) filter (where o.answer = 'accepted')" },
+      { name: 'declined', sql: "count(*) filter (where o.answer = 'declined')" },
+      { name: 'expired', sql: "count(*) filter (where o.answer = 'expired')" },
+      { name: 'open', sql: 'count(*) filter (where o.answer is null)' },
+    ],
+    figures: (r) => ({ rate: ratio(r['accepted']!, (r['accepted'] ?? 0) + (r['declined'] ?? 0) + (r['expired'] ?? 0)) }),
+  },
+  {
+    key: 'closed-loop',
+    label: { zh: '闭环率', en: 'Closed-loop rate' },
+    formula: 'referrals closed with acceptance, arrival and follow-up within the due time ÷ referrals started in the period; division is the referring institution’s, provider the one placed with',
+    source: 'referrals',
+    time: 'r.started_at',
+    columns: [
+      { name: 'started', sql: 'count(*)' },
+      { name: 'closedInLoop', sql: 'count(*) filter (where r.closed_at is not null)' },
+      { name: 'closedLate', sql: 'count(*) filter (where r.closed_at is not null and r.follow_up_late)' },
+      { name: 'cancelled', sql: 'count(*) filter (where r.cancelled_at is not null)' },
+      { name: 'open', sql: `count(*) filter (where ${OPEN})` },
+    ],
+    figures: (r) => ({ rate: ratio(r['closedInLoop']!, r['started']!) }),
+  },
+  {
+    key: 'open-by-stage',
+    label: { zh: '未闭环转诊（按停留环节）', en: 'Open referrals by stage' },
+    formula: 'referrals started in the period, neither closed nor cancelled, counted by the workflow stage they are in now',
+    source: 'referrals',
+    time: 'r.started_at',
+    where: OPEN,
+    sub: { name: 'stage', sql: 'r.stage' },
+    columns: [
+      { name: 'open', sql: 'count(*)' },
+      { name: 'urgent', sql: 'count(*) filter (where r.urgent)' },
+    ],
+    figures: () => ({}),
+  },
+  {
+    key: 'first-response',
+    label: { zh: '首次响应时间', en: 'Time to first response' },
+    formula: 'from the referral’s start to the first accept or decline by any provider; median and P90 (nearest rank) in minutes, over referrals started in the period that had one',
+    source: 'referrals',
+    time: 'r.started_at',
+    where: 'r.first_response_at is not null',
+    columns: durationColumns(msBetween('r.first_response_at', 'r.started_at')),
+    figures: durationFigures,
+  },
+  {
+    key: 'placement-time',
+    label: { zh: '安置时间', en: 'Time to placement' },
+    formula: 'from the referral’s start to the elder’s arrival (admission at the chosen provider); median and P90 (nearest rank) in minutes, over referrals started in the period that arrived',
+    source: 'referrals',
+    time: 'r.started_at',
+    where: 'r.arrived_at is not null',
+    columns: durationColumns(msBetween('r.arrived_at', 'r.started_at')),
+    figures: durationFigures,
+  },
+  {
+    key: 'green-channel-time',
+    label: { zh: '绿色通道用时', en: 'Green-channel time' },
+    formula: 'time to placement of green-channel (urgent) referrals: start to arrival; median and P90 (nearest rank) in minutes',
+    source: 'referrals',
+    time: 'r.started_at',
+    where: 'r.urgent and r.arrived_at is not null',
+    columns: durationColumns(msBetween('r.arrived_at', 'r.started_at')),
+    figures: durationFigures,
+  },
+  {
+    key: 'decline-reasons',
+    label: { zh: '拒收原因', en: 'Decline reasons' },
+    formula: 'declined offers made in the period, counted by reason code',
+    source: 'offers',
+    time: 'o.offered_at',
+    where: "o.answer = 'declined'",
+    sub: { name: 'reason', sql: "coalesce(o.reason_code, 'other')" },
+    columns: [{ name: 'declined', sql: 'count(*)' }],
+    figures: () => ({}),
+  },
+  {
+    key: 'flows-by-bed-type',
+    label: { zh: '床位流向（按床位类型）', en: 'Flows by bed-type pair' },
+    formula: 'referrals whose elder arrived in the period, counted by (bed type left → bed type arrived in)',
+    source: 'referrals',
+    time: 'r.arrived_at',
+    where: 'r.arrived_at is not null',
+    sub: { name: 'pair', sql: "r.origin_bed_type || '→' || r.bed_type" },
+    columns: [{ name: 'transfers', sql: 'count(*)' }],
+    figures: () => ({}),
+  },
+  {
+    key: 'flows-by-district',
+    label: { zh: '床位流向（按区县）', en: 'Flows by district' },
+    formula: 'referrals whose elder arrived in the period, counted by (county left → county of the provider arrived at)',
+    source: 'flowsByDistrict',
+    time: 'r.arrived_at',
+    where: 'r.arrived_at is not null',
+    sub: { name: 'pair', sql: "r.origin_county || '→' || coalesce(d.county, 'unknown')" },
+    columns: [{ name: 'transfers', sql: 'count(*)' }],
+    figures: () => ({}),
+  },
+  {
+    key: 'readmission-31d',
+    label: { zh: '31天再入院率', en: '31-day readmission' },
+    formula: `transfers out of a medical bed whose elder arrived in the period and whose ${READMISSION_DAYS} days have passed; readmitted = admitted to a medical bed again within ${READMISSION_DAYS} days of arrival; rate = readmitted ÷ transfers`,
+    source: 'referrals',
+    time: 'r.arrived_at',
+    where: `r.origin_bed_type = 'medical' and r.arrived_at is not null and r.arrived_at + interval '${READMISSION_DAYS} days' <= :asOf`,
+    columns: [
+      { name: 'transfers', sql: 'count(*)' },
+      {
+        name: 'readmitted',
+        sql: `count(*) filter (where exists (select 1 from monitoring.stays s where s.elder_ref = r.elder_ref and s.bed_type = 'medical' and s.admitted_at > r.arrived_at and s.admitted_at <= r.arrived_at + interval '${READMISSION_DAYS} days'))`,
+      },
+    ],
+    figures: (r) => ({ rate: ratio(r['readmitted']!, r['transfers']!) }),
+  },
+  {
+    key: 'occupancy',
+    label: { zh: '床位使用率', en: 'Occupancy' },
+    formula: 'occupied unit-days ÷ open (not closed) unit-days in the period, from each institution’s capacity over time; provider and division are the institution’s',
+    source: 'bedDays',
+    time: 'b.day',
+    columns: [
+      { name: 'occupiedMs', sql: 'sum(b.occupied_ms)' },
+      { name: 'openMs', sql: 'sum(b.open_ms)' },
+    ],
+    figures: (r) => ({ rate: ratio(r['occupiedMs']!, r['openMs']!), occupiedBedDays: r['occupiedMs'] === null ? null : r['occupiedMs']! / 86_400_000 }),
+  },
+  {
+    key: 'nursing-share',
+    label: { zh: '护理型床位占比与认知障碍床位', en: 'Nursing-type share and dementia beds' },
+    formula: 'over care beds: nursing-type unit-days ÷ all unit-days in the period (a time-weighted share); dementia beds as unit-days and as the same share',
+    source: 'bedDays',
+    time: 'b.day',
+    where: "b.bed_type = 'care'",
+    columns: [
+      { name: 'nursingMs', sql: 'sum(b.nursing_ms)' },
+      { name: 'dementiaMs', sql: 'sum(b.dementia_ms)' },
+      { name: 'totalMs', sql: 'sum(b.total_ms)' },
+    ],
+    figures: (r) => ({
+      nursingShare: ratio(r['nursingMs']!, r['totalMs']!),
+      dementiaShare: ratio(r['dementiaMs']!, r['totalMs']!),
+      dementiaBedDays: r['dementiaMs'] === null ? null : r['dementiaMs']! / 86_400_000,
+    }),
+  },
+  {
+    key: 'capacity-now',
+    label: { zh: '当前床位', en: 'Beds now' },
+    formula: 'each institution’s latest capacity: units, open units, occupied units; for care beds, nursing-type and dementia units and the nursing-type share against the targets',
+    source: 'capacityNow',
+    time: null,
+    columns: [
+      { name: 'total', sql: 'sum(c.total)' },
+      { name: 'open', sql: 'sum(c.open)' },
+      { name: 'occupied', sql: 'sum(c.occupied)' },
+      { name: 'nursing', sql: "sum(c.nursing) filter (where c.bed_type = 'care')" },
+      { name: 'dementia', sql: "sum(c.dementia) filter (where c.bed_type = 'care')" },
+      { name: 'careTotal', sql: "sum(c.total) filter (where c.bed_type = 'care')" },
+    ],
+    figures: (r) => ({ occupancy: ratio(r['occupied']!, r['open']!), nursingShare: ratio(r['nursing']!, r['careTotal']!) }),
+  },
+  {
+    key: 'deadline-breaches',
+    label: { zh: '超时', en: 'Deadline breaches' },
+    formula: 'offers left unanswered past their deadline (by the deadline’s day) and follow-ups recorded late (by the closing day), per provider',
+    source: 'breaches',
+    time: 'x.at',
+    sub: { name: 'kind', sql: 'x.kind' },
+    columns: [{ name: 'breaches', sql: 'count(*)' }],
+    figures: () => ({}),
+  },
+  {
+    key: 'escalations',
+    label: { zh: '上报卫健委', en: 'Escalations' },
+    formula: 'referrals escalated to the commission for the first time in the period, and how many escalations they had in all; division is the referring institution’s',
+    source: 'referrals',
+    time: 'r.first_escalated_at',
+    where: 'r.first_escalated_at is not null',
+    columns: [
+      { name: 'referrals', sql: 'count(*)' },
+      { name: 'escalations', sql: 'sum(r.escalations)' },
+      { name: 'stillEscalated', sql: "count(*) filter (where r.stage = 'escalated')" },
+    ],
+    figures: () => ({}),
+  },
+  {
+    key: 'eligibility',
+    label: { zh: '评估与长护险', en: 'Assessment and LTCI' },
+    formula: 'referrals started in the period that waited for an ability assessment (and the median minutes to it), and LTCI decisions for them by outcome',
+    source: 'referrals',
+    time: 'r.started_at',
+    columns: [
+      { name: 'assessed', sql: 'count(*) filter (where r.assessed_at is not null)' },
+      { name: 'medianAssessmentMs', sql: `percentile_disc(0.5) within group (order by ${msBetween('r.assessed_at', 'r.started_at')}) filter (where r.assessed_at is not null)` },
+      { name: 'ltciAuthorised', sql: "count(*) filter (where r.ltci_decision = 'authorised')" },
+      { name: 'ltciRefused', sql: "count(*) filter (where r.ltci_decision = 'refused')" },
+    ],
+    figures: (r) => ({ medianAssessmentMinutes: minutes(r['medianAssessmentMs'] ?? null) }),
+  },
+] as const satisfies readonly MetricDefinition[];
+
+export type MetricKey = (typeof METRICS)[number]['key'];
+export const METRIC_KEYS = METRICS.map((m) => m.key) as MetricKey[];
+
+/** The definition of a metric. */
+export function metricOf(key: MetricKey): MetricDefinition {
+  return METRICS.find((m) => m.key === key)!;
+}

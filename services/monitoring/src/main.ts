@@ -1,0 +1,10 @@
+import { runProcess } from '@fbl/service-kit';
+import { monitoringService } from './app.js';
+import { config } from './config.js';
+
+await runProcess({
+  name: 'monitoring',
+  config: config.process,
+  services: (deps) => [monitoringService(deps, { authSecret: config.authSecret })],
+  handleSignals: true,
+});
