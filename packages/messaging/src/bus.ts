@@ -43,6 +43,8 @@ export interface ReplayRequest {
   handle: RecordHandler;
   /** Refuse to start while this live consumer group has members (its projections are being rebuilt). */
   idleGroup?: string;
+  /** Runs once the replay may begin, before the first record (e.g. to empty what it rebuilds). */
+  prepare?: () => Promise<void>;
   onProgress?: (progress: ReplayProgress) => void;
 }
 

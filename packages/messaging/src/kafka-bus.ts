@@ -203,6 +203,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
           if (count > 0n) remaining.set(`${topic}:${p.partition}`, BigInt(p.high));
         }
       }
+      await request.prepare?.();
       const progress: ReplayProgress = { records: 0, total };
       request.onProgress?.({ ...progress });
       if (remaining.size === 0) return progress;

@@ -28,10 +28,11 @@ export async function replayTopics(options: {
   onProgress?: (progress: ReplayProgress) => void;
 }): Promise<ReplayProgress> {
   const { database, bus, registry, logger } = options;
-  await database.transaction(async (tx) => {
-    await tx.execute(sql.raw(`truncate ${PROJECTIONS.map((t) => `monitoring.${t}`).join(', ')}`));
-    await tx.delete(inbox).where(eq(inbox.consumer, CONSUMER));
-  });
+  const empty = () =>
+    database.transaction(async (tx) => {
+      await tx.execute(sql.raw(`truncate ${PROJECTIONS.map((t) => `monitoring.${t}`).join(', ')}`));
+      await tx.delete(inbox).where(eq(inbox.consumer, CONSUMER));
+    });
   const handle = createConsumer({
     name: CONSUMER,
     database,
@@ -42,7 +43,7 @@ export async function replayTopics(options: {
     bus,
     logger,
   });
-  return bus.replay({ name: CONSUMER, topics: MONITORED_TOPICS, handle, idleGroup: CONSUMER, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  return bus.replay({ name: CONSUMER, topics: MONITORED_TOPICS, handle, idleGroup: CONSUMER, prepare: empty, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
 }
 
 /** "12,345 / 100,000 records (12.3 %)". */

@@ -85,7 +85,7 @@ export const METRICS = [
     time: 'r.started_at',
     columns: [
       { name: 'started', sql: 'count(*)' },
-      { name: 'closedInLoop', sql: 'count(*) filter (where r.closed_at is not null)' },
+      { name: 'closedInLoop', sql: 'count(*) filter (where r.closed_at is not null and not r.follow_up_late)' },
       { name: 'closedLate', sql: 'count(*) filter (where r.closed_at is not null and r.follow_up_late)' },
       { name: 'cancelled', sql: 'count(*) filter (where r.cancelled_at is not null)' },
       { name: 'open', sql: `count(*) filter (where ${OPEN})` },
