@@ -89,3 +89,105 @@ for (const driver of drivers) {
     }
   });
 }
+
+describe('monitoring API: roles, scopes, bad input, CSV, drill-down and gauges (PGlite)', () => {
+  const history = generateHistory(99, 120);
+  let database: Database;
+  let monitoring: Awaited<ReturnType<typeof startMonitoring>>;
+  const clock = () => new Date(history.asOf);
+  const analyst = { userId: 'analyst-heze', role: 'analyst', divisionCode: '371700' } as const;
+  const period = 'from=2026-08-01&to=2026-12-31';
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory' });
+    const bus = new InProcessBus(quietLogger());
+    monitoring = await startMonitoring(database, bus, clock);
+    await bus.publish(recordsOf(eventsOf(history), 1_000_000));
+  }, 120_000);
+  afterAll(async () => {
+    await monitoring?.stop();
+    await database?.close();
+  });
+
+  it('answers no one signed in with 401, and every role but analyst and admin with 403, without figures', async () => {
+    expect((await monitoring.get(`/api/monitoring/dashboard?${period}`, null)).statusCode).toBe(401);
+    for (const role of ['planner', 'provider', 'assessor', 'insurer'] as const) {
+      const r = await monitoring.get(`/api/monitoring/metrics/closed-loop?${period}`, { userId: `${role}-1`, role, divisionCode: '371700', institutionId: history.institutions[0]!.id });
+      expect(r.statusCode, role).toBe(403);
+      expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(r.body).not.toMatch(/started|rows/);
+    }
+  });
+
+  it("keeps an analyst to their division: their own by default, a county inside it allowed, another city refused", async () => {
+    const own = await monitoring.get(`/api/monitoring/metrics/closed-loop?${period}&groupBy=county`, analyst);
+    expect(own.statusCode).toBe(200);
+    const expectedHeze = expected(history, 'closed-loop', { from: '2026-08-01', to: '2026-12-31', groupBy: 'county', division: '371700' });
+    expect(comparable((own.json() as { rows: Row[] }).rows)).toEqual(expectedHeze);
+    expect(expectedHeze.length).toBeGreaterThan(1);
+    expect((own.json() as { rows: Row[] }).rows.map((r) => r.key).every((k) => k.startsWith('3717'))).toBe(true);
+    expect((await monitoring.get(`/api/monitoring/metrics/closed-loop?${period}&division=371702`, analyst)).statusCode).toBe(200);
+    const other = await monitoring.get(`/api/monitoring/metrics/closed-loop?${period}&division=370800`, analyst);
+    expect(other.statusCode).toBe(403);
+    expect(other.body).not.toMatch(/rows|started/);
+    const province = await monitoring.get(`/api/monitoring/dashboard?${period}&division=370000`, analyst);
+    expect(province.statusCode).toBe(403);
+  });
+
+  it('names the field and the reason of bad input, as problem+json', async () => {
+    const backwards = await monitoring.get('/api/monitoring/metrics/closed-loop?from=2026-10-01&to=2026-09-01', ADMIN);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(backwards.json()).toMatchObject({ status: 400, errors: [{ field: 'from', in: 'query' }] });
+    const unknownMetric = await monitoring.get(`/api/monitoring/metrics/happiness?${period}`, ADMIN);
+    expect(unknownMetric.statusCode).toBe(400);
+    expect(JSON.stringify(unknownMetric.json())).toContain('metric');
+    const badGroup = await monitoring.get(`/api/monitoring/metrics/closed-loop?${period}&groupBy=year`, ADMIN);
+    expect(badGroup.statusCode).toBe(400);
+    expect(JSON.stringify(badGroup.json())).toContain('groupBy');
+    const badDivision = await monitoring.get(`/api/monitoring/metrics/closed-loop?${period}&division=37`, ADMIN);
+    expect(badDivision.statusCode).toBe(400);
+    expect(JSON.stringify(badDivision.json())).toContain('division');
+  });
+
+  it('exports CSV in UTF-8 with a byte-order mark, Chinese names intact, one line per row', async () => {
+    const r = await monitoring.get(`/api/monitoring/metrics/acceptance-rate/csv?${period}&groupBy=provider`, ADMIN);
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(r.headers['content-disposition']).toContain('acceptance-rate_2026-08-01_2026-12-31.csv');
+    const bytes = r.rawPayload;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('分组 group,名称 name,accepted,declined,expired,open,rate');
+    const want = expected(history, 'acceptance-rate', { from: '2026-08-01', to: '2026-12-31', groupBy: 'provider' });
+    expect(lines).toHaveLength(want.length + 1);
+    const first = history.institutions.find((i) => i.id === want[0]!.key)!;
+    expect(lines[1]).toBe([first.id, first.name, want[0]!.values['accepted'], want[0]!.values['declined'], want[0]!.values['expired'], want[0]!.values['open'], want[0]!.values['rate'] ?? ''].join(','));
+  });
+
+  it('drills into open referrals by stage with where and since, and no elder reference or identity', async () => {
+    const r = await monitoring.get(`/api/monitoring/open-referrals?${period}&stage=escalated`, ADMIN);
+    expect(r.statusCode).toBe(200);
+    const items = (r.json() as { items: { referralId: string; stage: string; originInstitutionName: string }[] }).items;
+    const want = expected(history, 'open-by-stage', { from: '2026-08-01', to: '2026-12-31', groupBy: 'total' }).find((x) => x.sub === 'escalated')!;
+    expect(items).toHaveLength(want.values['open']!);
+    expect(items.every((i) => i.stage === 'escalated' && i.originInstitutionName.length > 0)).toBe(true);
+    const elderRefs = new Set(history.journeys.map((j) => j.elderRef));
+    expect([...elderRefs].some((ref) => r.body.includes(ref))).toBe(false);
+    expect(r.body).not.toMatch(/elderRef|elder_ref/);
+  });
+
+  it('shows the headline figures as Prometheus gauges', async () => {
+    const text = await monitoring.metrics.registry.metrics();
+    const now = new Date(history.asOf);
+    const from = new Date(now.getTime() - 29 * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    const to = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const loop = expected(history, 'closed-loop', { from, to, groupBy: 'total' })[0]!;
+    expect(text).toContain(`fbl_monitoring_referrals_started ${loop.values['started']}`);
+    expect(text).toContain(`fbl_monitoring_closed_loop_rate ${loop.values['rate']}`);
+    const stages = expected(history, 'open-by-stage', { from, to, groupBy: 'total' });
+    for (const s of stages) expect(text).toContain(`fbl_monitoring_open_referrals{stage="${s.sub}"} ${s.values['open']}`);
+    const now2 = expected(history, 'capacity-now', { from, to, groupBy: 'total' })[0]!;
+    expect(text).toContain(`fbl_monitoring_nursing_bed_share ${now2.values['nursingShare']}`);
+  });
+});
