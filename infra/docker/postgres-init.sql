@@ -9,3 +9,4 @@ CREATE DATABASE hospice_beds;
 CREATE DATABASE referral;
 CREATE DATABASE civil_affairs;
 CREATE DATABASE medical_insurance;
+CREATE DATABASE monitoring;

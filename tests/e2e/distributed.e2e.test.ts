@@ -1,14 +1,18 @@
-import { describeWithKafkaAndPostgres, kafkaBrokers } from '@fbl/testing';
+import { signToken } from '@fbl/auth';
+import { describeWithKafkaAndPostgres, kafkaBrokers, waitFor } from '@fbl/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { call } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { referralToClosedLoop } from './scenarios.js';
+
+const SECRET = 'distributed-e2e-secret';
 
 describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka and PostgreSQL', () => {
   let system: DistributedSystem;
 
   beforeAll(async () => {
-    system = await startDistributedSystem(['care-beds', 'medical-beds', 'referral-workflow']);
+    system = await startDistributedSystem(['care-beds', 'medical-beds', 'referral-workflow', 'monitoring'], { monitoring: { AUTH_SECRET: SECRET } });
   });
 
   afterAll(async () => {
@@ -16,15 +20,35 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     expect(codes?.every((c) => c === 0), `every service stops cleanly: ${codes?.join(', ')}`).toBe(true);
   });
 
-  it('takes one referral from the HTTP request to the closed loop through Kafka', async () => {
-    await referralToClosedLoop(system.url);
+  it('takes one referral from the HTTP request to the closed loop through Kafka, and the commission sees it close', async () => {
+    const analyst = signToken({ userId: 'analyst-1', role: 'analyst', divisionCode: '370000' }, SECRET, { now: new Date(), ttlSeconds: 600 });
+    const closedLoop = async () => {
+      const r = await call(system.url, 'GET', '/api/monitoring/metrics/closed-loop', undefined, analyst);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return ((r.body['rows'] as { values: Record<string, number> }[])[0]?.values ?? { started: 0, closedInLoop: 0 });
+    };
+    expect(await closedLoop()).toMatchObject({ started: 0, closedInLoop: 0 });
+    const { id } = await referralToClosedLoop(system.url);
+    const figures = await waitFor(async () => {
+      const v = await closedLoop();
+      return v['closedInLoop'] === 1 ? v : undefined;
+    }, { what: 'the monitoring service counting the closed referral', timeoutMs: 30_000 });
+    expect(figures).toMatchObject({ started: 1, closedInLoop: 1, open: 0, rate: 1 });
+    // The commission sees the referral's offer answered and its bed flow, through the gateway.
+    const accepted = await call(system.url, 'GET', '/api/monitoring/metrics/acceptance-rate', undefined, analyst);
+    expect((accepted.body['rows'] as { values: Record<string, number> }[])[0]?.values).toMatchObject({ accepted: 1, rate: 1 });
+    const flows = await call(system.url, 'GET', '/api/monitoring/metrics/flows-by-bed-type', undefined, analyst);
+    expect(flows.body['rows']).toEqual([expect.objectContaining({ sub: 'medical→care', values: { transfers: 1 } })]);
+    const open = await call(system.url, 'GET', '/api/monitoring/open-referrals', undefined, analyst);
+    expect(open.body['items']).toEqual([]);
+    expect(JSON.stringify(open.body)).not.toContain(id);
   });
 
   it('runs each service in its own consumer group', async () => {
     const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      const groups = ['care-beds', 'medical-beds', 'referral-workflow'].map((g) => `${system.namespace}.${g}`);
+      const groups = ['care-beds', 'medical-beds', 'referral-workflow', 'monitoring'].map((g) => `${system.namespace}.${g}`);
       const { groups: listed } = await admin.listGroups();
       expect(listed.map((g) => g.groupId)).toEqual(expect.arrayContaining(groups));
       const described = await admin.describeGroups(groups);

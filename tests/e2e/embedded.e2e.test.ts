@@ -1,6 +1,6 @@
-import { startEmbedded } from '@fbl/embedded';
+import { signToken } from '@fbl/auth';
+import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
 import { createLogger } from '@fbl/observability';
-import type { RunningProcess } from '@fbl/service-kit';
 import { waitFor } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { call, expectProblem } from '../support/http.js';
 import { careHome, dischargeRequest, referralToClosedLoop, register, waitUntilMatchable } from './scenarios.js';
 
 describe('embedded mode: every service in one process on PGlite and the in-process bus', () => {
-  let system: RunningProcess;
+  let system: EmbeddedSystem;
 
   beforeAll(async () => {
     system = await startEmbedded(
@@ -23,8 +23,12 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     expect(system.deps.bus.kind).toBe('in-process');
   });
 
-  it('takes one referral from the HTTP request to the closed loop', async () => {
+  it('takes one referral from the HTTP request to the closed loop, counted at once by the monitoring service', async () => {
     await referralToClosedLoop(system.url);
+    const admin = signToken({ userId: 'admin-1', role: 'admin' }, system.secrets.authSecret, { now: new Date(), ttlSeconds: 600 });
+    const loop = await call(system.url, 'GET', '/api/monitoring/metrics/closed-loop', undefined, admin);
+    expect(loop.status).toBe(200);
+    expect(loop.body['rows']).toEqual([expect.objectContaining({ key: 'total', values: expect.objectContaining({ started: 1, closedInLoop: 1, rate: 1 }) })]);
   });
 
   it('answers malformed JSON, wrong types and missing fields with problem+json naming the field', async () => {

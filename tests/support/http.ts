@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
 
 /** A JSON request against a running system; returns status, headers and parsed body. */
-export async function call(baseUrl: string, method: string, path: string, body?: unknown) {
+export async function call(baseUrl: string, method: string, path: string, body?: unknown, token?: string) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

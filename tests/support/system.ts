@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { startService, type ServiceProcess } from './processes.js';
 
 /** A service of the distributed system, by name. */
-export type ServiceName = 'care-beds' | 'medical-beds' | 'home-care-beds' | 'home-sick-beds' | 'hospice-beds' | 'referral-workflow' | 'civil-affairs' | 'medical-insurance';
+export type ServiceName = 'care-beds' | 'medical-beds' | 'home-care-beds' | 'home-sick-beds' | 'hospice-beds' | 'referral-workflow' | 'civil-affairs' | 'medical-insurance' | 'monitoring';
 
 /** The distributed system started by a test: each service its own process and database, one gateway. */
 export interface DistributedSystem {

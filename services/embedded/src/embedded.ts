@@ -3,6 +3,7 @@ import type { BedType } from '@fbl/contracts';
 import { civilAffairsService, newSecrets, type Secrets } from '@fbl/civil-affairs';
 import { gatewayRoutes } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
+import { monitoringService } from '@fbl/monitoring';
 import type { Logger } from '@fbl/observability';
 import { referralWorkflowService, type Deadlines } from '@fbl/referral-workflow';
 import { runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
@@ -43,7 +44,7 @@ export async function startEmbedded(
     services: (deps) => {
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
       beds = built;
-      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret })];
+      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewayRoutes()],
     afterStart: async ({ deps }) => {

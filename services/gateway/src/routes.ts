@@ -11,6 +11,7 @@ export const ROUTES = {
   '/api/hospice-beds': 'hospice-beds',
   '/api/civil-affairs': 'civil-affairs',
   '/api/medical-insurance': 'medical-insurance',
+  '/api/monitoring': 'monitoring',
 } as const;
 
 export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
