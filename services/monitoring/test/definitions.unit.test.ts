@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { METRICS } from '../src/domain/definitions.js';
+import { countsOf, splitByChinaDay } from '../src/domain/capacity.js';
+import { BOM, toCsv } from '../src/domain/csv.js';
+import { chinaDay, divisionPrefix, periodBounds, weekOf } from '../src/domain/periods.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('metric definitions', () => {
+  it('are documented in the README with the same formula, name and breakdown', () => {
+    for (const m of METRICS) {
+      expect(readme, m.key).toContain(`| \`${m.key}\` | ${m.label.zh} ${m.label.en} | ${m.formula} | ${'sub' in m ? m.sub.name : '—'} |`);
+    }
+    const table = readme.slice(readme.indexOf('| key | name | formula | breakdown |')).split('\n\n')[0]!;
+    const documented = [...table.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((x) => x[1]);
+    expect(documented).toEqual(METRICS.map((m) => m.key));
+  });
+
+  it('have unique keys and column names', () => {
+    expect(new Set(METRICS.map((m) => m.key)).size).toBe(METRICS.length);
+    for (const m of METRICS) expect(new Set(m.columns.map((c) => c.name)).size, m.key).toBe(m.columns.length);
+  });
+
+  it('give no rate when nothing was counted', () => {
+    const acceptance = METRICS.find((m) => m.key === 'acceptance-rate')!;
+    expect(acceptance.figures({ accepted: 0, declined: 0, expired: 0, open: 3 })).toEqual({ rate: null });
+    expect(acceptance.figures({ accepted: 3, declined: 1, expired: 0, open: 0 })).toEqual({ rate: 0.75 });
+  });
+});
+
+describe('China Standard Time calendar', () => {
+  it('puts instants on the day they fall on in China', () => {
+    expect(chinaDay(new Date('2026-10-31T15:59:59.999Z'))).toBe('2026-10-31');
+    expect(chinaDay(new Date('2026-10-31T16:00:00.000Z'))).toBe('2026-11-01');
+    expect(periodBounds('2026-11-01', '2026-11-30')).toEqual({ start: new Date('2026-10-31T16:00:00Z'), end: new Date('2026-11-30T16:00:00Z') });
+  });
+  it('keys ISO weeks by their Monday', () => {
+    expect(weekOf('2026-11-22')).toBe('2026-11-16'); // a Sunday
+    expect(weekOf('2026-11-23')).toBe('2026-11-23'); // a Monday
+    expect(weekOf('2027-01-01')).toBe('2026-12-28');
+  });
+  it('reads division codes as province, city or county prefixes', () => {
+    expect(divisionPrefix('370000')).toBe('37');
+    expect(divisionPrefix('371700')).toBe('3717');
+    expect(divisionPrefix('371702')).toBe('371702');
+  });
+});
+
+describe('capacity', () => {
+  it('cuts a step at China midnights, keeping every millisecond', () => {
+    const start = new Date('2026-11-01T20:00:00+08:00');
+    const end = new Date('2026-11-03T06:30:00+08:00');
+    const pieces = splitByChinaDay(start, end);
+    expect(pieces).toEqual([
+      { day: '2026-11-01', ms: 4 * 3600_000 },
+      { day: '2026-11-02', ms: 24 * 3600_000 },
+      { day: '2026-11-03', ms: 6.5 * 3600_000 },
+    ]);
+    expect(pieces.reduce((n, p) => n + p.ms, 0)).toBe(end.getTime() - start.getTime());
+    expect(splitByChinaDay(end, end)).toEqual([]);
+  });
+  it('counts open, nursing-type and dementia units of a report', () => {
+    expect(
+      countsOf([
+        { attributes: { nursingType: true, dementia: true }, total: 10, occupied: 4, closed: 1 },
+        { attributes: { nursingType: true }, total: 20, occupied: 12, closed: 0 },
+        { attributes: { nursingType: false, dementia: false }, total: 5, occupied: 5, closed: 2 },
+      ]),
+    ).toEqual({ total: 35, open: 32, occupied: 21, nursing: 30, dementia: 10 });
+  });
+});
+
+describe('CSV', () => {
+  it('starts with a byte-order mark, quotes what RFC 4180 asks, ends lines with CRLF', () => {
+    expect(toCsv(['名称', 'n'], [['菏泽市"颐养", 中心', 3], ['牡丹区', null]])).toBe(`${BOM}名称,n\r\n"菏泽市""颐养"", 中心",3\r\n牡丹区,\r\n`);
+  });
+});
