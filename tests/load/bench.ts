@@ -9,7 +9,9 @@
  *   3. Kafka and PostgreSQL provided as the tests provide them (env, else the infra scripts);
  *   4. the PostgreSQL yardstick (single-row insert commits/s, 1 and 4 clients) and the matching
  *      projection query path, on a throwaway database;
- *   5. the distributed system (care-beds, referral-workflow, gateway as separate processes over
+ *   5. dashboard queries of the monitoring service over 1,000,000 referrals, on a throwaway database
+ *      of the same server (p95 per metric and filter, with the data size);
+ *   6. the distributed system (care-beds, referral-workflow, gateway as separate processes over
  *      Kafka and PostgreSQL): lifecycles, step latency, messages handled per second; then a burst
  *      of events straight onto Kafka to see the workflow's consumer at saturation.
  *
@@ -18,7 +20,7 @@
  *
  * Settings (environment): BENCH_REFERRALS (200), BENCH_CONCURRENCY (20), BENCH_WARMUP (20),
  * BENCH_POLL_MS (10), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
- * matching, embedded, yardstick, distributed), BENCH_CPU_PROF_DIR (run the distributed workflow
+ * matching, embedded, yardstick, dashboard, distributed), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow
  * and the embedded load process under `node --cpu-prof` and summarise the profiles), BENCH_YARDSTICK=loop (no pgbench),
  * KAFKA_BROKERS / DATABASE_URL (use these instead of starting throwaway servers).
  */
@@ -30,6 +32,7 @@ import { join, resolve } from 'node:path';
 import { ROOT, startService, type ServiceProcess } from '../support/processes.js';
 import { messagesHandled, registerCareHomes, runLifecycles, STEPS, type LoadResult } from './lifecycle.js';
 import { shandongCounties, syntheticAvailability, syntheticRequest, timeProjectionPath, timeRanking } from './matching.js';
+import { dashboardPhase } from './dashboard.js';
 import { floodAvailability } from './flood.js';
 import { cpuAccount, kafkaBrokerPid, processTree, sampleMemory } from './proc.js';
 import { formatSummary, summariseProfiles } from './profile.js';
@@ -48,7 +51,9 @@ const POLL_MS = numberFromEnv('BENCH_POLL_MS', 10);
 const STEP_TIMEOUT_MS = numberFromEnv('BENCH_STEP_TIMEOUT_MS', 120_000);
 const SEED = numberFromEnv('BENCH_SEED', 20261122);
 const FLOOD = numberFromEnv('BENCH_FLOOD', 3000);
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'matching,embedded,yardstick,distributed').split(',').map((s) => s.trim()));
+const DASHBOARD_REFERRALS = numberFromEnv('BENCH_DASHBOARD_REFERRALS', 1_000_000);
+const DASHBOARD_RUNS = numberFromEnv('BENCH_DASHBOARD_RUNS', 20);
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'matching,embedded,yardstick,dashboard,distributed').split(',').map((s) => s.trim()));
 const PROFILE_DIR = process.env['BENCH_CPU_PROF_DIR'] ? resolve(process.env['BENCH_CPU_PROF_DIR']) : undefined;
 
 /** Targets of the benchmark issue. */
@@ -330,7 +335,7 @@ async function main(): Promise<void> {
   if (ONLY.has('matching')) await matchingPhase();
   if (ONLY.has('embedded')) await embeddedPhase();
 
-  if (ONLY.has('yardstick') || ONLY.has('distributed')) {
+  if (ONLY.has('yardstick') || ONLY.has('dashboard') || ONLY.has('distributed')) {
     log('infrastructure: KAFKA_BROKERS / DATABASE_URL when set, else throwaway servers from infra/');
     const wanted = ONLY.has('distributed');
     const [postgres, kafka] = await Promise.all([providePostgres(), wanted ? provideKafka() : Promise.resolve(undefined)]);
@@ -355,6 +360,12 @@ async function main(): Promise<void> {
         await projectionOnPostgres(db.url);
       }
       await drop();
+      if (ONLY.has('dashboard')) {
+        const board = await createTestDatabase('bench_dashboard', postgres.value);
+        const dropBoard = onCleanup(`database ${board.name}`, () => board.drop());
+        await dashboardPhase(board.url, DASHBOARD_REFERRALS, DASHBOARD_RUNS);
+        await dropBoard();
+      }
     }
 
     if (ONLY.has('distributed')) {
