@@ -36,8 +36,8 @@ async function fill(database: Database, referrals: number): Promise<Record<strin
   await exec(`insert into monitoring.referrals (referral_id, elder_ref, kind, urgent, origin_institution_id, origin_bed_type, origin_county, origin_city,
       bed_type, started_at, stage, stage_at, first_offer_at, first_response_at, accepted_at, arrived_at, placed_institution_id, placed_bed_type,
       closed_at, follow_up_late, cancelled_at, cancel_reason, escalations, first_escalated_at, assessed_at, ltci_decision, ltci_decided_at)
-    select md5('r' || i)::uuid, 'e' || (i % ${Math.round(referrals * 0.6)}), 'discharge', r.u < 0.1,
-           md5('h' || (i % ${HOSPITALS}))::uuid, 'medical', h.county, h.city,
+    select md5('r' || r.i)::uuid, 'e' || (r.i % ${Math.round(referrals * 0.6)}), 'discharge', r.u < 0.1,
+           md5('h' || (r.i % ${HOSPITALS}))::uuid, 'medical', h.county, h.city,
            p.bed_type, s.started, st.stage, s.started + interval '1 hour',
            s.started + interval '10 minutes', case when r.a < 0.9 then s.started + r.b * interval '24 hours' end,
            case when st.placed then s.started + r.b * interval '24 hours' end,
@@ -46,14 +46,13 @@ async function fill(database: Database, referrals: number): Promise<Record<strin
            case when st.stage = 'closed' then s.started + (5 + r.d * 9) * interval '1 day' end,
            case when st.stage = 'closed' then r.d > 0.78 end,
            case when st.stage = 'cancelled' then s.started + interval '2 days' end, case when st.stage = 'cancelled' then 'family-withdrew' end,
-           case when st.stage = 'escalated' then 1 + (i % 2) else 0 end, case when st.stage = 'escalated' then s.started + interval '3 days' end,
+           case when st.stage = 'escalated' then 1 + (r.i % 2) else 0 end, case when st.stage = 'escalated' then s.started + interval '3 days' end,
            case when r.a < 0.4 then s.started + r.c * interval '48 hours' end,
            case when r.a < 0.2 then 'authorised' when r.a < 0.25 then 'refused' end, case when r.a < 0.25 then s.started + interval '3 days' end
-      from generate_series(1, ${referrals}) i
-      cross join lateral (select random() as u, random() as a, random() as b, random() as c, random() as d, random() as o) r
-      cross join lateral (select timestamptz '${FIRST_DAY} 00:00:00+08' + (i::double precision / ${referrals}) * interval '${DAYS} days' + r.b * interval '6 hours' as started) s
-      join monitoring.institutions h on h.institution_id = md5('h' || (i % ${HOSPITALS}))::uuid and h.bed_type = 'medical'
-      join monitoring.institutions p on p.institution_id = md5('p' || ((i * 7) % ${PROVIDERS}))::uuid
+      from (select i, random() as u, random() as a, random() as b, random() as c, random() as d, random() as o from generate_series(1, ${referrals}) i) r
+      cross join lateral (select timestamptz '${FIRST_DAY} 00:00:00+08' + (r.i::double precision / ${referrals}) * interval '${DAYS} days' + r.b * interval '6 hours' as started) s
+      join monitoring.institutions h on h.institution_id = md5('h' || (r.i % ${HOSPITALS}))::uuid and h.bed_type = 'medical'
+      join monitoring.institutions p on p.institution_id = md5('p' || ((r.i * 7) % ${PROVIDERS}))::uuid
       cross join lateral (select case when r.o < 0.60 then 'closed' when r.o < 0.65 then 'cancelled' when r.o < 0.70 then 'followUp'
                                       when r.o < 0.75 then 'escalated' when r.o < 0.80 then 'offering' when r.o < 0.85 then 'choosing'
                                       when r.o < 0.90 then 'transferring' when r.o < 0.95 then 'eligibility' else 'matching' end as stage) st0
@@ -85,9 +84,12 @@ async function fill(database: Database, referrals: number): Promise<Record<strin
     select d::date, c.institution_id, c.bed_type, c.county, c.city, c.total::bigint * 86400000, c.open::bigint * 86400000,
            (c.occupied * (0.8 + random() * 0.4) * 86400000)::bigint, c.nursing::bigint * 86400000, c.dementia::bigint * 86400000
       from monitoring.capacity_latest c, generate_series(date '${FIRST_DAY}', date '${FIRST_DAY}' + ${DAYS - 1}, interval '1 day') d`);
+  await exec(`insert into monitoring.bed_months (month, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms)
+    select date_trunc('month', day)::date, institution_id, bed_type, min(county), min(city), sum(total_ms), sum(open_ms), sum(occupied_ms), sum(nursing_ms), sum(dementia_ms)
+      from monitoring.bed_days group by 1, 2, 3`);
   await exec('analyze');
   const counts: Record<string, number> = {};
-  for (const table of ['referrals', 'offers', 'stays', 'institutions', 'capacity_latest', 'bed_days']) {
+  for (const table of ['referrals', 'offers', 'stays', 'institutions', 'capacity_latest', 'bed_days', 'bed_months']) {
     const [row] = await database.rows<{ n: string | number }>(database.db, sql.raw(`select count(*) as n from monitoring.${table}`));
     counts[table] = Number(row!.n);
   }

@@ -14,6 +14,20 @@ CREATE TABLE "monitoring"."bed_days" (
 	CONSTRAINT "bed_days_day_institution_id_bed_type_pk" PRIMARY KEY("day","institution_id","bed_type")
 );
 --> statement-breakpoint
+CREATE TABLE "monitoring"."bed_months" (
+	"month" date NOT NULL,
+	"institution_id" uuid NOT NULL,
+	"bed_type" text NOT NULL,
+	"county" text NOT NULL,
+	"city" text NOT NULL,
+	"total_ms" bigint NOT NULL,
+	"open_ms" bigint NOT NULL,
+	"occupied_ms" bigint NOT NULL,
+	"nursing_ms" bigint NOT NULL,
+	"dementia_ms" bigint NOT NULL,
+	CONSTRAINT "bed_months_month_institution_id_bed_type_pk" PRIMARY KEY("month","institution_id","bed_type")
+);
+--> statement-breakpoint
 CREATE TABLE "monitoring"."capacity_latest" (
 	"institution_id" uuid NOT NULL,
 	"bed_type" text NOT NULL,

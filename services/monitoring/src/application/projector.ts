@@ -18,7 +18,7 @@ import type {
   ReferralRequested,
   ReferralStateChanged,
 } from '@fbl/contracts';
-import { bedDays, capacityLatest, institutions, offers, referrals, stays } from '../adapters/db/schema.js';
+import { bedDays, bedMonths, capacityLatest, institutions, offers, referrals, stays } from '../adapters/db/schema.js';
 import { countsOf, splitByChinaDay } from '../domain/capacity.js';
 import { cityOf } from '../domain/periods.js';
 
@@ -26,6 +26,19 @@ type E<D> = Envelope<string, D>;
 type Referral = typeof referrals.$inferInsert;
 
 const earliest = (column: typeof referrals.firstOfferAt, at: Date) => sql`least(coalesce(${column}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`;
+
+type Amounts = { totalMs: number; openMs: number; occupiedMs: number; nursingMs: number; dementiaMs: number };
+
+/** The update that adds amounts to a bed-days or bed-months row. */
+function added(table: typeof bedDays | typeof bedMonths, a: Amounts) {
+  return {
+    totalMs: sql`${table.totalMs} + ${a.totalMs}`,
+    openMs: sql`${table.openMs} + ${a.openMs}`,
+    occupiedMs: sql`${table.occupiedMs} + ${a.occupiedMs}`,
+    nursingMs: sql`${table.nursingMs} + ${a.nursingMs}`,
+    dementiaMs: sql`${table.dementiaMs} + ${a.dementiaMs}`,
+  };
+}
 
 /**
  * Folds events into the monitoring projections. Each method is one event's effect, run inside
@@ -145,31 +158,22 @@ export class Projector {
     const place = { county: d.divisionCode, city: cityOf(d.divisionCode) };
     if (previous && previous.since < at) {
       for (const piece of splitByChinaDay(previous.since, at)) {
-        const row = {
-          day: piece.day,
-          institutionId: d.institutionId,
-          bedType: d.bedType,
-          county: previous.county,
-          city: previous.city,
+        const amounts = {
           totalMs: previous.total * piece.ms,
           openMs: previous.open * piece.ms,
           occupiedMs: previous.occupied * piece.ms,
           nursingMs: previous.nursing * piece.ms,
           dementiaMs: previous.dementia * piece.ms,
         };
+        const row = { institutionId: d.institutionId, bedType: d.bedType, county: previous.county, city: previous.city, ...amounts };
         await tx
           .insert(bedDays)
-          .values(row)
-          .onConflictDoUpdate({
-            target: [bedDays.day, bedDays.institutionId, bedDays.bedType],
-            set: {
-              totalMs: sql`${bedDays.totalMs} + ${row.totalMs}`,
-              openMs: sql`${bedDays.openMs} + ${row.openMs}`,
-              occupiedMs: sql`${bedDays.occupiedMs} + ${row.occupiedMs}`,
-              nursingMs: sql`${bedDays.nursingMs} + ${row.nursingMs}`,
-              dementiaMs: sql`${bedDays.dementiaMs} + ${row.dementiaMs}`,
-            },
-          });
+          .values({ day: piece.day, ...row })
+          .onConflictDoUpdate({ target: [bedDays.day, bedDays.institutionId, bedDays.bedType], set: added(bedDays, amounts) });
+        await tx
+          .insert(bedMonths)
+          .values({ month: `${piece.day.slice(0, 7)}-01`, ...row })
+          .onConflictDoUpdate({ target: [bedMonths.month, bedMonths.institutionId, bedMonths.bedType], set: added(bedMonths, amounts) });
       }
     }
     const since = previous && previous.since > at ? previous.since : at;

@@ -37,7 +37,7 @@ export interface MetricResult {
 
 /** The columns of a source that filters and groupings refer to. */
 interface Source {
-  from: (asOf: Date, period: { fromDay: string; toDay: string }) => SQL;
+  from: (asOf: Date, period: { fromDay: string; toDay: string }, grouping: Grouping) => SQL;
   county: string;
   city: string;
   bedType: string;
@@ -79,10 +79,20 @@ const SOURCES: Record<SourceKey, Source> = {
     provider: 'x.provider',
   },
   bedDays: {
-    // Closed capacity steps are in bed_days; the step still open runs from its start to `asOf`.
-    from: (asOf, { fromDay, toDay }) => sql`(
-      select day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
-        from monitoring.bed_days where day >= ${fromDay}::date and day <= ${toDay}::date
+    // Closed capacity steps are in bed_months (whole months of the period, unless grouped by day
+    // or week) and bed_days (the other days); the step still open runs from its start to `asOf`.
+    from: (asOf, { fromDay, toDay }, grouping) => {
+      const byMonth = grouping !== 'day' && grouping !== 'week';
+      const wholeMonth = (column: SQL) => sql`(${column} >= ${fromDay}::date and (${column} + interval '1 month' - interval '1 day')::date <= ${toDay}::date)`;
+      const months = byMonth
+        ? sql`select month as day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
+                from monitoring.bed_months where ${wholeMonth(sql.raw('month'))}
+              union all `
+        : sql``;
+      const otherDays = byMonth ? sql` and not ${wholeMonth(sql.raw("date_trunc('month', day)::date"))}` : sql``;
+      return sql`(
+      ${months}select day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
+        from monitoring.bed_days where day >= ${fromDay}::date and day <= ${toDay}::date${otherDays}
       union all
       select g.day, c.institution_id, c.bed_type, c.county, c.city,
              c.total * s.ms, c.open * s.ms, c.occupied * s.ms, c.nursing * s.ms, c.dementia * s.ms
@@ -99,7 +109,8 @@ const SOURCES: Record<SourceKey, Source> = {
             - greatest((g.day::timestamp - interval '8 hours') at time zone 'UTC', c.since))) * 1000)::bigint as ms
         ) s
         where c.since < ${asOf.toISOString()}::timestamptz and s.ms > 0
-    ) b`,
+    ) b`;
+    },
     county: 'b.county',
     city: 'b.city',
     bedType: 'b.bed_type',
@@ -115,26 +126,28 @@ const SOURCES: Record<SourceKey, Source> = {
   },
 };
 
-/** The SQL of a group key. */
-function groupKey(grouping: Grouping, source: Source, time: string | null): string {
+/** The SQL of a group key as grouped (a date for periods), and as shown. */
+function groupKey(grouping: Grouping, source: Source, time: string | null): { raw: string; shown: (k: string) => string } {
+  const asIs = (raw: string) => ({ raw, shown: (k: string) => k });
   const local = source.dayColumn ? time! : `((${time} at time zone 'UTC') + interval '8 hours')`;
+  const period = (raw: string, format: string) => (time ? { raw, shown: (k: string) => `to_char(${k}, '${format}')` } : asIs("'total'"));
   switch (grouping) {
     case 'total':
-      return "'total'";
+      return asIs("'total'");
     case 'day':
-      return time ? `to_char(${local}, 'YYYY-MM-DD')` : "'total'";
+      return period(`(${local})::date`, 'YYYY-MM-DD');
     case 'week':
-      return time ? `to_char(date_trunc('week', ${local}), 'YYYY-MM-DD')` : "'total'";
+      return period(`date_trunc('week', ${local})::date`, 'YYYY-MM-DD');
     case 'month':
-      return time ? `to_char(${local}, 'YYYY-MM')` : "'total'";
+      return period(`date_trunc('month', ${local})::date`, 'YYYY-MM');
     case 'city':
-      return `coalesce(${source.city}, 'unknown')`;
+      return asIs(`coalesce(${source.city}, 'unknown')`);
     case 'county':
-      return `coalesce(${source.county}, 'unknown')`;
+      return asIs(`coalesce(${source.county}, 'unknown')`);
     case 'bedType':
-      return `coalesce(${source.bedType}, 'unknown')`;
+      return asIs(`coalesce(${source.bedType}, 'unknown')`);
     case 'provider':
-      return `coalesce(${source.provider}::text, 'none')`;
+      return asIs(`coalesce(${source.provider}::text, 'none')`);
   }
 }
 
@@ -164,10 +177,13 @@ export function metricStatement(definition: MetricDefinition, query: MetricQuery
   const key = groupKey(query.groupBy, source, definition.time);
   const sub = definition.sub ? definition.sub.sql : "''";
   const columns = definition.columns.map((c) => withAsOf(`${c.sql} as "${c.name}"`, query.asOf));
-  return sql`select ${sql.raw(key)} as key, ${sql.raw(sub)} as sub, ${sql.join(columns, sql.raw(', '))}
-    from ${source.from(query.asOf, { fromDay: query.from, toDay: query.to })}
+  // Grouped on the raw key (a date), formatted once per group.
+  return sql`select ${sql.raw(key.shown('g.k'))} as key, g.sub, ${sql.raw(definition.columns.map((c) => `g."${c.name}"`).join(', '))} from (
+    select ${sql.raw(key.raw)} as k, ${sql.raw(sub)} as sub, ${sql.join(columns, sql.raw(', '))}
+    from ${source.from(query.asOf, { fromDay: query.from, toDay: query.to }, query.groupBy)}
     where ${sql.join(conditions.length > 0 ? conditions : [sql.raw('true')], sql.raw(' and '))}
-    group by 1, 2 order by 1, 2`;
+    group by 1, 2) g
+    order by g.k, g.sub`;
 }
 
 const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));

@@ -10,7 +10,7 @@ import { Projector } from './projector.js';
 export type { ReplayProgress };
 
 /** The projection tables a rebuild empties. */
-const PROJECTIONS = ['referrals', 'offers', 'institutions', 'stays', 'capacity_latest', 'bed_days'];
+const PROJECTIONS = ['referrals', 'offers', 'institutions', 'stays', 'capacity_latest', 'bed_days', 'bed_months'];
 const CONSUMER = 'monitoring';
 
 /**

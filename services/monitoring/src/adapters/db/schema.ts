@@ -131,6 +131,16 @@ export const capacityLatest = monitoringSchema.table(
   (t) => [primaryKey({ columns: [t.institutionId, t.bedType] })],
 );
 
+const unitMs = {
+  county: text('county').notNull(),
+  city: text('city').notNull(),
+  totalMs: bigint('total_ms', { mode: 'number' }).notNull(),
+  openMs: bigint('open_ms', { mode: 'number' }).notNull(),
+  occupiedMs: bigint('occupied_ms', { mode: 'number' }).notNull(),
+  nursingMs: bigint('nursing_ms', { mode: 'number' }).notNull(),
+  dementiaMs: bigint('dementia_ms', { mode: 'number' }).notNull(),
+};
+
 /** Unit-milliseconds per day (China Standard Time) and institution: the integral of the capacity steps. */
 export const bedDays = monitoringSchema.table(
   'bed_days',
@@ -138,13 +148,19 @@ export const bedDays = monitoringSchema.table(
     day: date('day', { mode: 'string' }).notNull(),
     institutionId: uuid('institution_id').notNull(),
     bedType: text('bed_type').notNull(),
-    county: text('county').notNull(),
-    city: text('city').notNull(),
-    totalMs: bigint('total_ms', { mode: 'number' }).notNull(),
-    openMs: bigint('open_ms', { mode: 'number' }).notNull(),
-    occupiedMs: bigint('occupied_ms', { mode: 'number' }).notNull(),
-    nursingMs: bigint('nursing_ms', { mode: 'number' }).notNull(),
-    dementiaMs: bigint('dementia_ms', { mode: 'number' }).notNull(),
+    ...unitMs,
   },
   (t) => [primaryKey({ columns: [t.day, t.institutionId, t.bedType] })],
+);
+
+/** The same per calendar month (`month` is its first day): what periods of whole months read. */
+export const bedMonths = monitoringSchema.table(
+  'bed_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    ...unitMs,
+  },
+  (t) => [primaryKey({ columns: [t.month, t.institutionId, t.bedType] })],
 );
