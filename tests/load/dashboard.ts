@@ -16,7 +16,6 @@ const FIRST_DAY = '2025-01-01';
 const DAYS = 730;
 const PROVIDERS = 2000;
 const HOSPITALS = 300;
-const BED_TYPES = ['care', 'home-care', 'home-sick', 'hospice', 'care'];
 
 /** Fill the projections of an empty database with `referrals` referrals; returns the row counts. */
 async function fill(database: Database, referrals: number): Promise<Record<string, number>> {
