@@ -10,3 +10,4 @@ CREATE DATABASE referral;
 CREATE DATABASE civil_affairs;
 CREATE DATABASE medical_insurance;
 CREATE DATABASE monitoring;
+CREATE DATABASE gateway;

@@ -38,6 +38,18 @@ describe('pnpm start', () => {
     expect(Object.keys(institutions.body['paths'] as object)).toContain('/api/referrals');
     const demo = await fetch(`${first.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<{ name: string }[]>);
     expect(demo.map((i) => i.name)).toEqual(expect.arrayContaining(DEMO_NETWORK.care.map((h) => h.name)));
+    // A demo account of every role, shown for the sign-in page; each signs in, and its token is honoured by role.
+    const accounts = (await call(first.url, 'GET', '/api/auth/demo-users')).body as { demo: boolean; users: { username: string; password: string; role: string }[] };
+    expect(accounts.demo).toBe(true);
+    expect(accounts.users.map((u) => u.role).sort()).toEqual(['admin', 'analyst', 'assessor', 'insurer', 'planner', 'provider']);
+    const tokens: Record<string, string> = {};
+    for (const u of accounts.users) {
+      const session = await call(first.url, 'POST', '/api/auth/sign-in', { username: u.username, password: u.password });
+      expect(session.status, u.username).toBe(200);
+      tokens[u.role] = session.body['accessToken'] as string;
+    }
+    expect((await call(first.url, 'GET', '/api/monitoring/dashboard', undefined, tokens['analyst'])).status).toBe(200);
+    expect((await call(first.url, 'GET', '/api/monitoring/dashboard', undefined, tokens['planner'])).status).toBe(403);
     const home = await call(first.url, 'POST', '/api/care-beds/institutions', careHome('重启测试养老院', 3));
     expect(home.status).toBe(201);
     await waitUntilMatchable(first.url, home.body['id'] as string);
@@ -54,6 +66,9 @@ describe('pnpm start', () => {
       expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`)).body['capacity']).toMatchObject({ total: 3, free: 3 });
       const after = await fetch(`${second.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<unknown[]>);
       expect(after).toHaveLength(demo.length + 1); // demo data is loaded once, into an empty database
+      const demoUsers = (await call(second.url, 'GET', '/api/auth/demo-users')).body['users'] as { username: string; password: string }[];
+      expect(demoUsers).toHaveLength(6);
+      expect((await call(second.url, 'POST', '/api/auth/sign-in', { username: demoUsers[0]!.username, password: demoUsers[0]!.password })).status).toBe(200);
     } finally {
       expect(await second.stop('SIGINT')).toBe(0);
     }

@@ -254,7 +254,8 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     service('care-beds', 'services/care-beds/src/main.ts', { DATABASE_URL: careBedsDb.url, ...kafka }),
     service('referral-workflow', workflowEntry, { DATABASE_URL: referralDb.url, ...kafka }),
   ]);
-  const gateway = await service('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV });
+  const gatewayDb = await database('bench_gateway');
+  const gateway = await service('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV, DATABASE_URL: gatewayDb.url, AUTH_SECRET: randomBytes(24).toString('base64url') });
   log(`distributed: ready after ${secondsSince(started).toFixed(1)} s`);
 
   const url = gateway.proc.url;

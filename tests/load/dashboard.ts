@@ -18,7 +18,7 @@ const PROVIDERS = 2000;
 const HOSPITALS = 300;
 
 /** Fill the projections of an empty database with `referrals` referrals; returns the row counts. */
-async function fill(database: Database, referrals: number): Promise<Record<string, number>> {
+export async function fill(database: Database, referrals: number): Promise<Record<string, number>> {
   const counties = shandongCounties();
   const countyArray = `array[${counties.map((c) => `'${c}'`).join(',')}]`;
   const exec = (statement: string) => database.db.execute(sql.raw(statement));
@@ -63,7 +63,7 @@ async function fill(database: Database, referrals: number): Promise<Record<strin
                 else md5('p' || (abs(hashtext(r.referral_id::text || 'x')) % ${PROVIDERS}))::uuid end,
            r.bed_type, r.urgent, r.first_offer_at, r.first_offer_at + interval '24 hours',
            a.answer, case when a.answer = 'declined' then (array['no-capacity','care-needs-exceed-capability','outside-service-area','payment-or-insurance','elder-or-family-refused','other'])[1 + (abs(hashtext(r.referral_id::text)) % 6)] end,
-           case when a.answer is not null then r.first_offer_at + interval '5 hours' end, k = 1 and a.answer = 'accepted'
+           case when a.answer is not null then r.first_offer_at + interval '5 hours' end, coalesce(k = 1 and a.answer = 'accepted', false)
       from monitoring.referrals r cross join generate_series(0, 1) k
       cross join lateral (select case when k = 0 and r.accepted_at is not null then 'accepted'
                                       when r.first_response_at is null then (case when r.stage = 'offering' then null else 'expired' end)

@@ -42,7 +42,10 @@ export async function startDistributedSystem(services: ServiceName[], env: Parti
   }
   services.forEach((name, i) => processes.set(name, (settled[i] as PromiseFulfilledResult<ServiceProcess>).value));
   const upstreams = Object.fromEntries(services.map((name) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, processes.get(name)!.url]));
-  const gateway = await startService('gateway', 'services/gateway/src/main.ts', upstreams);
+  // The gateway keeps its accounts in a database of its own and signs with the services' secret.
+  const gatewayDb = await createTestDatabase('e2e_gateway');
+  const authSecret = Object.values(env).find((e) => e?.['AUTH_SECRET'])?.['AUTH_SECRET'] ?? randomBytes(24).toString('base64url');
+  const gateway = await startService('gateway', 'services/gateway/src/main.ts', { ...upstreams, DATABASE_URL: gatewayDb.url, KAFKA_BROKERS: '', AUTH_SECRET: authSecret, GATEWAY_ADMIN_PASSWORD: 'e2e-admin-2026' });
   processes.set('gateway', gateway);
   let replicas = 0;
   return {
@@ -67,7 +70,7 @@ export async function startDistributedSystem(services: ServiceName[], env: Parti
     },
     async stop() {
       const codes = await Promise.all([...processes.values()].map((p) => p.stop('SIGTERM')));
-      await Promise.all([...databases.values()].map((d) => d.drop()));
+      await Promise.all([...databases.values(), gatewayDb].map((d) => d.drop()));
       return codes;
     },
   };

@@ -25,6 +25,8 @@ export interface ProcessSpec {
   services: (deps: ServiceDeps) => ServiceDefinition[] | Promise<ServiceDefinition[]>;
   /** Route plugins that belong to no service (e.g. the gateway's own pages). */
   plugins?: FastifyPluginAsync[];
+  /** Readiness checks besides the database and the bus (e.g. the gateway's upstreams). */
+  readiness?: ReadinessCheck[];
   /** Runs after the services started and before the server listens (e.g. loading demo data). */
   afterStart?: (process: Omit<RunningProcess, 'url' | 'stop'>) => Promise<void>;
   logger?: Logger;
@@ -58,6 +60,7 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => database.ping() },
     { name: 'bus', check: () => bus.ping() },
+    ...(spec.readiness ?? []),
   ];
   const app = await buildHttpServer({
     title: spec.name,

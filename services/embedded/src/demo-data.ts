@@ -72,7 +72,7 @@ export const DEMO_NETWORK: Record<BedType, Demo[]> = {
  * (known by its credit code), so an interrupted first start completes on the next. The care
  * homes get green-channel agreements with the first hospital (五床联动 partners).
  */
-export async function loadDemoData(services: Record<BedType, BedService>): Promise<number> {
+export async function loadDemoData(services: Record<BedType, BedService>): Promise<{ added: number; ids: Record<BedType, string[]> }> {
   const origin: MessageOrigin = { source: 'embedded-demo-data' };
   let added = 0;
   const register = async (bedType: BedType, index: number, d: Demo, partners: string[] = []): Promise<string> => {
@@ -83,10 +83,10 @@ export async function loadDemoData(services: Record<BedType, BedService>): Promi
     added += 1;
     return id;
   };
-  const hospitals: string[] = [];
-  for (const [i, d] of DEMO_NETWORK.medical.entries()) hospitals.push(await register('medical', i, d));
+  const ids: Record<BedType, string[]> = { medical: [], care: [], 'home-care': [], 'home-sick': [], hospice: [] };
+  for (const [i, d] of DEMO_NETWORK.medical.entries()) ids.medical.push(await register('medical', i, d));
   for (const bedType of ['care', 'home-care', 'home-sick', 'hospice'] as const) {
-    for (const [i, d] of DEMO_NETWORK[bedType].entries()) await register(bedType, i, d, bedType === 'care' ? hospitals.slice(0, 1) : []);
+    for (const [i, d] of DEMO_NETWORK[bedType].entries()) ids[bedType].push(await register(bedType, i, d, bedType === 'care' ? ids.medical.slice(0, 1) : []));
   }
-  return added;
+  return { added, ids };
 }

@@ -1,7 +1,7 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { civilAffairsService, newSecrets, type Secrets } from '@fbl/civil-affairs';
-import { gatewayRoutes } from '@fbl/gateway';
+import { demoUsers, gatewayRoutes, identityService, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
 import type { Logger } from '@fbl/observability';
@@ -13,6 +13,8 @@ import { loadDemoData } from './demo-data.js';
 export interface EmbeddedSystem extends RunningProcess {
   beds: Record<BedType, BedService>;
   secrets: Secrets;
+  /** Sign-in: accounts, sessions, and the demo accounts when demo data is loaded. */
+  identity: IdentityService;
 }
 
 /**
@@ -36,6 +38,8 @@ export async function startEmbedded(
   const policies = options.policies ?? BED_POLICIES;
   const secrets = options.secrets ?? newSecrets();
   let beds: Record<BedType, BedService> | undefined;
+  let identity: IdentityService | undefined;
+  let demo: DemoUser[] | undefined;
   const running = await runProcess({
     name: 'five-bed-linkage',
     config,
@@ -44,15 +48,19 @@ export async function startEmbedded(
     services: (deps) => {
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
       beds = built;
-      return [...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret }), monitoringService(deps, { authSecret: secrets.authSecret })];
+      identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo });
+      return [identity, ...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewayRoutes()],
     afterStart: async ({ deps }) => {
-      if (options.demoData !== false && beds) {
-        const added = await loadDemoData(beds);
+      if (options.demoData !== false && beds && identity) {
+        const { added, ids } = await loadDemoData(beds);
         if (added > 0) deps.logger.info({ institutions: added }, 'demo data loaded');
+        demo = demoUsers({ hospitalId: ids.medical[0]!, careHomeId: ids.care[0]!, division: '371700' });
+        const users = await seedUsers(identity.accounts, demo);
+        if (users > 0) deps.logger.info({ users }, 'demo accounts created (their passwords are on the sign-in page)');
       }
     },
   });
-  return { ...running, beds: beds!, secrets };
+  return { ...running, beds: beds!, secrets, identity: identity! };
 }

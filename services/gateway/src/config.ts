@@ -1,4 +1,5 @@
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
+import { authSecretFromEnv } from '@fbl/auth';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
 import Type from 'typebox';
 import { ROUTES, type ServiceName, type Upstreams } from './routes.js';
@@ -10,14 +11,21 @@ const services = Object.values(ROUTES);
 const UpstreamEnv = Type.Object(Object.fromEntries(services.map((s) => [upstreamKey(s), Type.Optional(Type.String({ pattern: '^https?://' }))])));
 const checker = compileChecker<Record<string, string | undefined>>(UpstreamEnv);
 
-/** Configuration of the gateway process in the distributed mode: the process keys and `<SERVICE>_URL` per routed service. */
+/**
+ * Configuration of the gateway process in the distributed mode: the process keys (its accounts
+ * live in DATABASE_URL), `<SERVICE>_URL` per routed service, AUTH_SECRET, and
+ * GATEWAY_ADMIN_PASSWORD for the first admin of an empty deployment.
+ */
 export function readGatewayConfig(env: Record<string, string | undefined>) {
   const process = readProcessConfig(env, { port: 3000 });
   const picked = Object.fromEntries(services.flatMap((s) => (env[upstreamKey(s)] ? [[upstreamKey(s), env[upstreamKey(s)]]] : [])));
   if (!checker.check(picked)) throw new ConfigError(`invalid gateway configuration: ${describeFieldErrors(checker.errors(picked))}`);
   const upstreams: Upstreams = Object.fromEntries(services.flatMap((s) => (picked[upstreamKey(s)] ? [[s, picked[upstreamKey(s)]]] : [])));
   if (Object.keys(upstreams).length === 0) throw new ConfigError(`the gateway routes to no service: set at least one of ${services.map(upstreamKey).join(', ')}`);
-  return Object.freeze({ ...process, upstreams });
+  const authSecret = authSecretFromEnv(env);
+  if (!authSecret) throw new ConfigError('the gateway needs AUTH_SECRET, the secret the services verify its tokens with');
+  const adminPassword = env['GATEWAY_ADMIN_PASSWORD']?.trim() || undefined;
+  return Object.freeze({ ...process, upstreams, authSecret, adminPassword });
 }
 
 /** The gateway's configuration, read once from the environment. */

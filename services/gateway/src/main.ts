@@ -1,14 +1,16 @@
-import { createLogger, createMetrics } from '@fbl/observability';
-import { buildHttpServer } from '@fbl/service-kit';
+import { runProcess } from '@fbl/service-kit';
 import { loadConfig } from './config.js';
+import { identityService, type IdentityService } from './identity/service.js';
 import { gatewayRoutes } from './routes.js';
 
 const config = loadConfig();
-const logger = createLogger({ name: 'gateway', level: config.logLevel });
-const app = await buildHttpServer({
-  title: 'gateway',
-  logger,
-  metrics: createMetrics({ process: 'gateway' }),
+let identity: IdentityService | undefined;
+
+await runProcess({
+  name: 'gateway',
+  config,
+  services: (deps) => [(identity = identityService(deps, { authSecret: config.authSecret }))],
+  plugins: [gatewayRoutes({ upstreams: config.upstreams })],
   readiness: Object.entries(config.upstreams).map(([name, url = '']) => ({
     name,
     check: async () => {
@@ -16,14 +18,12 @@ const app = await buildHttpServer({
       if (!response.ok) throw new Error(`answered ${response.status}`);
     },
   })),
-  plugins: [gatewayRoutes({ upstreams: config.upstreams })],
+  afterStart: async ({ deps }) => {
+    // An empty deployment gets its first admin from configuration; that admin adds the others.
+    if (config.adminPassword && identity && !(await identity.accounts.any())) {
+      await identity.accounts.create({ username: 'admin', displayName: 'Administrator', password: config.adminPassword, role: 'admin' });
+      deps.logger.info('first admin account created (username admin)');
+    }
+  },
+  handleSignals: true,
 });
-await app.listen({ port: config.port, host: config.host });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}

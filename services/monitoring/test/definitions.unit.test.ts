@@ -76,3 +76,15 @@ describe('CSV', () => {
     expect(toCsv(['名称', 'n'], [['菏泽市"颐养", 中心', 3], ['牡丹区', null]])).toBe(`${BOM}名称,n\r\n"菏泽市""颐养"", 中心",3\r\n牡丹区,\r\n`);
   });
 });
+
+describe('whole months of a period', () => {
+  it('are the calendar months the period covers entirely', async () => {
+    const { wholeMonths } = await import('../src/application/queries.js');
+    expect(wholeMonths('2026-01-01', '2026-12-31')).toEqual({ first: '2026-01-01', last: '2026-12-01' });
+    expect(wholeMonths('2026-01-15', '2026-04-30')).toEqual({ first: '2026-02-01', last: '2026-04-01' });
+    expect(wholeMonths('2026-01-15', '2026-04-29')).toEqual({ first: '2026-02-01', last: '2026-03-01' });
+    expect(wholeMonths('2026-02-01', '2026-02-28')).toEqual({ first: '2026-02-01', last: '2026-02-01' });
+    expect(wholeMonths('2026-12-02', '2026-12-31')).toBeUndefined();
+    expect(wholeMonths('2026-11-15', '2026-12-14')).toBeUndefined();
+  });
+});

@@ -82,17 +82,18 @@ const SOURCES: Record<SourceKey, Source> = {
     // Closed capacity steps are in bed_months (whole months of the period, unless grouped by day
     // or week) and bed_days (the other days); the step still open runs from its start to `asOf`.
     from: (asOf, { fromDay, toDay }, grouping) => {
-      const byMonth = grouping !== 'day' && grouping !== 'week';
-      const wholeMonth = (column: SQL) => sql`(${column} >= ${fromDay}::date and (${column} + interval '1 month' - interval '1 day')::date <= ${toDay}::date)`;
-      const months = byMonth
+      const whole = grouping !== 'day' && grouping !== 'week' ? wholeMonths(fromDay, toDay) : undefined;
+      const months = whole
         ? sql`select month as day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
-                from monitoring.bed_months where ${wholeMonth(sql.raw('month'))}
+                from monitoring.bed_months where month >= ${whole.first}::date and month <= ${whole.last}::date
               union all `
         : sql``;
-      const otherDays = byMonth ? sql` and not ${wholeMonth(sql.raw("date_trunc('month', day)::date"))}` : sql``;
+      const days = whole
+        ? sql`((day >= ${fromDay}::date and day < ${whole.first}::date) or (day >= (${whole.last}::date + interval '1 month')::date and day <= ${toDay}::date))`
+        : sql`day >= ${fromDay}::date and day <= ${toDay}::date`;
       return sql`(
       ${months}select day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
-        from monitoring.bed_days where day >= ${fromDay}::date and day <= ${toDay}::date${otherDays}
+        from monitoring.bed_days where ${days}
       union all
       select g.day, c.institution_id, c.bed_type, c.county, c.city,
              c.total * s.ms, c.open * s.ms, c.occupied * s.ms, c.nursing * s.ms, c.dementia * s.ms
@@ -125,6 +126,20 @@ const SOURCES: Record<SourceKey, Source> = {
     provider: 'c.institution_id',
   },
 };
+
+/** The first and last whole calendar months (their first days) inside a period of days, if any. */
+export function wholeMonths(fromDay: string, toDay: string): { first: string; last: string } | undefined {
+  const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
+  const addMonths = (month: string, n: number) => {
+    const d = new Date(`${month}T00:00:00Z`);
+    d.setUTCMonth(d.getUTCMonth() + n);
+    return d.toISOString().slice(0, 10);
+  };
+  const first = fromDay.endsWith('-01') ? fromDay : addMonths(monthStart(fromDay), 1);
+  const lastDayOfToMonth = new Date(Date.parse(`${addMonths(monthStart(toDay), 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const last = toDay === lastDayOfToMonth ? monthStart(toDay) : addMonths(monthStart(toDay), -1);
+  return first <= last ? { first, last } : undefined;
+}
 
 /** The SQL of a group key as grouped (a date for periods), and as shown. */
 function groupKey(grouping: Grouping, source: Source, time: string | null): { raw: string; shown: (k: string) => string } {

@@ -1,0 +1,62 @@
+import { messagingTables } from '@fbl/db';
+import { bigint, integer, index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** The gateway's own schema: the people who sign in, and their refresh tokens. */
+export const gatewaySchema = pgSchema('gateway');
+
+/** The messaging tables every service has (the gateway publishes nothing yet). */
+export const messaging = messagingTables(gatewaySchema);
+export const { outbox, inbox, timers } = messaging;
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Accounts: a role and its scope (a hospital or institution, or a division), a scrypt hash. */
+export const users = gatewaySchema.table('users', {
+  id: uuid('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').notNull(),
+  institutionId: uuid('institution_id'),
+  divisionCode: text('division_code'),
+  /** Failed sign-ins since the last success; at the limit the account locks for a while. */
+  failedAttempts: integer('failed_attempts').notNull().default(0),
+  lockedUntil: at('locked_until'),
+  disabledAt: at('disabled_at'),
+  createdAt: at('created_at').notNull(),
+});
+
+/**
+ * Refresh tokens, stored as SHA-256 hashes. Each use replaces the token with a new one of the
+ * same family; a replaced token used again means it leaked, and the whole family is revoked.
+ */
+export const refreshTokens = gatewaySchema.table(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    family: uuid('family').notNull(),
+    userId: uuid('user_id').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: at('expires_at').notNull(),
+    replacedAt: at('replaced_at'),
+    revokedAt: at('revoked_at'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('refresh_tokens_family_idx').on(t.family)],
+);
+
+/** Every sign-in attempt (who, when, outcome, from where), append-only, for admins. */
+export const signIns = gatewaySchema.table(
+  'sign_ins',
+  {
+    id: uuid('id').primaryKey(),
+    /** Order of the attempts, however close in time. */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    username: text('username').notNull(),
+    userId: uuid('user_id'),
+    outcome: text('outcome').notNull(),
+    address: text('address'),
+    at: at('at').notNull(),
+  },
+  (t) => [index('sign_ins_at_idx').on(t.at)],
+);

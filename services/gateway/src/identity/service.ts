@@ -1,0 +1,27 @@
+import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
+import { fileURLToPath } from 'node:url';
+import { Accounts, DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './accounts.js';
+import type { DemoUser } from './demo-users.js';
+import { identityRoutes } from './routes.js';
+import { messaging } from './schema.js';
+
+/** The gateway's sign-in, as a service any process can host. */
+export interface IdentityService extends ServiceDefinition {
+  accounts: Accounts;
+}
+
+/** Build the sign-in service: accounts in the `gateway` schema, routes under `/api/auth`. */
+export function identityService(deps: ServiceDeps, options: { authSecret: string; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy> }): IdentityService {
+  const kit = new ServiceKit('gateway', messaging, deps);
+  const accounts = new Accounts(deps.database, options.authSecret, deps.clock, { ...DEFAULT_SIGN_IN_POLICY, ...options.policy });
+  return {
+    name: 'gateway',
+    kit,
+    accounts,
+    migrationsFolder: fileURLToPath(new URL('../../drizzle', import.meta.url)),
+    migrationsTable: 'gateway_migrations',
+    routes: identityRoutes(accounts, { authSecret: options.authSecret, clock: deps.clock, ...(options.demoUsers ? { demoUsers: options.demoUsers } : {}) }),
+    consumers: [],
+    produces: [],
+  };
+}
