@@ -74,6 +74,11 @@ export async function fill(database: Database, referrals: number): Promise<Recor
     union all
     select md5('m' || referral_id::text)::uuid, elder_ref, origin_institution_id, 'medical', null, arrived_at + (1 + random() * 60) * interval '1 day'
       from monitoring.referrals where arrived_at is not null and random() < 0.1`);
+  await exec(`update monitoring.referrals r set readmitted_at = x.first from (
+      select r2.referral_id, min(s.admitted_at) as first from monitoring.referrals r2
+        join monitoring.stays s on s.elder_ref = r2.elder_ref and s.bed_type = 'medical' and s.admitted_at > r2.arrived_at
+       group by r2.referral_id) x
+    where x.referral_id = r.referral_id`);
   // Capacity: the latest step of each institution, and two years of bed-days.
   await exec(`insert into monitoring.capacity_latest (institution_id, bed_type, sequence, since, county, city, total, open, occupied, nursing, dementia)
     select institution_id, bed_type, 100, timestamptz '${FIRST_DAY} 00:00:00+08' + interval '${DAYS} days', county, city, t, t - 2, (t * 0.7)::int,

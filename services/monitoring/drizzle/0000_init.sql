@@ -111,6 +111,7 @@ CREATE TABLE "monitoring"."referrals" (
 	"cancel_reason" text,
 	"escalations" integer DEFAULT 0 NOT NULL,
 	"first_escalated_at" timestamp with time zone,
+	"readmitted_at" timestamp with time zone,
 	"assessed_at" timestamp with time zone,
 	"ltci_decision" text,
 	"ltci_decided_at" timestamp with time zone
@@ -140,6 +141,9 @@ CREATE TABLE "monitoring"."timers" (
 CREATE INDEX "offers_offered_idx" ON "monitoring"."offers" USING btree ("offered_at","institution_id");--> statement-breakpoint
 CREATE INDEX "outbox_unpublished_idx" ON "monitoring"."outbox" USING btree ("seq") WHERE published_at is null;--> statement-breakpoint
 CREATE INDEX "referrals_started_idx" ON "monitoring"."referrals" USING btree ("started_at","origin_county","bed_type");--> statement-breakpoint
+CREATE INDEX "referrals_city_started_idx" ON "monitoring"."referrals" USING btree ("origin_city","started_at");--> statement-breakpoint
+CREATE INDEX "referrals_county_started_idx" ON "monitoring"."referrals" USING btree ("origin_county","started_at");--> statement-breakpoint
+CREATE INDEX "referrals_elder_idx" ON "monitoring"."referrals" USING btree ("elder_ref");--> statement-breakpoint
 CREATE INDEX "referrals_arrived_idx" ON "monitoring"."referrals" USING btree ("arrived_at");--> statement-breakpoint
 CREATE INDEX "referrals_closed_idx" ON "monitoring"."referrals" USING btree ("closed_at");--> statement-breakpoint
 CREATE INDEX "referrals_escalated_idx" ON "monitoring"."referrals" USING btree ("first_escalated_at");--> statement-breakpoint

@@ -52,6 +52,12 @@ export class Projector {
       .insert(referrals)
       .values({ referralId, ...insert })
       .onConflictDoUpdate({ target: referrals.referralId, set: update });
+    // Arrival or the elder known now: the first medical admission after arrival, if already read.
+    if ('arrivedAt' in update || 'elderRef' in update) {
+      await tx.execute(sql`update monitoring.referrals r set readmitted_at = (
+          select min(s.admitted_at) from monitoring.stays s where s.elder_ref = r.elder_ref and s.bed_type = 'medical' and s.admitted_at > r.arrived_at)
+        where r.referral_id = ${referralId}`);
+    }
   }
 
   async requested(tx: Tx, e: E<DataOf<typeof ReferralRequested>>): Promise<void> {
@@ -135,6 +141,11 @@ export class Projector {
       .insert(stays)
       .values({ admissionId: d.admissionId, elderRef: d.elderRef, institutionId: d.institutionId, bedType: d.bedType, referralId: d.referralId, admittedAt })
       .onConflictDoNothing();
+    // A medical admission is a readmission for the elder's earlier arrivals.
+    if (d.bedType === 'medical') {
+      await tx.execute(sql`update monitoring.referrals set readmitted_at = least(coalesce(readmitted_at, ${admittedAt.toISOString()}::timestamptz), ${admittedAt.toISOString()}::timestamptz)
+        where elder_ref = ${d.elderRef} and arrived_at < ${admittedAt.toISOString()}::timestamptz`);
+    }
     await this.referral(tx, d.referralId, { arrivedAt: admittedAt, placedInstitutionId: d.institutionId, placedBedType: d.bedType, bedType: d.bedType });
   }
 

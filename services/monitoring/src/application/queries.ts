@@ -166,6 +166,14 @@ function groupKey(grouping: Grouping, source: Source, time: string | null): { ra
   }
 }
 
+/** Rows of a division: a county by its code, a city by its city column, a province by prefix. */
+function divisionCondition(source: { county: string; city: string }, division: string): SQL {
+  const prefix = divisionPrefix(division);
+  if (prefix.length === 6) return sql`${sql.raw(source.county)} = ${division}`;
+  if (prefix.length === 4) return sql`${sql.raw(source.city)} = ${division}`;
+  return sql`${sql.raw(source.county)} like ${prefix + '%'}`;
+}
+
 /** `:asOf` in a definition's SQL becomes the query's instant. */
 function withAsOf(fragment: string, asOf: Date): SQL {
   const parts = fragment.split(':asOf');
@@ -186,7 +194,7 @@ export function metricStatement(definition: MetricDefinition, query: MetricQuery
     else conditions.push(sql`${sql.raw(definition.time)} >= ${start.toISOString()}::timestamptz and ${sql.raw(definition.time)} < ${end.toISOString()}::timestamptz`);
   }
   if (definition.where) conditions.push(withAsOf(definition.where, query.asOf));
-  if (query.division) conditions.push(sql`${sql.raw(source.county)} like ${divisionPrefix(query.division) + '%'}`);
+  if (query.division) conditions.push(divisionCondition(source, query.division));
   if (query.bedType) conditions.push(sql`${sql.raw(source.bedType)} = ${query.bedType}`);
   if (query.provider) conditions.push(sql`${sql.raw(source.provider)} = ${query.provider}::uuid`);
   const key = groupKey(query.groupBy, source, definition.time);
@@ -246,7 +254,7 @@ export class MetricsQueries {
     const { start, end } = periodBounds(filter.from, filter.to);
     const conditions: SQL[] = [sql`r.started_at >= ${start.toISOString()}::timestamptz and r.started_at < ${end.toISOString()}::timestamptz`, sql.raw('r.closed_at is null and r.cancelled_at is null')];
     if (filter.stage) conditions.push(sql`r.stage = ${filter.stage}`);
-    if (filter.division) conditions.push(sql`r.origin_county like ${divisionPrefix(filter.division) + '%'}`);
+    if (filter.division) conditions.push(divisionCondition({ county: 'r.origin_county', city: 'r.origin_city' }, filter.division));
     if (filter.bedType) conditions.push(sql`r.bed_type = ${filter.bedType}`);
     const rows = await this.database.rows<Record<string, unknown>>(
       this.database.db,

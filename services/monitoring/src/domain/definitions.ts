@@ -178,10 +178,7 @@ export const METRICS = [
     where: `r.origin_bed_type = 'medical' and r.arrived_at is not null and r.arrived_at + interval '${READMISSION_DAYS} days' <= :asOf`,
     columns: [
       { name: 'transfers', sql: 'count(*)' },
-      {
-        name: 'readmitted',
-        sql: `count(*) filter (where exists (select 1 from monitoring.stays s where s.elder_ref = r.elder_ref and s.bed_type = 'medical' and s.admitted_at > r.arrived_at and s.admitted_at <= r.arrived_at + interval '${READMISSION_DAYS} days'))`,
-      },
+      { name: 'readmitted', sql: `count(*) filter (where r.readmitted_at <= r.arrived_at + interval '${READMISSION_DAYS} days')` },
     ],
     figures: (r) => ({ rate: ratio(r['readmitted']!, r['transfers']!) }),
   },

@@ -47,12 +47,17 @@ export const referrals = monitoringSchema.table(
     cancelReason: text('cancel_reason'),
     escalations: integer('escalations').notNull().default(0),
     firstEscalatedAt: at('first_escalated_at'),
+    /** The first admission to a medical bed after arrival (for 31-day readmissions). */
+    readmittedAt: at('readmitted_at'),
     assessedAt: at('assessed_at'),
     ltciDecision: text('ltci_decision'),
     ltciDecidedAt: at('ltci_decided_at'),
   },
   (t) => [
     index('referrals_started_idx').on(t.startedAt, t.originCounty, t.bedType),
+    index('referrals_city_started_idx').on(t.originCity, t.startedAt),
+    index('referrals_county_started_idx').on(t.originCounty, t.startedAt),
+    index('referrals_elder_idx').on(t.elderRef),
     index('referrals_arrived_idx').on(t.arrivedAt),
     index('referrals_closed_idx').on(t.closedAt),
     index('referrals_escalated_idx').on(t.firstEscalatedAt),
