@@ -31,6 +31,21 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     expect(loop.body['rows']).toEqual([expect.objectContaining({ key: 'total', values: expect.objectContaining({ started: 1, closedInLoop: 1, rate: 1 }) })]);
   });
 
+  it('sends security headers on pages and API answers, and limits sign-in attempts per address', async () => {
+    for (const path of ['/', '/api/care-beds/institutions', '/docs/json']) {
+      const r = await fetch(`${system.url}${path}`);
+      expect(r.headers.get('content-security-policy'), path).toContain("default-src 'self'");
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(r.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await call(system.url, 'POST', '/api/auth/sign-in', { username: 'nobody', password: `guess-${i}-x` })).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429]);
+    const limited = await call(system.url, 'POST', '/api/auth/sign-in', { username: 'nobody', password: 'guess-x' });
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(limited.body).toMatchObject({ status: 429, title: 'Too many requests' });
+  });
+
   it('answers malformed JSON, wrong types and missing fields with problem+json naming the field', async () => {
     const origin = { institutionId: '0192f3b2-7c1a-7000-8000-000000000002', divisionCode: '371702' };
     expectProblem(await call(system.url, 'POST', '/api/referrals', '{"elderRef": '), 400, '');

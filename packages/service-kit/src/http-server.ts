@@ -123,6 +123,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       });
     }
     const status = error.statusCode ?? 500;
+    if (status === 429) {
+      return sendProblem(reply, request, { type: problemType('too-many-requests'), title: 'Too many requests', status, detail: 'slow down and try again shortly' });
+    }
     if (status >= 400 && status < 500) {
       const malformed = error instanceof SyntaxError || /JSON/i.test(error.code ?? '');
       return sendProblem(reply, request, {

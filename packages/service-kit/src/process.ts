@@ -67,7 +67,8 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
     logger,
     metrics,
     readiness,
-    plugins: [...definitions.flatMap((d) => (d.routes ? [d.routes] : [])), ...(spec.plugins ?? [])],
+    // The process's own plugins first: one may set hooks for every route (security headers, limits).
+    plugins: [...(spec.plugins ?? []), ...definitions.flatMap((d) => (d.routes ? [d.routes] : []))],
   });
   await spec.afterStart?.({ app, deps, services });
   const url = await app.listen({ port: config.port, host: config.host });

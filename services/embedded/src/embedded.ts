@@ -1,7 +1,7 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { civilAffairsService, newSecrets, type Secrets } from '@fbl/civil-affairs';
-import { demoUsers, gatewayRoutes, identityService, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
+import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, rateLimitFromEnv, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
 import type { Logger } from '@fbl/observability';
@@ -51,7 +51,7 @@ export async function startEmbedded(
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo });
       return [identity, ...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
-    plugins: [gatewayRoutes()],
+    plugins: [gatewaySecurity({ perMinute: rateLimitFromEnv(process.env) }), gatewayRoutes()],
     afterStart: async ({ deps }) => {
       if (options.demoData !== false && beds && identity) {
         const { added, ids } = await loadDemoData(beds);

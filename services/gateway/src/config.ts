@@ -3,6 +3,7 @@ import { authSecretFromEnv } from '@fbl/auth';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
 import Type from 'typebox';
 import { ROUTES, type ServiceName, type Upstreams } from './routes.js';
+import { rateLimitFromEnv } from './security.js';
 
 /** The env key naming where a service listens: `care-beds` → `CARE_BEDS_URL`. */
 export const upstreamKey = (service: ServiceName) => `${service.toUpperCase().replaceAll('-', '_')}_URL`;
@@ -25,7 +26,13 @@ export function readGatewayConfig(env: Record<string, string | undefined>) {
   const authSecret = authSecretFromEnv(env);
   if (!authSecret) throw new ConfigError('the gateway needs AUTH_SECRET, the secret the services verify its tokens with');
   const adminPassword = env['GATEWAY_ADMIN_PASSWORD']?.trim() || undefined;
-  return Object.freeze({ ...process, upstreams, authSecret, adminPassword });
+  let rateLimitPerMinute: number;
+  try {
+    rateLimitPerMinute = rateLimitFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute });
 }
 
 /** The gateway's configuration, read once from the environment. */

@@ -4,3 +4,4 @@ export { Accounts, DEFAULT_SIGN_IN_POLICY, type NewUser, type PublicUser, type S
 export { demoUsers, seedUsers, type DemoUser } from './identity/demo-users.js';
 export { identityService, type IdentityService } from './identity/service.js';
 export { hashPassword, verifyPassword } from './identity/passwords.js';
+export { gatewaySecurity, rateLimitFromEnv, SIGN_IN_PER_MINUTE } from './security.js';

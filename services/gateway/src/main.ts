@@ -2,6 +2,7 @@ import { runProcess } from '@fbl/service-kit';
 import { loadConfig } from './config.js';
 import { identityService, type IdentityService } from './identity/service.js';
 import { gatewayRoutes } from './routes.js';
+import { gatewaySecurity } from './security.js';
 
 const config = loadConfig();
 let identity: IdentityService | undefined;
@@ -10,7 +11,7 @@ await runProcess({
   name: 'gateway',
   config,
   services: (deps) => [(identity = identityService(deps, { authSecret: config.authSecret }))],
-  plugins: [gatewayRoutes({ upstreams: config.upstreams })],
+  plugins: [gatewaySecurity({ perMinute: config.rateLimitPerMinute }), gatewayRoutes({ upstreams: config.upstreams })],
   readiness: Object.entries(config.upstreams).map(([name, url = '']) => ({
     name,
     check: async () => {

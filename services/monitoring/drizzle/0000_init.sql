@@ -139,6 +139,7 @@ CREATE TABLE "monitoring"."timers" (
 );
 --> statement-breakpoint
 CREATE INDEX "offers_offered_idx" ON "monitoring"."offers" USING btree ("offered_at","institution_id");--> statement-breakpoint
+CREATE INDEX "offers_expired_idx" ON "monitoring"."offers" USING btree ("respond_by") WHERE answer = 'expired';--> statement-breakpoint
 CREATE INDEX "outbox_unpublished_idx" ON "monitoring"."outbox" USING btree ("seq") WHERE published_at is null;--> statement-breakpoint
 CREATE INDEX "referrals_started_idx" ON "monitoring"."referrals" USING btree ("started_at","origin_county","bed_type");--> statement-breakpoint
 CREATE INDEX "referrals_city_started_idx" ON "monitoring"."referrals" USING btree ("origin_city","started_at");--> statement-breakpoint

@@ -1,4 +1,5 @@
 import { messagingTables } from '@fbl/db';
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, date, index, integer, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The monitoring service's own schema: projections of other services' events, nothing else. */
@@ -81,7 +82,7 @@ export const offers = monitoringSchema.table(
     answeredAt: at('answered_at'),
     notSelected: boolean('not_selected').notNull().default(false),
   },
-  (t) => [index('offers_offered_idx').on(t.offeredAt, t.institutionId)],
+  (t) => [index('offers_offered_idx').on(t.offeredAt, t.institutionId), index('offers_expired_idx').on(t.respondBy).where(sql`answer = 'expired'`)],
 );
 
 /** Providers and hospitals as the bed services describe them, with their location. */

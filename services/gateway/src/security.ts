@@ -1,0 +1,46 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync } from 'fastify';
+
+/** Sign-in attempts one address may make per minute, whatever the global limit. */
+export const SIGN_IN_PER_MINUTE = 10;
+
+/**
+ * Security headers on every response (helmet: a content security policy of the gateway's own
+ * origin, no sniffing, no framing, HSTS) and rate limits: sign-in always, every route when
+ * `perMinute` is set. Registered before the routes, at the root, so it covers all of them.
+ */
+export function gatewaySecurity(options: { perMinute?: number } = {}): FastifyPluginAsync {
+  const plugin: FastifyPluginAsync = async (app) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    });
+    // Before the limiter's own hook, which reads each route's limit as the route is added.
+    app.addHook('onRoute', (route) => {
+      if (route.url === '/api/auth/sign-in' && route.method === 'POST') route.config = { ...(route.config ?? {}), rateLimit: { max: SIGN_IN_PER_MINUTE, timeWindow: '1 minute' } } as typeof route.config;
+    });
+    const perMinute = options.perMinute ?? 0;
+    await app.register(rateLimit, { global: perMinute > 0, max: perMinute > 0 ? perMinute : SIGN_IN_PER_MINUTE, timeWindow: '1 minute' });
+  };
+  // Not encapsulated: the headers and limits apply to every route of the server.
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
+}
+
+/** The global limit from the environment (RATE_LIMIT_PER_MINUTE; unset or 0: sign-in only). */
+export function rateLimitFromEnv(env: Record<string, string | undefined>): number {
+  const raw = env['RATE_LIMIT_PER_MINUTE']?.trim();
+  if (!raw) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`RATE_LIMIT_PER_MINUTE must be a whole number, not ${JSON.stringify(raw)}`);
+  return n;
+}

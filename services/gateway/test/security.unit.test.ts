@@ -1,0 +1,35 @@
+import { createLogger, createMetrics } from '@fbl/observability';
+import { buildHttpServer } from '@fbl/service-kit';
+import { describe, expect, it } from 'vitest';
+import { gatewaySecurity, rateLimitFromEnv } from '../src/index.js';
+
+const logger = createLogger({ name: 'security-test', level: 'silent' });
+
+describe('gateway security', () => {
+  it('limits every route per address when a global limit is set, with a problem+json 429', async () => {
+    const app = await buildHttpServer({
+      title: 'security-test',
+      logger,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [gatewaySecurity({ perMinute: 3 }), async (a) => void a.get('/api/thing', async () => ({ ok: true }))],
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: 'GET', url: '/api/thing' })).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await app.inject({ method: 'GET', url: '/api/thing' });
+      expect(limited.headers['content-type']).toContain('application/problem+json');
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect(limited.headers['x-content-type-options']).toBe('nosniff');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reads the limit from RATE_LIMIT_PER_MINUTE, refusing what is not a whole number', () => {
+    expect(rateLimitFromEnv({})).toBe(0);
+    expect(rateLimitFromEnv({ RATE_LIMIT_PER_MINUTE: '600' })).toBe(600);
+    expect(() => rateLimitFromEnv({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/whole number/);
+  });
+});
