@@ -364,7 +364,7 @@ async function main(): Promise<void> {
       if (ONLY.has('dashboard')) {
         const board = await createTestDatabase('bench_dashboard', postgres.value);
         const dropBoard = onCleanup(`database ${board.name}`, () => board.drop());
-        await dashboardPhase(board.url, DASHBOARD_REFERRALS, DASHBOARD_RUNS);
+        await dashboardPhase(board.url, DASHBOARD_REFERRALS, DASHBOARD_RUNS, yardstick?.commitsPerSecond);
         await dropBoard();
       }
     }
