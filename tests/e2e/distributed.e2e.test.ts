@@ -44,6 +44,21 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     expect(JSON.stringify(open.body)).not.toContain(id);
   });
 
+  it('shows one OpenAPI document for the whole public API at the gateway', async () => {
+    const doc = await call(system.url, 'GET', '/docs/json');
+    expect(doc.status).toBe(200);
+    const paths = Object.keys(doc.body['paths'] as object);
+    for (const path of ['/api/auth/sign-in', '/api/referrals', '/api/care-beds/institutions', '/api/medical-beds/institutions', '/api/monitoring/metrics/{metric}']) expect(paths, path).toContain(path);
+  });
+
+  it('signs in the first admin, whose token the monitoring service honours', async () => {
+    const session = await call(system.url, 'POST', '/api/auth/sign-in', { username: 'admin', password: 'e2e-admin-2026' });
+    expect(session.status, JSON.stringify(session.body)).toBe(200);
+    const dashboard = await call(system.url, 'GET', '/api/monitoring/dashboard', undefined, session.body['accessToken'] as string);
+    expect(dashboard.status).toBe(200);
+    expect((await call(system.url, 'GET', '/api/monitoring/dashboard', undefined, 'not-a-token')).status).toBe(401);
+  });
+
   it('runs each service in its own consumer group', async () => {
     const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();

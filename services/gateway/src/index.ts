@@ -5,3 +5,4 @@ export { demoUsers, seedUsers, type DemoUser } from './identity/demo-users.js';
 export { identityService, type IdentityService } from './identity/service.js';
 export { hashPassword, verifyPassword } from './identity/passwords.js';
 export { gatewaySecurity, rateLimitFromEnv, SIGN_IN_PER_MINUTE } from './security.js';
+export { mergeOpenApi, unifiedOpenApi } from './openapi.js';

@@ -2,6 +2,7 @@ import { runProcess } from '@fbl/service-kit';
 import { loadConfig } from './config.js';
 import { identityService, type IdentityService } from './identity/service.js';
 import { gatewayRoutes } from './routes.js';
+import { unifiedOpenApi } from './openapi.js';
 import { gatewaySecurity } from './security.js';
 
 const config = loadConfig();
@@ -11,7 +12,7 @@ await runProcess({
   name: 'gateway',
   config,
   services: (deps) => [(identity = identityService(deps, { authSecret: config.authSecret }))],
-  plugins: [gatewaySecurity({ perMinute: config.rateLimitPerMinute }), gatewayRoutes({ upstreams: config.upstreams })],
+  plugins: [gatewaySecurity({ perMinute: config.rateLimitPerMinute }), unifiedOpenApi(config.upstreams), gatewayRoutes({ upstreams: config.upstreams })],
   readiness: Object.entries(config.upstreams).map(([name, url = '']) => ({
     name,
     check: async () => {
