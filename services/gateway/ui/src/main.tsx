@@ -1,0 +1,47 @@
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import { json, loadSession, saveSession, type Session } from './api.js';
+import { Dashboard } from './dashboard.js';
+import { t, type Lang } from './i18n.js';
+import { SignIn } from './sign-in.js';
+
+function App() {
+  const [lang, setLang] = useState<Lang>((localStorage.getItem('fbl.lang') as Lang | null) ?? 'zh');
+  const [session, setSession] = useState<Session | null>(loadSession());
+  const switchLang = () => {
+    const next = lang === 'zh' ? 'en' : 'zh';
+    localStorage.setItem('fbl.lang', next);
+    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+    setLang(next);
+  };
+  const signOut = async () => {
+    if (session) await json('POST', '/api/auth/sign-out', { refreshToken: session.refreshToken }).catch(() => undefined);
+    saveSession(null);
+    setSession(null);
+  };
+  const role = session?.user.role;
+  return (
+    <>
+      <header class="top">
+        <div>
+          <h1>{t(lang, 'title')}</h1>
+          <p class="subtitle">{t(lang, 'subtitle')}</p>
+        </div>
+        <nav>
+          {session && <span class="who">{session.user.displayName} · {t(lang, `role_${session.user.role}`)}</span>}
+          <button type="button" class="secondary" onClick={switchLang} lang={lang === 'zh' ? 'en' : 'zh'}>{t(lang, 'language')}</button>
+          {session && <button type="button" class="secondary" onClick={() => void signOut()}>{t(lang, 'signOut')}</button>}
+        </nav>
+      </header>
+      {!session ? (
+        <SignIn lang={lang} onSignedIn={setSession} />
+      ) : role === 'analyst' || role === 'admin' ? (
+        <Dashboard lang={lang} division={session.user.divisionCode} />
+      ) : (
+        <main class="pending"><p>{t(lang, 'notYet')}</p><a href="/docs">{t(lang, 'apiDocs')}</a></main>
+      )}
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,99 @@
+import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
+import { createLogger } from '@fbl/observability';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/processes.js';
+import { referralToClosedLoop } from './scenarios.js';
+
+/** Debian's Chromium (the `chromium` package, installed by .ci/run); never a downloaded browser. */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-output', 'screenshots');
+
+describe('web UI in a real browser (Chromium), embedded mode with demo data', () => {
+  let system: EmbeddedSystem;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await mkdir(SHOTS, { recursive: true });
+    system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name: 'ui-test', level: 'silent' }) });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  const open = async (viewport: { width: number; height: number }): Promise<Page> => {
+    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+    await page.goto(system.url);
+    return page;
+  };
+
+  it('shows the sign-in page in Chinese with a demo account of every role, and field errors in Chinese', async () => {
+    const page = await open({ width: 1366, height: 768 });
+    await expect.poll(() => page.locator('h1').textContent()).toBe('五床联动转诊系统');
+    expect(await page.getByLabel('用户名').isVisible()).toBe(true);
+    expect(await page.getByLabel('密码').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('.demo li').count()).toBe(6);
+    const roles = await page.locator('.demo button').allTextContents();
+    for (const role of ['出院准备/转诊专员', '机构工作人员', '民政评估员', '医保经办', '卫健委分析员', '系统管理员']) expect(roles.join('|')).toContain(role);
+
+    await page.getByRole('button', { name: '登录' }).click();
+    expect(await page.locator('#username-error').textContent()).toBe('请填写此项');
+    expect(await page.locator('#password-error').textContent()).toBe('请填写此项');
+    expect(await page.getByLabel('用户名').getAttribute('aria-invalid')).toBe('true');
+
+    await page.getByLabel('用户名').fill('analyst');
+    await page.getByLabel('密码').fill('not-the-password-1');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.locator('.form-error').first().textContent()).toBe('用户名或密码错误');
+    await page.screenshot({ path: join(SHOTS, 'sign-in.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Five-bed linkage referrals');
+    expect(await page.getByLabel('Username').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('signs the analyst in to the dashboard, and the closed-loop figure changes when a referral closes', async () => {
+    const page = await open({ width: 1366, height: 768 });
+    await page.locator('.demo button[data-username="analyst"]').click();
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.locator('h2').textContent()).toBe('闭环监测');
+    const started = page.locator('[data-figure="started"] strong');
+    const rate = page.locator('[data-figure="closed-loop-rate"] strong');
+    await expect.poll(() => started.textContent()).toBe('0');
+    expect(await rate.textContent()).toBe('—');
+
+    await referralToClosedLoop(system.url);
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => started.textContent()).toBe('1');
+    expect(await rate.textContent()).toBe('100.0%');
+    expect(await page.locator('.chart svg').count()).toBe(1);
+    // Nothing overflows the 1366-pixel laptop screen sideways.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);
+    await page.screenshot({ path: join(SHOTS, 'analyst-dashboard.png'), fullPage: true });
+
+    expect(await page.getByLabel('开始日期').isVisible()).toBe(true);
+    expect(await page.getByLabel('床位类型').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('fits a tablet, and keeps other roles to what their workspace offers today', async () => {
+    const page = await open({ width: 768, height: 1024 });
+    await page.locator('.demo button[data-username="planner"]').click();
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.locator('.who').textContent()).toContain('出院准备/转诊专员');
+    expect(await page.locator('.dashboard').count()).toBe(0);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    await page.screenshot({ path: join(SHOTS, 'planner-tablet.png'), fullPage: true });
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await expect.poll(() => page.getByLabel('用户名').isVisible()).toBe(true);
+    await page.close();
+  });
+});
