@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/processes.js';
-import { referralToClosedLoop } from './scenarios.js';
+import { call } from '../support/http.js';
+import { dischargeRequest, referralToClosedLoop, waitForState } from './scenarios.js';
 
 /** Debian's Chromium (the `chromium` package, installed by .ci/run); never a downloaded browser. */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -60,6 +61,35 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await page.close();
   });
 
+  it('shows provider staff their inbox with the time left, asks for a reason to decline, and records an acceptance', async () => {
+    const named = async (service: string, name: string) => ((await call(system.url, 'GET', `/api/${service}/institutions`)).body as unknown as { id: string; name: string }[]).find((i) => i.name === name)!.id;
+    const hospitalId = await named('medical-beds', '菏泽牡丹颐康医院');
+    const homeId = await named('care-beds', '菏泽市牡丹区福寿康养中心');
+    const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId));
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const referralId = created.body['id'] as string;
+    await waitForState(system.url, referralId, 'offering');
+
+    const page = await open({ width: 1366, height: 768 });
+    await page.locator('.demo button[data-username="carehome"]').click();
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.locator('h2').textContent()).toBe('转诊收件箱');
+    const offer = page.locator(`li.offer[data-referral="${referralId}"]`);
+    await expect.poll(() => offer.count()).toBe(1);
+    expect(await offer.locator('.status').textContent()).toBe('待响应');
+    expect(await offer.locator('.countdown').textContent()).toMatch(/^剩余 (\d+ 小时 )?\d+ 分钟$/);
+
+    await offer.getByRole('button', { name: '拒收' }).click();
+    expect(await offer.locator('.field-error').textContent()).toBe('请选择拒收原因');
+    await page.screenshot({ path: join(SHOTS, 'provider-inbox.png'), fullPage: true });
+
+    await offer.getByRole('button', { name: '接收' }).click();
+    await expect.poll(() => offer.locator('.status').textContent()).toBe('已接收');
+    const inbox = (await call(system.url, 'GET', `/api/referrals/inbox/${homeId}`)).body as unknown as { referralId: string; status: string }[];
+    expect(inbox.find((o) => o.referralId === referralId)?.status).toBe('accepted');
+    await page.close();
+  });
+
   it('signs the analyst in to the dashboard, and the closed-loop figure changes when a referral closes', async () => {
     const page = await open({ width: 1366, height: 768 });
     await page.locator('.demo button[data-username="analyst"]').click();
@@ -67,13 +97,14 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await expect.poll(() => page.locator('h2').textContent()).toBe('闭环监测');
     const started = page.locator('[data-figure="started"] strong');
     const rate = page.locator('[data-figure="closed-loop-rate"] strong');
-    await expect.poll(() => started.textContent()).toBe('0');
-    expect(await rate.textContent()).toBe('—');
+    // The provider's referral of the test before is started and still open.
+    await expect.poll(() => started.textContent()).toBe('1');
+    expect(await rate.textContent()).toBe('0.0%');
 
     await referralToClosedLoop(system.url);
     await page.getByRole('button', { name: '查询' }).click();
-    await expect.poll(() => started.textContent()).toBe('1');
-    expect(await rate.textContent()).toBe('100.0%');
+    await expect.poll(() => started.textContent()).toBe('2');
+    expect(await rate.textContent()).toBe('50.0%');
     expect(await page.locator('.chart svg').count()).toBe(1);
     // Nothing overflows the 1366-pixel laptop screen sideways.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { json, loadSession, saveSession, type Session } from './api.js';
 import { Dashboard } from './dashboard.js';
+import { Inbox } from './inbox.js';
 import { t, type Lang } from './i18n.js';
 import { SignIn } from './sign-in.js';
 
@@ -37,6 +38,8 @@ function App() {
         <SignIn lang={lang} onSignedIn={setSession} />
       ) : role === 'analyst' || role === 'admin' ? (
         <Dashboard lang={lang} division={session.user.divisionCode} />
+      ) : role === 'provider' && session.user.institutionId ? (
+        <Inbox lang={lang} institutionId={session.user.institutionId} who={session.user.displayName} />
       ) : (
         <main class="pending"><p>{t(lang, 'notYet')}</p><a href="/docs">{t(lang, 'apiDocs')}</a></main>
       )}

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import { json, Problem } from './api.js';
+import { t, type Lang } from './i18n.js';
+
+interface Offer {
+  offerId: string;
+  referralId: string;
+  bedType: string;
+  urgency: 'routine' | 'green-channel';
+  status: string;
+  offeredAt: string;
+  respondBy: string;
+}
+
+const REASONS = ['no-capacity', 'care-needs-exceed-capability', 'outside-service-area', 'payment-or-insurance', 'elder-or-family-refused', 'other'];
+
+/** Time left to a deadline, as "3 小时 12 分钟" or overdue. */
+function countdown(lang: Lang, deadline: string, now: number): string {
+  const ms = Date.parse(deadline) - now;
+  if (ms <= 0) return t(lang, 'overdue');
+  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  return `${t(lang, 'remaining')} ${hours > 0 ? `${hours} ${t(lang, 'hours')} ` : ''}${minutes % 60} ${t(lang, 'minutes')}`;
+}
+
+/** Provider staff's inbox: offers to their institution, open first, with the time left to answer. */
+export function Inbox({ lang, institutionId, who }: { lang: Lang; institutionId: string; who: string }) {
+  const [offers, setOffers] = useState<Offer[] | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+
+  const load = async () => setOffers(await json<Offer[]>('GET', `/api/referrals/inbox/${institutionId}`));
+  useEffect(() => {
+    void load();
+    const tick = setInterval(() => setNow(Date.now()), 30_000);
+    const refresh = setInterval(() => void load(), 15_000);
+    return () => {
+      clearInterval(tick);
+      clearInterval(refresh);
+    };
+  }, [institutionId]);
+
+  const answer = async (offer: Offer, kind: 'accept' | 'decline') => {
+    if (kind === 'decline' && !reasons[offer.offerId]) {
+      setErrors({ ...errors, [offer.offerId]: t(lang, 'chooseReason') });
+      return;
+    }
+    setErrors({ ...errors, [offer.offerId]: '' });
+    try {
+      await json('POST', `/api/referrals/${offer.referralId}/offers/${offer.offerId}/${kind}`, kind === 'accept' ? { recordedBy: who } : { recordedBy: who, reasonCode: reasons[offer.offerId] });
+      await load();
+    } catch (e) {
+      setErrors({ ...errors, [offer.offerId]: e instanceof Problem ? (e.body.detail ?? e.message) : String(e) });
+    }
+  };
+
+  return (
+    <main class="inbox">
+      <h2>{t(lang, 'inbox')}</h2>
+      {offers === null ? (
+        <p>{t(lang, 'loading')}</p>
+      ) : offers.length === 0 ? (
+        <p>{t(lang, 'emptyInbox')}</p>
+      ) : (
+        <ul class="offers">
+          {offers.map((o) => (
+            <li key={o.offerId} class={`offer${o.urgency === 'green-channel' ? ' urgent' : ''}`} data-offer={o.offerId} data-referral={o.referralId}>
+              <div class="offer-head">
+                <strong>{t(lang, o.bedType)}</strong>
+                {o.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}
+                <span class="status">{t(lang, `status_${o.status}`)}</span>
+              </div>
+              <p>
+                {t(lang, 'respondBy')}: {new Date(o.respondBy).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' })} ·{' '}
+                <span class="countdown">{countdown(lang, o.respondBy, now)}</span>
+              </p>
+              {o.status === 'open' && (
+                <div class="actions">
+                  <button type="button" onClick={() => void answer(o, 'accept')}>{t(lang, 'accept')}</button>
+                  <label>
+                    {t(lang, 'declineReason')}
+                    <select value={reasons[o.offerId] ?? ''} onChange={(e) => setReasons({ ...reasons, [o.offerId]: (e.target as HTMLSelectElement).value })}>
+                      <option value="">—</option>
+                      {REASONS.map((r) => <option key={r} value={r}>{t(lang, `reason_${r}`)}</option>)}
+                    </select>
+                  </label>
+                  <button type="button" class="secondary" onClick={() => void answer(o, 'decline')}>{t(lang, 'decline')}</button>
+                </div>
+              )}
+              <p class="field-error" role="alert">{errors[o.offerId] ?? ''}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}
