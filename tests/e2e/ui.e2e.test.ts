@@ -34,6 +34,11 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await page.goto(system.url);
     return page;
   };
+  /** Sign in with a demo account picked from the sign-in page's list. */
+  const signInAs = async (page: Page, username: string) => {
+    await page.locator(`.demo button[data-username="${username}"]`).click();
+    await page.getByRole('button', { name: '登录' }).click();
+  };
 
   it('shows the sign-in page in Chinese with a demo account of every role, and field errors in Chinese', async () => {
     const page = await open({ width: 1366, height: 768 });
@@ -71,8 +76,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await waitForState(system.url, referralId, 'offering');
 
     const page = await open({ width: 1366, height: 768 });
-    await page.locator('.demo button[data-username="carehome"]').click();
-    await page.getByRole('button', { name: '登录' }).click();
+    await signInAs(page, 'carehome');
     await expect.poll(() => page.locator('h2').textContent()).toBe('转诊收件箱');
     const offer = page.locator(`li.offer[data-referral="${referralId}"]`);
     await expect.poll(() => offer.count()).toBe(1);
@@ -92,8 +96,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
 
   it('signs the analyst in to the dashboard, and the closed-loop figure changes when a referral closes', async () => {
     const page = await open({ width: 1366, height: 768 });
-    await page.locator('.demo button[data-username="analyst"]').click();
-    await page.getByRole('button', { name: '登录' }).click();
+    await signInAs(page, 'analyst');
     await expect.poll(() => page.locator('h2').textContent()).toBe('闭环监测');
     const started = page.locator('[data-figure="started"] strong');
     const rate = page.locator('[data-figure="closed-loop-rate"] strong');
@@ -117,8 +120,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
 
   it('fits a tablet, and keeps other roles to what their workspace offers today', async () => {
     const page = await open({ width: 768, height: 1024 });
-    await page.locator('.demo button[data-username="planner"]').click();
-    await page.getByRole('button', { name: '登录' }).click();
+    await signInAs(page, 'planner');
     await expect.poll(() => page.locator('.who').textContent()).toContain('出院准备/转诊专员');
     expect(await page.locator('.dashboard').count()).toBe(0);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);

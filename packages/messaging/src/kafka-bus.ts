@@ -1,6 +1,6 @@
 import { dlqTopic, isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
-import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type IHeaders, type KafkaMessage, type LogEntry, type Producer } from 'kafkajs';
 import { sleep } from './backoff.js';
 import type { Bus, BusRecord, DeliveredRecord, ReplayProgress, ReplayRequest, Subscription, SubscriptionRequest } from './bus.js';
 
@@ -50,6 +50,15 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   const prefix = options.namespace ? `${options.namespace}.` : '';
   const physical = (topic: string) => prefix + topic;
   const logical = (topic: string) => (prefix && topic.startsWith(prefix) ? topic.slice(prefix.length) : topic);
+  /** A Kafka message as the consumers see it: logical topic, place in the log, key, value, headers. */
+  const delivered = (batch: Batch, message: KafkaMessage): DeliveredRecord => ({
+    topic: logical(batch.topic),
+    partition: batch.partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? '',
+    value: message.value?.toString() ?? '',
+    headers: headersOf(message.headers),
+  });
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -157,15 +166,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
           try {
             for (const message of batch.messages) {
               if (!isRunning() || isStale()) break;
-              const record: DeliveredRecord = {
-                topic: logical(batch.topic),
-                partition: batch.partition,
-                offset: message.offset,
-                key: message.key?.toString() ?? '',
-                value: message.value?.toString() ?? '',
-                headers: headersOf(message.headers),
-              };
-              await request.handle(record);
+              await request.handle(delivered(batch, message));
               resolveOffset(message.offset);
               next = (BigInt(message.offset) + 1n).toString();
               await heartbeat();
@@ -229,14 +230,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
               for (const message of batch.messages) {
                 if (end === undefined || !isRunning() || isStale()) break;
                 if (BigInt(message.offset) >= end) break;
-                await request.handle({
-                  topic: logical(batch.topic),
-                  partition: batch.partition,
-                  offset: message.offset,
-                  key: message.key?.toString() ?? '',
-                  value: message.value?.toString() ?? '',
-                  headers: headersOf(message.headers),
-                });
+                await request.handle(delivered(batch, message));
                 resolveOffset(message.offset);
                 progress.records++;
                 if (progress.records % 1000 === 0) request.onProgress?.({ ...progress });

@@ -43,26 +43,18 @@ export function registerHeadlineGauges(registry: Registry, queries: MetricsQueri
   single('fbl_monitoring_nursing_bed_share', 'Nursing-type share of care beds now', 'capacity-now', 'nursingShare');
   single('fbl_monitoring_dementia_beds', 'Dementia-care beds now', 'capacity-now', 'dementia');
   single('fbl_monitoring_escalated_referrals', 'Referrals escalated for the first time in the last 30 days', 'escalations', 'referrals');
-  new Gauge({
-    name: 'fbl_monitoring_open_referrals',
-    help: 'Open referrals started in the last 30 days, by the stage where they are',
-    labelNames: ['stage'],
-    registers,
-    async collect() {
-      const rows = (await headline()).get('open-by-stage')?.rows ?? [];
-      this.reset();
-      for (const r of rows) this.set({ stage: r.sub ?? 'unknown' }, r.values['open'] ?? 0);
-    },
-  });
-  new Gauge({
-    name: 'fbl_monitoring_deadline_breaches',
-    help: 'Deadline breaches in the last 30 days, by kind',
-    labelNames: ['kind'],
-    registers,
-    async collect() {
-      const rows = (await headline()).get('deadline-breaches')?.rows ?? [];
-      this.reset();
-      for (const r of rows) this.set({ kind: r.sub ?? 'unknown' }, r.values['breaches'] ?? 0);
-    },
-  });
+  const labelled = (name: string, help: string, metric: string, label: string, field: string) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers,
+      async collect() {
+        const rows = (await headline()).get(metric)?.rows ?? [];
+        this.reset();
+        for (const r of rows) this.set({ [label]: r.sub ?? 'unknown' }, r.values[field] ?? 0);
+      },
+    });
+  labelled('fbl_monitoring_open_referrals', 'Open referrals started in the last 30 days, by the stage where they are', 'open-by-stage', 'stage', 'open');
+  labelled('fbl_monitoring_deadline_breaches', 'Deadline breaches in the last 30 days, by kind', 'deadline-breaches', 'kind', 'breaches');
 }
