@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/processes.js';
+import { residentIdCheckChar } from '@fbl/codes';
 import { call } from '../support/http.js';
 import { dischargeRequest, referralToClosedLoop, waitForState } from './scenarios.js';
 
@@ -127,6 +128,57 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await page.screenshot({ path: join(SHOTS, 'planner-tablet.png'), fullPage: true });
     await page.getByRole('button', { name: '退出登录' }).click();
     await expect.poll(() => page.getByLabel('用户名').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('lets the planner start a referral by ID number (checked as typed), follow it, record the choice, and see it close', async () => {
+    // An assessor registers the elder and records an assessment, through the API.
+    const assessor = (await call(system.url, 'POST', '/api/auth/sign-in', { username: 'assessor', password: 'demo2026assessor' })).body['accessToken'] as string;
+    const first17 = '37170219400315002';
+    const idNumber = first17 + residentIdCheckChar(first17);
+    const elder = await call(system.url, 'POST', '/api/civil-affairs/elders', { idNumber, name: '界面测试老人', gender: 'female', birthDate: '1940-03-15', address: { divisionCode: '371702', line: '牡丹区某街道' }, consent: { healthData: true, givenBy: 'guardian' } }, assessor);
+    expect(elder.status, JSON.stringify(elder.body)).toBe(201);
+    const answers: Record<string, number> = Object.fromEntries(
+      ['eating', 'grooming', 'bathing', 'dressingUpper', 'dressingLower', 'urineControl', 'bowelControl', 'toileting', 'bedPositioning', 'bedChairTransfer', 'walkingFlat', 'orientationTime', 'orientationPlace', 'orientationPerson', 'memory', 'understanding', 'expression', 'dailyAffairs', 'socialInteraction'].map((k) => [k, 1]),
+    );
+    Object.assign(answers, { stairs: 0, aggression: 1, depressiveSymptoms: 1, consciousness: 2, vision: 1, hearing: 1, goingOut: 0 });
+    const assessed = await call(system.url, 'POST', `/api/civil-affairs/elders/${elder.body['id'] as string}/assessments`, { answers, adjustments: {}, assessors: ['a-1', 'a-2'], reason: 'first', assessedOn: new Date().toISOString().slice(0, 10) }, assessor);
+    expect(assessed.status, JSON.stringify(assessed.body)).toBe(201);
+
+    const page = await open({ width: 1366, height: 768 });
+    await signInAs(page, 'planner');
+    await expect.poll(() => page.locator('h3').first().textContent()).toBe('发起转诊');
+    const id = page.getByLabel('老人身份证号');
+    await id.pressSequentially(idNumber.slice(0, 10));
+    expect(await page.locator('#id-message').textContent()).toBe('身份证号无效: 10/18');
+    await id.fill(`${first17}${residentIdCheckChar(first17) === '0' ? '1' : '0'}`);
+    await expect.poll(() => page.locator('#id-message').textContent()).toMatch(/^身份证号无效: /);
+    await id.fill(idNumber);
+    await expect.poll(() => page.locator('#id-message').textContent()).toMatch(/^已找到: 界面测试老人 371702\*+\d{3}[\dX] · 能力等级 \d$/);
+    await page.getByRole('button', { name: '提交转诊' }).click();
+
+    const referral = page.locator('main.referral');
+    await expect.poll(() => referral.getAttribute('data-referral'), { timeout: 15_000 }).toMatch(/^[0-9a-f-]{36}$/);
+    const referralId = (await referral.getAttribute('data-referral'))!;
+    await expect.poll(() => page.locator('.state').getAttribute('data-state'), { timeout: 15_000 }).toBe('offering');
+    expect(await page.locator('h3', { hasText: '候选机构及排序理由' }).isVisible()).toBe(true);
+    expect(await page.locator('ol li ul li').count()).toBeGreaterThan(0);
+
+    // A provider accepts (their inbox has its own test); the planner records the family's choice.
+    const offers = (await call(system.url, 'GET', `/api/referrals/${referralId}`)).body['offers'] as { id: string }[];
+    expect((await call(system.url, 'POST', `/api/referrals/${referralId}/offers/${offers[0]!.id}/accept`, { recordedBy: 'staff' })).status).toBe(200);
+    const choose = page.getByRole('button', { name: '记录家属选择' });
+    await expect.poll(() => choose.count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'planner-referral.png'), fullPage: true });
+    await choose.click();
+    const transferring = await waitForState(system.url, referralId, 'transferring');
+    const hold = transferring['hold'] as { holdId: string; bedType: string };
+    expect((await call(system.url, 'POST', `/api/care-beds/holds/${hold.holdId}/admission`, {})).status).toBe(200);
+    await waitForState(system.url, referralId, 'followUp');
+    expect((await call(system.url, 'POST', `/api/referrals/${referralId}/follow-up`, { recordedBy: 'staff' })).status).toBe(200);
+    await expect.poll(() => page.locator('.state').getAttribute('data-state'), { timeout: 15_000 }).toBe('closed');
+    expect(await page.locator('.state').textContent()).toBe('已闭环');
+    expect(await page.locator('.timeline li').count()).toBeGreaterThanOrEqual(7);
     await page.close();
   });
 });

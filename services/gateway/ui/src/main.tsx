@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { json, loadSession, saveSession, type Session } from './api.js';
 import { Dashboard } from './dashboard.js';
 import { Inbox } from './inbox.js';
+import { Planner } from './planner.js';
 import { t, type Lang } from './i18n.js';
 import { SignIn } from './sign-in.js';
 
@@ -38,6 +39,8 @@ function App() {
         <SignIn lang={lang} onSignedIn={setSession} />
       ) : role === 'analyst' || role === 'admin' ? (
         <Dashboard lang={lang} division={session.user.divisionCode} />
+      ) : role === 'planner' && session.user.institutionId ? (
+        <Planner lang={lang} institutionId={session.user.institutionId} who={session.user.displayName} />
       ) : role === 'provider' && session.user.institutionId ? (
         <Inbox lang={lang} institutionId={session.user.institutionId} who={session.user.displayName} />
       ) : (

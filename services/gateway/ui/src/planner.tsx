@@ -1,0 +1,193 @@
+import { parseResidentId } from '@fbl/codes';
+import { useEffect, useState } from 'preact/hooks';
+import { json, Problem } from './api.js';
+import { t, type Lang } from './i18n.js';
+
+interface ReferralSummary {
+  id: string;
+  state: string;
+  urgency: string;
+  createdAt: string;
+}
+interface Candidate {
+  institutionId: string;
+  bedType: string;
+  name: string;
+  score: number;
+  reasons: string[];
+}
+interface ReferralView {
+  id: string;
+  state: string;
+  urgency: string;
+  offers: { id: string; institutionId: string; bedType: string; status: string; respondBy: string }[];
+  ranking: { candidates?: Candidate[] } | null;
+  timeline: { at: string; to: string; event: string; actor: string }[];
+}
+interface Elder {
+  elderRef: string;
+  name?: string;
+  idNumber?: string;
+  ability: { level: number; assessedOn: string } | null;
+}
+
+const BED_TYPES = ['care', 'home-care', 'home-sick', 'hospice', 'medical'];
+const shanghai = (lang: Lang, iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });
+const stateLabel = (lang: Lang, state: string) => t(lang, `stage_${state}`) !== `stage_${state}` ? t(lang, `stage_${state}`) : t(lang, `state_${state}`);
+
+/** The discharge planner's workspace: start a referral for an elder, follow the hospital's referrals, record the family's choice. */
+export function Planner({ lang, institutionId, who }: { lang: Lang; institutionId: string; who: string }) {
+  const [list, setList] = useState<ReferralSummary[]>([]);
+  const [open, setOpen] = useState<string | null>(null);
+  const load = async () => setList(await json<ReferralSummary[]>('GET', `/api/referrals?originInstitutionId=${institutionId}`));
+  useEffect(() => {
+    void load();
+  }, [institutionId]);
+  if (open) return <Detail lang={lang} id={open} who={who} onBack={() => { setOpen(null); void load(); }} />;
+  return (
+    <main class="planner">
+      <NewReferral lang={lang} institutionId={institutionId} onCreated={(id) => setOpen(id)} />
+      <section class="panel">
+        <h3>{t(lang, 'referrals')}</h3>
+        {list.length === 0 ? (
+          <p>{t(lang, 'noReferrals')}</p>
+        ) : (
+          <table>
+            <thead><tr><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'state')}</th><th /></tr></thead>
+            <tbody>
+              {list.map((r) => (
+                <tr key={r.id} class={r.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={r.id}>
+                  <td>{shanghai(lang, r.createdAt)} {r.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
+                  <td>{stateLabel(lang, r.state)}</td>
+                  <td><button type="button" class="link" onClick={() => setOpen(r.id)}>{r.id.slice(0, 8)}</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  );
+}
+
+function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; institutionId: string; onCreated: (id: string) => void }) {
+  const [idNumber, setIdNumber] = useState('');
+  const [idMessage, setIdMessage] = useState('');
+  const [elder, setElder] = useState<Elder | null>(null);
+  const [bedType, setBedType] = useState('care');
+  const [nursing, setNursing] = useState(true);
+  const [urgent, setUrgent] = useState(false);
+  const [error, setError] = useState('');
+
+  const onId = async (value: string) => {
+    setIdNumber(value);
+    setElder(null);
+    if (value.length === 0) return setIdMessage('');
+    const parsed = parseResidentId(value.trim().toUpperCase());
+    if (!parsed.ok) return setIdMessage(`${t(lang, 'idInvalid')}: ${value.length < 18 ? `${value.length}/18` : parsed.reason}`);
+    setIdMessage(t(lang, 'idChecking'));
+    try {
+      const found = await json<Elder>('POST', '/api/civil-affairs/elders/lookup', { idNumber: value.trim().toUpperCase() });
+      setElder(found);
+      setIdMessage('');
+    } catch (e) {
+      setIdMessage(e instanceof Problem && e.status === 404 ? t(lang, 'idNotFound') : String(e instanceof Error ? e.message : e));
+    }
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!elder) return setIdMessage(idNumber ? idMessage || t(lang, 'idInvalid') : t(lang, 'required'));
+    setError('');
+    try {
+      const hospital = await json<{ divisionCode: string }>('GET', `/api/medical-beds/institutions/${institutionId}`);
+      const created = await json<{ id: string }>('POST', '/api/referrals', {
+        elderRef: elder.elderRef,
+        urgency: urgent ? 'green-channel' : 'routine',
+        origin: { institutionId, bedType: 'medical', divisionCode: hospital.divisionCode },
+        requestedBedTypes: [bedType],
+        ...(bedType === 'care' && nursing ? { requirements: { nursingType: true } } : {}),
+        ...(elder.ability ? { facts: { abilityLevel: elder.ability.level, abilityAssessedOn: elder.ability.assessedOn } } : {}),
+      });
+      onCreated(created.id);
+    } catch (e) {
+      setError(e instanceof Problem ? (e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.message) : String(e));
+    }
+  };
+
+  return (
+    <form class="panel new-referral" onSubmit={(e) => void submit(e)} noValidate>
+      <h3>{t(lang, 'newReferral')}</h3>
+      <label for="id-number">{t(lang, 'idNumber')}</label>
+      <input id="id-number" name="idNumber" autocomplete="off" maxLength={18} placeholder={t(lang, 'idHint')} value={idNumber} aria-invalid={idMessage && !elder ? 'true' : 'false'} aria-describedby="id-message" onInput={(e) => void onId((e.target as HTMLInputElement).value)} />
+      <p id="id-message" class={elder ? 'field-ok' : 'field-error'} role="status">
+        {elder ? `${t(lang, 'elderFound')}: ${elder.name ?? ''} ${elder.idNumber ?? ''}${elder.ability ? ` · ${t(lang, 'abilityLevel')} ${elder.ability.level}` : ''}` : idMessage}
+      </p>
+      <div class="row">
+        <label>{t(lang, 'requestedBedType')}
+          <select name="bedType" value={bedType} onChange={(e) => setBedType((e.target as HTMLSelectElement).value)}>
+            {BED_TYPES.map((b) => <option key={b} value={b}>{t(lang, b)}</option>)}
+          </select>
+        </label>
+        <label class="check"><input type="checkbox" name="nursing" checked={nursing} onChange={(e) => setNursing((e.target as HTMLInputElement).checked)} />{t(lang, 'nursingRequired')}</label>
+        <label class="check"><input type="checkbox" name="urgent" checked={urgent} onChange={(e) => setUrgent((e.target as HTMLInputElement).checked)} />{t(lang, 'greenChannelRequest')}</label>
+        <button type="submit">{t(lang, 'submit')}</button>
+      </div>
+      <p class="form-error" role="alert">{error}</p>
+    </form>
+  );
+}
+
+function Detail({ lang, id, who, onBack }: { lang: Lang; id: string; who: string; onBack: () => void }) {
+  const [view, setView] = useState<ReferralView | null>(null);
+  const load = async () => setView(await json<ReferralView>('GET', `/api/referrals/${id}`));
+  useEffect(() => {
+    void load();
+    const refresh = setInterval(() => void load(), 2000);
+    return () => clearInterval(refresh);
+  }, [id]);
+  if (!view) return <main><p>{t(lang, 'loading')}</p></main>;
+  const names = new Map((view.ranking?.candidates ?? []).map((c) => [c.institutionId, c.name]));
+  const choose = async (offerId: string) => {
+    await json('POST', `/api/referrals/${id}/choice`, { offerId, recordedBy: who });
+    await load();
+  };
+  return (
+    <main class="referral" data-referral={view.id}>
+      <button type="button" class="secondary" onClick={onBack}>{t(lang, 'back')}</button>
+      <h2>
+        {t(lang, 'state')}: <span class="state" data-state={view.state}>{stateLabel(lang, view.state)}</span>
+        {view.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}
+      </h2>
+      <section class="panel">
+        <h3>{t(lang, 'offers')}</h3>
+        <ul class="offers">
+          {view.offers.map((o) => (
+            <li key={o.id} class="offer" data-offer={o.id}>
+              <strong>{names.get(o.institutionId) ?? o.institutionId}</strong> · {t(lang, o.bedType)} · <span class="status">{t(lang, `status_${o.status}`)}</span>
+              <span> · {t(lang, 'respondBy')} {shanghai(lang, o.respondBy)}</span>
+              {o.status === 'accepted' && (view.state === 'choosing' || view.state === 'offering') && <button type="button" onClick={() => void choose(o.id)}>{t(lang, 'recordChoice')}</button>}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section class="panel">
+        <h3>{t(lang, 'candidates')}</h3>
+        <ol>
+          {(view.ranking?.candidates ?? []).map((c) => (
+            <li key={c.institutionId}>
+              <strong>{c.name}</strong> ({t(lang, c.bedType)})
+              <ul>{c.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section class="panel">
+        <h3>{t(lang, 'timeline')}</h3>
+        <ol class="timeline">
+          {view.timeline.map((s, i) => <li key={i}>{shanghai(lang, s.at)} · {stateLabel(lang, s.to)} · {s.actor}</li>)}
+        </ol>
+      </section>
+    </main>
+  );
+}
