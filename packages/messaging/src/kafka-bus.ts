@@ -199,6 +199,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       let total = 0;
       for (const topic of request.topics.map(physical)) {
         for (const p of await admin.fetchTopicOffsets(topic)) {
+          // A log that no longer starts at 0 lost its oldest records to retention: a rebuild from it would be partial.
+          if (BigInt(p.low) > 0n) throw new Error(`${logical(topic)} partition ${p.partition} starts at offset ${p.low}: older records were deleted, so a replay would rebuild from part of the history`);
           const count = BigInt(p.high) - BigInt(p.low);
           total += Number(count);
           if (count > 0n) remaining.set(`${topic}:${p.partition}`, BigInt(p.high));
@@ -240,6 +242,12 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
                   break;
                 }
                 await heartbeat();
+              }
+              // The end may be a marker rather than a record: a batch reaching it ends the partition too.
+              // (Every record before the end was handled: the loop stops only at the end, on a failure, or when the batch is stale.)
+              if (remaining.has(key) && end !== undefined && BigInt(batch.lastOffset()) + 1n >= end && isRunning() && !isStale()) {
+                remaining.delete(key);
+                if (remaining.size === 0) finish();
               }
             } catch (error) {
               fail(error);

@@ -75,6 +75,9 @@ describe('CSV', () => {
   it('starts with a byte-order mark, quotes what RFC 4180 asks, ends lines with CRLF', () => {
     expect(toCsv(['名称', 'n'], [['菏泽市"颐养", 中心', 3], ['牡丹区', null]])).toBe(`${BOM}名称,n\r\n"菏泽市""颐养"", 中心",3\r\n牡丹区,\r\n`);
   });
+  it('keeps text that a spreadsheet would run as a formula as text', () => {
+    expect(toCsv(['name', 'n'], [['=HYPERLINK("x")', -1], ['@SUM(A1)', 0]])).toBe(`${BOM}name,n\r\n"'=HYPERLINK(""x"")",-1\r\n'@SUM(A1),0\r\n`);
+  });
 });
 
 describe('whole months of a period', () => {

@@ -24,6 +24,9 @@ function filtersFor(history: History): Filter[] {
     { from: '2026-08-01', to: '2026-12-31', groupBy: 'city' },
     { from: '2026-08-01', to: '2026-12-31', groupBy: 'bedType', provider: care.id },
     { from: '2026-11-02', to: '2026-12-12', groupBy: 'week', provider: homeCare.id, division: '370000' },
+    // Part months at both ends around whole ones: bed-days from days and months together.
+    { from: '2026-08-15', to: '2026-12-10', groupBy: 'total' },
+    { from: '2026-08-15', to: '2026-12-10', groupBy: 'month', bedType: 'care' },
   ];
 }
 

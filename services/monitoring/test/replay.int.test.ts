@@ -3,6 +3,7 @@ import { openDatabase, type Database } from '@fbl/db';
 import { createKafkaBus, type Bus, type ReplayProgress } from '@fbl/messaging';
 import { createTestDatabase, describeWithKafkaAndPostgres, kafkaBrokers, waitFor, type TestDatabase } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { METRIC_KEYS, replayTopics } from '../src/index.js';
 import { describeProgress } from '../src/application/replay.js';
@@ -94,5 +95,20 @@ describeWithKafkaAndPostgres('monitoring over Kafka: rebuilding by replaying the
     } finally {
       await monitoring.stop();
     }
+  }, 120_000);
+
+  it('refuses to rebuild from a log whose oldest records retention has deleted', async () => {
+    const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topic = `${namespace}.referral.events`;
+      const [partition] = (await admin.fetchTopicOffsets(topic)).filter((p) => BigInt(p.high) > 1n);
+      await admin.deleteTopicRecords({ topic, partitions: [{ partition: partition!.partition, offset: '1' }] });
+    } finally {
+      await admin.disconnect();
+    }
+    const before = await inboxCount();
+    await expect(replayTopics({ database, bus, registry: new MessageRegistry(allMessages), logger: quietLogger() })).rejects.toThrow(/older records were deleted/);
+    expect(await inboxCount()).toBe(before);
   }, 120_000);
 });

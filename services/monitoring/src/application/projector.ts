@@ -53,7 +53,10 @@ export class Projector {
       .values({ referralId, ...insert })
       .onConflictDoUpdate({ target: referrals.referralId, set: update });
     // Arrival or the elder known now: the first medical admission after arrival, if already read.
+    // Under the elder's lock, as the admission side takes it, so concurrent consumers of different
+    // partitions cannot each miss the other's uncommitted half.
     if ('arrivedAt' in update || 'elderRef' in update) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(elder_ref)) from monitoring.referrals where referral_id = ${referralId} and elder_ref is not null`);
       await tx.execute(sql`update monitoring.referrals r set readmitted_at = (
           select min(s.admitted_at) from monitoring.stays s where s.elder_ref = r.elder_ref and s.bed_type = 'medical' and s.admitted_at > r.arrived_at)
         where r.referral_id = ${referralId}`);
@@ -143,6 +146,7 @@ export class Projector {
       .onConflictDoNothing();
     // A medical admission is a readmission for the elder's earlier arrivals.
     if (d.bedType === 'medical') {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${d.elderRef}))`);
       await tx.execute(sql`update monitoring.referrals set readmitted_at = least(coalesce(readmitted_at, ${admittedAt.toISOString()}::timestamptz), ${admittedAt.toISOString()}::timestamptz)
         where elder_ref = ${d.elderRef} and arrived_at < ${admittedAt.toISOString()}::timestamptz`);
     }

@@ -144,7 +144,8 @@ export function wholeMonths(fromDay: string, toDay: string): { first: string; la
 /** The SQL of a group key as grouped (a date for periods), and as shown. */
 function groupKey(grouping: Grouping, source: Source, time: string | null): { raw: string; shown: (k: string) => string } {
   const asIs = (raw: string) => ({ raw, shown: (k: string) => k });
-  const local = source.dayColumn ? time! : `((${time} at time zone 'UTC') + interval '8 hours')`;
+  // A day column as a plain timestamp, an instant as China local time: neither follows the session's time zone.
+  const local = source.dayColumn ? `${time!}::timestamp` : `((${time} at time zone 'UTC') + interval '8 hours')`;
   const period = (raw: string, format: string) => (time ? { raw, shown: (k: string) => `to_char(${k}, '${format}')` } : asIs("'total'"));
   switch (grouping) {
     case 'total':

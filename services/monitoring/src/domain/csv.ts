@@ -6,7 +6,8 @@ export const BOM = '\uFEFF';
 
 function field(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  // Text a spreadsheet would read as a formula (=, +, -, @) is kept as text.
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -175,10 +175,10 @@ export const METRICS = [
     formula: `transfers out of a medical bed whose elder arrived in the period and whose ${READMISSION_DAYS} days have passed; readmitted = admitted to a medical bed again within ${READMISSION_DAYS} days of arrival; rate = readmitted ÷ transfers`,
     source: 'referrals',
     time: 'r.arrived_at',
-    where: `r.origin_bed_type = 'medical' and r.arrived_at is not null and r.arrived_at + interval '${READMISSION_DAYS} days' <= :asOf`,
+    where: `r.origin_bed_type = 'medical' and r.arrived_at is not null and r.arrived_at + interval '${READMISSION_DAYS * 24} hours' <= :asOf`,
     columns: [
       { name: 'transfers', sql: 'count(*)' },
-      { name: 'readmitted', sql: `count(*) filter (where r.readmitted_at <= r.arrived_at + interval '${READMISSION_DAYS} days')` },
+      { name: 'readmitted', sql: `count(*) filter (where r.readmitted_at <= r.arrived_at + interval '${READMISSION_DAYS * 24} hours')` },
     ],
     figures: (r) => ({ rate: ratio(r['readmitted']!, r['transfers']!) }),
   },

@@ -45,7 +45,8 @@ function scopedDivision(who: Principal, asked: string | undefined): string | und
 
 /** The filter of a request, checked: a period of whole days (default: the last 30 up to today). */
 function filterOf(input: FilterInput, who: Principal, now: Date): Omit<MetricQuery, 'metric' | 'groupBy'> {
-  const asOf = input.asOf ? new Date(input.asOf) : now;
+  // Figures as of a moment still to come would count open capacity and readmission windows that have not happened.
+  const asOf = input.asOf && Date.parse(input.asOf) < now.getTime() ? new Date(input.asOf) : now;
   const to = input.to ?? chinaDay(asOf);
   const from = input.from ?? chinaDay(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS));
   if (from > to) throw invalidField('from', `the period must start on or before its end (${to})`, 'query');
