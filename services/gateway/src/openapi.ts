@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Upstreams } from './routes.js';
+import { atRoot } from './security.js';
 
 /** An OpenAPI document, as far as merging needs it. */
 interface OpenApi {
@@ -52,7 +53,6 @@ export function unifiedOpenApi(upstreams: Upstreams, ttlMs = 60_000): FastifyPlu
       return JSON.stringify(mergeOpenApi(JSON.parse(payload) as OpenApi, await fetchAll()));
     });
   };
-  // Not encapsulated: the hook must see the documentation route of the server's root.
-  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-  return plugin;
+  // The hook must see the documentation route of the server's root.
+  return atRoot(plugin);
 }

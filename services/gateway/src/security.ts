@@ -31,7 +31,12 @@ export function gatewaySecurity(options: { perMinute?: number } = {}): FastifyPl
     const perMinute = options.perMinute ?? 0;
     await app.register(rateLimit, { global: perMinute > 0, max: perMinute > 0 ? perMinute : SIGN_IN_PER_MINUTE, timeWindow: '1 minute' });
   };
-  // Not encapsulated: the headers and limits apply to every route of the server.
+  // The headers and limits apply to every route of the server.
+  return atRoot(plugin);
+}
+
+/** A plugin that is not encapsulated (what fastify-plugin does): its hooks apply to every route of the server. */
+export function atRoot(plugin: FastifyPluginAsync): FastifyPluginAsync {
   (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
   return plugin;
 }

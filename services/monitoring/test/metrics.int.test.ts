@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_KEYS } from '../src/index.js';
 import { eventsOf, generateHistory, type History } from './support/history.js';
-import { ADMIN, quietLogger, recordsOf, startMonitoring } from './support/harness.js';
+import { ADMIN, comparable, metricPath, quietLogger, recordsOf, startMonitoring } from './support/harness.js';
 import { expected, type Filter, type Row } from './support/oracle.js';
 
 const SEED = Number(process.env['MONITORING_TEST_SEED'] ?? 20261122);
@@ -30,10 +30,6 @@ function filtersFor(history: History): Filter[] {
   ];
 }
 
-const query = (f: Filter, asOf: number) =>
-  new URLSearchParams({ from: f.from, to: f.to, groupBy: f.groupBy, asOf: new Date(asOf).toISOString(), ...(f.division ? { division: f.division } : {}), ...(f.bedType ? { bedType: f.bedType } : {}), ...(f.provider ? { provider: f.provider } : {}) }).toString();
-
-const comparable = (rows: Row[]) => rows.map((r) => ({ key: r.key, ...(r.sub !== undefined ? { sub: r.sub } : {}), values: r.values }));
 
 const drivers: { name: string; open: () => Promise<{ database: Database; drop: () => Promise<void> }> }[] = [
   {
@@ -79,7 +75,7 @@ for (const driver of drivers) {
       it(`${metric}: every filter and grouping matches the oracle`, async () => {
         let nonEmpty = 0;
         for (const filter of filtersFor(history)) {
-          const response = await monitoring.get(`/api/monitoring/metrics/${metric}?${query(filter, history.asOf)}`, ADMIN);
+          const response = await monitoring.get(metricPath(metric, filter, history.asOf), ADMIN);
           expect(response.statusCode, response.body).toBe(200);
           const body = response.json() as { rows: Row[] };
           const want = expected(history, metric, filter);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { METRIC_KEYS, replayTopics } from '../src/index.js';
 import { describeProgress } from '../src/application/replay.js';
 import { eventsOf, generateHistory } from './support/history.js';
-import { ADMIN, quietLogger, recordsOf, startMonitoring } from './support/harness.js';
+import { ADMIN, comparable, metricPath, quietLogger, recordsOf, startMonitoring } from './support/harness.js';
 import { expected, type Filter, type Row } from './support/oracle.js';
 
 const FILTERS: Filter[] = [
@@ -32,10 +32,9 @@ describeWithKafkaAndPostgres('monitoring over Kafka: rebuilding by replaying the
     const all: Record<string, Row[]> = {};
     for (const metric of METRIC_KEYS) {
       for (const f of FILTERS) {
-        const q = new URLSearchParams({ from: f.from, to: f.to, groupBy: f.groupBy, asOf: new Date(history.asOf).toISOString(), ...(f.division ? { division: f.division } : {}) });
-        const response = await get(`/api/monitoring/metrics/${metric}?${q.toString()}`, ADMIN);
+        const response = await get(metricPath(metric, f, history.asOf), ADMIN);
         expect(response.statusCode, response.body).toBe(200);
-        all[`${metric} ${JSON.stringify(f)}`] = (response.json() as { rows: Row[] }).rows.map((r) => ({ key: r.key, ...(r.sub !== undefined ? { sub: r.sub } : {}), values: r.values }));
+        all[`${metric} ${JSON.stringify(f)}`] = comparable((response.json() as { rows: Row[] }).rows);
       }
     }
     return all;

@@ -228,3 +228,8 @@ const dictionaries: Record<Lang, Record<Key, string>> = { zh, en };
 export function t(lang: Lang, key: string): string {
   return (dictionaries[lang] as Record<string, string>)[key] ?? key;
 }
+
+/** An instant as people in China read it, whatever the browser's own zone. */
+export function chinaTime(lang: Lang, iso: string): string {
+  return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });
+}

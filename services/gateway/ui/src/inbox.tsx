@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
-import { t, type Lang } from './i18n.js';
+import { chinaTime, t, type Lang } from './i18n.js';
 
 interface Offer {
   offerId: string;
@@ -72,7 +72,7 @@ export function Inbox({ lang, institutionId, who }: { lang: Lang; institutionId:
                 <span class="status">{t(lang, `status_${o.status}`)}</span>
               </div>
               <p>
-                {t(lang, 'respondBy')}: {new Date(o.respondBy).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' })} ·{' '}
+                {t(lang, 'respondBy')}: {chinaTime(lang, o.respondBy)} ·{' '}
                 <span class="countdown">{countdown(lang, o.respondBy, now)}</span>
               </p>
               {o.status === 'open' && (

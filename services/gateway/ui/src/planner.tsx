@@ -1,7 +1,7 @@
 import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
-import { t, type Lang } from './i18n.js';
+import { chinaTime, t, type Lang } from './i18n.js';
 
 interface ReferralSummary {
   id: string;
@@ -32,7 +32,6 @@ interface Elder {
 }
 
 const BED_TYPES = ['care', 'home-care', 'home-sick', 'hospice', 'medical'];
-const shanghai = (lang: Lang, iso: string) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });
 const stateLabel = (lang: Lang, state: string) => t(lang, `stage_${state}`) !== `stage_${state}` ? t(lang, `stage_${state}`) : t(lang, `state_${state}`);
 
 /** The discharge planner's workspace: start a referral for an elder, follow the hospital's referrals, record the family's choice. */
@@ -57,7 +56,7 @@ export function Planner({ lang, institutionId, who }: { lang: Lang; institutionI
             <tbody>
               {list.map((r) => (
                 <tr key={r.id} class={r.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={r.id}>
-                  <td>{shanghai(lang, r.createdAt)} {r.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
+                  <td>{chinaTime(lang, r.createdAt)} {r.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
                   <td>{stateLabel(lang, r.state)}</td>
                   <td><button type="button" class="link" onClick={() => setOpen(r.id)}>{r.id.slice(0, 8)}</button></td>
                 </tr>
@@ -165,7 +164,7 @@ function Detail({ lang, id, who, onBack }: { lang: Lang; id: string; who: string
           {view.offers.map((o) => (
             <li key={o.id} class="offer" data-offer={o.id}>
               <strong>{names.get(o.institutionId) ?? o.institutionId}</strong> · {t(lang, o.bedType)} · <span class="status">{t(lang, `status_${o.status}`)}</span>
-              <span> · {t(lang, 'respondBy')} {shanghai(lang, o.respondBy)}</span>
+              <span> · {t(lang, 'respondBy')} {chinaTime(lang, o.respondBy)}</span>
               {o.status === 'accepted' && (view.state === 'choosing' || view.state === 'offering') && <button type="button" onClick={() => void choose(o.id)}>{t(lang, 'recordChoice')}</button>}
             </li>
           ))}
@@ -185,7 +184,7 @@ function Detail({ lang, id, who, onBack }: { lang: Lang; id: string; who: string
       <section class="panel">
         <h3>{t(lang, 'timeline')}</h3>
         <ol class="timeline">
-          {view.timeline.map((s, i) => <li key={i}>{shanghai(lang, s.at)} · {stateLabel(lang, s.to)} · {s.actor}</li>)}
+          {view.timeline.map((s, i) => <li key={i}>{chinaTime(lang, s.at)} · {stateLabel(lang, s.to)} · {s.actor}</li>)}
         </ol>
       </section>
     </main>

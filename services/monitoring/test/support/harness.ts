@@ -7,6 +7,7 @@ import { buildHttpServer, startService, type RunningService } from '@fbl/service
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { monitoringService, type MonitoringService } from '../../src/index.js';
+import type { Filter, Row } from './oracle.js';
 
 export const SECRET = 'monitoring-test-secret';
 export const quietLogger = () => createLogger({ name: 'monitoring-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
@@ -47,3 +48,12 @@ export function recordsOf(messages: OutgoingMessage[], duplicateEvery = 17): Bus
 }
 
 export const ADMIN: Principal = { userId: 'admin-1', role: 'admin' };
+
+/** The API path of one metric under a filter, as of an instant. */
+export function metricPath(metric: string, f: Filter, asOf: number): string {
+  const q = new URLSearchParams({ from: f.from, to: f.to, groupBy: f.groupBy, asOf: new Date(asOf).toISOString(), ...(f.division ? { division: f.division } : {}), ...(f.bedType ? { bedType: f.bedType } : {}), ...(f.provider ? { provider: f.provider } : {}) });
+  return `/api/monitoring/metrics/${metric}?${q.toString()}`;
+}
+
+/** An answer's rows as the oracle writes them: key, breakdown, values (names of keys left out). */
+export const comparable = (rows: Row[]): Row[] => rows.map((r) => ({ key: r.key, ...(r.sub !== undefined ? { sub: r.sub } : {}), values: r.values }));
