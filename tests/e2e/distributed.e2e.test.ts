@@ -28,7 +28,7 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
       return ((r.body['rows'] as { values: Record<string, number> }[])[0]?.values ?? { started: 0, closedInLoop: 0 });
     };
     expect(await closedLoop()).toMatchObject({ started: 0, closedInLoop: 0 });
-    const { id } = await referralToClosedLoop(system.url);
+    const { id } = await referralToClosedLoop(system);
     const figures = await waitFor(async () => {
       const v = await closedLoop();
       return v['closedInLoop'] === 1 ? v : undefined;

@@ -3,6 +3,7 @@ import { residentIdCheckChar } from '@fbl/codes';
 import { generateKey } from '@fbl/privacy';
 import { describeWithKafkaAndPostgres, waitFor } from '@fbl/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { plannerAt } from '../support/actors.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { careHome, register, waitForState, waitUntilMatchable } from './scenarios.js';
 
@@ -48,16 +49,16 @@ describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs'
     });
     expect(elder.status, JSON.stringify(elder.body)).toBe(201);
     const elderRef = elder.body['id'] as string;
-    const home = await register(system.url, 'care-beds', careHome('资格测试护理院', 3, '371722'));
-    await waitUntilMatchable(system.url, home);
+    const home = await register(system, 'care-beds', careHome('资格测试护理院', 3, '371722'));
+    await waitUntilMatchable(system, home);
 
     const created = await fetch(`${system.url}/api/referrals`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${plannerAt(system, '0192f3b2-7c1a-7000-8000-00000000bbbb')}` },
       body: JSON.stringify({ elderRef, origin: { institutionId: '0192f3b2-7c1a-7000-8000-00000000bbbb', divisionCode: '371722' }, requestedBedTypes: ['care'], requirements: { nursingType: true } }),
     });
     const { id } = (await created.json()) as { id: string };
-    await waitForState(system.url, id, 'eligibility');
+    await waitForState(system, id, 'eligibility');
 
     const queued = await waitFor(async () => {
       const queue = (await authed(system.url, 'GET', '/api/civil-affairs/assessment-requests')).body as unknown as { elderRef: string; referralId: string }[];
@@ -73,7 +74,7 @@ describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs'
     expect(assessed.status, JSON.stringify(assessed.body)).toBe(201);
     expect(assessed.body['level']).toBeGreaterThanOrEqual(3);
 
-    const offering = await waitForState(system.url, id, 'offering');
+    const offering = await waitForState(system, id, 'offering');
     const ability = (offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'AbilityAssessed');
     expect(ability?.actor).toBe('civil-affairs');
     expect((offering['offers'] as { institutionId: string }[]).map((o) => o.institutionId)).toContain(home);
@@ -81,11 +82,11 @@ describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs'
 
   it('asks medical insurance about LTCI and goes on when the officer decides', async () => {
     const elderRef = `ltci-${Date.now()}`;
-    const home = await register(system.url, 'care-beds', careHome('长护险测试护理院', 3, '371728'));
-    await waitUntilMatchable(system.url, home);
+    const home = await register(system, 'care-beds', careHome('长护险测试护理院', 3, '371728'));
+    await waitUntilMatchable(system, home);
     const created = await fetch(`${system.url}/api/referrals`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${plannerAt(system, '0192f3b2-7c1a-7000-8000-00000000cccc')}` },
       body: JSON.stringify({
         elderRef,
         origin: { institutionId: '0192f3b2-7c1a-7000-8000-00000000cccc', divisionCode: '371728' },
@@ -95,14 +96,14 @@ describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs'
       }),
     });
     const { id } = (await created.json()) as { id: string };
-    await waitForState(system.url, id, 'eligibility');
+    await waitForState(system, id, 'eligibility');
     const application = await waitFor(async () => {
       const queue = (await authed(system.url, 'GET', '/api/medical-insurance/applications', undefined, insurer)).body as unknown as { id: string; elderRef: string }[];
       return Array.isArray(queue) ? queue.find((a) => a.elderRef === elderRef) : undefined;
     }, { what: 'the LTCI application opened by the referral' });
     const refused = await authed(system.url, 'POST', `/api/medical-insurance/applications/${application.id}/refuse`, { ground: 'not-insured' }, insurer);
     expect(refused.status, JSON.stringify(refused.body)).toBe(200);
-    const offering = await waitForState(system.url, id, 'offering');
+    const offering = await waitForState(system, id, 'offering');
     const step = (offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'LtciRefused');
     expect(step?.actor).toBe('medical-insurance');
   });

@@ -1,20 +1,22 @@
-import { signToken } from '@fbl/auth';
 import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
 import { createLogger } from '@fbl/observability';
 import { waitFor } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminOf, plannerAt, type Site } from '../support/actors.js';
 import { call, expectProblem } from '../support/http.js';
 import { careHome, dischargeRequest, referralToClosedLoop, register, waitUntilMatchable } from './scenarios.js';
 
 describe('embedded mode: every service in one process on PGlite and the in-process bus', () => {
   let system: EmbeddedSystem;
+  let site: Site;
 
   beforeAll(async () => {
     system = await startEmbedded(
       { port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' },
       { logger: createLogger({ name: 'embedded-test', level: 'silent' }), demoData: false },
     );
+    site = { url: system.url, authSecret: system.secrets.authSecret };
   });
   afterAll(async () => system?.stop());
 
@@ -24,9 +26,8 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
   });
 
   it('takes one referral from the HTTP request to the closed loop, counted at once by the monitoring service', async () => {
-    await referralToClosedLoop(system.url);
-    const admin = signToken({ userId: 'admin-1', role: 'admin' }, system.secrets.authSecret, { now: new Date(), ttlSeconds: 600 });
-    const loop = await call(system.url, 'GET', '/api/monitoring/metrics/closed-loop', undefined, admin);
+    await referralToClosedLoop(site);
+    const loop = await call(system.url, 'GET', '/api/monitoring/metrics/closed-loop', undefined, adminOf(site));
     expect(loop.status).toBe(200);
     expect(loop.body['rows']).toEqual([expect.objectContaining({ key: 'total', values: expect.objectContaining({ started: 1, closedInLoop: 1, rate: 1 }) })]);
   });
@@ -48,32 +49,36 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
 
   it('answers malformed JSON, wrong types and missing fields with problem+json naming the field', async () => {
     const origin = { institutionId: '0192f3b2-7c1a-7000-8000-000000000002', divisionCode: '371702' };
-    expectProblem(await call(system.url, 'POST', '/api/referrals', '{"elderRef": '), 400, '');
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 12, origin, requestedBedTypes: ['care'] }), 400, 'elderRef');
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin }), 400, 'requestedBedTypes');
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin: { ...origin, institutionId: 'not-a-uuid' }, requestedBedTypes: ['care'] }), 400, 'origin.institutionId');
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin, requestedBedTypes: ['castle'] }), 400, 'requestedBedTypes.0');
-    expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { ...careHome('院', 1), colour: 'red' }), 400, 'colour');
-    expectProblem(await call(system.url, 'GET', '/api/referrals/not-a-uuid'), 400, 'id');
-    expectProblem(await call(system.url, 'GET', '/api/referrals/0192f3b2-7c1a-7000-8000-000000000009'), 404);
+    const planner = plannerAt(site, origin.institutionId);
+    expectProblem(await call(system.url, 'POST', '/api/referrals', '{"elderRef": ', planner), 400, '');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 12, origin, requestedBedTypes: ['care'] }, planner), 400, 'elderRef');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin }, planner), 400, 'requestedBedTypes');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin: { ...origin, institutionId: 'not-a-uuid' }, requestedBedTypes: ['care'] }, planner), 400, 'origin.institutionId');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin, requestedBedTypes: ['castle'] }, planner), 400, 'requestedBedTypes.0');
+    expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { ...careHome('院', 1), colour: 'red' }, adminOf(site)), 400, 'colour');
+    expectProblem(await call(system.url, 'GET', '/api/referrals/not-a-uuid', undefined, adminOf(site)), 400, 'id');
+    expectProblem(await call(system.url, 'GET', '/api/referrals/0192f3b2-7c1a-7000-8000-000000000009', undefined, adminOf(site)), 404);
+    // Without a token the same requests are refused before their input is read.
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 12, origin, requestedBedTypes: ['care'] }), 401);
     expectProblem(await call(system.url, 'GET', '/no/such/route'), 404);
   });
 
   it('creates nothing when the input is refused', async () => {
     const count = sql`select count(*)::int as n from referral.referrals`;
     const before = await system.deps.database.rows<{ n: number }>(system.deps.database.db, count);
-    await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin: { institutionId: 'nope', divisionCode: '371702' }, requestedBedTypes: ['care'] });
+    const refused = await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin: { institutionId: 'nope', divisionCode: '371702' }, requestedBedTypes: ['care'] }, plannerAt(site, '0192f3b2-7c1a-7000-8000-000000000002'));
+    expectProblem(refused, 400, 'origin.institutionId');
     const after = await system.deps.database.rows<{ n: number }>(system.deps.database.db, count);
     expect(after[0]?.n).toBe(before[0]?.n);
   });
 
   it('carries the trace context of a request into every message it causes', async () => {
     const traceId = 'abcdef0123456789abcdef0123456789';
-    const home = await register(system.url, 'care-beds', careHome('追踪测试院', 1));
-    await waitUntilMatchable(system.url, home);
+    const home = await register(site, 'care-beds', careHome('追踪测试院', 1));
+    await waitUntilMatchable(site, home);
     const response = await fetch(`${system.url}/api/referrals`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-0123456789abcdef-01` },
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-0123456789abcdef-01`, authorization: `Bearer ${plannerAt(site, '0192f3b2-7c1a-7000-8000-000000000003')}` },
       body: JSON.stringify(dischargeRequest('0192f3b2-7c1a-7000-8000-000000000003')),
     });
     const { id } = (await response.json()) as { id: string };

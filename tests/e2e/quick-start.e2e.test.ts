@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
-import { careHome, dischargeRequest, waitUntilMatchable } from './scenarios.js';
+import { careHome, dischargeRequest } from './scenarios.js';
 import { ROOT, startService } from '../support/processes.js';
 
 /**
@@ -36,8 +36,6 @@ describe('pnpm start', () => {
       return r.status === 200 ? r : undefined;
     }, { what: 'the API document' });
     expect(Object.keys(institutions.body['paths'] as object)).toContain('/api/referrals');
-    const demo = await fetch(`${first.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<{ name: string }[]>);
-    expect(demo.map((i) => i.name)).toEqual(expect.arrayContaining(DEMO_NETWORK.care.map((h) => h.name)));
     // A demo account of every role, shown for the sign-in page; each signs in, and its token is honoured by role.
     const accounts = (await call(first.url, 'GET', '/api/auth/demo-users')).body as { demo: boolean; users: { username: string; password: string; role: string }[] };
     expect(accounts.demo).toBe(true);
@@ -50,25 +48,34 @@ describe('pnpm start', () => {
     }
     expect((await call(first.url, 'GET', '/api/monitoring/dashboard', undefined, tokens['analyst'])).status).toBe(200);
     expect((await call(first.url, 'GET', '/api/monitoring/dashboard', undefined, tokens['planner'])).status).toBe(403);
-    const home = await call(first.url, 'POST', '/api/care-beds/institutions', careHome('重启测试养老院', 3));
+    const demo = (await call(first.url, 'GET', '/api/care-beds/institutions', undefined, tokens['planner'])).body as unknown as { name: string }[];
+    expect(demo.map((i) => i.name)).toEqual(expect.arrayContaining(DEMO_NETWORK.care.map((h) => h.name)));
+    const home = await call(first.url, 'POST', '/api/care-beds/institutions', careHome('重启测试养老院', 3), tokens['admin']);
     expect(home.status).toBe(201);
-    await waitUntilMatchable(first.url, home.body['id'] as string);
-    const referral = await call(first.url, 'POST', '/api/referrals', dischargeRequest('0192f3b2-7c1a-7000-8000-000000000004'));
-    await waitFor(async () => (await call(first.url, 'GET', `/api/referrals/${referral.body['id']}`)).body['state'] === 'offering', { what: 'offers made before the restart' });
+    await waitFor(async () => ((await call(first.url, 'GET', '/api/referrals/capacity', undefined, tokens['planner'])).body as unknown as { institutionId: string }[]).some((c) => c.institutionId === home.body['id']), { what: 'the new home matchable' });
+    // The demo planner starts a referral from the demo hospital they work at.
+    const hospitalId = (await call(first.url, 'GET', '/api/auth/me', undefined, tokens['planner'])).body['institutionId'] as string;
+    const referral = await call(first.url, 'POST', '/api/referrals', dischargeRequest(hospitalId), tokens['planner']);
+    expect(referral.status, JSON.stringify(referral.body)).toBe(202);
+    await waitFor(async () => (await call(first.url, 'GET', `/api/referrals/${referral.body['id']}`, undefined, tokens['planner'])).body['state'] === 'offering', { what: 'offers made before the restart' });
     expect(await first.stop('SIGINT'), `clean exit after Ctrl-C:\n${first.output().slice(-2000)}`).toBe(0);
 
     expect(first.output()).toContain('"msg":"stopped"');
 
     const second = await startService('pnpm start again', START_ENTRY, env, { readyPath: '/health', timeoutMs: 30_000 });
     try {
-      const again = await call(second.url, 'GET', `/api/referrals/${referral.body['id']}`);
-      expect(again.body).toMatchObject({ state: 'offering' });
-      expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`)).body['capacity']).toMatchObject({ total: 3, free: 3 });
-      const after = await fetch(`${second.url}/api/care-beds/institutions`).then((r) => r.json() as Promise<unknown[]>);
-      expect(after).toHaveLength(demo.length + 1); // demo data is loaded once, into an empty database
-      const demoUsers = (await call(second.url, 'GET', '/api/auth/demo-users')).body['users'] as { username: string; password: string }[];
+      const demoUsers = (await call(second.url, 'GET', '/api/auth/demo-users')).body['users'] as { username: string; password: string; role: string }[];
       expect(demoUsers).toHaveLength(6);
-      expect((await call(second.url, 'POST', '/api/auth/sign-in', { username: demoUsers[0]!.username, password: demoUsers[0]!.password })).status).toBe(200);
+      const planner = demoUsers.find((u) => u.role === 'planner')!;
+      const signedIn = await call(second.url, 'POST', '/api/auth/sign-in', { username: planner.username, password: planner.password });
+      expect(signedIn.status).toBe(200);
+      // The token secret is kept with the data: the same accounts and the same records after a restart.
+      const token = signedIn.body['accessToken'] as string;
+      expect((await call(second.url, 'GET', `/api/referrals/${referral.body['id']}`, undefined, tokens['planner'])).body).toMatchObject({ state: 'offering' });
+      expect((await call(second.url, 'GET', `/api/referrals/${referral.body['id']}`, undefined, token)).body).toMatchObject({ state: 'offering' });
+      expect((await call(second.url, 'GET', `/api/care-beds/institutions/${home.body['id']}`, undefined, token)).body['capacity']).toMatchObject({ total: 3, free: 3 });
+      const after = (await call(second.url, 'GET', '/api/care-beds/institutions', undefined, token)).body as unknown as unknown[];
+      expect(after).toHaveLength(demo.length + 1); // demo data is loaded once, into an empty database
     } finally {
       expect(await second.stop('SIGINT')).toBe(0);
     }

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/processes.js';
 import { residentIdCheckChar } from '@fbl/codes';
+import { adminOf, plannerAt, staffOf, type Site } from '../support/actors.js';
 import { call } from '../support/http.js';
 import { dischargeRequest, referralToClosedLoop, waitForState } from './scenarios.js';
 
@@ -16,10 +17,12 @@ const SHOTS = join(ROOT, 'test-output', 'screenshots');
 describe('web UI in a real browser (Chromium), embedded mode with demo data', () => {
   let system: EmbeddedSystem;
   let browser: Browser;
+  let site: Site;
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name: 'ui-test', level: 'silent' }) });
+    site = { url: system.url, authSecret: system.secrets.authSecret };
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -68,13 +71,13 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
   });
 
   it('shows provider staff their inbox with the time left, asks for a reason to decline, and records an acceptance', async () => {
-    const named = async (service: string, name: string) => ((await call(system.url, 'GET', `/api/${service}/institutions`)).body as unknown as { id: string; name: string }[]).find((i) => i.name === name)!.id;
+    const named = async (service: string, name: string) => ((await call(system.url, 'GET', `/api/${service}/institutions`, undefined, adminOf(site))).body as unknown as { id: string; name: string }[]).find((i) => i.name === name)!.id;
     const hospitalId = await named('medical-beds', '菏泽牡丹颐康医院');
     const homeId = await named('care-beds', '菏泽市牡丹区福寿康养中心');
-    const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId));
+    const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId), plannerAt(site, hospitalId));
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const referralId = created.body['id'] as string;
-    await waitForState(system.url, referralId, 'offering');
+    await waitForState(site, referralId, 'offering');
 
     const page = await open({ width: 1366, height: 768 });
     await signInAs(page, 'carehome');
@@ -90,7 +93,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
 
     await offer.getByRole('button', { name: '接收' }).click();
     await expect.poll(() => offer.locator('.status').textContent()).toBe('已接收');
-    const inbox = (await call(system.url, 'GET', `/api/referrals/inbox/${homeId}`)).body as unknown as { referralId: string; status: string }[];
+    const inbox = (await call(system.url, 'GET', `/api/referrals/inbox/${homeId}`, undefined, staffOf(site, homeId))).body as unknown as { referralId: string; status: string }[];
     expect(inbox.find((o) => o.referralId === referralId)?.status).toBe('accepted');
     await page.close();
   });
@@ -105,7 +108,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await expect.poll(() => started.textContent()).toBe('1');
     expect(await rate.textContent()).toBe('0.0%');
 
-    await referralToClosedLoop(system.url);
+    await referralToClosedLoop(site);
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => started.textContent()).toBe('2');
     expect(await rate.textContent()).toBe('50.0%');
@@ -165,17 +168,18 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     expect(await page.locator('ol li ul li').count()).toBeGreaterThan(0);
 
     // A provider accepts (their inbox has its own test); the planner records the family's choice.
-    const offers = (await call(system.url, 'GET', `/api/referrals/${referralId}`)).body['offers'] as { id: string }[];
-    expect((await call(system.url, 'POST', `/api/referrals/${referralId}/offers/${offers[0]!.id}/accept`, { recordedBy: 'staff' })).status).toBe(200);
+    const offers = (await call(system.url, 'GET', `/api/referrals/${referralId}`, undefined, adminOf(site))).body['offers'] as { id: string; institutionId: string }[];
+    const staff = staffOf(site, offers[0]!.institutionId);
+    expect((await call(system.url, 'POST', `/api/referrals/${referralId}/offers/${offers[0]!.id}/accept`, {}, staff)).status).toBe(200);
     const choose = page.getByRole('button', { name: '记录家属选择' });
     await expect.poll(() => choose.count(), { timeout: 15_000 }).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'planner-referral.png'), fullPage: true });
     await choose.click();
-    const transferring = await waitForState(system.url, referralId, 'transferring');
+    const transferring = await waitForState(site, referralId, 'transferring');
     const hold = transferring['hold'] as { holdId: string; bedType: string };
-    expect((await call(system.url, 'POST', `/api/care-beds/holds/${hold.holdId}/admission`, {})).status).toBe(200);
-    await waitForState(system.url, referralId, 'followUp');
-    expect((await call(system.url, 'POST', `/api/referrals/${referralId}/follow-up`, { recordedBy: 'staff' })).status).toBe(200);
+    expect((await call(system.url, 'POST', `/api/care-beds/holds/${hold.holdId}/admission`, {}, staff)).status).toBe(200);
+    await waitForState(site, referralId, 'followUp');
+    expect((await call(system.url, 'POST', `/api/referrals/${referralId}/follow-up`, {}, staff)).status).toBe(200);
     await expect.poll(() => page.locator('.state').getAttribute('data-state'), { timeout: 15_000 }).toBe('closed');
     expect(await page.locator('.state').textContent()).toBe('已闭环');
     expect(await page.locator('.timeline li').count()).toBeGreaterThanOrEqual(7);

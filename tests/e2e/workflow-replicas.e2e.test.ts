@@ -3,6 +3,7 @@ import { prng } from '@fbl/testing/random';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { adminOf, plannerAt, staffOf } from '../support/actors.js';
 import { call } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { careHome, dischargeRequest, register, waitUntilMatchable } from './scenarios.js';
@@ -31,8 +32,8 @@ describeWithKafkaAndPostgres(`two workflow instances, ${REFERRALS} referrals wit
     const second = await system.replica('referral-workflow');
     workflows = [system.processes.get('referral-workflow')!.url, second.url];
     // Bed events are keyed by institution: a dozen homes spread them over the partitions.
-    for (let i = 0; i < 12; i++) homes.push(await register(system.url, 'care-beds', careHome(`副本测试护理院${i + 1}`, 50, '371702')));
-    for (const h of homes) await waitUntilMatchable(system.url, h, 50);
+    for (let i = 0; i < 12; i++) homes.push(await register(system, 'care-beds', careHome(`副本测试护理院${i + 1}`, 50, '371702')));
+    for (const h of homes) await waitUntilMatchable(system, h, 50);
     // The stream starts once the group has rebalanced: both instances own partitions.
     const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
@@ -61,14 +62,17 @@ describeWithKafkaAndPostgres(`two workflow instances, ${REFERRALS} referrals wit
     });
     const oracle = new Map<string, Outcome>();
     const hosts = () => workflows;
-    const read = async (via: number, id: string): Promise<Body> => (await call(hosts()[via]!, 'GET', `/api/referrals/${id}`)).body;
+    const HOSPITAL = '0192f3b2-7c1a-7000-8000-00000000aaaa';
+    const admin = adminOf(system);
+    const planner = plannerAt(system, HOSPITAL);
+    const read = async (via: number, id: string): Promise<Body> => (await call(hosts()[via]!, 'GET', `/api/referrals/${id}`, undefined, admin)).body;
     const until = (via: number, id: string, test: (r: Body) => boolean, what: string) =>
       waitFor(async () => {
         const r = await read(via, id);
         return test(r) ? r : undefined;
       }, { what: `${id}: ${what}`, timeoutMs: 120_000, intervalMs: 100 });
-    const decide = async (via: number, path: string, body: object) => {
-      const r = await call(hosts()[via]!, 'POST', path, body);
+    const decide = async (via: number, path: string, body: object, token: string) => {
+      const r = await call(hosts()[via]!, 'POST', path, body, token);
       expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBe(200);
     };
     const answerAll = async (via: number, id: string, accept: (offer: Body, index: number) => boolean) => {
@@ -76,14 +80,14 @@ describeWithKafkaAndPostgres(`two workflow instances, ${REFERRALS} referrals wit
       const open = (r['offers'] as Body[]).filter((o) => o['status'] === 'open');
       for (const [i, offer] of open.entries()) {
         const yes = accept(offer, i);
-        await decide(via, `/api/referrals/${id}/offers/${offer['id']}/${yes ? 'accept' : 'decline'}`, yes ? { recordedBy: 'staff' } : { recordedBy: 'staff', reasonCode: 'no-capacity' });
+        await decide(via, `/api/referrals/${id}/offers/${offer['id']}/${yes ? 'accept' : 'decline'}`, yes ? {} : { reasonCode: 'no-capacity' }, staffOf(system, offer['institutionId'] as string));
       }
       return open;
     };
 
     const run = async (plan: (typeof plans)[number]) => {
       const { via } = plan;
-      const created = await call(hosts()[via]!, 'POST', '/api/referrals', dischargeRequest('0192f3b2-7c1a-7000-8000-00000000aaaa', { elderRef: `replica-${plan.index}` }));
+      const created = await call(hosts()[via]!, 'POST', '/api/referrals', dischargeRequest(HOSPITAL, { elderRef: `replica-${plan.index}` }), planner);
       expect(created.status).toBe(202);
       const id = created.body['id'] as string;
       oracle.set(id, plan.outcome);
@@ -98,16 +102,16 @@ describeWithKafkaAndPostgres(`two workflow instances, ${REFERRALS} referrals wit
       const accepted = plan.subset > 0.5 ? open : open.slice(0, 1);
       const chosen = accepted[Math.floor(plan.pick * accepted.length)]!;
       await until(via, id, (r) => r['state'] === 'choosing', 'choosing');
-      await decide(via, `/api/referrals/${id}/choice`, { offerId: chosen['id'], recordedBy: 'family' });
+      await decide(via, `/api/referrals/${id}/choice`, { offerId: chosen['id'] }, planner);
       const moving = await until(via, id, (r) => r['state'] === 'transferring', 'transferring');
       if (plan.outcome === 'cancelled') {
-        await decide(via, `/api/referrals/${id}/cancel`, { reason: 'condition-changed', recordedBy: 'planner' });
+        await decide(via, `/api/referrals/${id}/cancel`, { reason: 'condition-changed' }, planner);
         return;
       }
-      const admitted = await call(system.url, 'POST', `/api/care-beds/holds/${moving['hold']['holdId']}/admission`, {});
+      const admitted = await call(system.url, 'POST', `/api/care-beds/holds/${moving['hold']['holdId']}/admission`, {}, staffOf(system, chosen['institutionId'] as string));
       expect(admitted.status).toBe(200);
       await until(via, id, (r) => r['state'] === 'followUp', 'followUp');
-      await decide(via, `/api/referrals/${id}/follow-up`, { recordedBy: 'staff' });
+      await decide(via, `/api/referrals/${id}/follow-up`, {}, staffOf(system, chosen['institutionId'] as string));
     };
 
     const queue = [...plans];

@@ -30,7 +30,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT, startService, type ServiceProcess } from '../support/processes.js';
-import { messagesHandled, registerCareHomes, runLifecycles, STEPS, type LoadResult } from './lifecycle.js';
+import { generateKey } from '@fbl/privacy';
+import { BENCH_AUTH_SECRET, messagesHandled, registerCareHomes, runLifecycles, STEPS, type LoadResult } from './lifecycle.js';
 import { shandongCounties, syntheticAvailability, syntheticRequest, timeProjectionPath, timeRanking } from './matching.js';
 import { dashboardPhase } from './dashboard.js';
 import { floodAvailability } from './flood.js';
@@ -103,7 +104,8 @@ async function service(name: string, entry: Parameters<typeof startService>[1], 
 }
 
 // Embedded processes get PGlite and the in-process bus whatever this shell exports.
-const EMBEDDED_ENV = { DATABASE_URL: '', KAFKA_BROKERS: '', KAFKA_NAMESPACE: '' };
+// Every process the bench starts verifies the bench's tokens; the embedded one also seals personal data with these keys.
+const EMBEDDED_ENV = { DATABASE_URL: '', KAFKA_BROKERS: '', KAFKA_NAMESPACE: '', AUTH_SECRET: BENCH_AUTH_SECRET, PII_ENCRYPTION_KEY: generateKey(), PII_HASH_KEY: generateKey() };
 
 /** Print the figures of one lifecycle run. */
 function reportLoad(mode: 'embedded' | 'distributed', result: LoadResult, cpuSeconds: Record<string, number>, context: Record<string, unknown>): void {
@@ -243,7 +245,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
   };
   const careBedsDb = await database('bench_care_beds');
   const referralDb = await database('bench_referral');
-  const kafka = { KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace };
+  const kafka = { KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: BENCH_AUTH_SECRET };
   const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'referral-workflow')) : undefined;
   const workflowEntry = profileDir
     ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', `${ROOT}/services/referral-workflow/src/main.ts`] }
@@ -255,7 +257,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     service('referral-workflow', workflowEntry, { DATABASE_URL: referralDb.url, ...kafka }),
   ]);
   const gatewayDb = await database('bench_gateway');
-  const gateway = await service('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV, DATABASE_URL: gatewayDb.url, AUTH_SECRET: randomBytes(24).toString('base64url') });
+  const gateway = await service('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV, DATABASE_URL: gatewayDb.url });
   log(`distributed: ready after ${secondsSince(started).toFixed(1)} s`);
 
   const url = gateway.proc.url;

@@ -3,6 +3,8 @@
  * and the care home's staff through the public HTTP API only, and times each step from the HTTP
  * action until the next state is visible on `GET /api/referrals/:id`.
  */
+import { signToken, type Principal } from '@fbl/auth';
+import { randomBytes } from 'node:crypto';
 import { careHome, dischargeRequest as discharge } from '../support/builders.js';
 import { log, secondsSince } from './report.js';
 
@@ -17,15 +19,29 @@ export const ORIGIN_ID = '0192f3b2-7c1a-7000-8000-00000000be4c';
 export const STEPS = ['request_to_offering', 'accept_to_choosing', 'choice_to_transferring', 'admission_to_followUp', 'followUp_to_closed'] as const;
 export type Step = (typeof STEPS)[number];
 
+/** The token secret the bench gives the systems it starts (AUTH_SECRET), so it can act as each person. */
+export const BENCH_AUTH_SECRET = randomBytes(24).toString('base64url');
+
+/** The people the bench acts for, each with a token as sign-in would give them (valid for the run). */
+const token = (who: Principal) => signToken(who, BENCH_AUTH_SECRET, { now: new Date(), ttlSeconds: 6 * 3600 });
+const ADMIN = token({ userId: 'bench-admin', role: 'admin' });
+const PLANNER = token({ userId: 'bench-planner', role: 'planner', institutionId: ORIGIN_ID });
+const staffTokens = new Map<string, string>();
+const staffOf = (institutionId: string) => {
+  let t = staffTokens.get(institutionId);
+  if (!t) staffTokens.set(institutionId, (t = token({ userId: `bench-staff-${institutionId.slice(-6)}`, role: 'provider', institutionId })));
+  return t;
+};
+
 /** Counts the HTTP requests the driver makes, to say how many one lifecycle costs. */
 let requests = 0;
 
 /** A JSON request; returns status and parsed body. */
-export async function call(baseUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> {
+export async function call(baseUrl: string, method: string, path: string, body?: unknown, as = ADMIN): Promise<{ status: number; body: Body }> {
   requests += 1;
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${as}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -33,8 +49,8 @@ export async function call(baseUrl: string, method: string, path: string, body?:
 }
 
 /** A request that must answer `status`; anything else is the system misbehaving. */
-async function expectStatus(baseUrl: string, method: string, path: string, body: unknown, status: number): Promise<Body> {
-  const r = await call(baseUrl, method, path, body);
+async function expectStatus(baseUrl: string, method: string, path: string, body: unknown, status: number, as = ADMIN): Promise<Body> {
+  const r = await call(baseUrl, method, path, body, as);
   if (r.status !== status) throw new Error(`${method} ${path} answered ${r.status}, expected ${status}: ${JSON.stringify(r.body).slice(0, 500)}`);
   return r.body;
 }
@@ -132,7 +148,7 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
 
   const one = async (index: number) => {
     const started = performance.now();
-    const created = await expectStatus(baseUrl, 'POST', '/api/referrals', discharge(ORIGIN_ID, { elderRef: `bench-${options.label}-${index}` }), 202);
+    const created = await expectStatus(baseUrl, 'POST', '/api/referrals', discharge(ORIGIN_ID, { elderRef: `bench-${options.label}-${index}` }), 202, PLANNER);
     const id = created['id'] as string;
     const offering = await until(id, 'offering');
     steps.request_to_offering.push(offering.at - started);
@@ -142,16 +158,16 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
     if (open.length === 0) throw new Error(`referral ${id} is offering with no open offer`);
     const accepted = open[index % open.length]!;
     for (const offer of open.filter((o) => o !== accepted)) {
-      await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/offers/${offer['id']}/decline`, { recordedBy: 'bench-staff', reasonCode: 'no-capacity' }, 200);
+      await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/offers/${offer['id']}/decline`, { reasonCode: 'no-capacity' }, 200, staffOf(offer['institutionId'] as string));
     }
     const acceptAt = performance.now();
-    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/offers/${accepted['id']}/accept`, { recordedBy: 'bench-staff' }, 200);
+    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/offers/${accepted['id']}/accept`, {}, 200, staffOf(accepted['institutionId'] as string));
     const choosing = await until(id, 'choosing');
     steps.accept_to_choosing.push(choosing.at - acceptAt);
 
     // The family chooses; the workflow asks the care home to hold the bed (ReserveBed → BedHeld).
     const choiceAt = performance.now();
-    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/choice`, { offerId: accepted['id'], recordedBy: 'bench-family' }, 200);
+    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/choice`, { offerId: accepted['id'] }, 200, PLANNER);
     const transferring = await until(id, 'transferring');
     steps.choice_to_transferring.push(transferring.at - choiceAt);
 
@@ -159,13 +175,13 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
     const holdId = (transferring.body['hold'] as Body | null)?.['holdId'] as string | undefined;
     if (!holdId) throw new Error(`referral ${id} is transferring without a hold`);
     const admissionAt = performance.now();
-    await expectStatus(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, 200);
+    await expectStatus(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, 200, staffOf(accepted['institutionId'] as string));
     const followUp = await until(id, 'followUp');
     steps.admission_to_followUp.push(followUp.at - admissionAt);
 
     // The receiver's follow-up closes the loop.
     const followUpAt = performance.now();
-    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/follow-up`, { recordedBy: 'bench-staff' }, 200);
+    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/follow-up`, {}, 200, staffOf(accepted['institutionId'] as string));
     const closed = await until(id, 'closed');
     steps.followUp_to_closed.push(closed.at - followUpAt);
     lifecycleMs.push(closed.at - started);

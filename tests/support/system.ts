@@ -8,6 +8,8 @@ export type ServiceName = 'care-beds' | 'medical-beds' | 'home-care-beds' | 'hom
 /** The distributed system started by a test: each service its own process and database, one gateway. */
 export interface DistributedSystem {
   url: string;
+  /** The secret every service verifies tokens with (sign test tokens with it). */
+  authSecret: string;
   namespace: string;
   processes: Map<string, ServiceProcess>;
   /** The database URL of a service. */
@@ -25,11 +27,13 @@ export interface DistributedSystem {
  */
 export async function startDistributedSystem(services: ServiceName[], env: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<DistributedSystem> {
   const namespace = `t-${randomBytes(4).toString('hex')}`;
+  // One token secret for the whole deployment, as AUTH_SECRET in docker-compose.
+  const authSecret = Object.values(env).find((e) => e?.['AUTH_SECRET'])?.['AUTH_SECRET'] ?? randomBytes(24).toString('base64url');
   const brokers = kafkaBrokers().join(',');
   const databases = new Map<ServiceName, TestDatabase>();
   for (const name of services) databases.set(name, await createTestDatabase(`e2e_${name.replaceAll('-', '_')}`));
   const launch = (name: ServiceName, extra: Record<string, string> = {}) =>
-    startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, ...(env[name] ?? {}), ...extra });
+    startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: authSecret, ...(env[name] ?? {}), ...extra });
   const processes = new Map<string, ServiceProcess>();
   // Started together, as a deployment would: they create their topics concurrently.
   const settled = await Promise.allSettled(services.map((name) => launch(name)));
@@ -44,12 +48,12 @@ export async function startDistributedSystem(services: ServiceName[], env: Parti
   const upstreams = Object.fromEntries(services.map((name) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, processes.get(name)!.url]));
   // The gateway keeps its accounts in a database of its own and signs with the services' secret.
   const gatewayDb = await createTestDatabase('e2e_gateway');
-  const authSecret = Object.values(env).find((e) => e?.['AUTH_SECRET'])?.['AUTH_SECRET'] ?? randomBytes(24).toString('base64url');
   const gateway = await startService('gateway', 'services/gateway/src/main.ts', { ...upstreams, DATABASE_URL: gatewayDb.url, KAFKA_BROKERS: '', AUTH_SECRET: authSecret, GATEWAY_ADMIN_PASSWORD: 'e2e-admin-2026' });
   processes.set('gateway', gateway);
   let replicas = 0;
   return {
     url: gateway.url,
+    authSecret,
     namespace,
     processes,
     databaseUrl: (name) => databases.get(name)!.url,

@@ -1,3 +1,4 @@
+import { authSecretFromEnv } from '@fbl/auth';
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 import { ConfigError, readProcessConfig, runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
 import Type, { type Static } from 'typebox';
@@ -15,6 +16,8 @@ const checker = compileChecker<Static<typeof PolicyEnv>>(PolicyEnv);
 export interface BedServiceConfig {
   process: Readonly<ProcessConfig>;
   policy: BedTypePolicy;
+  /** The secret sign-in tokens are verified with (AUTH_SECRET). */
+  authSecret: string;
 }
 
 /** A bed type's policy with HOLD_HOURS, KEPT_BED_DAYS, EPISODE_REVIEW_DAYS of an environment over its defaults. */
@@ -29,12 +32,14 @@ export function readPolicy(policy: BedTypePolicy, env: Record<string, string | u
   });
 }
 
-/** Read a bed service's configuration from an environment: the process keys of every service and its policy's numbers. */
+/** Read a bed service's configuration from an environment: the process keys of every service, AUTH_SECRET and its policy's numbers. */
 export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, string | undefined>, defaults: { port: number }): Readonly<BedServiceConfig> {
-  return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env) });
+  const authSecret = authSecretFromEnv(env);
+  if (!authSecret) throw new ConfigError(`${policy.service} needs AUTH_SECRET, the secret it verifies sign-in tokens with`);
+  return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env), authSecret });
 }
 
 /** Run one bed service alone (the distributed mode) until SIGINT or SIGTERM. */
 export function runBedService(config: Readonly<BedServiceConfig>): Promise<RunningProcess> {
-  return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps)], handleSignals: true });
+  return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps, { authSecret: config.authSecret })], handleSignals: true });
 }

@@ -20,7 +20,7 @@ export interface BedService extends ServiceDefinition {
  * Build the service of one bed type: the shared inventory on the policy's own schema, topics
  * and routes. The five bed services are this function with five policies.
  */
-export function bedService(policy: BedTypePolicy, deps: ServiceDeps): BedService {
+export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: { authSecret: string }): BedService {
   const tables = bedInventoryTables(pgSchema(policy.dbSchema));
   const kit = new ServiceKit(policy.service, tables.messaging, deps);
   const inventory = new BedInventory(kit, policy, tables);
@@ -33,7 +33,7 @@ export function bedService(policy: BedTypePolicy, deps: ServiceDeps): BedService
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: `${policy.dbSchema}_migrations`,
     migrationsRenameSchema: { from: PLACEHOLDER_SCHEMA, to: policy.dbSchema },
-    routes: bedRoutes(kit, inventory, queries),
+    routes: bedRoutes(kit, inventory, queries, options.authSecret),
     consumers: [{ group: policy.service, handlers: bedHandlers(inventory), topics: [bedCommandsTopic(policy.bedType)] }],
     produces: [bedEventsTopic(policy.bedType), bedCommandsTopic(policy.bedType)],
   };

@@ -1,3 +1,4 @@
+import { signToken, type Principal } from '@fbl/auth';
 import { bedService, type Attributes, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import {
   allMessages,
@@ -57,13 +58,18 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
     const logger = createLogger({ name: `${policy.service}-suite`, level: 'silent' });
     const registry = new MessageRegistry(allMessages);
 
+    const authSecret = 'bed-service-suite-secret';
+    const admin: Principal = { userId: 'admin-suite', role: 'admin' };
+    const staffOf = (institutionId: string): Principal => ({ userId: `staff-${institutionId.slice(-6)}`, role: 'provider', institutionId });
     const start = async () => {
-      service = bedService(policy, deps);
+      service = bedService(policy, deps, { authSecret });
       running = await startService(service);
     };
     const eventsOf = (type: string, predicate: (e: Envelope) => boolean = () => true) => events.filter((e) => e.type === type && predicate(e));
     const waitForEvent = (type: string, predicate: (e: Envelope) => boolean, what: string) => waitFor(() => eventsOf(type, predicate)[0], { what: `${type}: ${what}` });
-    const api = (method: 'GET' | 'POST' | 'PATCH', path: string, payload?: object) => http.inject({ method, url: `/api/${policy.service}${path}`, ...(payload ? { payload } : {}) });
+    /** A request to the service as `who` (an admin unless said), signed at the suite's clock. */
+    const api = (method: 'GET' | 'POST' | 'PATCH', path: string, payload?: object, who: Principal = admin) =>
+      http.inject({ method, url: `/api/${policy.service}${path}`, headers: { authorization: `Bearer ${signToken(who, authSecret, { now: clock.now, ttlSeconds: 600 })}` }, ...(payload ? { payload } : {}) });
 
     const registration = (units: number, extra: Record<string, unknown> = {}) => ({
       name: `测试机构${newId().slice(-6)}`,
@@ -90,8 +96,8 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       return held.data as { holdId: string; referralId: string; unitId: string; expiresAt: string };
     };
     const admissionBody = policy.servicePlan ? { servicePlan: { services: ['助餐', '助浴'], visitsPerWeek: 3 } } : {};
-    const admit = async (holdId: string) => {
-      const response = await api('POST', `/holds/${holdId}/admission`, admissionBody);
+    const admit = async (institutionId: string, holdId: string) => {
+      const response = await api('POST', `/holds/${holdId}/admission`, admissionBody, staffOf(institutionId));
       expect(response.statusCode, response.body).toBe(200);
       return (response.json() as { admissionId: string }).admissionId;
     };
@@ -164,16 +170,19 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       const id = await register(2);
       const hold = await holdFor(id);
       expect(await capacity(id)).toMatchObject({ free: 1, held: 1 });
-      if (policy.servicePlan) expect((await api('POST', `/holds/${hold.holdId}/admission`, {})).statusCode).toBe(400);
-      const admissionId = await admit(hold.holdId);
+      if (policy.servicePlan) expect((await api('POST', `/holds/${hold.holdId}/admission`, {}, staffOf(id))).statusCode).toBe(400);
+      // An admin manages capacity but does not record arrivals; another institution's staff may not either.
+      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody)).statusCode).toBe(403);
+      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody, staffOf(newId()))).statusCode).toBe(403);
+      const admissionId = await admit(id, hold.holdId);
       await waitForEvent('AdmissionRecorded', (e) => (e.data as { holdId: string }).holdId === hold.holdId, 'the admission');
       if (policy.episodes) await waitForEvent('HomeSickBedEpisodeOpened', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the episode');
       expect(await capacity(id)).toMatchObject({ free: 1, held: 0, occupied: 1 });
-      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody)).statusCode).toBe(409);
-      const residents = (await api('GET', `/institutions/${id}/admissions`)).json() as { id: string }[];
+      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody, staffOf(id))).statusCode).toBe(409);
+      const residents = (await api('GET', `/institutions/${id}/admissions`, undefined, staffOf(id))).json() as { id: string }[];
       expect(residents.map((r) => r.id)).toEqual([admissionId]);
 
-      const discharged = await api('POST', `/admissions/${admissionId}/discharge`, { reason: 'recovered' });
+      const discharged = await api('POST', `/admissions/${admissionId}/discharge`, { reason: 'recovered' }, staffOf(id));
       expect(discharged.statusCode, discharged.body).toBe(200);
       await waitForEvent('DischargeRecorded', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the discharge');
       if (policy.episodes) await waitForEvent('HomeSickBedEpisodeClosed', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the episode closed');
@@ -200,13 +209,13 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
         { what: 'the freed capacity published' },
       );
       expect(freed.data).toMatchObject({ units: [{ held: 0, free: 1 }] });
-      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody)).statusCode).toBe(409);
+      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody, staffOf(id))).statusCode).toBe(409);
     });
 
     it('handles an urgent transfer to hospital, keeping the bed where the policy keeps beds', async () => {
       const id = await register(1);
-      const admissionId = await admit((await holdFor(id)).holdId);
-      const transfer = await api('POST', `/admissions/${admissionId}/emergency-transfer`, { reason: '突发胸痛，疑似急性心梗' });
+      const admissionId = await admit(id, (await holdFor(id)).holdId);
+      const transfer = await api('POST', `/admissions/${admissionId}/emergency-transfer`, { reason: '突发胸痛，疑似急性心梗' }, staffOf(id));
       expect(transfer.statusCode, transfer.body).toBe(200);
       await waitForEvent('EmergencyTransferRequested', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the urgent transfer');
       if (!policy.keptBed) {
@@ -218,12 +227,12 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       expect(transfer.json()).toMatchObject({ bedKept: true });
       await waitForEvent('BedKeptForReturn', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the kept bed');
       expect(await capacity(id)).toMatchObject({ kept: 1, free: 0 });
-      expect((await api('POST', `/admissions/${admissionId}/return`)).statusCode).toBe(200);
+      expect((await api('POST', `/admissions/${admissionId}/return`, undefined, staffOf(id))).statusCode).toBe(200);
       await waitForEvent('KeptBedReleased', (e) => (e.data as { reason: string; admissionId: string }).admissionId === admissionId && (e.data as { reason: string }).reason === 'returned', 'the return');
       expect(await capacity(id)).toMatchObject({ kept: 0, occupied: 1 });
 
       // Away again; this time the kept bed's time runs out.
-      expect((await api('POST', `/admissions/${admissionId}/emergency-transfer`, { reason: '肺部感染' })).statusCode).toBe(200);
+      expect((await api('POST', `/admissions/${admissionId}/emergency-transfer`, { reason: '肺部感染' }, staffOf(id))).statusCode).toBe(200);
       clock.now = new Date(clock.now.getTime() + (policy.keptBed.days + 1) * 24 * 3600_000);
       await service.kit.timerPoller.fireDue();
       await waitForEvent('KeptBedReleased', (e) => (e.data as { admissionId: string; reason: string }).admissionId === admissionId && (e.data as { reason: string }).reason === 'expired', 'the kept bed released when its time ran out');
@@ -233,15 +242,15 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
 
     it(policy.episodes ? 'flags an episode due for review, and renews it' : 'refuses episode reviews for stays that are not episodes', async () => {
       const id = await register(1);
-      const admissionId = await admit((await holdFor(id)).holdId);
+      const admissionId = await admit(id, (await holdFor(id)).holdId);
       if (!policy.episodes) {
-        expect((await api('POST', `/admissions/${admissionId}/episode-review`)).statusCode).toBe(409);
+        expect((await api('POST', `/admissions/${admissionId}/episode-review`, undefined, staffOf(id))).statusCode).toBe(409);
         return;
       }
       clock.now = new Date(clock.now.getTime() + (policy.episodes.reviewDays + 1) * 24 * 3600_000);
       await service.kit.timerPoller.fireDue();
       await waitForEvent('HomeSickBedReviewDue', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the review due');
-      const renewed = await api('POST', `/admissions/${admissionId}/episode-review`);
+      const renewed = await api('POST', `/admissions/${admissionId}/episode-review`, undefined, staffOf(id));
       expect(renewed.statusCode).toBe(200);
       await waitForEvent('HomeSickBedEpisodeRenewed', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the renewal');
     });

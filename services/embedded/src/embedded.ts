@@ -46,10 +46,10 @@ export async function startEmbedded(
     ...(options.logger ? { logger: options.logger } : {}),
     handleSignals: options.handleSignals ?? false,
     services: (deps) => {
-      const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps)])) as Record<BedType, BedService>;
+      const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
       beds = built;
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo });
-      return [identity, ...Object.values(built), referralWorkflowService(deps, options.deadlines ? { deadlines: options.deadlines } : {}), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret }), monitoringService(deps, { authSecret: secrets.authSecret })];
+      return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewaySecurity({ perMinute: rateLimitFromEnv(process.env) }), gatewayRoutes()],
     afterStart: async ({ deps }) => {

@@ -1,5 +1,7 @@
 import httpProxy from '@fastify/http-proxy';
-import type { FastifyPluginAsync } from 'fastify';
+import { principalFromHeader } from '@fbl/auth';
+import { ProblemError } from '@fbl/service-kit';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { uiRoutes } from './ui.js';
 
 /** Public path prefixes and the service that owns each. */
@@ -21,18 +23,32 @@ export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
 export type Upstreams = Partial<Record<ServiceName, string>>;
 
 /**
- * The gateway: the people's single entry. In the distributed mode it forwards each public
- * prefix to the owning service; in the embedded mode the services' routes live in the same
- * server and the gateway adds only its own pages (the web UI).
+ * The gateway's own check before it forwards anything: every service API needs a signed-in user,
+ * so a request without a valid token is answered 401 here and never reaches a service. What a
+ * role may do, and on which records, each service decides again for itself.
  */
-export function gatewayRoutes(options: { upstreams?: Upstreams } = {}): FastifyPluginAsync {
+export function signedIn(authSecret: string, clock: () => Date = () => new Date()): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
+    const principal = principalFromHeader(request.headers.authorization, { secret: authSecret, now: clock() });
+    if (!principal) throw new ProblemError(401, 'unauthenticated', 'Sign in first', 'the service APIs need a signed-in user');
+  };
+}
+
+/**
+ * The gateway: the people's single entry. In the distributed mode it forwards each public
+ * prefix to the owning service once the request's token is valid; in the embedded mode the
+ * services' routes live in the same server and the gateway adds only its own pages (the web UI).
+ */
+export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string } = {}): FastifyPluginAsync {
   return async (app) => {
     await app.register(uiRoutes());
-    const { upstreams } = options;
+    const { upstreams, authSecret } = options;
     if (!upstreams) return;
+    if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');
+    const preHandler = signedIn(authSecret);
     for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
       const upstream = upstreams[service];
-      if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false });
+      if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false, preHandler });
     }
   };
 }

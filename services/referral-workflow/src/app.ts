@@ -13,7 +13,7 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 }
 
 /** Build the referral-workflow service on the given dependencies. */
-export function referralWorkflowService(deps: ServiceDeps, options: { deadlines?: { routine: Deadlines; greenChannel: Deadlines } } = {}): ReferralWorkflowService {
+export function referralWorkflowService(deps: ServiceDeps, options: { authSecret: string; deadlines?: { routine: Deadlines; greenChannel: Deadlines } }): ReferralWorkflowService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES });
   return {
@@ -22,7 +22,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: { deadlines?
     referrals,
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'referral_migrations',
-    routes: referralRoutes(kit, referrals),
+    routes: referralRoutes(kit, referrals, options.authSecret),
     consumers: [
       {
         group: SERVICE,

@@ -59,6 +59,27 @@ export class BedQueries {
     return { id: hold.id, referralId: hold.referralId, institutionId: hold.institutionId, unitId: hold.unitId, status: hold.status, expiresAt: hold.expiresAt.toISOString() };
   }
 
+  /** The institution a hold, stay or unit belongs to (for authorization); 404 when there is none. */
+  async institutionOf(kind: 'hold' | 'stay' | 'unit', id: string): Promise<string> {
+    const table = kind === 'hold' ? this.t.holds : kind === 'stay' ? this.t.stays : this.t.units;
+    const [row] = await this.database.db.select({ institutionId: table.institutionId }).from(table).where(eq(table.id, id));
+    if (!row) throw notFound(`${kind} ${id}`);
+    return row.institutionId;
+  }
+
+  /** An institution's holds waiting for the elder's arrival, soonest expiry first. */
+  async activeHolds(institutionId: string) {
+    await this.institution(institutionId);
+    const { holds, units } = this.t;
+    const rows = await this.database.db
+      .select({ hold: holds, unitLabel: units.label })
+      .from(holds)
+      .innerJoin(units, eq(units.id, holds.unitId))
+      .where(and(eq(holds.institutionId, institutionId), eq(holds.status, 'active')))
+      .orderBy(asc(holds.expiresAt));
+    return rows.map(({ hold, unitLabel }) => ({ id: hold.id, referralId: hold.referralId, elderRef: hold.elderRef, unitId: hold.unitId, unitLabel, status: hold.status, expiresAt: hold.expiresAt.toISOString() }));
+  }
+
   /** Current residents or cases of an institution (or all stays with a status). */
   async stays(institutionId: string, status?: StayStatus) {
     await this.institution(institutionId);

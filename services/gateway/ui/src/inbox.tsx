@@ -24,7 +24,7 @@ function countdown(lang: Lang, deadline: string, now: number): string {
 }
 
 /** Provider staff's inbox: offers to their institution, open first, with the time left to answer. */
-export function Inbox({ lang, institutionId, who }: { lang: Lang; institutionId: string; who: string }) {
+export function Inbox({ lang, institutionId }: { lang: Lang; institutionId: string }) {
   const [offers, setOffers] = useState<Offer[] | null>(null);
   const [now, setNow] = useState(Date.now());
   const [reasons, setReasons] = useState<Record<string, string>>({});
@@ -48,7 +48,7 @@ export function Inbox({ lang, institutionId, who }: { lang: Lang; institutionId:
     }
     setErrors({ ...errors, [offer.offerId]: '' });
     try {
-      await json('POST', `/api/referrals/${offer.referralId}/offers/${offer.offerId}/${kind}`, kind === 'accept' ? { recordedBy: who } : { recordedBy: who, reasonCode: reasons[offer.offerId] });
+      await json('POST', `/api/referrals/${offer.referralId}/offers/${offer.offerId}/${kind}`, kind === 'accept' ? {} : { reasonCode: reasons[offer.offerId] });
       await load();
     } catch (e) {
       setErrors({ ...errors, [offer.offerId]: e instanceof Problem ? (e.body.detail ?? e.message) : String(e) });

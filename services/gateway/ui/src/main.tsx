@@ -40,9 +40,9 @@ function App() {
       ) : role === 'analyst' || role === 'admin' ? (
         <Dashboard lang={lang} division={session.user.divisionCode} />
       ) : role === 'planner' && session.user.institutionId ? (
-        <Planner lang={lang} institutionId={session.user.institutionId} who={session.user.displayName} />
+        <Planner lang={lang} institutionId={session.user.institutionId} />
       ) : role === 'provider' && session.user.institutionId ? (
-        <Inbox lang={lang} institutionId={session.user.institutionId} who={session.user.displayName} />
+        <Inbox lang={lang} institutionId={session.user.institutionId} />
       ) : (
         <main class="pending"><p>{t(lang, 'notYet')}</p><a href="/docs">{t(lang, 'apiDocs')}</a></main>
       )}

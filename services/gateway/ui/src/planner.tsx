@@ -35,14 +35,14 @@ const BED_TYPES = ['care', 'home-care', 'home-sick', 'hospice', 'medical'];
 const stateLabel = (lang: Lang, state: string) => t(lang, `stage_${state}`) !== `stage_${state}` ? t(lang, `stage_${state}`) : t(lang, `state_${state}`);
 
 /** The discharge planner's workspace: start a referral for an elder, follow the hospital's referrals, record the family's choice. */
-export function Planner({ lang, institutionId, who }: { lang: Lang; institutionId: string; who: string }) {
+export function Planner({ lang, institutionId }: { lang: Lang; institutionId: string }) {
   const [list, setList] = useState<ReferralSummary[]>([]);
   const [open, setOpen] = useState<string | null>(null);
   const load = async () => setList(await json<ReferralSummary[]>('GET', `/api/referrals?originInstitutionId=${institutionId}`));
   useEffect(() => {
     void load();
   }, [institutionId]);
-  if (open) return <Detail lang={lang} id={open} who={who} onBack={() => { setOpen(null); void load(); }} />;
+  if (open) return <Detail lang={lang} id={open} onBack={() => { setOpen(null); void load(); }} />;
   return (
     <main class="planner">
       <NewReferral lang={lang} institutionId={institutionId} onCreated={(id) => setOpen(id)} />
@@ -137,7 +137,7 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
   );
 }
 
-function Detail({ lang, id, who, onBack }: { lang: Lang; id: string; who: string; onBack: () => void }) {
+function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => void }) {
   const [view, setView] = useState<ReferralView | null>(null);
   const load = async () => setView(await json<ReferralView>('GET', `/api/referrals/${id}`));
   useEffect(() => {
@@ -148,7 +148,7 @@ function Detail({ lang, id, who, onBack }: { lang: Lang; id: string; who: string
   if (!view) return <main><p>{t(lang, 'loading')}</p></main>;
   const names = new Map((view.ranking?.candidates ?? []).map((c) => [c.institutionId, c.name]));
   const choose = async (offerId: string) => {
-    await json('POST', `/api/referrals/${id}/choice`, { offerId, recordedBy: who });
+    await json('POST', `/api/referrals/${id}/choice`, { offerId });
     await load();
   };
   return (

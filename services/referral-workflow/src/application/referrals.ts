@@ -408,6 +408,24 @@ export class Referrals {
     };
   }
 
+  /**
+   * Who takes part in a referral, for authorization: the referring hospital and its division, the
+   * institution of each offer, and the institution holding (or keeping) the bed.
+   */
+  async parties(id: string): Promise<{ originInstitutionId: string; originDivisionCode: string; offers: Map<string, string>; placedInstitutionId: string | undefined }> {
+    const { db } = this.kit.deps.database;
+    const [row] = await db.select({ snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, id));
+    if (!row) throw notFound(`referral ${id}`);
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId }).from(offers).where(eq(offers.referralId, id));
+    return {
+      originInstitutionId: context.origin.institutionId,
+      originDivisionCode: context.origin.divisionCode,
+      offers: new Map(offerRows.map((o) => [o.id, o.institutionId])),
+      placedInstitutionId: context.hold?.institutionId,
+    };
+  }
+
   /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */
   async capacity(bedType?: string) {
     const rows = await this.kit.deps.database.db.select().from(availability).where(bedType ? eq(availability.bedType, bedType) : undefined).orderBy(availability.name);

@@ -1,7 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { allow, authenticate, principalOf, requireInstitution, ROLES } from '@fbl/auth';
 import { Instant, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { BedInventory, DischargeReasonCode } from '../../application/inventory.js';
 import type { BedQueries } from '../../application/queries.js';
@@ -10,16 +11,27 @@ import * as S from './schemas.js';
 
 /**
  * The HTTP API of one bed service under `/api/<service>`: provider operations (capacity,
- * admissions, discharges, urgent transfers) and reads for staff and matching.
+ * admissions, discharges, urgent transfers) and reads for staff and matching. Every route needs a
+ * signed-in user: admins register providers; a provider's staff (and admins) manage its capacity;
+ * only its staff record admissions, discharges, transfers and reviews and see its holds and
+ * residents; institutions and their capacity are open to every signed-in role. Another
+ * institution's records answer 403 with no data.
  */
-export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: BedQueries): FastifyPluginAsync {
+export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: BedQueries, authSecret: string): FastifyPluginAsync {
   const { policy } = inventory;
   const base = `/api/${policy.service}`;
   const tags = [`${policy.service} ${policy.title.zh}`];
   return async (fastify) => {
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+    /** Staff of the institution `institutionId` (admins too when `admin`). */
+    const staffOf = (request: FastifyRequest, institutionId: string, admin = false) => requireInstitution(principalOf(request), institutionId, 'institution', { admin });
+    /** Staff of the institution a hold, stay or unit belongs to. */
+    const staffOfOwner = async (request: FastifyRequest, kind: 'hold' | 'stay' | 'unit', id: string, admin = false) => staffOf(request, await queries.institutionOf(kind, id), admin);
+    const staff = allow('provider');
+    const staffOrAdmin = allow('provider', 'admin');
 
-    app.post(`${base}/institutions`, { schema: { tags, summary: `Register a provider of ${policy.title.en} with its capacity`, body: S.RegisterInstitutionBody, response: { 201: Type.Object({ id: Uuid }) } } }, async (request, reply) => {
+    app.post(`${base}/institutions`, { preValidation: allow('admin'), schema: { tags, summary: `Register a provider of ${policy.title.en} with its capacity`, body: S.RegisterInstitutionBody, response: { 201: Type.Object({ id: Uuid }) } } }, async (request, reply) => {
       const b = request.body;
       const created = await inventory.registerInstitution(
         {
@@ -39,24 +51,39 @@ export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: Bed
       return reply.status(201).header('location', `${base}/institutions/${created.id}`).send(created);
     });
 
-    app.get(`${base}/institutions`, { schema: { tags, summary: 'Providers and their capacity', response: { 200: Type.Array(S.InstitutionView) } } }, async () => queries.institutions());
+    app.get(`${base}/institutions`, { preValidation: allow(...ROLES), schema: { tags, summary: 'Providers and their capacity', response: { 200: Type.Array(S.InstitutionView) } } }, async () => queries.institutions());
 
-    app.get(`${base}/institutions/:id`, { schema: { tags, summary: 'A provider and its capacity', params: S.IdParams, response: { 200: S.InstitutionView } } }, async (request) => queries.institution(request.params.id));
+    app.get(`${base}/institutions/:id`, { preValidation: allow(...ROLES), schema: { tags, summary: 'A provider and its capacity', params: S.IdParams, response: { 200: S.InstitutionView } } }, async (request) => queries.institution(request.params.id));
 
-    app.get(`${base}/institutions/:id/units`, { schema: { tags, summary: 'Every unit and its status', params: S.IdParams, response: { 200: Type.Array(S.UnitView) } } }, async (request) => queries.units(request.params.id));
+    app.get(`${base}/institutions/:id/units`, { preValidation: staffOrAdmin, schema: { tags, summary: 'Every unit and its status', params: S.IdParams, response: { 200: Type.Array(S.UnitView) } } }, async (request) => {
+      staffOf(request, request.params.id, true);
+      return queries.units(request.params.id);
+    });
 
-    app.post(`${base}/institutions/:id/units`, { schema: { tags, summary: 'Add capacity', params: S.IdParams, body: S.UnitBatchBody, response: { 201: Type.Object({ added: Type.Integer() }) } } }, async (request, reply) => {
+    app.post(`${base}/institutions/:id/units`, { preValidation: staffOrAdmin, schema: { tags, summary: 'Add capacity', params: S.IdParams, body: S.UnitBatchBody, response: { 201: Type.Object({ added: Type.Integer() }) } } }, async (request, reply) => {
+      staffOf(request, request.params.id, true);
       const b = request.body;
       return reply.status(201).send(await inventory.addUnits(request.params.id, { kind: b.kind, count: b.count, attributes: b.attributes ?? {} }, kit.originOf(request)));
     });
 
     app.patch(
       `${base}/units/:id`,
-      { schema: { tags, summary: 'Take a free unit out of service, or put it back', params: S.IdParams, body: Type.Object({ inService: Type.Boolean() }, { additionalProperties: false }), response: { 200: Type.Object({ id: Uuid, status: Type.String() }) } } },
-      async (request) => inventory.setUnitInService(request.params.id, request.body.inService, kit.originOf(request)),
+      { preValidation: staffOrAdmin, schema: { tags, summary: 'Take a free unit out of service, or put it back', params: S.IdParams, body: Type.Object({ inService: Type.Boolean() }, { additionalProperties: false }), response: { 200: Type.Object({ id: Uuid, status: Type.String() }) } } },
+      async (request) => {
+        await staffOfOwner(request, 'unit', request.params.id, true);
+        return inventory.setUnitInService(request.params.id, request.body.inService, kit.originOf(request));
+      },
     );
 
-    app.get(`${base}/holds/:id`, { schema: { tags, summary: 'A hold', params: S.IdParams, response: { 200: S.HoldView } } }, async (request) => queries.hold(request.params.id));
+    app.get(`${base}/holds/:id`, { preValidation: staffOrAdmin, schema: { tags, summary: 'A hold', params: S.IdParams, response: { 200: S.HoldView } } }, async (request) => {
+      await staffOfOwner(request, 'hold', request.params.id, true);
+      return queries.hold(request.params.id);
+    });
+
+    app.get(`${base}/institutions/:id/holds`, { preValidation: staffOrAdmin, schema: { tags, summary: 'Beds held for elders on their way, soonest expiry first', params: S.IdParams, response: { 200: Type.Array(S.HeldView) } } }, async (request) => {
+      staffOf(request, request.params.id, true);
+      return queries.activeHolds(request.params.id);
+    });
 
     app.post(
       `${base}/holds/:id/admission`,
@@ -64,34 +91,47 @@ export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: Bed
         schema: { tags, summary: 'Record the arrival on a hold', params: S.IdParams, body: S.AdmissionBody, response: { 200: Type.Object({ admissionId: Uuid, admittedAt: Instant }) } },
         // The body is optional: an empty POST is an admission without a service plan.
         preValidation: async (request) => {
+          await staff(request);
           request.body ??= {};
         },
       },
-      async (request) => inventory.admit(request.params.id, request.body.servicePlan ? { servicePlan: request.body.servicePlan } : {}, kit.originOf(request)),
+      async (request) => {
+        await staffOfOwner(request, 'hold', request.params.id);
+        return inventory.admit(request.params.id, request.body.servicePlan ? { servicePlan: request.body.servicePlan } : {}, kit.originOf(request));
+      },
     );
 
     app.get(
       `${base}/institutions/:id/admissions`,
-      { schema: { tags, summary: 'Current residents or cases', params: S.IdParams, querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('in-care'), Type.Literal('away'), Type.Literal('discharged')])) }), response: { 200: Type.Array(S.StayView) } } },
-      async (request) => queries.stays(request.params.id, request.query.status as StayStatus | undefined),
+      { preValidation: staffOrAdmin, schema: { tags, summary: 'Current residents or cases', params: S.IdParams, querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('in-care'), Type.Literal('away'), Type.Literal('discharged')])) }), response: { 200: Type.Array(S.StayView) } } },
+      async (request) => {
+        staffOf(request, request.params.id, true);
+        return queries.stays(request.params.id, request.query.status as StayStatus | undefined);
+      },
     );
 
-    app.post(`${base}/admissions/:id/discharge`, { schema: { tags, summary: 'Record a discharge', params: S.IdParams, body: S.DischargeBody, response: { 200: Type.Object({ admissionId: Uuid, dischargedAt: Instant }) } } }, async (request) =>
-      inventory.discharge(request.params.id, { reason: request.body.reason as DischargeReasonCode, ...(request.body.destination ? { destination: request.body.destination } : {}) }, kit.originOf(request)),
-    );
+    app.post(`${base}/admissions/:id/discharge`, { preValidation: staff, schema: { tags, summary: 'Record a discharge', params: S.IdParams, body: S.DischargeBody, response: { 200: Type.Object({ admissionId: Uuid, dischargedAt: Instant }) } } }, async (request) => {
+      await staffOfOwner(request, 'stay', request.params.id);
+      return inventory.discharge(request.params.id, { reason: request.body.reason as DischargeReasonCode, ...(request.body.destination ? { destination: request.body.destination } : {}) }, kit.originOf(request));
+    });
 
     app.post(
       `${base}/admissions/:id/emergency-transfer`,
-      { schema: { tags, summary: 'Start an urgent transfer to hospital (green channel)', params: S.IdParams, body: S.TransferBody, response: { 200: Type.Object({ transferId: Uuid, bedKept: Type.Boolean(), keptUntil: Type.Union([Instant, Type.Null()]) }) } } },
-      async (request) => inventory.emergencyTransfer(request.params.id, { reason: request.body.reason }, kit.originOf(request)),
+      { preValidation: staff, schema: { tags, summary: 'Start an urgent transfer to hospital (green channel)', params: S.IdParams, body: S.TransferBody, response: { 200: Type.Object({ transferId: Uuid, bedKept: Type.Boolean(), keptUntil: Type.Union([Instant, Type.Null()]) }) } } },
+      async (request) => {
+        await staffOfOwner(request, 'stay', request.params.id);
+        return inventory.emergencyTransfer(request.params.id, { reason: request.body.reason }, kit.originOf(request));
+      },
     );
 
-    app.post(`${base}/admissions/:id/return`, { schema: { tags, summary: 'The resident is back from hospital in the kept bed', params: S.IdParams, response: { 200: Type.Object({ admissionId: Uuid, returnedAt: Instant }) } } }, async (request) =>
-      inventory.returnToKeptBed(request.params.id, kit.originOf(request)),
-    );
+    app.post(`${base}/admissions/:id/return`, { preValidation: staff, schema: { tags, summary: 'The resident is back from hospital in the kept bed', params: S.IdParams, response: { 200: Type.Object({ admissionId: Uuid, returnedAt: Instant }) } } }, async (request) => {
+      await staffOfOwner(request, 'stay', request.params.id);
+      return inventory.returnToKeptBed(request.params.id, kit.originOf(request));
+    });
 
-    app.post(`${base}/admissions/:id/episode-review`, { schema: { tags, summary: 'Record an episode review; the episode goes on', params: S.IdParams, response: { 200: Type.Object({ episodeId: Uuid, reviewDueAt: Instant }) } } }, async (request) =>
-      inventory.renewEpisode(request.params.id, kit.originOf(request)),
-    );
+    app.post(`${base}/admissions/:id/episode-review`, { preValidation: staff, schema: { tags, summary: 'Record an episode review; the episode goes on', params: S.IdParams, response: { 200: Type.Object({ episodeId: Uuid, reviewDueAt: Instant }) } } }, async (request) => {
+      await staffOfOwner(request, 'stay', request.params.id);
+      return inventory.renewEpisode(request.params.id, kit.originOf(request));
+    });
   };
 }

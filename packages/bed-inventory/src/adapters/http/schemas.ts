@@ -63,6 +63,9 @@ export const UnitView = Type.Object({ id: Uuid, kind: UnitKind, label: Type.Stri
 
 export const HoldView = Type.Object({ id: Uuid, referralId: Uuid, institutionId: Uuid, unitId: Uuid, status: Type.String(), expiresAt: Instant });
 
+/** A bed held for an elder on the way, as the provider's arrivals list shows it. */
+export const HeldView = Type.Object({ id: Uuid, referralId: Uuid, elderRef: Type.String(), unitId: Uuid, unitLabel: Type.String(), status: Type.String(), expiresAt: Instant });
+
 export const StayView = Type.Object({
   id: Uuid,
   referralId: Uuid,

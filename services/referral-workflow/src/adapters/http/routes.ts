@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { allow, authenticate, divisionCovers, outOfScope, principalOf, requireInstitution, ROLES, type Principal } from '@fbl/auth';
 import { BedTypeSchema, DeclineReason, DivisionCode, Literals, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -49,24 +50,42 @@ const NewReferralBody = Type.Object(
 const Decision = Type.Object({ id: Uuid, state: Type.String(), applied: Type.Boolean() });
 const ById = Type.Object({ id: Uuid });
 const ByOffer = Type.Object({ id: Uuid, offerId: Uuid });
-const RecordedBy = Type.Object({ recordedBy: ShortText(100) }, { additionalProperties: false });
+const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
 
-/** The person (or system) a request speaks for; sign-in replaces the stated name once it exists. */
-function person(kit: ServiceKit, request: FastifyRequest, stated: string, correlationId: string): Cause {
-  return { actor: stated, causationId: request.id, origin: kit.originOf(request, correlationId) };
+/** The cause of a change made by a signed-in person: the actor is the account, never a stated name. */
+function person(kit: ServiceKit, request: FastifyRequest, who: Principal, correlationId?: string): Cause {
+  return { actor: who.userId, causationId: request.id, origin: kit.originOf(request, correlationId) };
 }
 
 /**
- * HTTP routes of the referral workflow under `/api/referrals`: planners start referrals and record
- * the family's choice; providers answer offers from their inbox and send the follow-up; anyone
- * entitled reads a referral with its ranking and timeline.
+ * HTTP routes of the referral workflow under `/api/referrals`. Every route needs a signed-in
+ * user, and each is scoped: the referring side (a planner of the hospital, or a provider's staff
+ * for their own resident) starts and follows its referrals and records the family's choice; provider staff see their own inbox and the referrals offered
+ * to their institution, answer those offers and send the follow-up of the elders placed with them;
+ * the commission (analysts of the division, admins) reopens escalated referrals. Anyone else gets
+ * 403 with no data of the referral.
  */
-export function referralRoutes(kit: ServiceKit, referrals: Referrals): FastifyPluginAsync {
+export function referralRoutes(kit: ServiceKit, referrals: Referrals, authSecret: string): FastifyPluginAsync {
   return async (fastify) => {
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-    app.post('/api/referrals', { schema: { tags, summary: 'Start a referral for an elder leaving a bed', body: NewReferralBody, response: { 202: Type.Object({ id: Uuid, state: Type.String() }) } } }, async (request, reply) => {
+    /** The parties of a referral, once the caller is known to be one of them (else 403). */
+    const partyOf = async (request: FastifyRequest, id: string, may: (parties: Awaited<ReturnType<Referrals['parties']>>, who: Principal) => boolean) => {
+      const who = principalOf(request);
+      const parties = await referrals.parties(id);
+      if (!may(parties, who)) throw outOfScope('referral');
+      return { who, parties };
+    };
+    /** The referring side: a planner of the referring hospital, or staff of a provider referring its own resident (an urgent transfer). */
+    const isOrigin = (p: { originInstitutionId: string }, who: Principal) => (who.role === 'planner' || who.role === 'provider') && who.institutionId === p.originInstitutionId;
+    const isOffered = (p: { offers: Map<string, string>; placedInstitutionId: string | undefined }, who: Principal) =>
+      who.role === 'provider' && who.institutionId !== undefined && ([...p.offers.values()].includes(who.institutionId) || p.placedInstitutionId === who.institutionId);
+
+    app.post('/api/referrals', { preValidation: allow('planner', 'provider'), schema: { tags, summary: 'Start a referral for an elder leaving a bed (the referring institution)', body: NewReferralBody, response: { 202: Type.Object({ id: Uuid, state: Type.String() }) } } }, async (request, reply) => {
       const b = request.body;
+      const who = principalOf(request);
+      requireInstitution(who, b.origin.institutionId, 'referring institution');
       const created = await referrals.request(
         {
           elderRef: b.elderRef,
@@ -78,55 +97,93 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals): FastifyPl
           wantsLtci: b.wantsLtci ?? false,
           facts: (b.facts ?? {}) as Record<string, unknown>,
         },
-        { actor: 'planner', causationId: request.id, origin: kit.originOf(request) },
+        person(kit, request, who),
       );
       return reply.status(202).header('location', `/api/referrals/${created.id}`).send(created);
     });
 
     app.get(
       '/api/referrals',
-      { schema: { tags, summary: 'Referrals, newest first', querystring: Type.Object({ state: Type.Optional(ShortText(40)), originInstitutionId: Type.Optional(Uuid), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }) } },
-      async (request) => referrals.list({ ...(request.query.state ? { state: request.query.state } : {}), ...(request.query.originInstitutionId ? { originInstitutionId: request.query.originInstitutionId } : {}), limit: request.query.limit ?? 100 }),
+      {
+        preValidation: allow('planner', 'provider', 'admin'),
+        schema: { tags, summary: "Referrals, newest first (planners and staff see their own institution's)", querystring: Type.Object({ state: Type.Optional(ShortText(40)), originInstitutionId: Type.Optional(Uuid), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }) },
+      },
+      async (request) => {
+        const who = principalOf(request);
+        const q = request.query;
+        const own = who.role !== 'admin';
+        if (own && q.originInstitutionId !== undefined) requireInstitution(who, q.originInstitutionId, 'institution');
+        const origin = own ? who.institutionId : q.originInstitutionId;
+        if (own && !origin) throw outOfScope('institution');
+        return referrals.list({ ...(q.state ? { state: q.state } : {}), ...(origin ? { originInstitutionId: origin } : {}), limit: q.limit ?? 100 });
+      },
     );
 
-    app.get('/api/referrals/capacity', { schema: { tags, summary: "Providers' free capacity as matching sees it", querystring: Type.Object({ bedType: Type.Optional(BedTypeSchema) }) } }, async (request) =>
+    app.get('/api/referrals/capacity', { preValidation: allow(...ROLES), schema: { tags, summary: "Providers' free capacity as matching sees it", querystring: Type.Object({ bedType: Type.Optional(BedTypeSchema) }) } }, async (request) =>
       referrals.capacity(request.query.bedType),
     );
 
-    app.get('/api/referrals/inbox/:institutionId', { schema: { tags, summary: "A provider's offers, open first", params: Type.Object({ institutionId: Uuid }), querystring: Type.Object({ status: Type.Optional(ShortText(20)) }) } }, async (request) =>
-      referrals.inbox(request.params.institutionId, request.query.status),
+    app.get(
+      '/api/referrals/inbox/:institutionId',
+      { preValidation: allow('provider', 'admin'), schema: { tags, summary: "A provider's offers, open first (its own staff)", params: Type.Object({ institutionId: Uuid }), querystring: Type.Object({ status: Type.Optional(ShortText(20)) }) } },
+      async (request) => {
+        requireInstitution(principalOf(request), request.params.institutionId, 'inbox', { admin: true });
+        return referrals.inbox(request.params.institutionId, request.query.status);
+      },
     );
 
-    app.get('/api/referrals/:id', { schema: { tags, summary: 'A referral: state, offers, ranking with reasons, timeline', params: ById } }, async (request) => referrals.get(request.params.id));
+    app.get('/api/referrals/:id', { preValidation: allow('planner', 'provider', 'admin'), schema: { tags, summary: 'A referral: state, offers, ranking with reasons, timeline', params: ById } }, async (request) => {
+      await partyOf(request, request.params.id, (p, who) => who.role === 'admin' || isOrigin(p, who) || isOffered(p, who));
+      return referrals.get(request.params.id);
+    });
 
-    app.post('/api/referrals/:id/offers/:offerId/accept', { schema: { tags, summary: 'The provider accepts the offer', params: ByOffer, body: RecordedBy, response: { 200: Decision } } }, async (request) =>
-      referrals.decide(request.params.id, { type: 'OfferAccepted', offerId: request.params.offerId }, person(kit, request, request.body.recordedBy, request.params.id)),
-    );
+    /** The provider of the offer named in the path, and the offer's own referral. */
+    const offerHolder = (request: FastifyRequest<{ Params: { id: string; offerId: string } }>) =>
+      partyOf(request, request.params.id, (p, who) => who.role === 'provider' && who.institutionId !== undefined && p.offers.get(request.params.offerId) === who.institutionId);
+
+    app.post('/api/referrals/:id/offers/:offerId/accept', { preValidation: allow('provider'), schema: { tags, summary: 'The provider accepts the offer', params: ByOffer, body: NoBody, response: { 200: Decision } } }, async (request) => {
+      const { who } = await offerHolder(request);
+      return referrals.decide(request.params.id, { type: 'OfferAccepted', offerId: request.params.offerId }, person(kit, request, who, request.params.id));
+    });
 
     app.post(
       '/api/referrals/:id/offers/:offerId/decline',
-      { schema: { tags, summary: 'The provider declines the offer, with a reason', params: ByOffer, body: Type.Object({ recordedBy: ShortText(100), reasonCode: DeclineReason }, { additionalProperties: false }), response: { 200: Decision } } },
-      async (request) => referrals.decide(request.params.id, { type: 'OfferDeclined', offerId: request.params.offerId, reasonCode: request.body.reasonCode }, person(kit, request, request.body.recordedBy, request.params.id)),
+      { preValidation: allow('provider'), schema: { tags, summary: 'The provider declines the offer, with a reason', params: ByOffer, body: Type.Object({ reasonCode: DeclineReason }, { additionalProperties: false }), response: { 200: Decision } } },
+      async (request) => {
+        const { who } = await offerHolder(request);
+        return referrals.decide(request.params.id, { type: 'OfferDeclined', offerId: request.params.offerId, reasonCode: request.body.reasonCode }, person(kit, request, who, request.params.id));
+      },
     );
 
     app.post(
       '/api/referrals/:id/choice',
-      { schema: { tags, summary: "Record the elder's or family's choice among the providers who accepted", params: ById, body: Type.Object({ offerId: Uuid, recordedBy: ShortText(100) }, { additionalProperties: false }), response: { 200: Decision } } },
-      async (request) => referrals.decide(request.params.id, { type: 'ChoiceRecorded', offerId: request.body.offerId, recordedBy: request.body.recordedBy }, person(kit, request, request.body.recordedBy, request.params.id)),
+      { preValidation: allow('planner', 'provider'), schema: { tags, summary: "Record the elder's or family's choice among the providers who accepted", params: ById, body: Type.Object({ offerId: Uuid }, { additionalProperties: false }), response: { 200: Decision } } },
+      async (request) => {
+        const { who } = await partyOf(request, request.params.id, isOrigin);
+        return referrals.decide(request.params.id, { type: 'ChoiceRecorded', offerId: request.body.offerId, recordedBy: who.userId }, person(kit, request, who, request.params.id));
+      },
     );
 
-    app.post('/api/referrals/:id/follow-up', { schema: { tags, summary: "The receiver's follow-up closes the loop", params: ById, body: RecordedBy, response: { 200: Decision } } }, async (request) =>
-      referrals.decide(request.params.id, { type: 'FollowUpRecorded', recordedBy: request.body.recordedBy }, person(kit, request, request.body.recordedBy, request.params.id)),
-    );
+    app.post('/api/referrals/:id/follow-up', { preValidation: allow('provider'), schema: { tags, summary: "The receiver's follow-up closes the loop", params: ById, body: NoBody, response: { 200: Decision } } }, async (request) => {
+      const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'provider' && w.institutionId !== undefined && p.placedInstitutionId === w.institutionId);
+      return referrals.decide(request.params.id, { type: 'FollowUpRecorded', recordedBy: who.userId }, person(kit, request, who, request.params.id));
+    });
 
     app.post(
       '/api/referrals/:id/cancel',
-      { schema: { tags, summary: 'Cancel the referral, with the reason; a held bed is released', params: ById, body: Type.Object({ recordedBy: ShortText(100), reason: Literals(['death', 'family-withdrew', 'condition-changed', 'duplicate', 'other']) }, { additionalProperties: false }), response: { 200: Decision } } },
-      async (request) => referrals.decide(request.params.id, { type: 'Cancel', reason: request.body.reason, recordedBy: request.body.recordedBy }, person(kit, request, request.body.recordedBy, request.params.id)),
+      {
+        preValidation: allow('planner', 'provider', 'admin'),
+        schema: { tags, summary: 'Cancel the referral, with the reason; a held bed is released', params: ById, body: Type.Object({ reason: Literals(['death', 'family-withdrew', 'condition-changed', 'duplicate', 'other']) }, { additionalProperties: false }), response: { 200: Decision } },
+      },
+      async (request) => {
+        const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'admin' || isOrigin(p, w));
+        return referrals.decide(request.params.id, { type: 'Cancel', reason: request.body.reason, recordedBy: who.userId }, person(kit, request, who, request.params.id));
+      },
     );
 
-    app.post('/api/referrals/:id/reopen', { schema: { tags, summary: 'The commission reopens an escalated referral for a new match', params: ById, body: RecordedBy, response: { 200: Decision } } }, async (request) =>
-      referrals.decide(request.params.id, { type: 'Reopen', recordedBy: request.body.recordedBy }, person(kit, request, request.body.recordedBy, request.params.id)),
-    );
+    app.post('/api/referrals/:id/reopen', { preValidation: allow('analyst', 'admin'), schema: { tags, summary: 'The commission reopens an escalated referral for a new match', params: ById, body: NoBody, response: { 200: Decision } } }, async (request) => {
+      const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'admin' || divisionCovers(w.divisionCode, p.originDivisionCode));
+      return referrals.decide(request.params.id, { type: 'Reopen', recordedBy: who.userId }, person(kit, request, who, request.params.id));
+    });
   };
 }
