@@ -57,6 +57,12 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     const dashboard = await call(system.url, 'GET', '/api/monitoring/dashboard', undefined, session.body['accessToken'] as string);
     expect(dashboard.status).toBe(200);
     expect((await call(system.url, 'GET', '/api/monitoring/dashboard', undefined, 'not-a-token')).status).toBe(401);
+    // The gateway itself turns away a request without a valid token before forwarding it.
+    for (const path of ['/api/referrals', '/api/care-beds/institutions', '/api/monitoring/dashboard']) {
+      const unsigned = await call(system.url, 'GET', path);
+      expect(unsigned.status, path).toBe(401);
+      expect(unsigned.body['detail'], path).toBe('the service APIs need a signed-in user');
+    }
   });
 
   it('runs each service in its own consumer group', async () => {

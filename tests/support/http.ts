@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 
-/** A JSON request against a running system; returns status, headers and parsed body. */
+/** A JSON request against a running system; returns status, headers and parsed body (`{ text }` when not JSON). */
 export async function call(baseUrl: string, method: string, path: string, body?: unknown, token?: string) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
@@ -8,7 +8,8 @@ export async function call(baseUrl: string, method: string, path: string, body?:
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
-  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  // JSON and problem+json are parsed; anything else (CSV, HTML) is kept as text.
+  const json = !text ? {} : /json/.test(response.headers.get('content-type') ?? '') ? (JSON.parse(text) as Record<string, unknown>) : { text };
   return { status: response.status, headers: response.headers, body: json };
 }
 

@@ -27,10 +27,14 @@ export type Upstreams = Partial<Record<ServiceName, string>>;
  * so a request without a valid token is answered 401 here and never reaches a service. What a
  * role may do, and on which records, each service decides again for itself.
  */
-export function signedIn(authSecret: string, clock: () => Date = () => new Date()): (request: FastifyRequest) => Promise<void> {
-  return async (request) => {
-    const principal = principalFromHeader(request.headers.authorization, { secret: authSecret, now: clock() });
-    if (!principal) throw new ProblemError(401, 'unauthenticated', 'Sign in first', 'the service APIs need a signed-in user');
+export function signedIn(authSecret: string, clock: () => Date = () => new Date()): (request: FastifyRequest, reply: unknown, done: (error?: Error) => void) => void {
+  return (request, _reply, done) => {
+    try {
+      const principal = principalFromHeader(request.headers.authorization, { secret: authSecret, now: clock() });
+      done(principal ? undefined : new ProblemError(401, 'unauthenticated', 'Sign in first', 'the service APIs need a signed-in user'));
+    } catch (error) {
+      done(error as Error);
+    }
   };
 }
 

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { authenticate, requireRole, ROLES } from '@fbl/auth';
+import { allow, authenticate, requireRole, ROLES } from '@fbl/auth';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
@@ -35,14 +35,14 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: string
       return reply.status(204).send();
     });
 
-    app.get(`${BASE}/me`, { schema: { tags, summary: 'Who the token belongs to' } }, async (request) => requireRole(request, ...ROLES));
+    app.get(`${BASE}/me`, { preValidation: allow(...ROLES), schema: { tags, summary: 'Who the token belongs to' } }, async (request) => requireRole(request, ...ROLES));
 
     app.get(`${BASE}/demo-users`, { schema: { tags, summary: 'Demo accounts of every role (embedded mode with demo data only), for the sign-in page' } }, async () => {
       const demo = options.demoUsers?.();
       return { demo: demo !== undefined, users: (demo ?? []).map((u) => ({ username: u.username, password: u.password, displayName: u.displayName, role: u.role })) };
     });
 
-    app.get(`${BASE}/users`, { schema: { tags, summary: 'Every account (admin)' } }, async (request) => {
+    app.get(`${BASE}/users`, { preValidation: allow('admin'), schema: { tags, summary: 'Every account (admin)' } }, async (request) => {
       requireRole(request, 'admin');
       return accounts.list();
     });
@@ -50,7 +50,7 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: string
     app.post(
       `${BASE}/users`,
       {
-        schema: {
+        preValidation: allow('admin'), schema: {
           tags,
           summary: 'Add an account (admin): a role with its institution or division',
           body: Type.Object(
@@ -84,7 +84,7 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: string
     app.get(
       `${BASE}/sign-ins`,
       {
-        schema: {
+        preValidation: allow('admin'), schema: {
           tags,
           summary: 'Sign-in attempts, newest first (admin)',
           querystring: Type.Object({ username: Type.Optional(Username), since: Type.Optional(Type.String({ format: 'date-time' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, strict),

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { authenticate, requireRole, ROLES } from '@fbl/auth';
+import { allow, authenticate, requireRole, ROLES } from '@fbl/auth';
 import { Literals, ShortText, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
 import type { HospitalLevel as HospitalLevelValue } from '@fbl/scales';
@@ -42,7 +42,7 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-    app.post(`${BASE}/applications`, { schema: { tags, summary: 'Open an LTCI application for an elder', body: Type.Object({ elderRef: ElderRef }, strict) } }, async (request, reply) => {
+    app.post(`${BASE}/applications`, { preValidation: allow('insurer'), schema: { tags, summary: 'Open an LTCI application for an elder', body: Type.Object({ elderRef: ElderRef }, strict) } }, async (request, reply) => {
       const created = await ltci.apply(request.body.elderRef, requireRole(request, 'insurer'));
       return reply.status(201).header('location', `${BASE}/applications/${created.id}`).send(created);
     });
@@ -50,7 +50,7 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
     app.get(
       `${BASE}/applications`,
       {
-        schema: {
+        preValidation: allow('insurer'), schema: {
           tags,
           summary: "The insurance officers' queue (default: everything waiting on a person), oldest first",
           querystring: Type.Object({ status: Type.Optional(Literals(APPLICATION_STATUSES)), elderRef: Type.Optional(ElderRef), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, strict),
@@ -62,19 +62,19 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
       },
     );
 
-    app.get(`${BASE}/applications/:id`, { schema: { tags, summary: 'One application with its assessments', params: ById } }, async (request) => ltci.view(request.params.id, requireRole(request, 'insurer')));
+    app.get(`${BASE}/applications/:id`, { preValidation: allow('insurer'), schema: { tags, summary: 'One application with its assessments', params: ById } }, async (request) => ltci.view(request.params.id, requireRole(request, 'insurer')));
 
-    app.post(`${BASE}/applications/:id/accept`, { schema: { tags, summary: 'Accept (受理) the application', params: ById } }, async (request) =>
+    app.post(`${BASE}/applications/:id/accept`, { preValidation: allow('insurer'), schema: { tags, summary: 'Accept (受理) the application', params: ById } }, async (request) =>
       ltci.accept(request.params.id, requireRole(request, 'insurer'), kit.originOf(request)),
     );
 
     app.post(
       `${BASE}/applications/:id/refuse`,
-      { schema: { tags, summary: 'Refuse (不予受理) the application on one of five grounds', params: ById, body: Type.Object({ ground: Literals(REFUSAL_GROUNDS) }, strict) } },
+      { preValidation: allow('insurer'), schema: { tags, summary: 'Refuse (不予受理) the application on one of five grounds', params: ById, body: Type.Object({ ground: Literals(REFUSAL_GROUNDS) }, strict) } },
       async (request) => ltci.refuse(request.params.id, request.body.ground, requireRole(request, 'insurer'), kit.originOf(request)),
     );
 
-    app.post(`${BASE}/applications/:id/assessment`, { schema: { tags, summary: 'Record the on-site assessment of two assessors (NHSA 2021)', params: ById, body: AssessmentBody } }, async (request, reply) => {
+    app.post(`${BASE}/applications/:id/assessment`, { preValidation: allow('insurer'), schema: { tags, summary: 'Record the on-site assessment of two assessors (NHSA 2021)', params: ById, body: AssessmentBody } }, async (request, reply) => {
       const who = requireRole(request, 'insurer');
       const b = request.body;
       const result = await ltci.assess(request.params.id, { answers: b.answers, assessors: [b.assessors[0], b.assessors[1]], assessedOn: b.assessedOn }, who, kit.originOf(request));
@@ -83,23 +83,23 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
 
     app.post(
       `${BASE}/applications/:id/objection`,
-      { schema: { tags, summary: 'Record an objection (异议) during the public notice', params: ById, body: Type.Object({ reason: ShortText(1000) }, strict) } },
+      { preValidation: allow('insurer'), schema: { tags, summary: 'Record an objection (异议) during the public notice', params: ById, body: Type.Object({ reason: ShortText(1000) }, strict) } },
       async (request) => ltci.object(request.params.id, request.body.reason, requireRole(request, 'insurer'), kit.originOf(request)),
     );
 
-    app.post(`${BASE}/applications/:id/care-mode`, { schema: { tags, summary: 'Record the care mode and designated provider chosen', params: ById, body: CareModeBody } }, async (request) => {
+    app.post(`${BASE}/applications/:id/care-mode`, { preValidation: allow('insurer'), schema: { tags, summary: 'Record the care mode and designated provider chosen', params: ById, body: CareModeBody } }, async (request) => {
       const b = request.body;
       return ltci.chooseCare(request.params.id, { careMode: b.careMode, providerInstitutionId: b.providerInstitutionId, ...(b.hospitalLevel !== undefined ? { hospitalLevel: b.hospitalLevel as HospitalLevelValue } : {}) }, requireRole(request, 'insurer'), kit.originOf(request));
     });
 
-    app.post(`${BASE}/applications/:id/end`, { schema: { tags, summary: 'End the benefits', params: ById, body: Type.Object({ reason: Literals(END_REASONS) }, strict) } }, async (request) =>
+    app.post(`${BASE}/applications/:id/end`, { preValidation: allow('insurer'), schema: { tags, summary: 'End the benefits', params: ById, body: Type.Object({ reason: Literals(END_REASONS) }, strict) } }, async (request) =>
       ltci.end(request.params.id, request.body.reason, requireRole(request, 'insurer'), kit.originOf(request)),
     );
 
     app.get(
       `${BASE}/quote`,
       {
-        schema: {
+        preValidation: allow(...ROLES), schema: {
           tags,
           summary: 'What the LTCI fund and the elder pay for one bed-day',
           querystring: Type.Object({ careMode: CareMode, hospitalLevel: Type.Optional(HospitalLevel), dailyCost: Type.Number({ minimum: 0, maximum: 100_000 }), on: Type.Optional(Type.String({ format: 'date' })) }, strict),
@@ -114,7 +114,7 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
 
     app.post(
       `${BASE}/home-sick-bed-filings`,
-      { schema: { tags, summary: 'File a home sick bed episode (家庭病床医保备案)', body: Type.Object({ elderRef: ElderRef, institutionId: Uuid }, strict) } },
+      { preValidation: allow('insurer'), schema: { tags, summary: 'File a home sick bed episode (家庭病床医保备案)', body: Type.Object({ elderRef: ElderRef, institutionId: Uuid }, strict) } },
       async (request, reply) => {
         const { created, filing } = await filings.file(request.body, requireRole(request, 'insurer'), kit.originOf(request));
         return reply.status(created ? 201 : 200).send(filing);
@@ -123,7 +123,7 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
 
     app.get(
       `${BASE}/audit`,
-      { schema: { tags, summary: 'The access log (append-only)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, strict) } },
+      { preValidation: allow('admin'), schema: { tags, summary: 'The access log (append-only)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, strict) } },
       async (request) => {
         requireRole(request, 'admin');
         const q = request.query;

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { authenticate, divisionCovers, requireRole, type Principal } from '@fbl/auth';
+import { allow, authenticate, divisionCovers, requireRole, type Principal } from '@fbl/auth';
 import { BedTypeSchema, Literals, Uuid } from '@fbl/contracts';
 import { invalidField, ProblemError, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
@@ -77,7 +77,7 @@ export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authS
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const analyst = (request: Parameters<typeof requireRole>[0]) => requireRole(request, 'analyst', 'admin');
 
-    app.get(`${BASE}/definitions`, { schema: { tags, summary: 'Every metric with its formula, and the nursing-type share targets' } }, async (request) => {
+    app.get(`${BASE}/definitions`, { preValidation: allow('analyst', 'admin'), schema: { tags, summary: 'Every metric with its formula, and the nursing-type share targets' } }, async (request) => {
       analyst(request);
       return {
         metrics: METRICS.map((m) => ({ key: m.key, label: m.label, formula: m.formula, breakdown: 'sub' in m ? m.sub.name : null, columns: m.columns.map((c) => c.name) })),
@@ -87,14 +87,14 @@ export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authS
       };
     });
 
-    app.get(`${BASE}/dashboard`, { schema: { tags, summary: 'Every metric for one filter, as totals', querystring: FilterQuerystring } }, async (request) => {
+    app.get(`${BASE}/dashboard`, { preValidation: allow('analyst', 'admin'), schema: { tags, summary: 'Every metric for one filter, as totals', querystring: FilterQuerystring } }, async (request) => {
       const filter = filterOf(request.query, analyst(request), kit.deps.clock());
       return { filter: { ...filter, asOf: filter.asOf.toISOString() }, metrics: await queries.dashboard(filter) };
     });
 
     app.get(
       `${BASE}/metrics/:metric`,
-      { schema: { tags, summary: 'One metric, grouped by day, week, month, city, county, bed type or provider', params: ByMetric, querystring: MetricQuerystring } },
+      { preValidation: allow('analyst', 'admin'), schema: { tags, summary: 'One metric, grouped by day, week, month, city, county, bed type or provider', params: ByMetric, querystring: MetricQuerystring } },
       async (request) => {
         const filter = filterOf(request.query, analyst(request), kit.deps.clock());
         const result = await queries.metric({ ...filter, metric: request.params.metric as MetricKey, groupBy: (request.query.groupBy ?? 'total') as Grouping });
@@ -104,7 +104,7 @@ export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authS
 
     app.get(
       `${BASE}/metrics/:metric/csv`,
-      { schema: { tags, summary: 'One metric as CSV (UTF-8 with BOM, for Excel)', params: ByMetric, querystring: MetricQuerystring } },
+      { preValidation: allow('analyst', 'admin'), schema: { tags, summary: 'One metric as CSV (UTF-8 with BOM, for Excel)', params: ByMetric, querystring: MetricQuerystring } },
       async (request, reply) => {
         const filter = filterOf(request.query, analyst(request), kit.deps.clock());
         const metric = request.params.metric as MetricKey;
@@ -119,7 +119,7 @@ export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authS
     app.get(
       `${BASE}/open-referrals`,
       {
-        schema: {
+        preValidation: allow('analyst', 'admin'), schema: {
           tags,
           summary: 'Drill-down: open referrals where they stopped, oldest stop first; no identity fields',
           querystring: Type.Object(
