@@ -7,7 +7,7 @@ import { createLogger } from '@fbl/observability';
 import { waitFor } from '@fbl/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFor, type Site } from '../support/actors.js';
-import { call } from '../support/http.js';
+import { call, openEvents } from '../support/http.js';
 import { careHome, creditCode, dischargeRequest, hospital, register, waitForState, waitUntilMatchable } from './scenarios.js';
 
 // Response bodies are read loosely here; each check asserts the fields it relies on.
@@ -47,6 +47,8 @@ interface RouteCase {
    * is 401 whoever asks): the caller's token plays no part.
    */
   answers?: number[];
+  /** A stream of server-sent events: an allowed call is judged by its first answer, then closed. */
+  stream?: boolean;
   /** Allowed calls that change state run in this order (default 0), after every refusal. */
   order?: number;
   /** Data that must not appear in a refusal. */
@@ -107,6 +109,7 @@ describe('authorization matrix: every API route × every role', () => {
     const referralRoutes: RouteCase[] = [
       { method: 'POST', route: '/api/referrals', path: '/api/referrals', body: dischargeRequest(h1), allowed: ['plannerOrigin'], strict: true },
       { method: 'GET', route: '/api/referrals', path: '/api/referrals', allowed: ['plannerOrigin', 'plannerOther', 'staffOwner', 'staffOther', 'admin'], strict: true },
+      { method: 'GET', route: '/api/referrals/events', path: '/api/referrals/events', allowed: ['plannerOrigin', 'plannerOther', 'staffOwner', 'staffOther', 'admin'], strict: true, stream: true },
       { method: 'GET', route: '/api/referrals/capacity', path: '/api/referrals/capacity', allowed: SIGNED_IN, strict: true },
       { method: 'GET', route: '/api/referrals/inbox/{institutionId}', path: `/api/referrals/inbox/${c1}`, allowed: ['staffOwner', 'admin'], strict: true, secrets },
       { method: 'GET', route: '/api/referrals/{id}', path: r, allowed: ['plannerOrigin', 'staffOwner', 'admin'], strict: true, secrets },
@@ -266,6 +269,12 @@ describe('authorization matrix: every API route × every role', () => {
     const ordered = [...cases].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
     for (const c of ordered) {
       for (const caller of c.allowed) {
+        if (c.stream) {
+          const events = await openEvents(site.url, c.path, callerToken(c, caller));
+          events.close();
+          if (events.status !== 200 || !events.contentType.startsWith('text/event-stream')) wrong.push(`${caller} ${c.method} ${c.path}: ${events.status} ${events.contentType}`);
+          continue;
+        }
         const r = await call(site.url, c.method, c.path, c.body, callerToken(c, caller));
         if (c.answers) {
           if (!c.answers.includes(r.status)) wrong.push(`${caller} ${c.method} ${c.path}: ${r.status}, expected one of ${c.answers.join(', ')}`);

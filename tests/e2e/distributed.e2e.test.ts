@@ -2,7 +2,8 @@ import { signToken } from '@fbl/auth';
 import { describeWithKafkaAndPostgres, kafkaBrokers, waitFor } from '@fbl/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call } from '../support/http.js';
+import { adminOf } from '../support/actors.js';
+import { call, openEvents } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { referralToClosedLoop } from './scenarios.js';
 
@@ -28,7 +29,16 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
       return ((r.body['rows'] as { values: Record<string, number> }[])[0]?.values ?? { started: 0, closedInLoop: 0 });
     };
     expect(await closedLoop()).toMatchObject({ started: 0, closedInLoop: 0 });
+    // Live updates through the gateway, fed by PostgreSQL NOTIFY in the workflow's database.
+    const live = await openEvents(system.url, '/api/referrals/events', adminOf(system));
     const { id } = await referralToClosedLoop(system);
+    try {
+      await waitFor(() => live.events.some((e) => e.event === 'referral' && e.data['id'] === id && e.data['state'] === 'closed'), { what: 'the closing streamed live' });
+      const states = live.events.filter((e) => e.data['id'] === id).map((e) => e.data['state']);
+      for (const state of ['offering', 'choosing', 'transferring', 'followUp', 'closed']) expect(states).toContain(state);
+    } finally {
+      live.close();
+    }
     const figures = await waitFor(async () => {
       const v = await closedLoop();
       return v['closedInLoop'] === 1 ? v : undefined;

@@ -3,9 +3,9 @@ import { createLogger } from '@fbl/observability';
 import { waitFor } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminOf, plannerAt, type Site } from '../support/actors.js';
-import { call, expectProblem } from '../support/http.js';
-import { careHome, dischargeRequest, referralToClosedLoop, register, waitUntilMatchable } from './scenarios.js';
+import { adminOf, plannerAt, staffOf, type Site } from '../support/actors.js';
+import { call, expectProblem, openEvents } from '../support/http.js';
+import { answerOffers, careHome, dischargeRequest, referralToClosedLoop, register, waitUntilMatchable } from './scenarios.js';
 
 describe('embedded mode: every service in one process on PGlite and the in-process bus', () => {
   let system: EmbeddedSystem;
@@ -30,6 +30,31 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     const loop = await call(system.url, 'GET', '/api/monitoring/metrics/closed-loop', undefined, adminOf(site));
     expect(loop.status).toBe(200);
     expect(loop.body['rows']).toEqual([expect.objectContaining({ key: 'total', values: expect.objectContaining({ started: 1, closedInLoop: 1, rate: 1 }) })]);
+  });
+
+  it('streams live changes of a referral to its parties only (server-sent events over PGlite NOTIFY)', async () => {
+    const hospitalId = '0192f3b2-7c1a-7000-8000-00000000e5e5';
+    const home = await register(site, 'care-beds', careHome('直播测试院', 1));
+    await waitUntilMatchable(site, home);
+    const planner = await openEvents(system.url, '/api/referrals/events', plannerAt(site, hospitalId));
+    const stranger = await openEvents(system.url, '/api/referrals/events', staffOf(site, '0192f3b2-7c1a-7000-8000-00000000f0f0'));
+    const offered = await openEvents(system.url, '/api/referrals/events', staffOf(site, home));
+    try {
+      expect(planner.status).toBe(200);
+      expect(planner.contentType).toContain('text/event-stream');
+      await waitFor(() => [planner, stranger, offered].every((s) => s.events.some((e) => e.event === 'ready')), { what: 'the streams to open' });
+      const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId), plannerAt(site, hospitalId));
+      const id = created.body['id'] as string;
+      const seen = (s: typeof planner, state: string) => s.events.some((e) => e.event === 'referral' && e.data['id'] === id && e.data['state'] === state);
+      await waitFor(() => seen(planner, 'offering') && seen(offered, 'offering'), { what: 'the offer announced to the hospital and the care home' });
+      await answerOffers(site, id, [home]);
+      await waitFor(() => seen(planner, 'choosing') && seen(offered, 'choosing'), { what: 'the answers announced to the hospital and the care home' });
+      expect(stranger.events.filter((e) => e.event === 'referral' && e.data['id'] === id)).toEqual([]);
+      expect(Object.keys(planner.events.find((e) => e.event === 'referral')!.data).sort()).toEqual(['id', 'state', 'version']);
+    } finally {
+      for (const s of [planner, stranger, offered]) s.close();
+    }
+    expect((await openEvents(system.url, '/api/referrals/events')).status).toBe(401);
   });
 
   it('sends security headers on pages and API answers, and limits sign-in attempts per address', async () => {

@@ -22,3 +22,40 @@ export function expectProblem(response: Awaited<ReturnType<typeof call>>, status
     expect(response.body['errors']).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   }
 }
+
+/** An open stream of server-sent events, collected as they arrive. */
+export interface EventStream {
+  status: number;
+  contentType: string;
+  events: { event: string; data: Record<string, unknown> }[];
+  close(): void;
+}
+
+/** Open a server-sent event stream with a token (as the web UI does, with fetch rather than EventSource). */
+export async function openEvents(baseUrl: string, path: string, token?: string): Promise<EventStream> {
+  const abort = new AbortController();
+  const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: abort.signal });
+  const stream: EventStream = { status: response.status, contentType: response.headers.get('content-type') ?? '', events: [], close: () => abort.abort() };
+  if (!response.ok || !response.body) return stream;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) stream.events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  })();
+  return stream;
+}

@@ -58,6 +58,11 @@ export interface Database {
    * connection ends. Null when another session holds it. PGlite has one session, so it always succeeds.
    */
   tryLock(key: string): Promise<HeldLock | null>;
+  /**
+   * Receive the payloads of `NOTIFY channel` (sent with `pg_notify` inside a transaction, so they
+   * arrive once it commits, from every process on the database). Returns the way to stop.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -125,6 +130,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         },
       };
     },
+    listen: async (channel, onPayload) => {
+      const request = await client.listen(channel, onPayload);
+      return { unlisten: () => request.unlisten() };
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -150,6 +159,10 @@ async function openPglite(dataDir: string): Promise<Database> {
       }
     },
     tryLock: async () => ({ release: async () => {} }),
+    listen: async (channel, onPayload) => {
+      const stop = await client.listen(channel, onPayload);
+      return { unlisten: () => (client.closed ? Promise.resolve() : stop()) };
+    },
     close: async () => {
       if (!client.closed) await client.close();
     },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { messaging } from './adapters/db/schema.js';
 import { referralRoutes } from './adapters/http/routes.js';
 import { referralHandlers } from './adapters/messages/handlers.js';
+import { ReferralChanges } from './application/changes.js';
 import { Referrals, SERVICE } from './application/referrals.js';
 import { GREEN_CHANNEL_DEADLINES, ROUTINE_DEADLINES, type Deadlines } from './domain/types.js';
 
@@ -16,13 +17,15 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 export function referralWorkflowService(deps: ServiceDeps, options: { authSecret: string; deadlines?: { routine: Deadlines; greenChannel: Deadlines } }): ReferralWorkflowService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES });
+  const changes = new ReferralChanges(deps.database, kit.logger);
   return {
     name: SERVICE,
     kit,
     referrals,
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'referral_migrations',
-    routes: referralRoutes(kit, referrals, options.authSecret),
+    routes: referralRoutes(kit, referrals, changes, options.authSecret),
+    jobs: [changes],
     consumers: [
       {
         group: SERVICE,

@@ -30,6 +30,7 @@ import { availability, elderFacts, matchRuns, offers, referrals, timeline, timer
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
 import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
 import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
+import { announceChange } from './changes.js';
 import { machineFor, migrateSnapshot, restoreSnapshot, storeSnapshot, topState, type StoredSnapshot } from './machine-host.js';
 
 export const SERVICE = 'referral-workflow';
@@ -236,6 +237,7 @@ export class Referrals {
       .returning({ id: referrals.id });
     if (updated.length === 0) throw new StaleReferralVersion(`referral ${row.id} changed concurrently`);
     await outbox.append(tx, messages);
+    await announceChange(this.kit.deps.database, tx, { id: row.id, state: topState(next.value), version: row.version + 1, context: snapshot.context as ReferralContext });
     return topState(next.value);
   }
 

@@ -4,6 +4,8 @@ import { BedTypeSchema, DeclineReason, DivisionCode, Literals, ShortText, UnitAt
 import type { ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { PassThrough } from 'node:stream';
+import type { ReferralChange, ReferralChanges } from '../../application/changes.js';
 import type { Cause, Referrals } from '../../application/referrals.js';
 
 const tags = ['referrals 转诊'];
@@ -65,9 +67,11 @@ function person(kit: ServiceKit, request: FastifyRequest, who: Principal, correl
  * the commission (analysts of the division, admins) reopens escalated referrals. Anyone else gets
  * 403 with no data of the referral.
  */
-export function referralRoutes(kit: ServiceKit, referrals: Referrals, authSecret: string): FastifyPluginAsync {
+export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: ReferralChanges, authSecret: string): FastifyPluginAsync {
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    // Open event streams would hold the server open: end them as it starts closing.
+    fastify.addHook('preClose', async () => changes.endAll());
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     /** The parties of a referral, once the caller is known to be one of them (else 403). */
@@ -116,6 +120,31 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, authSecret
         const origin = own ? who.institutionId : q.originInstitutionId;
         if (own && !origin) throw outOfScope('institution');
         return referrals.list({ ...(q.state ? { state: q.state } : {}), ...(origin ? { originInstitutionId: origin } : {}), limit: q.limit ?? 100 });
+      },
+    );
+
+    app.get(
+      '/api/referrals/events',
+      {
+        preValidation: allow('planner', 'provider', 'admin'),
+        schema: { tags, summary: 'Live updates (server-sent events): `referral` events {id, state, version} for the referrals the caller takes part in' },
+      },
+      async (request, reply) => {
+        const who = principalOf(request);
+        const concerns = (c: ReferralChange) => who.role === 'admin' || (who.institutionId !== undefined && c.parties.includes(who.institutionId));
+        const stream = new PassThrough();
+        const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 20_000);
+        const end = () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+          stream.end();
+        };
+        const unsubscribe = changes.subscribe((c) => {
+          if (concerns(c)) stream.write(`event: referral\ndata: ${JSON.stringify({ id: c.id, state: c.state, version: c.version })}\n\n`);
+        }, end);
+        request.raw.on('close', end);
+        stream.write('retry: 3000\nevent: ready\ndata: {}\n\n');
+        return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no').send(stream);
       },
     );
 
