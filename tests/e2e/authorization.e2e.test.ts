@@ -112,6 +112,7 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'GET', route: '/api/referrals/events', path: '/api/referrals/events', allowed: ['plannerOrigin', 'plannerOther', 'staffOwner', 'staffOther', 'admin'], strict: true, stream: true },
       { method: 'GET', route: '/api/referrals/capacity', path: '/api/referrals/capacity', allowed: SIGNED_IN, strict: true },
       { method: 'GET', route: '/api/referrals/inbox/{institutionId}', path: `/api/referrals/inbox/${c1}`, allowed: ['staffOwner', 'admin'], strict: true, secrets },
+      { method: 'GET', route: '/api/referrals/follow-ups/{institutionId}', path: `/api/referrals/follow-ups/${c1}`, allowed: ['staffOwner', 'admin'], strict: true, secrets },
       { method: 'GET', route: '/api/referrals/{id}', path: r, allowed: ['plannerOrigin', 'staffOwner', 'admin'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/offers/{offerId}/accept', path: `${r}/offers/${offer['id']}/accept`, body: {}, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/offers/{offerId}/decline', path: `${r}/offers/${offer['id']}/decline`, body: { reasonCode: 'no-capacity' }, allowed: ['staffOwner'], strict: true, secrets },

@@ -80,7 +80,11 @@ export async function referralToClosedLoop(site: Site) {
   expect((await call(site.url, 'GET', `/api/care-beds/institutions/${homeId}`, undefined, staff)).body['capacity']).toMatchObject({ total: 2, free: 1, held: 1 });
   expect((await call(site.url, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, staff)).status).toBe(200);
   await waitForState(site, id, 'followUp');
+  const due = (await call(site.url, 'GET', `/api/referrals/follow-ups/${homeId}`, undefined, staff)).body as unknown as Body[];
+  expect(due.map((r) => r['id'])).toContain(id);
   expect((await call(site.url, 'POST', `/api/referrals/${id}/follow-up`, {}, staff)).status).toBe(200);
+  const after = (await call(site.url, 'GET', `/api/referrals/follow-ups/${homeId}`, undefined, staff)).body as unknown as Body[];
+  expect(after.map((r) => r['id'])).not.toContain(id);
   const closed = await waitForState(site, id, 'closed');
   const steps = (closed['timeline'] as Body[]).map((s) => s['to']);
   for (const stage of ['matching', 'offering', 'choosing', 'reserving', 'transferring', 'followUp', 'closed']) expect(steps).toContain(stage);

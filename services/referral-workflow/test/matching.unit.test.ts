@@ -55,6 +55,17 @@ describe('rankCandidates', () => {
     expect(result.excluded).toEqual([]);
   });
 
+  it('gives every reason as a code too, one for one, for screens to word in Chinese', () => {
+    const providers = [provider('county', { divisionCode: SAME_COUNTY }), provider('partner', { divisionCode: ELSEWHERE, greenChannelPartners: ['hospital-1'] })];
+    const result = rank({ urgency: 'green-channel' }, providers);
+    for (const c of result.candidates) expect(c.why.length, c.institutionId).toBe(c.reasons.length);
+    const [partner, county] = result.candidates;
+    expect(partner!.why.slice(0, 3)).toEqual([{ code: 'green-channel-partner' }, { code: 'distance', band: 'elsewhere' }, { code: 'first-choice-bed-type' }]);
+    expect(county!.why).toContainEqual({ code: 'distance', band: 'same-county' });
+    expect(county!.why).toContainEqual({ code: 'free-units', count: county!.free });
+    expect(county!.why.some((w) => w.code === 'eligible')).toBe(true);
+  });
+
   it('puts a green-channel partner of the origin first, even from outside the province', () => {
     const providers = [provider('near'), provider('partner', { divisionCode: ELSEWHERE, greenChannelPartners: ['hospital-1'] })];
     for (const urgency of ['routine', 'green-channel'] as const) {

@@ -28,18 +28,19 @@ export function saveSession(session: Session | null): void {
   else sessionStorage.removeItem(KEY);
 }
 
-async function send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
+async function send(method: string, path: string, body: unknown, token: string | undefined, signal?: AbortSignal): Promise<Response> {
   return fetch(path, {
     method,
+    ...(signal ? { signal } : {}),
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
 
 /** A request with the session's token; an expired token is refreshed once. */
-export async function request(method: string, path: string, body?: unknown): Promise<Response> {
+export async function request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   let session = loadSession();
-  let response = await send(method, path, body, session?.accessToken);
+  let response = await send(method, path, body, session?.accessToken, signal);
   if (response.status === 401 && session) {
     const refreshed = await send('POST', '/api/auth/refresh', { refreshToken: session.refreshToken }, undefined);
     if (!refreshed.ok) {
@@ -48,7 +49,7 @@ export async function request(method: string, path: string, body?: unknown): Pro
     }
     session = { ...session, ...((await refreshed.json()) as Session) };
     saveSession(session);
-    response = await send(method, path, body, session.accessToken);
+    response = await send(method, path, body, session.accessToken, signal);
   }
   return response;
 }
@@ -60,4 +61,50 @@ export async function json<T>(method: string, path: string, body?: unknown): Pro
   const parsed: unknown = text ? JSON.parse(text) : {};
   if (!response.ok) throw new Problem(response.status, parsed as Problem['body']);
   return parsed as T;
+}
+
+/** A change of a referral the user takes part in, as the live feed announces it. */
+export interface ReferralChange {
+  id: string;
+  state: string;
+  version: number;
+}
+
+/**
+ * Follow the live feed of referral changes (server-sent events, read with fetch so the token goes
+ * in a header, never in the URL). Reconnects after a drop; returns the way to stop.
+ */
+export function liveUpdates(onChange: (change: ReferralChange) => void): () => void {
+  let stopped = false;
+  let abort = new AbortController();
+  const run = async () => {
+    while (!stopped) {
+      abort = new AbortController();
+      try {
+        const response = await request('GET', '/api/referrals/events', undefined, abort.signal);
+        if (!response.ok || !response.body) throw new Error(`live updates answered ${response.status}`);
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = /^event: referral$/m.test(block) ? /^data: (.*)$/m.exec(block)?.[1] : undefined;
+            if (data) onChange(JSON.parse(data) as ReferralChange);
+          }
+        }
+      } catch {
+        // Dropped, refused or stopped: try again shortly unless stopped.
+      }
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  };
+  void run();
+  return () => {
+    stopped = true;
+    abort.abort();
+  };
 }

@@ -229,6 +229,23 @@ export function t(lang: Lang, key: string): string {
   return (dictionaries[lang] as Record<string, string>)[key] ?? key;
 }
 
+/**
+ * A workspace's own words, kept beside it: a lookup like {@link t} that falls back to the shared
+ * words. Both languages must name the same keys.
+ */
+export function dictionary<K extends string>(zhWords: Record<K, string>, enWords: Record<K, string>): (lang: Lang, key: K | Key | (string & {})) => string {
+  return (lang, key) => ((lang === 'zh' ? zhWords : enWords) as Record<string, string>)[key] ?? t(lang, key);
+}
+
+/** Time left to a deadline, as "3 小时 12 分钟" or overdue. */
+export function countdown(lang: Lang, deadline: string, now: number): string {
+  const ms = Date.parse(deadline) - now;
+  if (ms <= 0) return t(lang, 'overdue');
+  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  return `${t(lang, 'remaining')} ${hours > 0 ? `${hours} ${t(lang, 'hours')} ` : ''}${minutes % 60} ${t(lang, 'minutes')}`;
+}
+
 /** An instant as people in China read it, whatever the browser's own zone. */
 export function chinaTime(lang: Lang, iso: string): string {
   return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });

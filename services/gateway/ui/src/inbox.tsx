@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
-import { chinaTime, t, type Lang } from './i18n.js';
+import { chinaTime, countdown, t, type Lang } from './i18n.js';
 
 interface Offer {
   offerId: string;
@@ -14,17 +14,11 @@ interface Offer {
 
 const REASONS = ['no-capacity', 'care-needs-exceed-capability', 'outside-service-area', 'payment-or-insurance', 'elder-or-family-refused', 'other'];
 
-/** Time left to a deadline, as "3 小时 12 分钟" or overdue. */
-function countdown(lang: Lang, deadline: string, now: number): string {
-  const ms = Date.parse(deadline) - now;
-  if (ms <= 0) return t(lang, 'overdue');
-  const minutes = Math.floor(ms / 60_000);
-  const hours = Math.floor(minutes / 60);
-  return `${t(lang, 'remaining')} ${hours > 0 ? `${hours} ${t(lang, 'hours')} ` : ''}${minutes % 60} ${t(lang, 'minutes')}`;
-}
-
-/** Provider staff's inbox: offers to their institution, open first, with the time left to answer. */
-export function Inbox({ lang, institutionId }: { lang: Lang; institutionId: string }) {
+/**
+ * Provider staff's inbox: offers to their institution, open first, with the time left to answer.
+ * Reloads whenever `tick` changes (a live update of one of the institution's referrals).
+ */
+export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId: string; tick: number }) {
   const [offers, setOffers] = useState<Offer[] | null>(null);
   const [now, setNow] = useState(Date.now());
   const [reasons, setReasons] = useState<Record<string, string>>({});
@@ -33,13 +27,11 @@ export function Inbox({ lang, institutionId }: { lang: Lang; institutionId: stri
   const load = async () => setOffers(await json<Offer[]>('GET', `/api/referrals/inbox/${institutionId}`));
   useEffect(() => {
     void load();
-    const tick = setInterval(() => setNow(Date.now()), 30_000);
-    const refresh = setInterval(() => void load(), 15_000);
-    return () => {
-      clearInterval(tick);
-      clearInterval(refresh);
-    };
-  }, [institutionId]);
+  }, [institutionId, tick]);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
 
   const answer = async (offer: Offer, kind: 'accept' | 'decline') => {
     if (kind === 'decline' && !reasons[offer.offerId]) {
@@ -56,8 +48,8 @@ export function Inbox({ lang, institutionId }: { lang: Lang; institutionId: stri
   };
 
   return (
-    <main class="inbox">
-      <h2>{t(lang, 'inbox')}</h2>
+    <section class="inbox">
+      <h3>{t(lang, 'inbox')}</h3>
       {offers === null ? (
         <p>{t(lang, 'loading')}</p>
       ) : offers.length === 0 ? (
@@ -93,6 +85,6 @@ export function Inbox({ lang, institutionId }: { lang: Lang; institutionId: stri
           ))}
         </ul>
       )}
-    </main>
+    </section>
   );
 }

@@ -1,9 +1,12 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { json, loadSession, saveSession, type Session } from './api.js';
+import { Admin } from './admin.js';
+import { Assessor } from './assessor.js';
 import { Dashboard } from './dashboard.js';
-import { Inbox } from './inbox.js';
+import { Insurer } from './insurer.js';
 import { Planner } from './planner.js';
+import { Provider } from './provider.js';
 import { t, type Lang } from './i18n.js';
 import { SignIn } from './sign-in.js';
 
@@ -37,12 +40,18 @@ function App() {
       </header>
       {!session ? (
         <SignIn lang={lang} onSignedIn={setSession} />
-      ) : role === 'analyst' || role === 'admin' ? (
+      ) : role === 'admin' ? (
+        <Admin lang={lang} division={session.user.divisionCode} />
+      ) : role === 'analyst' ? (
         <Dashboard lang={lang} division={session.user.divisionCode} />
       ) : role === 'planner' && session.user.institutionId ? (
         <Planner lang={lang} institutionId={session.user.institutionId} />
       ) : role === 'provider' && session.user.institutionId ? (
-        <Inbox lang={lang} institutionId={session.user.institutionId} />
+        <Provider lang={lang} institutionId={session.user.institutionId} />
+      ) : role === 'assessor' ? (
+        <Assessor lang={lang} divisionCode={session.user.divisionCode} />
+      ) : role === 'insurer' ? (
+        <Insurer lang={lang} divisionCode={session.user.divisionCode} />
       ) : (
         <main class="pending"><p>{t(lang, 'notYet')}</p><a href="/docs">{t(lang, 'apiDocs')}</a></main>
       )}

@@ -1,7 +1,7 @@
 import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
-import { json, Problem } from './api.js';
-import { chinaTime, t, type Lang } from './i18n.js';
+import { json, liveUpdates, Problem } from './api.js';
+import { chinaTime, dictionary, t, type Lang } from './i18n.js';
 
 interface ReferralSummary {
   id: string;
@@ -9,12 +9,73 @@ interface ReferralSummary {
   urgency: string;
   createdAt: string;
 }
+type RankReason =
+  | { code: 'green-channel-partner' }
+  | { code: 'distance'; band: string }
+  | { code: 'first-choice-bed-type' }
+  | { code: 'free-units'; count: number }
+  | { code: 'eligible'; outcome: string; variant?: string }
+  | { code: 'missing-fact'; fact: string };
 interface Candidate {
   institutionId: string;
   bedType: string;
   name: string;
   score: number;
   reasons: string[];
+  /** Codes of the reasons (rankings made before they existed have none). */
+  why?: RankReason[];
+}
+
+const r = dictionary(
+  {
+    'green-channel-partner': '本院绿色通道合作机构',
+    'band_same-county': '与本院同一县（区）',
+    'band_same-city': '与本院同一市',
+    'band_same-province': '省内其他市',
+    band_elsewhere: '省外',
+    'first-choice-bed-type': '首选床位类型',
+    'free-units': '空余',
+    units: '张/个',
+    eligible: '符合入住条件',
+    unknown: '入住条件待核实',
+    'variant_nursing-type': '护理型',
+    variant_dementia: '认知障碍照护',
+    variant_ordinary: '普通型',
+    'missing-fact': '尚缺信息',
+  },
+  {
+    'green-channel-partner': 'Green-channel partner of this hospital',
+    'band_same-county': 'Same county as the hospital',
+    'band_same-city': 'Same city',
+    'band_same-province': 'Elsewhere in the province',
+    band_elsewhere: 'Outside the province',
+    'first-choice-bed-type': 'The bed type asked for first',
+    'free-units': 'Free',
+    units: '',
+    eligible: 'Eligible',
+    unknown: 'Eligibility to be confirmed',
+    'variant_nursing-type': 'nursing-type',
+    variant_dementia: 'dementia care',
+    variant_ordinary: 'ordinary',
+    'missing-fact': 'Still missing',
+  },
+);
+
+/** One ranking reason in the reader's language. */
+function reasonText(lang: Lang, why: RankReason): string {
+  switch (why.code) {
+    case 'distance':
+      return r(lang, `band_${why.band}`);
+    case 'free-units':
+      return `${r(lang, 'free-units')} ${why.count} ${r(lang, 'units')}`.trim();
+    case 'eligible':
+      return `${r(lang, why.outcome === 'eligible' ? 'eligible' : 'unknown')}${why.variant ? `（${r(lang, `variant_${why.variant}`)}）` : ''}`;
+    case 'missing-fact':
+      return `${r(lang, 'missing-fact')}: ${why.fact}`;
+    case 'green-channel-partner':
+    case 'first-choice-bed-type':
+      return r(lang, why.code);
+  }
 }
 interface ReferralView {
   id: string;
@@ -41,6 +102,7 @@ export function Planner({ lang, institutionId }: { lang: Lang; institutionId: st
   const load = async () => setList(await json<ReferralSummary[]>('GET', `/api/referrals?originInstitutionId=${institutionId}`));
   useEffect(() => {
     void load();
+    return liveUpdates(() => void load());
   }, [institutionId]);
   if (open) return <Detail lang={lang} id={open} onBack={() => { setOpen(null); void load(); }} />;
   return (
@@ -58,7 +120,7 @@ export function Planner({ lang, institutionId }: { lang: Lang; institutionId: st
                 <tr key={r.id} class={r.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={r.id}>
                   <td>{chinaTime(lang, r.createdAt)} {r.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
                   <td>{stateLabel(lang, r.state)}</td>
-                  <td><button type="button" class="link" onClick={() => setOpen(r.id)}>{r.id.slice(0, 8)}</button></td>
+                  <td><button type="button" class="link" onClick={() => setOpen(r.id)}>{r.id.slice(-8)}</button></td>
                 </tr>
               ))}
             </tbody>
@@ -142,8 +204,10 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
   const load = async () => setView(await json<ReferralView>('GET', `/api/referrals/${id}`));
   useEffect(() => {
     void load();
-    const refresh = setInterval(() => void load(), 2000);
-    return () => clearInterval(refresh);
+    // Reload when this referral changes (the live feed carries only its id and state).
+    return liveUpdates((change) => {
+      if (change.id === id) void load();
+    });
   }, [id]);
   if (!view) return <main><p>{t(lang, 'loading')}</p></main>;
   const names = new Map((view.ranking?.candidates ?? []).map((c) => [c.institutionId, c.name]));
@@ -176,7 +240,7 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
           {(view.ranking?.candidates ?? []).map((c) => (
             <li key={c.institutionId}>
               <strong>{c.name}</strong> ({t(lang, c.bedType)})
-              <ul>{c.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
+              <ul class="reasons">{c.why ? c.why.map((why, i) => <li key={i}>{reasonText(lang, why)}</li>) : c.reasons.map((text) => <li key={text}>{text}</li>)}</ul>
             </li>
           ))}
         </ol>

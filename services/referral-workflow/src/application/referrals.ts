@@ -463,6 +463,19 @@ export class Referrals {
     }));
   }
 
+  /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */
+  async awaitingFollowUp(institutionId: string) {
+    const rows = await this.kit.deps.database.db
+      .select({ id: referrals.id, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, snapshot: referrals.snapshot, updatedAt: referrals.updatedAt })
+      .from(referrals)
+      .where(and(eq(referrals.state, 'followUp'), sql`${referrals.snapshot}->'context'->'hold'->>'institutionId' = ${institutionId}`))
+      .orderBy(referrals.updatedAt);
+    return rows.map((r) => {
+      const context = (r.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+      return { id: r.id, kind: r.kind, urgency: r.urgency, elderRef: r.elderRef, bedType: context.hold?.bedType ?? null, admissionId: context.admissionId ?? null, since: r.updatedAt.toISOString() };
+    });
+  }
+
   /** Referrals, newest first, optionally by state or origin institution. */
   async list(filter: { state?: string; originInstitutionId?: string; limit: number }) {
     const rows = await this.kit.deps.database.db

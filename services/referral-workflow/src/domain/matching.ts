@@ -29,13 +29,25 @@ export interface MatchRequest {
 }
 
 /** A ranked candidate, with why it ranks where it does. */
+/** Why a candidate ranks where it does, as codes a screen can word in its own language. */
+export type RankReason =
+  | { code: 'green-channel-partner' }
+  | { code: 'distance'; band: keyof typeof BAND_SCORE }
+  | { code: 'first-choice-bed-type' }
+  | { code: 'free-units'; count: number }
+  | { code: 'eligible'; outcome: 'eligible' | 'unknown'; variant?: string }
+  | { code: 'missing-fact'; fact: string };
+
 export interface Candidate {
   institutionId: string;
   bedType: BedTypeName;
   name: string;
   score: number;
   free: number;
+  /** The reasons in English words, for logs and API readers. */
   reasons: string[];
+  /** The same reasons as codes. */
+  why: RankReason[];
 }
 
 /** A bed type or provider left out, and why. */
@@ -59,13 +71,17 @@ function freeMatching(p: ProviderAvailability, requirements: Record<string, stri
   return p.units.filter((u) => Object.entries(requirements).every(([k, v]) => u.attributes[k] === v)).reduce((n, u) => n + u.free, 0);
 }
 
-function eligibilityOf(results: EligibilityResult[]): { ok: boolean; reasons: string[] } {
+function eligibilityOf(results: EligibilityResult[]): { ok: boolean; reasons: string[]; why: RankReason[] } {
   const usable = results.filter((r) => r.outcome !== 'not-eligible');
   if (usable.length > 0) {
     const missing = usable.flatMap((r) => r.missing.map((m) => `missing ${String(m.fact)}: ${m.why}`));
-    return { ok: true, reasons: [...usable.map((r) => `eligible${r.variant ? ` (${r.variant})` : ''}: ${r.outcome}`), ...missing] };
+    const why: RankReason[] = [
+      ...usable.map((r): RankReason => ({ code: 'eligible', outcome: r.outcome as 'eligible' | 'unknown', ...(r.variant ? { variant: r.variant } : {}) })),
+      ...usable.flatMap((r) => r.missing.map((m): RankReason => ({ code: 'missing-fact', fact: String(m.fact) }))),
+    ];
+    return { ok: true, reasons: [...usable.map((r) => `eligible${r.variant ? ` (${r.variant})` : ''}: ${r.outcome}`), ...missing], why };
   }
-  return { ok: false, reasons: results.flatMap((r) => r.reasons) };
+  return { ok: false, reasons: results.flatMap((r) => r.reasons), why: [] };
 }
 
 /**
@@ -99,19 +115,27 @@ export function rankCandidates(request: MatchRequest, providers: readonly Provid
         continue;
       }
       let score = 0;
+      const why: RankReason[] = [];
       if (p.greenChannelPartners.includes(request.origin.institutionId)) {
         score += request.urgency === 'green-channel' ? 2000 : 500;
         reasons.push('green-channel partner of the origin (绿色通道)');
+        why.push({ code: 'green-channel-partner' });
       }
       const band = distanceBand(request.origin.divisionCode, p.divisionCode, divisions);
       score += BAND_SCORE[band];
       reasons.push(BAND_WORDS[band]);
+      why.push({ code: 'distance', band });
       score += 50 * (request.bedTypes.length - typeIndex);
-      if (typeIndex === 0) reasons.push('the bed type asked for first');
+      if (typeIndex === 0) {
+        reasons.push('the bed type asked for first');
+        why.push({ code: 'first-choice-bed-type' });
+      }
       score += Math.min(free, 20);
       reasons.push(`${free} free`);
+      why.push({ code: 'free-units', count: free });
       reasons.push(...eligibility.reasons);
-      candidates.push({ institutionId: p.institutionId, bedType, name: p.name, score, free, reasons });
+      why.push(...eligibility.why);
+      candidates.push({ institutionId: p.institutionId, bedType, name: p.name, score, free, reasons, why });
     }
   }
   candidates.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));

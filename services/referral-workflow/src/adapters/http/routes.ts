@@ -161,6 +161,15 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
       },
     );
 
+    app.get(
+      '/api/referrals/follow-ups/:institutionId',
+      { preValidation: allow('provider', 'admin'), schema: { tags, summary: 'Referrals placed with a provider and waiting for its follow-up (its own staff)', params: Type.Object({ institutionId: Uuid }) } },
+      async (request) => {
+        requireInstitution(principalOf(request), request.params.institutionId, 'institution', { admin: true });
+        return referrals.awaitingFollowUp(request.params.institutionId);
+      },
+    );
+
     app.get('/api/referrals/:id', { preValidation: allow('planner', 'provider', 'admin'), schema: { tags, summary: 'A referral: state, offers, ranking with reasons, timeline', params: ById } }, async (request) => {
       await partyOf(request, request.params.id, (p, who) => who.role === 'admin' || isOrigin(p, who) || isOffered(p, who));
       return referrals.get(request.params.id);

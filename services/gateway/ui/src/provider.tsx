@@ -1,0 +1,508 @@
+import { useEffect, useState } from 'preact/hooks';
+import { json, liveUpdates, Problem } from './api.js';
+import { chinaTime, countdown, dictionary, type Lang } from './i18n.js';
+import { Inbox } from './inbox.js';
+
+const w = dictionary(
+  {
+    tab_inbox: '转诊收件箱',
+    tab_arrivals: '待入住',
+    tab_residents: '在院/在管',
+    tab_followUps: '待随访',
+    tab_capacity: '床位管理',
+    arrivalsEmpty: '暂无预留床位',
+    heldUntil: '预留至',
+    unit: '床位/服务位',
+    referral: '转诊单',
+    confirmAdmission: '确认入住',
+    services: '服务项目（用顿号或逗号分隔）',
+    visitsPerWeek: '每周上门次数',
+    needServices: '请填写服务项目',
+    needVisits: '请填写 1–21 之间的整数',
+    residentsEmpty: '暂无在院/在管人员',
+    admittedAt: '入住时间',
+    stay_in_care: '在院',
+    stay_away: '转院中（保留床位）',
+    keptUntil: '床位保留至',
+    urgentTransfer: '紧急转院（绿色通道）',
+    transferReason: '转院原因',
+    needTransferReason: '请填写转院原因',
+    startTransfer: '发起紧急转院',
+    discharge: '办理出院',
+    dischargeReason: '出院原因',
+    needDischargeReason: '请选择出院原因',
+    returned: '已返回原床位',
+    reviewEpisode: '完成阶段评估',
+    discharge_recovered: '康复',
+    discharge_transferred: '转至其他机构',
+    discharge_died: '死亡',
+    'discharge_family-request': '家属要求',
+    'discharge_episode-closed': '家庭病床撤床',
+    discharge_other: '其他',
+    followUpsEmpty: '暂无待随访的转诊',
+    arrivedSince: '入住于',
+    sendFollowUp: '发送随访',
+    capacity: '床位概况',
+    total: '总数',
+    free: '空闲',
+    held: '预留',
+    occupied: '占用',
+    kept: '保留',
+    closed: '停用',
+    units: '床位明细',
+    status: '状态',
+    unit_free: '空闲',
+    unit_held: '预留',
+    unit_occupied: '占用',
+    unit_kept: '保留',
+    unit_closed: '停用',
+    takeOut: '停用',
+    putBack: '启用',
+    addUnits: '增加床位',
+    like: '类型',
+    count: '数量',
+    needCount: '请填写 1–5000 之间的整数',
+    add: '增加',
+    notProvider: '未找到本机构的床位服务',
+    done: '已保存',
+  },
+  {
+    tab_inbox: 'Referral inbox',
+    tab_arrivals: 'Arrivals',
+    tab_residents: 'Residents',
+    tab_followUps: 'Follow-ups',
+    tab_capacity: 'Capacity',
+    arrivalsEmpty: 'No beds held',
+    heldUntil: 'Held until',
+    unit: 'Bed or slot',
+    referral: 'Referral',
+    confirmAdmission: 'Confirm admission',
+    services: 'Services (comma-separated)',
+    visitsPerWeek: 'Visits per week',
+    needServices: 'Name the services',
+    needVisits: 'A whole number from 1 to 21',
+    residentsEmpty: 'No residents or cases',
+    admittedAt: 'Admitted',
+    stay_in_care: 'In care',
+    stay_away: 'In hospital (bed kept)',
+    keptUntil: 'Bed kept until',
+    urgentTransfer: 'Urgent transfer (green channel)',
+    transferReason: 'Reason for the transfer',
+    needTransferReason: 'Give the reason for the transfer',
+    startTransfer: 'Start urgent transfer',
+    discharge: 'Discharge',
+    dischargeReason: 'Reason for discharge',
+    needDischargeReason: 'Choose the reason for discharge',
+    returned: 'Back in the kept bed',
+    reviewEpisode: 'Record the episode review',
+    discharge_recovered: 'Recovered',
+    discharge_transferred: 'Transferred',
+    discharge_died: 'Died',
+    'discharge_family-request': 'Family request',
+    'discharge_episode-closed': 'Episode closed',
+    discharge_other: 'Other',
+    followUpsEmpty: 'No referral waits for a follow-up',
+    arrivedSince: 'Arrived',
+    sendFollowUp: 'Send the follow-up',
+    capacity: 'Capacity',
+    total: 'Total',
+    free: 'Free',
+    held: 'Held',
+    occupied: 'Occupied',
+    kept: 'Kept',
+    closed: 'Out of service',
+    units: 'Units',
+    status: 'Status',
+    unit_free: 'Free',
+    unit_held: 'Held',
+    unit_occupied: 'Occupied',
+    unit_kept: 'Kept',
+    unit_closed: 'Out of service',
+    takeOut: 'Take out of service',
+    putBack: 'Put back',
+    addUnits: 'Add capacity',
+    like: 'Kind',
+    count: 'Count',
+    needCount: 'A whole number from 1 to 5000',
+    add: 'Add',
+    notProvider: 'No bed service knows this institution',
+    done: 'Saved',
+  },
+);
+
+/** The bed service of each bed type. */
+const SERVICES = { care: 'care-beds', medical: 'medical-beds', 'home-care': 'home-care-beds', 'home-sick': 'home-sick-beds', hospice: 'hospice-beds' } as const;
+type BedType = keyof typeof SERVICES;
+
+interface UnitLine {
+  kind: 'bed' | 'slot';
+  attributes: Record<string, unknown>;
+  total: number;
+}
+interface Institution {
+  id: string;
+  name: string;
+  capacity: { total: number; free: number; held: number; occupied: number; kept: number; closed: number; units: UnitLine[] };
+}
+interface Where {
+  bedType: BedType;
+  base: string;
+  institution: Institution;
+}
+
+const TABS = ['inbox', 'arrivals', 'residents', 'followUps', 'capacity'] as const;
+type Tab = (typeof TABS)[number];
+
+/** The message of a refused request, for showing under the control that sent it. */
+const problemText = (e: unknown) => (e instanceof Problem ? (e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.body.detail || e.message) : String(e));
+
+/**
+ * Provider staff's workspace: the inbox of offers, the beds held for elders on their way (confirm
+ * the admission), the residents or cases (urgent transfer, discharge, return), the referrals
+ * waiting for the follow-up, and the capacity editor. Live updates reload what changed.
+ */
+export function Provider({ lang, institutionId }: { lang: Lang; institutionId: string }) {
+  const [tab, setTab] = useState<Tab>('inbox');
+  const [where, setWhere] = useState<Where | null | undefined>(undefined);
+  const [tick, setTick] = useState(0);
+
+  const locate = async () => {
+    for (const [bedType, service] of Object.entries(SERVICES) as [BedType, string][]) {
+      try {
+        const institution = await json<Institution>('GET', `/api/${service}/institutions/${institutionId}`);
+        setWhere({ bedType, base: `/api/${service}`, institution });
+        return;
+      } catch (e) {
+        if (!(e instanceof Problem && e.status === 404)) throw e;
+      }
+    }
+    setWhere(null);
+  };
+  useEffect(() => {
+    void locate();
+    return liveUpdates(() => setTick((n) => n + 1));
+  }, [institutionId]);
+
+  return (
+    <main class="provider">
+      <h2>{where ? where.institution.name : w(lang, 'tab_inbox')}</h2>
+      <nav class="tabs" aria-label={w(lang, 'tab_inbox')}>
+        {TABS.map((t) => (
+          <button key={t} type="button" class={tab === t ? '' : 'secondary'} aria-pressed={tab === t ? 'true' : 'false'} data-tab={t} onClick={() => setTab(t)}>{w(lang, `tab_${t}`)}</button>
+        ))}
+      </nav>
+      {where === null && <p class="form-error">{w(lang, 'notProvider')}</p>}
+      {tab === 'inbox' && <Inbox lang={lang} institutionId={institutionId} tick={tick} />}
+      {tab === 'followUps' && <FollowUps lang={lang} institutionId={institutionId} tick={tick} />}
+      {where && tab === 'arrivals' && <Arrivals lang={lang} where={where} tick={tick} />}
+      {where && tab === 'residents' && <Residents lang={lang} where={where} tick={tick} />}
+      {where && tab === 'capacity' && <Capacity lang={lang} where={where} tick={tick} onChanged={() => void locate()} />}
+    </main>
+  );
+}
+
+interface Held {
+  id: string;
+  referralId: string;
+  unitLabel: string;
+  expiresAt: string;
+}
+
+/** Beds held for elders on their way: confirm each arrival (with the service plan a home care bed needs). */
+function Arrivals({ lang, where, tick }: { lang: Lang; where: Where; tick: number }) {
+  const [holds, setHolds] = useState<Held[] | null>(null);
+  const [plans, setPlans] = useState<Record<string, { services: string; visits: string }>>({});
+  const [errors, setErrors] = useState<Record<string, Record<string, string>>>({});
+  const [now, setNow] = useState(Date.now());
+  const needsPlan = where.bedType === 'home-care';
+  const load = async () => setHolds(await json<Held[]>('GET', `${where.base}/institutions/${where.institution.id}/holds`));
+  useEffect(() => {
+    void load();
+  }, [tick, where.institution.id]);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const admit = async (hold: Held) => {
+    const plan = plans[hold.id] ?? { services: '', visits: '' };
+    const services = plan.services.split(/[、,，;；]/).map((s) => s.trim()).filter(Boolean);
+    const visits = Number(plan.visits);
+    const found: Record<string, string> = {};
+    if (needsPlan && services.length === 0) found['services'] = w(lang, 'needServices');
+    if (needsPlan && !(Number.isInteger(visits) && visits >= 1 && visits <= 21)) found['visits'] = w(lang, 'needVisits');
+    setErrors({ ...errors, [hold.id]: found });
+    if (Object.keys(found).length > 0) return;
+    try {
+      await json('POST', `${where.base}/holds/${hold.id}/admission`, needsPlan ? { servicePlan: { services, visitsPerWeek: visits } } : {});
+      await load();
+    } catch (e) {
+      setErrors({ ...errors, [hold.id]: { form: problemText(e) } });
+    }
+  };
+
+  if (holds === null) return <p>{w(lang, 'loading')}</p>;
+  if (holds.length === 0) return <p class="panel">{w(lang, 'arrivalsEmpty')}</p>;
+  return (
+    <ul class="offers arrivals">
+      {holds.map((h) => {
+        const plan = plans[h.id] ?? { services: '', visits: '' };
+        const err = errors[h.id] ?? {};
+        return (
+          <li key={h.id} class="offer" data-hold={h.id} data-referral={h.referralId}>
+            <div class="offer-head">
+              <strong>{w(lang, 'unit')}: {h.unitLabel}</strong>
+              <span class="status">{w(lang, 'referral')} {h.referralId.slice(-8)}</span>
+            </div>
+            <p>{w(lang, 'heldUntil')}: {chinaTime(lang, h.expiresAt)} · <span class="countdown">{countdown(lang, h.expiresAt, now)}</span></p>
+            <div class="actions">
+              {needsPlan && (
+                <>
+                  <label>{w(lang, 'services')}
+                    <input name="services" value={plan.services} aria-invalid={err['services'] ? 'true' : 'false'} onInput={(e) => setPlans({ ...plans, [h.id]: { ...plan, services: (e.target as HTMLInputElement).value } })} />
+                    <span class="field-error" role="alert">{err['services'] ?? ''}</span>
+                  </label>
+                  <label>{w(lang, 'visitsPerWeek')}
+                    <input name="visits" inputMode="numeric" value={plan.visits} aria-invalid={err['visits'] ? 'true' : 'false'} onInput={(e) => setPlans({ ...plans, [h.id]: { ...plan, visits: (e.target as HTMLInputElement).value } })} />
+                    <span class="field-error" role="alert">{err['visits'] ?? ''}</span>
+                  </label>
+                </>
+              )}
+              <button type="button" onClick={() => void admit(h)}>{w(lang, 'confirmAdmission')}</button>
+            </div>
+            <p class="form-error" role="alert">{err['form'] ?? ''}</p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+interface Stay {
+  id: string;
+  referralId: string;
+  unitLabel: string;
+  status: 'in-care' | 'away' | 'discharged';
+  admittedAt: string;
+  keptUntil: string | null;
+  reviewDueAt: string | null;
+}
+
+const DISCHARGE_REASONS = ['recovered', 'transferred', 'died', 'family-request', 'episode-closed', 'other'];
+
+/** Current residents or cases: urgent transfer to hospital, discharge, return to the kept bed, episode review. */
+function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: number }) {
+  const [stays, setStays] = useState<Stay[] | null>(null);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [discharges, setDischarges] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, Record<string, string>>>({});
+  const load = async () => setStays(await json<Stay[]>('GET', `${where.base}/institutions/${where.institution.id}/admissions`));
+  useEffect(() => {
+    void load();
+  }, [tick, where.institution.id]);
+
+  const act = async (stay: Stay, kind: 'transfer' | 'discharge' | 'return' | 'review') => {
+    const found: Record<string, string> = {};
+    if (kind === 'transfer' && !(reasons[stay.id] ?? '').trim()) found['transfer'] = w(lang, 'needTransferReason');
+    if (kind === 'discharge' && !discharges[stay.id]) found['discharge'] = w(lang, 'needDischargeReason');
+    setErrors({ ...errors, [stay.id]: found });
+    if (Object.keys(found).length > 0) return;
+    const path = { transfer: 'emergency-transfer', discharge: 'discharge', return: 'return', review: 'episode-review' }[kind];
+    const body = kind === 'transfer' ? { reason: reasons[stay.id]!.trim() } : kind === 'discharge' ? { reason: discharges[stay.id] } : undefined;
+    try {
+      await json('POST', `${where.base}/admissions/${stay.id}/${path}`, body);
+      await load();
+    } catch (e) {
+      setErrors({ ...errors, [stay.id]: { form: problemText(e) } });
+    }
+  };
+
+  if (stays === null) return <p>{w(lang, 'loading')}</p>;
+  if (stays.length === 0) return <p class="panel">{w(lang, 'residentsEmpty')}</p>;
+  return (
+    <ul class="offers residents">
+      {stays.map((s) => {
+        const err = errors[s.id] ?? {};
+        return (
+          <li key={s.id} class={`offer${s.status === 'away' ? ' urgent' : ''}`} data-stay={s.id} data-referral={s.referralId}>
+            <div class="offer-head">
+              <strong>{w(lang, 'unit')}: {s.unitLabel}</strong>
+              <span class="status" data-status={s.status}>{w(lang, s.status === 'away' ? 'stay_away' : 'stay_in_care')}</span>
+            </div>
+            <p>
+              {w(lang, 'admittedAt')}: {chinaTime(lang, s.admittedAt)}
+              {s.keptUntil && <> · {w(lang, 'keptUntil')}: {chinaTime(lang, s.keptUntil)}</>}
+            </p>
+            {s.status === 'in-care' && (
+              <div class="actions">
+                <label>{w(lang, 'transferReason')}
+                  <input name="transferReason" value={reasons[s.id] ?? ''} aria-invalid={err['transfer'] ? 'true' : 'false'} onInput={(e) => setReasons({ ...reasons, [s.id]: (e.target as HTMLInputElement).value })} />
+                  <span class="field-error" role="alert">{err['transfer'] ?? ''}</span>
+                </label>
+                <button type="button" class="danger" onClick={() => void act(s, 'transfer')}>{w(lang, 'startTransfer')}</button>
+                <label>{w(lang, 'dischargeReason')}
+                  <select name="dischargeReason" value={discharges[s.id] ?? ''} onChange={(e) => setDischarges({ ...discharges, [s.id]: (e.target as HTMLSelectElement).value })}>
+                    <option value="">—</option>
+                    {DISCHARGE_REASONS.map((r) => <option key={r} value={r}>{w(lang, `discharge_${r}`)}</option>)}
+                  </select>
+                  <span class="field-error" role="alert">{err['discharge'] ?? ''}</span>
+                </label>
+                <button type="button" class="secondary" onClick={() => void act(s, 'discharge')}>{w(lang, 'discharge')}</button>
+                {s.reviewDueAt && <button type="button" class="secondary" onClick={() => void act(s, 'review')}>{w(lang, 'reviewEpisode')}</button>}
+              </div>
+            )}
+            {s.status === 'away' && (
+              <div class="actions">
+                <button type="button" onClick={() => void act(s, 'return')}>{w(lang, 'returned')}</button>
+              </div>
+            )}
+            <p class="form-error" role="alert">{err['form'] ?? ''}</p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+interface Due {
+  id: string;
+  kind: string;
+  urgency: string;
+  since: string;
+}
+
+/** Referrals placed here and waiting for the follow-up that closes their loop. */
+function FollowUps({ lang, institutionId, tick }: { lang: Lang; institutionId: string; tick: number }) {
+  const [due, setDue] = useState<Due[] | null>(null);
+  const [error, setError] = useState('');
+  const load = async () => setDue(await json<Due[]>('GET', `/api/referrals/follow-ups/${institutionId}`));
+  useEffect(() => {
+    void load();
+  }, [tick, institutionId]);
+  const send = async (id: string) => {
+    setError('');
+    try {
+      await json('POST', `/api/referrals/${id}/follow-up`, {});
+      await load();
+    } catch (e) {
+      setError(problemText(e));
+    }
+  };
+  if (due === null) return <p>{w(lang, 'loading')}</p>;
+  return (
+    <section class="panel follow-ups">
+      {due.length === 0 ? (
+        <p>{w(lang, 'followUpsEmpty')}</p>
+      ) : (
+        <table>
+          <thead><tr><th>{w(lang, 'referral')}</th><th>{w(lang, 'arrivedSince')}</th><th /></tr></thead>
+          <tbody>
+            {due.map((d) => (
+              <tr key={d.id} data-referral={d.id} class={d.urgency === 'green-channel' ? 'urgent-row' : ''}>
+                <td>{d.id.slice(-8)} {d.urgency === 'green-channel' && <span class="badge">{w(lang, 'greenChannel')}</span>}</td>
+                <td>{chinaTime(lang, d.since)}</td>
+                <td><button type="button" onClick={() => void send(d.id)}>{w(lang, 'sendFollowUp')}</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p class="form-error" role="alert">{error}</p>
+    </section>
+  );
+}
+
+interface Unit {
+  id: string;
+  label: string;
+  kind: string;
+  attributes: Record<string, unknown>;
+  status: string;
+}
+
+/** The capacity editor: totals, every unit with its status, take free units out of service or back, add units. */
+function Capacity({ lang, where, tick, onChanged }: { lang: Lang; where: Where; tick: number; onChanged: () => void }) {
+  const [units, setUnits] = useState<Unit[] | null>(null);
+  const [line, setLine] = useState(0);
+  const [count, setCount] = useState('1');
+  const [countError, setCountError] = useState('');
+  const [error, setError] = useState('');
+  const load = async () => setUnits(await json<Unit[]>('GET', `${where.base}/institutions/${where.institution.id}/units`));
+  useEffect(() => {
+    void load();
+  }, [tick, where.institution.id]);
+  const lines = where.institution.capacity.units;
+
+  const toggle = async (unit: Unit) => {
+    setError('');
+    try {
+      await json('PATCH', `${where.base}/units/${unit.id}`, { inService: unit.status === 'closed' });
+      await load();
+      onChanged();
+    } catch (e) {
+      setError(problemText(e));
+    }
+  };
+  const add = async (event: Event) => {
+    event.preventDefault();
+    const n = Number(count);
+    if (!(Number.isInteger(n) && n >= 1 && n <= 5000)) return setCountError(w(lang, 'needCount'));
+    setCountError('');
+    const like = lines[line];
+    try {
+      await json('POST', `${where.base}/institutions/${where.institution.id}/units`, { kind: like?.kind ?? 'bed', count: n, ...(like ? { attributes: like.attributes } : {}) });
+      await load();
+      onChanged();
+    } catch (e) {
+      setError(problemText(e));
+    }
+  };
+
+  const c = where.institution.capacity;
+  return (
+    <section class="capacity">
+      <div class="cards">
+        {(['total', 'free', 'held', 'occupied', 'kept', 'closed'] as const).map((k) => (
+          <figure class="card" key={k} data-figure={k}><figcaption>{w(lang, k)}</figcaption><strong>{c[k]}</strong></figure>
+        ))}
+      </div>
+      <form class="panel" onSubmit={(e) => void add(e)} noValidate>
+        <h3>{w(lang, 'addUnits')}</h3>
+        <div class="actions">
+          <label>{w(lang, 'like')}
+            <select name="line" value={String(line)} onChange={(e) => setLine(Number((e.target as HTMLSelectElement).value))}>
+              {lines.map((l, i) => <option key={i} value={String(i)}>{l.kind} {Object.values(l.attributes).join(' ')}</option>)}
+            </select>
+          </label>
+          <label>{w(lang, 'count')}
+            <input name="count" inputMode="numeric" value={count} aria-invalid={countError ? 'true' : 'false'} onInput={(e) => setCount((e.target as HTMLInputElement).value)} />
+            <span class="field-error" role="alert">{countError}</span>
+          </label>
+          <button type="submit">{w(lang, 'add')}</button>
+        </div>
+        <p class="form-error" role="alert">{error}</p>
+      </form>
+      <section class="panel">
+        <h3>{w(lang, 'units')}</h3>
+        {units === null ? <p>{w(lang, 'loading')}</p> : (
+          <table>
+            <thead><tr><th>{w(lang, 'unit')}</th><th>{w(lang, 'status')}</th><th /></tr></thead>
+            <tbody>
+              {units.map((u) => (
+                <tr key={u.id} data-unit={u.id} data-status={u.status}>
+                  <td>{u.label}</td>
+                  <td>{w(lang, `unit_${u.status}`)}</td>
+                  <td>
+                    {(u.status === 'free' || u.status === 'closed') && (
+                      <button type="button" class="secondary" onClick={() => void toggle(u)}>{w(lang, u.status === 'free' ? 'takeOut' : 'putBack')}</button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </section>
+  );
+}
