@@ -25,7 +25,12 @@ export interface DistributedSystem {
  * Start services as separate processes over the real Kafka broker and PostgreSQL server of the
  * test run, under a Kafka namespace of their own so runs sharing a broker never meet.
  */
-export async function startDistributedSystem(services: ServiceName[], env: Partial<Record<ServiceName, Record<string, string>>> = {}): Promise<DistributedSystem> {
+export async function startDistributedSystem(
+  services: ServiceName[],
+  env: Partial<Record<ServiceName, Record<string, string>>> = {},
+  /** Settings every process gets, the gateway too (an external identity provider, say). */
+  shared: Record<string, string> = {},
+): Promise<DistributedSystem> {
   const namespace = `t-${randomBytes(4).toString('hex')}`;
   // One token secret for the whole deployment, as AUTH_SECRET in docker-compose.
   const authSecret = Object.values(env).find((e) => e?.['AUTH_SECRET'])?.['AUTH_SECRET'] ?? randomBytes(24).toString('base64url');
@@ -33,7 +38,7 @@ export async function startDistributedSystem(services: ServiceName[], env: Parti
   const databases = new Map<ServiceName, TestDatabase>();
   for (const name of services) databases.set(name, await createTestDatabase(`e2e_${name.replaceAll('-', '_')}`));
   const launch = (name: ServiceName, extra: Record<string, string> = {}) =>
-    startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: authSecret, ...(env[name] ?? {}), ...extra });
+    startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: authSecret, ...shared, ...(env[name] ?? {}), ...extra });
   const processes = new Map<string, ServiceProcess>();
   // Started together, as a deployment would: they create their topics concurrently.
   const settled = await Promise.allSettled(services.map((name) => launch(name)));
@@ -48,7 +53,7 @@ export async function startDistributedSystem(services: ServiceName[], env: Parti
   const upstreams = Object.fromEntries(services.map((name) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, processes.get(name)!.url]));
   // The gateway keeps its accounts in a database of its own and signs with the services' secret.
   const gatewayDb = await createTestDatabase('e2e_gateway');
-  const gateway = await startService('gateway', 'services/gateway/src/main.ts', { ...upstreams, DATABASE_URL: gatewayDb.url, KAFKA_BROKERS: '', AUTH_SECRET: authSecret, GATEWAY_ADMIN_PASSWORD: 'e2e-admin-2026' });
+  const gateway = await startService('gateway', 'services/gateway/src/main.ts', { ...upstreams, ...shared, DATABASE_URL: gatewayDb.url, KAFKA_BROKERS: '', AUTH_SECRET: authSecret, GATEWAY_ADMIN_PASSWORD: 'e2e-admin-2026' });
   processes.set('gateway', gateway);
   let replicas = 0;
   return {

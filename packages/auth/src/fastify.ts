@@ -1,7 +1,32 @@
-import { ProblemError } from '@fbl/service-kit';
+import { ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { oidcVerifier, type ExternalTokenVerifier } from './oidc.js';
 import type { Principal, Role } from './roles.js';
 import { verifyToken } from './token.js';
+
+/** How tokens are checked: the gateway's own (HS256 with the shared secret), and an external OpenID Connect provider's when configured. */
+export interface TokenChecks {
+  secret: string;
+  oidc?: OidcSettings | undefined;
+}
+
+// One verifier (and so one cache of the provider's keys) per provider configuration in a process.
+const external = new WeakMap<OidcSettings, ExternalTokenVerifier>();
+const externalFor = (settings: OidcSettings) => {
+  let verifier = external.get(settings);
+  if (!verifier) external.set(settings, (verifier = oidcVerifier(settings)));
+  return verifier;
+};
+
+/** The signing algorithm a token's header names, if it can be read. */
+function algorithmOf(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg?: unknown };
+    return typeof header.alg === 'string' ? header.alg : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,11 +35,22 @@ declare module 'fastify' {
   }
 }
 
-/** Verify `Authorization: Bearer <token>`: the principal, none without a header, or a 401 problem. */
-export function principalFromHeader(header: string | undefined, options: { secret: string; now: Date }): Principal | undefined {
+/**
+ * Verify `Authorization: Bearer <token>`: the principal, none without a header, or a 401 problem.
+ * The gateway's own tokens (HS256) are checked with the shared secret; any other algorithm only
+ * by the external provider, when one is configured.
+ */
+export async function principalFromHeader(header: string | undefined, options: TokenChecks & { now: Date }): Promise<Principal | undefined> {
   if (!header) return undefined;
-  const match = /^Bearer (.+)$/.exec(header);
-  const checked = match ? verifyToken(match[1]!, options.secret, options.now) : ({ ok: false, problem: 'malformed' } as const);
+  const token = /^Bearer (.+)$/.exec(header)?.[1];
+  const alg = token ? algorithmOf(token) : undefined;
+  const checked = !token || !alg
+    ? ({ ok: false, problem: 'malformed' } as const)
+    : alg === 'HS256'
+      ? verifyToken(token, options.secret, options.now)
+      : options.oidc
+        ? await externalFor(options.oidc)(token, options.now)
+        : ({ ok: false, problem: 'bad-signature' } as const);
   if (!checked.ok) throw new ProblemError(401, 'unauthenticated', 'Sign in again', `the token is ${checked.problem}`);
   return checked.principal;
 }
@@ -24,9 +60,9 @@ export function principalFromHeader(header: string | undefined, options: { secre
  * plugin) and verify it. A request without a token has no principal; a bad token is refused with
  * 401 at once.
  */
-export function authenticate(app: FastifyInstance, options: { secret: string; clock: () => Date }): void {
+export function authenticate(app: FastifyInstance, options: TokenChecks & { clock: () => Date }): void {
   app.addHook('onRequest', async (request) => {
-    const principal = principalFromHeader(request.headers.authorization, { secret: options.secret, now: options.clock() });
+    const principal = await principalFromHeader(request.headers.authorization, { ...options, now: options.clock() });
     if (principal) request.principal = principal;
   });
 }

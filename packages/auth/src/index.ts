@@ -2,3 +2,4 @@
 export * from './roles.js';
 export * from './token.js';
 export * from './fastify.js';
+export * from './oidc.js';

@@ -12,7 +12,26 @@ export const ProcessEnvSchema = Type.Object({
   KAFKA_REPLICATION_FACTOR: Type.Optional(Type.String({ pattern: '^[1-9]$' })),
   KAFKA_NAMESPACE: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,40}$' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
+  // An external OpenID Connect provider whose access tokens are accepted besides the gateway's own.
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OIDC_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OIDC_ROLE_CLAIM: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_INSTITUTION_CLAIM: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_DIVISION_CLAIM: Type.Optional(Type.String({ minLength: 1 })),
 });
+
+/**
+ * An external OpenID Connect provider (a city's unified identity platform): its tokens are
+ * verified against its published keys (JWKS), and its claims name the role and scope.
+ */
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  /** Claim names of the role, the institution and the division (defaults fbl_role, fbl_institution, fbl_division). */
+  claims: { role: string; institution: string; division: string };
+}
 
 /** The validated configuration of one process. */
 export interface ProcessConfig {
@@ -21,6 +40,7 @@ export interface ProcessConfig {
   database: { url: string } | { dataDir: string };
   kafka?: { brokers: string[]; partitions: number; replicationFactor: number; namespace?: string };
   logLevel: string;
+  oidc?: OidcSettings;
 }
 
 const checker = compileChecker<Static<typeof ProcessEnvSchema>>(ProcessEnvSchema);
@@ -40,6 +60,8 @@ export function readProcessConfig(env: Record<string, string | undefined>, defau
   }
   if (!checker.check(picked)) throw new ConfigError(`invalid configuration: ${describeFieldErrors(checker.errors(picked))}`);
   const e = picked as Static<typeof ProcessEnvSchema>;
+  const oidcKeys = [e.OIDC_ISSUER, e.OIDC_AUDIENCE, e.OIDC_JWKS_URL];
+  if (oidcKeys.some(Boolean) && !oidcKeys.every(Boolean)) throw new ConfigError('invalid configuration: OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL go together');
   return Object.freeze({
     port: e.PORT ? Number(e.PORT) : defaults.port,
     host: e.HOST ?? '0.0.0.0',
@@ -55,5 +77,15 @@ export function readProcessConfig(env: Record<string, string | undefined>, defau
         }
       : {}),
     logLevel: e.LOG_LEVEL ?? 'info',
+    ...(e.OIDC_ISSUER && e.OIDC_AUDIENCE && e.OIDC_JWKS_URL
+      ? {
+          oidc: {
+            issuer: e.OIDC_ISSUER,
+            audience: e.OIDC_AUDIENCE,
+            jwksUrl: e.OIDC_JWKS_URL,
+            claims: { role: e.OIDC_ROLE_CLAIM ?? 'fbl_role', institution: e.OIDC_INSTITUTION_CLAIM ?? 'fbl_institution', division: e.OIDC_DIVISION_CLAIM ?? 'fbl_division' },
+          },
+        }
+      : {}),
   });
 }

@@ -1,3 +1,4 @@
+import type { OidcSettings } from './config.js';
 import { MessageRegistry, type MessageOrigin } from '@fbl/contracts';
 import type { Database, MessagingTables, Tx } from '@fbl/db';
 import { createConsumer, Outbox, OutboxRelay, TimerPoller, Timers, type Bus, type HandlerEntry, type Subscription } from '@fbl/messaging';
@@ -13,6 +14,8 @@ export interface ServiceDeps {
   registry: MessageRegistry;
   /** The current time; tests pass a controllable clock. */
   clock: () => Date;
+  /** An external OpenID Connect provider whose tokens the routes accept too (distributed mode). */
+  oidc?: OidcSettings;
 }
 
 /**

@@ -1,6 +1,6 @@
 import httpProxy from '@fastify/http-proxy';
-import { principalFromHeader } from '@fbl/auth';
-import { ProblemError } from '@fbl/service-kit';
+import { principalFromHeader, type TokenChecks } from '@fbl/auth';
+import { ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { uiRoutes } from './ui.js';
 
@@ -27,14 +27,12 @@ export type Upstreams = Partial<Record<ServiceName, string>>;
  * so a request without a valid token is answered 401 here and never reaches a service. What a
  * role may do, and on which records, each service decides again for itself.
  */
-export function signedIn(authSecret: string, clock: () => Date = () => new Date()): (request: FastifyRequest, reply: unknown, done: (error?: Error) => void) => void {
+export function signedIn(checks: TokenChecks, clock: () => Date = () => new Date()): (request: FastifyRequest, reply: unknown, done: (error?: Error) => void) => void {
   return (request, _reply, done) => {
-    try {
-      const principal = principalFromHeader(request.headers.authorization, { secret: authSecret, now: clock() });
-      done(principal ? undefined : new ProblemError(401, 'unauthenticated', 'Sign in first', 'the service APIs need a signed-in user'));
-    } catch (error) {
-      done(error as Error);
-    }
+    principalFromHeader(request.headers.authorization, { ...checks, now: clock() }).then(
+      (principal) => done(principal ? undefined : new ProblemError(401, 'unauthenticated', 'Sign in first', 'the service APIs need a signed-in user')),
+      (error: unknown) => done(error as Error),
+    );
   };
 }
 
@@ -43,13 +41,13 @@ export function signedIn(authSecret: string, clock: () => Date = () => new Date(
  * prefix to the owning service once the request's token is valid; in the embedded mode the
  * services' routes live in the same server and the gateway adds only its own pages (the web UI).
  */
-export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string } = {}): FastifyPluginAsync {
+export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string; oidc?: OidcSettings } = {}): FastifyPluginAsync {
   return async (app) => {
     await app.register(uiRoutes());
     const { upstreams, authSecret } = options;
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');
-    const preHandler = signedIn(authSecret);
+    const preHandler = signedIn({ secret: authSecret, ...(options.oidc ? { oidc: options.oidc } : {}) });
     for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
       const upstream = upstreams[service];
       if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false, preHandler });

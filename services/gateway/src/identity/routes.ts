@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, requireRole, ROLES } from '@fbl/auth';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
+import type { OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { Accounts } from './accounts.js';
@@ -17,9 +18,9 @@ const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 20, max
  * Sign-in, token refresh and sign-out under `/api/auth`; accounts and the sign-in log for
  * admins; in the embedded mode, the demo accounts for the sign-in page.
  */
-export function identityRoutes(accounts: Accounts, options: { authSecret: string; clock: () => Date; demoUsers?: () => readonly DemoUser[] | undefined }): FastifyPluginAsync {
+export function identityRoutes(accounts: Accounts, options: { authSecret: string; clock: () => Date; oidc?: OidcSettings | undefined; demoUsers?: () => readonly DemoUser[] | undefined }): FastifyPluginAsync {
   return async (fastify) => {
-    authenticate(fastify, { secret: options.authSecret, clock: options.clock });
+    authenticate(fastify, { secret: options.authSecret, clock: options.clock, oidc: options.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     app.post(

@@ -20,7 +20,7 @@ export function identityService(deps: ServiceDeps, options: { authSecret: string
     accounts,
     migrationsFolder: fileURLToPath(new URL('../../drizzle', import.meta.url)),
     migrationsTable: 'gateway_migrations',
-    routes: identityRoutes(accounts, { authSecret: options.authSecret, clock: deps.clock, ...(options.demoUsers ? { demoUsers: options.demoUsers } : {}) }),
+    routes: identityRoutes(accounts, { authSecret: options.authSecret, clock: deps.clock, oidc: deps.oidc, ...(options.demoUsers ? { demoUsers: options.demoUsers } : {}) }),
     consumers: [],
     produces: [],
   };

@@ -22,7 +22,7 @@ export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: Bed
   const base = `/api/${policy.service}`;
   const tags = [`${policy.service} ${policy.title.zh}`];
   return async (fastify) => {
-    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     /** Staff of the institution `institutionId` (admins too when `admin`). */
     const staffOf = (request: FastifyRequest, institutionId: string, admin = false) => requireInstitution(principalOf(request), institutionId, 'institution', { admin });

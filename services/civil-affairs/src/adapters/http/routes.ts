@@ -56,7 +56,7 @@ const AssessmentBody = Type.Object(
  */
 export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, waitingList: WaitingList, authSecret: string): FastifyPluginAsync {
   return async (fastify) => {
-    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     app.post('/api/civil-affairs/elders', { preValidation: allow('assessor', 'admin'), schema: { tags, summary: 'Register an elder (identity sealed at rest)', body: RegisterBody, response: { 201: Type.Object({ id: Uuid }) } } }, async (request, reply) => {

@@ -39,7 +39,7 @@ const CareModeBody = Type.Object({ careMode: CareMode, providerInstitutionId: Uu
 export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciApplications; filings: HomeSickBedFilings; audit: AuditLog }, authSecret: string): FastifyPluginAsync {
   const { ltci, filings, audit } = useCases;
   return async (fastify) => {
-    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     app.post(`${BASE}/applications`, { preValidation: allow('insurer'), schema: { tags, summary: 'Open an LTCI application for an elder', body: Type.Object({ elderRef: ElderRef }, strict) } }, async (request, reply) => {

@@ -73,7 +73,7 @@ function csvOf(result: MetricResult): string {
  */
 export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authSecret: string): FastifyPluginAsync {
   return async (fastify) => {
-    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const analyst = (request: Parameters<typeof requireRole>[0]) => requireRole(request, 'analyst', 'admin');
 

@@ -69,7 +69,7 @@ function person(kit: ServiceKit, request: FastifyRequest, who: Principal, correl
  */
 export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: ReferralChanges, authSecret: string): FastifyPluginAsync {
   return async (fastify) => {
-    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock });
+    authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     // Open event streams would hold the server open: end them as it starts closing.
     fastify.addHook('preClose', async () => changes.endAll());
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
