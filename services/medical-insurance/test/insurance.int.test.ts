@@ -257,6 +257,35 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     expect((await call('GET', '/quote?careMode=home-self-care&dailyCost=20')).statusCode).toBe(401);
   });
 
+  it("keeps each officer to the applications of their division: the elder's home from the workflow, else the officer's own", async () => {
+    const jinan = () => token({ userId: 'insurer-jinan', role: 'insurer', divisionCode: '370100' });
+    const province = () => token({ userId: 'insurer-province', role: 'insurer', divisionCode: '370000' });
+    // From the workflow: the elder lives in 单县 (371722, 菏泽).
+    const elderRef = newId();
+    const referralId = newId();
+    await deliver(createMessage(AuthoriseLtci, elderRef, { elderRef, referralId, requestedAt: now.toISOString(), divisionCode: '371722' }, { source: 'referral-workflow', correlationId: referralId }));
+    const id = await waitFor(() => applicationOf(elderRef), { what: 'the application opened by AuthoriseLtci' });
+    const listed = async (who: string) => ((await call('GET', '/applications', who)).json() as View[]).map((a) => a['id']);
+    expect(await listed(insurer())).toContain(id);
+    expect(await listed(province())).toContain(id);
+    expect(await listed(jinan())).not.toContain(id);
+    for (const r of [await call('GET', `/applications/${id}`, jinan()), await call('POST', `/applications/${id}/accept`, jinan())]) {
+      expect(r.statusCode, r.body).toBe(403);
+      expect(r.body).not.toContain(elderRef);
+    }
+    expect(await statusOf(id)).toBe('applied');
+    expect((await call('GET', `/applications/${id}`, province())).json()).toMatchObject({ id, divisionCode: '371722' });
+    // An officer opens applications in their own division, or one within it, not elsewhere.
+    const own = await call('POST', '/applications', jinan(), { elderRef: newId() });
+    expect(own.statusCode, own.body).toBe(201);
+    expect(own.json()).toMatchObject({ divisionCode: '370100' });
+    expect((await call('POST', '/applications', jinan(), { elderRef: newId(), divisionCode: '371702' })).statusCode).toBe(403);
+    expect((await call('POST', '/applications', province(), { elderRef: newId(), divisionCode: '371702' })).statusCode).toBe(201);
+    // The refusals are in the access log.
+    const trail = (await call('GET', `/audit?objectId=${id}`, admin())).json() as { actor: string; outcome: string }[];
+    expect(trail.filter((e) => e.actor === 'insurer-jinan').map((e) => e.outcome)).toEqual(['denied', 'denied']);
+  });
+
   it('files home sick beds once per elder and institution, by officers and by command', async () => {
     const elderRef = newId();
     const first = await call('POST', '/home-sick-bed-filings', insurer(), { elderRef, institutionId: institution });

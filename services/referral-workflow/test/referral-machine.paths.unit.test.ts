@@ -187,9 +187,12 @@ describe('eligibility', () => {
     expect(referral.commands).toEqual([
       { type: 'requestAssessment', params: { referralId: 'r1', elderRef: 'elder-1' } },
       { type: 'schedule', params: { key: 'ability', afterMs: 72 * HOUR, event: { type: 'AbilityDeadline' } } },
-      { type: 'requestLtci', params: { referralId: 'r1', elderRef: 'elder-1' } },
+      // The insurance officers of the referring hospital's division, the elder's home being unknown.
+      { type: 'requestLtci', params: { referralId: 'r1', elderRef: 'elder-1', divisionCode: '370811' } },
       { type: 'schedule', params: { key: 'ltci', afterMs: 72 * HOUR, event: { type: 'LtciDeadline' } } },
     ]);
+    const living = new Referral({ ...discharge, facts: { homeDivisionCode: '371722' }, abilityCurrent: false, wantsLtci: true });
+    expect(living.commands.find((c) => c.type === 'requestLtci')).toEqual({ type: 'requestLtci', params: { referralId: 'r1', elderRef: 'elder-1', divisionCode: '371722' } });
     // when the assessment arrives
     referral.send({ type: 'AbilityAssessed', level: 3, assessedOn: '2025-03-01', dementiaDiagnosis: true });
     expect(referral.state).toEqual({ eligibility: { ability: 'known', ltci: 'requested' } });

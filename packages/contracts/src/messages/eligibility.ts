@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { defineMessage } from '../registry.js';
 import { commandsTopic, eventsTopic } from '../topics.js';
-import { Instant, Literals, ShortText, Uuid } from './common.js';
+import { DivisionCode, Instant, Literals, ShortText, Uuid } from './common.js';
 
 /** Bounded context of civil affairs (民政): elders, ability assessment, waiting lists. */
 export const CIVIL_AFFAIRS = 'civil-affairs';
@@ -66,7 +66,13 @@ export const AuthoriseLtci = defineMessage({
   version: 1,
   kind: 'command',
   topic: commandsTopic(MEDICAL_INSURANCE),
-  schema: Type.Object({ elderRef: ShortText(100), referralId: Uuid, requestedAt: Instant }),
+  schema: Type.Object({
+    elderRef: ShortText(100),
+    referralId: Uuid,
+    requestedAt: Instant,
+    /** Where the elder lives (else the referring hospital's division): whose insurance officers handle it. */
+    divisionCode: Type.Optional(DivisionCode),
+  }),
 });
 
 /** LTCI benefits are authorised for an elder, with the disability grade. Subject: the elder. */

@@ -70,6 +70,7 @@ export function presentApplication(row: ApplicationRow) {
   return {
     id: row.id,
     elderRef: row.elderRef,
+    divisionCode: row.divisionCode,
     status: row.status,
     source: row.source,
     referralIds: row.referralIds,

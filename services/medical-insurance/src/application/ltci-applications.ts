@@ -1,4 +1,4 @@
-import type { Principal } from '@fbl/auth';
+import { divisionCovers, outOfScope, type Principal } from '@fbl/auth';
 import { causedBy, createMessage, LtciAuthorised, LtciRefused, newId, type AuthoriseLtci, type EnvelopeOf, type MessageOrigin } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
@@ -73,7 +73,23 @@ export class LtciApplications {
     return tx.select().from(applications).where(eq(applications.elderRef, elderRef)).orderBy(desc(applications.appliedAt));
   }
 
-  private async open(tx: Tx, values: { elderRef: string; referralIds: string[]; source: 'officer' | 'referral'; appliedBy: string }): Promise<ApplicationRow> {
+  /**
+   * Whether an officer may work on an application: its division is within the officer's
+   * (applications kept before divisions were recorded have none and are open to every officer).
+   */
+  private inScope(who: Principal, row: { divisionCode: string | null }): boolean {
+    return row.divisionCode === null || divisionCovers(who.divisionCode, row.divisionCode);
+  }
+
+  /** The SQL condition of {@link inScope} for lists: a county, a city (its 4-digit prefix) or a province (2 digits). */
+  private scopeCondition(who: Principal) {
+    const scope = who.divisionCode;
+    const prefix = !scope ? undefined : scope.endsWith('0000') ? scope.slice(0, 2) : scope.endsWith('00') ? scope.slice(0, 4) : scope;
+    if (!prefix) return sql`${applications.divisionCode} is null`;
+    return sql`(${applications.divisionCode} is null or ${applications.divisionCode} like ${`${prefix}%`})`;
+  }
+
+  private async open(tx: Tx, values: { elderRef: string; divisionCode: string | null; referralIds: string[]; source: 'officer' | 'referral'; appliedBy: string }): Promise<ApplicationRow> {
     const now = this.now;
     const [row] = await tx
       .insert(applications)
@@ -98,10 +114,18 @@ export class LtciApplications {
     }
   }
 
-  /** An insurance officer opens an application for an elder (one live application per elder). */
-  async apply(elderRef: string, who: Principal) {
+  /**
+   * An insurance officer opens an application for an elder (one live application per elder), in
+   * the officer's division unless a division within it is named.
+   */
+  async apply(elderRef: string, who: Principal, divisionCode?: string) {
     // Nothing is published when an application opens: acceptance or refusal is the first fact.
     const actor = actorOf(who);
+    const division = divisionCode ?? who.divisionCode ?? null;
+    if (division === null || !divisionCovers(who.divisionCode, division)) {
+      await this.audit.alone(this.entry(actor, 'apply', elderRef, 'denied', { divisionCode: division }));
+      throw outOfScope('division');
+    }
     const result = await this.kit.transact(async (tx): Promise<Changed> => {
       await this.lockElder(tx, elderRef);
       const may = mayApply((await this.history(tx, elderRef)).map(pastOf), this.now);
@@ -109,7 +133,7 @@ export class LtciApplications {
         await this.audit.write(tx, this.entry(actor, 'apply', may.applicationId, 'invalid', { elderRef, because: may.because }));
         return { ok: false, problem: conflict(this.whyNot(may)) };
       }
-      const row = await this.open(tx, { elderRef, referralIds: [], source: 'officer', appliedBy: actor.id });
+      const row = await this.open(tx, { elderRef, divisionCode: division, referralIds: [], source: 'officer', appliedBy: actor.id });
       await this.audit.write(tx, this.entry(actor, 'apply', row.id, 'allowed'));
       return { ok: true, row };
     });
@@ -124,7 +148,7 @@ export class LtciApplications {
       const rows = await tx
         .select()
         .from(applications)
-        .where(and(inArray(applications.status, filter.status ? [filter.status] : WORK_QUEUE), filter.elderRef ? eq(applications.elderRef, filter.elderRef) : undefined))
+        .where(and(inArray(applications.status, filter.status ? [filter.status] : WORK_QUEUE), filter.elderRef ? eq(applications.elderRef, filter.elderRef) : undefined, this.scopeCondition(who)))
         .orderBy(asc(applications.appliedAt))
         .limit(filter.limit);
       await this.audit.write(tx, ...rows.map((r) => this.entry(actor, 'list', r.id, 'allowed')));
@@ -141,11 +165,16 @@ export class LtciApplications {
         await this.audit.write(tx, this.entry(actor, 'read', id, 'not-found'));
         return undefined;
       }
+      if (!this.inScope(who, row)) {
+        await this.audit.write(tx, this.entry(actor, 'read', id, 'denied', { divisionCode: row.divisionCode }));
+        return 'denied' as const;
+      }
       const done = await tx.select().from(assessments).where(eq(assessments.applicationId, id)).orderBy(asc(assessments.recordedAt));
       await this.audit.write(tx, this.entry(actor, 'read', id, 'allowed'));
       return { row, done };
     });
     if (!found) throw notFound(`LTCI application ${id}`);
+    if (found === 'denied') throw outOfScope('application');
     return {
       ...presentApplication(found.row),
       assessments: found.done.map((a) => ({
@@ -210,6 +239,10 @@ export class LtciApplications {
       if (!row) {
         await this.audit.write(tx, this.entry(actor, command.type, id, 'not-found'));
         return { ok: false, problem: notFound(`LTCI application ${id}`) };
+      }
+      if (!this.inScope(who, row)) {
+        await this.audit.write(tx, this.entry(actor, command.type, id, 'denied', { divisionCode: row.divisionCode }));
+        return { ok: false, problem: outOfScope('application') };
       }
       const done = await this.decideAndSave(tx, outbox, row, command, actor, origin, extra);
       if (done.ok) return done;
@@ -305,6 +338,7 @@ export class LtciApplications {
    */
   async requestAuthorisation(command: EnvelopeOf<typeof AuthoriseLtci>, tx: Tx, outbox: Outbox): Promise<void> {
     const { elderRef, referralId } = command.data;
+    const divisionCode = command.data.divisionCode ?? null;
     const origin = causedBy(command, SERVICE);
     const actor = serviceActor(command.source);
     const now = this.now;
@@ -312,7 +346,7 @@ export class LtciApplications {
     const past = await this.history(tx, elderRef);
     const may = mayApply(past.map(pastOf), now);
     if (may.ok) {
-      const row = await this.open(tx, { elderRef, referralIds: [referralId], source: 'referral', appliedBy: actor.id });
+      const row = await this.open(tx, { elderRef, divisionCode, referralIds: [referralId], source: 'referral', appliedBy: actor.id });
       await this.audit.write(tx, this.entry(actor, 'apply', row.id, 'allowed', { referralId }));
       return;
     }

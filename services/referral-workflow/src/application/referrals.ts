@@ -258,7 +258,7 @@ export class Referrals {
       }
       case 'requestLtci': {
         const p = action.params as ActionParams['requestLtci'];
-        messages.push(createMessage(AuthoriseLtci, p.elderRef, { elderRef: p.elderRef, referralId: p.referralId, requestedAt: now.toISOString() }, cause.origin, at));
+        messages.push(createMessage(AuthoriseLtci, p.elderRef, { elderRef: p.elderRef, referralId: p.referralId, requestedAt: now.toISOString(), divisionCode: p.divisionCode }, cause.origin, at));
         return undefined;
       }
       case 'findMatches':

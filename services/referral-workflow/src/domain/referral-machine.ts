@@ -86,7 +86,7 @@ export type ReferralEvent =
 /** The machine's actions and their parameters: what the host must do. */
 export interface ActionParams {
   requestAssessment: { referralId: string; elderRef: string };
-  requestLtci: { referralId: string; elderRef: string };
+  requestLtci: { referralId: string; elderRef: string; divisionCode: string };
   findMatches: { widened: boolean; bedTypes: BedTypeName[]; excludeInstitutions: string[] };
   announceOffers: { offers: Offer[]; urgency: Urgency; deadlineMs: number };
   announceAnswer: { offer: Offer };
@@ -256,7 +256,7 @@ export const referralMachine = machineSetup.createMachine({
             checking: { always: [{ guard: 'needsLtci', target: 'requested' }, { target: 'known' }] },
             requested: {
               entry: [
-                { type: 'requestLtci', params: ({ context }) => ({ referralId: context.referralId, elderRef: context.elderRef }) },
+                { type: 'requestLtci', params: ({ context }) => ({ referralId: context.referralId, elderRef: context.elderRef, divisionCode: context.facts.homeDivisionCode ?? context.origin.divisionCode }) },
                 { type: 'schedule', params: ({ context }) => ({ key: 'ltci', afterMs: context.deadlines.ltciMs, event: { type: 'LtciDeadline' } }) },
               ],
               on: {

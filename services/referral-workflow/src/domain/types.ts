@@ -39,6 +39,8 @@ export interface KnownFacts {
   dementiaDiagnosis?: boolean;
   ltciGrade?: number;
   ltciAuthorised?: boolean;
+  /** Where the elder lives, when known (a home bed's service area, the insurance officers' division). */
+  homeDivisionCode?: string;
   [fact: string]: unknown;
 }
 

@@ -23,6 +23,8 @@ export const applications = medicalInsurance.table(
   {
     id: uuid('id').primaryKey(),
     elderRef: text('elder_ref').notNull(),
+    /** The division whose insurance officers handle the application (the elder's home, else the referring hospital's); null on applications opened before divisions were kept. */
+    divisionCode: text('division_code'),
     status: text('status').notNull(),
     /** Referrals waiting for the answer (from AuthoriseLtci); each hears LtciAuthorised or LtciRefused. */
     referralIds: jsonb('referral_ids').$type<string[]>().notNull(),

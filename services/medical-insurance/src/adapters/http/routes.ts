@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, requireRole, ROLES } from '@fbl/auth';
-import { Literals, ShortText, Uuid } from '@fbl/contracts';
+import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
 import type { HospitalLevel as HospitalLevelValue } from '@fbl/scales';
 import type { FastifyPluginAsync } from 'fastify';
@@ -42,8 +42,8 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-    app.post(`${BASE}/applications`, { preValidation: allow('insurer'), schema: { tags, summary: 'Open an LTCI application for an elder', body: Type.Object({ elderRef: ElderRef }, strict) } }, async (request, reply) => {
-      const created = await ltci.apply(request.body.elderRef, requireRole(request, 'insurer'));
+    app.post(`${BASE}/applications`, { preValidation: allow('insurer'), schema: { tags, summary: "Open an LTCI application for an elder, in the officer's division or one within it", body: Type.Object({ elderRef: ElderRef, divisionCode: Type.Optional(DivisionCode) }, strict) } }, async (request, reply) => {
+      const created = await ltci.apply(request.body.elderRef, requireRole(request, 'insurer'), request.body.divisionCode);
       return reply.status(201).header('location', `${BASE}/applications/${created.id}`).send(created);
     });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "medical_insurance"."applications" ADD COLUMN "division_code" text;
