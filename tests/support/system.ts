@@ -34,11 +34,13 @@ export async function startDistributedSystem(
   const namespace = `t-${randomBytes(4).toString('hex')}`;
   // One token secret for the whole deployment, as AUTH_SECRET in docker-compose.
   const authSecret = Object.values(env).find((e) => e?.['AUTH_SECRET'])?.['AUTH_SECRET'] ?? randomBytes(24).toString('base64url');
+  // Keys for personal and health data, for the services that keep it (a service's own env may name others).
+  const dataKeys = { PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PII_HASH_KEY: randomBytes(32).toString('base64') };
   const brokers = kafkaBrokers().join(',');
   const databases = new Map<ServiceName, TestDatabase>();
   for (const name of services) databases.set(name, await createTestDatabase(`e2e_${name.replaceAll('-', '_')}`));
   const launch = (name: ServiceName, extra: Record<string, string> = {}) =>
-    startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: authSecret, ...shared, ...(env[name] ?? {}), ...extra });
+    startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: authSecret, ...dataKeys, ...shared, ...(env[name] ?? {}), ...extra });
   const processes = new Map<string, ServiceProcess>();
   // Started together, as a deployment would: they create their topics concurrently.
   const settled = await Promise.allSettled(services.map((name) => launch(name)));

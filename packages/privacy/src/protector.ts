@@ -8,12 +8,36 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
  * plain value.
  */
 export class FieldProtector {
-  private readonly encryptionKey: Buffer;
+  private readonly sealer: Sealer;
   private readonly hashKey: Buffer;
 
   constructor(keys: { encryptionKey: string; hashKey: string }) {
-    this.encryptionKey = decodeKey(keys.encryptionKey, 'encryption');
+    this.sealer = new Sealer(keys.encryptionKey);
     this.hashKey = decodeKey(keys.hashKey, 'hash');
+  }
+
+  /** Seal a value. The same value seals differently each time (random IV). */
+  seal(value: string): string {
+    return this.sealer.seal(value);
+  }
+
+  /** Open a sealed value; throws if it was tampered with or sealed under another key. */
+  open(sealed: string): string {
+    return this.sealer.open(sealed);
+  }
+
+  /** The keyed look-up hash of a value (normalised: trimmed, upper case). */
+  lookupHash(value: string): string {
+    return createHmac('sha256', this.hashKey).update(value.trim().toUpperCase()).digest('base64url');
+  }
+}
+
+/** Sealing alone (AES-256-GCM), for a service that keeps sensitive data it never looks up by value. */
+export class Sealer {
+  private readonly encryptionKey: Buffer;
+
+  constructor(encryptionKey: string) {
+    this.encryptionKey = decodeKey(encryptionKey, 'encryption');
   }
 
   /** Seal a value. The same value seals differently each time (random IV). */
@@ -31,11 +55,6 @@ export class FieldProtector {
     const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
-  }
-
-  /** The keyed look-up hash of a value (normalised: trimmed, upper case). */
-  lookupHash(value: string): string {
-    return createHmac('sha256', this.hashKey).update(value.trim().toUpperCase()).digest('base64url');
   }
 }
 

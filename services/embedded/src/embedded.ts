@@ -49,7 +49,7 @@ export async function startEmbedded(
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
       beds = built;
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo });
-      return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret }), monitoringService(deps, { authSecret: secrets.authSecret })];
+      return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewaySecurity({ perMinute: rateLimitFromEnv(process.env) }), gatewayRoutes()],
     afterStart: async ({ deps }) => {

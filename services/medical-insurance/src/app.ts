@@ -1,3 +1,4 @@
+import { Sealer } from '@fbl/privacy';
 import { commandsTopic, eventsTopic, MEDICAL_INSURANCE } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,8 @@ export interface MedicalInsuranceService extends ServiceDefinition {
 export interface MedicalInsuranceOptions {
   /** The secret that signs and verifies users' tokens. */
   authSecret: string;
+  /** The key that seals health data at rest (PII_ENCRYPTION_KEY, 32 bytes, base64). */
+  encryptionKey: string;
   /** Rules that differ from the defaults of DOMAIN.md §3 (threshold, notice, bars, grading, payment). */
   rules?: Partial<InsuranceRules>;
 }
@@ -30,7 +33,7 @@ export function medicalInsuranceService(deps: ServiceDeps, options: MedicalInsur
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const rules = insuranceRules(options.rules);
   const audit = new AuditLog(kit);
-  const ltci = new LtciApplications(kit, rules, audit);
+  const ltci = new LtciApplications(kit, rules, audit, new Sealer(options.encryptionKey));
   const filings = new HomeSickBedFilings(kit, audit);
   return {
     name: SERVICE,
@@ -41,6 +44,18 @@ export function medicalInsuranceService(deps: ServiceDeps, options: MedicalInsur
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'medical_insurance_migrations',
     routes: medicalInsuranceRoutes(kit, { ltci, filings, audit }, options.authSecret),
+    // Assessments stored before their answers were sealed are sealed once the service runs.
+    jobs: [
+      {
+        start: () => {
+          void ltci.sealPlainAnswers().then(
+            (sealed) => sealed > 0 && kit.logger.info({ sealed }, 'plain LTCI answers sealed'),
+            (error: unknown) => kit.logger.error({ err: error }, 'sealing plain LTCI answers failed'),
+          );
+        },
+        stop: async () => {},
+      },
+    ],
     // Its own commands topic carries AuthoriseLtci, FileHomeSickBed and its timers' LtciDeadlineDue.
     consumers: [{ group: SERVICE, handlers: medicalInsuranceHandlers(ltci, filings), topics: [commandsTopic(MEDICAL_INSURANCE)] }],
     produces: [eventsTopic(MEDICAL_INSURANCE), commandsTopic(MEDICAL_INSURANCE)],

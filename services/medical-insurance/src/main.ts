@@ -5,6 +5,6 @@ import { config } from './config.js';
 await runProcess({
   name: 'medical-insurance',
   config: config.process,
-  services: (deps) => [medicalInsuranceService(deps, { authSecret: config.authSecret, rules: config.policy })],
+  services: (deps) => [medicalInsuranceService(deps, { authSecret: config.authSecret, encryptionKey: config.encryptionKey, rules: config.policy })],
   handleSignals: true,
 });

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FileHomeSickBed } from '@fbl/contracts';
+import { generateKey } from '@fbl/privacy';
 import { medicalInsuranceService, type MedicalInsuranceService } from '../src/index.js';
 
 const secret = 'medical-insurance-test-secret';
@@ -51,6 +52,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
   let http: FastifyInstance;
   let now = new Date('2026-05-01T08:00:00Z');
 
+  const encryptionKey = generateKey();
   const token = (p: Principal) => signToken(p, secret, { now, ttlSeconds: 3600 });
   const insurer = () => token({ userId: 'insurer-1', role: 'insurer', divisionCode: '371700' });
   const planner = () => token({ userId: 'planner-1', role: 'planner', institutionId: institution });
@@ -79,7 +81,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     const logger = createLogger({ name: 'medical-insurance-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
     bus = new InProcessBus(logger);
     const registry = new MessageRegistry(allMessages);
-    service = medicalInsuranceService({ database, bus, logger, metrics: createMetrics(), registry, clock: () => now }, { authSecret: secret });
+    service = medicalInsuranceService({ database, bus, logger, metrics: createMetrics(), registry, clock: () => now }, { authSecret: secret, encryptionKey });
     running = await startService(service);
     // Deadlines fire when the test says so, not when the background poller happens to look.
     await service.kit.timerPoller.stop();
@@ -207,6 +209,28 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     const kept = detail['assessments'] as { purpose: string; answers: Record<string, number>; assessors: string[] }[];
     expect(kept.map((a) => a.purpose)).toEqual(['first', 'objection']);
     expect(kept[1]).toMatchObject({ answers: grade5, assessors: ['assessor-c', 'assessor-d'] });
+  });
+
+  it('keeps raw answers sealed at rest, opens them for the officer, and seals answers stored in plain before', async () => {
+    const elderRef = newId();
+    const { id } = await ok('POST', '/applications', { elderRef }, 201);
+    await ok('POST', `/applications/${id}/accept`);
+    await ok('POST', `/applications/${id}/assessment`, { answers: grade4, assessors: ['assessor-a', 'assessor-b'], assessedOn: '2026-05-01' }, 201);
+    const stored = await database.rows<{ answers: unknown; answers_sealed: string | null }>(database.db, sql`select answers, answers_sealed from medical_insurance.assessments where application_id = ${id}`);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.answers).toBeNull();
+    expect(stored[0]!.answers_sealed).toMatch(/^v1\./);
+    expect(stored[0]!.answers_sealed).not.toContain('feeding');
+    const detail = await ok('GET', `/applications/${id}`);
+    expect((detail['assessments'] as { answers: Record<string, number> }[])[0]!.answers).toEqual(grade4);
+
+    // An assessment written in plain (before sealing existed) is sealed by the start-up job, and reads the same.
+    await database.db.execute(sql`update medical_insurance.assessments set answers = ${JSON.stringify(grade4)}::jsonb, answers_sealed = null where application_id = ${id}`);
+    expect(await service.ltci.sealPlainAnswers()).toBe(1);
+    const resealed = await database.rows<{ answers: unknown; answers_sealed: string | null }>(database.db, sql`select answers, answers_sealed from medical_insurance.assessments where application_id = ${id}`);
+    expect(resealed[0]).toMatchObject({ answers: null, answers_sealed: expect.stringMatching(/^v1\./) });
+    expect(((await ok('GET', `/applications/${id}`))['assessments'] as { answers: Record<string, number> }[])[0]!.answers).toEqual(grade4);
+    expect(await service.ltci.sealPlainAnswers()).toBe(0);
   });
 
   it('refuses bad answers by field and stores nothing', async () => {

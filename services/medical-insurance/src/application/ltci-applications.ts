@@ -2,9 +2,10 @@ import { divisionCovers, outOfScope, type Principal } from '@fbl/auth';
 import { causedBy, createMessage, LtciAuthorised, LtciRefused, newId, type AuthoriseLtci, type EnvelopeOf, type MessageOrigin } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
+import type { Sealer } from '@fbl/privacy';
 import { chinaDay, gradeLtci, quoteDailyFund, type CareMode, type HospitalLevel, type LtciResult } from '@fbl/scales';
 import { conflict, invalidInput, notFound, problemFields, type ProblemError, type ProblemField, type ServiceKit } from '@fbl/service-kit';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { applications, assessments } from '../adapters/db/schema.js';
 import type { LtciDeadlineDue } from '@fbl/contracts';
 import {
@@ -54,7 +55,30 @@ export class LtciApplications {
     private readonly kit: ServiceKit,
     private readonly rules: InsuranceRules,
     private readonly audit: AuditLog,
+    /** Seals the raw answers of assessments (health data) at rest. */
+    private readonly sealer: Sealer,
   ) {}
+
+  /** The raw answers of a stored assessment, opened. */
+  private answersOf(row: { answers: Record<string, number> | null; answersSealed: string | null }): Record<string, number> {
+    if (row.answersSealed !== null) return JSON.parse(this.sealer.open(row.answersSealed)) as Record<string, number>;
+    return row.answers ?? {};
+  }
+
+  /**
+   * Seal the raw answers of assessments stored in plain before sealing existed; returns how many.
+   * Runs at start-up; each row is sealed and its plain answers cleared in one statement.
+   */
+  async sealPlainAnswers(): Promise<number> {
+    const plain = await this.kit.deps.database.db.select({ id: assessments.id, answers: assessments.answers }).from(assessments).where(isNotNull(assessments.answers));
+    for (const row of plain) {
+      await this.kit.deps.database.db
+        .update(assessments)
+        .set({ answersSealed: this.sealer.seal(JSON.stringify(row.answers)), answers: null })
+        .where(and(eq(assessments.id, row.id), isNotNull(assessments.answers)));
+    }
+    return plain.length;
+  }
 
   private get now(): Date {
     return this.kit.deps.clock();
@@ -182,7 +206,7 @@ export class LtciApplications {
         purpose: a.purpose,
         assessedOn: a.assessedOn,
         assessors: a.assessors,
-        answers: a.answers,
+        answers: this.answersOf(a),
         grade: a.grade,
         result: a.result,
         rulesVersion: a.rulesVersion,
@@ -292,7 +316,7 @@ export class LtciApplications {
         purpose,
         assessedOn: input.assessedOn,
         assessors: [...input.assessors],
-        answers: input.answers,
+        answersSealed: this.sealer.seal(JSON.stringify(input.answers)),
         grade: result.grade,
         result,
         rulesVersion: result.rulesVersion,

@@ -66,7 +66,10 @@ export const assessments = medicalInsurance.table(
     purpose: text('purpose', { enum: ['first', 'objection', 'reassessment'] }).notNull(),
     assessedOn: date('assessed_on').notNull(),
     assessors: jsonb('assessors').$type<string[]>().notNull(),
-    answers: jsonb('answers').$type<Record<string, number>>().notNull(),
+    /** Raw answers, plain: only on assessments recorded before answers were sealed (sealed at start-up). */
+    answers: jsonb('answers').$type<Record<string, number>>(),
+    /** Raw answers (health data), sealed with PII_ENCRYPTION_KEY (AES-256-GCM). */
+    answersSealed: text('answers_sealed'),
     grade: integer('grade').notNull(),
     result: jsonb('result').notNull(),
     rulesVersion: text('rules_version').notNull(),
