@@ -230,7 +230,7 @@ describe('when nobody accepts', () => {
     expect(referral.state).toBe('escalated');
     expect(referral.commands).toEqual([
       { type: 'unscheduleAll', params: {} },
-      { type: 'escalate', params: { reason: 'no provider can take the referral, even with the widened match', stage: 'matching', offersMade: 3 } },
+      { type: 'escalate', params: { reason: 'no provider can take the referral, even with the widened match', offersMade: 3 } },
     ]);
   });
 
@@ -240,7 +240,7 @@ describe('when nobody accepts', () => {
     expect(referral.commands).toEqual([{ type: 'findMatches', params: { widened: true, bedTypes: ['care', 'home-care'], excludeInstitutions: [] } }]);
     referral.send({ type: 'NoMatches' });
     expect(referral.state).toBe('escalated');
-    expect(referral.emitted('escalate')).toEqual([{ reason: 'no provider can take the referral, even with the widened match', stage: 'matching', offersMade: 0 }]);
+    expect(referral.emitted('escalate')).toEqual([{ reason: 'no provider can take the referral, even with the widened match', offersMade: 0 }]);
   });
 
   it('counts an expired offer as no answer: all expired is none accepted, and a later acceptance of it is ignored', () => {
@@ -263,7 +263,7 @@ describe('when nobody accepts', () => {
     const referral = new Referral(discharge).send(threeOffers, declined(1), declined(2), declined(3));
     referral.send({ type: 'MatchesFound', offers: [offer(4, { bedType: 'home-care' })] }, expired(4));
     expect(referral.state).toBe('escalated');
-    expect(referral.emitted('escalate')).toEqual([{ reason: 'every provider offered declined or did not answer in time', stage: 'matching', offersMade: 4 }]);
+    expect(referral.emitted('escalate')).toEqual([{ reason: 'every provider offered declined or did not answer in time', offersMade: 4 }]);
   });
 });
 

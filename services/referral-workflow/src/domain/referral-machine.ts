@@ -96,7 +96,7 @@ export interface ActionParams {
   schedule: { key: string; afterMs: number; event: ReferralEvent };
   unschedule: { key: string };
   unscheduleAll: Record<string, never>;
-  escalate: { reason: string; stage: string; offersMade: number };
+  escalate: { reason: string; offersMade: number };
   announceCancelled: { reason: CancelReason; stage: string };
   announceClosed: { institutionId: string; bedType: BedTypeName; followUpLate: boolean };
 }
@@ -383,7 +383,7 @@ export const referralMachine = machineSetup.createMachine({
       entry: [
         { type: 'unscheduleAll', params: {} },
         withdrawOffers,
-        { type: 'escalate', params: ({ context }) => ({ reason: context.escalation ?? 'escalated', stage: 'matching', offersMade: context.offers.length }) },
+        { type: 'escalate', params: ({ context }) => ({ reason: context.escalation ?? 'escalated', offersMade: context.offers.length }) },
       ],
       on: { Reopen: { target: 'matching', actions: assign({ widened: false, escalation: undefined }) } },
     },
