@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminOf, plannerAt, staffOf, type Site } from '../support/actors.js';
 import { call, expectProblem, openEvents } from '../support/http.js';
-import { answerOffers, careHome, dischargeRequest, referralToClosedLoop, register, waitUntilMatchable } from './scenarios.js';
+import { answerOffers, careHome, dischargeRequest, hospital, referralToClosedLoop, register, waitUntilMatchable } from './scenarios.js';
 
 describe('embedded mode: every service in one process on PGlite and the in-process bus', () => {
   let system: EmbeddedSystem;
@@ -54,6 +54,8 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     } finally {
       for (const s of [planner, stranger, offered]) s.close();
     }
+    // A closed page leaves no stream behind.
+    await waitFor(async () => /^fbl_live_streams_open(\{[^}]*\})? 0$/m.test(await (await fetch(`${system.url}/metrics`)).text()), { what: 'every stream closed on the server' });
     expect((await openEvents(system.url, '/api/referrals/events')).status).toBe(401);
   });
 
@@ -82,6 +84,14 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin, requestedBedTypes: ['castle'] }, planner), 400, 'requestedBedTypes.0');
     expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { ...careHome('院', 1), colour: 'red' }, adminOf(site)), 400, 'colour');
     expectProblem(await call(system.url, 'GET', '/api/referrals/not-a-uuid', undefined, adminOf(site)), 400, 'id');
+    // Divisions decide who handles a referral: a code outside Shandong, or not the institution's own, is refused.
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { ...dischargeRequest(origin.institutionId), origin: { ...origin, divisionCode: '110101' } }, planner), 400, 'origin.divisionCode');
+    expectProblem(await call(system.url, 'POST', '/api/referrals', { ...dischargeRequest(origin.institutionId), facts: { homeDivisionCode: '379999' } }, planner), 400, 'facts.homeDivisionCode');
+    const registeredHospital = await register(site, 'medical-beds', hospital('区划测试医院', 1, '371721'));
+    await waitUntilMatchable(site, registeredHospital);
+    const misplaced = await call(system.url, 'POST', '/api/referrals', dischargeRequest(registeredHospital), plannerAt(site, registeredHospital));
+    expectProblem(misplaced, 400, 'origin.divisionCode');
+    expect(String(misplaced.body['detail'])).toContain('371721');
     expectProblem(await call(system.url, 'GET', '/api/referrals/0192f3b2-7c1a-7000-8000-000000000009', undefined, adminOf(site)), 404);
     // Without a token the same requests are refused before their input is read.
     expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 12, origin, requestedBedTypes: ['care'] }), 401);

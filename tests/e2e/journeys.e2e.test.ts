@@ -24,23 +24,32 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
     system = await startDistributedSystem(['care-beds', 'medical-beds', 'referral-workflow'], {
       'referral-workflow': { OFFER_DEADLINE_SECONDS: String(OFFER_SECONDS), GREEN_CHANNEL_OFFER_DEADLINE_SECONDS: '60' },
     });
-    hospitalId = await register(system, 'medical-beds', hospital('旅程测试医院', 10, '371723'));
+    hospitalId = await hospitalIn('371723');
   });
   afterAll(async () => {
     const codes = await system?.stop();
     expect(codes?.every((c) => c === 0), `every service stops cleanly: ${codes?.join(', ')}`).toBe(true);
   });
 
+  const hospitals = new Map<string, string>();
+  /** The test hospital of a county (a referral leaves from a hospital's own division), registered on first use. */
+  async function hospitalIn(divisionCode: string): Promise<string> {
+    let id = hospitals.get(divisionCode);
+    if (!id) hospitals.set(divisionCode, (id = await register(system, 'medical-beds', hospital(`旅程测试医院${divisionCode}`, 10, divisionCode))));
+    return id;
+  }
+
   /**
-   * Start a referral from the hospital for an elder living in `divisionCode`, and wait for its
+   * Start a referral from the test hospital of `divisionCode`, and wait for its
    * offers. Each test keeps its care homes in a county of its own, so they rank first.
    */
-  async function referralOffered(divisionCode: string, extra: object = {}): Promise<{ id: string; offers: Body[] }> {
-    const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId, { origin: { institutionId: hospitalId, divisionCode }, ...extra }), plannerAt(system, hospitalId));
+  async function referralOffered(divisionCode: string, extra: object = {}): Promise<{ id: string; offers: Body[]; from: string }> {
+    const from = await hospitalIn(divisionCode);
+    const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(from, { origin: { institutionId: from, divisionCode }, ...extra }), plannerAt(system, from));
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const id = created.body['id'] as string;
     const offering = await waitForState(system, id, 'offering');
-    return { id, offers: offering['offers'] as Body[] };
+    return { id, offers: offering['offers'] as Body[], from };
   }
 
   it('widens the match once when every provider declines, then escalates with the history', async () => {
@@ -82,7 +91,7 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
     const first = await register(system, 'care-beds', careHome('被占测试一院', 1, '371726'));
     const second = await register(system, 'care-beds', careHome('被占测试二院', 1, '371726'));
     for (const h of [first, second]) await waitUntilMatchable(system, h);
-    const { id, offers } = await referralOffered('371726');
+    const { id, offers, from } = await referralOffered('371726');
     const ours = offers.filter((o) => o['institutionId'] === first || o['institutionId'] === second);
     expect(ours.length, 'both test homes offered').toBe(2);
     await answerOffers(system, id, [first, second]);
@@ -91,14 +100,14 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
     const units = (await call(system.url, 'GET', `/api/care-beds/institutions/${first}/units`, undefined, staffOf(system, first))).body as unknown as Body[];
     expect((await call(system.url, 'PATCH', `/api/care-beds/units/${units[0]!['id']}`, { inService: false }, staffOf(system, first))).status).toBe(200);
     const firstOffer = ours.find((o) => o['institutionId'] === first)!;
-    expect((await call(system.url, 'POST', `/api/referrals/${id}/choice`, { offerId: firstOffer['id'] }, plannerAt(system, hospitalId))).status).toBe(200);
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/choice`, { offerId: firstOffer['id'] }, plannerAt(system, from))).status).toBe(200);
     const back = await waitFor(async () => {
       const r = await referral(system, id);
       return r['state'] === 'choosing' && (r['timeline'] as Body[]).some((s) => s['event'] === 'BedHoldRejected') ? r : undefined;
     }, { what: 'back to choosing after the hold was refused' });
     expect((back['offers'] as Body[]).find((o) => o['institutionId'] === first)?.['status']).toBe('unavailable');
     const secondOffer = ours.find((o) => o['institutionId'] === second)!;
-    expect((await call(system.url, 'POST', `/api/referrals/${id}/choice`, { offerId: secondOffer['id'] }, plannerAt(system, hospitalId))).status).toBe(200);
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/choice`, { offerId: secondOffer['id'] }, plannerAt(system, from))).status).toBe(200);
     const transferring = await waitForState(system, id, 'transferring');
     expect(transferring['hold']['institutionId']).toBe(second);
   });
@@ -106,15 +115,15 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
   it('releases the held bed when the referral is cancelled', async () => {
     const home = await register(system, 'care-beds', careHome('取消测试院', 1, '371724'));
     await waitUntilMatchable(system, home);
-    const { id, offers } = await referralOffered('371724');
+    const { id, offers, from } = await referralOffered('371724');
     const ours = offers.find((o) => o['institutionId'] === home);
     expect(ours).toBeDefined();
     await answerOffers(system, id, [home]);
     await waitForState(system, id, 'choosing');
-    await call(system.url, 'POST', `/api/referrals/${id}/choice`, { offerId: ours!['id'] }, plannerAt(system, hospitalId));
+    await call(system.url, 'POST', `/api/referrals/${id}/choice`, { offerId: ours!['id'] }, plannerAt(system, from));
     await waitForState(system, id, 'transferring');
     expect((await call(system.url, 'GET', `/api/care-beds/institutions/${home}`, undefined, adminOf(system))).body['capacity']).toMatchObject({ held: 1 });
-    expect((await call(system.url, 'POST', `/api/referrals/${id}/cancel`, { reason: 'family-withdrew' }, plannerAt(system, hospitalId))).status).toBe(200);
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/cancel`, { reason: 'family-withdrew' }, plannerAt(system, from))).status).toBe(200);
     const cancelled = await waitForState(system, id, 'cancelled');
     expect((cancelled['offers'] as Body[]).filter((o) => o['status'] === 'open')).toEqual([]);
     await waitFor(async () => ((await call(system.url, 'GET', `/api/care-beds/institutions/${home}`, undefined, adminOf(system))).body as Body)['capacity']['free'] === 1, { what: 'the hold released at the care home' });
@@ -157,6 +166,8 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
       const list = (await call(system.url, 'GET', `/api/referrals?originInstitutionId=${hospitalId}&state=returning`, undefined, plannerAt(system, hospitalId))).body as unknown as Body[];
       return list.find((r) => r['kind'] === 'return');
     }, { what: 'the return referral' });
+    // The care home keeping the bed follows the return referral before the resident is back.
+    expect((await call(system.url, 'GET', `/api/referrals/${back['id']}`, undefined, staffOf(system, home))).status).toBe(200);
     expect((await call(system.url, 'POST', `/api/care-beds/admissions/${careStay}/return`, undefined, staffOf(system, home))).status).toBe(200);
     await waitForState(system, back['id'], 'followUp');
     expect((await call(system.url, 'POST', `/api/referrals/${back['id']}/follow-up`, {}, staffOf(system, home))).status).toBe(200);

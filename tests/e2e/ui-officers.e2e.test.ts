@@ -1,49 +1,31 @@
 import { residentIdCheckChar } from '@fbl/codes';
-import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
-import { createLogger } from '@fbl/observability';
+import type { EmbeddedSystem } from '@fbl/embedded';
 import { waitFor } from '@fbl/testing';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminOf, plannerAt, type Site } from '../support/actors.js';
 import { call } from '../support/http.js';
-import { ROOT } from '../support/processes.js';
+import { LAPTOP, SHOTS, startBrowserHarness, TABLET, type BrowserHarness } from '../support/browser.js';
+import { ABILITY_ANSWERS } from '../support/builders.js';
 import { referral, waitForState } from './scenarios.js';
 
-/** Debian's Chromium (the `chromium` package, installed by .ci/run); never a downloaded browser. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const LAPTOP = { width: 1366, height: 768 };
-const TABLET = { width: 768, height: 1024 };
 
-/** The 26 answers of GB/T 42195-2022 the test enters in the form. */
-const ABILITY_ANSWERS: Record<string, number> = {
-  eating: 1, grooming: 1, bathing: 1, dressingUpper: 1, dressingLower: 1, urineControl: 1, bowelControl: 1, toileting: 1,
-  bedPositioning: 1, bedChairTransfer: 1, walkingFlat: 1, stairs: 0,
-  orientationTime: 1, orientationPlace: 1, orientationPerson: 1, memory: 1, understanding: 1, expression: 1, aggression: 1, depressiveSymptoms: 1, consciousness: 2,
-  vision: 1, hearing: 1, dailyAffairs: 1, goingOut: 0, socialInteraction: 1,
-};
 const ABILITY_TOTAL = Object.values(ABILITY_ANSWERS).reduce((sum, v) => sum + v, 0);
 /** A long name, to see it wrap. */
 const ELDER_NAME = '欧阳司马慕容上官诸葛东方皇甫令狐长孙宇文尉迟澹台公冶宗政濮阳淳于太叔申屠公孙轩辕老人';
 
 describe("officers' workspaces in a real browser (Chromium): the assessor's queue and the insurer's LTCI queue", () => {
+  let ui: BrowserHarness;
   let system: EmbeddedSystem;
-  let browser: Browser;
   let site: Site;
   let hospitalId: string;
   let assessorToken: string;
   let insurerToken: string;
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name: 'ui-officers-test', level: 'silent' }) });
-    site = { url: system.url, authSecret: system.secrets.authSecret };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ui = await startBrowserHarness('ui-officers-test');
+    ({ system, site } = ui);
     const hospitals = (await call(system.url, 'GET', '/api/medical-beds/institutions', undefined, adminOf(site))).body as unknown as { id: string; name: string }[];
     hospitalId = hospitals.find((i) => i.name === '菏泽牡丹颐康医院')!.id;
     // The demo accounts, through the API (their tokens carry the demo division, 371700).
@@ -52,21 +34,10 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     expect(assessorToken).toBeTruthy();
     expect(insurerToken).toBeTruthy();
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-  });
+  afterAll(async () => ui?.stop());
 
-  const open = async (viewport: { width: number; height: number }): Promise<Page> => {
-    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
-    await page.goto(system.url);
-    return page;
-  };
-  /** Sign in with a demo account picked from the sign-in page's list. */
-  const signInAs = async (page: Page, username: string) => {
-    await page.locator(`.demo button[data-username="${username}"]`).click();
-    await page.getByRole('button', { name: '登录' }).click();
-  };
+  const open = (viewport: { width: number; height: number }) => ui.open(viewport);
+  const signInAs = (page: Page, username: string) => ui.signInAs(page, username);
   const sideways = (page: Page) => page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
 
   /** A referral from the demo hospital toward a nursing-type care bed. */

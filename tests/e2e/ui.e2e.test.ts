@@ -1,44 +1,25 @@
-import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
-import { createLogger } from '@fbl/observability';
-import { mkdir } from 'node:fs/promises';
+import type { EmbeddedSystem } from '@fbl/embedded';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/processes.js';
+import { SHOTS, startBrowserHarness, type BrowserHarness } from '../support/browser.js';
 import { residentIdCheckChar } from '@fbl/codes';
+import { ABILITY_ANSWERS } from '../support/builders.js';
 import { call } from '../support/http.js';
 
-/** Debian's Chromium (the `chromium` package, installed by .ci/run); never a downloaded browser. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
 
 describe('web UI in a real browser (Chromium), embedded mode with demo data', () => {
+  let ui: BrowserHarness;
   let system: EmbeddedSystem;
-  let browser: Browser;
 
   beforeAll(async () => {
-    await mkdir(SHOTS, { recursive: true });
-    system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name: 'ui-test', level: 'silent' }) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ui = await startBrowserHarness('ui-test');
+    system = ui.system;
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.stop();
-  });
+  afterAll(async () => ui?.stop());
 
-  const open = async (viewport: { width: number; height: number }): Promise<Page> => {
-    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
-    await page.goto(system.url);
-    return page;
-  };
-  /** Sign in with a demo account picked from the sign-in page's list. */
-  const signInAs = async (page: Page, username: string) => {
-    await page.locator(`.demo button[data-username="${username}"]`).click();
-    await page.getByRole('button', { name: '登录' }).click();
-  };
+  const open = (viewport: { width: number; height: number }) => ui.open(viewport);
+  const signInAs = (page: Page, username: string) => ui.signInAs(page, username);
 
   it('shows the sign-in page in Chinese with a demo account of every role, and field errors in Chinese', async () => {
     const page = await open({ width: 1366, height: 768 });
@@ -77,11 +58,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     const elder = await call(system.url, 'POST', '/api/civil-affairs/elders', { idNumber, name: '界面测试老人', gender: 'female', birthDate: '1940-03-15', address: { divisionCode: '371702', line: '牡丹区某街道' }, consent: { healthData: true, givenBy: 'guardian' } }, assessor);
     expect(elder.status, JSON.stringify(elder.body)).toBe(201);
     elderId.value = elder.body['id'] as string;
-    const answers: Record<string, number> = Object.fromEntries(
-      ['eating', 'grooming', 'bathing', 'dressingUpper', 'dressingLower', 'urineControl', 'bowelControl', 'toileting', 'bedPositioning', 'bedChairTransfer', 'walkingFlat', 'orientationTime', 'orientationPlace', 'orientationPerson', 'memory', 'understanding', 'expression', 'dailyAffairs', 'socialInteraction'].map((k) => [k, 1]),
-    );
-    Object.assign(answers, { stairs: 0, aggression: 1, depressiveSymptoms: 1, consciousness: 2, vision: 1, hearing: 1, goingOut: 0 });
-    const assessed = await call(system.url, 'POST', `/api/civil-affairs/elders/${elderId.value}/assessments`, { answers, adjustments: {}, assessors: ['a-1', 'a-2'], reason: 'first', assessedOn: new Date().toISOString().slice(0, 10) }, assessor);
+    const assessed = await call(system.url, 'POST', `/api/civil-affairs/elders/${elderId.value}/assessments`, { answers: ABILITY_ANSWERS, adjustments: {}, assessors: ['a-1', 'a-2'], reason: 'first', assessedOn: new Date().toISOString().slice(0, 10) }, assessor);
     expect(assessed.status, JSON.stringify(assessed.body)).toBe(201);
 
     // 1. The planner starts the referral by ID number, checked as typed.
@@ -97,13 +74,13 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await expect.poll(() => planner.locator('#id-message').textContent()).toMatch(/^已找到: 界面测试老人 371702\*+\d{3}[\dX] · 能力等级 \d$/);
     await planner.screenshot({ path: join(SHOTS, 'planner-new-referral.png'), fullPage: true });
     await planner.getByRole('button', { name: '提交转诊' }).click();
-    const referral = planner.locator('main.referral');
+    const referral = planner.locator('section.referral');
     await expect.poll(() => referral.getAttribute('data-referral'), { timeout: 15_000 }).toMatch(/^[0-9a-f-]{36}$/);
     const referralId = (await referral.getAttribute('data-referral'))!;
     await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 15_000 }).toBe('offering');
     expect(await planner.locator('h3', { hasText: '候选机构及排序理由' }).isVisible()).toBe(true);
     // Why each candidate ranks, in Chinese.
-    await expect.poll(() => planner.locator('ul.reasons li').allTextContents()).toEqual(expect.arrayContaining(['与本院同一县（区）', '首选床位类型']));
+    await expect.poll(() => planner.locator('ul.reasons li').allTextContents()).toEqual(expect.arrayContaining(['与转出机构同一县（区）', '首选床位类型']));
 
     // The analyst's figures before the loop closes.
     const analyst = await open({ width: 1366, height: 768 });
@@ -173,6 +150,15 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await resident.getByLabel('转院原因').fill('突发胸痛');
     await resident.getByRole('button', { name: '发起紧急转院' }).click();
     await expect.poll(() => resident.locator('.status').getAttribute('data-status')).toBe('away');
+    // The transfer is a green-channel referral of the care home's own, followed (and chosen for) under its referrals out.
+    await provider.locator('button[data-tab="outgoing"]').click();
+    const urgent = provider.locator('section.referrals tr.urgent-row');
+    await expect.poll(() => urgent.count(), { timeout: 15_000 }).toBe(1);
+    expect(await urgent.locator('.badge').textContent()).toBe('绿色通道');
+    await urgent.getByRole('button').click();
+    await expect.poll(() => provider.locator('section.referral .state').getAttribute('data-state'), { timeout: 15_000 }).toMatch(/^(matching|offering|noneAccepted|escalated)$/);
+    await provider.screenshot({ path: join(SHOTS, 'provider-urgent-transfer.png'), fullPage: true });
+    await provider.locator('button[data-tab="residents"]').click();
     await resident.getByRole('button', { name: '已返回原床位' }).click();
     await expect.poll(() => resident.locator('.status').getAttribute('data-status')).toBe('in-care');
 
@@ -225,9 +211,9 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await page.screenshot({ path: join(SHOTS, 'planner-tablet.png'), fullPage: true });
     await page.getByRole('button', { name: '退出登录' }).click();
     await signInAs(page, 'carehome');
-    await expect.poll(() => page.locator('nav.tabs button').count()).toBe(5);
+    await expect.poll(() => page.locator('nav.tabs button').count()).toBe(6);
     expect(await page.locator('.dashboard').count()).toBe(0);
-    for (const tab of ['inbox', 'arrivals', 'residents', 'followUps', 'capacity']) {
+    for (const tab of ['inbox', 'arrivals', 'residents', 'followUps', 'outgoing', 'capacity']) {
       await page.locator(`button[data-tab="${tab}"]`).click();
       expect(await page.evaluate('document.documentElement.scrollWidth'), tab).toBeLessThanOrEqual(768);
     }

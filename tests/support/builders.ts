@@ -29,3 +29,11 @@ export function dischargeRequest(originId: string, extra: object = {}) {
     ...extra,
   };
 }
+
+/** Answers to the 26 items of GB/T 42195-2022 (an elder of moderate ability). */
+export const ABILITY_ANSWERS: Readonly<Record<string, number>> = {
+  eating: 1, grooming: 1, bathing: 1, dressingUpper: 1, dressingLower: 1, urineControl: 1, bowelControl: 1, toileting: 1,
+  bedPositioning: 1, bedChairTransfer: 1, walkingFlat: 1, stairs: 0,
+  orientationTime: 1, orientationPlace: 1, orientationPerson: 1, memory: 1, understanding: 1, expression: 1, aggression: 1, depressiveSymptoms: 1, consciousness: 2,
+  vision: 1, hearing: 1, dailyAffairs: 1, goingOut: 0, socialInteraction: 1,
+};

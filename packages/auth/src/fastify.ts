@@ -51,6 +51,7 @@ export async function principalFromHeader(header: string | undefined, options: T
       : options.oidc
         ? await externalFor(options.oidc)(token, options.now)
         : ({ ok: false, problem: 'bad-signature' } as const);
+  if (!checked.ok && checked.problem === 'unavailable') throw new ProblemError(503, 'identity-provider-unavailable', 'Try again shortly', 'the identity provider could not be reached to check the token');
   if (!checked.ok) throw new ProblemError(401, 'unauthenticated', 'Sign in again', `the token is ${checked.problem}`);
   return checked.principal;
 }

@@ -31,7 +31,8 @@ export function signToken(principal: Principal, secret: string, options: { now: 
 }
 
 /** Why a token was refused. */
-export type TokenProblem = 'malformed' | 'bad-signature' | 'expired' | 'bad-claims';
+/** `unavailable`: the external identity provider's keys could not be fetched (not the token's fault). */
+export type TokenProblem = 'malformed' | 'bad-signature' | 'expired' | 'bad-claims' | 'unavailable';
 
 /** Verify a token's signature, expiry and claims. */
 export function verifyToken(token: string, secret: string, now: Date): { ok: true; principal: Principal } | { ok: false; problem: TokenProblem } {

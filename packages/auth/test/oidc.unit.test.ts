@@ -29,6 +29,25 @@ describe('tokens of an external OpenID Connect provider', () => {
     expect(await verify(await idp.sign({ sub: 'u', fbl_role: 'admin' }, { issuedAt: new Date(now.getTime() - 3600_000), expiresInSeconds: 60 }), now)).toEqual({ ok: false, problem: 'expired' });
     expect(await verify(await idp.sign({ sub: 'u', fbl_role: 'superuser' }), now)).toEqual({ ok: false, problem: 'bad-claims' });
     expect(await verify(await idp.sign({ sub: 'u' }), now)).toEqual({ ok: false, problem: 'bad-claims' });
+    expect(await verify(await idp.sign({ sub: 'u', fbl_role: 'admin' }, { issuer: 'http://elsewhere.example' }), now)).toEqual({ ok: false, problem: 'bad-claims' });
+    // A token that never expires is not taken.
+    expect(await verify(await idp.sign({ sub: 'u', fbl_role: 'admin' }, { expiresInSeconds: null }), now)).toMatchObject({ ok: false });
+    // Scope claims must be well-formed: they end up compared and in queries.
+    expect(await verify(await idp.sign({ sub: 'u', fbl_role: 'insurer', fbl_division: '%' }), now)).toEqual({ ok: false, problem: 'bad-claims' });
+    expect(await verify(await idp.sign({ sub: 'u', fbl_role: 'planner', fbl_institution: "x' or 1=1" }), now)).toEqual({ ok: false, problem: 'bad-claims' });
+  });
+
+  it('keeps the keys it has when the provider goes down, and answers 503 rather than 401 when it has none', async () => {
+    const other = await startIdentityProvider({ audience: AUDIENCE });
+    const otherSettings = { ...settings, issuer: other.issuer, jwksUrl: other.jwksUrl };
+    const token = await other.sign({ sub: 'u-9', fbl_role: 'admin' });
+    const warm = oidcVerifier(otherSettings);
+    expect(await warm(token, new Date())).toMatchObject({ ok: true });
+    const cold = oidcVerifier(otherSettings);
+    await other.stop();
+    expect(await warm(token, new Date())).toMatchObject({ ok: true, principal: { userId: `${other.issuer}#u-9` } });
+    expect(await cold(token, new Date())).toEqual({ ok: false, problem: 'unavailable' });
+    await expect(principalFromHeader(`Bearer ${token}`, { secret: 'shared-secret-of-the-deployment', oidc: { ...otherSettings, audience: AUDIENCE }, now: new Date() })).rejects.toMatchObject({ status: 503 });
   });
 
   it('checks a request header by the token\'s algorithm: HS256 with the shared secret, others only with a provider configured', async () => {

@@ -60,9 +60,11 @@ export interface Database {
   tryLock(key: string): Promise<HeldLock | null>;
   /**
    * Receive the payloads of `NOTIFY channel` (sent with `pg_notify` inside a transaction, so they
-   * arrive once it commits, from every process on the database). Returns the way to stop.
+   * arrive once it commits, from every process on the database). `onListen` is called each time
+   * the listening session is (re)established: notifications sent while it was down are lost.
+   * Returns the way to stop.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
+  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<{ unlisten(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -130,8 +132,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         },
       };
     },
-    listen: async (channel, onPayload) => {
-      const request = await client.listen(channel, onPayload);
+    listen: async (channel, onPayload, onListen) => {
+      // postgres.js listens on a connection of its own and listens again after reconnecting.
+      const request = await client.listen(channel, onPayload, onListen);
       return { unlisten: () => request.unlisten() };
     },
     close: () => client.end({ timeout: 5 }),
@@ -159,8 +162,10 @@ async function openPglite(dataDir: string): Promise<Database> {
       }
     },
     tryLock: async () => ({ release: async () => {} }),
-    listen: async (channel, onPayload) => {
+    listen: async (channel, onPayload, onListen) => {
+      // PGlite runs in this process: its one session never drops.
       const stop = await client.listen(channel, onPayload);
+      onListen?.();
       return { unlisten: () => (client.closed ? Promise.resolve() : stop()) };
     },
     close: async () => {

@@ -7,7 +7,7 @@ export interface IdentityProvider {
   issuer: string;
   jwksUrl: string;
   /** Sign an access token (RS256, the published key) with these claims; `key: 'unpublished'` signs with a key the JWKS does not hold. */
-  sign(claims: Record<string, unknown>, options?: { audience?: string; expiresInSeconds?: number; issuedAt?: Date; key?: 'published' | 'unpublished' }): Promise<string>;
+  sign(claims: Record<string, unknown>, options?: { audience?: string; issuer?: string; expiresInSeconds?: number | null; issuedAt?: Date; key?: 'published' | 'unpublished' }): Promise<string>;
   /** How many times the JWKS was fetched. */
   jwksRequests(): number;
   stop(): Promise<void>;
@@ -35,13 +35,14 @@ export async function startIdentityProvider(options: { audience: string }): Prom
     async sign(claims, o = {}) {
       const issuedAt = o.issuedAt ?? new Date();
       const key = o.key === 'unpublished' ? unpublished.privateKey : published.privateKey;
-      return new SignJWT(claims)
+      const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
-        .setIssuer(base)
+        .setIssuer(o.issuer ?? base)
         .setAudience(o.audience ?? options.audience)
-        .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
-        .setExpirationTime(Math.floor(issuedAt.getTime() / 1000) + (o.expiresInSeconds ?? 600))
-        .sign(key);
+        .setIssuedAt(Math.floor(issuedAt.getTime() / 1000));
+      // `expiresInSeconds: null` leaves the expiry out.
+      if (o.expiresInSeconds !== null) jwt.setExpirationTime(Math.floor(issuedAt.getTime() / 1000) + (o.expiresInSeconds ?? 600));
+      return jwt.sign(key);
     },
     jwksRequests: () => fetched,
     stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),

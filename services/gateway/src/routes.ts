@@ -2,6 +2,7 @@ import httpProxy from '@fastify/http-proxy';
 import { principalFromHeader, type TokenChecks } from '@fbl/auth';
 import { ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import { uiRoutes } from './ui.js';
 
 /** Public path prefixes and the service that owns each. */
@@ -18,6 +19,9 @@ export const ROUTES = {
 } as const;
 
 export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
+
+/** The referral workflow's stream of live updates (server-sent events). */
+const EVENTS_PATH = '/api/referrals/events';
 
 /** Where each service listens, in the distributed mode; services not named are not routed. */
 export type Upstreams = Partial<Record<ServiceName, string>>;
@@ -48,6 +52,22 @@ export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: str
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');
     const preHandler = signedIn({ secret: authSecret, ...(options.oidc ? { oidc: options.oidc } : {}) });
+    // Live-update streams stay open for minutes: they get a connection pool of their own, so open
+    // pages cannot starve the ordinary API calls, and they are cut when the gateway closes.
+    const workflow = upstreams['referral-workflow'];
+    if (workflow) {
+      const streams = new Set<Socket>();
+      app.addHook('onRequest', async (request) => {
+        if (!request.url.startsWith(EVENTS_PATH)) return;
+        const socket = request.raw.socket;
+        streams.add(socket);
+        socket.once('close', () => streams.delete(socket));
+      });
+      app.addHook('preClose', async () => {
+        for (const socket of streams) socket.destroy();
+      });
+      await app.register(httpProxy, { upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 } });
+    }
     for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
       const upstream = upstreams[service];
       if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false, preHandler });

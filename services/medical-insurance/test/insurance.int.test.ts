@@ -305,9 +305,14 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     expect(own.json()).toMatchObject({ divisionCode: '370100' });
     expect((await call('POST', '/applications', jinan(), { elderRef: newId(), divisionCode: '371702' })).statusCode).toBe(403);
     expect((await call('POST', '/applications', province(), { elderRef: newId(), divisionCode: '371702' })).statusCode).toBe(201);
-    // The refusals are in the access log.
-    const trail = (await call('GET', `/audit?objectId=${id}`, admin())).json() as { actor: string; outcome: string }[];
-    expect(trail.filter((e) => e.actor === 'insurer-jinan').map((e) => e.outcome)).toEqual(['denied', 'denied']);
+    // Applying for an elder whose application is in another division says nothing of it.
+    const blocked = await call('POST', '/applications', jinan(), { elderRef });
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.body).not.toContain(id);
+    expect((blocked.json() as { detail: string }).detail).toBe('the elder already has an application in another division');
+    // The refusals are in the access log (newest first): the blocked application, the denied change and read.
+    const trail = (await call('GET', `/audit?objectId=${id}`, admin())).json() as { actor: string; outcome: string; action: string }[];
+    expect(trail.filter((e) => e.actor === 'insurer-jinan').map((e) => `${e.action}:${e.outcome}`)).toEqual(['apply:invalid', 'accept:denied', 'read:denied']);
   });
 
   it('files home sick beds once per elder and institution, by officers and by command', async () => {

@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTopic, eventsTopic, MEDICAL_INSURANCE, REFERRAL } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,16 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 export function referralWorkflowService(deps: ServiceDeps, options: { authSecret: string; deadlines?: { routine: Deadlines; greenChannel: Deadlines } }): ReferralWorkflowService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES });
-  const changes = new ReferralChanges(deps.database, kit.logger);
+  const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.institutionsOf(id));
+  // Open live-update streams, for operators (and for tests: a closed page must not leave one behind).
+  new Gauge({
+    name: 'fbl_live_streams_open',
+    help: 'Live-update (server-sent event) streams open',
+    registers: [deps.metrics.registry],
+    collect() {
+      this.set(changes.open);
+    },
+  });
   return {
     name: SERVICE,
     kit,

@@ -70,19 +70,29 @@ export interface ReferralChange {
   version: number;
 }
 
-/**
- * Follow the live feed of referral changes (server-sent events, read with fetch so the token goes
- * in a header, never in the URL). Reconnects after a drop; returns the way to stop.
- */
-export function liveUpdates(onChange: (change: ReferralChange) => void): () => void {
+/** Hears a change, or `null` when everything should be reloaded (the feed may have missed changes). */
+type ChangeListener = (change: ReferralChange | null) => void;
+
+const listeners = new Set<ChangeListener>();
+let stopFeed: (() => void) | undefined;
+
+/** The one connection of this tab to the live feed, shared by every page that follows it. */
+function openFeed(): () => void {
   let stopped = false;
   let abort = new AbortController();
+  const tell = (change: ReferralChange | null) => {
+    for (const listener of listeners) listener(change);
+  };
   const run = async () => {
+    let first = true;
     while (!stopped) {
       abort = new AbortController();
       try {
         const response = await request('GET', '/api/referrals/events', undefined, abort.signal);
         if (!response.ok || !response.body) throw new Error(`live updates answered ${response.status}`);
+        // Changes may have been missed while reconnecting.
+        if (!first) tell(null);
+        first = false;
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';
         for (;;) {
@@ -92,8 +102,10 @@ export function liveUpdates(onChange: (change: ReferralChange) => void): () => v
           for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            const data = /^event: referral$/m.test(block) ? /^data: (.*)$/m.exec(block)?.[1] : undefined;
-            if (data) onChange(JSON.parse(data) as ReferralChange);
+            const event = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (event === 'referral' && data) tell(JSON.parse(data) as ReferralChange);
+            else if (event === 'resync') tell(null);
           }
         }
       } catch {
@@ -106,5 +118,22 @@ export function liveUpdates(onChange: (change: ReferralChange) => void): () => v
   return () => {
     stopped = true;
     abort.abort();
+  };
+}
+
+/**
+ * Follow the live feed of referral changes (server-sent events, read with fetch so the token goes
+ * in a header, never in the URL); one connection per tab whatever the number of followers. The
+ * listener hears `null` when it should reload everything. Returns the way to stop following.
+ */
+export function liveUpdates(listener: ChangeListener): () => void {
+  listeners.add(listener);
+  stopFeed ??= openFeed();
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) {
+      stopFeed?.();
+      stopFeed = undefined;
+    }
   };
 }

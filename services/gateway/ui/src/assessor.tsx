@@ -1,7 +1,8 @@
 import { GB_T_42195_2022 } from '@fbl/scales';
 import { shandongDivisions } from '@fbl/codes';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
+import { AssessorsAndDay, chinaToday, useFieldErrors } from './forms.js';
 import { chinaTime, dictionary, type Lang } from './i18n.js';
 
 /** One open request of the assessors' queue (`GET /api/civil-affairs/assessment-requests`). */
@@ -193,7 +194,6 @@ const w = dictionary(
 );
 
 /** Today in China, `YYYY-MM-DD`. */
-const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const divisionName = (code: string) => shandongDivisions.get(code)?.name ?? code;
 /** A short reference: the end of a UUIDv7 (its start is a timestamp, alike for ids made together). */
 const tail = (id: string) => id.slice(-8);
@@ -308,25 +308,15 @@ function AssessmentForm({ lang, request, onCancel, onSaved }: { lang: Lang; requ
   const [assessors, setAssessors] = useState(['', '']);
   const [reason, setReason] = useState<string>((REASONS as readonly string[]).includes(request.reason) ? request.reason : '');
   const [assessedOn, setAssessedOn] = useState(chinaToday());
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState('');
+  const fields = useFieldErrors((n) => w(lang, 'fixFields').replace('{n}', String(n)));
+  const { formError, form, show, field, error } = fields;
   const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     json<ElderView>('GET', `/api/civil-affairs/elders/${request.elderRef}`).then(setElder, (e: unknown) =>
-      setFormError(e instanceof Problem && e.status === 403 ? w(lang, 'forbidden') : e instanceof Problem && e.status === 404 ? w(lang, 'notFound') : w(lang, 'failedLoad')),
+      show({}, e instanceof Problem && e.status === 403 ? w(lang, 'forbidden') : e instanceof Problem && e.status === 404 ? w(lang, 'notFound') : w(lang, 'failedLoad')),
     );
   }, [request.elderRef]);
-
-  /** Show errors by input; the first wrong input takes the focus. */
-  const show = (found: Errors, unplaced = '') => {
-    setErrors(found);
-    const n = Object.keys(found).length;
-    setFormError(unplaced || (n > 0 ? w(lang, 'fixFields').replace('{n}', String(n)) : ''));
-    const first = Object.keys(found)[0];
-    if (first) setTimeout(() => form.current?.querySelector<HTMLElement>(`#${first}`)?.focus(), 0);
-  };
 
   const check = (): Errors => {
     const found: Errors = {};
@@ -372,9 +362,6 @@ function AssessmentForm({ lang, request, onCancel, onSaved }: { lang: Lang; requ
     }
   };
 
-  // app.css marks invalid inputs only; a select gets the same red border here.
-  const field = (id: string) => ({ id, 'aria-invalid': errors[id] ? ('true' as const) : ('false' as const), 'aria-describedby': `${id}-error` });
-  const error = (id: string) => <p id={`${id}-error`} class="field-error" role="alert">{errors[id] ?? ''}</p>;
 
   return (
     <main class="assessor assessment" data-request={request.id} data-elder={request.elderRef}>
@@ -429,30 +416,16 @@ function AssessmentForm({ lang, request, onCancel, onSaved }: { lang: Lang; requ
           <input {...field('adj-careRiskEventsLast30Days')} type="number" min={0} max={100} step={1} inputMode="numeric" name="careRiskEventsLast30Days" value={events} onInput={(e) => setEvents((e.target as HTMLInputElement).value)} />
           {error('adj-careRiskEventsLast30Days')}
         </fieldset>
-        <fieldset class="panel">
-          <div class="field-grid">
-            {[0, 1].map((i) => (
-              <div key={i}>
-                <label for={`assessor-${i}`}>{w(lang, i === 0 ? 'assessor1' : 'assessor2')}</label>
-                <input {...field(`assessor-${i}`)} name={`assessor${i + 1}`} maxLength={50} autocomplete="off" value={assessors[i]} onInput={(e) => setAssessors(assessors.map((a, j) => (j === i ? (e.target as HTMLInputElement).value : a)))} />
-                {error(`assessor-${i}`)}
-              </div>
-            ))}
-            <div>
-              <label for="reason">{w(lang, 'reason')}</label>
-              <select {...field('reason')} name="reason" value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)}>
-                <option value="">{w(lang, 'choose')}</option>
-                {REASONS.map((r) => <option key={r} value={r}>{w(lang, `reason_${r}`)}</option>)}
-              </select>
-              {error('reason')}
-            </div>
-            <div>
-              <label for="assessed-on">{w(lang, 'assessedOn')}</label>
-              <input {...field('assessed-on')} type="date" name="assessedOn" max={chinaToday()} value={assessedOn} onInput={(e) => setAssessedOn((e.target as HTMLInputElement).value)} />
-              {error('assessed-on')}
-            </div>
+        <AssessorsAndDay words={{ assessor1: w(lang, 'assessor1'), assessor2: w(lang, 'assessor2'), assessedOn: w(lang, 'assessedOn') }} assessors={assessors} onAssessors={setAssessors} assessedOn={assessedOn} onAssessedOn={setAssessedOn} fields={fields}>
+          <div>
+            <label for="reason">{w(lang, 'reason')}</label>
+            <select {...field('reason')} name="reason" value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)}>
+              <option value="">{w(lang, 'choose')}</option>
+              {REASONS.map((r) => <option key={r} value={r}>{w(lang, `reason_${r}`)}</option>)}
+            </select>
+            {error('reason')}
           </div>
-        </fieldset>
+        </AssessorsAndDay>
         <p class="form-error" role="alert">{elder ? formError : ''}</p>
         <div class="actions">
           <button type="submit" disabled={busy}>{w(lang, busy ? 'saving' : 'save')}</button>

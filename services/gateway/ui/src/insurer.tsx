@@ -1,7 +1,8 @@
 import { NHSA_2021 } from '@fbl/scales';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
+import { AssessorsAndDay, chinaToday, useFieldErrors } from './forms.js';
 import { chinaTime, dictionary, type Lang } from './i18n.js';
 
 /** An LTCI application as an insurance officer sees it (`presentApplication` of medical insurance). */
@@ -243,7 +244,6 @@ const w = dictionary(
   },
 );
 
-const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 /** A short reference: the end of a UUIDv7 (its start is a timestamp, alike for ids made together). */
 const short = (id: string) => id.slice(-8);
 
@@ -474,18 +474,9 @@ function LtciAssessment({ lang, app, onCancel, onSaved }: { lang: Lang; app: App
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [assessors, setAssessors] = useState(['', '']);
   const [assessedOn, setAssessedOn] = useState(chinaToday());
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState('');
+  const fields = useFieldErrors((n) => w(lang, 'fixFields').replace('{n}', String(n)));
+  const { formError, form, show, field, error } = fields;
   const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-
-  const show = (found: Record<string, string>, other = '') => {
-    setErrors(found);
-    const n = Object.keys(found).length;
-    setFormError(other || (n > 0 ? w(lang, 'fixFields').replace('{n}', String(n)) : ''));
-    const first = Object.keys(found)[0];
-    if (first) setTimeout(() => form.current?.querySelector<HTMLElement>(`#${first}`)?.focus(), 0);
-  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -523,9 +514,6 @@ function LtciAssessment({ lang, app, onCancel, onSaved }: { lang: Lang; app: App
     }
   };
 
-  // app.css marks invalid inputs only; a select gets the same red border here.
-  const field = (id: string) => ({ id, 'aria-invalid': errors[id] ? ('true' as const) : ('false' as const), 'aria-describedby': `${id}-error` });
-  const error = (id: string) => <p id={`${id}-error`} class="field-error" role="alert">{errors[id] ?? ''}</p>;
 
   return (
     <main class="insurer ltci-assessment" data-application={app.id}>
@@ -555,22 +543,7 @@ function LtciAssessment({ lang, app, onCancel, onSaved }: { lang: Lang; app: App
             </div>
           </fieldset>
         ))}
-        <fieldset class="panel">
-          <div class="field-grid">
-            {[0, 1].map((i) => (
-              <div key={i}>
-                <label for={`assessor-${i}`}>{w(lang, i === 0 ? 'assessor1' : 'assessor2')}</label>
-                <input {...field(`assessor-${i}`)} name={`assessor${i + 1}`} maxLength={50} autocomplete="off" value={assessors[i]} onInput={(e) => setAssessors(assessors.map((a, j) => (j === i ? (e.target as HTMLInputElement).value : a)))} />
-                {error(`assessor-${i}`)}
-              </div>
-            ))}
-            <div>
-              <label for="assessed-on">{w(lang, 'assessedOn')}</label>
-              <input {...field('assessed-on')} type="date" name="assessedOn" max={chinaToday()} value={assessedOn} onInput={(e) => setAssessedOn((e.target as HTMLInputElement).value)} />
-              {error('assessed-on')}
-            </div>
-          </div>
-        </fieldset>
+        <AssessorsAndDay words={{ assessor1: w(lang, 'assessor1'), assessor2: w(lang, 'assessor2'), assessedOn: w(lang, 'assessedOn') }} assessors={assessors} onAssessors={setAssessors} assessedOn={assessedOn} onAssessedOn={setAssessedOn} fields={fields} />
         <p class="form-error" role="alert">{formError}</p>
         <div class="actions">
           <button type="submit" disabled={busy}>{w(lang, busy ? 'saving' : 'save')}</button>

@@ -28,9 +28,9 @@ interface Candidate {
 
 const r = dictionary(
   {
-    'green-channel-partner': '本院绿色通道合作机构',
-    'band_same-county': '与本院同一县（区）',
-    'band_same-city': '与本院同一市',
+    'green-channel-partner': '转出机构的绿色通道合作机构',
+    'band_same-county': '与转出机构同一县（区）',
+    'band_same-city': '与转出机构同一市',
     'band_same-province': '省内其他市',
     band_elsewhere: '省外',
     'first-choice-bed-type': '首选床位类型',
@@ -44,8 +44,8 @@ const r = dictionary(
     'missing-fact': '尚缺信息',
   },
   {
-    'green-channel-partner': 'Green-channel partner of this hospital',
-    'band_same-county': 'Same county as the hospital',
+    'green-channel-partner': 'Green-channel partner of the referring institution',
+    'band_same-county': 'Same county as the referring institution',
     'band_same-city': 'Same city',
     'band_same-province': 'Elsewhere in the province',
     band_elsewhere: 'Outside the province',
@@ -97,37 +97,47 @@ const stateLabel = (lang: Lang, state: string) => t(lang, `stage_${state}`) !== 
 
 /** The discharge planner's workspace: start a referral for an elder, follow the hospital's referrals, record the family's choice. */
 export function Planner({ lang, institutionId }: { lang: Lang; institutionId: string }) {
-  const [list, setList] = useState<ReferralSummary[]>([]);
   const [open, setOpen] = useState<string | null>(null);
+  return (
+    <main class="planner">
+      {!open && <NewReferral lang={lang} institutionId={institutionId} onCreated={(id) => setOpen(id)} />}
+      <Referrals lang={lang} institutionId={institutionId} open={open} onOpen={setOpen} />
+    </main>
+  );
+}
+
+/**
+ * The referrals an institution started (a hospital's discharges, a care home's urgent transfers),
+ * newest first, and the one opened: its answers, candidates, timeline and the family's choice.
+ */
+export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; institutionId: string; open: string | null; onOpen: (id: string | null) => void }) {
+  const [list, setList] = useState<ReferralSummary[]>([]);
   const load = async () => setList(await json<ReferralSummary[]>('GET', `/api/referrals?originInstitutionId=${institutionId}`));
   useEffect(() => {
     void load();
     return liveUpdates(() => void load());
   }, [institutionId]);
-  if (open) return <Detail lang={lang} id={open} onBack={() => { setOpen(null); void load(); }} />;
+  if (open) return <Detail lang={lang} id={open} onBack={() => onOpen(null)} />;
   return (
-    <main class="planner">
-      <NewReferral lang={lang} institutionId={institutionId} onCreated={(id) => setOpen(id)} />
-      <section class="panel">
-        <h3>{t(lang, 'referrals')}</h3>
-        {list.length === 0 ? (
-          <p>{t(lang, 'noReferrals')}</p>
-        ) : (
-          <table>
-            <thead><tr><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'state')}</th><th /></tr></thead>
-            <tbody>
-              {list.map((r) => (
-                <tr key={r.id} class={r.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={r.id}>
-                  <td>{chinaTime(lang, r.createdAt)} {r.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
-                  <td>{stateLabel(lang, r.state)}</td>
-                  <td><button type="button" class="link" onClick={() => setOpen(r.id)}>{r.id.slice(-8)}</button></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-    </main>
+    <section class="panel referrals">
+      <h3>{t(lang, 'referrals')}</h3>
+      {list.length === 0 ? (
+        <p>{t(lang, 'noReferrals')}</p>
+      ) : (
+        <table>
+          <thead><tr><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'state')}</th><th /></tr></thead>
+          <tbody>
+            {list.map((r) => (
+              <tr key={r.id} class={r.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={r.id}>
+                <td>{chinaTime(lang, r.createdAt)} {r.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
+                <td>{stateLabel(lang, r.state)}</td>
+                <td><button type="button" class="link" onClick={() => onOpen(r.id)}>{r.id.slice(-8)}</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
@@ -206,17 +216,17 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
     void load();
     // Reload when this referral changes (the live feed carries only its id and state).
     return liveUpdates((change) => {
-      if (change.id === id) void load();
+      if (!change || change.id === id) void load();
     });
   }, [id]);
-  if (!view) return <main><p>{t(lang, 'loading')}</p></main>;
+  if (!view) return <section><p>{t(lang, 'loading')}</p></section>;
   const names = new Map((view.ranking?.candidates ?? []).map((c) => [c.institutionId, c.name]));
   const choose = async (offerId: string) => {
     await json('POST', `/api/referrals/${id}/choice`, { offerId });
     await load();
   };
   return (
-    <main class="referral" data-referral={view.id}>
+    <section class="referral" data-referral={view.id}>
       <button type="button" class="secondary" onClick={onBack}>{t(lang, 'back')}</button>
       <h2>
         {t(lang, 'state')}: <span class="state" data-state={view.state}>{stateLabel(lang, view.state)}</span>
@@ -251,6 +261,6 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
           {view.timeline.map((s, i) => <li key={i}>{chinaTime(lang, s.at)} · {stateLabel(lang, s.to)} · {s.actor}</li>)}
         </ol>
       </section>
-    </main>
+    </section>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, Problem } from './api.js';
 import { chinaTime, countdown, dictionary, type Lang } from './i18n.js';
 import { Inbox } from './inbox.js';
+import { Referrals } from './planner.js';
 
 const w = dictionary(
   {
@@ -10,6 +11,7 @@ const w = dictionary(
     tab_residents: '在院/在管',
     tab_followUps: '待随访',
     tab_capacity: '床位管理',
+    tab_outgoing: '本机构转出',
     arrivalsEmpty: '暂无预留床位',
     heldUntil: '预留至',
     unit: '床位/服务位',
@@ -72,6 +74,7 @@ const w = dictionary(
     tab_residents: 'Residents',
     tab_followUps: 'Follow-ups',
     tab_capacity: 'Capacity',
+    tab_outgoing: 'Our referrals out',
     arrivalsEmpty: 'No beds held',
     heldUntil: 'Held until',
     unit: 'Bed or slot',
@@ -150,7 +153,7 @@ interface Where {
   institution: Institution;
 }
 
-const TABS = ['inbox', 'arrivals', 'residents', 'followUps', 'capacity'] as const;
+const TABS = ['inbox', 'arrivals', 'residents', 'followUps', 'outgoing', 'capacity'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The message of a refused request, for showing under the control that sent it. */
@@ -159,12 +162,15 @@ const problemText = (e: unknown) => (e instanceof Problem ? (e.body.errors?.map(
 /**
  * Provider staff's workspace: the inbox of offers, the beds held for elders on their way (confirm
  * the admission), the residents or cases (urgent transfer, discharge, return), the referrals
- * waiting for the follow-up, and the capacity editor. Live updates reload what changed.
+ * waiting for the follow-up, the referrals the institution started itself (an urgent transfer
+ * to hospital: the family's choice is recorded here), and the capacity editor. Live updates
+ * reload what changed.
  */
 export function Provider({ lang, institutionId }: { lang: Lang; institutionId: string }) {
   const [tab, setTab] = useState<Tab>('inbox');
   const [where, setWhere] = useState<Where | null | undefined>(undefined);
   const [tick, setTick] = useState(0);
+  const [opened, setOpened] = useState<string | null>(null);
 
   const locate = async () => {
     for (const [bedType, service] of Object.entries(SERVICES) as [BedType, string][]) {
@@ -196,6 +202,7 @@ export function Provider({ lang, institutionId }: { lang: Lang; institutionId: s
       {tab === 'followUps' && <FollowUps lang={lang} institutionId={institutionId} tick={tick} />}
       {where && tab === 'arrivals' && <Arrivals lang={lang} where={where} tick={tick} />}
       {where && tab === 'residents' && <Residents lang={lang} where={where} tick={tick} />}
+      {tab === 'outgoing' && <Referrals lang={lang} institutionId={institutionId} open={opened} onOpen={setOpened} />}
       {where && tab === 'capacity' && <Capacity lang={lang} where={where} tick={tick} onChanged={() => void locate()} />}
     </main>
   );

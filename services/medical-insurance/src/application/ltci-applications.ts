@@ -110,7 +110,7 @@ export class LtciApplications {
     const scope = who.divisionCode;
     const prefix = !scope ? undefined : scope.endsWith('0000') ? scope.slice(0, 2) : scope.endsWith('00') ? scope.slice(0, 4) : scope;
     if (!prefix) return sql`${applications.divisionCode} is null`;
-    return sql`(${applications.divisionCode} is null or ${applications.divisionCode} like ${`${prefix}%`})`;
+    return sql`(${applications.divisionCode} is null or left(${applications.divisionCode}, ${prefix.length}) = ${prefix})`;
   }
 
   private async open(tx: Tx, values: { elderRef: string; divisionCode: string | null; referralIds: string[]; source: 'officer' | 'referral'; appliedBy: string }): Promise<ApplicationRow> {
@@ -152,10 +152,14 @@ export class LtciApplications {
     }
     const result = await this.kit.transact(async (tx): Promise<Changed> => {
       await this.lockElder(tx, elderRef);
-      const may = mayApply((await this.history(tx, elderRef)).map(pastOf), this.now);
+      const past = await this.history(tx, elderRef);
+      const may = mayApply(past.map(pastOf), this.now);
       if (!may.ok) {
         await this.audit.write(tx, this.entry(actor, 'apply', may.applicationId, 'invalid', { elderRef, because: may.because }));
-        return { ok: false, problem: conflict(this.whyNot(may)) };
+        // Another division's application is not described to this officer.
+        const blocking = past.find((p) => p.id === may.applicationId);
+        const theirs = blocking !== undefined && this.inScope(who, blocking);
+        return { ok: false, problem: conflict(theirs ? this.whyNot(may) : 'the elder already has an application in another division') };
       }
       const row = await this.open(tx, { elderRef, divisionCode: division, referralIds: [], source: 'officer', appliedBy: actor.id });
       await this.audit.write(tx, this.entry(actor, 'apply', row.id, 'allowed'));

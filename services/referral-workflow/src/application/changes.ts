@@ -1,90 +1,136 @@
 import type { Database, Tx } from '@fbl/db';
 import type { Logger } from '@fbl/observability';
 import { sql } from 'drizzle-orm';
-import type { ReferralContext } from '../domain/referral-machine.js';
 
 /** The PostgreSQL channel a referral's change is announced on when its transaction commits. */
 export const CHANGES_CHANNEL = 'fbl_referral_changed';
 
-/** A referral that changed, and who takes part in it (to decide who is told). */
+/** A referral that changed (the announcement is small whatever the referral: NOTIFY payloads are limited). */
 export interface ReferralChange {
   id: string;
   state: string;
   version: number;
-  /** The referring institution, every offered institution, and the one holding the bed. */
-  parties: string[];
 }
 
 /** Announce a change in the caller's transaction: listeners in every process hear it at commit. */
-export async function announceChange(database: Database, tx: Tx, change: { id: string; state: string; version: number; context: ReferralContext }): Promise<void> {
-  const { context } = change;
-  const parties = [...new Set([context.origin.institutionId, ...context.offers.map((o) => o.institutionId), ...(context.hold ? [context.hold.institutionId] : [])])];
-  const payload: ReferralChange = { id: change.id, state: change.state, version: change.version, parties };
+export async function announceChange(database: Database, tx: Tx, change: ReferralChange): Promise<void> {
+  const payload: ReferralChange = { id: change.id, state: change.state, version: change.version };
   await database.rows(tx, sql`select pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(payload)})`);
 }
 
-type Listener = (change: ReferralChange) => void;
+/** What a subscriber hears: a change with the institutions taking part in it, or a call to reload everything. */
+export type FeedItem = { kind: 'change'; change: ReferralChange; parties: readonly string[] } | { kind: 'resync' };
+
+interface Subscriber {
+  userId: string;
+  hear: (item: FeedItem) => void;
+  close: () => void;
+}
+
+/** Streams one account may hold open at once (tabs, devices); the oldest is closed for a new one. */
+export const STREAMS_PER_ACCOUNT = 4;
 
 /**
  * The live feed of referral changes for this process: one LISTEN on the database while the
  * service runs, fanned out to the subscribers (the open event streams). Changes made by any
- * replica reach every replica's subscribers, since the database carries them.
+ * replica reach every replica's subscribers, since the database carries them. Who takes part in
+ * a changed referral is looked up once per change, whatever the number of subscribers. When the
+ * listening connection is re-established, subscribers are told to reload (changes may have been
+ * missed meanwhile); a LISTEN that fails is tried again.
  */
 export class ReferralChanges {
-  private readonly listeners = new Set<Listener>();
-  private readonly closers = new Set<() => void>();
+  private readonly subscribers = new Set<Subscriber>();
   private stopListening: (() => Promise<void>) | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private listens = 0;
 
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
+    /** The institutions taking part in a referral (its origin, offers, held or kept bed). */
+    private readonly partiesOf: (referralId: string) => Promise<readonly string[]>,
   ) {}
 
   /** Start listening (a background job of the service). */
   start(): void {
-    void this.database
-      .listen(CHANGES_CHANNEL, (payload) => {
-        let change: ReferralChange;
-        try {
-          change = JSON.parse(payload) as ReferralChange;
-        } catch {
-          this.logger.warn('unreadable referral change notification ignored');
-          return;
-        }
-        for (const listener of this.listeners) listener(change);
-      })
-      .then((handle) => {
-        this.stopListening = () => handle.unlisten();
-      })
-      .catch((error: unknown) => this.logger.error({ err: error }, 'could not listen for referral changes; live updates are off'));
+    this.stopped = false;
+    void this.listen(1000);
+  }
+
+  private async listen(backoffMs: number): Promise<void> {
+    try {
+      const handle = await this.database.listen(
+        CHANGES_CHANNEL,
+        (payload) => void this.arrived(payload),
+        () => {
+          // Every (re)connection of the listening session; after the first, changes may have been missed.
+          this.listens += 1;
+          if (this.listens > 1) this.broadcast({ kind: 'resync' });
+        },
+      );
+      if (this.stopped) await handle.unlisten();
+      else this.stopListening = () => handle.unlisten();
+    } catch (error) {
+      if (this.stopped) return;
+      this.logger.error({ err: error, retryInMs: backoffMs }, 'could not listen for referral changes; trying again');
+      this.retry = setTimeout(() => void this.listen(Math.min(backoffMs * 2, 30_000)), backoffMs);
+    }
+  }
+
+  private async arrived(payload: string): Promise<void> {
+    let change: ReferralChange;
+    try {
+      change = JSON.parse(payload) as ReferralChange;
+    } catch {
+      this.logger.warn('unreadable referral change notification ignored');
+      return;
+    }
+    if (this.subscribers.size === 0) return;
+    try {
+      this.broadcast({ kind: 'change', change, parties: await this.partiesOf(change.id) });
+    } catch (error) {
+      this.logger.warn({ err: error, referralId: change.id }, 'the parties of a changed referral could not be read; subscribers reload');
+      this.broadcast({ kind: 'resync' });
+    }
+  }
+
+  private broadcast(item: FeedItem): void {
+    for (const s of this.subscribers) s.hear(item);
   }
 
   /** Stop listening and end every open stream. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
     this.endAll();
     await this.stopListening?.().catch(() => undefined);
     this.stopListening = undefined;
   }
 
-  /** Subscribe a stream: `listener` hears every change; `close` is called when the feed ends. Returns the unsubscribe. */
-  subscribe(listener: Listener, close: () => void): () => void {
-    this.listeners.add(listener);
-    this.closers.add(close);
+  /**
+   * Subscribe a stream of an account: `hear` gets every item; `close` is called when the feed
+   * ends it (the server closing, or the account opening one stream too many). Returns the
+   * unsubscribe.
+   */
+  subscribe(userId: string, hear: (item: FeedItem) => void, close: () => void): () => void {
+    const mine = [...this.subscribers].filter((s) => s.userId === userId);
+    if (mine.length >= STREAMS_PER_ACCOUNT) mine[0]!.close();
+    const subscriber: Subscriber = { userId, hear, close };
+    this.subscribers.add(subscriber);
     return () => {
-      this.listeners.delete(listener);
-      this.closers.delete(close);
+      this.subscribers.delete(subscriber);
     };
   }
 
   /** End every open stream (the server is closing). */
   endAll(): void {
-    for (const close of [...this.closers]) close();
-    this.listeners.clear();
-    this.closers.clear();
+    for (const s of [...this.subscribers]) s.close();
+    this.subscribers.clear();
   }
 
   /** How many streams are open. */
-  get subscribers(): number {
-    return this.listeners.size;
+  get open(): number {
+    return this.subscribers.size;
   }
 }

@@ -62,6 +62,18 @@ export interface Cause {
 
 /** How many providers are offered a referral at once. */
 export const OFFERS_AT_ONCE = 3;
+
+/** The parties of a referral, as authorization needs them. */
+export interface Parties {
+  originInstitutionId: string;
+  originDivisionCode: string;
+  /** Offer id → the offered institution. */
+  offers: Map<string, string>;
+  /** The institution holding the bed (or, for a return, the kept bed once the elder is back). */
+  placedInstitutionId: string | undefined;
+  /** The institution keeping a bed for the elder's return (留床), on a return referral. */
+  keptBedInstitutionId: string | undefined;
+}
 /** How long an ability assessment stays current (DOMAIN §2 default: six months). */
 const ASSESSMENT_VALID_MS = 183 * 24 * 3600_000;
 
@@ -237,7 +249,7 @@ export class Referrals {
       .returning({ id: referrals.id });
     if (updated.length === 0) throw new StaleReferralVersion(`referral ${row.id} changed concurrently`);
     await outbox.append(tx, messages);
-    await announceChange(this.kit.deps.database, tx, { id: row.id, state: topState(next.value), version: row.version + 1, context: snapshot.context as ReferralContext });
+    await announceChange(this.kit.deps.database, tx, { id: row.id, state: topState(next.value), version: row.version + 1 });
     return topState(next.value);
   }
 
@@ -411,10 +423,11 @@ export class Referrals {
   }
 
   /**
-   * Who takes part in a referral, for authorization: the referring hospital and its division, the
-   * institution of each offer, and the institution holding (or keeping) the bed.
+   * Who takes part in a referral, for authorization: the referring institution and its division,
+   * the institution of each offer, the institution holding the bed, and the one keeping a bed for
+   * the elder's return.
    */
-  async parties(id: string): Promise<{ originInstitutionId: string; originDivisionCode: string; offers: Map<string, string>; placedInstitutionId: string | undefined }> {
+  async parties(id: string): Promise<Parties> {
     const { db } = this.kit.deps.database;
     const [row] = await db.select({ snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, id));
     if (!row) throw notFound(`referral ${id}`);
@@ -425,7 +438,20 @@ export class Referrals {
       originDivisionCode: context.origin.divisionCode,
       offers: new Map(offerRows.map((o) => [o.id, o.institutionId])),
       placedInstitutionId: context.hold?.institutionId,
+      keptBedInstitutionId: context.returnTo?.institutionId,
     };
+  }
+
+  /** Every institution taking part in a referral. */
+  async institutionsOf(id: string): Promise<string[]> {
+    const p = await this.parties(id);
+    return [...new Set([p.originInstitutionId, ...p.offers.values(), ...(p.placedInstitutionId ? [p.placedInstitutionId] : []), ...(p.keptBedInstitutionId ? [p.keptBedInstitutionId] : [])])];
+  }
+
+  /** The division an institution is registered in, as its bed service announced it; undefined when no bed service has. */
+  async registeredDivisionOf(institutionId: string): Promise<string | undefined> {
+    const [row] = await this.kit.deps.database.db.select({ divisionCode: availability.divisionCode }).from(availability).where(eq(availability.institutionId, institutionId)).limit(1);
+    return row?.divisionCode;
   }
 
   /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */

@@ -1,12 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, divisionCovers, outOfScope, principalOf, requireInstitution, ROLES, type Principal } from '@fbl/auth';
 import { BedTypeSchema, DeclineReason, DivisionCode, Literals, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
-import type { ServiceKit } from '@fbl/service-kit';
+import { shandongDivisions } from '@fbl/codes';
+import { invalidInput, type ProblemField, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { PassThrough } from 'node:stream';
-import type { ReferralChange, ReferralChanges } from '../../application/changes.js';
-import type { Cause, Referrals } from '../../application/referrals.js';
+import type { FeedItem, ReferralChanges } from '../../application/changes.js';
+import type { Cause, Parties, Referrals } from '../../application/referrals.js';
 
 const tags = ['referrals 转诊'];
 
@@ -54,6 +55,11 @@ const ById = Type.Object({ id: Uuid });
 const ByOffer = Type.Object({ id: Uuid, offerId: Uuid });
 const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
 
+/** How long one event stream lasts before the client must reconnect (with a token then valid). */
+const STREAM_LIFETIME_MS = 10 * 60_000;
+/** Bytes an event stream may have waiting for a slow reader before it is ended. */
+const STREAM_BUFFER_LIMIT = 256 * 1024;
+
 /** The cause of a change made by a signed-in person: the actor is the account, never a stated name. */
 function person(kit: ServiceKit, request: FastifyRequest, who: Principal, correlationId?: string): Cause {
   return { actor: who.userId, causationId: request.id, origin: kit.originOf(request, correlationId) };
@@ -75,7 +81,7 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     /** The parties of a referral, once the caller is known to be one of them (else 403). */
-    const partyOf = async (request: FastifyRequest, id: string, may: (parties: Awaited<ReturnType<Referrals['parties']>>, who: Principal) => boolean) => {
+    const partyOf = async (request: FastifyRequest, id: string, may: (parties: Parties, who: Principal) => boolean) => {
       const who = principalOf(request);
       const parties = await referrals.parties(id);
       if (!may(parties, who)) throw outOfScope('referral');
@@ -83,13 +89,21 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
     };
     /** The referring side: a planner of the referring hospital, or staff of a provider referring its own resident (an urgent transfer). */
     const isOrigin = (p: { originInstitutionId: string }, who: Principal) => (who.role === 'planner' || who.role === 'provider') && who.institutionId === p.originInstitutionId;
-    const isOffered = (p: { offers: Map<string, string>; placedInstitutionId: string | undefined }, who: Principal) =>
-      who.role === 'provider' && who.institutionId !== undefined && ([...p.offers.values()].includes(who.institutionId) || p.placedInstitutionId === who.institutionId);
+    /** A provider the referral was offered to, that holds its bed, or that keeps a bed for the elder's return. */
+    const isOffered = (p: Parties, who: Principal) =>
+      who.role === 'provider' && who.institutionId !== undefined && ([...p.offers.values()].includes(who.institutionId) || p.placedInstitutionId === who.institutionId || p.keptBedInstitutionId === who.institutionId);
 
     app.post('/api/referrals', { preValidation: allow('planner', 'provider'), schema: { tags, summary: 'Start a referral for an elder leaving a bed (the referring institution)', body: NewReferralBody, response: { 202: Type.Object({ id: Uuid, state: Type.String() }) } } }, async (request, reply) => {
       const b = request.body;
       const who = principalOf(request);
       requireInstitution(who, b.origin.institutionId, 'referring institution');
+      // Divisions decide who handles the referral (insurance officers, the commission's analysts): they must be real, and the origin's its own.
+      const wrong: ProblemField[] = [];
+      const registered = await referrals.registeredDivisionOf(b.origin.institutionId);
+      if (!shandongDivisions.has(b.origin.divisionCode)) wrong.push({ field: 'origin.divisionCode', pointer: '/origin/divisionCode', in: 'body', reason: 'is not a division of Shandong' });
+      else if (registered !== undefined && registered !== b.origin.divisionCode) wrong.push({ field: 'origin.divisionCode', pointer: '/origin/divisionCode', in: 'body', reason: `is not the division the institution is registered in (${registered})` });
+      if (b.facts?.homeDivisionCode !== undefined && !shandongDivisions.has(b.facts.homeDivisionCode)) wrong.push({ field: 'facts.homeDivisionCode', pointer: '/facts/homeDivisionCode', in: 'body', reason: 'is not a division of Shandong' });
+      if (wrong.length > 0) throw invalidInput(wrong);
       const created = await referrals.request(
         {
           elderRef: b.elderRef,
@@ -131,19 +145,37 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
       },
       async (request, reply) => {
         const who = principalOf(request);
-        const concerns = (c: ReferralChange) => who.role === 'admin' || (who.institutionId !== undefined && c.parties.includes(who.institutionId));
+        const concerns = (parties: readonly string[]) => who.role === 'admin' || (who.institutionId !== undefined && parties.includes(who.institutionId));
         const stream = new PassThrough();
-        const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), 20_000);
+        let ended = false;
         const end = () => {
+          if (ended) return;
+          ended = true;
           clearInterval(heartbeat);
+          clearTimeout(lifetime);
           unsubscribe();
           stream.end();
         };
-        const unsubscribe = changes.subscribe((c) => {
-          if (concerns(c)) stream.write(`event: referral\ndata: ${JSON.stringify({ id: c.id, state: c.state, version: c.version })}\n\n`);
-        }, end);
+        const write = (text: string) => {
+          // A reader that does not keep up is let go (it reconnects and reloads).
+          if (stream.writableLength > STREAM_BUFFER_LIMIT) end();
+          else if (!ended) stream.write(text);
+        };
+        const heartbeat = setInterval(() => write(': keep-alive\n\n'), 20_000);
+        // Streams end before the access token would: the client reconnects with a fresh one, so a revoked account stops hearing.
+        const lifetime = setTimeout(end, STREAM_LIFETIME_MS);
+        const unsubscribe = changes.subscribe(
+          who.userId,
+          (item: FeedItem) => {
+            if (item.kind === 'resync') write('event: resync\ndata: {}\n\n');
+            else if (concerns(item.parties)) write(`event: referral\ndata: ${JSON.stringify(item.change)}\n\n`);
+          },
+          end,
+        );
         request.raw.on('close', end);
-        stream.write('retry: 3000\nevent: ready\ndata: {}\n\n');
+        // The client may have gone while the request was being authenticated.
+        if (request.raw.destroyed || request.socket.destroyed) end();
+        write('retry: 3000\nevent: ready\ndata: {}\n\n');
         return reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no').send(stream);
       },
     );

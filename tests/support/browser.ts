@@ -1,0 +1,55 @@
+import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
+import { createLogger } from '@fbl/observability';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Site } from './actors.js';
+import { ROOT } from './processes.js';
+
+/** Debian's Chromium (the `chromium` package, installed by .ci/run); never a downloaded browser. */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** Where the browser tests leave a screenshot of each workspace. */
+export const SHOTS = join(ROOT, 'test-output', 'screenshots');
+
+export const LAPTOP = { width: 1366, height: 768 };
+export const TABLET = { width: 768, height: 1024 };
+
+/** The embedded system with its demo data, and a browser to use it with. */
+export interface BrowserHarness {
+  system: EmbeddedSystem;
+  site: Site;
+  browser: Browser;
+  /** A new page (its own session) at the system's address, in Chinese. */
+  open(viewport: { width: number; height: number }): Promise<Page>;
+  /** Sign in with a demo account picked from the sign-in page's list. */
+  signInAs(page: Page, username: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Start the embedded system (PGlite in memory, demo data) and Chromium. */
+export async function startBrowserHarness(name: string): Promise<BrowserHarness> {
+  await mkdir(SHOTS, { recursive: true });
+  const system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name, level: 'silent' }) });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    system,
+    site: { url: system.url, authSecret: system.secrets.authSecret },
+    browser,
+    async open(viewport) {
+      const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+      await page.goto(system.url);
+      return page;
+    },
+    async signInAs(page, username) {
+      await page.locator(`.demo button[data-username="${username}"]`).click();
+      await page.getByRole('button', { name: '登录' }).click();
+    },
+    async stop() {
+      await browser.close();
+      await system.stop();
+    },
+  };
+}
