@@ -42,6 +42,7 @@ const r = dictionary(
     variant_dementia: '认知障碍照护',
     variant_ordinary: '普通型',
     'missing-fact': '尚缺信息',
+    excluded: '未纳入的机构及原因（规则原文）',
   },
   {
     'green-channel-partner': 'Green-channel partner of the referring institution',
@@ -58,6 +59,7 @@ const r = dictionary(
     variant_dementia: 'dementia care',
     variant_ordinary: 'ordinary',
     'missing-fact': 'Still missing',
+    excluded: 'Left out, and why (as the rules word it)',
   },
 );
 
@@ -82,7 +84,7 @@ interface ReferralView {
   state: string;
   urgency: string;
   offers: { id: string; institutionId: string; bedType: string; status: string; respondBy: string }[];
-  ranking: { candidates?: Candidate[] } | null;
+  ranking: { candidates?: Candidate[]; excluded?: { bedType: string; institutionId?: string; reasons: string[] }[] } | null;
   timeline: { at: string; to: string; event: string; actor: string }[];
 }
 interface Elder {
@@ -254,6 +256,16 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
             </li>
           ))}
         </ol>
+        {(view.ranking?.excluded ?? []).length > 0 && (
+          <details class="excluded">
+            <summary>{r(lang, 'excluded')}</summary>
+            <ul>
+              {view.ranking!.excluded!.map((e, i) => (
+                <li key={i} class="wrap">{t(lang, e.bedType)}{e.institutionId ? ` · ${e.institutionId.slice(-8)}` : ''}: {e.reasons.join('; ')}</li>
+              ))}
+            </ul>
+          </details>
+        )}
       </section>
       <section class="panel">
         <h3>{t(lang, 'timeline')}</h3>

@@ -63,6 +63,17 @@ export interface Cause {
 /** How many providers are offered a referral at once. */
 export const OFFERS_AT_ONCE = 3;
 
+/** The parties of a referral from its machine context and its offers. */
+function partiesOf(context: ReferralContext, offerRows: readonly { id: string; institutionId: string }[]): Parties {
+  return {
+    originInstitutionId: context.origin.institutionId,
+    originDivisionCode: context.origin.divisionCode,
+    offers: new Map(offerRows.map((o) => [o.id, o.institutionId])),
+    placedInstitutionId: context.hold?.institutionId,
+    keptBedInstitutionId: context.returnTo?.institutionId,
+  };
+}
+
 /** The parties of a referral, as authorization needs them. */
 export interface Parties {
   originInstitutionId: string;
@@ -390,6 +401,11 @@ export class Referrals {
 
   /** A referral with its offers, its latest ranking and its timeline. */
   async get(id: string) {
+    return (await this.read(id)).view;
+  }
+
+  /** A referral as {@link get} shows it, with its parties from the same reads (to authorize the reader). */
+  async read(id: string) {
     const { db } = this.kit.deps.database;
     const [row] = await db.select().from(referrals).where(eq(referrals.id, id));
     if (!row) throw notFound(`referral ${id}`);
@@ -397,7 +413,7 @@ export class Referrals {
     const offerRows = await db.select().from(offers).where(eq(offers.referralId, id)).orderBy(offers.offeredAt, offers.rank);
     const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, id)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
     const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-    return {
+    const view = {
       id: row.id,
       state: row.state,
       kind: row.kind,
@@ -420,6 +436,7 @@ export class Referrals {
       ranking: (run?.result as unknown) ?? null,
       timeline: steps.map((s) => ({ at: s.at.toISOString(), event: s.event, from: s.fromState, to: s.toState, actor: s.actor, causedBy: s.causedBy, detail: s.detail })),
     };
+    return { view, parties: partiesOf(context, offerRows) };
   }
 
   /**
@@ -433,13 +450,7 @@ export class Referrals {
     if (!row) throw notFound(`referral ${id}`);
     const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
     const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId }).from(offers).where(eq(offers.referralId, id));
-    return {
-      originInstitutionId: context.origin.institutionId,
-      originDivisionCode: context.origin.divisionCode,
-      offers: new Map(offerRows.map((o) => [o.id, o.institutionId])),
-      placedInstitutionId: context.hold?.institutionId,
-      keptBedInstitutionId: context.returnTo?.institutionId,
-    };
+    return partiesOf(context, offerRows);
   }
 
   /** Every institution taking part in a referral. */

@@ -203,8 +203,11 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
     );
 
     app.get('/api/referrals/:id', { preValidation: allow('planner', 'provider', 'admin'), schema: { tags, summary: 'A referral: state, offers, ranking with reasons, timeline', params: ById } }, async (request) => {
-      await partyOf(request, request.params.id, (p, who) => who.role === 'admin' || isOrigin(p, who) || isOffered(p, who));
-      return referrals.get(request.params.id);
+      // One read gives the referral and who takes part in it; nothing of it leaves unless the reader is one of them.
+      const who = principalOf(request);
+      const { view, parties } = await referrals.read(request.params.id);
+      if (!(who.role === 'admin' || isOrigin(parties, who) || isOffered(parties, who))) throw outOfScope('referral');
+      return view;
     });
 
     /** The provider of the offer named in the path, and the offer's own referral. */
