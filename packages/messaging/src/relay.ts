@@ -21,6 +21,12 @@ export interface RelayOptions {
   retentionMs?: number;
 }
 
+/** A message the relay has published: its topic and key. */
+export interface PublishedRecord {
+  topic: string;
+  key: string;
+}
+
 interface OutboxRow extends Record<string, unknown> {
   seq: number | string;
   topic: string;
@@ -53,6 +59,17 @@ export class OutboxRelay {
   private readonly abort = new AbortController();
   private lock: HeldLock | null = null;
   private lastCleanup = 0;
+
+  private readonly published: ((records: readonly PublishedRecord[]) => Promise<void>)[] = [];
+
+  /**
+   * Be told of each batch once the bus has acknowledged it and its rows are marked: what was
+   * published, after the transactions that wrote it committed. A failing listener is logged and
+   * changes nothing for the relay.
+   */
+  afterPublish(listener: (records: readonly PublishedRecord[]) => Promise<void>): void {
+    this.published.push(listener);
+  }
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 500;
@@ -154,6 +171,12 @@ export class OutboxRelay {
     const seqs = rows.map((row) => Number(row.seq));
     await database.db.update(outbox).set({ publishedAt: sql`now()` }).where(inArray(outbox.seq, seqs));
     metrics?.outboxPublished.inc({ service }, rows.length);
+    if (this.published.length > 0) {
+      const records = rows.map((row) => ({ topic: row.topic, key: row.key }));
+      for (const listener of this.published) {
+        await listener(records).catch((error: unknown) => this.options.logger.warn({ err: error, service }, 'a listener of published outbox rows failed'));
+      }
+    }
     return rows.length;
   }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { messaging } from './adapters/db/schema.js';
 import { referralRoutes } from './adapters/http/routes.js';
 import { referralHandlers } from './adapters/messages/handlers.js';
-import { ReferralChanges } from './application/changes.js';
+import { announceChanges, ReferralChanges } from './application/changes.js';
 import { Referrals, SERVICE } from './application/referrals.js';
 import { GREEN_CHANNEL_DEADLINES, ROUTINE_DEADLINES, type Deadlines } from './domain/types.js';
 
@@ -18,7 +18,10 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 export function referralWorkflowService(deps: ServiceDeps, options: { authSecret: string; deadlines?: { routine: Deadlines; greenChannel: Deadlines } }): ReferralWorkflowService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES });
-  const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.institutionsOf(id));
+  const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
+  // Every change of a referral publishes an event keyed by it: once published, the change is announced.
+  const referralEvents = eventsTopic(REFERRAL);
+  kit.relay.afterPublish((records) => announceChanges(deps.database, records.filter((r) => r.topic === referralEvents).map((r) => r.key)));
   // Open live-update streams, for operators (and for tests: a closed page must not leave one behind).
   new Gauge({
     name: 'fbl_live_streams_open',

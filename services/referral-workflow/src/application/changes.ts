@@ -1,21 +1,30 @@
-import type { Database, Tx } from '@fbl/db';
+import type { Database } from '@fbl/db';
 import type { Logger } from '@fbl/observability';
 import { sql } from 'drizzle-orm';
 
-/** The PostgreSQL channel a referral's change is announced on when its transaction commits. */
+/** The PostgreSQL channel on which changed referrals are announced. */
 export const CHANGES_CHANNEL = 'fbl_referral_changed';
 
-/** A referral that changed (the announcement is small whatever the referral: NOTIFY payloads are limited). */
+/** A referral that changed, as a stream tells it. */
 export interface ReferralChange {
   id: string;
   state: string;
   version: number;
 }
 
-/** Announce a change in the caller's transaction: listeners in every process hear it at commit. */
-export async function announceChange(database: Database, tx: Tx, change: ReferralChange): Promise<void> {
-  const payload: ReferralChange = { id: change.id, state: change.state, version: change.version };
-  await database.rows(tx, sql`select pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(payload)})`);
+/** Referral ids per NOTIFY (PostgreSQL limits a payload to 8000 bytes; an id takes 39). */
+const IDS_PER_NOTIFY = 150;
+
+/**
+ * Announce referrals that changed: one `pg_notify` per 150 ids, sent by the outbox relay after the
+ * transactions that changed them committed (every change of a referral publishes an event keyed
+ * by it). Outside the business transactions, so notifying never serialises their commits.
+ */
+export async function announceChanges(database: Database, referralIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(referralIds)];
+  for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) {
+    await database.rows(database.db, sql`select pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(ids.slice(i, i + IDS_PER_NOTIFY))})`);
+  }
 }
 
 /** What a subscriber hears: a change with the institutions taking part in it, or a call to reload everything. */
@@ -33,10 +42,10 @@ export const STREAMS_PER_ACCOUNT = 4;
 /**
  * The live feed of referral changes for this process: one LISTEN on the database while the
  * service runs, fanned out to the subscribers (the open event streams). Changes made by any
- * replica reach every replica's subscribers, since the database carries them. Who takes part in
- * a changed referral is looked up once per change, whatever the number of subscribers. When the
- * listening connection is re-established, subscribers are told to reload (changes may have been
- * missed meanwhile); a LISTEN that fails is tried again.
+ * replica reach every replica's subscribers, since the database carries the announcements. A
+ * changed referral's state and parties are read once per announcement, whatever the number of
+ * subscribers. When the listening connection is re-established, subscribers are told to reload
+ * (announcements may have been missed meanwhile); a LISTEN that fails is tried again.
  */
 export class ReferralChanges {
   private readonly subscribers = new Set<Subscriber>();
@@ -48,8 +57,8 @@ export class ReferralChanges {
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
-    /** The institutions taking part in a referral (its origin, offers, held or kept bed). */
-    private readonly partiesOf: (referralId: string) => Promise<readonly string[]>,
+    /** A referral's state and version now, and the institutions taking part in it; undefined when gone. */
+    private readonly current: (referralId: string) => Promise<{ change: ReferralChange; parties: readonly string[] } | undefined>,
   ) {}
 
   /** Start listening (a background job of the service). */
@@ -79,19 +88,23 @@ export class ReferralChanges {
   }
 
   private async arrived(payload: string): Promise<void> {
-    let change: ReferralChange;
+    let ids: string[];
     try {
-      change = JSON.parse(payload) as ReferralChange;
+      ids = JSON.parse(payload) as string[];
+      if (!Array.isArray(ids)) throw new Error('not a list');
     } catch {
       this.logger.warn('unreadable referral change notification ignored');
       return;
     }
     if (this.subscribers.size === 0) return;
-    try {
-      this.broadcast({ kind: 'change', change, parties: await this.partiesOf(change.id) });
-    } catch (error) {
-      this.logger.warn({ err: error, referralId: change.id }, 'the parties of a changed referral could not be read; subscribers reload');
-      this.broadcast({ kind: 'resync' });
+    for (const id of ids) {
+      try {
+        const now = await this.current(id);
+        if (now) this.broadcast({ kind: 'change', ...now });
+      } catch (error) {
+        this.logger.warn({ err: error, referralId: id }, 'a changed referral could not be read; subscribers reload');
+        this.broadcast({ kind: 'resync' });
+      }
     }
   }
 

@@ -30,7 +30,6 @@ import { availability, elderFacts, matchRuns, offers, referrals, timeline, timer
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
 import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
 import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
-import { announceChange } from './changes.js';
 import { machineFor, migrateSnapshot, restoreSnapshot, storeSnapshot, topState, type StoredSnapshot } from './machine-host.js';
 
 export const SERVICE = 'referral-workflow';
@@ -72,6 +71,11 @@ function partiesOf(context: ReferralContext, offerRows: readonly { id: string; i
     placedInstitutionId: context.hold?.institutionId,
     keptBedInstitutionId: context.returnTo?.institutionId,
   };
+}
+
+/** Every institution among a referral's parties. */
+function institutionsIn(p: Parties): string[] {
+  return [...new Set([p.originInstitutionId, ...p.offers.values(), ...(p.placedInstitutionId ? [p.placedInstitutionId] : []), ...(p.keptBedInstitutionId ? [p.keptBedInstitutionId] : [])])];
 }
 
 /** The parties of a referral, as authorization needs them. */
@@ -260,7 +264,6 @@ export class Referrals {
       .returning({ id: referrals.id });
     if (updated.length === 0) throw new StaleReferralVersion(`referral ${row.id} changed concurrently`);
     await outbox.append(tx, messages);
-    await announceChange(this.kit.deps.database, tx, { id: row.id, state: topState(next.value), version: row.version + 1 });
     return topState(next.value);
   }
 
@@ -453,10 +456,14 @@ export class Referrals {
     return partiesOf(context, offerRows);
   }
 
-  /** Every institution taking part in a referral. */
-  async institutionsOf(id: string): Promise<string[]> {
-    const p = await this.parties(id);
-    return [...new Set([p.originInstitutionId, ...p.offers.values(), ...(p.placedInstitutionId ? [p.placedInstitutionId] : []), ...(p.keptBedInstitutionId ? [p.keptBedInstitutionId] : [])])];
+  /** A referral's state and version now, with every institution taking part in it (for the live feed); undefined when there is none. */
+  async current(id: string) {
+    const { db } = this.kit.deps.database;
+    const [row] = await db.select({ state: referrals.state, version: referrals.version, snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, id));
+    if (!row) return undefined;
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId }).from(offers).where(eq(offers.referralId, id));
+    return { change: { id, state: row.state, version: row.version }, parties: institutionsIn(partiesOf(context, offerRows)) };
   }
 
   /** The division an institution is registered in, as its bed service announced it; undefined when no bed service has. */
