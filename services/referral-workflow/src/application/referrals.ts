@@ -448,22 +448,24 @@ export class Referrals {
    * the elder's return.
    */
   async parties(id: string): Promise<Parties> {
-    const { db } = this.kit.deps.database;
-    const [row] = await db.select({ snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, id));
-    if (!row) throw notFound(`referral ${id}`);
-    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId }).from(offers).where(eq(offers.referralId, id));
-    return partiesOf(context, offerRows);
+    const found = await this.partiesNow(id);
+    if (!found) throw notFound(`referral ${id}`);
+    return found.parties;
   }
 
   /** A referral's state and version now, with every institution taking part in it (for the live feed); undefined when there is none. */
   async current(id: string) {
+    const found = await this.partiesNow(id);
+    return found && { change: { id, state: found.state, version: found.version }, parties: institutionsIn(found.parties) };
+  }
+
+  private async partiesNow(id: string): Promise<{ state: string; version: number; parties: Parties } | undefined> {
     const { db } = this.kit.deps.database;
     const [row] = await db.select({ state: referrals.state, version: referrals.version, snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, id));
     if (!row) return undefined;
     const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
     const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId }).from(offers).where(eq(offers.referralId, id));
-    return { change: { id, state: row.state, version: row.version }, parties: institutionsIn(partiesOf(context, offerRows)) };
+    return { state: row.state, version: row.version, parties: partiesOf(context, offerRows) };
   }
 
   /** The division an institution is registered in, as its bed service announced it; undefined when no bed service has. */

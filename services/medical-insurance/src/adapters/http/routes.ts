@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allow, authenticate, requireRole, ROLES } from '@fbl/auth';
+import { allow, authenticate, principalOf, ROLES } from '@fbl/auth';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
 import type { HospitalLevel as HospitalLevelValue } from '@fbl/scales';
@@ -43,7 +43,7 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     app.post(`${BASE}/applications`, { preValidation: allow('insurer'), schema: { tags, summary: "Open an LTCI application for an elder, in the officer's division or one within it", body: Type.Object({ elderRef: ElderRef, divisionCode: Type.Optional(DivisionCode) }, strict) } }, async (request, reply) => {
-      const created = await ltci.apply(request.body.elderRef, requireRole(request, 'insurer'), request.body.divisionCode);
+      const created = await ltci.apply(request.body.elderRef, principalOf(request), request.body.divisionCode);
       return reply.status(201).header('location', `${BASE}/applications/${created.id}`).send(created);
     });
 
@@ -58,24 +58,24 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
       },
       async (request) => {
         const q = request.query;
-        return ltci.list({ ...(q.status ? { status: q.status } : {}), ...(q.elderRef ? { elderRef: q.elderRef } : {}), limit: q.limit ?? 100 }, requireRole(request, 'insurer'));
+        return ltci.list({ ...(q.status ? { status: q.status } : {}), ...(q.elderRef ? { elderRef: q.elderRef } : {}), limit: q.limit ?? 100 }, principalOf(request));
       },
     );
 
-    app.get(`${BASE}/applications/:id`, { preValidation: allow('insurer'), schema: { tags, summary: 'One application with its assessments', params: ById } }, async (request) => ltci.view(request.params.id, requireRole(request, 'insurer')));
+    app.get(`${BASE}/applications/:id`, { preValidation: allow('insurer'), schema: { tags, summary: 'One application with its assessments', params: ById } }, async (request) => ltci.view(request.params.id, principalOf(request)));
 
     app.post(`${BASE}/applications/:id/accept`, { preValidation: allow('insurer'), schema: { tags, summary: 'Accept (受理) the application', params: ById } }, async (request) =>
-      ltci.accept(request.params.id, requireRole(request, 'insurer'), kit.originOf(request)),
+      ltci.accept(request.params.id, principalOf(request), kit.originOf(request)),
     );
 
     app.post(
       `${BASE}/applications/:id/refuse`,
       { preValidation: allow('insurer'), schema: { tags, summary: 'Refuse (不予受理) the application on one of five grounds', params: ById, body: Type.Object({ ground: Literals(REFUSAL_GROUNDS) }, strict) } },
-      async (request) => ltci.refuse(request.params.id, request.body.ground, requireRole(request, 'insurer'), kit.originOf(request)),
+      async (request) => ltci.refuse(request.params.id, request.body.ground, principalOf(request), kit.originOf(request)),
     );
 
     app.post(`${BASE}/applications/:id/assessment`, { preValidation: allow('insurer'), schema: { tags, summary: 'Record the on-site assessment of two assessors (NHSA 2021)', params: ById, body: AssessmentBody } }, async (request, reply) => {
-      const who = requireRole(request, 'insurer');
+      const who = principalOf(request);
       const b = request.body;
       const result = await ltci.assess(request.params.id, { answers: b.answers, assessors: [b.assessors[0], b.assessors[1]], assessedOn: b.assessedOn }, who, kit.originOf(request));
       return reply.status(201).send(result);
@@ -84,16 +84,16 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
     app.post(
       `${BASE}/applications/:id/objection`,
       { preValidation: allow('insurer'), schema: { tags, summary: 'Record an objection (异议) during the public notice', params: ById, body: Type.Object({ reason: ShortText(1000) }, strict) } },
-      async (request) => ltci.object(request.params.id, request.body.reason, requireRole(request, 'insurer'), kit.originOf(request)),
+      async (request) => ltci.object(request.params.id, request.body.reason, principalOf(request), kit.originOf(request)),
     );
 
     app.post(`${BASE}/applications/:id/care-mode`, { preValidation: allow('insurer'), schema: { tags, summary: 'Record the care mode and designated provider chosen', params: ById, body: CareModeBody } }, async (request) => {
       const b = request.body;
-      return ltci.chooseCare(request.params.id, { careMode: b.careMode, providerInstitutionId: b.providerInstitutionId, ...(b.hospitalLevel !== undefined ? { hospitalLevel: b.hospitalLevel as HospitalLevelValue } : {}) }, requireRole(request, 'insurer'), kit.originOf(request));
+      return ltci.chooseCare(request.params.id, { careMode: b.careMode, providerInstitutionId: b.providerInstitutionId, ...(b.hospitalLevel !== undefined ? { hospitalLevel: b.hospitalLevel as HospitalLevelValue } : {}) }, principalOf(request), kit.originOf(request));
     });
 
     app.post(`${BASE}/applications/:id/end`, { preValidation: allow('insurer'), schema: { tags, summary: 'End the benefits', params: ById, body: Type.Object({ reason: Literals(END_REASONS) }, strict) } }, async (request) =>
-      ltci.end(request.params.id, request.body.reason, requireRole(request, 'insurer'), kit.originOf(request)),
+      ltci.end(request.params.id, request.body.reason, principalOf(request), kit.originOf(request)),
     );
 
     app.get(
@@ -106,7 +106,6 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
         },
       },
       async (request) => {
-        requireRole(request, ...ROLES);
         const q = request.query;
         return ltci.quote({ careMode: q.careMode, dailyCost: q.dailyCost, ...(q.hospitalLevel !== undefined ? { hospitalLevel: q.hospitalLevel as HospitalLevelValue } : {}), ...(q.on ? { on: q.on } : {}) });
       },
@@ -116,7 +115,7 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
       `${BASE}/home-sick-bed-filings`,
       { preValidation: allow('insurer'), schema: { tags, summary: 'File a home sick bed episode (家庭病床医保备案)', body: Type.Object({ elderRef: ElderRef, institutionId: Uuid }, strict) } },
       async (request, reply) => {
-        const { created, filing } = await filings.file(request.body, requireRole(request, 'insurer'), kit.originOf(request));
+        const { created, filing } = await filings.file(request.body, principalOf(request), kit.originOf(request));
         return reply.status(created ? 201 : 200).send(filing);
       },
     );
@@ -125,7 +124,6 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
       `${BASE}/audit`,
       { preValidation: allow('admin'), schema: { tags, summary: 'The access log (append-only)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, strict) } },
       async (request) => {
-        requireRole(request, 'admin');
         const q = request.query;
         return audit.trail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), limit: q.limit ?? 100 });
       },
