@@ -58,6 +58,29 @@ function relaySuite(kind: BusKind) {
     await published.subscription.stop();
   });
 
+  it('tells its listeners what each batch published, once marked, only what committed, and goes on when a listener fails', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const definition = notedMessage(topic);
+    await h.bus.ensureTopics([topic]);
+    const keys = [newId(), newId()];
+    const relay = relayOn(h.bus);
+    const heard: { topic: string; key: string }[] = [];
+    relay.afterPublish(async (records) => void heard.push(...records.filter((r) => r.topic === topic)));
+    relay.afterPublish(async () => {
+      throw new Error('a listener that fails');
+    });
+    const rolledBack = createMessage(definition, newId(), { note: 'never committed' }, { source: 'test' });
+    await h.database.transaction(async (tx) => {
+      await outbox.append(tx, [rolledBack]);
+      throw new Error('rolled back');
+    }).catch(() => undefined);
+    await h.database.transaction((tx) => outbox.append(tx, keys.map((key) => createMessage(definition, key, { note: 'committed' }, { source: 'test' }))));
+    expect(await relay.drain()).toBeGreaterThanOrEqual(2);
+    expect(heard).toEqual(keys.map((key) => ({ topic, key })));
+    const unmarked = await h.database.db.select().from(outboxTable).where(isNull(outboxTable.publishedAt));
+    expect(unmarked).toEqual([]);
+  });
+
   it('publishes again after a crash between publishing and marking, and the inbox absorbs the duplicate', async () => {
     const topic = `fixture-${newId()}.events`;
     const consumer = await startRecordingConsumer(h, topic);
