@@ -171,6 +171,10 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: `${au}/refresh`, path: `${au}/refresh`, body: { refreshToken: 'x'.repeat(43) }, allowed: EVERYONE, strict: false, answers: [401] },
       { method: 'POST', route: `${au}/sign-out`, path: `${au}/sign-out`, body: { refreshToken: 'x'.repeat(43) }, allowed: EVERYONE, strict: false },
       { method: 'GET', route: `${au}/demo-users`, path: `${au}/demo-users`, allowed: EVERYONE, strict: true },
+      // Sign-in at an external provider: open to everyone, and not configured in the embedded mode.
+      { method: 'GET', route: `${au}/oidc`, path: `${au}/oidc`, allowed: EVERYONE, strict: true },
+      { method: 'POST', route: `${au}/oidc/token`, path: `${au}/oidc/token`, body: { code: 'c', codeVerifier: 'v'.repeat(43), redirectUri: 'http://127.0.0.1/' }, allowed: EVERYONE, strict: false, answers: [404] },
+      { method: 'POST', route: `${au}/oidc/refresh`, path: `${au}/oidc/refresh`, body: { refreshToken: 'r' }, allowed: EVERYONE, strict: false, answers: [404] },
       { method: 'GET', route: `${au}/me`, path: `${au}/me`, allowed: any, strict: true },
       { method: 'GET', route: `${au}/users`, path: `${au}/users`, allowed: ['admin'], strict: true },
       { method: 'POST', route: `${au}/users`, path: `${au}/users`, body: { username: 'authz-new-user', displayName: '新用户', password: 'Authz-new-2026-x', role: 'analyst', divisionCode: '371700' }, allowed: ['admin'], strict: true },

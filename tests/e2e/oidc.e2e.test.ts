@@ -1,7 +1,9 @@
 import { describeWithKafkaAndPostgres } from '@fbl/testing';
 import { startIdentityProvider, type IdentityProvider } from '@fbl/testing/identity-provider';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { adminOf } from '../support/actors.js';
+import { LAPTOP, launchChromium, SHOTS } from '../support/browser.js';
 import { call } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { careHome, dischargeRequest, hospital, waitForState, waitUntilMatchable } from './scenarios.js';
@@ -16,9 +18,18 @@ const AUDIENCE = 'five-bed-linkage';
 describeWithKafkaAndPostgres('an external identity provider (OpenID Connect, JWKS)', () => {
   let idp: IdentityProvider;
   let system: DistributedSystem;
+  const hospitalOfTest = { id: '' };
   beforeAll(async () => {
     idp = await startIdentityProvider({ audience: AUDIENCE });
-    system = await startDistributedSystem(['care-beds', 'medical-beds', 'referral-workflow'], {}, { OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_JWKS_URL: idp.jwksUrl });
+    system = await startDistributedSystem(['care-beds', 'medical-beds', 'referral-workflow'], {}, {
+      OIDC_ISSUER: idp.issuer,
+      OIDC_AUDIENCE: AUDIENCE,
+      OIDC_JWKS_URL: idp.jwksUrl,
+      // The gateway's web UI signs people in at the provider (authorization code with PKCE).
+      OIDC_CLIENT_ID: 'fbl-web',
+      OIDC_AUTHORIZE_URL: idp.authorizeUrl,
+      OIDC_TOKEN_URL: idp.tokenUrl,
+    });
   });
   afterAll(async () => {
     const codes = await system?.stop();
@@ -53,5 +64,33 @@ describeWithKafkaAndPostgres('an external identity provider (OpenID Connect, JWK
     // The gateway's own tokens keep working beside the provider's.
     expect((await call(system.url, 'GET', '/api/referrals', undefined, adminOf(system))).status).toBe(200);
     expect(idp.jwksRequests()).toBeGreaterThan(0);
+    hospitalOfTest.id = hospitalId;
+  });
+
+  it("signs a planner in to the web UI at the provider's page (authorization code with PKCE), into the workspace of their hospital", async () => {
+    expect(hospitalOfTest.id, 'the first test registered the hospital').not.toBe('');
+    const browser = await launchChromium();
+    try {
+      idp.signInNext({ sub: 'planner-wang', name: '王规划', fbl_role: 'planner', fbl_institution: hospitalOfTest.id });
+      const page = await browser.newPage({ viewport: LAPTOP, locale: 'zh-CN' });
+      await page.goto(system.url);
+      const button = page.getByRole('button', { name: '统一身份认证登录' });
+      await expect.poll(() => button.count()).toBe(1);
+      await button.click();
+      // Away to the provider and back with a code, exchanged by the gateway for the session.
+      await expect.poll(() => page.locator('.who').textContent(), { timeout: 15_000 }).toBe('王规划 · 出院准备/转诊专员');
+      expect(new URL(page.url()).search).toBe('');
+      await expect.poll(() => page.locator('h3').first().textContent()).toBe('发起转诊');
+      // The hospital's referral of the first test is on the list: the provider's token is honoured by the workflow.
+      await expect.poll(() => page.locator('section.referrals tbody tr').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+      await page.screenshot({ path: join(SHOTS, 'oidc-planner.png'), fullPage: true });
+      expect(idp.exchanges()).toMatchObject({ granted: 1, refused: 0 });
+    } finally {
+      await browser.close();
+    }
+    // A code exchanged with the wrong verifier is refused, and the gateway says so.
+    const refused = await call(system.url, 'POST', '/api/auth/oidc/token', { code: 'not-a-code-the-provider-gave', codeVerifier: 'v'.repeat(43), redirectUri: `${system.url}/` });
+    expect(refused.status).toBe(401);
+    expect(idp.exchanges().refused).toBe(1);
   });
 });

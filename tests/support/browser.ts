@@ -26,14 +26,19 @@ export interface BrowserHarness {
   stop(): Promise<void>;
 }
 
-/** Start the embedded system (PGlite in memory, demo data) and Chromium. */
-export async function startBrowserHarness(name: string): Promise<BrowserHarness> {
+/** Debian's Chromium, headless, for a test; the screenshot folder made. */
+export async function launchChromium(): Promise<Browser> {
   await mkdir(SHOTS, { recursive: true });
-  const system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name, level: 'silent' }) });
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Start the embedded system (PGlite in memory, demo data) and Chromium. */
+export async function startBrowserHarness(name: string): Promise<BrowserHarness> {
+  const system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name, level: 'silent' }) });
+  const browser = await launchChromium();
   return {
     system,
     site: { url: system.url, authSecret: system.secrets.authSecret },

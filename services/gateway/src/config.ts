@@ -3,6 +3,7 @@ import { authSecretFromEnv } from '@fbl/auth';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
 import Type from 'typebox';
 import { ROUTES, type ServiceName, type Upstreams } from './routes.js';
+import type { OidcLogin } from './identity/oidc-login.js';
 import { rateLimitFromEnv } from './security.js';
 
 /** The env key naming where a service listens: `care-beds` → `CARE_BEDS_URL`. */
@@ -26,13 +27,32 @@ export function readGatewayConfig(env: Record<string, string | undefined>) {
   const authSecret = authSecretFromEnv(env);
   if (!authSecret) throw new ConfigError('the gateway needs AUTH_SECRET, the secret the services verify its tokens with');
   const adminPassword = env['GATEWAY_ADMIN_PASSWORD']?.trim() || undefined;
+  const oidcLogin = oidcLoginFromEnv(env, process.oidc !== undefined);
   let rateLimitPerMinute: number;
   try {
     rateLimitPerMinute = rateLimitFromEnv(env);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute });
+  return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute, ...(oidcLogin ? { oidcLogin } : {}) });
+}
+
+/**
+ * The web UI's sign-in at the external provider: OIDC_CLIENT_ID, OIDC_AUTHORIZE_URL and
+ * OIDC_TOKEN_URL together, and only with the provider's token checks (OIDC_ISSUER, …) set.
+ */
+function oidcLoginFromEnv(env: Record<string, string | undefined>, verified: boolean): OidcLogin | undefined {
+  const clientId = env['OIDC_CLIENT_ID']?.trim();
+  const authorizeUrl = env['OIDC_AUTHORIZE_URL']?.trim();
+  const tokenUrl = env['OIDC_TOKEN_URL']?.trim();
+  const given = [clientId, authorizeUrl, tokenUrl].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given < 3) throw new ConfigError('invalid gateway configuration: OIDC_CLIENT_ID, OIDC_AUTHORIZE_URL and OIDC_TOKEN_URL go together');
+  if (!verified) throw new ConfigError('invalid gateway configuration: the sign-in at an external provider needs OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL to check its tokens');
+  for (const [key, url] of [['OIDC_AUTHORIZE_URL', authorizeUrl], ['OIDC_TOKEN_URL', tokenUrl]] as const) {
+    if (!/^https?:\/\//.test(url!)) throw new ConfigError(`invalid gateway configuration: ${key} must be an http(s) address`);
+  }
+  return { clientId: clientId!, authorizeUrl: authorizeUrl!, tokenUrl: tokenUrl! };
 }
 
 /** The gateway's configuration, read once from the environment. */

@@ -2,6 +2,7 @@ import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/servi
 import { fileURLToPath } from 'node:url';
 import { Accounts, DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './accounts.js';
 import type { DemoUser } from './demo-users.js';
+import { oidcLoginRoutes, type OidcLogin } from './oidc-login.js';
 import { identityRoutes } from './routes.js';
 import { messaging } from './schema.js';
 
@@ -11,7 +12,7 @@ export interface IdentityService extends ServiceDefinition {
 }
 
 /** Build the sign-in service: accounts in the `gateway` schema, routes under `/api/auth`. */
-export function identityService(deps: ServiceDeps, options: { authSecret: string; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy> }): IdentityService {
+export function identityService(deps: ServiceDeps, options: { authSecret: string; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy>; oidcLogin?: OidcLogin }): IdentityService {
   const kit = new ServiceKit('gateway', messaging, deps);
   const accounts = new Accounts(deps.database, options.authSecret, deps.clock, { ...DEFAULT_SIGN_IN_POLICY, ...options.policy });
   return {
@@ -20,7 +21,10 @@ export function identityService(deps: ServiceDeps, options: { authSecret: string
     accounts,
     migrationsFolder: fileURLToPath(new URL('../../drizzle', import.meta.url)),
     migrationsTable: 'gateway_migrations',
-    routes: identityRoutes(accounts, { authSecret: options.authSecret, clock: deps.clock, oidc: deps.oidc, ...(options.demoUsers ? { demoUsers: options.demoUsers } : {}) }),
+    routes: async (app) => {
+      await app.register(identityRoutes(accounts, { authSecret: options.authSecret, clock: deps.clock, oidc: deps.oidc, ...(options.demoUsers ? { demoUsers: options.demoUsers } : {}) }));
+      await app.register(oidcLoginRoutes({ login: options.oidcLogin, oidc: deps.oidc, authSecret: options.authSecret, clock: deps.clock }));
+    },
     consumers: [],
     produces: [],
   };

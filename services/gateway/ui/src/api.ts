@@ -3,6 +3,8 @@
 export interface Session {
   accessToken: string;
   refreshToken: string;
+  /** `oidc` when signed in at the external identity provider (refreshed there, through the gateway). */
+  provider?: 'oidc';
   user: { id: string; username: string; displayName: string; role: string; institutionId: string | null; divisionCode: string | null };
 }
 
@@ -42,7 +44,7 @@ export async function request(method: string, path: string, body?: unknown, sign
   let session = loadSession();
   let response = await send(method, path, body, session?.accessToken, signal);
   if (response.status === 401 && session) {
-    const refreshed = await send('POST', '/api/auth/refresh', { refreshToken: session.refreshToken }, undefined);
+    const refreshed = await send('POST', session.provider === 'oidc' ? '/api/auth/oidc/refresh' : '/api/auth/refresh', { refreshToken: session.refreshToken }, undefined);
     if (!refreshed.ok) {
       saveSession(null);
       return response;
@@ -136,4 +138,44 @@ export function liveUpdates(listener: ChangeListener): () => void {
       stopFeed = undefined;
     }
   };
+}
+
+/** The external identity provider's sign-in, when the deployment has one. */
+export interface OidcSignIn {
+  enabled: boolean;
+  authorizeUrl?: string;
+  clientId?: string;
+  scope?: string;
+}
+
+const PENDING = 'fbl.oidc';
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+
+/** Go to the provider to sign in (authorization code with PKCE); the page comes back with a code. */
+export async function startOidcSignIn(config: OidcSignIn): Promise<void> {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state }));
+  const redirectUri = `${location.origin}/`;
+  const query = new URLSearchParams({ response_type: 'code', client_id: config.clientId ?? '', redirect_uri: redirectUri, scope: config.scope ?? 'openid', state, code_challenge: challenge, code_challenge_method: 'S256' });
+  location.assign(`${config.authorizeUrl ?? ''}?${query}`);
+}
+
+/**
+ * Finish a sign-in at the provider when the page came back with a code for the state it sent:
+ * the session, or null when this page load is no such return. The code leaves the address bar.
+ */
+export async function finishOidcSignIn(): Promise<Session | null> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  const pending = sessionStorage.getItem(PENDING);
+  if (!code || !pending) return null;
+  sessionStorage.removeItem(PENDING);
+  history.replaceState(null, '', '/');
+  const { verifier, state } = JSON.parse(pending) as { verifier: string; state: string };
+  if (params.get('state') !== state) throw new Error('the sign-in came back with another state');
+  const session = await json<Session>('POST', '/api/auth/oidc/token', { code, codeVerifier: verifier, redirectUri: `${location.origin}/` });
+  saveSession(session);
+  return session;
 }

@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
-import { json, loadSession, saveSession, type Session } from './api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { finishOidcSignIn, json, loadSession, saveSession, type Session } from './api.js';
 import { Admin } from './admin.js';
 import { Assessor } from './assessor.js';
 import { Dashboard } from './dashboard.js';
@@ -13,6 +13,14 @@ import { SignIn } from './sign-in.js';
 function App() {
   const [lang, setLang] = useState<Lang>((localStorage.getItem('fbl.lang') as Lang | null) ?? 'zh');
   const [session, setSession] = useState<Session | null>(loadSession());
+  const [oidcError, setOidcError] = useState(false);
+  // Back from the identity platform with a code: finish signing in.
+  useEffect(() => {
+    finishOidcSignIn().then(
+      (signedIn) => signedIn && setSession(signedIn),
+      () => setOidcError(true),
+    );
+  }, []);
   const switchLang = () => {
     const next = lang === 'zh' ? 'en' : 'zh';
     localStorage.setItem('fbl.lang', next);
@@ -20,7 +28,7 @@ function App() {
     setLang(next);
   };
   const signOut = async () => {
-    if (session) await json('POST', '/api/auth/sign-out', { refreshToken: session.refreshToken }).catch(() => undefined);
+    if (session && session.provider !== 'oidc') await json('POST', '/api/auth/sign-out', { refreshToken: session.refreshToken }).catch(() => undefined);
     saveSession(null);
     setSession(null);
   };
@@ -39,7 +47,10 @@ function App() {
         </nav>
       </header>
       {!session ? (
-        <SignIn lang={lang} onSignedIn={setSession} />
+        <>
+          {oidcError && <p class="form-error sign-in-error" role="alert">{t(lang, 'oidcFailed')}</p>}
+          <SignIn lang={lang} onSignedIn={setSession} />
+        </>
       ) : role === 'admin' ? (
         <Admin lang={lang} division={session.user.divisionCode} />
       ) : role === 'analyst' ? (

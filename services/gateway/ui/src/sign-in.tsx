@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { json, Problem, saveSession, type Session } from './api.js';
+import { json, Problem, saveSession, startOidcSignIn, type OidcSignIn, type Session } from './api.js';
 import { t, type Lang } from './i18n.js';
 
 interface DemoUser {
@@ -16,8 +16,10 @@ export function SignIn({ lang, onSignedIn }: { lang: Lang; onSignedIn: (s: Sessi
   const [errors, setErrors] = useState<{ username?: string; password?: string; form?: string }>({});
   const [demo, setDemo] = useState<DemoUser[]>([]);
   const [busy, setBusy] = useState(false);
+  const [oidc, setOidc] = useState<OidcSignIn>({ enabled: false });
 
   useEffect(() => {
+    json<OidcSignIn>('GET', '/api/auth/oidc').then(setOidc, () => setOidc({ enabled: false }));
     json<{ users: DemoUser[] }>('GET', '/api/auth/demo-users').then(
       (r) => setDemo(r.users),
       () => setDemo([]),
@@ -55,6 +57,9 @@ export function SignIn({ lang, onSignedIn }: { lang: Lang; onSignedIn: (s: Sessi
         <p id="password-error" class="field-error" role="alert">{errors.password ?? ''}</p>
         <p class="form-error" role="alert">{errors.form ?? ''}</p>
         <button type="submit" disabled={busy}>{t(lang, 'signIn')}</button>
+        {oidc.enabled && (
+          <button type="button" class="secondary oidc" onClick={() => void startOidcSignIn(oidc)}>{t(lang, 'signInOidc')}</button>
+        )}
       </form>
       {demo.length > 0 && (
         <section class="demo" aria-label={t(lang, 'demoUsers')}>
