@@ -137,6 +137,48 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     await page.close();
   });
 
+  it('registers an elder from the assessor\'s page: the ID number read as typed, every field\'s error in Chinese, a second registration refused', async () => {
+    const page = await open(LAPTOP);
+    await signInAs(page, 'assessor');
+    await page.getByRole('button', { name: '登记新老人' }).click();
+    const form = page.locator('form.register-elder');
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    expect(await form.locator('#reg-id-error').textContent()).toBe('请填写此项');
+    expect(await form.locator('#reg-name-error').textContent()).toBe('请填写此项');
+    expect(await form.locator('#reg-division-error').textContent()).toBe('请选择');
+    expect(await form.locator('#reg-consent-error').textContent()).toBe('登记前须取得同意');
+    const first17 = '37172819380722004';
+    await form.getByLabel('身份证号').fill(`${first17}${residentIdCheckChar(first17) === '0' ? '1' : '0'}`);
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await expect.poll(() => form.locator('#reg-id-error').textContent()).toMatch(/^身份证号无效: /);
+    await form.getByLabel('身份证号').fill(first17 + residentIdCheckChar(first17));
+    await expect.poll(() => form.locator('.field-ok').first().textContent()).toBe('女 · 出生 1938-07-22');
+    await form.getByLabel('姓名').fill('登记测试老人');
+    await form.getByLabel('联系电话（选填）').fill('12345');
+    await form.getByLabel('居住地（县、区）').selectOption({ label: '东明县' });
+    await form.getByLabel('详细地址').fill('东明县城关街道');
+    await form.getByLabel('已取得使用健康信息的同意').check();
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    expect(await form.locator('#reg-phone-error').textContent()).toBe('请填写 11 位手机号或带区号的固定电话');
+    await form.getByLabel('联系电话（选填）').fill('');
+    await page.screenshot({ path: join(SHOTS, 'assessor-register.png'), fullPage: true });
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await expect.poll(() => form.locator('p.field-ok[role="status"]').last().textContent()).toMatch(/^已登记: 登记测试老人 371728\*+\d{3}[\dX] · [0-9a-f]{8}$/);
+    // The register knows the elder (looked up by ID number, as a planner would).
+    const found = await call(system.url, 'POST', '/api/civil-affairs/elders/lookup', { idNumber: first17 + residentIdCheckChar(first17) }, assessorToken);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ name: '登记测试老人' });
+    // The same ID number a second time.
+    await form.getByLabel('身份证号').fill(first17 + residentIdCheckChar(first17));
+    await form.getByLabel('姓名').fill('登记测试老人');
+    await form.getByLabel('详细地址').fill('东明县城关街道');
+    await form.getByLabel('已取得使用健康信息的同意').check();
+    await form.getByRole('button', { name: '登记', exact: true }).click();
+    await expect.poll(() => form.locator('#reg-id-error').textContent()).toBe('该身份证号已登记');
+    expect(await sideways(page)).toBeLessThanOrEqual(LAPTOP.width);
+    await page.close();
+  });
+
   it('queues the LTCI applications referrals open; refusing needs a ground (Chinese error); one is refused, one accepted and assessed', async () => {
     const stamp = Date.now();
     const facts = { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) };

@@ -3,6 +3,7 @@ import { shandongDivisions } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
 import { AssessorsAndDay, chinaToday, useFieldErrors } from './forms.js';
+import { RegisterElder } from './register-elder.js';
 import { chinaTime, dictionary, type Lang } from './i18n.js';
 
 /** One open request of the assessors' queue (`GET /api/civil-affairs/assessment-requests`). */
@@ -236,6 +237,7 @@ export function Assessor({ lang, divisionCode }: { lang: Lang; divisionCode: str
   return (
     <main class="assessor">
       <h2>{w(lang, 'queue')}{divisionCode && <span class="status"> · {divisionName(divisionCode)}</span>}</h2>
+      <RegisterElder lang={lang} divisionCode={divisionCode} />
       {done && (
         <section class="panel assessment-result" role="status" data-level={done.saved.level}>
           <strong>{w(lang, 'saved')}</strong>

@@ -20,9 +20,15 @@ export function useFieldErrors(summary: (count: number) => string) {
     const first = Object.keys(found)[0];
     if (first) setTimeout(() => form.current?.querySelector<HTMLElement>(`#${first}`)?.focus(), 0);
   };
+  /** Forget one input's error (it was edited since). */
+  const clear = (id: string) => {
+    if (errors[id] === undefined) return;
+    const { [id]: _gone, ...rest } = errors;
+    setErrors(rest);
+  };
   const field = (id: string) => ({ id, 'aria-invalid': errors[id] ? ('true' as const) : ('false' as const), 'aria-describedby': `${id}-error` });
   const error = (id: string) => <p id={`${id}-error`} class="field-error" role="alert">{errors[id] ?? ''}</p>;
-  return { errors, formError, form, show, field, error };
+  return { errors, formError, form, show, clear, field, error };
 }
 
 /** The two assessors' names and the day of an on-site assessment, with any further fields of the form. */

@@ -1,0 +1,199 @@
+import { maskResidentId, parseResidentId, shandongDivisions } from '@fbl/codes';
+import { useState } from 'preact/hooks';
+import { json, Problem } from './api.js';
+import { useFieldErrors } from './forms.js';
+import { dictionary, type Lang } from './i18n.js';
+
+const w = dictionary(
+  {
+    title: '登记老人',
+    open: '登记新老人',
+    close: '收起',
+    idNumber: '身份证号',
+    idHint: '18 位公民身份号码；出生日期和性别由号码读出',
+    idInvalid: '身份证号无效',
+    name: '姓名',
+    phone: '联系电话（选填）',
+    phoneInvalid: '请填写 11 位手机号或带区号的固定电话',
+    division: '居住地（县、区）',
+    line: '详细地址',
+    consent: '已取得使用健康信息的同意',
+    consentNeeded: '登记前须取得同意',
+    givenBy: '同意人',
+    givenBy_elder: '老人本人',
+    givenBy_guardian: '监护人',
+    required: '请填写此项',
+    choose: '请选择',
+    submit: '登记',
+    saving: '正在登记…',
+    registered: '已登记',
+    duplicate: '该身份证号已登记',
+    invalid: '请修正标出的 {n} 项',
+    born: '出生',
+    male: '男',
+    female: '女',
+  },
+  {
+    title: 'Register an elder',
+    open: 'Register a new elder',
+    close: 'Close',
+    idNumber: 'ID number',
+    idHint: '18-character resident ID; birth date and sex are read from it',
+    idInvalid: 'Invalid ID number',
+    name: 'Name',
+    phone: 'Phone (optional)',
+    phoneInvalid: 'An 11-digit mobile or a landline with its area code',
+    division: 'Lives in (county or district)',
+    line: 'Address',
+    consent: 'Consent to use health data obtained',
+    consentNeeded: 'Consent is needed before registering',
+    givenBy: 'Consent given by',
+    givenBy_elder: 'The elder',
+    givenBy_guardian: 'The guardian',
+    required: 'Please fill in this field',
+    choose: 'Please choose',
+    submit: 'Register',
+    saving: 'Registering…',
+    registered: 'Registered',
+    duplicate: 'This ID number is already registered',
+    invalid: 'Correct the {n} marked fields',
+    born: 'born',
+    male: 'male',
+    female: 'female',
+  },
+);
+
+/** The counties an assessor of a division may register elders in (a county's own, a city's counties). */
+function divisionsFor(scope: string | null): { code: string; name: string }[] {
+  if (!scope) return [];
+  if (scope.endsWith('00') && !scope.endsWith('0000')) return shandongDivisions.countiesOf(scope).map((d) => ({ code: d.code, name: d.name }));
+  const own = shandongDivisions.get(scope);
+  return own && !scope.endsWith('00') ? [{ code: own.code, name: own.name }] : [];
+}
+
+/** The API's field names, as the ids of this form's inputs. */
+const INPUT_OF: Record<string, string> = { idNumber: 'reg-id', name: 'reg-name', phone: 'reg-phone', 'address.divisionCode': 'reg-division', 'address.line': 'reg-line', 'consent.healthData': 'reg-consent' };
+
+/**
+ * An assessor registers an elder on the civil-affairs register: the ID number checked as it is
+ * typed (birth date and sex read from it), name, phone, where the elder lives, and the consent
+ * to use health data. The record is sealed at rest by the service; the page keeps nothing.
+ */
+export function RegisterElder({ lang, divisionCode }: { lang: Lang; divisionCode: string | null }) {
+  const [open, setOpen] = useState(false);
+  const [idNumber, setIdNumber] = useState('');
+  const [name, setName] = useState('');
+  const [phone, setPhone] = useState('');
+  const [division, setDivision] = useState('');
+  const [line, setLine] = useState('');
+  const [consent, setConsent] = useState(false);
+  const [givenBy, setGivenBy] = useState('elder');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState('');
+  const fields = useFieldErrors((n) => w(lang, 'invalid').replace('{n}', String(n)));
+  const { formError, form, show, field, error } = fields;
+  const counties = divisionsFor(divisionCode);
+  const parsed = idNumber.length > 0 ? parseResidentId(idNumber.trim().toUpperCase()) : undefined;
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const found: Record<string, string> = {};
+    if (!idNumber.trim()) found['reg-id'] = w(lang, 'required');
+    else if (!parsed?.ok) found['reg-id'] = `${w(lang, 'idInvalid')}: ${idNumber.trim().length < 18 ? `${idNumber.trim().length}/18` : (parsed?.ok === false ? parsed.reason : '')}`;
+    if (!name.trim()) found['reg-name'] = w(lang, 'required');
+    if (phone.trim() && !/^(1\d{10}|0\d{2,3}-?\d{7,8})$/.test(phone.trim())) found['reg-phone'] = w(lang, 'phoneInvalid');
+    if (!division) found['reg-division'] = w(lang, 'choose');
+    if (!line.trim()) found['reg-line'] = w(lang, 'required');
+    if (!consent) found['reg-consent'] = w(lang, 'consentNeeded');
+    if (Object.keys(found).length > 0 || !parsed?.ok) return show(found);
+    show({});
+    setBusy(true);
+    try {
+      const created = await json<{ id: string }>('POST', '/api/civil-affairs/elders', {
+        idNumber: parsed.id.value,
+        name: name.trim(),
+        gender: parsed.id.sex,
+        birthDate: parsed.id.birthDate,
+        ...(phone.trim() ? { phone: phone.trim() } : {}),
+        address: { divisionCode: division, line: line.trim() },
+        consent: { healthData: consent, givenBy },
+      });
+      setDone(`${w(lang, 'registered')}: ${name.trim()} ${maskResidentId(parsed.id.value)} · ${created.id.slice(-8)}`);
+      setIdNumber('');
+      setName('');
+      setPhone('');
+      setLine('');
+      setConsent(false);
+    } catch (e) {
+      if (e instanceof Problem && e.status === 409) return show({ 'reg-id': w(lang, 'duplicate') });
+      if (!(e instanceof Problem) || e.status !== 400) return show({}, String(e instanceof Error ? e.message : e));
+      const placed: Record<string, string> = {};
+      for (const f of e.body.errors ?? []) {
+        const id = INPUT_OF[f.field];
+        if (id) placed[id] ??= id === 'reg-id' ? w(lang, 'idInvalid') : id === 'reg-phone' ? w(lang, 'phoneInvalid') : w(lang, 'required');
+      }
+      show(placed, Object.keys(placed).length === 0 ? (e.body.errors ?? []).map((f) => `${f.field}: ${f.reason}`).join('; ') : '');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!open) {
+    return (
+      <p class="register-elder">
+        <button type="button" class="secondary" onClick={() => setOpen(true)}>{w(lang, 'open')}</button>
+        {done && <span class="field-ok" role="status"> {done}</span>}
+      </p>
+    );
+  }
+  return (
+    <form ref={form} class="panel register-elder" onSubmit={(e) => void submit(e)} noValidate>
+      <h3>{w(lang, 'title')}</h3>
+      <div class="field-grid">
+        <div>
+          <label for="reg-id">{w(lang, 'idNumber')}</label>
+          <input {...field('reg-id')} name="idNumber" autocomplete="off" maxLength={18} placeholder={w(lang, 'idHint')} value={idNumber} onInput={(e) => { setIdNumber((e.target as HTMLInputElement).value); fields.clear('reg-id'); }} />
+          {parsed?.ok && !fields.errors['reg-id'] ? <p class="field-ok" role="status">{w(lang, parsed.id.sex)} · {w(lang, 'born')} {parsed.id.birthDate}</p> : error('reg-id')}
+        </div>
+        <div>
+          <label for="reg-name">{w(lang, 'name')}</label>
+          <input {...field('reg-name')} name="name" autocomplete="off" maxLength={50} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+          {error('reg-name')}
+        </div>
+        <div>
+          <label for="reg-phone">{w(lang, 'phone')}</label>
+          <input {...field('reg-phone')} name="phone" inputMode="tel" autocomplete="off" maxLength={20} value={phone} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
+          {error('reg-phone')}
+        </div>
+        <div>
+          <label for="reg-division">{w(lang, 'division')}</label>
+          <select {...field('reg-division')} name="division" value={division} onChange={(e) => setDivision((e.target as HTMLSelectElement).value)}>
+            <option value="">{w(lang, 'choose')}</option>
+            {counties.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+          </select>
+          {error('reg-division')}
+        </div>
+        <div>
+          <label for="reg-line">{w(lang, 'line')}</label>
+          <input {...field('reg-line')} name="line" autocomplete="off" maxLength={200} value={line} onInput={(e) => setLine((e.target as HTMLInputElement).value)} />
+          {error('reg-line')}
+        </div>
+        <div>
+          <label for="reg-given-by">{w(lang, 'givenBy')}</label>
+          <select id="reg-given-by" name="givenBy" value={givenBy} onChange={(e) => setGivenBy((e.target as HTMLSelectElement).value)}>
+            <option value="elder">{w(lang, 'givenBy_elder')}</option>
+            <option value="guardian">{w(lang, 'givenBy_guardian')}</option>
+          </select>
+        </div>
+      </div>
+      <label class="check"><input {...field('reg-consent')} type="checkbox" name="consent" checked={consent} onChange={(e) => setConsent((e.target as HTMLInputElement).checked)} />{w(lang, 'consent')}</label>
+      {error('reg-consent')}
+      <p class="form-error" role="alert">{formError}</p>
+      <div class="actions">
+        <button type="submit" disabled={busy}>{w(lang, busy ? 'saving' : 'submit')}</button>
+        <button type="button" class="secondary" onClick={() => setOpen(false)}>{w(lang, 'close')}</button>
+      </div>
+      {done && <p class="field-ok" role="status">{done}</p>}
+    </form>
+  );
+}
