@@ -40,10 +40,17 @@ export function identityViewOf(role: Role): IdentityView {
   }
 }
 
+/**
+ * The leading digits every code inside a division shares: a province code (`xx0000`) its two, a
+ * city code (`xxxx00`) its four, a county the whole code.
+ */
+export function divisionPrefix(division: string): string {
+  if (division.endsWith('0000')) return division.slice(0, 2);
+  if (division.endsWith('00')) return division.slice(0, 4);
+  return division;
+}
+
 /** Whether a division scope covers a division: the same code, or its city, or its province. */
 export function divisionCovers(scope: string | undefined, divisionCode: string): boolean {
-  if (!scope) return false;
-  if (scope.endsWith('0000')) return divisionCode.startsWith(scope.slice(0, 2));
-  if (scope.endsWith('00')) return divisionCode.startsWith(scope.slice(0, 4));
-  return scope === divisionCode;
+  return scope !== undefined && scope !== '' && divisionCode.startsWith(divisionPrefix(scope));
 }

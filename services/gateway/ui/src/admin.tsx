@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { json, Problem } from './api.js';
+import { json, problemText } from './api.js';
 import { Dashboard } from './dashboard.js';
 import { chinaTime, dictionary, type Lang } from './i18n.js';
 
@@ -93,7 +93,7 @@ function Audit({ lang }: { lang: Lang }) {
       const found = await Promise.all(SOURCES.map(async (source) => (await json<AuditRow[]>('GET', `/api/${source}/audit?${query}`)).map((row) => ({ ...row, source }))));
       setRows(found.flat().sort((a, b) => b.at.localeCompare(a.at)));
     } catch (e) {
-      setError(e instanceof Problem ? (e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.message) : String(e));
+      setError(problemText(e));
     }
   };
 

@@ -56,6 +56,12 @@ export async function request(method: string, path: string, body?: unknown, sign
   return response;
 }
 
+/** What a refused request says, for showing beside the control that sent it: the fields and their reasons, else the detail. */
+export function problemText(e: unknown): string {
+  if (!(e instanceof Problem)) return String(e instanceof Error ? e.message : e);
+  return e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.message;
+}
+
 /** A JSON request; a problem answer becomes a thrown Problem. */
 export async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await request(method, path, body);

@@ -1,6 +1,6 @@
 import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
-import { json, liveUpdates, Problem } from './api.js';
+import { json, liveUpdates, Problem, problemText } from './api.js';
 import { chinaTime, dictionary, t, type Lang } from './i18n.js';
 
 interface ReferralSummary {
@@ -184,7 +184,7 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
       });
       onCreated(created.id);
     } catch (e) {
-      setError(e instanceof Problem ? (e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.message) : String(e));
+      setError(problemText(e));
     }
   };
 

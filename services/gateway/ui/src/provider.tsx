@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { json, liveUpdates, Problem } from './api.js';
+import { json, liveUpdates, Problem, problemText } from './api.js';
 import { chinaTime, countdown, dictionary, type Lang } from './i18n.js';
 import { Inbox } from './inbox.js';
 import { Referrals } from './planner.js';
@@ -156,8 +156,6 @@ interface Where {
 const TABS = ['inbox', 'arrivals', 'residents', 'followUps', 'outgoing', 'capacity'] as const;
 type Tab = (typeof TABS)[number];
 
-/** The message of a refused request, for showing under the control that sent it. */
-const problemText = (e: unknown) => (e instanceof Problem ? (e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.body.detail || e.message) : String(e));
 
 /**
  * Provider staff's workspace: the inbox of offers, the beds held for elders on their way (confirm

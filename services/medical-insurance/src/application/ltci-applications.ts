@@ -1,4 +1,4 @@
-import { divisionCovers, outOfScope, type Principal } from '@fbl/auth';
+import { divisionCovers, divisionPrefix, outOfScope, type Principal } from '@fbl/auth';
 import { causedBy, createMessage, LtciAuthorised, LtciRefused, newId, type AuthoriseLtci, type EnvelopeOf, type MessageOrigin } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
@@ -107,8 +107,7 @@ export class LtciApplications {
 
   /** The SQL condition of {@link inScope} for lists: a county, a city (its 4-digit prefix) or a province (2 digits). */
   private scopeCondition(who: Principal) {
-    const scope = who.divisionCode;
-    const prefix = !scope ? undefined : scope.endsWith('0000') ? scope.slice(0, 2) : scope.endsWith('00') ? scope.slice(0, 4) : scope;
+    const prefix = who.divisionCode ? divisionPrefix(who.divisionCode) : undefined;
     if (!prefix) return sql`${applications.divisionCode} is null`;
     return sql`(${applications.divisionCode} is null or left(${applications.divisionCode}, ${prefix.length}) = ${prefix})`;
   }

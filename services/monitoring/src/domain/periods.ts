@@ -47,12 +47,5 @@ export function cityOf(divisionCode: string): string {
   return `${divisionCode.slice(0, 4)}00`;
 }
 
-/**
- * Whether a division filter covers a county: a province code (`xx0000`) covers its counties, a
- * city code (`xxxx00`) its own, a county only itself.
- */
-export function divisionPrefix(division: string): string {
-  if (division.endsWith('0000')) return division.slice(0, 2);
-  if (division.endsWith('00')) return division.slice(0, 4);
-  return division;
-}
+/** What a division filter covers: the codes sharing its prefix (one rule with the accounts' scopes). */
+export { divisionPrefix } from '@fbl/auth';
