@@ -56,6 +56,7 @@ export function oidcVerifier(settings: OidcSettings): ExternalTokenVerifier {
         role: role as Role,
         ...(typeof institution === 'string' ? { institutionId: institution } : {}),
         ...(typeof division === 'string' ? { divisionCode: division } : {}),
+        ...(typeof payload['name'] === 'string' && payload['name'].length <= 100 ? { name: payload['name'] } : {}),
       },
     };
   };

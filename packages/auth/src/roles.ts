@@ -13,6 +13,8 @@ export interface Principal {
   institutionId?: string;
   /** The division an assessor, insurance officer or analyst works for (city or county code). */
   divisionCode?: string;
+  /** The account's display name, as records of what a person did show it (never used to decide access). */
+  name?: string;
 }
 
 /** How much of a person's identity a role sees. */

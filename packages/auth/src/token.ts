@@ -8,6 +8,7 @@ interface Claims {
   role: Role;
   inst?: string;
   div?: string;
+  name?: string;
   iat: number;
   exp: number;
 }
@@ -23,6 +24,7 @@ export function signToken(principal: Principal, secret: string, options: { now: 
     role: principal.role,
     ...(principal.institutionId ? { inst: principal.institutionId } : {}),
     ...(principal.divisionCode ? { div: principal.divisionCode } : {}),
+    ...(principal.name ? { name: principal.name } : {}),
     iat,
     exp: iat + options.ttlSeconds,
   };
@@ -52,7 +54,13 @@ export function verifyToken(token: string, secret: string, now: Date): { ok: tru
   if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role as Role)) return { ok: false, problem: 'bad-claims' };
   return {
     ok: true,
-    principal: { userId: claims.sub, role: claims.role as Role, ...(claims.inst ? { institutionId: claims.inst } : {}), ...(claims.div ? { divisionCode: claims.div } : {}) },
+    principal: {
+      userId: claims.sub,
+      role: claims.role as Role,
+      ...(claims.inst ? { institutionId: claims.inst } : {}),
+      ...(claims.div ? { divisionCode: claims.div } : {}),
+      ...(typeof claims.name === 'string' && claims.name.length <= 100 ? { name: claims.name } : {}),
+    },
   };
 }
 

@@ -10,6 +10,11 @@ describe('tokens', () => {
     expect(verifyToken(token, secret, now)).toEqual({ ok: true, principal: { userId: 'u1', role: 'planner', institutionId: 'h1' } });
   });
 
+  it("carries the account's display name for the records of what the person did", () => {
+    const token = signToken({ userId: 'u2', role: 'provider', institutionId: 'c1', name: '李护士长' }, secret, { now, ttlSeconds: 900 });
+    expect(verifyToken(token, secret, now)).toEqual({ ok: true, principal: { userId: 'u2', role: 'provider', institutionId: 'c1', name: '李护士长' } });
+  });
+
   it('refuses a token signed with another secret, tampered with, expired, or malformed', () => {
     const token = signToken({ userId: 'u1', role: 'analyst', divisionCode: '371700' }, secret, { now, ttlSeconds: 900 });
     expect(verifyToken(token, 'another-secret', now)).toEqual({ ok: false, problem: 'bad-signature' });

@@ -12,4 +12,6 @@ export * from './messages/beds.js';
 export * from './messages/referral.js';
 export * from './messages/eligibility.js';
 export * from './messages/insurance.js';
+export * from './packet/codes.js';
+export * from './packet/schema.js';
 export { allMessages } from './all-messages.js';

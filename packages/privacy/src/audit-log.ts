@@ -64,6 +64,6 @@ export class AuditLog {
       .where(and(filter.objectId ? eq(table.objectId, filter.objectId) : undefined, filter.actor ? eq(table.actor, filter.actor) : undefined))
       .orderBy(desc(table.seq))
       .limit(filter.limit);
-    return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, role: r.role, action: r.action, objectType: r.objectType, objectId: r.objectId, outcome: r.outcome }));
+    return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, role: r.role, action: r.action, objectType: r.objectType, objectId: r.objectId, outcome: r.outcome, detail: r.detail }));
   }
 }

@@ -48,6 +48,23 @@ export class Sealer {
     return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
   }
 
+  /** Seal bytes (a document, a photo): version byte 1, IV, tag, ciphertext. */
+  sealBytes(plain: Uint8Array): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), ciphertext]);
+  }
+
+  /** Open sealed bytes; throws if they were tampered with or sealed under another key. */
+  openBytes(sealed: Uint8Array): Buffer {
+    const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    if (bytes.length < 29 || bytes[0] !== 1) throw new Error('not sealed bytes');
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, bytes.subarray(1, 13));
+    decipher.setAuthTag(bytes.subarray(13, 29));
+    return Buffer.concat([decipher.update(bytes.subarray(29)), decipher.final()]);
+  }
+
   /** Open a sealed value; throws if it was tampered with or sealed under another key. */
   open(sealed: string): string {
     const [version, iv, tag, ciphertext] = sealed.split('.');

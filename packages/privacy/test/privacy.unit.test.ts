@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FieldProtector, generateKey, maskAddress, maskName, maskPhone } from '../src/index.js';
+import { FieldProtector, generateKey, maskAddress, maskName, maskPhone, Sealer } from '../src/index.js';
 
 const protector = new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() });
 
@@ -23,6 +23,21 @@ describe('field protection', () => {
   it('hashes equal values equally after normalising, and differently under another key', () => {
     expect(protector.lookupHash(' 37170219500101123x ')).toBe(protector.lookupHash('37170219500101123X'));
     expect(new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).lookupHash('x')).not.toBe(protector.lookupHash('x'));
+  });
+
+  it('seals bytes (a document) so that they open again, and refuses them tampered with or under another key', () => {
+    const sealer = new Sealer(generateKey());
+    const pdf = Buffer.from('%PDF-1.4 出院小结 discharge summary', 'utf8');
+    const sealed = sealer.sealBytes(pdf);
+    expect(sealed.includes(Buffer.from('出院小结'))).toBe(false);
+    expect(sealer.sealBytes(pdf).equals(sealed)).toBe(false);
+    expect(sealer.openBytes(sealed).equals(pdf)).toBe(true);
+    expect(sealer.openBytes(new Uint8Array(sealed)).equals(pdf)).toBe(true);
+    const flipped = Buffer.from(sealed);
+    flipped[40] = flipped[40]! ^ 1;
+    expect(() => sealer.openBytes(flipped)).toThrow();
+    expect(() => new Sealer(generateKey()).openBytes(sealed)).toThrow();
+    expect(() => sealer.openBytes(Buffer.from('short'))).toThrow('not sealed bytes');
   });
 
   it('refuses keys of the wrong size', () => {

@@ -126,6 +126,12 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     if (status === 429) {
       return sendProblem(reply, request, { type: problemType('too-many-requests'), title: 'Too many requests', status, detail: 'slow down and try again shortly' });
     }
+    if (status === 413) {
+      return sendProblem(reply, request, { type: problemType('too-large'), title: 'Too large', status, detail: 'the request body is larger than this route accepts', errors: [{ field: 'body', pointer: '', in: 'body', reason: 'is larger than this route accepts' }] });
+    }
+    if (status === 415) {
+      return sendProblem(reply, request, { type: problemType('unsupported-media-type'), title: 'Unsupported media type', status, detail: error.message, errors: [{ field: 'content-type', pointer: '', in: 'headers', reason: 'is not a type this route accepts' }] });
+    }
     if (status >= 400 && status < 500) {
       const malformed = error instanceof SyntaxError || /JSON/i.test(error.code ?? '');
       return sendProblem(reply, request, {

@@ -132,6 +132,31 @@ export const ReferralClosed = defineMessage({
   schema: Type.Object({ referralId: Uuid, institutionId: Uuid, bedType: BedTypeSchema, followUpLate: Type.Boolean() }),
 });
 
+/**
+ * The elder or family chose a provider (the offer named): that provider may now know who the
+ * elder is. Subject: the referral. Civil affairs lets the provider's staff read the elder's
+ * identity from then on.
+ */
+export const ProviderChosen = defineMessage({
+  type: 'ProviderChosen',
+  version: 1,
+  kind: 'event',
+  topic: events,
+  schema: Type.Object({ ...OfferFacts, elderRef: ShortText(100) }),
+});
+
+/**
+ * The chosen provider will not receive the elder after all (its bed was lost, or the referral was
+ * cancelled before arrival): what the choice disclosed is no longer needed. Subject: the referral.
+ */
+export const ProviderChoiceLapsed = defineMessage({
+  type: 'ProviderChoiceLapsed',
+  version: 1,
+  kind: 'event',
+  topic: events,
+  schema: Type.Object({ ...OfferFacts, elderRef: ShortText(100), reason: Literals(['bed-lost', 'cancelled']) }),
+});
+
 /** A timer of the workflow fell due: apply `event` to the referral. Subject: the referral. */
 export const ReferralDeadlineDue = defineMessage({
   type: 'ReferralDeadlineDue',
@@ -151,5 +176,7 @@ export const referralMessages = [
   ReferralEscalated,
   ReferralCancelled,
   ReferralClosed,
+  ProviderChosen,
+  ProviderChoiceLapsed,
   ReferralDeadlineDue,
 ] as const;

@@ -6,19 +6,10 @@
  * so a discharge planner knows what to collect rather than seeing a bed type refused.
  */
 
-/** Qualifying conditions for a home sick bed (家庭病床), as listed by Shandong health authorities. */
-export const HOME_SICK_BED_CONDITIONS = [
-  'tubes-or-catheter',
-  'pressure-injury-or-stoma',
-  'recurrent-infection',
-  'diabetic-foot',
-  'late-stage-cancer',
-  'fracture-traction-or-fixation',
-  'stroke-or-trauma-sequelae',
-  'organ-failure-home-oxygen-or-niv',
-  'palliative-need',
-  'other-set-by-health-authority',
-] as const;
+import { HOME_SICK_BED_CONDITIONS } from '@fbl/contracts/packet-codes';
+
+/** Qualifying conditions for a home sick bed (家庭病床): one list, kept with the referral packet's codes. */
+export { HOME_SICK_BED_CONDITIONS };
 
 /** One qualifying condition for a home sick bed. */
 export type HomeSickBedCondition = (typeof HOME_SICK_BED_CONDITIONS)[number];
