@@ -1,4 +1,4 @@
-import { AssessAbility, CIVIL_AFFAIRS, eventsTopic } from '@fbl/contracts';
+import { AssessAbility, CIVIL_AFFAIRS, eventsTopic, ProviderChosen } from '@fbl/contracts';
 import { FieldProtector } from '@fbl/privacy';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ export function civilAffairsService(deps: ServiceDeps, secrets: Secrets): CivilA
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'civil_affairs_migrations',
     routes: civilAffairsRoutes(kit, elders, waitingList, secrets.authSecret),
-    consumers: [{ group: SERVICE, handlers: civilAffairsHandlers(elders), topics: [AssessAbility.topic] }],
+    consumers: [{ group: SERVICE, handlers: civilAffairsHandlers(elders), topics: [AssessAbility.topic, ProviderChosen.topic] }],
     produces: [eventsTopic(CIVIL_AFFAIRS)],
   };
 }

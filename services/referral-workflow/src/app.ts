@@ -1,23 +1,49 @@
 import { Gauge } from 'prom-client';
 import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTopic, eventsTopic, MEDICAL_INSURANCE, REFERRAL } from '@fbl/contracts';
-import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
+import { AuditLog, Sealer } from '@fbl/privacy';
+import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
-import { messaging } from './adapters/db/schema.js';
+import { auditLog, messaging } from './adapters/db/schema.js';
+import { packetRoutes } from './adapters/http/packet-routes.js';
 import { referralRoutes } from './adapters/http/routes.js';
 import { referralHandlers } from './adapters/messages/handlers.js';
+import { Attachments } from './application/attachments.js';
 import { announceChanges, ReferralChanges } from './application/changes.js';
+import { PacketStore } from './application/packet-store.js';
+import { Packets } from './application/packets.js';
+import { ReferralReads } from './application/referral-reads.js';
 import { Referrals, SERVICE } from './application/referrals.js';
 import { GREEN_CHANNEL_DEADLINES, ROUTINE_DEADLINES, type Deadlines } from './domain/types.js';
 
 /** The referral-workflow service as a definition any process can host. */
 export interface ReferralWorkflowService extends ServiceDefinition {
   referrals: Referrals;
+  attachments: Attachments;
 }
 
+/** Settings of the referral-workflow service. */
+export interface ReferralWorkflowOptions {
+  authSecret: string;
+  /** The key that seals referral packets, attachments and rankings at rest (PII_ENCRYPTION_KEY, 32 bytes, base64). */
+  encryptionKey: string;
+  deadlines?: { routine: Deadlines; greenChannel: Deadlines };
+  /** Days an attachment's bytes are kept after its referral closed or was cancelled (default 90). */
+  attachmentRetentionDays?: number;
+}
+
+/** How often ended referrals' attachments past their retention are looked for. */
+const RETENTION_SWEEP_MS = 3600_000;
+
 /** Build the referral-workflow service on the given dependencies. */
-export function referralWorkflowService(deps: ServiceDeps, options: { authSecret: string; deadlines?: { routine: Deadlines; greenChannel: Deadlines } }): ReferralWorkflowService {
+export function referralWorkflowService(deps: ServiceDeps, options: ReferralWorkflowOptions): ReferralWorkflowService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
-  const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES });
+  const sealer = new Sealer(options.encryptionKey);
+  const store = new PacketStore(sealer);
+  const log = new AuditLog({ database: deps.database, table: auditLog, clock: deps.clock });
+  const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store);
+  const packets = new Packets(kit, referrals, store, log);
+  const attachments = new Attachments(kit, packets, sealer, options.attachmentRetentionDays ?? 90);
+  const reads = new ReferralReads(kit, store, packets);
   const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
   // Every change of a referral publishes an event keyed by it: once published, the change is announced.
   const referralEvents = eventsTopic(REFERRAL);
@@ -35,10 +61,14 @@ export function referralWorkflowService(deps: ServiceDeps, options: { authSecret
     name: SERVICE,
     kit,
     referrals,
+    attachments,
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'referral_migrations',
-    routes: referralRoutes(kit, referrals, changes, options.authSecret),
-    jobs: [changes],
+    routes: async (app) => {
+      await app.register(referralRoutes(kit, { referrals, reads, packets, changes }, options.authSecret));
+      await app.register(packetRoutes(kit, packets, attachments, log, options.authSecret));
+    },
+    jobs: [changes, sweep(RETENTION_SWEEP_MS, () => attachments.purgeExpired(), (removed) => removed > 0 && kit.logger.info({ removed }, 'attachments past their retention deleted'), kit.logger)],
     consumers: [
       {
         group: SERVICE,
@@ -47,5 +77,25 @@ export function referralWorkflowService(deps: ServiceDeps, options: { authSecret
       },
     ],
     produces: [eventsTopic(REFERRAL), commandsTopic(REFERRAL), ...BED_TYPES.map(bedCommandsTopic), commandsTopic(CIVIL_AFFAIRS), commandsTopic(MEDICAL_INSURANCE)],
+  };
+}
+
+/** A task run at start and then every `ms` (a failure is logged and the next run tries again). */
+function sweep<T>(ms: number, task: () => Promise<T>, report: (result: T) => unknown, logger: { warn(o: object, m: string): void }): BackgroundJob {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => {
+    running = task().then(report, (error: unknown) => logger.warn({ err: error }, 'a periodic task failed; it runs again later'));
+  };
+  return {
+    start() {
+      run();
+      timer = setInterval(run, ms);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
   };
 }

@@ -35,3 +35,11 @@ export function readDeadlines(env: Record<string, string | undefined>): { routin
   };
   return { routine, greenChannel };
 }
+
+/** Days an attachment's bytes are kept after its referral ended (`ATTACHMENT_RETENTION_DAYS`, default 90). */
+export function readRetentionDays(env: Record<string, string | undefined>): number {
+  const text = env['ATTACHMENT_RETENTION_DAYS']?.trim();
+  if (!text) return 90;
+  if (!/^[0-9]{1,5}$/.test(text)) throw new ConfigError(`invalid referral-workflow configuration: ATTACHMENT_RETENTION_DAYS must be a whole number of days, got ${JSON.stringify(text)}`);
+  return Number(text);
+}

@@ -1,9 +1,18 @@
 import { authSecretFromEnv } from '@fbl/auth';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
-import { readDeadlines } from './config-keys.js';
+import { readDeadlines, readRetentionDays } from './config-keys.js';
 
 const authSecret = authSecretFromEnv(process.env);
 if (!authSecret) throw new ConfigError('referral-workflow needs AUTH_SECRET, the secret it verifies sign-in tokens with');
 
+const encryptionKey = process.env['PII_ENCRYPTION_KEY']?.trim();
+if (!encryptionKey) throw new ConfigError('referral-workflow needs PII_ENCRYPTION_KEY (32 bytes, base64) to seal referral packets and attachments');
+
 /** Configuration of the referral-workflow process, read once from the environment. */
-export const config = { process: readProcessConfig(process.env, { port: 3102 }), deadlines: readDeadlines(process.env), authSecret };
+export const config = Object.freeze({
+  process: readProcessConfig(process.env, { port: 3102 }),
+  deadlines: readDeadlines(process.env),
+  attachmentRetentionDays: readRetentionDays(process.env),
+  authSecret,
+  encryptionKey,
+});

@@ -120,7 +120,10 @@ describe('migrating a version-1 snapshot', () => {
   it('requested, then rejected by the provider, matches again without that provider', () => {
     const rejected = run(migrated(v1('requested')), { type: 'BedHoldRejected', institutionId: 'care-home-3', reasonCode: 'no-free-unit' });
     expect(rejected.snapshot.value).toBe('matching');
-    expect(rejected.actions).toEqual([{ type: 'findMatches', params: { widened: false, bedTypes: ['care'], excludeInstitutions: ['care-home-3'] } }]);
+    expect(rejected.actions).toEqual([
+      { type: 'announceChoiceLapsed', params: { offer: { offerId: 'offer-m', institutionId: 'care-home-3', bedType: 'care', rank: 1, status: 'accepted' }, elderRef: expect.any(String), reason: 'bed-lost' } },
+      { type: 'findMatches', params: { widened: false, bedTypes: ['care'], excludeInstitutions: ['care-home-3'] } },
+    ]);
   });
 
   it('bedHeld becomes transferring, and the admission on the migrated hold moves it to follow-up', () => {

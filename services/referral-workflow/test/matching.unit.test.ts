@@ -100,7 +100,7 @@ describe('rankCandidates', () => {
   it('only ranks providers of the bed types asked for, and says which bed type nobody offers', () => {
     const result = rank({ bedTypes: ['care', 'hospice'] }, [provider('care-home'), provider('hospital-2', { bedType: 'medical' })]);
     expect(result.candidates.map((c) => c.institutionId)).toEqual(['care-home']);
-    expect(result.excluded).toEqual([{ bedType: 'hospice', reasons: ['no provider of this bed type has published its capacity'] }]);
+    expect(result.excluded).toEqual([{ bedType: 'hospice', reasons: ['no provider of this bed type has published its capacity'], why: { code: 'no-provider' } }]);
   });
 
   it('leaves out a provider without a free unit, and one whose free units lack the requirements', () => {
@@ -110,12 +110,12 @@ describe('rankCandidates', () => {
       provider('fits', { units: [{ kind: 'bed', attributes: { nursingType: true }, free: 2 }, { kind: 'bed', attributes: { nursingType: false }, free: 9 }] }),
     ];
     const withoutRequirements = rank({}, providers);
-    expect(withoutRequirements.excluded).toEqual([{ bedType: 'care', institutionId: 'full', reasons: ['no free unit'] }]);
+    expect(withoutRequirements.excluded).toEqual([{ bedType: 'care', institutionId: 'full', name: expect.any(String), reasons: ['no free unit'], why: { code: 'no-free-unit' } }]);
     const withRequirements = rank({ requirements: { nursingType: true } }, providers);
     expect(withRequirements.candidates.map((c) => [c.institutionId, c.free])).toEqual([['fits', 2]]);
     expect(withRequirements.excluded).toEqual([
-      { bedType: 'care', institutionId: 'full', reasons: ['no free unit with {"nursingType":true}'] },
-      { bedType: 'care', institutionId: 'ordinary-only', reasons: ['no free unit with {"nursingType":true}'] },
+      { bedType: 'care', institutionId: 'full', name: expect.any(String), reasons: ['no free unit with {"nursingType":true}'], why: { code: 'no-free-unit' } },
+      { bedType: 'care', institutionId: 'ordinary-only', name: expect.any(String), reasons: ['no free unit with {"nursingType":true}'], why: { code: 'no-free-unit' } },
     ]);
   });
 
@@ -127,7 +127,7 @@ describe('rankCandidates', () => {
     ];
     const funded = rank({ bedTypes: ['care', 'medical'], ltciFunded: true }, providers);
     expect(funded.candidates.map((c) => c.institutionId)).toEqual(['designated', 'hospital-2']);
-    expect(funded.excluded).toEqual([{ bedType: 'care', institutionId: 'not-designated', reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'] }]);
+    expect(funded.excluded).toEqual([{ bedType: 'care', institutionId: 'not-designated', name: expect.any(String), reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'], why: { code: 'not-ltci-designated' } }]);
     expect(order({ bedTypes: ['care', 'medical'], ltciFunded: false }, providers).sort()).toEqual(['designated', 'hospital-2', 'not-designated']);
   });
 
@@ -138,6 +138,8 @@ describe('rankCandidates', () => {
     expect(notEligible.excluded).toHaveLength(1);
     expect(notEligible.excluded[0]).toMatchObject({ bedType: 'home-care', institutionId: 'home-care-1' });
     expect(notEligible.excluded[0]!.reasons.join(' ')).toMatch(/ability level 1 < 2/);
+    // the failing fact, as a code a screen can word
+    expect(notEligible.excluded[0]!.why).toEqual({ code: 'not-eligible', facts: ['abilityLevel'] });
     // the same elder with level 3 is eligible
     const eligible = rank({ bedTypes: ['home-care'], facts: { abilityLevel: 3, abilityAssessedOn: '2025-03-01', homeDivisionCode: '370811' } }, [homeCare]);
     expect(eligible.candidates.map((c) => c.institutionId)).toEqual(['home-care-1']);

@@ -55,6 +55,8 @@ const ACTION_TYPES = new Set<string>([
   'escalate',
   'announceCancelled',
   'announceClosed',
+  'announceChoice',
+  'announceChoiceLapsed',
 ] satisfies ActionType[]);
 
 // ---- inputs ------------------------------------------------------------------------------------
@@ -141,6 +143,7 @@ function hostEvents(s: Snap): ReferralEvent[] {
     { type: 'FollowUpDeadline' },
     { type: 'Cancel', reason: 'family-withdrew', recordedBy: 'planner' },
     { type: 'Reopen', recordedBy: 'commission' },
+    { type: 'PacketUpdated' },
   ];
 }
 
@@ -294,6 +297,17 @@ function stepProblems(prev: Snap, event: ReferralEvent, next: Snap, actions: Act
     if (told.join() !== live.join()) problems.push(`cancelled from ${before} told [${told.join()}] they were not selected, expected [${live.join()}]`);
   }
   if (ofType(actions, 'announceNotSelected').some((p) => p.offers.length === 0)) problems.push('announceNotSelected of no offer');
+  // Disclosure of who the elder is follows the choice: announced once when made, once when it lapses before arrival.
+  const chose = ofType(actions, 'announceChoice').map((p) => p.offer.offerId);
+  const madeChoice = event.type === 'ChoiceRecorded' && next.context.chosenOfferId === event.offerId && prev.context.chosenOfferId !== event.offerId;
+  if (chose.join() !== (madeChoice ? event.offerId : '')) problems.push(`announceChoice [${chose.join()}] on ${event.type}`);
+  const lapsed = ofType(actions, 'announceChoiceLapsed').map((p) => `${p.offer.offerId}:${p.reason}`);
+  const chosenBefore = chosenOf(c);
+  const lostChoice = chosenBefore !== undefined && next.context.chosenOfferId === undefined ? `${chosenBefore.offerId}:bed-lost` : undefined;
+  const cancelledChoice = chosenBefore !== undefined && now === 'cancelled' && before !== 'cancelled' && !c.admissionId && c.kind !== 'return' ? `${chosenBefore.offerId}:cancelled` : undefined;
+  const expectedLapse = cancelledChoice ?? lostChoice;
+  if (lapsed.join() !== (expectedLapse ?? '')) problems.push(`announceChoiceLapsed [${lapsed.join()}] from ${before} on ${event.type}, expected [${expectedLapse ?? ''}]`);
+  if (event.type === 'PacketUpdated' && now !== before && !(before === 'escalated' && now === 'offering') && !(before === 'escalated' && now === 'escalated') && now !== 'matching') problems.push(`PacketUpdated moved ${before} to ${now}`);
   if (now === 'escalated' && before !== 'escalated' && ofType(actions, 'escalate').length !== 1) problems.push('escalated without escalate');
   for (const p of ofType(actions, 'findMatches')) {
     const n = next.context;

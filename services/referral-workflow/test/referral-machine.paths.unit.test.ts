@@ -135,10 +135,12 @@ describe('the main path, to closed', () => {
 
     // when the family chooses the first provider
     referral.send(chose(1));
-    // then the bed is reserved there, with the requirements; the other provider that accepted waits in reserve
+    // then the chosen provider may learn who the elder is, and the bed is reserved there, with the
+    // requirements; the other provider that accepted waits in reserve
     expect(referral.state).toBe('reserving');
     expect(referral.commands).toEqual([
       { type: 'unschedule', params: { key: 'choice' } },
+      { type: 'announceChoice', params: { offer: offer(1, { status: 'accepted' }), elderRef: 'elder-1' } },
       { type: 'reserveBed', params: { referralId: 'r1', elderRef: 'elder-1', institutionId: 'i1', bedType: 'care', requirements: { nursingType: true } } },
     ]);
     expect(referral.context.chosenOfferId).toBe('o1');
@@ -328,7 +330,11 @@ describe('losing the chosen bed', () => {
     expect(referral.state).toBe('choosing');
     expect(referral.statusOf('o1')).toBe('unavailable');
     expect(referral.context.chosenOfferId).toBeUndefined();
-    expect(referral.commands).toEqual([{ type: 'schedule', params: { key: 'choice', afterMs: 48 * HOUR, event: { type: 'ChoiceDeadline' } } }]);
+    // and the choice that disclosed the elder to the first provider lapses
+    expect(referral.commands).toEqual([
+      { type: 'announceChoiceLapsed', params: { offer: offer(1, { status: 'accepted' }), elderRef: 'elder-1', reason: 'bed-lost' } },
+      { type: 'schedule', params: { key: 'choice', afterMs: 48 * HOUR, event: { type: 'ChoiceDeadline' } } },
+    ]);
     referral.send(chose(2));
     expect(referral.emitted('reserveBed')).toEqual([expect.objectContaining({ institutionId: 'i2' })]);
   });
@@ -379,6 +385,7 @@ describe('cancelling', () => {
     expect(referral.commands).toEqual([
       { type: 'unscheduleAll', params: {} },
       { type: 'releaseBed', params: { referralId: 'r1', institutionId: 'i1', bedType: 'care', reason: 'cancelled' } },
+      { type: 'announceChoiceLapsed', params: { offer: offer(1, { status: 'accepted' }), elderRef: 'elder-1', reason: 'cancelled' } },
       { type: 'announceCancelled', params: { reason: 'condition-changed', stage: 'cancelled' } },
     ]);
   });

@@ -7,21 +7,29 @@ import { AuditLog, maskAddress, maskPhone, userActor, type AuditOutcome, type Fi
 import { scoreAbility } from '@fbl/scales';
 import { conflict, invalidInput, notFound, ProblemError, problemFields, type ServiceKit } from '@fbl/service-kit';
 import { maskResidentId } from '@fbl/codes';
-import { and, asc, desc, eq } from 'drizzle-orm';
-import { assessmentRequests, assessments, auditLog, consents, elders, hardships } from '../adapters/db/schema.js';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Executor } from '@fbl/db';
+import type { IdentityView } from '@fbl/auth';
+import { assessmentRequests, assessments, auditLog, carers, consents, elders, hardships } from '../adapters/db/schema.js';
 import { addWorkingDays, checkElder, type ElderRegistration } from '../domain/elder.js';
 import type { HardshipStatus } from '../domain/waiting-list.js';
 import { HardshipStatusChanged } from '@fbl/contracts';
 
 export const SERVICE = 'civil-affairs';
 
-/** Whether a principal may see an elder of this division at all (planners and providers: every elder). */
+/**
+ * Whether a principal may see an elder of this division at all, by role and division: planners
+ * every elder (masked), assessors, insurance officers and analysts those of their division.
+ * Provider staff see no elder by division; only the elders their institution was chosen for
+ * (see {@link Elders}).
+ */
 export function maySee(who: Principal, divisionCode: string): boolean {
   switch (who.role) {
     case 'admin':
     case 'planner':
-    case 'provider':
       return true;
+    case 'provider':
+      return false;
     case 'assessor':
     case 'insurer':
     case 'analyst':
@@ -32,6 +40,8 @@ export function maySee(who: Principal, divisionCode: string): boolean {
     }
   }
 }
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Days an ability assessment stays current (DOMAIN §2 default: six months). */
 const ASSESSMENT_VALID_DAYS = 183;
 
@@ -123,9 +133,59 @@ export class Elders {
     return { id };
   }
 
-  /** Whether a principal may see this elder's record at all. */
+  /** Whether a principal may see this elder's record at all (by role and division; providers never). */
   private allowed(who: Principal, row: ElderRow): boolean {
     return maySee(who, row.divisionCode);
+  }
+
+  /**
+   * How much of an elder's record a principal sees, or undefined when nothing: provider staff see
+   * it whole while the family's choice of their institution stands (they are to receive the
+   * elder), and nothing otherwise; other roles as {@link maySee} and their role's view say.
+   */
+  private async viewFor(db: Executor, who: Principal, row: ElderRow): Promise<IdentityView | undefined> {
+    if (who.role === 'provider') return who.institutionId && (await this.caredForBy(db, who.institutionId, [row.id])).has(row.id) ? 'full' : undefined;
+    return this.allowed(who, row) ? identityViewOf(who.role) : undefined;
+  }
+
+  /** Of these elders, the ones an institution was chosen for and still is. */
+  private async caredForBy(db: Executor, institutionId: string, elderIds: readonly string[]): Promise<Set<string>> {
+    if (elderIds.length === 0) return new Set();
+    const rows = await db.select({ elderId: carers.elderId }).from(carers).where(and(eq(carers.institutionId, institutionId), inArray(carers.elderId, [...elderIds]), isNull(carers.until)));
+    return new Set(rows.map((r) => r.elderId));
+  }
+
+  /** The family chose a provider for the elder: its staff may know who the elder is from now on. */
+  async providerChosen(tx: Tx, c: { referralId: string; institutionId: string; elderRef: string }): Promise<void> {
+    // A referral may name an elder this registry does not hold (registered elsewhere): nothing to grant.
+    const [known] = UUID.test(c.elderRef) ? await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, c.elderRef)) : [];
+    if (!known) {
+      this.kit.logger.warn({ referralId: c.referralId }, 'a provider was chosen for an elder not in the registry');
+      return;
+    }
+    await tx.insert(carers).values({ referralId: c.referralId, institutionId: c.institutionId, elderId: c.elderRef, since: this.now }).onConflictDoUpdate({ target: [carers.referralId, carers.institutionId], set: { until: null } });
+  }
+
+  /** The chosen provider will not receive the elder after all: it no longer sees the record. */
+  async providerChoiceLapsed(tx: Tx, c: { referralId: string; institutionId: string }): Promise<void> {
+    await tx.update(carers).set({ until: this.now }).where(and(eq(carers.referralId, c.referralId), eq(carers.institutionId, c.institutionId), isNull(carers.until)));
+  }
+
+  /**
+   * The names of several elders, for lists of the people a user works with (arrivals, residents):
+   * only those the principal may see, each audited as a read; the others are left out.
+   */
+  async names(elderIds: readonly string[], who: Principal): Promise<{ elderRef: string; name: string }[]> {
+    const wanted = [...new Set(elderIds)];
+    if (wanted.length === 0) return [];
+    return this.kit.deps.database.transaction(async (tx) => {
+      const rows = await tx.select().from(elders).where(inArray(elders.id, wanted));
+      const cared = who.role === 'provider' && who.institutionId ? await this.caredForBy(tx, who.institutionId, wanted) : new Set<string>();
+      const shown = rows.filter((r) => (who.role === 'provider' ? cared.has(r.id) : this.allowed(who, r) && identityViewOf(who.role) !== 'none'));
+      for (const r of shown) await this.audit(tx, who, 'read-name', r.id, 'allowed');
+      for (const id of wanted.filter((id) => !shown.some((r) => r.id === id))) await this.audit(tx, who, 'read-name', id, rows.some((r) => r.id === id) ? 'denied' : 'not-found');
+      return shown.map((r) => ({ elderRef: r.id, name: this.protector.open(r.nameSealed) }));
+    });
   }
 
   /** An elder's record as this principal may see it; every call is audited. */
@@ -136,13 +196,14 @@ export class Elders {
         await this.audit(tx, who, 'read', elderId, 'not-found');
         return { outcome: 'not-found' as const };
       }
-      if (!this.allowed(who, row)) {
+      const view = await this.viewFor(tx, who, row);
+      if (!view) {
         await this.audit(tx, who, 'read', elderId, 'denied');
         return { outcome: 'denied' as const };
       }
       await this.audit(tx, who, 'read', elderId, 'allowed');
       const [latest] = await tx.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn)).limit(1);
-      return { outcome: 'allowed' as const, view: this.present(row, who, latest) };
+      return { outcome: 'allowed' as const, view: this.present(row, view, latest) };
     }).then((r) => {
       if (r.outcome === 'not-found') throw notFound(`elder ${elderId}`);
       if (r.outcome === 'denied') throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
@@ -160,8 +221,7 @@ export class Elders {
     return this.view(row.id, who);
   }
 
-  private present(row: ElderRow, who: Principal, latest: typeof assessments.$inferSelect | undefined) {
-    const view = identityViewOf(who.role);
+  private present(row: ElderRow, view: IdentityView, latest: typeof assessments.$inferSelect | undefined) {
     const base = {
       elderRef: row.id,
       divisionCode: row.divisionCode,

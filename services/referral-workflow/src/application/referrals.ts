@@ -8,6 +8,8 @@ import {
   newId,
   OfferAnswered,
   OfferNotSelected,
+  ProviderChoiceLapsed,
+  ProviderChosen,
   ReferralCancelled,
   ReferralClosed,
   ReferralDeadlineDue,
@@ -20,16 +22,21 @@ import {
   type Envelope,
   type MessageOrigin,
   type OutgoingMessage,
+  type PacketConsent,
+  type PacketEligibility,
+  type ReferralPacket,
 } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import { conflict, notFound, type ServiceKit } from '@fbl/service-kit';
 import { and, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { initialTransition, transition } from 'xstate';
-import { availability, elderFacts, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
+import { availability, elderFacts, elderProfiles, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
+import { factsOfPacket, MACHINE_FACTS, splitFacts } from '../domain/packet.js';
+import type { PacketStore } from './packet-store.js';
 import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
-import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
+import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type OfferStatus, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
 import { machineFor, migrateSnapshot, restoreSnapshot, storeSnapshot, topState, type StoredSnapshot } from './machine-host.js';
 
 export const SERVICE = 'referral-workflow';
@@ -50,6 +57,10 @@ export interface NewReferral {
   facts?: KnownFacts;
   returnTo?: ReturnTarget;
   parentId?: string;
+  /** What the planner sends for providers to decide on (转诊资料); its eligibility facts join `facts`. */
+  packet?: ReferralPacket;
+  /** The elder's consent to share the packet with providers, given when the referral starts. */
+  consent?: PacketConsent;
 }
 
 /** Who or what caused a step: a person (HTTP), a service's message, or a deadline. */
@@ -57,17 +68,24 @@ export interface Cause {
   actor: string;
   causationId: string;
   origin: MessageOrigin;
+  /** For a person: their display name and role; `service` or `deadline` otherwise. */
+  actorName?: string | undefined;
+  actorRole?: string | undefined;
+  /** The institution the actor acted for (a person's own, or the one a service's message is about). */
+  actorInstitutionId?: string | undefined;
 }
 
 /** How many providers are offered a referral at once. */
 export const OFFERS_AT_ONCE = 3;
 
 /** The parties of a referral from its machine context and its offers. */
-function partiesOf(context: ReferralContext, offerRows: readonly { id: string; institutionId: string }[]): Parties {
+export function partiesOf(context: ReferralContext, offerRows: readonly { id: string; institutionId: string; status: string }[]): Parties {
   return {
     originInstitutionId: context.origin.institutionId,
     originDivisionCode: context.origin.divisionCode,
     offers: new Map(offerRows.map((o) => [o.id, o.institutionId])),
+    offerList: offerRows.map((o) => ({ offerId: o.id, institutionId: o.institutionId, status: o.status as OfferStatus })),
+    chosenInstitutionId: context.offers.find((o) => o.offerId === context.chosenOfferId)?.institutionId,
     placedInstitutionId: context.hold?.institutionId,
     keptBedInstitutionId: context.returnTo?.institutionId,
   };
@@ -84,6 +102,10 @@ export interface Parties {
   originDivisionCode: string;
   /** Offer id → the offered institution. */
   offers: Map<string, string>;
+  /** Every offer with its institution and status (a declined provider is no longer a live party). */
+  offerList: { offerId: string; institutionId: string; status: OfferStatus }[];
+  /** The institution of the offer the family chose, while that choice stands. */
+  chosenInstitutionId: string | undefined;
   /** The institution holding the bed (or, for a return, the kept bed once the elder is back). */
   placedInstitutionId: string | undefined;
   /** The institution keeping a bed for the elder's return (留床), on a return referral. */
@@ -104,6 +126,7 @@ export class Referrals {
   constructor(
     private readonly kit: ServiceKit,
     private readonly deadlines: { routine: Deadlines; greenChannel: Deadlines },
+    private readonly store: PacketStore,
   ) {}
 
   private get now(): Date {
@@ -112,17 +135,27 @@ export class Referrals {
 
   // ---- starting ------------------------------------------------------------------------
 
-  /** Start a referral in its own transaction. */
-  async request(input: NewReferral, cause: Cause): Promise<{ id: string; state: string }> {
-    return this.kit.transact((tx, outbox) => this.start(tx, outbox, input, cause));
+  /**
+   * Start a referral in its own transaction. `prepare` runs in it once the referral's row exists
+   * and before it is matched (the packet, its consent and their audit are written there).
+   */
+  async request(input: NewReferral, cause: Cause, prepare?: (tx: Tx, referralId: string, packet: ReferralPacket | undefined) => Promise<void>): Promise<{ id: string; state: string }> {
+    return this.kit.transact((tx, outbox) => this.start(tx, outbox, input, cause, prepare));
   }
 
   /** Start a referral in the caller's transaction (a message handler's). */
-  async start(tx: Tx, outbox: Outbox, input: NewReferral, cause: Cause): Promise<{ id: string; state: string }> {
+  async start(tx: Tx, outbox: Outbox, input: NewReferral, cause: Cause, prepare?: (tx: Tx, referralId: string, packet: ReferralPacket | undefined) => Promise<void>): Promise<{ id: string; state: string }> {
     const id = newId();
     const now = this.now;
     const [known] = await tx.select().from(elderFacts).where(eq(elderFacts.elderRef, input.elderRef));
-    const facts: KnownFacts = { ...((known?.facts as KnownFacts | undefined) ?? {}), ...(input.facts ?? {}) };
+    const [profile] = await tx.select({ divisionCode: elderProfiles.divisionCode }).from(elderProfiles).where(eq(elderProfiles.elderRef, input.elderRef));
+    // The facts a planner answers live in the sealed packet; the machine keeps only those it reads itself.
+    const given = splitFacts(input.facts ?? {});
+    // The route validated the separate facts against the same schema as the packet's eligibility.
+    const eligibility: PacketEligibility = { ...(given.packet as PacketEligibility), ...(input.packet?.eligibility ?? {}) };
+    const packet: ReferralPacket | undefined = input.packet || Object.keys(eligibility).length > 0 ? { ...(input.packet ?? {}), ...(Object.keys(eligibility).length > 0 ? { eligibility } : {}) } : undefined;
+    const machineFacts = Object.fromEntries(MACHINE_FACTS.flatMap((k) => (eligibility[k] === undefined ? [] : [[k, eligibility[k]]])));
+    const facts: KnownFacts = { ...(profile ? { homeDivisionCode: profile.divisionCode } : {}), ...((known?.facts as KnownFacts | undefined) ?? {}), ...given.other, ...machineFacts };
     const assessedOn = typeof facts.abilityAssessedOn === 'string' ? Date.parse(facts.abilityAssessedOn) : NaN;
     const machineInput: ReferralInput = {
       referralId: id,
@@ -156,6 +189,7 @@ export class Referrals {
       updatedAt: now,
     });
     const journey: Cause = { ...cause, origin: { ...cause.origin, correlationId: id } };
+    await prepare?.(tx, id, packet);
     await outbox.append(tx, [
       createMessage(ReferralRequested, id, {
         referralId: id,
@@ -173,6 +207,13 @@ export class Referrals {
     return { id, state };
   }
 
+  /** Lock a referral for a change made beside the machine (its packet, consent, attachments); 404 when there is none. */
+  async lock(tx: Tx, referralId: string): Promise<Row> {
+    const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId)).for('update');
+    if (!row) throw notFound(`referral ${referralId}`);
+    return row;
+  }
+
   // ---- applying ------------------------------------------------------------------------
 
   /** Apply an event to a referral in the caller's transaction; unknown referrals are ignored. */
@@ -185,8 +226,12 @@ export class Referrals {
     return this.advance(tx, outbox, row, event, cause);
   }
 
-  /** Apply a person's decision in its own transaction; 404 when the referral does not exist. */
-  async decide(referralId: string, event: ReferralEvent, cause: Cause): Promise<{ id: string; state: string; applied: boolean }> {
+  /**
+   * Apply a person's decision in its own transaction; 404 when the referral does not exist, 409
+   * when the decision does not apply. `then` runs in the same transaction once it applied (what
+   * the decision carries besides the machine's event, e.g. a decline's note).
+   */
+  async decide(referralId: string, event: ReferralEvent, cause: Cause, then?: (tx: Tx) => Promise<void>): Promise<{ id: string; state: string; applied: boolean }> {
     return this.kit.transact(async (tx, outbox) => {
       const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId)).for('update');
       if (!row) throw notFound(`referral ${referralId}`);
@@ -194,6 +239,7 @@ export class Referrals {
       const state = await this.advance(tx, outbox, row, event, cause);
       const [after] = await tx.select({ version: referrals.version }).from(referrals).where(eq(referrals.id, referralId));
       if (after!.version === before) throw conflict(`${event.type} does not apply to this referral in state ${row.state}`);
+      await then?.(tx);
       return { id: referralId, state, applied: true };
     });
   }
@@ -268,7 +314,19 @@ export class Referrals {
   }
 
   private async record(tx: Tx, referralId: string, at: Date, event: string, from: string | null, to: string, cause: Cause, detail: string | null): Promise<void> {
-    await tx.insert(timeline).values({ referralId, at, event, fromState: from, toState: to, actor: cause.actor, causedBy: cause.causationId, detail });
+    await tx.insert(timeline).values({
+      referralId,
+      at,
+      event,
+      fromState: from,
+      toState: to,
+      actor: cause.actor,
+      actorName: cause.actorName ?? null,
+      actorRole: cause.actorRole ?? null,
+      actorInstitutionId: cause.actorInstitutionId ?? null,
+      causedBy: cause.causationId,
+      detail,
+    });
   }
 
   /** Carry out one action of the machine; returns an event to feed back when the action answers at once. */
@@ -360,6 +418,16 @@ export class Referrals {
         messages.push(createMessage(ReferralClosed, id, { referralId: id, institutionId: p.institutionId, bedType: p.bedType, followUpLate: p.followUpLate }, cause.origin, at));
         return undefined;
       }
+      case 'announceChoice': {
+        const { offer, elderRef } = action.params as ActionParams['announceChoice'];
+        messages.push(createMessage(ProviderChosen, id, { referralId: id, offerId: offer.offerId, institutionId: offer.institutionId, bedType: offer.bedType, elderRef }, cause.origin, at));
+        return undefined;
+      }
+      case 'announceChoiceLapsed': {
+        const { offer, elderRef, reason } = action.params as ActionParams['announceChoiceLapsed'];
+        messages.push(createMessage(ProviderChoiceLapsed, id, { referralId: id, offerId: offer.offerId, institutionId: offer.institutionId, bedType: offer.bedType, elderRef, reason }, cause.origin, at));
+        return undefined;
+      }
       default:
         if (type.startsWith('xstate.')) return undefined;
         throw new Error(`the referral machine emitted an action nobody carries out: ${type}`);
@@ -379,11 +447,13 @@ export class Referrals {
       greenChannelPartners: r.greenChannelPartners,
       units: r.units as ProviderAvailability['units'],
     }));
+    // The planner's answers on the packet (sealed, so not in the machine's context) count as known facts.
+    const packet = await this.store.load(tx, context.referralId);
     const result = rankCandidates(
       {
         bedTypes: p.bedTypes,
         ...(context.requirements ? { requirements: context.requirements } : {}),
-        facts: context.facts,
+        facts: { ...context.facts, ...factsOfPacket(packet?.packet) },
         origin: { institutionId: context.origin.institutionId, divisionCode: context.origin.divisionCode },
         urgency: context.urgency,
         ltciFunded: context.facts.ltciAuthorised === true,
@@ -394,53 +464,14 @@ export class Referrals {
       providers,
       shandongDivisions,
     );
-    await tx.insert(matchRuns).values({ referralId: context.referralId, at: now, widened: p.widened ? 1 : 0, result });
+    // Exclusion reasons cite the elder's health facts (a KPS, a diagnosis): the ranking is sealed at rest.
+    await tx.insert(matchRuns).values({ referralId: context.referralId, at: now, widened: p.widened ? 1 : 0, resultSealed: this.store.seal(JSON.stringify(result)) });
     if (result.candidates.length === 0) return { type: 'NoMatches' };
     const made: Offer[] = result.candidates.map((c, i) => ({ offerId: newId(), institutionId: c.institutionId, bedType: c.bedType, rank: i + 1, status: 'open' }));
     return { type: 'MatchesFound', offers: made };
   }
 
-  // ---- reads ---------------------------------------------------------------------------
-
-  /** A referral with its offers, its latest ranking and its timeline. */
-  async get(id: string) {
-    return (await this.read(id)).view;
-  }
-
-  /** A referral as {@link get} shows it, with its parties from the same reads (to authorize the reader). */
-  async read(id: string) {
-    const { db } = this.kit.deps.database;
-    const [row] = await db.select().from(referrals).where(eq(referrals.id, id));
-    if (!row) throw notFound(`referral ${id}`);
-    const steps = await db.select().from(timeline).where(eq(timeline.referralId, id)).orderBy(timeline.seq);
-    const offerRows = await db.select().from(offers).where(eq(offers.referralId, id)).orderBy(offers.offeredAt, offers.rank);
-    const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, id)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
-    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-    const view = {
-      id: row.id,
-      state: row.state,
-      kind: row.kind,
-      urgency: row.urgency,
-      elderRef: row.elderRef,
-      machineVersion: row.machineVersion,
-      version: row.version,
-      origin: context.origin,
-      requestedBedTypes: context.requestedBedTypes,
-      widened: context.widened,
-      hold: context.hold ?? null,
-      admissionId: context.admissionId ?? null,
-      followUpLate: context.followUpLate,
-      escalation: context.escalation ?? null,
-      cancelReason: context.cancelReason ?? null,
-      parentId: row.parentId,
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-      offers: offerRows.map((o) => ({ id: o.id, institutionId: o.institutionId, bedType: o.bedType, rank: o.rank, status: o.status, reasonCode: o.reasonCode, respondBy: o.respondBy.toISOString() })),
-      ranking: (run?.result as unknown) ?? null,
-      timeline: steps.map((s) => ({ at: s.at.toISOString(), event: s.event, from: s.fromState, to: s.toState, actor: s.actor, causedBy: s.causedBy, detail: s.detail })),
-    };
-    return { view, parties: partiesOf(context, offerRows) };
-  }
+  // ---- who takes part ------------------------------------------------------------------
 
   /**
    * Who takes part in a referral, for authorization: the referring institution and its division,
@@ -464,7 +495,7 @@ export class Referrals {
     const [row] = await db.select({ state: referrals.state, version: referrals.version, snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, id));
     if (!row) return undefined;
     const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId }).from(offers).where(eq(offers.referralId, id));
+    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId, status: offers.status }).from(offers).where(eq(offers.referralId, id));
     return { state: row.state, version: row.version, parties: partiesOf(context, offerRows) };
   }
 
@@ -472,72 +503,6 @@ export class Referrals {
   async registeredDivisionOf(institutionId: string): Promise<string | undefined> {
     const [row] = await this.kit.deps.database.db.select({ divisionCode: availability.divisionCode }).from(availability).where(eq(availability.institutionId, institutionId)).limit(1);
     return row?.divisionCode;
-  }
-
-  /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */
-  async capacity(bedType?: string) {
-    const rows = await this.kit.deps.database.db.select().from(availability).where(bedType ? eq(availability.bedType, bedType) : undefined).orderBy(availability.name);
-    return rows.map((r) => ({
-      institutionId: r.institutionId,
-      bedType: r.bedType,
-      name: r.name,
-      divisionCode: r.divisionCode,
-      capabilities: r.capabilities,
-      sequence: r.sequence,
-      free: (r.units as { free: number }[]).reduce((n, u) => n + u.free, 0),
-    }));
-  }
-
-  /** A provider's inbox: its offers, open ones first. */
-  async inbox(institutionId: string, status?: string) {
-    const rows = await this.kit.deps.database.db
-      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state })
-      .from(offers)
-      .innerJoin(referrals, eq(referrals.id, offers.referralId))
-      .where(and(eq(offers.institutionId, institutionId), status ? eq(offers.status, status) : undefined))
-      .orderBy(sql`${offers.status} = 'open' desc`, offers.respondBy);
-    return rows.map(({ offer, elderRef, referralState }) => ({
-      offerId: offer.id,
-      referralId: offer.referralId,
-      elderRef,
-      referralState,
-      bedType: offer.bedType,
-      urgency: offer.urgency,
-      status: offer.status,
-      offeredAt: offer.offeredAt.toISOString(),
-      respondBy: offer.respondBy.toISOString(),
-    }));
-  }
-
-  /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */
-  async awaitingFollowUp(institutionId: string) {
-    const rows = await this.kit.deps.database.db
-      .select({ id: referrals.id, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, snapshot: referrals.snapshot, updatedAt: referrals.updatedAt })
-      .from(referrals)
-      .where(and(eq(referrals.state, 'followUp'), sql`${referrals.snapshot}->'context'->'hold'->>'institutionId' = ${institutionId}`))
-      .orderBy(referrals.updatedAt);
-    return rows.map((r) => {
-      const context = (r.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-      return { id: r.id, kind: r.kind, urgency: r.urgency, elderRef: r.elderRef, bedType: context.hold?.bedType ?? null, admissionId: context.admissionId ?? null, since: r.updatedAt.toISOString() };
-    });
-  }
-
-  /** Referrals, newest first, optionally by state or origin institution. */
-  async list(filter: { state?: string; originInstitutionId?: string; limit: number }) {
-    const rows = await this.kit.deps.database.db
-      .select({ id: referrals.id, state: referrals.state, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, originInstitutionId: referrals.originInstitutionId, createdAt: referrals.createdAt, updatedAt: referrals.updatedAt })
-      .from(referrals)
-      .where(and(filter.state ? eq(referrals.state, filter.state) : undefined, filter.originInstitutionId ? eq(referrals.originInstitutionId, filter.originInstitutionId) : undefined))
-      .orderBy(sql`${referrals.createdAt} desc`)
-      .limit(filter.limit);
-    return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
-  }
-
-  /** The referral an offer belongs to. */
-  async referralOfOffer(offerId: string): Promise<string> {
-    const [row] = await this.kit.deps.database.db.select({ referralId: offers.referralId }).from(offers).where(eq(offers.id, offerId));
-    if (!row) throw notFound(`offer ${offerId}`);
-    return row.referralId;
   }
 
   // ---- projections ---------------------------------------------------------------------
@@ -549,6 +514,12 @@ export class Referrals {
       .insert(availability)
       .values(row)
       .onConflictDoUpdate({ target: [availability.institutionId, availability.bedType], set: { ...row }, setWhere: sql`${availability.sequence} < ${data.sequence}` });
+  }
+
+  /** Keep what civil affairs announced of a registered elder (sex, birth year, home division). */
+  async projectProfile(tx: Tx, p: { elderRef: string; gender: string; birthYear: number; divisionCode: string }): Promise<void> {
+    const row = { ...p, updatedAt: this.now };
+    await tx.insert(elderProfiles).values(row).onConflictDoUpdate({ target: elderProfiles.elderRef, set: row });
   }
 
   /** Merge what civil affairs or medical insurance said about an elder. */
@@ -587,7 +558,8 @@ export class Referrals {
 
   /** The cause of a step taken on a message. */
   static messageCause(envelope: Envelope): Cause {
-    return { actor: envelope.source, causationId: envelope.id, origin: causedBy(envelope, SERVICE) };
+    const institutionId = (envelope.data as { institutionId?: unknown } | null)?.institutionId;
+    return { actor: envelope.source, actorRole: 'service', ...(typeof institutionId === 'string' ? { actorInstitutionId: institutionId } : {}), causationId: envelope.id, origin: causedBy(envelope, SERVICE) };
   }
 }
 

@@ -50,11 +50,19 @@ export interface Candidate {
   why: RankReason[];
 }
 
+/** Why a bed type or provider is left out, as codes a screen can word (the facts that failed a rule). */
+export type ExclusionReason = { code: 'no-provider' } | { code: 'no-free-unit' } | { code: 'not-ltci-designated' } | { code: 'not-eligible'; facts: string[] };
+
 /** A bed type or provider left out, and why. */
 export interface Exclusion {
   bedType: BedTypeName;
   institutionId?: string;
+  /** The provider's name, when a provider is left out. */
+  name?: string;
+  /** The reasons in English words (the rules' own wording). */
   reasons: string[];
+  /** The same, as a code. */
+  why: ExclusionReason;
 }
 
 /** The outcome of one matching run: stored, so a planner sees why each bed ranks or is missing. */
@@ -71,7 +79,7 @@ function freeMatching(p: ProviderAvailability, requirements: Record<string, stri
   return p.units.filter((u) => Object.entries(requirements).every(([k, v]) => u.attributes[k] === v)).reduce((n, u) => n + u.free, 0);
 }
 
-function eligibilityOf(results: EligibilityResult[]): { ok: boolean; reasons: string[]; why: RankReason[] } {
+function eligibilityOf(results: EligibilityResult[]): { ok: boolean; reasons: string[]; why: RankReason[]; failed: string[] } {
   const usable = results.filter((r) => r.outcome !== 'not-eligible');
   if (usable.length > 0) {
     const missing = usable.flatMap((r) => r.missing.map((m) => `missing ${String(m.fact)}: ${m.why}`));
@@ -79,9 +87,11 @@ function eligibilityOf(results: EligibilityResult[]): { ok: boolean; reasons: st
       ...usable.map((r): RankReason => ({ code: 'eligible', outcome: r.outcome as 'eligible' | 'unknown', ...(r.variant ? { variant: r.variant } : {}) })),
       ...usable.flatMap((r) => r.missing.map((m): RankReason => ({ code: 'missing-fact', fact: String(m.fact) }))),
     ];
-    return { ok: true, reasons: [...usable.map((r) => `eligible${r.variant ? ` (${r.variant})` : ''}: ${r.outcome}`), ...missing], why };
+    return { ok: true, reasons: [...usable.map((r) => `eligible${r.variant ? ` (${r.variant})` : ''}: ${r.outcome}`), ...missing], why, failed: [] };
   }
-  return { ok: false, reasons: results.flatMap((r) => r.reasons), why: [] };
+  // The facts whose rules failed: the evidence each failing reason cites.
+  const failed = [...new Set(results.flatMap((r) => r.evidence.filter((e) => r.reasons.some((reason) => reason.includes(e.rule))).map((e) => String(e.fact))))];
+  return { ok: false, reasons: results.flatMap((r) => r.reasons), why: [], failed };
 }
 
 /**
@@ -96,22 +106,22 @@ export function rankCandidates(request: MatchRequest, providers: readonly Provid
   const facts = request.facts as ElderFacts;
   for (const [typeIndex, bedType] of request.bedTypes.entries()) {
     const ofType = providers.filter((p) => p.bedType === bedType);
-    if (ofType.length === 0) excluded.push({ bedType, reasons: ['no provider of this bed type has published its capacity'] });
+    if (ofType.length === 0) excluded.push({ bedType, reasons: ['no provider of this bed type has published its capacity'], why: { code: 'no-provider' } });
     for (const p of ofType) {
       const reasons: string[] = [];
       if (request.excludeInstitutions.includes(p.institutionId)) continue;
       const eligibility = eligibilityOf(evaluateEligibility(bedType, facts, { asOf: request.asOf, provider: { serviceArea: p.serviceArea } }));
       if (!eligibility.ok) {
-        excluded.push({ bedType, institutionId: p.institutionId, reasons: eligibility.reasons });
+        excluded.push({ bedType, institutionId: p.institutionId, name: p.name, reasons: eligibility.reasons, why: { code: 'not-eligible', facts: eligibility.failed } });
         continue;
       }
       const free = freeMatching(p, request.requirements);
       if (free === 0) {
-        excluded.push({ bedType, institutionId: p.institutionId, reasons: [request.requirements ? `no free unit with ${JSON.stringify(request.requirements)}` : 'no free unit'] });
+        excluded.push({ bedType, institutionId: p.institutionId, name: p.name, reasons: [request.requirements ? `no free unit with ${JSON.stringify(request.requirements)}` : 'no free unit'], why: { code: 'no-free-unit' } });
         continue;
       }
       if (request.ltciFunded && LTCI_BED_TYPES.includes(bedType) && !p.capabilities.includes('ltciDesignated')) {
-        excluded.push({ bedType, institutionId: p.institutionId, reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'] });
+        excluded.push({ bedType, institutionId: p.institutionId, name: p.name, reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'], why: { code: 'not-ltci-designated' } });
         continue;
       }
       let score = 0;

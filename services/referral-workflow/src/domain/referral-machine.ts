@@ -54,6 +54,8 @@ export interface ReferralContext extends ReferralInput {
   /** Set on entering `closed` or `cancelled`: a finished referral ignores every event. */
   finished?: boolean;
   escalation?: string;
+  /** Where the referral stood when it was escalated: `matching` and `offers` wait on the packet's facts. */
+  escalatedFrom?: 'ability' | 'matching' | 'offers' | 'choice';
   cancelReason?: CancelReason;
 }
 
@@ -81,7 +83,9 @@ export type ReferralEvent =
   | { type: 'FollowUpRecorded'; recordedBy: string }
   | { type: 'FollowUpDeadline' }
   | { type: 'Cancel'; reason: CancelReason; recordedBy: string }
-  | { type: 'Reopen'; recordedBy: string };
+  | { type: 'Reopen'; recordedBy: string }
+  /** The planner changed the packet's eligibility facts (the host decides whether they changed). */
+  | { type: 'PacketUpdated' };
 
 /** The machine's actions and their parameters: what the host must do. */
 export interface ActionParams {
@@ -99,6 +103,10 @@ export interface ActionParams {
   escalate: { reason: string; offersMade: number };
   announceCancelled: { reason: CancelReason; stage: string };
   announceClosed: { institutionId: string; bedType: BedTypeName; followUpLate: boolean };
+  /** The family chose this offer's provider: it may now learn who the elder is. */
+  announceChoice: { offer: Offer; elderRef: string };
+  /** The chosen provider will not receive the elder after all. */
+  announceChoiceLapsed: { offer: Offer; elderRef: string; reason: 'bed-lost' | 'cancelled' };
 }
 
 const offerKey = (offerId: string) => `offer:${offerId}`;
@@ -130,6 +138,8 @@ const machineSetup = setup({
     escalate: (_, _p: ActionParams['escalate']) => {},
     announceCancelled: (_, _p: ActionParams['announceCancelled']) => {},
     announceClosed: (_, _p: ActionParams['announceClosed']) => {},
+    announceChoice: (_, _p: ActionParams['announceChoice']) => {},
+    announceChoiceLapsed: (_, _p: ActionParams['announceChoiceLapsed']) => {},
   },
   guards: {
     isReturn: ({ context }) => context.kind === 'return',
@@ -146,6 +156,7 @@ const machineSetup = setup({
     isKeptStay: ({ context, event }) => 'admissionId' in event && event.admissionId === context.returnTo?.admissionId,
     isOriginStay: ({ context, event }) => !context.finished && event.type === 'OriginDischarged' && event.admissionId === context.origin.admissionId,
     notFinished: ({ context }) => !context.finished,
+    waitsOnFacts: ({ context }) => context.escalatedFrom === 'matching' || context.escalatedFrom === 'offers',
   },
 });
 
@@ -170,6 +181,8 @@ const choose = machineSetup.enqueueActions(({ context, event, enqueue }) => {
   });
   for (const o of open) enqueue({ type: 'unschedule', params: { key: offerKey(o.offerId) } });
   if (open.length > 0) enqueue({ type: 'announceNotSelected', params: { offers: open } });
+  const chosen = findOffer(context, event.offerId);
+  if (chosen) enqueue({ type: 'announceChoice', params: { offer: chosen, elderRef: context.elderRef } });
 });
 
 /** The chosen bed is held: the providers kept in reserve are told they were not selected. */
@@ -180,11 +193,12 @@ const releaseAlternatives = machineSetup.enqueueActions(({ context, enqueue }) =
   enqueue({ type: 'announceNotSelected', params: { offers: reserve } });
 });
 
-/** The chosen provider could not hold the bed: that offer is spent. */
-const chosenUnavailable = machineSetup.assign(({ context }) => ({
-    offers: context.chosenOfferId ? setOffer(context.offers, context.chosenOfferId, { status: 'unavailable' }) : context.offers,
-    chosenOfferId: undefined,
-}));
+/** The chosen provider could not hold the bed: that offer is spent, and the choice lapses. */
+const chosenUnavailable = machineSetup.enqueueActions(({ context, enqueue }) => {
+  const chosen = chosenOffer(context);
+  enqueue.assign({ offers: chosen ? setOffer(context.offers, chosen.offerId, { status: 'unavailable' }) : context.offers, chosenOfferId: undefined });
+  if (chosen) enqueue({ type: 'announceChoiceLapsed', params: { offer: chosen, elderRef: context.elderRef, reason: 'bed-lost' } });
+});
 /**
  * Give back a bed held and not yet taken. While reserving, the hold may not have arrived yet:
  * the release still goes to the chosen provider, after the reservation on the same key, so the
@@ -195,6 +209,7 @@ const releaseHeldBed = machineSetup.enqueueActions(({ context, enqueue }) => {
   const chosen = chosenOffer(context);
   const target = context.hold ? { institutionId: context.hold.institutionId, bedType: context.hold.bedType } : chosen ? { institutionId: chosen.institutionId, bedType: chosen.bedType } : undefined;
   if (target) enqueue({ type: 'releaseBed', params: { referralId: context.referralId, ...target, reason: 'cancelled' } });
+  if (chosen) enqueue({ type: 'announceChoiceLapsed', params: { offer: chosen, elderRef: context.elderRef, reason: 'cancelled' } });
 });
 
 /** The referral is cancelled: offers still open or in reserve are withdrawn, and their providers told. */
@@ -244,7 +259,7 @@ export const referralMachine = machineSetup.createMachine({
                     { type: 'unschedule', params: { key: 'ability' } },
                   ],
                 },
-                AbilityDeadline: { target: '#referral.escalated', actions: assign({ escalation: 'the ability assessment was not made in time' }) },
+                AbilityDeadline: { target: '#referral.escalated', actions: assign({ escalation: 'the ability assessment was not made in time', escalatedFrom: 'ability' }) },
               },
             },
             known: { type: 'final' },
@@ -291,7 +306,7 @@ export const referralMachine = machineSetup.createMachine({
         },
         NoMatches: [
           { guard: 'canWiden', target: 'matching', reenter: true, actions: assign({ widened: true }) },
-          { target: 'escalated', actions: assign({ escalation: 'no provider can take the referral, even with the widened match' }) },
+          { target: 'escalated', actions: assign({ escalation: 'no provider can take the referral, even with the widened match', escalatedFrom: 'matching' }) },
         ],
       },
     },
@@ -311,7 +326,7 @@ export const referralMachine = machineSetup.createMachine({
     noneAccepted: {
       always: [
         { guard: 'canWiden', target: 'matching', actions: assign({ widened: true }) },
-        { target: 'escalated', actions: assign({ escalation: 'every provider offered declined or did not answer in time' }) },
+        { target: 'escalated', actions: assign({ escalation: 'every provider offered declined or did not answer in time', escalatedFrom: 'offers' }) },
       ],
     },
     choosing: {
@@ -319,7 +334,7 @@ export const referralMachine = machineSetup.createMachine({
       exit: { type: 'unschedule', params: { key: 'choice' } },
       on: {
         ChoiceRecorded: { guard: 'offerAccepted', target: 'reserving', actions: choose },
-        ChoiceDeadline: { target: 'escalated', actions: assign({ escalation: 'the elder or family did not choose in time' }) },
+        ChoiceDeadline: { target: 'escalated', actions: assign({ escalation: 'the elder or family did not choose in time', escalatedFrom: 'choice' }) },
       },
     },
     reserving: {
@@ -385,7 +400,11 @@ export const referralMachine = machineSetup.createMachine({
         withdrawOffers,
         { type: 'escalate', params: ({ context }) => ({ reason: context.escalation ?? 'escalated', offersMade: context.offers.length }) },
       ],
-      on: { Reopen: { target: 'matching', actions: assign({ widened: false, escalation: undefined }) } },
+      on: {
+        Reopen: { target: 'matching', actions: assign({ widened: false, escalation: undefined, escalatedFrom: undefined }) },
+        // New facts on the packet may let providers take a referral no one could: match again.
+        PacketUpdated: { guard: 'waitsOnFacts', target: 'matching', actions: assign({ widened: false, escalation: undefined, escalatedFrom: undefined }) },
+      },
     },
     closed: { type: 'final', entry: assign({ finished: true }) },
     cancelled: {

@@ -1,6 +1,6 @@
 import { messagingTables } from '@fbl/db';
 import { auditTable } from '@fbl/privacy';
-import { boolean, date, index, integer, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The civil-affairs service's own schema. */
 export const civilAffairs = pgSchema('civil_affairs');
@@ -132,4 +132,21 @@ export const waitingList = civilAffairs.table(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('waiting_list_home_idx').on(t.homeInstitutionId, t.status, t.appliedAt), index('waiting_list_elder_idx').on(t.elderId)],
+);
+
+/**
+ * Which institutions may know who an elder is beyond the masked view: the provider the family
+ * chose in a referral, from the choice (`ProviderChosen`) until it lapses before the elder arrived
+ * (`ProviderChoiceLapsed`). Its staff then see the record whole; other providers see nothing.
+ */
+export const carers = civilAffairs.table(
+  'carers',
+  {
+    referralId: uuid('referral_id').notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    elderId: uuid('elder_id').notNull(),
+    since: timestamp('since', { withTimezone: true }).notNull(),
+    until: timestamp('until', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.referralId, t.institutionId] }), index('carers_elder_idx').on(t.elderId, t.institutionId)],
 );

@@ -89,6 +89,20 @@ export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, waitingList:
       async (request) => elders.findByIdNumber(request.body.idNumber, principalOf(request)),
     );
 
+    app.post(
+      '/api/civil-affairs/elders/names',
+      {
+        preValidation: allow('planner', 'provider', 'assessor', 'insurer', 'admin'),
+        schema: {
+          tags,
+          summary: "Names of several elders for a list of the people one works with; only those the caller may see (provider staff: the elders their institution was chosen for), each read audited",
+          body: Type.Object({ elderRefs: Type.Array(Uuid, { minItems: 1, maxItems: 200 }) }, { additionalProperties: false }),
+          response: { 200: Type.Array(Type.Object({ elderRef: Uuid, name: Type.String() })) },
+        },
+      },
+      async (request) => elders.names(request.body.elderRefs, principalOf(request)),
+    );
+
     app.post('/api/civil-affairs/elders/:id/assessments', { preValidation: allow('assessor'), schema: { tags, summary: 'Record an ability assessment (GB/T 42195-2022)', params: ById, body: AssessmentBody } }, async (request, reply) => {
       const who = principalOf(request);
       const b = request.body;

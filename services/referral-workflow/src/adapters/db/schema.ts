@@ -1,5 +1,6 @@
 import { messagingTables } from '@fbl/db';
-import { bigint, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { auditTable } from '@fbl/privacy';
+import { bigint, boolean, customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The referral-workflow service's own schema. */
 export const referralSchema = pgSchema('referral');
@@ -7,6 +8,15 @@ export const referralSchema = pgSchema('referral');
 /** The outbox, inbox and timers of this schema. */
 export const messaging = messagingTables(referralSchema);
 export const { outbox, inbox, timers } = messaging;
+
+/** Every read or change of a referral packet or attachment, allowed or refused; append-only. */
+export const auditLog = auditTable(referralSchema);
+
+/** Bytes (sealed documents), as PostgreSQL's bytea; postgres.js gives a Buffer, PGlite a Uint8Array. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+});
 
 /**
  * One row per referral: the persisted XState snapshot, the machine version it runs on, and an
@@ -17,6 +27,8 @@ export const referrals = referralSchema.table(
   'referrals',
   {
     id: uuid('id').primaryKey(),
+    /** The referral's number for people (转诊单号), in order of creation. */
+    number: bigint('number', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     machineVersion: integer('machine_version').notNull(),
     state: text('state').notNull(),
     snapshot: jsonb('snapshot').notNull(),
@@ -49,6 +61,11 @@ export const timeline = referralSchema.table(
     toState: text('to_state').notNull(),
     /** Who or what: a person's id, a service, or a deadline. */
     actor: text('actor').notNull(),
+    /** The person's display name and role when they acted; `service` or `deadline` otherwise. */
+    actorName: text('actor_name'),
+    actorRole: text('actor_role'),
+    /** The institution the actor acted for (a person's, or the one a service's message names). */
+    actorInstitutionId: uuid('actor_institution_id'),
     causedBy: text('caused_by').notNull(),
     detail: text('detail'),
   },
@@ -68,6 +85,8 @@ export const offers = referralSchema.table(
     rank: integer('rank').notNull(),
     status: text('status').notNull(),
     reasonCode: text('reason_code'),
+    /** The provider's own words on a decline (may name health needs): sealed. */
+    declineNoteSealed: text('decline_note_sealed'),
     urgency: text('urgency').notNull(),
     offeredAt: timestamp('offered_at', { withTimezone: true }).notNull(),
     respondBy: timestamp('respond_by', { withTimezone: true }).notNull(),
@@ -84,7 +103,10 @@ export const matchRuns = referralSchema.table('match_runs', {
     .references(() => referrals.id),
   at: timestamp('at', { withTimezone: true }).notNull(),
   widened: integer('widened').notNull(),
-  result: jsonb('result').notNull(),
+  /** Rankings stored before sealing existed; new runs keep `resultSealed` only. */
+  result: jsonb('result'),
+  /** The ranking and its exclusions (their reasons cite the elder's health facts): sealed JSON. */
+  resultSealed: text('result_sealed'),
 });
 
 /** The bed services' capacity, as their BedAvailabilityChanged events tell it (latest sequence wins). */
@@ -110,4 +132,72 @@ export const elderFacts = referralSchema.table('elder_facts', {
   elderRef: text('elder_ref').primaryKey(),
   facts: jsonb('facts').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/** What civil affairs announced of elders when they registered: sex, birth year, home division (no identity). */
+export const elderProfiles = referralSchema.table('elder_profiles', {
+  elderRef: text('elder_ref').primaryKey(),
+  gender: text('gender').notNull(),
+  birthYear: integer('birth_year').notNull(),
+  divisionCode: text('division_code').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/** The referral packet (转诊资料): the planner's document, sealed whole; `version` counts its changes. */
+export const packets = referralSchema.table('packets', {
+  referralId: uuid('referral_id')
+    .primaryKey()
+    .references(() => referrals.id),
+  sealed: text('sealed').notNull(),
+  version: integer('version').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/** Consent to share the packet with providers, as given and withdrawn; the latest row holds. */
+export const packetConsents = referralSchema.table(
+  'packet_consents',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id),
+    granted: boolean('granted').notNull(),
+    givenBy: text('given_by').notNull(),
+    giverNameSealed: text('giver_name_sealed'),
+    method: text('method').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedByName: text('recorded_by_name'),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('packet_consents_referral_idx').on(t.referralId, t.seq)],
+);
+
+/** Documents sent with a referral: what they are; their bytes are in `attachment_contents`. */
+export const attachments = referralSchema.table(
+  'attachments',
+  {
+    id: uuid('id').primaryKey(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id),
+    kind: text('kind').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: integer('size').notNull(),
+    nameSealed: text('name_sealed').notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull(),
+    /** When the bytes were removed (by the planner, or by retention after the referral ended). */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    deletedReason: text('deleted_reason'),
+  },
+  (t) => [index('attachments_referral_idx').on(t.referralId)],
+);
+
+/** The sealed bytes of each attachment, kept apart so lists never read them. */
+export const attachmentContents = referralSchema.table('attachment_contents', {
+  attachmentId: uuid('attachment_id')
+    .primaryKey()
+    .references(() => attachments.id),
+  sealed: bytea('sealed').notNull(),
 });

@@ -1,12 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, divisionCovers, outOfScope, principalOf, requireInstitution, ROLES, type Principal } from '@fbl/auth';
-import { BedTypeSchema, DeclineReason, DivisionCode, Literals, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
+import { BedTypeSchema, DeclineReason, DivisionCode, Literals, PacketConsent, ReferralPacket, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
 import { shandongDivisions } from '@fbl/codes';
 import { invalidInput, type ProblemField, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { PassThrough } from 'node:stream';
 import type { FeedItem, ReferralChanges } from '../../application/changes.js';
+import type { Packets } from '../../application/packets.js';
+import type { ReferralReads } from '../../application/referral-reads.js';
 import type { Cause, Parties, Referrals } from '../../application/referrals.js';
 
 const tags = ['referrals 转诊'];
@@ -23,6 +25,11 @@ const NewReferralBody = Type.Object(
     widerBedTypes: Type.Optional(Type.Array(BedTypeSchema, { maxItems: 5, uniqueItems: true })),
     requirements: Type.Optional(UnitAttributes),
     wantsLtci: Type.Optional(Type.Boolean()),
+    /** What the planner sends for providers to decide on; its eligibility facts count for matching. */
+    packet: Type.Optional(ReferralPacket),
+    /** The elder's (or guardian's, or agent's) consent to share the packet with providers. */
+    consent: Type.Optional(PacketConsent),
+    /** Eligibility facts as separate fields (the packet's `eligibility` says the same and wins). */
     facts: Type.Optional(
       Type.Object(
         {
@@ -61,8 +68,8 @@ const STREAM_LIFETIME_MS = 10 * 60_000;
 const STREAM_BUFFER_LIMIT = 256 * 1024;
 
 /** The cause of a change made by a signed-in person: the actor is the account, never a stated name. */
-function person(kit: ServiceKit, request: FastifyRequest, who: Principal, correlationId?: string): Cause {
-  return { actor: who.userId, causationId: request.id, origin: kit.originOf(request, correlationId) };
+export function person(kit: ServiceKit, request: FastifyRequest, who: Principal, correlationId?: string): Cause {
+  return { actor: who.userId, actorName: who.name, actorRole: who.role, actorInstitutionId: who.institutionId, causationId: request.id, origin: kit.originOf(request, correlationId) };
 }
 
 /**
@@ -73,7 +80,8 @@ function person(kit: ServiceKit, request: FastifyRequest, who: Principal, correl
  * the commission (analysts of the division, admins) reopens escalated referrals. Anyone else gets
  * 403 with no data of the referral.
  */
-export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: ReferralChanges, authSecret: string): FastifyPluginAsync {
+export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals; reads: ReferralReads; packets: Packets; changes: ReferralChanges }, authSecret: string): FastifyPluginAsync {
+  const { referrals, reads, packets, changes } = services;
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     // Open event streams would hold the server open: end them as it starts closing.
@@ -89,9 +97,6 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
     };
     /** The referring side: a planner of the referring hospital, or staff of a provider referring its own resident (an urgent transfer). */
     const isOrigin = (p: { originInstitutionId: string }, who: Principal) => (who.role === 'planner' || who.role === 'provider') && who.institutionId === p.originInstitutionId;
-    /** A provider the referral was offered to, that holds its bed, or that keeps a bed for the elder's return. */
-    const isOffered = (p: Parties, who: Principal) =>
-      who.role === 'provider' && who.institutionId !== undefined && ([...p.offers.values()].includes(who.institutionId) || p.placedInstitutionId === who.institutionId || p.keptBedInstitutionId === who.institutionId);
 
     app.post('/api/referrals', { preValidation: allow('planner', 'provider'), schema: { tags, summary: 'Start a referral for an elder leaving a bed (the referring institution)', body: NewReferralBody, response: { 202: Type.Object({ id: Uuid, state: Type.String() }) } } }, async (request, reply) => {
       const b = request.body;
@@ -103,6 +108,8 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
       if (!shandongDivisions.has(b.origin.divisionCode)) wrong.push({ field: 'origin.divisionCode', pointer: '/origin/divisionCode', in: 'body', reason: 'is not a division of Shandong' });
       else if (registered !== undefined && registered !== b.origin.divisionCode) wrong.push({ field: 'origin.divisionCode', pointer: '/origin/divisionCode', in: 'body', reason: `is not the division the institution is registered in (${registered})` });
       if (b.facts?.homeDivisionCode !== undefined && !shandongDivisions.has(b.facts.homeDivisionCode)) wrong.push({ field: 'facts.homeDivisionCode', pointer: '/facts/homeDivisionCode', in: 'body', reason: 'is not a division of Shandong' });
+      const home = b.packet?.eligibility?.homeDivisionCode;
+      if (home !== undefined && !shandongDivisions.has(home)) wrong.push({ field: 'packet.eligibility.homeDivisionCode', pointer: '/packet/eligibility/homeDivisionCode', in: 'body', reason: 'is not a division of Shandong' });
       if (wrong.length > 0) throw invalidInput(wrong);
       const created = await referrals.request(
         {
@@ -114,8 +121,11 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
           ...(b.requirements ? { requirements: b.requirements } : {}),
           wantsLtci: b.wantsLtci ?? false,
           facts: (b.facts ?? {}) as Record<string, unknown>,
+          ...(b.packet ? { packet: b.packet } : {}),
+          ...(b.consent ? { consent: b.consent } : {}),
         },
         person(kit, request, who),
+        (tx, id, packet) => packets.writeAtStart(tx, id, packet, b.consent, who),
       );
       return reply.status(202).header('location', `/api/referrals/${created.id}`).send(created);
     });
@@ -133,7 +143,7 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
         if (own && q.originInstitutionId !== undefined) requireInstitution(who, q.originInstitutionId, 'institution');
         const origin = own ? who.institutionId : q.originInstitutionId;
         if (own && !origin) throw outOfScope('institution');
-        return referrals.list({ ...(q.state ? { state: q.state } : {}), ...(origin ? { originInstitutionId: origin } : {}), limit: q.limit ?? 100 });
+        return reads.list({ ...(q.state ? { state: q.state } : {}), ...(origin ? { originInstitutionId: origin } : {}), limit: q.limit ?? 100 });
       },
     );
 
@@ -181,15 +191,16 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
     );
 
     app.get('/api/referrals/capacity', { preValidation: allow(...ROLES), schema: { tags, summary: "Providers' free capacity as matching sees it", querystring: Type.Object({ bedType: Type.Optional(BedTypeSchema) }) } }, async (request) =>
-      referrals.capacity(request.query.bedType),
+      reads.capacity(request.query.bedType),
     );
 
     app.get(
       '/api/referrals/inbox/:institutionId',
       { preValidation: allow('provider', 'admin'), schema: { tags, summary: "A provider's offers, open first (its own staff)", params: Type.Object({ institutionId: Uuid }), querystring: Type.Object({ status: Type.Optional(ShortText(20)) }) } },
       async (request) => {
-        requireInstitution(principalOf(request), request.params.institutionId, 'inbox', { admin: true });
-        return referrals.inbox(request.params.institutionId, request.query.status);
+        const who = principalOf(request);
+        requireInstitution(who, request.params.institutionId, 'inbox', { admin: true });
+        return reads.inbox(request.params.institutionId, who, request.query.status);
       },
     );
 
@@ -198,17 +209,16 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
       { preValidation: allow('provider', 'admin'), schema: { tags, summary: 'Referrals placed with a provider and waiting for its follow-up (its own staff)', params: Type.Object({ institutionId: Uuid }) } },
       async (request) => {
         requireInstitution(principalOf(request), request.params.institutionId, 'institution', { admin: true });
-        return referrals.awaitingFollowUp(request.params.institutionId);
+        return reads.awaitingFollowUp(request.params.institutionId);
       },
     );
 
-    app.get('/api/referrals/:id', { preValidation: allow('planner', 'provider', 'admin'), schema: { tags, summary: 'A referral: state, offers, ranking with reasons, timeline', params: ById } }, async (request) => {
-      // One read gives the referral and who takes part in it; nothing of it leaves unless the reader is one of them.
-      const who = principalOf(request);
-      const { view, parties } = await referrals.read(request.params.id);
-      if (!(who.role === 'admin' || isOrigin(parties, who) || isOffered(parties, who))) throw outOfScope('referral');
-      return view;
-    });
+    app.get(
+      '/api/referrals/:id',
+      { preValidation: allow('planner', 'provider', 'admin'), schema: { tags, summary: 'A referral as its reader may see it: state, offers (a provider its own), ranking with reasons (the referring side), timeline naming who acted', params: ById } },
+      // Nothing of the referral leaves unless the reader takes part in it.
+      async (request) => reads.view(request.params.id, principalOf(request)),
+    );
 
     /** The provider of the offer named in the path, and the offer's own referral. */
     const offerHolder = (request: FastifyRequest<{ Params: { id: string; offerId: string } }>) =>
@@ -221,10 +231,14 @@ export function referralRoutes(kit: ServiceKit, referrals: Referrals, changes: R
 
     app.post(
       '/api/referrals/:id/offers/:offerId/decline',
-      { preValidation: allow('provider'), schema: { tags, summary: 'The provider declines the offer, with a reason', params: ByOffer, body: Type.Object({ reasonCode: DeclineReason }, { additionalProperties: false }), response: { 200: Decision } } },
+      {
+        preValidation: allow('provider'),
+        schema: { tags, summary: 'The provider declines the offer, with a reason code and, if it likes, its own words (shown to the referring side only)', params: ByOffer, body: Type.Object({ reasonCode: DeclineReason, note: Type.Optional(ShortText(500)) }, { additionalProperties: false }), response: { 200: Decision } },
+      },
       async (request) => {
         const { who } = await offerHolder(request);
-        return referrals.decide(request.params.id, { type: 'OfferDeclined', offerId: request.params.offerId, reasonCode: request.body.reasonCode }, person(kit, request, who, request.params.id));
+        const { reasonCode, note } = request.body;
+        return referrals.decide(request.params.id, { type: 'OfferDeclined', offerId: request.params.offerId, reasonCode }, person(kit, request, who, request.params.id), note ? (tx) => packets.noteDecline(tx, request.params.offerId, note) : undefined);
       },
     );
 

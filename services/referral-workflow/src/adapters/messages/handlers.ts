@@ -1,5 +1,6 @@
 import {
   AbilityAssessed,
+  ElderRegistered,
   AdmissionRecorded,
   BedAvailabilityChanged,
   BedHeld,
@@ -74,6 +75,8 @@ export function referralHandlers(referrals: Referrals): HandlerEntry[] {
       }, cause(e));
     }),
     on(BedAvailabilityChanged, async (e, { tx }) => referrals.projectAvailability(tx, e.data)),
+    // Sex, birth year and home division: what a provider is told of an elder before the family chose it.
+    on(ElderRegistered, async (e, { tx }) => referrals.projectProfile(tx, e.data)),
     on(AbilityAssessed, async (e, { tx, outbox }) => {
       const d = e.data;
       await referrals.projectFacts(tx, d.elderRef, { abilityLevel: d.level, abilityAssessedOn: d.assessedOn, dementiaDiagnosis: d.dementiaDiagnosis });
@@ -90,7 +93,7 @@ export function referralHandlers(referrals: Referrals): HandlerEntry[] {
       for (const id of await referrals.openReferralsOf(tx, e.data.elderRef, 'eligibility')) await referrals.apply(tx, outbox, id, { type: 'LtciRefused', ground: e.data.ground }, cause(e));
     }),
     on(ReferralDeadlineDue, async (e, { tx, outbox }) => {
-      await referrals.apply(tx, outbox, e.data.referralId, e.data.event as unknown as ReferralEvent, { ...cause(e), actor: `deadline:${e.data.key}` });
+      await referrals.apply(tx, outbox, e.data.referralId, e.data.event as unknown as ReferralEvent, { ...cause(e), actor: `deadline:${e.data.key}`, actorRole: 'deadline' });
     }),
   ];
 }

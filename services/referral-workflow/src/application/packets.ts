@@ -1,0 +1,236 @@
+import { outOfScope, type Principal } from '@fbl/auth';
+import type { PacketConsent, ReferralPacket } from '@fbl/contracts';
+import type { Executor, Tx } from '@fbl/db';
+import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
+import { conflict, ProblemError, type ServiceKit } from '@fbl/service-kit';
+import { eq } from 'drizzle-orm';
+import { offers, referrals } from '../adapters/db/schema.js';
+import { ageBand, clinicalPart, disclosureOf, factsDiffer, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess } from '../domain/packet.js';
+import type { ReferralContext } from '../domain/referral-machine.js';
+import type { KnownFacts } from '../domain/types.js';
+import type { StoredSnapshot } from './machine-host.js';
+import type { ConsentState, PacketStore, Recorder } from './packet-store.js';
+import { partiesOf, type Cause, type Parties, type Referrals } from './referrals.js';
+
+/** A referral as the packet's rules see it, for one reader. */
+export interface PacketStanding {
+  referralId: string;
+  elderRef: string;
+  state: string;
+  context: ReferralContext;
+  parties: Parties;
+  access: PacketAccess;
+  consent: ConsentState;
+  disclosure: Disclosure;
+}
+
+/** What a provider's inbox shows of a live offer's packet (with consent): enough to decide whether to open it. */
+export interface PacketSummary {
+  ageBand: { from: number; to: number } | null;
+  sex: string | null;
+  countyCode: string | null;
+  diagnoses: { code?: string; name: string }[];
+  careNeeds: string[];
+  abilityLevel: number | null;
+  ltciGrade: number | null;
+  reason: string | null;
+}
+
+const FINISHED = ['closed', 'cancelled'];
+
+/**
+ * The referral packet's use cases: written by the referring side (at the start, then as it learns
+ * more), consent given and withdrawn, and read by each party as far as its standing allows. Every
+ * read and change, allowed or refused, writes an audit row naming the account, the referral and
+ * the part read.
+ */
+export class Packets {
+  constructor(
+    private readonly kit: ServiceKit,
+    private readonly referrals: Referrals,
+    private readonly store: PacketStore,
+    private readonly log: AuditLog,
+  ) {}
+
+  private get now(): Date {
+    return this.kit.deps.clock();
+  }
+
+  private recorder(who: Principal): Recorder {
+    return { userId: who.userId, name: who.name, at: this.now };
+  }
+
+  /** Audit an access to a referral's packet (or, with `objectType`, an attachment). */
+  audit(db: Executor, who: Principal, action: string, objectId: string, outcome: AuditOutcome, detail?: Record<string, unknown>, objectType = 'referral-packet') {
+    return this.log.write(db, { actor: userActor(who), action, objectType, objectId, outcome, ...(detail ? { detail } : {}) });
+  }
+
+  /** Audit a refusal in a transaction of its own, so it survives the refusal. */
+  auditAlone(who: Principal, action: string, objectId: string, outcome: AuditOutcome, detail?: Record<string, unknown>, objectType = 'referral-packet') {
+    return this.log.alone({ actor: userActor(who), action, objectType, objectId, outcome, ...(detail ? { detail } : {}) });
+  }
+
+  /** How a reader stands to a referral's packet now; undefined when the referral does not exist. */
+  async standing(db: Executor, referralId: string, who: Principal, options: { lock?: boolean } = {}): Promise<PacketStanding | undefined> {
+    const query = db.select({ state: referrals.state, elderRef: referrals.elderRef, snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, referralId));
+    const [row] = options.lock ? await query.for('update') : await query;
+    if (!row) return undefined;
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId, status: offers.status }).from(offers).where(eq(offers.referralId, referralId));
+    const parties = partiesOf(context, offerRows);
+    const access = packetAccessOf({ ...parties, offers: parties.offerList }, who);
+    const consent = await this.store.consent(db, referralId);
+    return { referralId, elderRef: row.elderRef, state: row.state, context, parties, access, consent, disclosure: disclosureOf(access, consent.granted) };
+  }
+
+  /**
+   * The standing of a reader who must see the packet (`need`: the clinical part, or all of it);
+   * otherwise the refusal is audited and thrown: 404 for no referral, 403 for anyone else (a
+   * party kept out by missing consent is told so, nothing more).
+   */
+  async admit(referralId: string, who: Principal, action: string, need: 'clinical' | 'full' | 'referrer', objectType = 'referral-packet', detail?: Record<string, unknown>): Promise<PacketStanding> {
+    const standing = await this.standing(this.kit.deps.database.db, referralId, who);
+    if (!standing) {
+      await this.auditAlone(who, action, referralId, 'not-found', detail, objectType);
+      throw new ProblemError(404, 'not-found', 'Not found', `referral ${referralId} was not found`);
+    }
+    const allowed = need === 'referrer' ? standing.access === 'referrer' : need === 'full' ? standing.disclosure.level === 'full' : standing.disclosure.level !== 'none';
+    if (!allowed) {
+      await this.auditAlone(who, action, referralId, 'denied', detail, objectType);
+      if (standing.disclosure.level === 'none' && standing.disclosure.withheld === 'no-consent') {
+        throw new ProblemError(403, 'consent-required', 'Not shared', "the elder's consent to share the referral packet with providers is not on record");
+      }
+      throw outOfScope('referral');
+    }
+    return standing;
+  }
+
+  /** Write the packet and the consent a referral starts with, in the transaction that starts it. */
+  async writeAtStart(tx: Tx, referralId: string, packet: ReferralPacket | undefined, consent: PacketConsent | undefined, who: Principal): Promise<void> {
+    const by = this.recorder(who);
+    if (packet) {
+      await this.store.save(tx, referralId, packet, by);
+      await this.audit(tx, who, 'write', referralId, 'allowed', { part: 'full', version: 1 });
+    }
+    if (consent) {
+      await this.store.recordConsent(tx, referralId, consent, true, by);
+      await this.audit(tx, who, 'give-consent', referralId, 'allowed', { givenBy: consent.givenBy, method: consent.method });
+    }
+  }
+
+  /**
+   * The referring side replaces the packet with a new version. When its eligibility facts changed
+   * and the referral stopped because no provider could take it, matching runs again at once.
+   */
+  async update(referralId: string, packet: ReferralPacket, who: Principal, cause: Cause): Promise<{ version: number; state: string; rematched: boolean }> {
+    await this.admit(referralId, who, 'write', 'referrer');
+    return this.kit.transact(async (tx, outbox) => {
+      const standing = (await this.standing(tx, referralId, who, { lock: true }))!;
+      if (FINISHED.includes(standing.state)) throw conflict(`the referral is ${standing.state}: its packet is kept as it was`);
+      const before = await this.store.load(tx, referralId);
+      const version = await this.store.save(tx, referralId, packet, this.recorder(who));
+      await this.audit(tx, who, 'write', referralId, 'allowed', { part: 'full', version });
+      let state = standing.state;
+      if (factsDiffer(factsOfPacket(before?.packet), factsOfPacket(packet))) {
+        state = (await this.referrals.apply(tx, outbox, referralId, { type: 'PacketUpdated' }, cause)) ?? state;
+      }
+      return { version, state, rematched: state !== standing.state };
+    });
+  }
+
+  /** Keep a provider's own words on its decline, sealed (they may name the elder's health needs). */
+  async noteDecline(tx: Tx, offerId: string, note: string): Promise<void> {
+    await tx.update(offers).set({ declineNoteSealed: this.store.seal(note) }).where(eq(offers.id, offerId));
+  }
+
+  /** Record the elder's (or guardian's, or agent's) consent to share the packet with providers. */
+  async giveConsent(referralId: string, consent: PacketConsent, who: Principal): Promise<ConsentState> {
+    return this.changeConsent(referralId, consent, true, who);
+  }
+
+  /** Record that consent was withdrawn: from now on providers see nothing of the packet. */
+  async withdrawConsent(referralId: string, withdrawal: PacketConsent, who: Principal): Promise<ConsentState> {
+    return this.changeConsent(referralId, withdrawal, false, who);
+  }
+
+  private async changeConsent(referralId: string, consent: PacketConsent, granted: boolean, who: Principal): Promise<ConsentState> {
+    const action = granted ? 'give-consent' : 'withdraw-consent';
+    await this.admit(referralId, who, action, 'referrer');
+    return this.kit.transact(async (tx) => {
+      await this.referrals.lock(tx, referralId);
+      await this.store.recordConsent(tx, referralId, consent, granted, this.recorder(who));
+      await this.audit(tx, who, action, referralId, 'allowed', { givenBy: consent.givenBy, method: consent.method });
+      return this.store.consent(tx, referralId);
+    });
+  }
+
+  /** The packet as this reader may see it, with what is known of the elder's functioning and what the rules still lack. */
+  async read(referralId: string, who: Principal) {
+    const standing = await this.admit(referralId, who, 'read', 'clinical');
+    const { db } = this.kit.deps.database;
+    const level = standing.disclosure.level as 'full' | 'clinical';
+    const stored = await this.store.load(db, referralId);
+    const packet = stored ? (level === 'full' ? stored.packet : clinicalPart(stored.packet)) : {};
+    const profile = await this.store.profile(db, standing.elderRef);
+    const facts: KnownFacts = { ...standing.context.facts, ...factsOfPacket(stored?.packet) };
+    await this.audit(db, who, 'read', referralId, 'allowed', { part: level });
+    const { consent } = standing;
+    return {
+      referralId,
+      disclosure: level,
+      version: stored?.version ?? 0,
+      updatedAt: stored?.updatedAt.toISOString() ?? null,
+      elder: {
+        ageBand: profile ? ageBand(profile.birthYear, this.now) : null,
+        sex: profile?.gender ?? null,
+        countyCode: facts.homeDivisionCode ?? profile?.divisionCode ?? null,
+      },
+      functional: {
+        abilityLevel: typeof facts.abilityLevel === 'number' ? facts.abilityLevel : null,
+        abilityAssessedOn: typeof facts.abilityAssessedOn === 'string' ? facts.abilityAssessedOn : null,
+        ltciGrade: typeof facts.ltciGrade === 'number' ? facts.ltciGrade : null,
+        ltciAuthorised: typeof facts.ltciAuthorised === 'boolean' ? facts.ltciAuthorised : null,
+      },
+      packet,
+      consent: {
+        granted: consent.granted,
+        givenBy: consent.givenBy ?? null,
+        method: consent.method ?? null,
+        recordedAt: consent.recordedAt ?? null,
+        recordedByName: consent.recordedByName ?? null,
+        ...(level === 'full' && consent.giverName ? { giverName: consent.giverName } : {}),
+      },
+      missing: missingFacts(standing.context.requestedBedTypes, facts, this.now, standing.context.requirements),
+    };
+  }
+
+  /**
+   * What an inbox shows of each live offer's packet, for a provider's staff: only where the
+   * offer is still live and the elder consented; each summary read is audited.
+   */
+  async summaries(who: Principal, items: readonly { referralId: string; elderRef: string; live: boolean }[]): Promise<Map<string, PacketSummary>> {
+    const { db } = this.kit.deps.database;
+    const shown = new Map<string, PacketSummary>();
+    for (const item of items) {
+      if (!item.live || shown.has(item.referralId)) continue;
+      const consent = await this.store.consent(db, item.referralId);
+      if (!consent.granted) continue;
+      const stored = await this.store.load(db, item.referralId);
+      const profile = await this.store.profile(db, item.elderRef);
+      const known = await this.store.knownFacts(db, item.elderRef);
+      const facts: KnownFacts = { ...known, ...factsOfPacket(stored?.packet) };
+      shown.set(item.referralId, {
+        ageBand: profile ? ageBand(profile.birthYear, this.now) : null,
+        sex: profile?.gender ?? null,
+        countyCode: facts.homeDivisionCode ?? profile?.divisionCode ?? null,
+        diagnoses: stored?.packet.diagnoses ?? [],
+        careNeeds: (stored?.packet.careNeeds ?? []).map((n) => n.code),
+        abilityLevel: typeof facts.abilityLevel === 'number' ? facts.abilityLevel : null,
+        ltciGrade: typeof facts.ltciGrade === 'number' ? facts.ltciGrade : null,
+        reason: stored?.packet.reason ?? null,
+      });
+    }
+    if (shown.size > 0) await this.log.write(db, ...[...shown.keys()].map((referralId) => ({ actor: userActor(who), action: 'read', objectType: 'referral-packet', objectId: referralId, outcome: 'allowed' as const, detail: { part: 'summary' } })));
+    return shown;
+  }
+}

@@ -1,0 +1,208 @@
+import type { Principal } from '@fbl/auth';
+import { outOfScope } from '@fbl/auth';
+import type { Executor } from '@fbl/db';
+import { notFound, type ServiceKit } from '@fbl/service-kit';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { availability, matchRuns, offers, referrals, timeline } from '../adapters/db/schema.js';
+import { packetAccessOf } from '../domain/packet.js';
+import { referenceOf } from '../domain/reference.js';
+import type { ReferralContext } from '../domain/referral-machine.js';
+import type { StoredSnapshot } from './machine-host.js';
+import type { PacketStore } from './packet-store.js';
+import type { Packets } from './packets.js';
+import { partiesOf } from './referrals.js';
+
+/** Who or what took a step, as people read it. */
+export type StepActor =
+  | { kind: 'person'; name: string | null; role: string | null; institutionName: string | null }
+  | { kind: 'service'; service: string; institutionName: string | null }
+  | { kind: 'deadline'; deadline: string };
+
+/** Live offers keep their packet summary in the inbox; answered and released ones do not. */
+const LIVE = ['open', 'accepted'];
+
+/**
+ * What people read of referrals: one referral as its reader may see it, lists, a provider's inbox
+ * with the summary of each live offer's packet, the follow-ups due, and capacity. Institutions
+ * are named, references are the people's numbers, and steps name who took them.
+ */
+export class ReferralReads {
+  constructor(
+    private readonly kit: ServiceKit,
+    private readonly store: PacketStore,
+    private readonly packets: Packets,
+  ) {}
+
+  private get db() {
+    return this.kit.deps.database.db;
+  }
+
+  /** The names institutions announced with their capacity, by id. */
+  async institutionNames(ids: readonly string[], db: Executor = this.db): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return new Map();
+    const rows = await db.selectDistinctOn([availability.institutionId], { id: availability.institutionId, name: availability.name }).from(availability).where(inArray(availability.institutionId, wanted));
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /**
+   * A referral as this reader may see it: the referring side and admins see every offer (with a
+   * decline's reason and, for the referring side, its note), the ranking and the whole timeline;
+   * a provider sees its own offers and the steps, people of other institutions named only by role.
+   * Anyone else gets 403 with nothing of it.
+   */
+  async view(id: string, who: Principal) {
+    const { db } = this;
+    const [row] = await db.select().from(referrals).where(eq(referrals.id, id));
+    if (!row) throw notFound(`referral ${id}`);
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+    const offerRows = await db.select().from(offers).where(eq(offers.referralId, id)).orderBy(offers.offeredAt, offers.rank);
+    const parties = partiesOf(context, offerRows);
+    const access = packetAccessOf({ ...parties, offers: parties.offerList }, who);
+    const admin = who.role === 'admin';
+    const anyOffer = who.role === 'provider' && offerRows.some((o) => o.institutionId === who.institutionId);
+    if (!(admin || access !== 'none' || anyOffer)) throw outOfScope('referral');
+    const whole = admin || access === 'referrer';
+    const steps = await db.select().from(timeline).where(eq(timeline.referralId, id)).orderBy(timeline.seq);
+    const names = await this.institutionNames([context.origin.institutionId, ...offerRows.map((o) => o.institutionId), ...steps.flatMap((s) => (s.actorInstitutionId ? [s.actorInstitutionId] : [])), ...(context.returnTo ? [context.returnTo.institutionId] : [])]);
+    let ranking: unknown = null;
+    if (whole) {
+      const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, id)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
+      ranking = run ? (run.resultSealed ? (JSON.parse(this.store.open(run.resultSealed)) as unknown) : run.result) : null;
+    }
+    const own = (institutionId: string | null) => institutionId !== null && (institutionId === who.institutionId || institutionId === context.origin.institutionId);
+    const consent = whole ? await this.store.consent(db, id) : undefined;
+    return {
+      id: row.id,
+      reference: referenceOf(row.number, row.createdAt),
+      state: row.state,
+      kind: row.kind,
+      urgency: row.urgency,
+      // The elder's reference goes to those who may learn who the elder is (civil affairs decides on the name).
+      elderRef: whole || access === 'receiver' ? row.elderRef : null,
+      machineVersion: row.machineVersion,
+      version: row.version,
+      origin: { ...context.origin, name: names.get(context.origin.institutionId) ?? null },
+      requestedBedTypes: context.requestedBedTypes,
+      requirements: context.requirements ?? {},
+      widened: context.widened,
+      hold: whole || access === 'receiver' ? (context.hold ?? null) : null,
+      admissionId: whole || access === 'receiver' ? (context.admissionId ?? null) : null,
+      returnTo: context.returnTo ? { ...context.returnTo, name: names.get(context.returnTo.institutionId) ?? null } : null,
+      followUpLate: context.followUpLate,
+      escalation: whole ? (context.escalation ?? null) : null,
+      cancelReason: context.cancelReason ?? null,
+      parentId: row.parentId,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      consent: consent ? { granted: consent.granted, recordedAt: consent.recordedAt ?? null } : null,
+      offers: offerRows
+        .filter((o) => whole || o.institutionId === who.institutionId)
+        .map((o) => ({
+          id: o.id,
+          institutionId: o.institutionId,
+          institutionName: names.get(o.institutionId) ?? null,
+          bedType: o.bedType,
+          rank: o.rank,
+          status: o.status,
+          reasonCode: o.reasonCode,
+          declineNote: access === 'referrer' && o.declineNoteSealed ? this.store.open(o.declineNoteSealed) : null,
+          chosen: o.id === context.chosenOfferId,
+          respondBy: o.respondBy.toISOString(),
+          answeredAt: o.answeredAt?.toISOString() ?? null,
+        })),
+      ranking,
+      timeline: steps.map((s) => ({
+        at: s.at.toISOString(),
+        event: s.event,
+        from: s.fromState,
+        to: s.toState,
+        actor: actorOf(s, names, whole || own(s.actorInstitutionId)),
+        ...(whole ? { actorId: s.actor, causedBy: s.causedBy, detail: s.detail } : {}),
+      })),
+    };
+  }
+
+  /** Referrals, newest first, optionally by state or origin institution. */
+  async list(filter: { state?: string; originInstitutionId?: string; limit: number }) {
+    const rows = await this.db
+      .select({ id: referrals.id, number: referrals.number, state: referrals.state, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, originInstitutionId: referrals.originInstitutionId, snapshot: referrals.snapshot, createdAt: referrals.createdAt, updatedAt: referrals.updatedAt })
+      .from(referrals)
+      .where(and(filter.state ? eq(referrals.state, filter.state) : undefined, filter.originInstitutionId ? eq(referrals.originInstitutionId, filter.originInstitutionId) : undefined))
+      .orderBy(sql`${referrals.createdAt} desc`)
+      .limit(filter.limit);
+    return rows.map(({ snapshot, number, ...r }) => {
+      const context = (snapshot as StoredSnapshot).context as unknown as ReferralContext;
+      return { ...r, reference: referenceOf(number, r.createdAt), requestedBedTypes: context.requestedBedTypes, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+    });
+  }
+
+  /**
+   * A provider's inbox: its offers, open ones first, each with the sending institution, the
+   * referral's number and, while the offer is live and the elder consented, a summary of the
+   * packet (each summary shown is an audited read).
+   */
+  async inbox(institutionId: string, who: Principal, status?: string) {
+    const rows = await this.db
+      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind })
+      .from(offers)
+      .innerJoin(referrals, eq(referrals.id, offers.referralId))
+      .where(and(eq(offers.institutionId, institutionId), status ? eq(offers.status, status) : undefined))
+      .orderBy(sql`${offers.status} = 'open' desc`, offers.respondBy);
+    const names = await this.institutionNames(rows.map((r) => r.origin));
+    const summaries = await this.packets.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, live: LIVE.includes(r.offer.status) })));
+    return rows.map(({ offer, referralState, number, createdAt, origin, kind }) => ({
+      offerId: offer.id,
+      referralId: offer.referralId,
+      reference: referenceOf(number, createdAt),
+      kind,
+      referralState,
+      bedType: offer.bedType,
+      urgency: offer.urgency,
+      status: offer.status,
+      offeredAt: offer.offeredAt.toISOString(),
+      respondBy: offer.respondBy.toISOString(),
+      answeredAt: offer.answeredAt?.toISOString() ?? null,
+      sendingInstitution: { id: origin, name: names.get(origin) ?? null },
+      summary: summaries.get(offer.referralId) ?? null,
+    }));
+  }
+
+  /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */
+  async awaitingFollowUp(institutionId: string) {
+    const rows = await this.db
+      .select({ id: referrals.id, number: referrals.number, createdAt: referrals.createdAt, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, snapshot: referrals.snapshot, updatedAt: referrals.updatedAt })
+      .from(referrals)
+      .where(and(eq(referrals.state, 'followUp'), sql`${referrals.snapshot}->'context'->'hold'->>'institutionId' = ${institutionId}`))
+      .orderBy(referrals.updatedAt);
+    return rows.map((r) => {
+      const context = (r.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+      return { id: r.id, reference: referenceOf(r.number, r.createdAt), kind: r.kind, urgency: r.urgency, elderRef: r.elderRef, bedType: context.hold?.bedType ?? null, admissionId: context.admissionId ?? null, since: r.updatedAt.toISOString() };
+    });
+  }
+
+  /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */
+  async capacity(bedType?: string) {
+    const rows = await this.db.select().from(availability).where(bedType ? eq(availability.bedType, bedType) : undefined).orderBy(availability.name);
+    return rows.map((r) => ({
+      institutionId: r.institutionId,
+      bedType: r.bedType,
+      name: r.name,
+      divisionCode: r.divisionCode,
+      capabilities: r.capabilities,
+      sequence: r.sequence,
+      free: (r.units as { free: number }[]).reduce((n, u) => n + u.free, 0),
+    }));
+  }
+}
+
+/** Who took a step: a person by name and role (or role alone when the reader should not learn the name), a service, or a deadline. */
+function actorOf(step: typeof timeline.$inferSelect, names: Map<string, string>, named: boolean): StepActor {
+  const institutionName = step.actorInstitutionId ? (names.get(step.actorInstitutionId) ?? null) : null;
+  if (step.actorRole === 'deadline' || step.actor.startsWith('deadline:')) return { kind: 'deadline', deadline: step.actor.replace(/^deadline:/, '') };
+  if (step.actorRole === 'service' || SERVICES.test(step.actor)) return { kind: 'service', service: step.actor, institutionName };
+  return { kind: 'person', name: named ? step.actorName : null, role: step.actorRole, institutionName };
+}
+
+/** The services whose messages move referrals, as their envelopes name them. */
+const SERVICES = /^(care-beds|medical-beds|home-care-beds|home-sick-beds|hospice-beds|civil-affairs|medical-insurance|referral-workflow|monitoring)$/;
