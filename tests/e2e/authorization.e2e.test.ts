@@ -8,6 +8,7 @@ import { waitFor } from '@fbl/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFor, type Site } from '../support/actors.js';
 import { call, openEvents } from '../support/http.js';
+import { samplePacket, samplePdf, WRITTEN_CONSENT } from '../support/builders.js';
 import { careHome, creditCode, dischargeRequest, hospital, register, waitForState, waitUntilMatchable } from './scenarios.js';
 
 // Response bodies are read loosely here; each check asserts the fields it relies on.
@@ -55,6 +56,8 @@ interface RouteCase {
   secrets?: string[];
   /** The token of the record's owner, where it is not the referral's provider (a bed service's own institution). */
   owner?: string;
+  /** The type of a body of bytes (a file). */
+  contentType?: string;
 }
 
 const PROBLEM_KEYS = ['type', 'title', 'status', 'detail', 'instance'];
@@ -77,9 +80,14 @@ describe('authorization matrix: every API route × every role', () => {
     await waitUntilMatchable(site, c1);
     const as = (who: Principal) => tokenFor(site, who);
     const elderRef = `authz-${newId().slice(-8)}`;
-    const created = await call(site.url, 'POST', '/api/referrals', dischargeRequest(h1, { elderRef }), as({ userId: 'p1', role: 'planner', institutionId: h1 }));
+    // With a packet the elder consented to share, and a discharge summary attached.
+    const packet = samplePacket('授权');
+    const created = await call(site.url, 'POST', '/api/referrals', dischargeRequest(h1, { elderRef, packet: { ...packet, eligibility: {} }, consent: WRITTEN_CONSENT }), as({ userId: 'p1', role: 'planner', institutionId: h1 }));
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const referralId = created.body['id'] as string;
+    const attached = await call(site.url, 'POST', `/api/referrals/${referralId}/attachments?kind=discharge-summary&name=summary.pdf`, samplePdf(), as({ userId: 'p1', role: 'planner', institutionId: h1 }));
+    expect(attached.status, JSON.stringify(attached.body)).toBe(201);
+    const attachmentId = attached.body['id'] as string;
     const offered = await waitForState(site, referralId, 'offering');
     const offer = (offered['offers'] as Body[]).find((o) => o['institutionId'] === c1)!;
     expect(offer, 'C1 is offered the referral').toBeDefined();
@@ -105,7 +113,7 @@ describe('authorization matrix: every API route × every role', () => {
 
     // Referral workflow.
     const r = `/api/referrals/${referralId}`;
-    const secrets = [elderRef, '授权测试护理院一', c1];
+    const secrets = [elderRef, '授权测试护理院一', c1, packet.diagnoses[0].name, packet.familyContact.name];
     const referralRoutes: RouteCase[] = [
       { method: 'POST', route: '/api/referrals', path: '/api/referrals', body: dischargeRequest(h1), allowed: ['plannerOrigin'], strict: true },
       { method: 'GET', route: '/api/referrals', path: '/api/referrals', allowed: ['plannerOrigin', 'plannerOther', 'staffOwner', 'staffOther', 'admin'], strict: true },
@@ -120,6 +128,16 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: '/api/referrals/{id}/follow-up', path: `${r}/follow-up`, body: {}, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/reopen', path: `${r}/reopen`, body: {}, allowed: ['analyst', 'admin'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/cancel', path: `${r}/cancel`, body: { reason: 'other' }, allowed: ['plannerOrigin', 'admin'], strict: true, order: 9, secrets },
+      // The packet: the referring side and the provider holding the bed (the elder consented); nobody else, admins included.
+      { method: 'GET', route: '/api/referrals/{id}/packet', path: `${r}/packet`, allowed: ['plannerOrigin', 'staffOwner'], strict: true, secrets },
+      { method: 'PUT', route: '/api/referrals/{id}/packet', path: `${r}/packet`, body: { ...packet, eligibility: {} }, allowed: ['plannerOrigin'], strict: true, secrets },
+      { method: 'POST', route: '/api/referrals/{id}/consent', path: `${r}/consent`, body: WRITTEN_CONSENT, allowed: ['plannerOrigin'], strict: true, secrets },
+      { method: 'POST', route: '/api/referrals/{id}/consent/withdraw', path: `${r}/consent/withdraw`, body: WRITTEN_CONSENT, allowed: ['plannerOrigin'], strict: true, order: 8, secrets },
+      { method: 'GET', route: '/api/referrals/{id}/attachments', path: `${r}/attachments`, allowed: ['plannerOrigin', 'staffOwner'], strict: true, secrets },
+      { method: 'POST', route: '/api/referrals/{id}/attachments', path: `${r}/attachments?kind=test-result&name=result.pdf`, body: samplePdf('result'), contentType: 'application/pdf', allowed: ['plannerOrigin'], strict: true, secrets },
+      { method: 'GET', route: '/api/referrals/{id}/attachments/{attachmentId}', path: `${r}/attachments/${attachmentId}`, allowed: ['plannerOrigin', 'staffOwner'], strict: true, secrets },
+      { method: 'DELETE', route: '/api/referrals/{id}/attachments/{attachmentId}', path: `${r}/attachments/${attachmentId}`, allowed: ['plannerOrigin'], strict: true, order: 7, secrets },
+      { method: 'GET', route: '/api/referrals/audit', path: `/api/referrals/audit?objectId=${referralId}`, allowed: ['admin'], strict: true },
     ];
     cases.push(...referralRoutes);
 
@@ -133,6 +151,7 @@ describe('authorization matrix: every API route × every role', () => {
     cases.push(
       { method: 'POST', route: `${ca}/elders`, path: `${ca}/elders`, body: {}, allowed: assessorAdmin, strict: false },
       { method: 'GET', route: `${ca}/elders/{id}`, path: `${ca}/elders/${UNKNOWN_ID}`, allowed: any, strict: false },
+      { method: 'POST', route: `${ca}/elders/names`, path: `${ca}/elders/names`, body: { elderRefs: [UNKNOWN_ID] }, allowed: ['plannerOrigin', 'plannerOther', 'staffOwner', 'staffOther', 'assessor', 'insurer', 'admin'], strict: true },
       { method: 'POST', route: `${ca}/elders/lookup`, path: `${ca}/elders/lookup`, body: { idNumber: '371702194003150021' }, allowed: ['plannerOrigin', 'plannerOther', 'assessor', 'insurer', 'admin'], strict: false },
       { method: 'POST', route: `${ca}/elders/{id}/assessments`, path: `${ca}/elders/${UNKNOWN_ID}/assessments`, body: {}, allowed: ['assessor'], strict: false },
       { method: 'GET', route: `${ca}/elders/{id}/assessments`, path: `${ca}/elders/${UNKNOWN_ID}/assessments`, allowed: any, strict: false },
@@ -251,7 +270,7 @@ describe('authorization matrix: every API route × every role', () => {
     let refusals = 0;
     for (const c of cases) {
       for (const caller of CALLERS.filter((k) => !c.allowed.includes(k))) {
-        const r = await call(site.url, c.method, c.path, c.body, callerToken(c, caller));
+        const r = await call(site.url, c.method, c.path, c.body, callerToken(c, caller), c.contentType);
         refusals += 1;
         const expected = caller === 'anonymous' ? 401 : 403;
         if (r.status !== expected) {
@@ -280,7 +299,7 @@ describe('authorization matrix: every API route × every role', () => {
           if (events.status !== 200 || !events.contentType.startsWith('text/event-stream')) wrong.push(`${caller} ${c.method} ${c.path}: ${events.status} ${events.contentType}`);
           continue;
         }
-        const r = await call(site.url, c.method, c.path, c.body, callerToken(c, caller));
+        const r = await call(site.url, c.method, c.path, c.body, callerToken(c, caller), c.contentType);
         if (c.answers) {
           if (!c.answers.includes(r.status)) wrong.push(`${caller} ${c.method} ${c.path}: ${r.status}, expected one of ${c.answers.join(', ')}`);
           continue;

@@ -75,8 +75,8 @@ describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs'
     expect(assessed.body['level']).toBeGreaterThanOrEqual(3);
 
     const offering = await waitForState(system, id, 'offering');
-    const ability = (offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'AbilityAssessed');
-    expect(ability?.actor).toBe('civil-affairs');
+    const ability = (offering['timeline'] as { event: string; actor: object }[]).find((s) => s.event === 'AbilityAssessed');
+    expect(ability?.actor).toEqual({ kind: 'service', service: 'civil-affairs', institutionName: null });
     expect((offering['offers'] as { institutionId: string }[]).map((o) => o.institutionId)).toContain(home);
   });
 
@@ -104,7 +104,7 @@ describeWithKafkaAndPostgres('eligibility across the workflow and civil affairs'
     const refused = await authed(system.url, 'POST', `/api/medical-insurance/applications/${application.id}/refuse`, { ground: 'not-insured' }, insurer);
     expect(refused.status, JSON.stringify(refused.body)).toBe(200);
     const offering = await waitForState(system, id, 'offering');
-    const step = (offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'LtciRefused');
-    expect(step?.actor).toBe('medical-insurance');
+    const step = (offering['timeline'] as { event: string; actor: object }[]).find((s) => s.event === 'LtciRefused');
+    expect(step?.actor).toEqual({ kind: 'service', service: 'medical-insurance', institutionName: null });
   });
 });

@@ -82,7 +82,7 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
     await system.restart('referral-workflow', () => new Promise((resolve) => setTimeout(resolve, (OFFER_SECONDS + 1) * 1000)));
     const after = await waitFor(async () => {
       const r = await referral(system, id);
-      return (r['timeline'] as Body[]).some((s) => s['event'] === 'OfferExpired' && String(s['actor']).startsWith('deadline:offer:')) ? r : undefined;
+      return (r['timeline'] as Body[]).some((s) => s['event'] === 'OfferExpired' && s['actor']['kind'] === 'deadline' && String(s['actor']['deadline']).startsWith('offer:')) ? r : undefined;
     }, { what: 'the offer deadline to fire after the restart', timeoutMs: 30_000 });
     expect((after['offers'] as Body[]).some((o) => o['status'] === 'expired')).toBe(true);
   });

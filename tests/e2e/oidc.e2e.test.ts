@@ -50,7 +50,9 @@ describeWithKafkaAndPostgres('an external identity provider (OpenID Connect, JWK
     const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId), planner);
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const offering = await waitForState(system, created.body['id'] as string, 'offering');
-    expect((offering['timeline'] as { actor: string }[])[0]!.actor).toBe(`${idp.issuer}#planner-zhang`);
+    const first = (offering['timeline'] as { actorId: string; actor: object }[])[0]!;
+    expect(first.actorId).toBe(`${idp.issuer}#planner-zhang`);
+    expect(first.actor).toMatchObject({ kind: 'person', role: 'planner', institutionName: '统一身份测试医院' });
     expect((await call(system.url, 'GET', `/api/referrals/${created.body['id'] as string}`, undefined, planner)).status).toBe(200);
 
     // Scope still holds: a planner of another hospital, by the provider's claims, is refused.

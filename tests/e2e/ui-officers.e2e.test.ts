@@ -128,8 +128,8 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     expect(await result.textContent()).toContain(`总分 ${ABILITY_TOTAL}`);
     await expect.poll(() => page.locator(`li[data-referral="${referralId}"]`).count()).toBe(0);
     const offering = await waitForState(site, referralId, 'offering');
-    const step = (offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'AbilityAssessed');
-    expect(step?.actor).toBe('civil-affairs');
+    const step = (offering['timeline'] as { event: string; actor: object }[]).find((s) => s.event === 'AbilityAssessed');
+    expect(step?.actor).toEqual({ kind: 'service', service: 'civil-affairs', institutionName: null });
 
     // English on request.
     await page.getByRole('button', { name: 'English' }).click();
@@ -220,7 +220,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     await expect.poll(() => rowRefused.count()).toBe(0);
     expect(await statusOf(refused.id)).toMatchObject({ status: 'refused', refusalGround: 'not-insured' });
     const offering = await waitForState(site, referralRefused, 'offering');
-    expect((offering['timeline'] as { event: string; actor: string }[]).find((s) => s.event === 'LtciRefused')?.actor).toBe('medical-insurance');
+    expect((offering['timeline'] as { event: string; actor: object }[]).find((s) => s.event === 'LtciRefused')?.actor).toEqual({ kind: 'service', service: 'medical-insurance', institutionName: null });
 
     // Accepted: it stays in the work queue, waiting for the on-site assessment.
     await rowAccepted.getByRole('button', { name: '受理', exact: true }).click();

@@ -1,11 +1,15 @@
 import { expect } from 'vitest';
 
-/** A JSON request against a running system; returns status, headers and parsed body (`{ text }` when not JSON). */
-export async function call(baseUrl: string, method: string, path: string, body?: unknown, token?: string) {
+/**
+ * A request against a running system: a JSON body, or bytes (a file, sent as `contentType`,
+ * application/pdf unless said). Returns status, headers and parsed body (`{ text }` when not JSON).
+ */
+export async function call(baseUrl: string, method: string, path: string, body?: unknown, token?: string, contentType?: string) {
+  const bytes = body instanceof Uint8Array;
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    headers: { ...(body === undefined ? {} : { 'content-type': contentType ?? (bytes ? 'application/pdf' : 'application/json') }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: bytes ? (body as Uint8Array) : typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
   // JSON and problem+json are parsed; anything else (CSV, HTML) is kept as text.

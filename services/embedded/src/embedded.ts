@@ -1,6 +1,6 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
-import { civilAffairsService, newSecrets, type Secrets } from '@fbl/civil-affairs';
+import { civilAffairsService, newSecrets, type CivilAffairsService, type Secrets } from '@fbl/civil-affairs';
 import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, rateLimitFromEnv, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
@@ -8,6 +8,7 @@ import type { Logger } from '@fbl/observability';
 import { referralWorkflowService, type Deadlines } from '@fbl/referral-workflow';
 import { runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
 import { loadDemoData } from './demo-data.js';
+import { loadDemoElders } from './demo-elders.js';
 
 /** The whole system in one process, and its bed services by type. */
 export interface EmbeddedSystem extends RunningProcess {
@@ -39,6 +40,7 @@ export async function startEmbedded(
   const secrets = options.secrets ?? newSecrets();
   let beds: Record<BedType, BedService> | undefined;
   let identity: IdentityService | undefined;
+  let civilAffairs: CivilAffairsService | undefined;
   let demo: DemoUser[] | undefined;
   const running = await runProcess({
     name: 'five-bed-linkage',
@@ -49,14 +51,17 @@ export async function startEmbedded(
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
       beds = built;
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo });
-      return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairsService(deps, secrets), medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey }), monitoringService(deps, { authSecret: secrets.authSecret })];
+      civilAffairs = civilAffairsService(deps, secrets);
+      return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey, ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewaySecurity({ perMinute: rateLimitFromEnv(process.env) }), gatewayRoutes()],
     afterStart: async ({ deps }) => {
       if (options.demoData !== false && beds && identity) {
         const { added, ids } = await loadDemoData(beds);
         if (added > 0) deps.logger.info({ institutions: added }, 'demo data loaded');
-        demo = demoUsers({ hospitalId: ids.medical[0]!, careHomeId: ids.care[0]!, division: '371700' });
+        const elders = civilAffairs ? await loadDemoElders(civilAffairs, deps.clock()) : 0;
+        if (elders > 0) deps.logger.info({ elders }, 'demo elders registered');
+        demo = demoUsers({ hospitalId: ids.medical[0]!, careHomeId: ids.care[0]!, homeCareId: ids['home-care'][0]!, healthCentreId: ids['home-sick'][0]!, hospiceId: ids.hospice[0]!, division: '371700' });
         const users = await seedUsers(identity.accounts, demo);
         if (users > 0) deps.logger.info({ users }, 'demo accounts created (their passwords are on the sign-in page)');
       }

@@ -58,9 +58,9 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
     expect(session.refreshToken.length).toBeGreaterThanOrEqual(40);
     expect(session.user).not.toHaveProperty('passwordHash');
     const checked = verifyToken(session.accessToken, SECRET, now);
-    expect(checked).toEqual({ ok: true, principal: { userId: session.user.id, role: 'planner', institutionId: hospital } });
+    expect(checked).toEqual({ ok: true, principal: { userId: session.user.id, role: 'planner', institutionId: hospital, name: session.user.displayName } });
     expect(verifyToken(session.accessToken, SECRET, new Date(now.getTime() + 901_000))).toEqual({ ok: false, problem: 'expired' });
-    expect((await get('/me', session.accessToken)).json()).toEqual({ userId: session.user.id, role: 'planner', institutionId: hospital });
+    expect((await get('/me', session.accessToken)).json()).toEqual({ userId: session.user.id, role: 'planner', institutionId: hospital, name: session.user.displayName });
   });
 
   it('answers a wrong password and an unknown user alike', async () => {

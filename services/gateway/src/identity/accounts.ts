@@ -166,7 +166,7 @@ export class Accounts {
     const now = this.clock();
     const refreshToken = randomBytes(32).toString('base64url');
     await executor.insert(refreshTokens).values({ id: newId(), family, userId: user.id, tokenHash: sha256(refreshToken), expiresAt: new Date(now.getTime() + this.policy.refreshTokenSeconds * 1000), createdAt: now });
-    const principal: Principal = { userId: user.id, role: user.role as Role, ...(user.institutionId ? { institutionId: user.institutionId } : {}), ...(user.divisionCode ? { divisionCode: user.divisionCode } : {}) };
+    const principal: Principal = { userId: user.id, role: user.role as Role, name: user.displayName, ...(user.institutionId ? { institutionId: user.institutionId } : {}), ...(user.divisionCode ? { divisionCode: user.divisionCode } : {}) };
     return {
       accessToken: signToken(principal, this.authSecret, { now, ttlSeconds: this.policy.accessTokenSeconds }),
       refreshToken,

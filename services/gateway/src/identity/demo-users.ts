@@ -12,13 +12,19 @@ export interface DemoUser {
 }
 
 /**
- * One demo account per role over the demo network: a discharge planner at a hospital, staff of a
- * care home, and an assessor, an insurance officer and an analyst for Heze, and an admin.
+ * Demo accounts over the demo network, in the order a newcomer uses them: a discharge planner at
+ * a hospital; staff of each kind of provider (the hospital's own ward, a care home, a home-care
+ * provider, a community health centre, a hospice ward); an assessor, an insurance officer and an
+ * analyst for Heze; an admin.
  */
-export function demoUsers(scope: { hospitalId: string; careHomeId: string; division: string }): DemoUser[] {
+export function demoUsers(scope: { hospitalId: string; careHomeId: string; homeCareId: string; healthCentreId: string; hospiceId: string; division: string }): DemoUser[] {
   return [
     { username: 'planner', password: 'demo2026planner', displayName: '王医生（出院准备）', role: 'planner', institutionId: scope.hospitalId },
+    { username: 'ward', password: 'demo2026ward', displayName: '孙护士长（牡丹颐康医院病区）', role: 'provider', institutionId: scope.hospitalId },
     { username: 'carehome', password: 'demo2026carehome', displayName: '李护士长（福寿康养中心）', role: 'provider', institutionId: scope.careHomeId },
+    { username: 'homecare', password: 'demo2026homecare', displayName: '周站长（邻里居家养老服务站）', role: 'provider', institutionId: scope.homeCareId },
+    { username: 'chc', password: 'demo2026chc', displayName: '吴医生（东城街道社区卫生服务中心）', role: 'provider', institutionId: scope.healthCentreId },
+    { username: 'hospice', password: 'demo2026hospice', displayName: '郑护士长（安宁疗护病区）', role: 'provider', institutionId: scope.hospiceId },
     { username: 'assessor', password: 'demo2026assessor', displayName: '张评估员（民政）', role: 'assessor', divisionCode: scope.division },
     { username: 'insurer', password: 'demo2026insurer', displayName: '刘经办（医保）', role: 'insurer', divisionCode: scope.division },
     { username: 'analyst', password: 'demo2026analyst', displayName: '赵科长（卫健委）', role: 'analyst', divisionCode: scope.division },

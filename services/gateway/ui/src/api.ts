@@ -31,11 +31,13 @@ export function saveSession(session: Session | null): void {
 }
 
 async function send(method: string, path: string, body: unknown, token: string | undefined, signal?: AbortSignal): Promise<Response> {
+  // A file goes as its own bytes and type (the service reads the type from the content again).
+  const file = body instanceof Blob;
   return fetch(path, {
     method,
     ...(signal ? { signal } : {}),
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: { ...(body === undefined ? {} : { 'content-type': file ? (body.type || 'application/octet-stream') : 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: file ? body : JSON.stringify(body) }),
   });
 }
 
@@ -60,6 +62,25 @@ export async function request(method: string, path: string, body?: unknown, sign
 export function problemText(e: unknown): string {
   if (!(e instanceof Problem)) return String(e instanceof Error ? e.message : e);
   return e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.message;
+}
+
+/** Send a file to a path (with the session's token); the answer as it came. */
+export function upload(path: string, file: Blob): Promise<Response> {
+  return request('POST', path, file);
+}
+
+/** Fetch a file the API serves (with the session's token) and hand it to the browser as a download. */
+export async function download(path: string, name: string): Promise<void> {
+  const response = await request('GET', path);
+  if (!response.ok) throw new Problem(response.status, (await response.json().catch(() => ({}))) as Problem['body']);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** A JSON request; a problem answer becomes a thrown Problem. */

@@ -1,28 +1,64 @@
 import { useEffect, useState } from 'preact/hooks';
-import { json, Problem } from './api.js';
-import { chinaTime, countdown, t, type Lang } from './i18n.js';
+import { json, problemText } from './api.js';
+import { chinaTime, countdown, fill, t, type Lang } from './i18n.js';
+import { levelText, PacketPanel, placeName } from './packet-view.js';
+import { ReferralPrint } from './referral-print.js';
 
+interface Summary {
+  ageBand: { from: number; to: number } | null;
+  sex: string | null;
+  countyCode: string | null;
+  diagnoses: { code?: string; name: string }[];
+  careNeeds: string[];
+  abilityLevel: number | null;
+  ltciGrade: number | null;
+  reason: string | null;
+}
 interface Offer {
   offerId: string;
   referralId: string;
+  reference: string;
   bedType: string;
   urgency: 'routine' | 'green-channel';
   status: string;
   offeredAt: string;
   respondBy: string;
+  sendingInstitution: { id: string; name: string | null };
+  summary: Summary | null;
 }
 
 const REASONS = ['no-capacity', 'care-needs-exceed-capability', 'outside-service-area', 'payment-or-insurance', 'elder-or-family-refused', 'other'];
 
+/** What an inbox line says of the elder and the packet before it is opened. */
+function SummaryLines({ lang, s }: { lang: Lang; s: Summary }) {
+  const who = [s.ageBand ? fill(t(lang, 'ageBand'), s.ageBand) : '', s.sex ? t(lang, `sex_${s.sex}`) : '', placeName(s.countyCode)].filter(Boolean).join(' · ');
+  return (
+    <dl class="summary">
+      {who && <div class="kv"><dt>{t(lang, 'summaryElder')}</dt><dd>{who}</dd></div>}
+      {s.diagnoses.length > 0 && <div class="kv"><dt>{t(lang, 'diagnosesShort')}</dt><dd>{s.diagnoses.map((d) => d.name).join('；')}</dd></div>}
+      {s.careNeeds.length > 0 && <div class="kv"><dt>{t(lang, 'careNeedsShort')}</dt><dd>{s.careNeeds.map((c) => t(lang, `need_${c}`)).join('、')}</dd></div>}
+      <div class="kv"><dt>{t(lang, 'abilityLevelShort')}</dt><dd>{levelText(lang, 'ability', s.abilityLevel)}</dd></div>
+      <div class="kv"><dt>{t(lang, 'ltciGradeShort')}</dt><dd>{levelText(lang, 'ltci', s.ltciGrade)}</dd></div>
+      {s.reason && <div class="kv"><dt>{t(lang, 'reason')}</dt><dd>{s.reason}</dd></div>}
+    </dl>
+  );
+}
+
 /**
- * Provider staff's inbox: offers to their institution, open first, with the time left to answer.
- * Reloads whenever `tick` changes (a live update of one of the institution's referrals).
+ * Provider staff's inbox: offers to their institution, those waiting for an answer or accepted
+ * first, each with the sending institution, the referral's number, a summary of the packet (when
+ * the elder consented) and the time left to answer; the full packet and its attachments open in
+ * place. A decline needs a reason and may carry the provider's own words. Reloads whenever `tick`
+ * changes (a live update of one of the institution's referrals).
  */
 export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId: string; tick: number }) {
   const [offers, setOffers] = useState<Offer[] | null>(null);
   const [now, setNow] = useState(Date.now());
   const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [notes, setNotes] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [opened, setOpened] = useState<string | null>(null);
+  const [printing, setPrinting] = useState<string | null>(null);
 
   const load = async () => setOffers(await json<Offer[]>('GET', `/api/referrals/inbox/${institutionId}`));
   useEffect(() => {
@@ -40,13 +76,15 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
     }
     setErrors({ ...errors, [offer.offerId]: '' });
     try {
-      await json('POST', `/api/referrals/${offer.referralId}/offers/${offer.offerId}/${kind}`, kind === 'accept' ? {} : { reasonCode: reasons[offer.offerId] });
+      const note = (notes[offer.offerId] ?? '').trim();
+      await json('POST', `/api/referrals/${offer.referralId}/offers/${offer.offerId}/${kind}`, kind === 'accept' ? {} : { reasonCode: reasons[offer.offerId], ...(note ? { note } : {}) });
       await load();
     } catch (e) {
-      setErrors({ ...errors, [offer.offerId]: e instanceof Problem ? (e.body.detail ?? e.message) : String(e) });
+      setErrors({ ...errors, [offer.offerId]: problemText(e) });
     }
   };
 
+  if (printing) return <ReferralPrint lang={lang} id={printing} onClose={() => setPrinting(null)} />;
   return (
     <section class="inbox">
       <h3>{t(lang, 'inbox')}</h3>
@@ -57,25 +95,35 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
       ) : (
         <ul class="offers">
           {offers.map((o) => (
-            <li key={o.offerId} class={`offer${o.urgency === 'green-channel' ? ' urgent' : ''}`} data-offer={o.offerId} data-referral={o.referralId}>
+            <li key={o.offerId} class={`offer${o.urgency === 'green-channel' ? ' urgent' : ''}`} data-offer={o.offerId} data-referral={o.referralId} data-status={o.status}>
               <div class="offer-head">
                 <strong>{t(lang, o.bedType)}</strong>
                 {o.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}
                 <span class="status">{t(lang, `status_${o.status}`)}</span>
+                <span class="reference">{t(lang, 'reference')} {o.reference}</span>
               </div>
-              <p>
-                {t(lang, 'respondBy')}: {chinaTime(lang, o.respondBy)} ·{' '}
-                <span class="countdown">{countdown(lang, o.respondBy, now)}</span>
-              </p>
+              <p>{t(lang, 'sendingInstitution')}：{o.sendingInstitution.name ?? ''}</p>
+              {o.summary ? <SummaryLines lang={lang} s={o.summary} /> : (o.status === 'open' || o.status === 'accepted') && <p class="warning">{t(lang, 'noSummary')}</p>}
+              {o.status === 'open' && (
+                <p>
+                  {t(lang, 'respondBy')}: {chinaTime(lang, o.respondBy)} · <span class="countdown">{countdown(lang, o.respondBy, now)}</span>
+                </p>
+              )}
+              {o.summary && <button type="button" class="secondary" data-action="open-packet" onClick={() => setOpened(opened === o.referralId ? null : o.referralId)}>{t(lang, opened === o.referralId ? 'closePacket' : 'openPacket')}</button>}
+              {opened === o.referralId && <PacketPanel lang={lang} referralId={o.referralId} referrer={false} bedTypes={[o.bedType]} onPrint={() => setPrinting(o.referralId)} />}
               {o.status === 'open' && (
                 <div class="actions">
                   <button type="button" onClick={() => void answer(o, 'accept')}>{t(lang, 'accept')}</button>
                   <label>
                     {t(lang, 'declineReason')}
                     <select value={reasons[o.offerId] ?? ''} onChange={(e) => setReasons({ ...reasons, [o.offerId]: (e.target as HTMLSelectElement).value })}>
-                      <option value="">—</option>
-                      {REASONS.map((r) => <option key={r} value={r}>{t(lang, `reason_${r}`)}</option>)}
+                      <option value="">{t(lang, 'choose')}</option>
+                      {REASONS.map((reason) => <option key={reason} value={reason}>{t(lang, `reason_${reason}`)}</option>)}
                     </select>
+                  </label>
+                  <label class="grow">
+                    {t(lang, 'declineNote')}
+                    <input name="declineNote" maxLength={500} value={notes[o.offerId] ?? ''} onInput={(e) => setNotes({ ...notes, [o.offerId]: (e.target as HTMLInputElement).value })} />
                   </label>
                   <button type="button" class="secondary" onClick={() => void answer(o, 'decline')}>{t(lang, 'decline')}</button>
                 </div>

@@ -1,12 +1,20 @@
 import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
-import { json, liveUpdates, Problem, problemText } from './api.js';
-import { chinaTime, dictionary, t, type Lang } from './i18n.js';
+import { json, liveUpdates, Problem, problemText, upload } from './api.js';
+import { useFieldErrors } from './forms.js';
+import { chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
+import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
+import { AttachmentPicker, ConsentFields, filesOk, PacketFields, uploadAll, type PendingFile } from './packet-form.js';
+import { PacketPanel, placeName } from './packet-view.js';
+import { ReferralPrint } from './referral-print.js';
+import { stateLabel, Timeline, type Step } from './timeline.js';
 
 interface ReferralSummary {
   id: string;
+  reference: string;
   state: string;
   urgency: string;
+  requestedBedTypes: string[];
   createdAt: string;
 }
 type RankReason =
@@ -20,10 +28,14 @@ interface Candidate {
   institutionId: string;
   bedType: string;
   name: string;
-  score: number;
   reasons: string[];
   /** Codes of the reasons (rankings made before they existed have none). */
   why?: RankReason[];
+}
+interface Exclusion {
+  bedType: string;
+  name?: string;
+  why?: { code: string; facts?: string[] };
 }
 
 const r = dictionary(
@@ -41,8 +53,6 @@ const r = dictionary(
     'variant_nursing-type': '护理型',
     variant_dementia: '认知障碍照护',
     variant_ordinary: '普通型',
-    'missing-fact': '尚缺信息',
-    excluded: '未纳入的机构及原因（规则原文）',
   },
   {
     'green-channel-partner': 'Green-channel partner of the referring institution',
@@ -58,8 +68,6 @@ const r = dictionary(
     'variant_nursing-type': 'nursing-type',
     variant_dementia: 'dementia care',
     variant_ordinary: 'ordinary',
-    'missing-fact': 'Still missing',
-    excluded: 'Left out, and why (as the rules word it)',
   },
 );
 
@@ -73,36 +81,59 @@ function reasonText(lang: Lang, why: RankReason): string {
     case 'eligible':
       return `${r(lang, why.outcome === 'eligible' ? 'eligible' : 'unknown')}${why.variant ? `（${r(lang, `variant_${why.variant}`)}）` : ''}`;
     case 'missing-fact':
-      return `${r(lang, 'missing-fact')}: ${why.fact}`;
+      return `${t(lang, 'missingFacts')}: ${t(lang, `fact_${why.fact}`)}`;
     case 'green-channel-partner':
     case 'first-choice-bed-type':
       return r(lang, why.code);
   }
 }
+
+/** Why a provider or bed type was left out, in the reader's language. */
+function exclusionText(lang: Lang, e: Exclusion): string {
+  if (!e.why) return t(lang, 'exclusion_not-eligible');
+  const facts = e.why.facts && e.why.facts.length > 0 ? `：${e.why.facts.map((f) => t(lang, `fact_${f}`)).join('、')}` : '';
+  return `${t(lang, `exclusion_${e.why.code}`)}${facts}`;
+}
+
 interface ReferralView {
   id: string;
+  reference: string;
   state: string;
   urgency: string;
-  offers: { id: string; institutionId: string; bedType: string; status: string; respondBy: string }[];
-  ranking: { candidates?: Candidate[]; excluded?: { bedType: string; institutionId?: string; reasons: string[] }[] } | null;
-  timeline: { at: string; to: string; event: string; actor: string }[];
+  elderRef: string | null;
+  requestedBedTypes: string[];
+  requirements: Record<string, unknown>;
+  origin: { name: string | null; divisionCode: string; institutionId: string };
+  consent: { granted: boolean } | null;
+  offers: { id: string; institutionId: string; institutionName: string | null; bedType: string; status: string; reasonCode: string | null; declineNote: string | null; chosen: boolean; respondBy: string }[];
+  ranking: { candidates?: Candidate[]; excluded?: Exclusion[] } | null;
+  timeline: Step[];
 }
 interface Elder {
   elderRef: string;
   name?: string;
   idNumber?: string;
+  gender: string;
+  birthYear: number;
+  divisionCode: string;
   ability: { level: number; assessedOn: string } | null;
 }
 
 const BED_TYPES = ['care', 'home-care', 'home-sick', 'hospice', 'medical'];
-const stateLabel = (lang: Lang, state: string) => t(lang, `stage_${state}`) !== `stage_${state}` ? t(lang, `stage_${state}`) : t(lang, `state_${state}`);
+const FINISHED = ['closed', 'cancelled'];
+const CANCEL_REASONS = ['death', 'family-withdrew', 'condition-changed', 'duplicate', 'other'];
 
-/** The discharge planner's workspace: start a referral for an elder, follow the hospital's referrals, record the family's choice. */
+/** A referral named in the address (`?referral=`, as the printed form's QR code opens it). */
+const referralInAddress = () => new URLSearchParams(location.search).get('referral');
+
+/** The discharge planner's workspace: start a referral with its packet, follow the hospital's referrals, record the family's choice. */
 export function Planner({ lang, institutionId }: { lang: Lang; institutionId: string }) {
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(referralInAddress());
+  const [notice, setNotice] = useState('');
   return (
     <main class="planner">
-      {!open && <NewReferral lang={lang} institutionId={institutionId} onCreated={(id) => setOpen(id)} />}
+      {!open && <NewReferral lang={lang} institutionId={institutionId} onCreated={(id, failed) => { setNotice(failed.length > 0 ? `${t(lang, 'uploadFailed')}：${failed.join('、')}` : ''); setOpen(id); }} />}
+      {notice && open && <p class="form-error" role="alert">{notice}</p>}
       <Referrals lang={lang} institutionId={institutionId} open={open} onOpen={setOpen} />
     </main>
   );
@@ -110,7 +141,7 @@ export function Planner({ lang, institutionId }: { lang: Lang; institutionId: st
 
 /**
  * The referrals an institution started (a hospital's discharges, a care home's urgent transfers),
- * newest first, and the one opened: its answers, candidates, timeline and the family's choice.
+ * newest first, and the one opened: its packet, answers, candidates, timeline and the family's choice.
  */
 export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; institutionId: string; open: string | null; onOpen: (id: string | null) => void }) {
   const [list, setList] = useState<ReferralSummary[]>([]);
@@ -127,13 +158,14 @@ export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; i
         <p>{t(lang, 'noReferrals')}</p>
       ) : (
         <table>
-          <thead><tr><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'state')}</th><th /></tr></thead>
+          <thead><tr><th>{t(lang, 'reference')}</th><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'requestedBeds')}</th><th>{t(lang, 'state')}</th></tr></thead>
           <tbody>
-            {list.map((r) => (
-              <tr key={r.id} class={r.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={r.id}>
-                <td>{chinaTime(lang, r.createdAt)} {r.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
-                <td>{stateLabel(lang, r.state)}</td>
-                <td><button type="button" class="link" onClick={() => onOpen(r.id)}>{r.id.slice(-8)}</button></td>
+            {list.map((x) => (
+              <tr key={x.id} class={x.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={x.id}>
+                <td><button type="button" class="link" onClick={() => onOpen(x.id)}>{x.reference}</button> {x.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
+                <td>{chinaTime(lang, x.createdAt)}</td>
+                <td>{x.requestedBedTypes.map((b) => t(lang, b)).join('、')}</td>
+                <td>{stateLabel(lang, x.state)}</td>
               </tr>
             ))}
           </tbody>
@@ -143,14 +175,24 @@ export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; i
   );
 }
 
-function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; institutionId: string; onCreated: (id: string) => void }) {
+/**
+ * Start a referral: the elder found by ID number in the civil-affairs registry, the bed asked
+ * for, the consent to share, the packet (with the facts the bed type's rules need) and the
+ * attachments. The referral, packet and consent go in one request; the files follow it.
+ */
+function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; institutionId: string; onCreated: (id: string, failedUploads: string[]) => void }) {
   const [idNumber, setIdNumber] = useState('');
   const [idMessage, setIdMessage] = useState('');
   const [elder, setElder] = useState<Elder | null>(null);
   const [bedType, setBedType] = useState('care');
   const [nursing, setNursing] = useState(true);
+  const [dementia, setDementia] = useState(false);
   const [urgent, setUrgent] = useState(false);
-  const [error, setError] = useState('');
+  const [draft, setDraft] = useState<PacketDraft>(emptyDraft());
+  const [consent, setConsent] = useState<ConsentDraft>(emptyConsent());
+  const [files, setFiles] = useState<PendingFile[]>([]);
+  const [busy, setBusy] = useState(false);
+  const fields = useFieldErrors((n) => fill(t(lang, 'invalidCount'), { n }));
 
   const onId = async (value: string) => {
     setIdNumber(value);
@@ -162,39 +204,55 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
     try {
       const found = await json<Elder>('POST', '/api/civil-affairs/elders/lookup', { idNumber: value.trim().toUpperCase() });
       setElder(found);
+      // Where the elder lives, as registered, is what a home bed's service area is checked against.
+      setDraft((d) => ({ ...d, facts: { homeDivisionCode: found.divisionCode, ...d.facts } }));
       setIdMessage('');
     } catch (e) {
-      setIdMessage(e instanceof Problem && e.status === 404 ? t(lang, 'idNotFound') : String(e instanceof Error ? e.message : e));
+      setIdMessage(e instanceof Problem && e.status === 404 ? t(lang, 'idNotFound') : problemText(e));
     }
   };
 
+  const requirements = bedType === 'care' ? { ...(nursing ? { nursingType: true } : {}), ...(dementia ? { dementia: true } : {}) } : {};
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (!elder) return setIdMessage(idNumber ? idMessage || t(lang, 'idInvalid') : t(lang, 'required'));
-    setError('');
+    const words = { required: t(lang, 'required'), phoneInvalid: t(lang, 'phoneInvalid'), diagnosisCodeInvalid: t(lang, 'diagnosisCodeInvalid'), outOfRange: (min: number, max: number) => fill(t(lang, 'outOfRange'), { min, max }) };
+    const { packet, errors } = toPacket(draft, words);
+    const given = toConsent(consent, words);
+    const found = { ...errors, ...given.errors };
+    if (!elder) found['id-number'] = idNumber ? idMessage || t(lang, 'idInvalid') : t(lang, 'required');
+    if (Object.keys(found).length > 0 || !filesOk(files)) return fields.show(found);
+    fields.show({});
+    setBusy(true);
     try {
       const hospital = await json<{ divisionCode: string }>('GET', `/api/medical-beds/institutions/${institutionId}`);
       const created = await json<{ id: string }>('POST', '/api/referrals', {
-        elderRef: elder.elderRef,
+        elderRef: elder!.elderRef,
         urgency: urgent ? 'green-channel' : 'routine',
         origin: { institutionId, bedType: 'medical', divisionCode: hospital.divisionCode },
         requestedBedTypes: [bedType],
-        ...(bedType === 'care' && nursing ? { requirements: { nursingType: true } } : {}),
-        ...(elder.ability ? { facts: { abilityLevel: elder.ability.level, abilityAssessedOn: elder.ability.assessedOn } } : {}),
+        ...(Object.keys(requirements).length > 0 ? { requirements } : {}),
+        ...(elder!.ability ? { facts: { abilityLevel: elder!.ability.level, abilityAssessedOn: elder!.ability.assessedOn } } : {}),
+        packet,
+        ...(given.consent ? { consent: given.consent } : {}),
       });
-      onCreated(created.id);
+      const failed = await uploadAll(created.id, files, upload);
+      onCreated(created.id, failed);
     } catch (e) {
-      setError(problemText(e));
+      fields.show({}, problemText(e));
+    } finally {
+      setBusy(false);
     }
   };
 
   return (
-    <form class="panel new-referral" onSubmit={(e) => void submit(e)} noValidate>
+    <form ref={fields.form} class="panel new-referral" onSubmit={(e) => void submit(e)} noValidate>
       <h3>{t(lang, 'newReferral')}</h3>
       <label for="id-number">{t(lang, 'idNumber')}</label>
       <input id="id-number" name="idNumber" autocomplete="off" maxLength={18} placeholder={t(lang, 'idHint')} value={idNumber} aria-invalid={idMessage && !elder ? 'true' : 'false'} aria-describedby="id-message" onInput={(e) => void onId((e.target as HTMLInputElement).value)} />
       <p id="id-message" class={elder ? 'field-ok' : 'field-error'} role="status">
-        {elder ? `${t(lang, 'elderFound')}: ${elder.name ?? ''} ${elder.idNumber ?? ''}${elder.ability ? ` · ${t(lang, 'abilityLevel')} ${elder.ability.level}` : ''}` : idMessage}
+        {elder
+          ? `${t(lang, 'elderFound')}: ${elder.name ?? ''} ${elder.idNumber ?? ''} · ${t(lang, `sex_${elder.gender}`)} · ${fill(t(lang, 'ageNow'), { age: new Date().getFullYear() - elder.birthYear })} · ${placeName(elder.divisionCode)}${elder.ability ? ` · ${t(lang, 'abilityLevel')} ${elder.ability.level}` : ''}`
+          : idMessage || fields.errors['id-number'] || ''}
       </p>
       <div class="row">
         <label>{t(lang, 'requestedBedType')}
@@ -202,17 +260,25 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
             {BED_TYPES.map((b) => <option key={b} value={b}>{t(lang, b)}</option>)}
           </select>
         </label>
-        <label class="check"><input type="checkbox" name="nursing" checked={nursing} onChange={(e) => setNursing((e.target as HTMLInputElement).checked)} />{t(lang, 'nursingRequired')}</label>
+        {bedType === 'care' && <label class="check"><input type="checkbox" name="nursing" checked={nursing} onChange={(e) => setNursing((e.target as HTMLInputElement).checked)} />{t(lang, 'nursingRequired')}</label>}
+        {bedType === 'care' && <label class="check"><input type="checkbox" name="dementia" checked={dementia} onChange={(e) => setDementia((e.target as HTMLInputElement).checked)} />{t(lang, 'dementiaRequired')}</label>}
         <label class="check"><input type="checkbox" name="urgent" checked={urgent} onChange={(e) => setUrgent((e.target as HTMLInputElement).checked)} />{t(lang, 'greenChannelRequest')}</label>
-        <button type="submit">{t(lang, 'submit')}</button>
       </div>
-      <p class="form-error" role="alert">{error}</p>
+      <ConsentFields lang={lang} consent={consent} onChange={setConsent} fields={fields} />
+      <PacketFields lang={lang} draft={draft} onChange={setDraft} bedTypes={[bedType]} requirements={requirements} fields={fields} />
+      <AttachmentPicker lang={lang} files={files} onChange={setFiles} />
+      <p class="form-error" role="alert">{fields.formError}</p>
+      <button type="submit" disabled={busy}>{busy ? t(lang, 'saving') : t(lang, 'submit')}</button>
     </form>
   );
 }
 
+/** One referral as its referring side follows it. */
 function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => void }) {
   const [view, setView] = useState<ReferralView | null>(null);
+  const [printing, setPrinting] = useState(false);
+  const [cancelReason, setCancelReason] = useState('');
+  const [error, setError] = useState('');
   const load = async () => setView(await json<ReferralView>('GET', `/api/referrals/${id}`));
   useEffect(() => {
     void load();
@@ -221,58 +287,88 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
       if (!change || change.id === id) void load();
     });
   }, [id]);
+  if (printing) return <ReferralPrint lang={lang} id={id} onClose={() => setPrinting(false)} />;
   if (!view) return <section><p>{t(lang, 'loading')}</p></section>;
-  const names = new Map((view.ranking?.candidates ?? []).map((c) => [c.institutionId, c.name]));
-  const choose = async (offerId: string) => {
-    await json('POST', `/api/referrals/${id}/choice`, { offerId });
+  const finished = FINISHED.includes(view.state);
+  const choose = async (offerId: string, name: string) => {
+    if (!confirm(fill(t(lang, 'confirmChoice'), { name }))) return;
+    setError('');
+    await json('POST', `/api/referrals/${id}/choice`, { offerId }).catch((e: unknown) => setError(problemText(e)));
+    await load();
+  };
+  const cancel = async () => {
+    if (!cancelReason) return setError(t(lang, 'chooseCancelReason'));
+    if (!confirm(t(lang, 'confirmCancel'))) return;
+    setError('');
+    await json('POST', `/api/referrals/${id}/cancel`, { reason: cancelReason }).catch((e: unknown) => setError(problemText(e)));
     await load();
   };
   return (
     <section class="referral" data-referral={view.id}>
-      <button type="button" class="secondary" onClick={onBack}>{t(lang, 'back')}</button>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={onBack}>{t(lang, 'back')}</button>
+        <button type="button" class="secondary" data-action="print" onClick={() => setPrinting(true)}>{t(lang, 'print')}</button>
+      </div>
       <h2>
-        {t(lang, 'state')}: <span class="state" data-state={view.state}>{stateLabel(lang, view.state)}</span>
+        {t(lang, 'reference')} {view.reference} · <span class="state" data-state={view.state}>{stateLabel(lang, view.state)}</span>
         {view.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}
       </h2>
+      <p>{t(lang, 'requestedBeds')}：{[...view.requestedBedTypes.map((b) => t(lang, b)), ...Object.entries(view.requirements).filter(([, v]) => v === true).map(([k]) => t(lang, `requirement_${k}`))].join('、')}</p>
       <section class="panel">
         <h3>{t(lang, 'offers')}</h3>
-        <ul class="offers">
-          {view.offers.map((o) => (
-            <li key={o.id} class="offer" data-offer={o.id}>
-              <strong>{names.get(o.institutionId) ?? o.institutionId}</strong> · {t(lang, o.bedType)} · <span class="status">{t(lang, `status_${o.status}`)}</span>
-              <span> · {t(lang, 'respondBy')} {chinaTime(lang, o.respondBy)}</span>
-              {o.status === 'accepted' && (view.state === 'choosing' || view.state === 'offering') && <button type="button" onClick={() => void choose(o.id)}>{t(lang, 'recordChoice')}</button>}
-            </li>
-          ))}
-        </ul>
+        {view.offers.length === 0 ? <p>{t(lang, 'noRanking')}</p> : (
+          <ul class="offers">
+            {view.offers.map((o) => (
+              <li key={o.id} class="offer" data-offer={o.id} data-status={o.status}>
+                <strong>{o.institutionName ?? t(lang, o.bedType)}</strong> · {t(lang, o.bedType)} · <span class="status">{t(lang, `status_${o.status}`)}</span>
+                {o.chosen && <span class="badge ok">{t(lang, 'chosen')}</span>}
+                {o.status === 'open' && <span> · {t(lang, 'respondBy')} {chinaTime(lang, o.respondBy)}</span>}
+                {o.status === 'declined' && (
+                  <p class="decline" data-reason={o.reasonCode ?? ''}>{t(lang, 'declinedBecause')}：{t(lang, `reason_${o.reasonCode ?? 'other'}`)}{o.declineNote ? `；${o.declineNote}` : ''}</p>
+                )}
+                {o.status === 'accepted' && !o.chosen && (view.state === 'choosing' || view.state === 'offering') && <button type="button" onClick={() => void choose(o.id, o.institutionName ?? '')}>{t(lang, 'recordChoice')}</button>}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p class="form-error" role="alert">{error}</p>
       </section>
+      <PacketPanel lang={lang} referralId={view.id} referrer elderRef={null} bedTypes={view.requestedBedTypes} requirements={view.requirements} finished={finished} />
       <section class="panel">
         <h3>{t(lang, 'candidates')}</h3>
         <ol>
           {(view.ranking?.candidates ?? []).map((c) => (
             <li key={c.institutionId}>
-              <strong>{c.name}</strong> ({t(lang, c.bedType)})
-              <ul class="reasons">{c.why ? c.why.map((why, i) => <li key={i}>{reasonText(lang, why)}</li>) : c.reasons.map((text) => <li key={text}>{text}</li>)}</ul>
+              <strong>{c.name}</strong>（{t(lang, c.bedType)}）
+              <ul class="reasons">{(c.why ?? []).map((why, i) => <li key={i}>{reasonText(lang, why)}</li>)}</ul>
             </li>
           ))}
         </ol>
         {(view.ranking?.excluded ?? []).length > 0 && (
           <details class="excluded">
-            <summary>{r(lang, 'excluded')}</summary>
-            <ul>
-              {view.ranking!.excluded!.map((e, i) => (
-                <li key={i} class="wrap">{t(lang, e.bedType)}{e.institutionId ? ` · ${e.institutionId.slice(-8)}` : ''}: {e.reasons.join('; ')}</li>
-              ))}
-            </ul>
+            <summary>{t(lang, 'excludedTitle')}</summary>
+            <ul>{view.ranking!.excluded!.map((e, i) => <li key={i} class="wrap">{t(lang, e.bedType)}{e.name ? ` · ${e.name}` : ''}：{exclusionText(lang, e)}</li>)}</ul>
           </details>
         )}
       </section>
       <section class="panel">
         <h3>{t(lang, 'timeline')}</h3>
-        <ol class="timeline">
-          {view.timeline.map((s, i) => <li key={i}>{chinaTime(lang, s.at)} · {stateLabel(lang, s.to)} · {s.actor}</li>)}
-        </ol>
+        <Timeline lang={lang} steps={view.timeline} />
       </section>
+      {!finished && (
+        <section class="panel cancel">
+          <h3>{t(lang, 'cancelReferral')}</h3>
+          <div class="actions">
+            <label>{t(lang, 'cancelReason')}
+              <select name="cancelReason" value={cancelReason} onChange={(e) => setCancelReason((e.target as HTMLSelectElement).value)}>
+                <option value="">{t(lang, 'choose')}</option>
+                {CANCEL_REASONS.map((c) => <option key={c} value={c}>{t(lang, `cancel_${c}`)}</option>)}
+              </select>
+            </label>
+            <button type="button" class="danger" data-action="cancel" onClick={() => void cancel()}>{t(lang, 'cancelReferral')}</button>
+          </div>
+        </section>
+      )}
     </section>
   );
 }

@@ -1,8 +1,41 @@
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, Problem, problemText } from './api.js';
-import { chinaTime, countdown, dictionary, type Lang } from './i18n.js';
+import { chinaTime, countdown, dictionary, t, type Lang } from './i18n.js';
 import { Inbox } from './inbox.js';
+import { PacketPanel } from './packet-view.js';
 import { Referrals } from './planner.js';
+import { ReferralPrint } from './referral-print.js';
+
+/**
+ * The names of the elders a provider works with, from civil affairs: only those the family chose
+ * this provider for are named (the others stay unnamed, by design).
+ */
+function useElderNames(refs: readonly string[]): Map<string, string> {
+  const [names, setNames] = useState(new Map<string, string>());
+  const key = [...new Set(refs)].sort().join(',');
+  useEffect(() => {
+    if (!key) return;
+    json<{ elderRef: string; name: string }[]>('POST', '/api/civil-affairs/elders/names', { elderRefs: key.split(',') }).then(
+      (found) => setNames(new Map(found.map((f) => [f.elderRef, f.name]))),
+      () => setNames(new Map()),
+    );
+  }, [key]);
+  return names;
+}
+
+/** A button that opens (and closes) a referral's packet in place. */
+function PacketToggle({ lang, referralId, bedType }: { lang: Lang; referralId: string | null; bedType: string }) {
+  const [open, setOpen] = useState(false);
+  const [printing, setPrinting] = useState(false);
+  if (!referralId) return null;
+  if (printing) return <ReferralPrint lang={lang} id={referralId} onClose={() => setPrinting(false)} />;
+  return (
+    <>
+      <button type="button" class="secondary" data-action="open-packet" onClick={() => setOpen(!open)}>{t(lang, open ? 'closePacket' : 'openPacket')}</button>
+      {open && <PacketPanel lang={lang} referralId={referralId} referrer={false} bedTypes={[bedType]} onPrint={() => setPrinting(true)} />}
+    </>
+  );
+}
 
 const w = dictionary(
   {
@@ -15,7 +48,7 @@ const w = dictionary(
     arrivalsEmpty: '暂无预留床位',
     heldUntil: '预留至',
     unit: '床位/服务位',
-    referral: '转诊单',
+    referral: '转诊单号',
     confirmAdmission: '确认入住',
     services: '服务项目（用顿号或逗号分隔）',
     visitsPerWeek: '每周上门次数',
@@ -209,6 +242,7 @@ export function Provider({ lang, institutionId }: { lang: Lang; institutionId: s
 interface Held {
   id: string;
   referralId: string;
+  elderRef: string;
   unitLabel: string;
   expiresAt: string;
 }
@@ -246,6 +280,7 @@ function Arrivals({ lang, where, tick }: { lang: Lang; where: Where; tick: numbe
     }
   };
 
+  const names = useElderNames((holds ?? []).map((h) => h.elderRef));
   if (holds === null) return <p>{w(lang, 'loading')}</p>;
   if (holds.length === 0) return <p class="panel">{w(lang, 'arrivalsEmpty')}</p>;
   return (
@@ -256,10 +291,11 @@ function Arrivals({ lang, where, tick }: { lang: Lang; where: Where; tick: numbe
         return (
           <li key={h.id} class="offer" data-hold={h.id} data-referral={h.referralId}>
             <div class="offer-head">
-              <strong>{w(lang, 'unit')}: {h.unitLabel}</strong>
-              <span class="status">{w(lang, 'referral')} {h.referralId.slice(-8)}</span>
+              <strong class="elder-name">{names.get(h.elderRef) ?? t(lang, 'identityHidden')}</strong>
+              <span class="status">{w(lang, 'unit')}: {h.unitLabel}</span>
             </div>
             <p>{w(lang, 'heldUntil')}: {chinaTime(lang, h.expiresAt)} · <span class="countdown">{countdown(lang, h.expiresAt, now)}</span></p>
+            <PacketToggle lang={lang} referralId={h.referralId} bedType={where.bedType} />
             <div class="actions">
               {needsPlan && (
                 <>
@@ -285,7 +321,8 @@ function Arrivals({ lang, where, tick }: { lang: Lang; where: Where; tick: numbe
 
 interface Stay {
   id: string;
-  referralId: string;
+  referralId: string | null;
+  elderRef: string;
   unitLabel: string;
   status: 'in-care' | 'away' | 'discharged';
   admittedAt: string;
@@ -322,6 +359,7 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
     }
   };
 
+  const names = useElderNames((stays ?? []).map((x) => x.elderRef));
   if (stays === null) return <p>{w(lang, 'loading')}</p>;
   if (stays.length === 0) return <p class="panel">{w(lang, 'residentsEmpty')}</p>;
   return (
@@ -331,7 +369,8 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
         return (
           <li key={s.id} class={`offer${s.status === 'away' ? ' urgent' : ''}`} data-stay={s.id} data-referral={s.referralId}>
             <div class="offer-head">
-              <strong>{w(lang, 'unit')}: {s.unitLabel}</strong>
+              <strong class="elder-name">{names.get(s.elderRef) ?? t(lang, 'identityHidden')}</strong>
+              <span class="status">{w(lang, 'unit')}: {s.unitLabel}</span>
               <span class="status" data-status={s.status}>{w(lang, s.status === 'away' ? 'stay_away' : 'stay_in_care')}</span>
             </div>
             <p>
@@ -371,6 +410,8 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
 
 interface Due {
   id: string;
+  reference: string;
+  elderRef: string;
   kind: string;
   urgency: string;
   since: string;
@@ -393,6 +434,7 @@ function FollowUps({ lang, institutionId, tick }: { lang: Lang; institutionId: s
       setError(problemText(e));
     }
   };
+  const names = useElderNames((due ?? []).map((d) => d.elderRef));
   if (due === null) return <p>{w(lang, 'loading')}</p>;
   return (
     <section class="panel follow-ups">
@@ -400,11 +442,12 @@ function FollowUps({ lang, institutionId, tick }: { lang: Lang; institutionId: s
         <p>{w(lang, 'followUpsEmpty')}</p>
       ) : (
         <table>
-          <thead><tr><th>{w(lang, 'referral')}</th><th>{w(lang, 'arrivedSince')}</th><th /></tr></thead>
+          <thead><tr><th>{w(lang, 'referral')}</th><th>{t(lang, 'elderName')}</th><th>{w(lang, 'arrivedSince')}</th><th /></tr></thead>
           <tbody>
             {due.map((d) => (
               <tr key={d.id} data-referral={d.id} class={d.urgency === 'green-channel' ? 'urgent-row' : ''}>
-                <td>{d.id.slice(-8)} {d.urgency === 'green-channel' && <span class="badge">{w(lang, 'greenChannel')}</span>}</td>
+                <td>{d.reference} {d.urgency === 'green-channel' && <span class="badge">{w(lang, 'greenChannel')}</span>}</td>
+                <td class="elder-name">{names.get(d.elderRef) ?? ''}</td>
                 <td>{chinaTime(lang, d.since)}</td>
                 <td><button type="button" onClick={() => void send(d.id)}>{w(lang, 'sendFollowUp')}</button></td>
               </tr>
