@@ -1,11 +1,13 @@
 import { signToken } from '@fbl/auth';
 import { describeWithKafkaAndPostgres, kafkaBrokers, waitFor } from '@fbl/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { adminOf } from '../support/actors.js';
-import { call, openEvents } from '../support/http.js';
+import { adminOf, plannerAt, staffOf } from '../support/actors.js';
+import { samplePacket, samplePdf, WRITTEN_CONSENT } from '../support/builders.js';
+import { call, expectProblem, openEvents } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
-import { referralToClosedLoop } from './scenarios.js';
+import { answerOffers, careHome, dischargeRequest, hospital, referral, referralToClosedLoop, register, waitForState, waitUntilMatchable } from './scenarios.js';
 
 const SECRET = 'distributed-e2e-secret';
 
@@ -13,7 +15,8 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
   let system: DistributedSystem;
 
   beforeAll(async () => {
-    system = await startDistributedSystem(['care-beds', 'medical-beds', 'referral-workflow', 'monitoring'], { monitoring: { AUTH_SECRET: SECRET } });
+    // The workflow logs at info, so the test below can look for the packet in what it writes.
+    system = await startDistributedSystem(['care-beds', 'medical-beds', 'referral-workflow', 'monitoring'], { monitoring: { AUTH_SECRET: SECRET }, 'referral-workflow': { LOG_LEVEL: 'info' } });
   });
 
   afterAll(async () => {
@@ -87,5 +90,129 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('keeps the packet and its attachments to the referral\'s parties, audits every read, and lets none of it into Kafka, the rows or the logs', async () => {
+    const marker = '隐私标记';
+    const hospitalId = await register(system, 'medical-beds', hospital('隐私医院', 3));
+    const homeA = await register(system, 'care-beds', careHome('隐私甲护理院', 2));
+    const homeB = await register(system, 'care-beds', careHome('隐私乙护理院', 2));
+    const stranger = await register(system, 'medical-beds', hospital('无关医院', 1));
+    await waitUntilMatchable(system, homeA);
+    await waitUntilMatchable(system, homeB);
+    const planner = plannerAt(system, hospitalId);
+    const packet = samplePacket(marker);
+    const created = await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId, { packet, consent: WRITTEN_CONSENT }), planner);
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const id = created.body['id'] as string;
+    const offering = await waitForState(system, id, 'offering');
+    // The care home of the test above may be offered too (it has a free bed left).
+    expect((offering['offers'] as { institutionId: string }[]).map((o) => o.institutionId)).toEqual(expect.arrayContaining([homeA, homeB]));
+
+    // Attachments through the gateway: a 3 MB discharge summary is kept; a file that is not what it
+    // says, and one over 10 MB, are refused by name and leave nothing behind.
+    const pdf = Buffer.concat([samplePdf(`summary ${marker}`), Buffer.alloc(3 * 1024 * 1024, 0x20), Buffer.from(`\n%${marker}\n`)]);
+    const added = await call(system.url, 'POST', `/api/referrals/${id}/attachments?kind=discharge-summary&name=summary.pdf`, pdf, planner);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const attachment = `/api/referrals/${id}/attachments/${added.body['id'] as string}`;
+    expectProblem(await call(system.url, 'POST', `/api/referrals/${id}/attachments?kind=test-result&name=fake.pdf`, Buffer.from('<html>not a pdf</html>'), planner), 400, 'body');
+    expectProblem(await call(system.url, 'POST', `/api/referrals/${id}/attachments?kind=wound-photo&name=png.pdf`, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2]), planner), 400, 'body');
+    expectProblem(await call(system.url, 'POST', `/api/referrals/${id}/attachments?kind=test-result&name=big.pdf`, Buffer.concat([samplePdf(), Buffer.alloc(11 * 1024 * 1024)]), planner), 413, 'body');
+    const listed = await call(system.url, 'GET', `/api/referrals/${id}/attachments`, undefined, planner);
+    expect((listed.body as unknown as { name: string }[]).map((a) => a.name)).toEqual(['summary.pdf']);
+
+    // An offered provider sees the clinical part and the file; not the family's contact.
+    const a = staffOf(system, homeA);
+    const seenByA = await call(system.url, 'GET', `/api/referrals/${id}/packet`, undefined, a);
+    expect(seenByA.status).toBe(200);
+    expect(seenByA.body['disclosure']).toBe('clinical');
+    expect(JSON.stringify(seenByA.body)).toContain(`爆发痛每日两次${marker}`);
+    expect(JSON.stringify(seenByA.body)).not.toContain('13912345678');
+    const file = await fetch(`${system.url}${attachment}`, { headers: { authorization: `Bearer ${a}` } });
+    expect(file.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await file.arrayBuffer()), pdf)).toBe(0);
+
+    // A provider never offered, and one that declined, get nothing: not the packet, the list or the file.
+    const b = staffOf(system, homeB);
+    await answerOffers(system, id, [homeA]);
+    for (const who of [staffOf(system, stranger), b]) {
+      for (const path of [`/api/referrals/${id}/packet`, `/api/referrals/${id}/attachments`, attachment]) {
+        const refused = await call(system.url, 'GET', path, undefined, who);
+        expect(refused.status, path).toBe(403);
+        expect(JSON.stringify(refused.body)).not.toContain(marker);
+      }
+    }
+
+    // Withdrawn consent closes the packet to the provider at once; given again, it opens.
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/consent/withdraw`, WRITTEN_CONSENT, planner)).status).toBe(200);
+    const withheld = await call(system.url, 'GET', `/api/referrals/${id}/packet`, undefined, a);
+    expect(withheld.status).toBe(403);
+    expect(withheld.body['type']).toContain('consent-required');
+    expect((await call(system.url, 'GET', attachment, undefined, a)).status).toBe(403);
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/consent`, WRITTEN_CONSENT, planner)).status).toBe(200);
+
+    // Chosen by the family, the provider sees all of it, the family's contact too; then the loop closes.
+    await waitForState(system, id, 'choosing');
+    const ours = ((await referral(system, id))['offers'] as { id: string; institutionId: string }[]).find((o) => o.institutionId === homeA)!;
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/choice`, { offerId: ours.id }, planner)).status).toBe(200);
+    const transferring = await waitForState(system, id, 'transferring');
+    const full = await call(system.url, 'GET', `/api/referrals/${id}/packet`, undefined, a);
+    expect(full.body['disclosure']).toBe('full');
+    expect(JSON.stringify(full.body)).toContain('13912345678');
+    const holdId = (transferring['hold'] as { holdId: string }).holdId;
+    expect((await call(system.url, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, a)).status).toBe(200);
+    await waitForState(system, id, 'followUp');
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/follow-up`, {}, a)).status).toBe(200);
+    await waitForState(system, id, 'closed');
+
+    // Every read and every refusal is in the audit log, naming the account.
+    const audit = await call(system.url, 'GET', `/api/referrals/audit?objectId=${id}&limit=500`, undefined, adminOf(system));
+    const rows = audit.body as unknown as { actor: string; action: string; objectType: string; outcome: string }[];
+    const actorA = `staff-${homeA.slice(-6)}`;
+    const actorB = `staff-${homeB.slice(-6)}`;
+    expect(rows.filter((r) => r.actor === actorA && r.action === 'read' && r.objectType === 'referral-packet' && r.outcome === 'allowed').length).toBeGreaterThanOrEqual(2);
+    expect(rows.some((r) => r.actor === actorA && r.outcome === 'denied')).toBe(true);
+    expect(rows.some((r) => r.actor === actorB && r.outcome === 'denied')).toBe(true);
+    expect(rows.some((r) => r.action === 'withdraw-consent')).toBe(true);
+    expect(rows.some((r) => r.actor === actorA && r.action === 'read' && r.objectType === 'referral-attachment' && r.outcome === 'allowed')).toBe(true);
+    expect(rows.filter((r) => r.objectType === 'referral-attachment' && r.action === 'attach').map((r) => r.outcome).sort()).toEqual(['allowed', 'invalid', 'invalid']);
+
+    // None of the packet in any message of the run, in any row of the workflow's database, or in its logs.
+    const secrets = [marker, '13912345678'];
+    const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${system.namespace}.`));
+    const ends = await Promise.all(topics.map(async (topic) => ({ topic, total: (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0) })));
+    await admin.disconnect();
+    const expected = ends.reduce((n, e) => n + e.total, 0);
+    expect(expected).toBeGreaterThan(10);
+    const consumer = kafka.consumer({ groupId: `${system.namespace}.privacy-scan` });
+    const seen: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(`${message.key?.toString() ?? ''} ${message.value?.toString() ?? ''} ${JSON.stringify(message.headers ?? {})}`) });
+    try {
+      await waitFor(() => seen.length >= expected, { what: `every message of the run read (${expected})`, timeoutMs: 60_000 });
+    } finally {
+      await consumer.disconnect();
+    }
+    for (const secret of secrets) expect(seen.filter((m) => m.includes(secret))).toEqual([]);
+
+    const sql = postgres(system.databaseUrl('referral-workflow'), { max: 1, onnotice: () => {} });
+    try {
+      const tables = await sql<{ schemaname: string; tablename: string }[]>`select schemaname, tablename from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`;
+      expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['packets', 'packet_consents', 'attachments', 'attachment_contents', 'audit_log']));
+      for (const t of tables) {
+        const dump = (await sql.unsafe(`select row_to_json(x)::text as row from "${t.schemaname}"."${t.tablename}" x`)) as { row: string }[];
+        const text = dump.map((r) => r.row).join('\n');
+        for (const secret of secrets) expect(text.includes(secret) || text.includes(Buffer.from(secret).toString('hex')), `${t.tablename} holds "${secret}"`).toBe(false);
+      }
+    } finally {
+      await sql.end();
+    }
+    const logged = system.processes.get('referral-workflow')!.output();
+    expect(logged.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(logged).not.toContain(secret);
   });
 });

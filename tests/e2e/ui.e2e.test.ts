@@ -71,7 +71,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await id.fill(`${first17}${residentIdCheckChar(first17) === '0' ? '1' : '0'}`);
     await expect.poll(() => planner.locator('#id-message').textContent()).toMatch(/^身份证号无效: /);
     await id.fill(idNumber);
-    await expect.poll(() => planner.locator('#id-message').textContent()).toMatch(/^已找到: 界面测试老人 371702\*+\d{3}[\dX] · 能力等级 \d$/);
+    await expect.poll(() => planner.locator('#id-message').textContent()).toMatch(/^已找到: 界面测试老人 371702\*+\d{3}[\dX] · 女 · \d{2} 岁 · 菏泽市牡丹区 · 能力等级 \d$/);
     await planner.screenshot({ path: join(SHOTS, 'planner-new-referral.png'), fullPage: true });
     await planner.getByRole('button', { name: '提交转诊' }).click();
     const referral = planner.locator('section.referral');

@@ -26,12 +26,13 @@ export interface BrowserHarness {
   stop(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, for a test; the screenshot folder made. */
+/** Debian's Chromium, headless, in Chinese (as a browser in Shandong is: date inputs read 年/月/日), for a test; the screenshot folder made. */
 export async function launchChromium(): Promise<Browser> {
   await mkdir(SHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' },
+    args: ['--lang=zh-CN', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 
@@ -57,4 +58,17 @@ export async function startBrowserHarness(name: string): Promise<BrowserHarness>
       await system.stop();
     },
   };
+}
+
+/**
+ * Latin words and ids left in a Chinese page's visible text: an English word or a camelCase key
+ * (two letters or more, other than the abbreviations Chinese clinicians and forms use as they are,
+ * and the language switch), and anything shaped like a UUID. A zh-CN page must have none.
+ */
+export async function foreignWords(page: Page): Promise<string[]> {
+  const text = await page.evaluate<string>('document.body.innerText');
+  const allowed = new Set(['KPS', 'ECOG', 'ICD', 'PDF', 'JPEG', 'PNG', 'MB', 'KB', 'CSV', 'GB', 'English']);
+  const uuids = text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
+  const words = (text.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, ' ').match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !allowed.has(w) && !allowed.has(w.toUpperCase()));
+  return [...new Set([...uuids, ...words])];
 }

@@ -1,5 +1,6 @@
 import httpProxy from '@fastify/http-proxy';
 import { principalFromHeader, type TokenChecks } from '@fbl/auth';
+import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 import { ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
@@ -22,6 +23,21 @@ export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
 
 /** The referral workflow's stream of live updates (server-sent events). */
 const EVENTS_PATH = '/api/referrals/events';
+
+/** The largest body a service takes on an ordinary route (service-kit's limit), and on an upload. */
+const BODY_LIMIT = 1024 * 1024;
+const UPLOAD_PATH = /^\/api\/referrals\/[^/]+\/attachments(\?|$)/;
+
+/**
+ * Refuse a body larger than the service behind takes, by its declared length, before forwarding
+ * it: the service would stop reading it half way, and the caller would get a broken connection
+ * instead of its 413.
+ */
+export function bodyTooLarge(method: string, url: string, contentLength: string | undefined): boolean {
+  if (contentLength === undefined) return false;
+  const limit = method === 'POST' && UPLOAD_PATH.test(url) ? MAX_ATTACHMENT_BYTES : BODY_LIMIT;
+  return Number(contentLength) > limit;
+}
 
 /** Where each service listens, in the distributed mode; services not named are not routed. */
 export type Upstreams = Partial<Record<ServiceName, string>>;
@@ -52,6 +68,11 @@ export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: str
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');
     const preHandler = signedIn({ secret: authSecret, ...(options.oidc ? { oidc: options.oidc } : {}) });
+    app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/api/') && bodyTooLarge(request.method, request.url, request.headers['content-length'])) {
+        throw new ProblemError(413, 'too-large', 'Too large', 'the request body is larger than this route accepts', [{ field: 'body', pointer: '', in: 'body', reason: 'is larger than this route accepts' }]);
+      }
+    });
     // Live-update streams stay open for minutes: they get a connection pool of their own, so open
     // pages cannot starve the ordinary API calls, and they are cut when the gateway closes.
     const workflow = upstreams['referral-workflow'];

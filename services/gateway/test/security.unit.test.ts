@@ -2,6 +2,7 @@ import { createLogger, createMetrics } from '@fbl/observability';
 import { buildHttpServer } from '@fbl/service-kit';
 import { describe, expect, it } from 'vitest';
 import { gatewaySecurity, rateLimitFromEnv } from '../src/index.js';
+import { bodyTooLarge } from '../src/routes.js';
 
 const logger = createLogger({ name: 'security-test', level: 'silent' });
 
@@ -31,5 +32,17 @@ describe('gateway security', () => {
     expect(rateLimitFromEnv({})).toBe(0);
     expect(rateLimitFromEnv({ RATE_LIMIT_PER_MINUTE: '600' })).toBe(600);
     expect(() => rateLimitFromEnv({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/whole number/);
+  });
+});
+
+describe('bodies larger than the service behind takes', () => {
+  it('refuses an upload over 10 MB and another body over 1 MB, by the declared length, before forwarding', () => {
+    const mb = 1024 * 1024;
+    expect(bodyTooLarge('POST', '/api/referrals/r-1/attachments?kind=test-result&name=a.pdf', String(10 * mb))).toBe(false);
+    expect(bodyTooLarge('POST', '/api/referrals/r-1/attachments?kind=test-result&name=a.pdf', String(10 * mb + 1))).toBe(true);
+    expect(bodyTooLarge('POST', '/api/referrals', String(2 * mb))).toBe(true);
+    expect(bodyTooLarge('PUT', '/api/referrals/r-1/packet', String(mb))).toBe(false);
+    expect(bodyTooLarge('POST', '/api/referrals/r-1/attachments-not', String(2 * mb))).toBe(true);
+    expect(bodyTooLarge('POST', '/api/referrals', undefined)).toBe(false);
   });
 });

@@ -65,6 +65,10 @@ export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 /** The types an attachment may be, checked against its content. */
 export const ATTACHMENT_MEDIA_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
+/** The largest attachment accepted (10 MB). */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** The most a referral's attachments may hold together (30 MB). */
+export const MAX_REFERRAL_ATTACHMENT_BYTES = 30 * 1024 * 1024;
 
 /** The facts of the eligibility rules (DOMAIN §4) a planner answers on the packet form. */
 export const PACKET_FACTS = [

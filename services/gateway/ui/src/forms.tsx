@@ -20,15 +20,21 @@ export function useFieldErrors(summary: (count: number) => string) {
     const first = Object.keys(found)[0];
     if (first) setTimeout(() => form.current?.querySelector<HTMLElement>(`#${first}`)?.focus(), 0);
   };
-  /** Forget one input's error (it was edited since). */
+  /** Forget one input's error (it was edited since); with the last one, the summary goes too. */
   const clear = (id: string) => {
     if (errors[id] === undefined) return;
     const { [id]: _gone, ...rest } = errors;
     setErrors(rest);
+    if (Object.keys(rest).length === 0) setFormError('');
+  };
+  /** For a group of inputs: an edit forgets the error of the input (or the group with an id) it was made in. */
+  const clearOnEdit = (e: Event) => {
+    const id = (e.target as HTMLElement | null)?.closest('[id]')?.id;
+    if (id) clear(id);
   };
   const field = (id: string) => ({ id, 'aria-invalid': errors[id] ? ('true' as const) : ('false' as const), 'aria-describedby': `${id}-error` });
   const error = (id: string) => <p id={`${id}-error`} class="field-error" role="alert">{errors[id] ?? ''}</p>;
-  return { errors, formError, form, show, clear, field, error };
+  return { errors, formError, form, show, clear, clearOnEdit, field, error };
 }
 
 /** The two assessors' names and the day of an on-site assessment, with any further fields of the form. */

@@ -21,6 +21,7 @@ interface Offer {
   bedType: string;
   urgency: 'routine' | 'green-channel';
   status: string;
+  chosen: boolean;
   offeredAt: string;
   respondBy: string;
   sendingInstitution: { id: string; name: string | null };
@@ -100,13 +101,14 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
                 <strong>{t(lang, o.bedType)}</strong>
                 {o.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}
                 <span class="status">{t(lang, `status_${o.status}`)}</span>
+                {o.chosen && <span class="badge ok" data-chosen="true">{t(lang, 'chosenUs')}</span>}
                 <span class="reference">{t(lang, 'reference')} {o.reference}</span>
               </div>
               <p>{t(lang, 'sendingInstitution')}：{o.sendingInstitution.name ?? ''}</p>
               {o.summary ? <SummaryLines lang={lang} s={o.summary} /> : (o.status === 'open' || o.status === 'accepted') && <p class="warning">{t(lang, 'noSummary')}</p>}
               {o.status === 'open' && (
                 <p>
-                  {t(lang, 'respondBy')}: {chinaTime(lang, o.respondBy)} · <span class="countdown">{countdown(lang, o.respondBy, now)}</span>
+                  {t(lang, 'respondBy')}{lang === 'zh' ? '：' : ': '}{chinaTime(lang, o.respondBy)} · <span class="countdown">{countdown(lang, o.respondBy, now)}</span>
                 </p>
               )}
               {o.summary && <button type="button" class="secondary" data-action="open-packet" onClick={() => setOpened(opened === o.referralId ? null : o.referralId)}>{t(lang, opened === o.referralId ? 'closePacket' : 'openPacket')}</button>}

@@ -1,5 +1,5 @@
 import type { PacketConsent, ReferralPacket } from '@fbl/contracts';
-import { ICD10_PATTERN, type PacketFact } from '@fbl/contracts/packet-codes';
+import { ATTACHMENT_MEDIA_TYPES, ICD10_PATTERN, MAX_ATTACHMENT_BYTES, type PacketFact } from '@fbl/contracts/packet-codes';
 
 /**
  * The referral packet as its form holds it while it is being written: text for every input,
@@ -95,7 +95,7 @@ export interface DraftWords {
   required: string;
   phoneInvalid: string;
   diagnosisCodeInvalid: string;
-  outOfRange: (min: number, max: number) => string;
+  outOfRange: (min: number, max: number, step: number) => string;
 }
 
 /** The packet the form says, or the errors that keep it from being sent. */
@@ -136,7 +136,7 @@ export function toPacket(d: PacketDraft, words: DraftWords): { packet: ReferralP
         const n = Number(value);
         const range = FACT_RANGE[fact]!;
         const onStep = Math.abs(n / range.step - Math.round(n / range.step)) < 1e-9;
-        if (!Number.isFinite(n) || n < range.min || n > range.max || !onStep) errors[inputId.fact(fact)] = words.outOfRange(range.min, range.max);
+        if (!Number.isFinite(n) || n < range.min || n > range.max || !onStep) errors[inputId.fact(fact)] = words.outOfRange(range.min, range.max, range.step);
         else eligibility[fact] = n;
         break;
       }
@@ -209,15 +209,12 @@ export function toConsent(c: ConsentDraft, words: { required: string }): { conse
   return { consent: { givenBy: c.givenBy as PacketConsent['givenBy'], method: c.method as PacketConsent['method'], ...(c.givenBy !== 'elder' && c.giverName.trim() ? { giverName: c.giverName.trim() } : {}) }, errors };
 }
 
-/** The largest attachment, and all of a referral's together (the service checks them again). */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-export const MAX_TOTAL_BYTES = 30 * 1024 * 1024;
-const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+const FILE_TYPES: readonly string[] = ATTACHMENT_MEDIA_TYPES;
 
-/** Why a chosen file cannot be attached, before it is sent: its type or its size. */
+/** Why a chosen file cannot be attached, before it is sent: its type or its size (the service checks both again, the type from the content). */
 export function fileProblem(file: { type: string; size: number; name: string }): 'wrongFileType' | 'fileTooLarge' | undefined {
   const byName = /\.(pdf|jpe?g|png)$/i.test(file.name);
   if (!(FILE_TYPES.includes(file.type) || (file.type === '' && byName))) return 'wrongFileType';
-  if (file.size > MAX_FILE_BYTES) return 'fileTooLarge';
+  if (file.size > MAX_ATTACHMENT_BYTES) return 'fileTooLarge';
   return undefined;
 }

@@ -1,8 +1,8 @@
 import { shandongDivisions } from '@fbl/codes';
-import { CARE_NEEDS, COGNITION, COMMON_DIAGNOSES, CONSENT_GIVERS, CONSENT_METHODS, CONTINENCE, FACTS_BY_BED_TYPE, FAMILY_RELATIONS, HOME_SICK_BED_CONDITIONS, INFORMED_CHOICE_BY, MOBILITY, ATTACHMENT_KINDS, type PacketFact } from '@fbl/contracts/packet-codes';
+import { CARE_NEEDS, COGNITION, COMMON_DIAGNOSES, CONSENT_GIVERS, CONSENT_METHODS, CONTINENCE, FACTS_BY_BED_TYPE, FAMILY_RELATIONS, HOME_SICK_BED_CONDITIONS, INFORMED_CHOICE_BY, MAX_REFERRAL_ATTACHMENT_BYTES, MOBILITY, ATTACHMENT_KINDS, type PacketFact } from '@fbl/contracts/packet-codes';
 import type { useFieldErrors } from './forms.js';
-import { t, type Lang } from './i18n.js';
-import { FACT_INPUT, FACT_RANGE, fileProblem, inputId, MAX_TOTAL_BYTES, type ConsentDraft, type PacketDraft } from './packet-draft.js';
+import { fill, t, type Lang } from './i18n.js';
+import { FACT_INPUT, FACT_RANGE, fileProblem, inputId, type ConsentDraft, type PacketDraft } from './packet-draft.js';
 
 type Fields = ReturnType<typeof useFieldErrors>;
 const value = (e: Event) => (e.target as HTMLInputElement).value;
@@ -40,7 +40,7 @@ export function PacketFields({ lang, draft, onChange, bedTypes, requirements, fi
     set({ diagnoses: draft.diagnoses.map((x, j) => (j === i ? { code, name: x.name || known?.name || '' } : x)) });
   };
   return (
-    <fieldset class="panel packet-fields">
+    <fieldset class="panel packet-fields" onInput={fields.clearOnEdit} onChange={fields.clearOnEdit}>
       <legend>{t(lang, 'packet')}</legend>
       <p class="hint">{t(lang, 'packetHint')}</p>
       <div class="field-grid wide">
@@ -257,7 +257,7 @@ export function ConsentFields({ lang, consent, onChange, fields, purpose = 'star
   const { field, error } = fields;
   const withdraw = purpose === 'withdraw';
   return (
-    <fieldset class="panel consent">
+    <fieldset class="panel consent" onInput={fields.clearOnEdit} onChange={fields.clearOnEdit}>
       <legend>{t(lang, withdraw ? 'withdrawConsent' : 'consent')}</legend>
       <p class="hint">{t(lang, withdraw ? 'confirmWithdraw' : 'consentLaw')}</p>
       {purpose === 'start' && <label class="check"><input id="pk-consent" type="checkbox" name="consentGiven" checked={consent.given} onChange={(e) => onChange({ ...consent, given: (e.target as HTMLInputElement).checked })} />{t(lang, 'consentGiven')}</label>}
@@ -294,7 +294,7 @@ export interface PendingFile {
 }
 
 /** Choose files to attach (checked for type and size before anything is sent), each with its kind. */
-export function AttachmentPicker({ lang, files, onChange, alreadyBytes = 0 }: { lang: Lang; files: PendingFile[]; onChange: (f: PendingFile[]) => void; alreadyBytes?: number }) {
+export function AttachmentPicker({ lang, files, onChange, alreadyBytes = 0, title = 'attachments' }: { lang: Lang; files: PendingFile[]; onChange: (f: PendingFile[]) => void; alreadyBytes?: number; title?: string }) {
   // The first file is most often the discharge summary, the next ones test results.
   const kind = files.length === 0 ? 'discharge-summary' : 'test-result';
   const total = alreadyBytes + files.reduce((n, f) => n + f.file.size, 0);
@@ -304,9 +304,9 @@ export function AttachmentPicker({ lang, files, onChange, alreadyBytes = 0 }: { 
   };
   return (
     <fieldset class="panel attachment-picker">
-      <legend>{t(lang, 'attachments')}</legend>
+      <legend>{t(lang, title)}</legend>
       <p class="hint">{t(lang, 'attachmentsHint')}</p>
-      <ul class="files">
+      {files.length > 0 && <ul class="files">
         {files.map((f, i) => {
           const problem = fileProblem(f.file);
           return (
@@ -320,15 +320,23 @@ export function AttachmentPicker({ lang, files, onChange, alreadyBytes = 0 }: { 
             </li>
           );
         })}
-      </ul>
+      </ul>}
       <label class="file-button">{t(lang, 'addAttachment')}<input type="file" name="attachment" accept="application/pdf,image/jpeg,image/png" multiple onChange={(e) => { add((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} /></label>
-      {total > MAX_TOTAL_BYTES && <p class="field-error" role="alert">{t(lang, 'filesTooLarge')}</p>}
+      {total > MAX_REFERRAL_ATTACHMENT_BYTES && <p class="field-error" role="alert">{t(lang, 'filesTooLarge')}</p>}
     </fieldset>
   );
 }
 
+/** The words the packet's checks answer with, in the reader's language. */
+export const packetWords = (lang: Lang) => ({
+  required: t(lang, 'required'),
+  phoneInvalid: t(lang, 'phoneInvalid'),
+  diagnosisCodeInvalid: t(lang, 'diagnosisCodeInvalid'),
+  outOfRange: (min: number, max: number, step: number) => fill(t(lang, step === 1 ? 'outOfRange' : 'offStep'), { min, max, step }),
+});
+
 /** Whether the chosen files can all be sent. */
-export const filesOk = (files: PendingFile[], alreadyBytes = 0) => files.every((f) => !fileProblem(f.file)) && alreadyBytes + files.reduce((n, f) => n + f.file.size, 0) <= MAX_TOTAL_BYTES;
+export const filesOk = (files: PendingFile[], alreadyBytes = 0) => files.every((f) => !fileProblem(f.file)) && alreadyBytes + files.reduce((n, f) => n + f.file.size, 0) <= MAX_REFERRAL_ATTACHMENT_BYTES;
 
 /** A size in KB or MB. */
 export function sizeText(lang: Lang, bytes: number): string {

@@ -5,7 +5,7 @@ import { download, json, Problem, problemText, upload } from './api.js';
 import { useFieldErrors } from './forms.js';
 import { chinaTime, fill, t, type Lang } from './i18n.js';
 import { emptyConsent, fromPacket, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
-import { AttachmentPicker, ConsentFields, filesOk, PacketFields, sizeText, uploadAll, type PendingFile } from './packet-form.js';
+import { AttachmentPicker, ConsentFields, filesOk, PacketFields, packetWords, sizeText, uploadAll, type PendingFile } from './packet-form.js';
 
 /** The packet as the API gives it to a reader. */
 export interface PacketResponse {
@@ -143,7 +143,7 @@ export function AttachmentList({ lang, referralId, items, editable, onChanged }:
       )}
       {editable && (
         <>
-          <AttachmentPicker lang={lang} files={pending} onChange={setPending} alreadyBytes={already} />
+          <AttachmentPicker lang={lang} files={pending} onChange={setPending} alreadyBytes={already} title="addAttachment" />
           {pending.length > 0 && <button type="button" disabled={busy || !filesOk(pending, already)} onClick={() => void send()}>{t(lang, busy ? 'uploading' : 'upload')}</button>}
         </>
       )}
@@ -190,7 +190,7 @@ export function PacketPanel({ lang, referralId, referrer, elderRef, bedTypes, re
 
   const save = async () => {
     if (!editing) return;
-    const { packet, errors } = toPacket(editing, { required: t(lang, 'required'), phoneInvalid: t(lang, 'phoneInvalid'), diagnosisCodeInvalid: t(lang, 'diagnosisCodeInvalid'), outOfRange: (min, max) => fill(t(lang, 'outOfRange'), { min, max }) });
+    const { packet, errors } = toPacket(editing, packetWords(lang));
     if (Object.keys(errors).length > 0) return fields.show(errors);
     fields.show({});
     try {

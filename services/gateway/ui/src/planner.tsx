@@ -4,7 +4,7 @@ import { json, liveUpdates, Problem, problemText, upload } from './api.js';
 import { useFieldErrors } from './forms.js';
 import { chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
 import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
-import { AttachmentPicker, ConsentFields, filesOk, PacketFields, uploadAll, type PendingFile } from './packet-form.js';
+import { AttachmentPicker, ConsentFields, filesOk, PacketFields, packetWords, uploadAll, type PendingFile } from './packet-form.js';
 import { PacketPanel, placeName } from './packet-view.js';
 import { ReferralPrint } from './referral-print.js';
 import { stateLabel, Timeline, type Step } from './timeline.js';
@@ -215,7 +215,7 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
   const requirements = bedType === 'care' ? { ...(nursing ? { nursingType: true } : {}), ...(dementia ? { dementia: true } : {}) } : {};
   const submit = async (event: Event) => {
     event.preventDefault();
-    const words = { required: t(lang, 'required'), phoneInvalid: t(lang, 'phoneInvalid'), diagnosisCodeInvalid: t(lang, 'diagnosisCodeInvalid'), outOfRange: (min: number, max: number) => fill(t(lang, 'outOfRange'), { min, max }) };
+    const words = packetWords(lang);
     const { packet, errors } = toPacket(draft, words);
     const given = toConsent(consent, words);
     const found = { ...errors, ...given.errors };

@@ -204,7 +204,12 @@ export function Provider({ lang, institutionId }: { lang: Lang; institutionId: s
   const [opened, setOpened] = useState<string | null>(null);
 
   const locate = async () => {
-    for (const [bedType, service] of Object.entries(SERVICES) as [BedType, string][]) {
+    // The workflow knows each institution's bed type from its capacity; ask that bed service first,
+    // and look through the others only for an institution that has announced no capacity yet.
+    const known = await json<{ institutionId: string; bedType: BedType }[]>('GET', '/api/referrals/capacity').catch(() => []);
+    const first = known.find((c) => c.institutionId === institutionId)?.bedType;
+    const order = (Object.entries(SERVICES) as [BedType, string][]).sort(([a], [b]) => Number(b === first) - Number(a === first));
+    for (const [bedType, service] of order) {
       try {
         const institution = await json<Institution>('GET', `/api/${service}/institutions/${institutionId}`);
         setWhere({ bedType, base: `/api/${service}`, institution });

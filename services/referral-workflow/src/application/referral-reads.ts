@@ -144,14 +144,14 @@ export class ReferralReads {
    */
   async inbox(institutionId: string, who: Principal, status?: string) {
     const rows = await this.db
-      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind })
+      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind, chosenOfferId: sql<string | null>`${referrals.snapshot}->'context'->>'chosenOfferId'` })
       .from(offers)
       .innerJoin(referrals, eq(referrals.id, offers.referralId))
       .where(and(eq(offers.institutionId, institutionId), status ? eq(offers.status, status) : undefined))
       .orderBy(sql`${offers.status} = 'open' desc`, offers.respondBy);
     const names = await this.institutionNames(rows.map((r) => r.origin));
     const summaries = await this.packets.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, live: LIVE.includes(r.offer.status) })));
-    return rows.map(({ offer, referralState, number, createdAt, origin, kind }) => ({
+    return rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId }) => ({
       offerId: offer.id,
       referralId: offer.referralId,
       reference: referenceOf(number, createdAt),
@@ -160,6 +160,8 @@ export class ReferralReads {
       bedType: offer.bedType,
       urgency: offer.urgency,
       status: offer.status,
+      /** The family chose this offer. */
+      chosen: offer.id === chosenOfferId,
       offeredAt: offer.offeredAt.toISOString(),
       respondBy: offer.respondBy.toISOString(),
       answeredAt: offer.answeredAt?.toISOString() ?? null,

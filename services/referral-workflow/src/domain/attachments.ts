@@ -1,9 +1,6 @@
 import type { AttachmentMediaType } from '@fbl/contracts/packet-codes';
 
-/** The largest attachment accepted (10 MB). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** The most a referral's attachments may hold together (30 MB). */
-export const MAX_REFERRAL_ATTACHMENT_BYTES = 30 * 1024 * 1024;
+export { MAX_ATTACHMENT_BYTES, MAX_REFERRAL_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => prefix.every((b, i) => bytes[i] === b);

@@ -1,0 +1,240 @@
+import { residentIdCheckChar } from '@fbl/codes';
+import type { EmbeddedSystem } from '@fbl/embedded';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foreignWords, LAPTOP, SHOTS, startBrowserHarness, type BrowserHarness } from '../support/browser.js';
+import { samplePdf } from '../support/builders.js';
+
+const PHONE = { width: 390, height: 844 };
+/** Demo elders registered and assessed by the embedded run (fictional people of Heze). */
+const idOf = (first17: string) => first17 + residentIdCheckChar(first17);
+const ZHAO = { name: '赵文华', idNumber: idOf('37170219371130007') };
+const ZHANG = { name: '张桂兰', idNumber: idOf('37170219380412002') };
+
+/**
+ * The referral packet in the browser, as the people who use it: a discharge planner fills it in
+ * (facts the bed type's rules need, diagnoses, care needs, consent, a discharge summary), corrects
+ * it where matching found the elder not eligible, and follows the answers; hospice and community
+ * health-centre staff decide on the summary and the packet, and learn who the elder is only once
+ * the family chose them. Screenshots of each step at laptop and phone width, in print too.
+ */
+describe('the referral packet in a real browser (Chromium), embedded mode with demo data', () => {
+  let ui: BrowserHarness;
+  let system: EmbeddedSystem;
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    ui = await startBrowserHarness('ui-packet-test');
+    system = ui.system;
+  }, 120_000);
+  afterAll(async () => ui?.stop());
+
+  /** A signed-in page; dialogs (the planner's confirmations) are accepted, and errors in the console collected. */
+  const signedIn = async (username: string, viewport = LAPTOP) => {
+    const page = await ui.open(viewport);
+    const errors: string[] = [];
+    page.on('dialog', (d) => void d.accept());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await ui.signInAs(page, username);
+    pages.push(page);
+    return Object.assign(page, { consoleErrors: errors });
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const fact = (page: Page, name: string) => page.locator(`[data-fact="${name}"] select, [data-fact="${name}"] input`).first();
+  const pageText = (page: Page) => page.evaluate<string>('document.body.innerText');
+
+  const referral = { id: '' };
+  const pdf = samplePdf('Discharge summary of a fictional elder');
+
+  it('lets the planner send a hospice referral with its packet, consent and discharge summary, and correct a prognosis that made the elder not eligible', async () => {
+    const planner = await signedIn('planner');
+    await planner.getByLabel('老人身份证号').fill(ZHAO.idNumber);
+    await expect.poll(() => planner.locator('#id-message').textContent(), { timeout: 30_000 }).toContain(`已找到: ${ZHAO.name}`);
+    await planner.locator('select[name="bedType"]').selectOption('hospice');
+
+    // The hospice rules' facts are asked for on the form itself, with Chinese labels and help.
+    const facts = planner.locator('.eligibility-facts [data-fact]');
+    expect(await facts.evaluateAll((els) => els.map((e) => e.getAttribute('data-fact')))).toEqual(['terminalIllness', 'prognosisMonths', 'kps', 'ecog', 'informedChoice', 'advanceCarePlanRecorded']);
+    expect(await planner.locator('.eligibility-facts').innerText()).toContain('卡氏功能状态评分（KPS）');
+
+    // A score off the scale is refused in place, in Chinese, before anything is sent.
+    await fact(planner, 'kps').fill('45');
+    await planner.getByRole('button', { name: '提交转诊' }).click();
+    await expect.poll(() => planner.locator('[data-fact="kps"] .field-error').textContent()).toBe('应为 0–100 之间 10 的整数倍');
+    expect(await planner.locator('section.referral').count()).toBe(0);
+
+    await planner.locator('#pk-consent').check();
+    await planner.getByLabel('转诊原因').fill('肺癌晚期，疼痛控制后出院，家属希望转安宁疗护');
+    await planner.getByLabel('疾病编码（ICD-10）').first().fill('C34.9');
+    await expect.poll(() => planner.getByLabel('诊断名称').first().inputValue()).toBe('支气管或肺恶性肿瘤');
+    await planner.locator('input[name="careNeed"][value="oxygen"]').check();
+    await planner.getByLabel('吸氧 · 说明').fill('鼻导管 2 升/分');
+    await planner.locator('input[name="careNeed"][value="pain-management"]').check();
+    await planner.locator('select[name="mobility"]').selectOption('bed-bound');
+    await fact(planner, 'terminalIllness').selectOption('yes');
+    await fact(planner, 'prognosisMonths').fill('12');
+    await fact(planner, 'kps').fill('40');
+    await fact(planner, 'ecog').fill('3');
+    await fact(planner, 'informedChoice').selectOption('elder');
+    await fact(planner, 'advanceCarePlanRecorded').selectOption('yes');
+    await planner.locator('input[name="familyName"]').fill('赵明');
+    await planner.locator('select[name="familyRelation"]').selectOption('child');
+    await planner.locator('input[name="familyPhone"]').fill('13853000077');
+    await planner.locator('input[name="plannerName"]').fill('王医生');
+    await planner.locator('input[name="plannerPhone"]').fill('05305550999');
+    await planner.locator('input[type="file"][name="attachment"]').setInputFiles({ name: '出院小结.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await expect.poll(() => planner.locator('.attachment-picker li').count()).toBe(1);
+    expect(await foreignWords(planner)).toEqual([]);
+    await shot(planner, 'packet-planner-form');
+
+    await planner.getByRole('button', { name: '提交转诊' }).click();
+    const detail = planner.locator('section.referral');
+    await expect.poll(() => detail.getAttribute('data-referral'), { timeout: 30_000 }).toMatch(/^[0-9a-f-]{36}$/);
+    referral.id = (await detail.getAttribute('data-referral'))!;
+    // A prognosis of 12 months is beyond the hospice rules' 6: no hospice can be offered, and the planner is told why, in Chinese.
+    await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 60_000 }).toBe('escalated');
+    await planner.locator('details.excluded summary').click();
+    expect(await planner.locator('details.excluded').innerText()).toMatch(/安宁疗护床位.*不符合入住条件：预计生存期/);
+    expect(await planner.locator('.packet .attachments li').count()).toBe(1);
+    expect(await planner.locator('.consent-status').getAttribute('data-consent')).toBe('granted');
+    expect(await planner.locator('h2').first().innerText()).toMatch(/转诊单号 \d{8}-\d{6}/);
+    expect(await foreignWords(planner)).toEqual([]);
+    await shot(planner, 'packet-planner-escalated');
+
+    // The planner corrects the prognosis on the packet; matching runs again and the hospice is offered.
+    await planner.locator('[data-action="edit-packet"]').click();
+    await fact(planner, 'prognosisMonths').fill('3');
+    await planner.getByRole('button', { name: '保存转诊资料' }).click();
+    await expect.poll(() => planner.locator('.packet [role="status"].field-ok').textContent(), { timeout: 30_000 }).toBe('已按新信息重新匹配');
+    await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 60_000 }).toBe('offering');
+    await expect.poll(() => planner.locator('ul.offers li').allInnerTexts(), { timeout: 30_000 }).toEqual([expect.stringContaining('菏泽牡丹颐康医院安宁疗护病区')]);
+    expect(await planner.locator('.missing-facts').textContent()).toBe('所选床位类型的入住条件信息已齐全');
+    expect(planner.consoleErrors).toEqual([]);
+  });
+
+  it('shows the hospice ward a summary and the packet, the discharge summary to download, and nobody\'s name before the family chooses', async () => {
+    expect(referral.id, 'the planner sent the referral').not.toBe('');
+    const hospice = await signedIn('hospice');
+    const offer = hospice.locator(`li.offer[data-referral="${referral.id}"]`);
+    await expect.poll(() => offer.count(), { timeout: 30_000 }).toBe(1);
+    const summary = await offer.innerText();
+    expect(summary).toContain('转出机构：菏泽牡丹颐康医院');
+    expect(summary).toMatch(/\d+–\d+ 岁 · 男/);
+    expect(summary).toContain('支气管或肺恶性肿瘤');
+    expect(summary).toContain('吸氧');
+    expect(summary).toMatch(/能力等级\s+4 完全丧失/);
+
+    await offer.locator('[data-action="open-packet"]').click();
+    const packet = offer.locator('section.packet');
+    await expect.poll(() => packet.getAttribute('data-disclosure'), { timeout: 30_000 }).toBe('clinical');
+    const text = await packet.innerText();
+    expect(text).toContain('鼻导管 2 升/分');
+    expect(text).toContain('家属选定本机构后显示老人姓名、身份证号和联系方式');
+    // Who the elder is, and how to reach the family, stay hidden until the family chooses this ward.
+    const whole = await pageText(hospice);
+    for (const secret of [ZHAO.name, ZHAO.idNumber, '13853000077', '赵明']) expect(whole).not.toContain(secret);
+
+    const [file] = await Promise.all([hospice.waitForEvent('download'), packet.getByRole('button', { name: '下载' }).click()]);
+    expect(file.suggestedFilename()).toBe('出院小结.pdf');
+    expect(Buffer.compare(await readFile((await file.path())!), pdf)).toBe(0);
+    expect(await foreignWords(hospice)).toEqual([]);
+    await shot(hospice, 'packet-hospice-inbox');
+
+    // The printed 转诊单 (A4), as the ward keeps it before the family chooses: no name there either.
+    await packet.locator('[data-action="print"]').click();
+    await expect.poll(() => hospice.locator('.print-sheet .packet-view').count(), { timeout: 30_000 }).toBe(1);
+    await hospice.emulateMedia({ media: 'print' });
+    expect(await hospice.locator('.no-print').first().isVisible()).toBe(false);
+    expect(await pageText(hospice)).not.toContain(ZHAO.name);
+    await shot(hospice, 'packet-hospice-print');
+    await hospice.emulateMedia({ media: 'screen' });
+    await hospice.getByRole('button', { name: '返回' }).click();
+    await offer.getByRole('button', { name: '接收' }).click();
+    await expect.poll(() => offer.locator('.status').textContent(), { timeout: 30_000 }).toBe('已接收');
+    expect(hospice.consoleErrors).toEqual([]);
+  });
+
+  it('tells the chosen hospice who the elder is and how to reach the family, at laptop and phone width', async () => {
+    const planner = pages[0]!;
+    const choose = planner.getByRole('button', { name: '记录家属选择' });
+    await expect.poll(() => choose.count(), { timeout: 30_000 }).toBe(1);
+    await choose.click();
+    await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 60_000 }).toBe('transferring');
+
+    const phone = await signedIn('hospice', PHONE);
+    const offer = phone.locator(`li.offer[data-referral="${referral.id}"]`);
+    await expect.poll(() => offer.count(), { timeout: 30_000 }).toBe(1);
+    await offer.locator('[data-action="open-packet"]').click();
+    await expect.poll(() => offer.locator('.elder-name').getAttribute('data-elder-name'), { timeout: 30_000 }).toBe(ZHAO.name);
+    expect(await offer.locator('[data-chosen="true"]').textContent()).toBe('家属已选定本机构');
+    const text = await offer.innerText();
+    expect(text).toContain(ZHAO.idNumber);
+    expect(text).toContain('13853000077');
+    expect(text).toContain('赵明');
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    expect(await foreignWords(phone)).toEqual([]);
+    await shot(phone, 'packet-hospice-chosen-phone');
+
+    await phone.setViewportSize(LAPTOP);
+    await offer.locator('[data-action="print"]').click();
+    await expect.poll(() => phone.locator('.print-sheet').innerText(), { timeout: 30_000 }).toContain(ZHAO.name);
+    await phone.emulateMedia({ media: 'print' });
+    await shot(phone, 'packet-hospice-chosen-print');
+    expect(phone.consoleErrors).toEqual([]);
+  });
+
+  it('lets the planner answer what a home sick bed still needs, and shows the community health centre\'s decline with its words', async () => {
+    const planner = await signedIn('planner', PHONE);
+    await planner.getByLabel('老人身份证号').fill(ZHANG.idNumber);
+    await expect.poll(() => planner.locator('#id-message').textContent(), { timeout: 30_000 }).toContain(`已找到: ${ZHANG.name}`);
+    await planner.locator('select[name="bedType"]').selectOption('home-sick');
+    // Where the elder lives comes from the register; the rest the planner answers, leaving two open.
+    expect(await fact(planner, 'homeDivisionCode').inputValue()).toBe('371702');
+    await fact(planner, 'clearDiagnosis').selectOption('yes');
+    await fact(planner, 'stableCondition').selectOption('yes');
+    await fact(planner, 'bedBoundOrCannotReachClinic').selectOption('yes');
+    await planner.locator('#pk-consent').check();
+    await planner.locator('select[name="consentGiver"]').selectOption('guardian');
+    await planner.locator('input[name="consentGiverName"]').fill('张建军');
+    await planner.locator('select[name="consentMethod"]').selectOption('verbal-witnessed');
+    await planner.getByLabel('疾病编码（ICD-10）').first().fill('I69.3');
+    await planner.locator('input[name="careNeed"][value="pressure-injury-care"]').check();
+    expect(await planner.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await shot(planner, 'packet-planner-home-sick-phone');
+    await planner.getByRole('button', { name: '提交转诊' }).click();
+    const detail = planner.locator('section.referral');
+    await expect.poll(() => detail.getAttribute('data-referral'), { timeout: 30_000 }).toMatch(/^[0-9a-f-]{36}$/);
+    const id = (await detail.getAttribute('data-referral'))!;
+    await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 60_000 }).toBe('offering');
+    await expect.poll(() => planner.locator('.missing-facts').textContent(), { timeout: 30_000 }).toBe('尚缺信息：家庭病床 · 家庭病床收治情形；家庭病床 · 已办理医保备案');
+
+    // "尚缺信息" is answered where it is shown.
+    await planner.locator('[data-action="edit-packet"]').click();
+    expect(await planner.locator('[data-fact="homeSickBedConditions"].missing').count()).toBe(1);
+    await planner.locator('input[name="homeSickBedConditions"][value="pressure-injury-or-stoma"]').check();
+    await fact(planner, 'insuranceFiled').selectOption('yes');
+    await planner.getByRole('button', { name: '保存转诊资料' }).click();
+    await expect.poll(() => planner.locator('.missing-facts').textContent(), { timeout: 30_000 }).toBe('所选床位类型的入住条件信息已齐全');
+    expect(await foreignWords(planner)).toEqual([]);
+
+    // The centre declines, saying why in its own words; the planner reads both.
+    const chc = await signedIn('chc');
+    const offer = chc.locator(`li.offer[data-referral="${id}"]`);
+    await expect.poll(() => offer.count(), { timeout: 30_000 }).toBe(1);
+    expect(await offer.innerText()).toContain('脑梗死后遗症');
+    await offer.locator('select').selectOption('care-needs-exceed-capability');
+    await offer.locator('input[name="declineNote"]').fill('需每日换药，本中心家医团队人手不足');
+    await shot(chc, 'packet-chc-decline');
+    await offer.getByRole('button', { name: '拒收' }).click();
+    await expect.poll(() => offer.locator('.status').textContent(), { timeout: 30_000 }).toBe('已拒收');
+    await expect.poll(() => planner.locator('p.decline').first().textContent(), { timeout: 30_000 }).toBe('拒收原因：护理需求超出服务能力；需每日换药，本中心家医团队人手不足');
+    expect(await foreignWords(planner)).toEqual([]);
+    await shot(planner, 'packet-planner-declined-phone');
+    for (const page of [planner, chc]) expect(page.consoleErrors).toEqual([]);
+  });
+});
