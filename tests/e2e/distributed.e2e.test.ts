@@ -61,7 +61,10 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     const doc = await call(system.url, 'GET', '/docs/json');
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body['paths'] as object);
-    for (const path of ['/api/auth/sign-in', '/api/referrals', '/api/care-beds/institutions', '/api/medical-beds/institutions', '/api/monitoring/metrics/{metric}']) expect(paths, path).toContain(path);
+    for (const path of ['/api/auth/sign-in', '/api/referrals', '/api/referrals/{id}/packet', '/api/referrals/{id}/attachments', '/api/care-beds/institutions', '/api/medical-beds/institutions', '/api/monitoring/metrics/{metric}']) expect(paths, path).toContain(path);
+    // The packet's schema is in the document, with its Chinese-facing codes.
+    const packet = JSON.stringify((doc.body['paths'] as Record<string, Record<string, unknown>>)['/api/referrals/{id}/packet']?.['put']);
+    for (const word of ['careNeeds', 'diagnoses', 'familyContact', 'tube-feeding', 'prognosisMonths']) expect(packet, word).toContain(word);
   });
 
   it('signs in the first admin, whose token the monitoring service honours', async () => {

@@ -1,5 +1,4 @@
 import { residentIdCheckChar } from '@fbl/codes';
-import type { EmbeddedSystem } from '@fbl/embedded';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,6 +11,9 @@ const PHONE = { width: 390, height: 844 };
 const idOf = (first17: string) => first17 + residentIdCheckChar(first17);
 const ZHAO = { name: '赵文华', idNumber: idOf('37170219371130007') };
 const ZHANG = { name: '张桂兰', idNumber: idOf('37170219380412002') };
+const LI = { name: '李德福', idNumber: idOf('37170219410923003'), phone: '05305550102' };
+/** The smallest well-formed PNG (one transparent pixel), as a photo of a wound would be sent. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 /**
  * The referral packet in the browser, as the people who use it: a discharge planner fills it in
@@ -22,12 +24,10 @@ const ZHANG = { name: '张桂兰', idNumber: idOf('37170219380412002') };
  */
 describe('the referral packet in a real browser (Chromium), embedded mode with demo data', () => {
   let ui: BrowserHarness;
-  let system: EmbeddedSystem;
   const pages: Page[] = [];
 
   beforeAll(async () => {
     ui = await startBrowserHarness('ui-packet-test');
-    system = ui.system;
   }, 120_000);
   afterAll(async () => ui?.stop());
 
@@ -105,6 +105,14 @@ describe('the referral packet in a real browser (Chromium), embedded mode with d
     expect(await planner.locator('h2').first().innerText()).toMatch(/转诊单号 \d{8}-\d{6}/);
     expect(await foreignWords(planner)).toEqual([]);
     await shot(planner, 'packet-planner-escalated');
+    // The planner's printed form shows all of it, the family's contact too.
+    await planner.locator('.actions [data-action="print"]').click();
+    await expect.poll(() => planner.locator('.print-sheet').innerText(), { timeout: 30_000 }).toContain('13853000077');
+    await planner.emulateMedia({ media: 'print' });
+    expect(await foreignWords(planner)).toEqual([]);
+    await shot(planner, 'packet-planner-escalated-print');
+    await planner.emulateMedia({ media: 'screen' });
+    await planner.getByRole('button', { name: '返回' }).click();
 
     // The planner corrects the prognosis on the packet; matching runs again and the hospice is offered.
     await planner.locator('[data-action="edit-packet"]').click();
@@ -185,7 +193,65 @@ describe('the referral packet in a real browser (Chromium), embedded mode with d
     await expect.poll(() => phone.locator('.print-sheet').innerText(), { timeout: 30_000 }).toContain(ZHAO.name);
     await phone.emulateMedia({ media: 'print' });
     await shot(phone, 'packet-hospice-chosen-print');
+    await phone.emulateMedia({ media: 'screen' });
+    await phone.getByRole('button', { name: '返回' }).click();
+    // The bed held for the elder is named too.
+    await phone.locator('button[data-tab="arrivals"]').click();
+    await expect.poll(() => phone.locator(`li.offer[data-referral="${referral.id}"] .elder-name`).textContent(), { timeout: 30_000 }).toBe(ZHAO.name);
+    expect(await foreignWords(phone)).toEqual([]);
     expect(phone.consoleErrors).toEqual([]);
+  });
+
+  it('lets a community health centre decide on a home sick bed from its packet and a wound photo, and name the elder once chosen', async () => {
+    const planner = await signedIn('planner');
+    await planner.getByLabel('老人身份证号').fill(LI.idNumber);
+    await expect.poll(() => planner.locator('#id-message').textContent(), { timeout: 30_000 }).toContain(`已找到: ${LI.name}`);
+    await planner.locator('select[name="bedType"]').selectOption('home-sick');
+    for (const f of ['clearDiagnosis', 'stableCondition', 'bedBoundOrCannotReachClinic', 'insuranceFiled']) await fact(planner, f).selectOption('yes');
+    await planner.locator('input[name="homeSickBedConditions"][value="pressure-injury-or-stoma"]').check();
+    await planner.locator('#pk-consent').check();
+    await planner.getByLabel('疾病编码（ICD-10）').first().fill('E11.5');
+    await planner.locator('input[name="careNeed"][value="wound-dressing"]').check();
+    await planner.getByRole('button', { name: '提交转诊' }).click();
+    const detail = planner.locator('section.referral');
+    await expect.poll(() => detail.getAttribute('data-referral'), { timeout: 30_000 }).toMatch(/^[0-9a-f-]{36}$/);
+    const id = (await detail.getAttribute('data-referral'))!;
+    await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 60_000 }).toBe('offering');
+    // A photo of the wound, added from the referral's page after it was sent.
+    await planner.locator('.attachments input[type="file"]').setInputFiles({ name: '足部伤口.png', mimeType: 'image/png', buffer: PNG });
+    await planner.locator('.attachments .files select').selectOption('wound-photo');
+    await planner.getByRole('button', { name: '上传', exact: true }).click();
+    await expect.poll(() => planner.locator('.attachments li[data-attachment]').innerText(), { timeout: 30_000 }).toContain('伤口照片');
+
+    const chc = await signedIn('chc');
+    const offer = chc.locator(`li.offer[data-referral="${id}"]`);
+    await expect.poll(() => offer.count(), { timeout: 30_000 }).toBe(1);
+    expect(await offer.innerText()).toContain('2型糖尿病伴周围循环并发症（糖尿病足）');
+    await offer.locator('[data-action="open-packet"]').click();
+    await expect.poll(() => offer.locator('section.packet').getAttribute('data-disclosure'), { timeout: 30_000 }).toBe('clinical');
+    await expect.poll(() => offer.locator('.attachments li[data-attachment]').count(), { timeout: 30_000 }).toBe(1);
+    const [file] = await Promise.all([chc.waitForEvent('download'), offer.getByRole('button', { name: '下载' }).click()]);
+    expect(file.suggestedFilename()).toBe('足部伤口.png');
+    expect(Buffer.compare(await readFile((await file.path())!), PNG)).toBe(0);
+    for (const secret of [LI.name, LI.idNumber, LI.phone]) expect(await pageText(chc)).not.toContain(secret);
+    await offer.getByRole('button', { name: '接收' }).click();
+    await expect.poll(() => offer.locator('.status').textContent(), { timeout: 30_000 }).toBe('已接收');
+
+    const choose = planner.getByRole('button', { name: '记录家属选择' });
+    await expect.poll(() => choose.count(), { timeout: 30_000 }).toBe(1);
+    await choose.click();
+    await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 60_000 }).toBe('transferring');
+    // The inbox learns of the choice live; the packet, opened again, names the elder.
+    const chosen = chc.locator(`li.offer[data-referral="${id}"]`);
+    await expect.poll(() => chosen.locator('[data-chosen="true"]').count(), { timeout: 30_000 }).toBe(1);
+    await chosen.locator('[data-action="open-packet"]').click();
+    await expect.poll(() => chosen.locator('section.packet').count()).toBe(0);
+    await chosen.locator('[data-action="open-packet"]').click();
+    await expect.poll(() => chosen.locator('.elder-name').getAttribute('data-elder-name'), { timeout: 30_000 }).toBe(LI.name);
+    expect(await chosen.innerText()).toContain(LI.phone);
+    expect(await foreignWords(chc)).toEqual([]);
+    await shot(chc, 'packet-chc-chosen');
+    for (const page of [planner, chc]) expect(page.consoleErrors).toEqual([]);
   });
 
   it('lets the planner answer what a home sick bed still needs, and shows the community health centre\'s decline with its words', async () => {

@@ -31,7 +31,6 @@ export async function launchChromium(): Promise<Browser> {
   await mkdir(SHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' },
     args: ['--lang=zh-CN', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
