@@ -65,7 +65,7 @@ describe('pnpm start', () => {
     const second = await startService('pnpm start again', START_ENTRY, env, { readyPath: '/health', timeoutMs: 30_000 });
     try {
       const demoUsers = (await call(second.url, 'GET', '/api/auth/demo-users')).body['users'] as { username: string; password: string; role: string }[];
-      expect(demoUsers).toHaveLength(6);
+      expect(demoUsers).toHaveLength(10);
       const planner = demoUsers.find((u) => u.role === 'planner')!;
       const signedIn = await call(second.url, 'POST', '/api/auth/sign-in', { username: planner.username, password: planner.password });
       expect(signedIn.status).toBe(200);

@@ -63,6 +63,8 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
 
     // 1. The planner starts the referral by ID number, checked as typed.
     const planner = await open({ width: 1366, height: 768 });
+    // The family's choice and a cancellation ask for confirmation first.
+    planner.on('dialog', (d) => void d.accept());
     await signInAs(planner, 'planner');
     await expect.poll(() => planner.locator('h3').first().textContent()).toBe('发起转诊');
     const id = planner.getByLabel('老人身份证号');

@@ -297,7 +297,7 @@ function Arrivals({ lang, where, tick }: { lang: Lang; where: Where; tick: numbe
           <li key={h.id} class="offer" data-hold={h.id} data-referral={h.referralId}>
             <div class="offer-head">
               <strong class="elder-name">{names.get(h.elderRef) ?? t(lang, 'identityHidden')}</strong>
-              <span class="status">{w(lang, 'unit')}: {h.unitLabel}</span>
+              <span class="unit">{w(lang, 'unit')}{lang === 'zh' ? '：' : ': '}{h.unitLabel}</span>
             </div>
             <p>{w(lang, 'heldUntil')}: {chinaTime(lang, h.expiresAt)} · <span class="countdown">{countdown(lang, h.expiresAt, now)}</span></p>
             <PacketToggle lang={lang} referralId={h.referralId} bedType={where.bedType} />
@@ -375,7 +375,7 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
           <li key={s.id} class={`offer${s.status === 'away' ? ' urgent' : ''}`} data-stay={s.id} data-referral={s.referralId}>
             <div class="offer-head">
               <strong class="elder-name">{names.get(s.elderRef) ?? t(lang, 'identityHidden')}</strong>
-              <span class="status">{w(lang, 'unit')}: {s.unitLabel}</span>
+              <span class="unit">{w(lang, 'unit')}{lang === 'zh' ? '：' : ': '}{s.unitLabel}</span>
               <span class="status" data-status={s.status}>{w(lang, s.status === 'away' ? 'stay_away' : 'stay_in_care')}</span>
             </div>
             <p>
