@@ -138,6 +138,12 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     // A provider never offered, and one that declined, get nothing: not the packet, the list or the file.
     const b = staffOf(system, homeB);
     await answerOffers(system, id, [homeA]);
+    // The declined offer leaves B's list of what is to do and stays among the finished, counted.
+    const inboxOf = (view: string) => call(system.url, 'GET', `/api/referrals/inbox/${homeB}?view=${view}&limit=1`, undefined, b);
+    expect(((await inboxOf('pending')).body as unknown as { referralId: string }[]).map((o) => o.referralId)).not.toContain(id);
+    const done = await inboxOf('done');
+    expect((done.body as unknown as { referralId: string; status: string }[])[0]).toMatchObject({ referralId: id, status: 'declined' });
+    expect(done.headers.get('x-total-count')).toBe('1');
     for (const who of [staffOf(system, stranger), b]) {
       for (const path of [`/api/referrals/${id}/packet`, `/api/referrals/${id}/attachments`, attachment]) {
         const refused = await call(system.url, 'GET', path, undefined, who);

@@ -92,6 +92,16 @@ export async function json<T>(method: string, path: string, body?: unknown): Pro
   return parsed as T;
 }
 
+/** One page of a list and how many there are in all (the `X-Total-Count` header). */
+export async function page<T>(path: string): Promise<{ items: T[]; total: number }> {
+  const response = await request('GET', path);
+  const text = await response.text();
+  const parsed: unknown = text ? JSON.parse(text) : {};
+  if (!response.ok) throw new Problem(response.status, parsed as Problem['body']);
+  const items = parsed as T[];
+  return { items, total: Number(response.headers.get('x-total-count') ?? items.length) };
+}
+
 /** A change of a referral the user takes part in, as the live feed announces it. */
 export interface ReferralChange {
   id: string;

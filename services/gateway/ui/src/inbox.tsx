@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { json, problemText } from './api.js';
+import { json, page, problemText } from './api.js';
 import { chinaTime, countdown, fill, t, type Lang } from './i18n.js';
 import { levelText, PacketPanel, placeName } from './packet-view.js';
 import { ReferralPrint } from './referral-print.js';
@@ -27,6 +27,10 @@ interface Offer {
   sendingInstitution: { id: string; name: string | null };
   summary: Summary | null;
 }
+
+const VIEWS = ['pending', 'done', 'all'] as const;
+type View = (typeof VIEWS)[number];
+const PAGE_SIZE = 20;
 
 const REASONS = ['no-capacity', 'care-needs-exceed-capability', 'outside-service-area', 'payment-or-insurance', 'elder-or-family-refused', 'other'];
 
@@ -60,11 +64,18 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [opened, setOpened] = useState<string | null>(null);
   const [printing, setPrinting] = useState<string | null>(null);
+  const [view, setView] = useState<View>('pending');
+  const [offset, setOffset] = useState(0);
+  const [total, setTotal] = useState(0);
 
-  const load = async () => setOffers(await json<Offer[]>('GET', `/api/referrals/inbox/${institutionId}`));
+  const load = async () => {
+    const found = await page<Offer>(`/api/referrals/inbox/${institutionId}?view=${view}&limit=${PAGE_SIZE}&offset=${offset}`);
+    setOffers(found.items);
+    setTotal(found.total);
+  };
   useEffect(() => {
     void load();
-  }, [institutionId, tick]);
+  }, [institutionId, tick, view, offset]);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
@@ -89,10 +100,15 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
   return (
     <section class="inbox">
       <h3>{t(lang, 'inbox')}</h3>
+      <div class="filters" role="group" aria-label={t(lang, 'inboxView')}>
+        {VIEWS.map((v) => (
+          <button key={v} type="button" class={view === v ? '' : 'secondary'} aria-pressed={view === v ? 'true' : 'false'} data-view={v} onClick={() => { setView(v); setOffset(0); }}>{t(lang, `inboxView_${v}`)}</button>
+        ))}
+      </div>
       {offers === null ? (
         <p>{t(lang, 'loading')}</p>
       ) : offers.length === 0 ? (
-        <p>{t(lang, 'emptyInbox')}</p>
+        <p class="empty">{t(lang, view === 'pending' ? 'emptyInboxPending' : 'emptyInbox')}</p>
       ) : (
         <ul class="offers">
           {offers.map((o) => (
@@ -134,6 +150,13 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
             </li>
           ))}
         </ul>
+      )}
+      {total > PAGE_SIZE && (
+        <nav class="pager" aria-label={t(lang, 'pages')}>
+          <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>{t(lang, 'previousPage')}</button>
+          <span>{fill(t(lang, 'pageOf'), { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total })}</span>
+          <button type="button" class="secondary" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>{t(lang, 'nextPage')}</button>
+        </nav>
       )}
     </section>
   );

@@ -48,6 +48,7 @@ const w = dictionary(
     arrivalsEmpty: '暂无预留床位',
     heldUntil: '预留至',
     unit: '床位/服务位',
+    unitType: '类型',
     referral: '转诊单号',
     confirmAdmission: '确认入住',
     services: '服务项目（用顿号或逗号分隔）',
@@ -111,6 +112,7 @@ const w = dictionary(
     arrivalsEmpty: 'No beds held',
     heldUntil: 'Held until',
     unit: 'Bed or slot',
+    unitType: 'Type',
     referral: 'Referral',
     confirmAdmission: 'Confirm admission',
     services: 'Services (comma-separated)',
@@ -473,6 +475,23 @@ interface Unit {
   status: string;
 }
 
+/**
+ * What kind of unit a line of capacity is, in words: 床位 or 服务名额 and its attributes (护理型,
+ * 认知障碍照护, 重度照护, 住院 …); a free-text attribute (a department, ward or team) as written.
+ * An attribute with no words and no text of its own (a false flag) says nothing.
+ */
+export function unitLineText(lang: Lang, kind: string, attributes: Record<string, unknown>): string {
+  const words = Object.entries(attributes).flatMap(([key, value]) => {
+    const code = `unitAttr_${key}_${String(value)}`;
+    const word = t(lang, code);
+    if (word !== code) return [word];
+    return typeof value === 'string' && value.trim() !== '' && /\P{ASCII}/u.test(value) ? [value] : [];
+  });
+  const kindCode = `unitKind_${kind}`;
+  const kindWord = t(lang, kindCode) === kindCode ? '' : t(lang, kindCode);
+  return [kindWord, ...words].filter(Boolean).join(' · ');
+}
+
 /** The capacity editor: totals, every unit with its status, take free units out of service or back, add units. */
 function Capacity({ lang, where, tick, onChanged }: { lang: Lang; where: Where; tick: number; onChanged: () => void }) {
   const [units, setUnits] = useState<Unit[] | null>(null);
@@ -524,7 +543,7 @@ function Capacity({ lang, where, tick, onChanged }: { lang: Lang; where: Where; 
         <div class="actions">
           <label>{w(lang, 'like')}
             <select name="line" value={String(line)} onChange={(e) => setLine(Number((e.target as HTMLSelectElement).value))}>
-              {lines.map((l, i) => <option key={i} value={String(i)}>{l.kind} {Object.values(l.attributes).join(' ')}</option>)}
+              {lines.map((l, i) => <option key={i} value={String(i)}>{unitLineText(lang, l.kind, l.attributes)}</option>)}
             </select>
           </label>
           <label>{w(lang, 'count')}
@@ -539,11 +558,12 @@ function Capacity({ lang, where, tick, onChanged }: { lang: Lang; where: Where; 
         <h3>{w(lang, 'units')}</h3>
         {units === null ? <p>{w(lang, 'loading')}</p> : (
           <table>
-            <thead><tr><th>{w(lang, 'unit')}</th><th>{w(lang, 'status')}</th><th /></tr></thead>
+            <thead><tr><th>{w(lang, 'unit')}</th><th>{w(lang, 'unitType')}</th><th>{w(lang, 'status')}</th><th /></tr></thead>
             <tbody>
               {units.map((u) => (
                 <tr key={u.id} data-unit={u.id} data-status={u.status}>
                   <td>{u.label}</td>
+                  <td>{unitLineText(lang, u.kind, u.attributes)}</td>
                   <td>{w(lang, `unit_${u.status}`)}</td>
                   <td>
                     {(u.status === 'free' || u.status === 'closed') && (

@@ -142,16 +142,22 @@ export class ReferralReads {
    * referral's number and, while the offer is live and the elder consented, a summary of the
    * packet (each summary shown is an audited read).
    */
-  async inbox(institutionId: string, who: Principal, status?: string) {
+  async inbox(institutionId: string, who: Principal, filter: { status?: string; view: 'pending' | 'done' | 'all'; limit: number; offset: number }) {
+    // Pending: waiting for an answer, or accepted while the referral goes on; done: everything else.
+    const pending = sql`(${offers.status} = 'open' or (${offers.status} = 'accepted' and ${referrals.state} not in ('closed', 'cancelled')))`;
+    const where = and(eq(offers.institutionId, institutionId), filter.status ? eq(offers.status, filter.status) : undefined, filter.view === 'pending' ? pending : filter.view === 'done' ? sql`not ${pending}` : undefined);
+    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(offers).innerJoin(referrals, eq(referrals.id, offers.referralId)).where(where);
     const rows = await this.db
       .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind, chosenOfferId: sql<string | null>`${referrals.snapshot}->'context'->>'chosenOfferId'` })
       .from(offers)
       .innerJoin(referrals, eq(referrals.id, offers.referralId))
-      .where(and(eq(offers.institutionId, institutionId), status ? eq(offers.status, status) : undefined))
-      .orderBy(sql`${offers.status} = 'open' desc`, offers.respondBy);
+      .where(where)
+      .orderBy(sql`${offers.status} = 'open' desc`, filter.view === 'done' ? sql`${offers.respondBy} desc` : offers.respondBy)
+      .limit(filter.limit)
+      .offset(filter.offset);
     const names = await this.institutionNames(rows.map((r) => r.origin));
     const summaries = await this.packets.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, live: LIVE.includes(r.offer.status) })));
-    return rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId }) => ({
+    const items = rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId }) => ({
       offerId: offer.id,
       referralId: offer.referralId,
       reference: referenceOf(number, createdAt),
@@ -168,6 +174,7 @@ export class ReferralReads {
       sendingInstitution: { id: origin, name: names.get(origin) ?? null },
       summary: summaries.get(offer.referralId) ?? null,
     }));
+    return { total: Number(count?.n ?? 0), items };
   }
 
   /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */

@@ -196,11 +196,22 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
 
     app.get(
       '/api/referrals/inbox/:institutionId',
-      { preValidation: allow('provider', 'admin'), schema: { tags, summary: "A provider's offers, open first (its own staff)", params: Type.Object({ institutionId: Uuid }), querystring: Type.Object({ status: Type.Optional(ShortText(20)) }) } },
-      async (request) => {
+      {
+        preValidation: allow('provider', 'admin'),
+        schema: {
+          tags,
+          summary: "A provider's offers, open first (its own staff): `view` pending (open, or accepted while the referral goes on), done (the rest) or all; `limit` and `offset` page it, `X-Total-Count` says how many there are",
+          params: Type.Object({ institutionId: Uuid }),
+          querystring: Type.Object({ status: Type.Optional(ShortText(20)), view: Type.Optional(Literals(['pending', 'done', 'all'])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), offset: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        },
+      },
+      async (request, reply) => {
         const who = principalOf(request);
         requireInstitution(who, request.params.institutionId, 'inbox', { admin: true });
-        return reads.inbox(request.params.institutionId, who, request.query.status);
+        const q = request.query;
+        const page = await reads.inbox(request.params.institutionId, who, { ...(q.status ? { status: q.status } : {}), view: q.view ?? 'all', limit: q.limit ?? 200, offset: q.offset ?? 0 });
+        void reply.header('x-total-count', String(page.total));
+        return page.items;
       },
     );
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foreignWords, LAPTOP, SHOTS, startBrowserHarness, type BrowserHarness } from '../support/browser.js';
+import { foreignWords, LAPTOP, rawValues, SHOTS, startBrowserHarness, type BrowserHarness } from '../support/browser.js';
 import { samplePdf } from '../support/builders.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -22,7 +22,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
  * health-centre staff decide on the summary and the packet, and learn who the elder is only once
  * the family chose them. Screenshots of each step at laptop and phone width, in print too.
  */
-describe('the referral packet in a real browser (Chromium), embedded mode with demo data', () => {
+describe('the referral packet and every role\'s workspace in a real browser (Chromium), embedded mode with demo data', () => {
   let ui: BrowserHarness;
   const pages: Page[] = [];
 
@@ -297,10 +297,54 @@ describe('the referral packet in a real browser (Chromium), embedded mode with d
     await offer.locator('input[name="declineNote"]').fill('需每日换药，本中心家医团队人手不足');
     await shot(chc, 'packet-chc-decline');
     await offer.getByRole('button', { name: '拒收' }).click();
+    // Answered, it leaves the list of what is to do, and is found among the finished ones.
+    await expect.poll(() => offer.count(), { timeout: 30_000 }).toBe(0);
+    await chc.locator('.inbox [data-view="done"]').click();
     await expect.poll(() => offer.locator('.status').textContent(), { timeout: 30_000 }).toBe('已拒收');
+    expect(await offer.locator('.countdown').count()).toBe(0);
+    await chc.locator('.inbox [data-view="pending"]').click();
     await expect.poll(() => planner.locator('p.decline').first().textContent(), { timeout: 30_000 }).toBe('拒收原因：护理需求超出服务能力；需每日换药，本中心家医团队人手不足');
     expect(await foreignWords(planner)).toEqual([]);
     await shot(planner, 'packet-planner-declined-phone');
     for (const page of [planner, chc]) expect(page.consoleErrors).toEqual([]);
+  });
+
+  it('shows every demo account every view of its workspace in Chinese: no Latin word, id, raw value, console error or server error, at laptop and phone width', async () => {
+    const accounts = (await (await fetch(`${ui.system.url}/api/auth/demo-users`)).json()) as { users: { username: string; role: string }[] };
+    expect(accounts.users.length).toBe(10);
+    const problems: string[] = [];
+    for (const { username } of accounts.users) {
+      const page = await ui.open(LAPTOP);
+      await ui.signInAs(page, username);
+      await expect.poll(() => page.locator('.who').count(), { timeout: 30_000 }).toBe(1);
+      // Watched from the signed-in page on (a sign-in turned away by its rate limit is waited out, not a fault).
+      const failures: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') failures.push(`console: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+      page.on('response', (r) => {
+        if (r.status() >= 500) failures.push(`${r.status()} ${r.url()}`);
+      });
+      await page.reload();
+      await expect.poll(() => page.locator('.who').count(), { timeout: 30_000 }).toBe(1);
+      const tabs = await page.locator('nav.tabs button[data-tab]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tab')!));
+      for (const [width, viewport] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
+        await page.setViewportSize(viewport);
+        for (const tab of tabs.length > 0 ? tabs : ['main']) {
+          if (tab !== 'main') await page.locator(`nav.tabs button[data-tab="${tab}"]`).click();
+          await expect.poll(() => page.getByText('加载中…').count(), { timeout: 30_000 }).toBe(0);
+          const where = `${username} · ${tab} · ${width}`;
+          for (const word of await foreignWords(page)) problems.push(`${where}: ${word}`);
+          for (const raw of await rawValues(page)) problems.push(`${where}: ${raw}`);
+          const overflow = (await page.evaluate<number>('document.documentElement.scrollWidth')) - viewport.width;
+          if (overflow > 0) problems.push(`${where}: ${overflow} px wider than the screen`);
+          await shot(page, `role-${username}-${tab}-${width}`);
+        }
+      }
+      problems.push(...failures.map((f) => `${username}: ${f}`));
+      await page.close();
+    }
+    expect(problems).toEqual([]);
   });
 });
