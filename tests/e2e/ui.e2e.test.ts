@@ -141,6 +141,16 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await analyst.screenshot({ path: join(SHOTS, 'analyst-dashboard.png'), fullPage: true });
     expect(await analyst.getByLabel('开始日期').isVisible()).toBe(true);
     expect(await analyst.getByLabel('床位类型').isVisible()).toBe(true);
+    // The division is picked by name among Heze's counties (the analyst's city); the figure narrows to the county.
+    const division = analyst.getByLabel('行政区划');
+    expect(await division.locator('option').allTextContents()).toEqual(expect.arrayContaining(['菏泽市', '\u3000牡丹区', '\u3000成武县']));
+    await division.selectOption('371702');
+    await analyst.getByRole('button', { name: '查询' }).click();
+    await expect.poll(async () => parseFloat((await rate.textContent())!), { timeout: 15_000 }).toBeGreaterThan(0);
+    // A cleared date is said in Chinese, not sent.
+    await analyst.getByLabel('开始日期').fill('');
+    await analyst.getByRole('button', { name: '查询' }).click();
+    expect(await analyst.locator('.dashboard .form-error').textContent()).toBe('请选择开始日期和结束日期');
 
     // 7. The resident is in care; an urgent transfer needs its reason, keeps the bed, and the return ends it.
     await provider.locator('button[data-tab="residents"]').click();

@@ -1,4 +1,5 @@
 /** The browser's side of the public API: the session in sessionStorage, JSON, problem+json. */
+import { t, type Lang } from './i18n.js';
 
 export interface Session {
   accessToken: string;
@@ -12,7 +13,7 @@ export interface Session {
 export class Problem extends Error {
   constructor(
     readonly status: number,
-    readonly body: { title?: string; detail?: string; errors?: { field: string; reason: string }[] },
+    readonly body: { type?: string; title?: string; detail?: string; errors?: { field: string; reason: string }[] },
   ) {
     super(body.detail ?? body.title ?? `HTTP ${status}`);
   }
@@ -60,8 +61,14 @@ export async function request(method: string, path: string, body?: unknown, sign
 
 /** What a refused request says, for showing beside the control that sent it: the fields and their reasons, else the detail. */
 export function problemText(e: unknown): string {
-  if (!(e instanceof Problem)) return String(e instanceof Error ? e.message : e);
-  return e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.message;
+  const lang: Lang = localStorage.getItem('fbl.lang') === 'en' ? 'en' : 'zh';
+  if (!(e instanceof Problem)) return lang === 'zh' ? t(lang, 'problem_network') : String(e instanceof Error ? e.message : e);
+  if (lang === 'en') return e.body.errors?.map((x) => `${x.field}: ${x.reason}`).join('; ') || e.message;
+  // In Chinese, what kind of refusal it is (the server's own words are English, for developers).
+  const slug = e.body.type?.split('/').pop() ?? '';
+  const known = t(lang, `problem_${slug}`);
+  if (known !== `problem_${slug}`) return e.body.errors && e.body.errors.length > 1 ? `${known}（${e.body.errors.length} 项）` : known;
+  return t(lang, e.status >= 500 ? 'problem_unavailable' : e.status === 409 ? 'problem_conflict' : e.status === 403 ? 'problem_forbidden' : e.status === 404 ? 'problem_not-found' : 'problem_bad-request');
 }
 
 /** Send a file to a path (with the session's token); the answer as it came. */

@@ -3,8 +3,25 @@ import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { json, Problem, request } from './api.js';
+import { shandongDivisions } from '@fbl/codes';
+import { json, problemText, request } from './api.js';
 import { t, type Lang } from './i18n.js';
+
+/**
+ * The divisions an analyst may look at, as a picker offers them: the province's cities with their
+ * counties, or one city with its counties, or one county; each by name.
+ */
+export function divisionChoices(scope: string | null): { code: string; name: string; county: boolean }[] {
+  const cities = ['370100', '370200', '370300', '370400', '370500', '370600', '370700', '370800', '370900', '371000', '371100', '371300', '371400', '371500', '371600', '371700'];
+  const cityWithCounties = (city: string) => {
+    const c = shandongDivisions.get(city);
+    return c ? [{ code: city, name: c.name, county: false }, ...shandongDivisions.countiesOf(city).map((d) => ({ code: d.code, name: d.name, county: true }))] : [];
+  };
+  if (!scope || scope === '370000') return cities.flatMap(cityWithCounties);
+  const own = shandongDivisions.get(scope);
+  if (own?.level === 'city') return cityWithCounties(scope);
+  return own ? [{ code: scope, name: own.name, county: true }] : [];
+}
 
 echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
 
@@ -37,6 +54,10 @@ export function Dashboard({ lang, division: scope }: { lang: Lang; division: str
   const query = () => new URLSearchParams({ from, to, ...(division ? { division } : {}), ...(bedType ? { bedType } : {}) }).toString();
 
   const load = async () => {
+    if (!from || !to) {
+      setError(t(lang, 'needPeriod'));
+      return;
+    }
     if (from > to) {
       setError(t(lang, 'badPeriod'));
       return;
@@ -50,7 +71,7 @@ export function Dashboard({ lang, division: scope }: { lang: Lang; division: str
       setMetrics(board.metrics);
       setMonthly(byMonth.rows);
     } catch (e) {
-      setError(e instanceof Problem ? (e.body.detail ?? e.message) : String(e));
+      setError(problemText(e));
     }
   };
 
@@ -74,12 +95,13 @@ export function Dashboard({ lang, division: scope }: { lang: Lang; division: str
   }, [monthly, lang]);
 
   const exportCsv = async () => {
+    if (!from || !to) return setError(t(lang, 'needPeriod'));
     const response = await request('GET', `/api/monitoring/metrics/closed-loop/csv?${query()}&groupBy=month`);
     if (!response.ok) return;
     const url = URL.createObjectURL(await response.blob());
     const a = document.createElement('a');
     a.href = url;
-    a.download = `closed-loop_${from}_${to}.csv`;
+    a.download = `${t(lang, 'closedLoopRate')}_${from}_${to}.csv`;
     a.click();
     URL.revokeObjectURL(url);
   };
@@ -94,7 +116,12 @@ export function Dashboard({ lang, division: scope }: { lang: Lang; division: str
       <form class="filters" onSubmit={(e) => { e.preventDefault(); void load(); }}>
         <label>{t(lang, 'from')}<input type="date" name="from" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} /></label>
         <label>{t(lang, 'to')}<input type="date" name="to" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} /></label>
-        <label>{t(lang, 'division')}<input name="division" inputMode="numeric" maxLength={6} value={division} onInput={(e) => setDivision((e.target as HTMLInputElement).value)} /></label>
+        <label>{t(lang, 'division')}
+          <select name="division" value={division} onChange={(e) => setDivision((e.target as HTMLSelectElement).value)}>
+            {(!scope || scope === '370000') && <option value="">{t(lang, 'wholeProvince')}</option>}
+            {divisionChoices(scope).map((d) => <option key={d.code} value={d.code}>{d.county ? `\u3000${d.name}` : d.name}</option>)}
+          </select>
+        </label>
         <label>{t(lang, 'bedType')}
           <select name="bedType" value={bedType} onChange={(e) => setBedType((e.target as HTMLSelectElement).value)}>
             <option value="">{t(lang, 'all')}</option>
