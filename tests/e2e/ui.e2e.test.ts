@@ -173,6 +173,11 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await provider.locator('button[data-tab="residents"]').click();
     await resident.getByRole('button', { name: '已返回原床位' }).click();
     await expect.poll(() => resident.locator('.status').getAttribute('data-status')).toBe('in-care');
+    // Back before reaching hospital: the urgent referral ends, and no hospital is left with an open offer.
+    await provider.locator('button[data-tab="outgoing"]').click();
+    await expect.poll(() => provider.locator('section.referral .state').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await provider.locator('section.referral .state').textContent()).toBe('已取消');
+    await provider.locator('button[data-tab="residents"]').click();
 
     // 8. The capacity editor: a count must be a whole number; units are added and taken out of service.
     await provider.locator('button[data-tab="capacity"]').click();

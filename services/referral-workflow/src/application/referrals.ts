@@ -550,6 +550,18 @@ export class Referrals {
     return row?.id;
   }
 
+  /**
+   * The urgent transfer started from a stay that has not brought the elder to hospital yet (not
+   * admitted there, not finished): what a return to the kept bed makes pointless.
+   */
+  async urgentTransferPendingFor(tx: Tx, admissionId: string): Promise<string | undefined> {
+    const [row] = await tx
+      .select({ id: referrals.id })
+      .from(referrals)
+      .where(and(eq(referrals.kind, 'urgent-transfer'), eq(referrals.originAdmissionId, admissionId), sql`${referrals.state} not in ('followUp', 'closed', 'cancelled')`));
+    return row?.id;
+  }
+
   /** A referral's machine context. */
   async contextOf(tx: Tx, referralId: string): Promise<ReferralContext | undefined> {
     const [row] = await tx.select({ snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, referralId));

@@ -58,6 +58,11 @@ export function referralHandlers(referrals: Referrals): HandlerEntry[] {
     }),
     on(KeptBedReleased, async (e, { tx, outbox }) => {
       if (e.data.reason === 'discharged') return;
+      // Back in the kept bed before reaching hospital: the urgent transfer's offers and any held hospital bed end with it.
+      if (e.data.reason === 'returned') {
+        const urgent = await referrals.urgentTransferPendingFor(tx, e.data.admissionId);
+        if (urgent) await referrals.apply(tx, outbox, urgent, { type: 'Cancel', reason: 'condition-changed', recordedBy: 'kept-bed-returned' }, cause(e));
+      }
       const waiting = await referrals.returnWaitingFor(tx, e.data.admissionId);
       if (!waiting) return;
       const event: ReferralEvent = e.data.reason === 'returned' ? { type: 'KeptBedReturned', admissionId: e.data.admissionId } : { type: 'KeptBedLost', admissionId: e.data.admissionId };
