@@ -172,7 +172,13 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     expect((await call(system.url, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, a)).status).toBe(200);
     await waitForState(system, id, 'followUp');
     expect((await call(system.url, 'POST', `/api/referrals/${id}/follow-up`, {}, a)).status).toBe(200);
-    await waitForState(system, id, 'closed');
+    const closed = await waitForState(system, id, 'closed');
+    // The planner finds it by its number among the finished ones, and not among the active.
+    const listOf = (view: string) => call(system.url, 'GET', `/api/referrals?view=${view}&reference=${closed['reference'] as string}`, undefined, planner);
+    const finished = await listOf('finished');
+    expect((finished.body as unknown as { id: string }[]).map((r) => r.id)).toEqual([id]);
+    expect(finished.headers.get('x-total-count')).toBe('1');
+    expect((await listOf('active')).body).toEqual([]);
 
     // Every read and every refusal is in the audit log, naming the account.
     const audit = await call(system.url, 'GET', `/api/referrals/audit?objectId=${id}&limit=500`, undefined, adminOf(system));

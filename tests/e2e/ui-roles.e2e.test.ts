@@ -251,6 +251,15 @@ describe('the referral packet and every role\'s workspace in a real browser (Chr
     expect(await chosen.innerText()).toContain(LI.phone);
     expect(await foreignWords(chc)).toEqual([]);
     await shot(chc, 'packet-chc-chosen');
+
+    // The planner finds the referral by its number in the list of active ones.
+    const number = (await planner.locator('section.referral h2').innerText()).match(/\d{8}-\d{6}/)![0];
+    await planner.getByRole('button', { name: '返回列表' }).click();
+    await planner.getByLabel('按转诊单号查找').fill(number);
+    await expect.poll(() => planner.locator('section.referrals tbody tr').count(), { timeout: 30_000 }).toBe(1);
+    expect(await planner.locator('section.referrals tbody tr').getAttribute('data-referral')).toBe(id);
+    await planner.locator('section.referrals [data-view="finished"]').click();
+    await expect.poll(() => planner.locator('section.referrals .empty').textContent()).toBe('没有这个转诊单号的转诊');
     for (const page of [planner, chc]) expect(page.consoleErrors).toEqual([]);
   });
 

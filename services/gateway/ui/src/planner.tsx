@@ -1,6 +1,6 @@
 import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
-import { json, liveUpdates, Problem, problemText, upload } from './api.js';
+import { json, liveUpdates, page, Problem, problemText, upload } from './api.js';
 import { useFieldErrors } from './forms.js';
 import { chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
 import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
@@ -120,6 +120,9 @@ interface Elder {
 }
 
 const BED_TYPES = ['care', 'home-care', 'home-sick', 'hospice', 'medical'];
+const LIST_VIEWS = ['active', 'finished', 'all'] as const;
+type ListView = (typeof LIST_VIEWS)[number];
+const LIST_PAGE = 20;
 const FINISHED = ['closed', 'cancelled'];
 const CANCEL_REASONS = ['death', 'family-withdrew', 'condition-changed', 'duplicate', 'other'];
 
@@ -145,17 +148,34 @@ export function Planner({ lang, institutionId }: { lang: Lang; institutionId: st
  */
 export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; institutionId: string; open: string | null; onOpen: (id: string | null) => void }) {
   const [list, setList] = useState<ReferralSummary[]>([]);
-  const load = async () => setList(await json<ReferralSummary[]>('GET', `/api/referrals?originInstitutionId=${institutionId}`));
+  const [view, setView] = useState<ListView>('active');
+  const [reference, setReference] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [total, setTotal] = useState(0);
+  const load = async () => {
+    const query = new URLSearchParams({ originInstitutionId: institutionId, view, limit: String(LIST_PAGE), offset: String(offset), ...(reference.trim() ? { reference: reference.trim() } : {}) });
+    const found = await page<ReferralSummary>(`/api/referrals?${query.toString()}`);
+    setList(found.items);
+    setTotal(found.total);
+  };
   useEffect(() => {
     void load();
     return liveUpdates(() => void load());
-  }, [institutionId]);
+  }, [institutionId, view, offset, reference]);
   if (open) return <Detail lang={lang} id={open} onBack={() => onOpen(null)} />;
   return (
     <section class="panel referrals">
       <h3>{t(lang, 'referrals')}</h3>
+      <div class="actions list-filters">
+        {LIST_VIEWS.map((v) => (
+          <button key={v} type="button" class={view === v ? '' : 'secondary'} aria-pressed={view === v ? 'true' : 'false'} data-view={v} onClick={() => { setView(v); setOffset(0); }}>{t(lang, `listView_${v}`)}</button>
+        ))}
+        <label>{t(lang, 'findReference')}
+          <input name="reference" inputMode="numeric" maxLength={20} placeholder={t(lang, 'findReferenceHint')} value={reference} onInput={(e) => { setReference((e.target as HTMLInputElement).value); setOffset(0); }} />
+        </label>
+      </div>
       {list.length === 0 ? (
-        <p>{t(lang, 'noReferrals')}</p>
+        <p class="empty">{t(lang, reference.trim() ? 'noReferralFound' : view === 'active' ? 'noActiveReferrals' : 'noReferrals')}</p>
       ) : (
         <table>
           <thead><tr><th>{t(lang, 'reference')}</th><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'requestedBeds')}</th><th>{t(lang, 'state')}</th></tr></thead>
@@ -170,6 +190,13 @@ export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; i
             ))}
           </tbody>
         </table>
+      )}
+      {total > LIST_PAGE && (
+        <nav class="pager" aria-label={t(lang, 'pages')}>
+          <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIST_PAGE))}>{t(lang, 'previousPage')}</button>
+          <span>{fill(t(lang, 'pageOf'), { from: offset + 1, to: Math.min(offset + LIST_PAGE, total), total })}</span>
+          <button type="button" class="secondary" disabled={offset + LIST_PAGE >= total} onClick={() => setOffset(offset + LIST_PAGE)}>{t(lang, 'nextPage')}</button>
+        </nav>
       )}
     </section>
   );

@@ -5,7 +5,7 @@ import { notFound, type ServiceKit } from '@fbl/service-kit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { availability, matchRuns, offers, referrals, timeline } from '../adapters/db/schema.js';
 import { packetAccessOf } from '../domain/packet.js';
-import { referenceOf } from '../domain/reference.js';
+import { numberOfReference, referenceOf } from '../domain/reference.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { StoredSnapshot } from './machine-host.js';
 import type { PacketStore } from './packet-store.js';
@@ -124,17 +124,29 @@ export class ReferralReads {
   }
 
   /** Referrals, newest first, optionally by state or origin institution. */
-  async list(filter: { state?: string; originInstitutionId?: string; limit: number }) {
+  async list(filter: { state?: string; originInstitutionId?: string; view: 'active' | 'finished' | 'all'; reference?: string; limit: number; offset: number }) {
+    const finished = sql`${referrals.state} in ('closed', 'cancelled')`;
+    const number = filter.reference === undefined ? undefined : numberOfReference(filter.reference);
+    if (filter.reference !== undefined && number === undefined) return { total: 0, items: [] };
+    const where = and(
+      filter.state ? eq(referrals.state, filter.state) : undefined,
+      filter.originInstitutionId ? eq(referrals.originInstitutionId, filter.originInstitutionId) : undefined,
+      filter.view === 'active' ? sql`not ${finished}` : filter.view === 'finished' ? finished : undefined,
+      number !== undefined ? eq(referrals.number, number) : undefined,
+    );
+    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(referrals).where(where);
     const rows = await this.db
       .select({ id: referrals.id, number: referrals.number, state: referrals.state, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, originInstitutionId: referrals.originInstitutionId, snapshot: referrals.snapshot, createdAt: referrals.createdAt, updatedAt: referrals.updatedAt })
       .from(referrals)
-      .where(and(filter.state ? eq(referrals.state, filter.state) : undefined, filter.originInstitutionId ? eq(referrals.originInstitutionId, filter.originInstitutionId) : undefined))
+      .where(where)
       .orderBy(sql`${referrals.createdAt} desc`)
-      .limit(filter.limit);
-    return rows.map(({ snapshot, number, ...r }) => {
+      .limit(filter.limit)
+      .offset(filter.offset);
+    const items = rows.map(({ snapshot, number, ...r }) => {
       const context = (snapshot as StoredSnapshot).context as unknown as ReferralContext;
       return { ...r, reference: referenceOf(number, r.createdAt), requestedBedTypes: context.requestedBedTypes, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
     });
+    return { total: Number(count?.n ?? 0), items };
   }
 
   /**

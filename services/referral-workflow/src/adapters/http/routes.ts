@@ -134,16 +134,29 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
       '/api/referrals',
       {
         preValidation: allow('planner', 'provider', 'admin'),
-        schema: { tags, summary: "Referrals, newest first (planners and staff see their own institution's)", querystring: Type.Object({ state: Type.Optional(ShortText(40)), originInstitutionId: Type.Optional(Uuid), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }) },
+        schema: {
+          tags,
+          summary: "Referrals, newest first (planners and staff see their own institution's): `view` active (not closed or cancelled), finished or all; `reference` finds one by its number (`20261205-000123` or `123`); `limit` and `offset` page it, `X-Total-Count` says how many there are",
+          querystring: Type.Object({
+            state: Type.Optional(ShortText(40)),
+            originInstitutionId: Type.Optional(Uuid),
+            view: Type.Optional(Literals(['active', 'finished', 'all'])),
+            reference: Type.Optional(ShortText(20)),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          }),
+        },
       },
-      async (request) => {
+      async (request, reply) => {
         const who = principalOf(request);
         const q = request.query;
         const own = who.role !== 'admin';
         if (own && q.originInstitutionId !== undefined) requireInstitution(who, q.originInstitutionId, 'institution');
         const origin = own ? who.institutionId : q.originInstitutionId;
         if (own && !origin) throw outOfScope('institution');
-        return reads.list({ ...(q.state ? { state: q.state } : {}), ...(origin ? { originInstitutionId: origin } : {}), limit: q.limit ?? 100 });
+        const page = await reads.list({ ...(q.state ? { state: q.state } : {}), ...(origin ? { originInstitutionId: origin } : {}), view: q.view ?? 'all', ...(q.reference ? { reference: q.reference } : {}), limit: q.limit ?? 100, offset: q.offset ?? 0 });
+        void reply.header('x-total-count', String(page.total));
+        return page.items;
       },
     );
 
