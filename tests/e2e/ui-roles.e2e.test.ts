@@ -258,6 +258,7 @@ describe('the referral packet and every role\'s workspace in a real browser (Chr
     await planner.getByLabel('按转诊单号查找').fill(number);
     await expect.poll(() => planner.locator('section.referrals tbody tr').count(), { timeout: 30_000 }).toBe(1);
     expect(await planner.locator('section.referrals tbody tr').getAttribute('data-referral')).toBe(id);
+    await expect.poll(() => planner.locator('section.referrals tbody tr .elder-name').textContent(), { timeout: 30_000 }).toBe(LI.name);
     await planner.locator('section.referrals [data-view="finished"]').click();
     await expect.poll(() => planner.locator('section.referrals .empty').textContent()).toBe('没有这个转诊单号的转诊');
     for (const page of [planner, chc]) expect(page.consoleErrors).toEqual([]);

@@ -1,6 +1,7 @@
 import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, page, Problem, problemText, upload } from './api.js';
+import { useElderNames } from './elder-names.js';
 import { useFieldErrors } from './forms.js';
 import { chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
 import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
@@ -11,6 +12,7 @@ import { stateLabel, Timeline, type Step } from './timeline.js';
 
 interface ReferralSummary {
   id: string;
+  elderRef: string | null;
   reference: string;
   state: string;
   urgency: string;
@@ -152,6 +154,7 @@ export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; i
   const [reference, setReference] = useState('');
   const [offset, setOffset] = useState(0);
   const [total, setTotal] = useState(0);
+  const names = useElderNames(list.map((x) => x.elderRef));
   const load = async () => {
     const query = new URLSearchParams({ originInstitutionId: institutionId, view, limit: String(LIST_PAGE), offset: String(offset), ...(reference.trim() ? { reference: reference.trim() } : {}) });
     const found = await page<ReferralSummary>(`/api/referrals?${query.toString()}`);
@@ -178,11 +181,12 @@ export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; i
         <p class="empty">{t(lang, reference.trim() ? 'noReferralFound' : view === 'active' ? 'noActiveReferrals' : 'noReferrals')}</p>
       ) : (
         <table>
-          <thead><tr><th>{t(lang, 'reference')}</th><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'requestedBeds')}</th><th>{t(lang, 'state')}</th></tr></thead>
+          <thead><tr><th>{t(lang, 'reference')}</th><th>{t(lang, 'elderName')}</th><th>{t(lang, 'startedAt')}</th><th>{t(lang, 'requestedBeds')}</th><th>{t(lang, 'state')}</th></tr></thead>
           <tbody>
             {list.map((x) => (
               <tr key={x.id} class={x.urgency === 'green-channel' ? 'urgent-row' : ''} data-referral={x.id}>
                 <td><button type="button" class="link" onClick={() => onOpen(x.id)}>{x.reference}</button> {x.urgency === 'green-channel' && <span class="badge">{t(lang, 'greenChannel')}</span>}</td>
+                <td class="elder-name">{(x.elderRef && names.get(x.elderRef)) ?? ''}</td>
                 <td>{chinaTime(lang, x.createdAt)}</td>
                 <td>{x.requestedBedTypes.map((b) => t(lang, b)).join('、')}</td>
                 <td>{stateLabel(lang, x.state)}</td>

@@ -1,27 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, Problem, problemText } from './api.js';
 import { chinaTime, countdown, dictionary, t, type Lang } from './i18n.js';
+import { useElderNames } from './elder-names.js';
 import { Inbox } from './inbox.js';
 import { PacketPanel } from './packet-view.js';
 import { Referrals } from './planner.js';
 import { ReferralPrint } from './referral-print.js';
-
-/**
- * The names of the elders a provider works with, from civil affairs: only those the family chose
- * this provider for are named (the others stay unnamed, by design).
- */
-function useElderNames(refs: readonly string[]): Map<string, string> {
-  const [names, setNames] = useState(new Map<string, string>());
-  const key = [...new Set(refs)].sort().join(',');
-  useEffect(() => {
-    if (!key) return;
-    json<{ elderRef: string; name: string }[]>('POST', '/api/civil-affairs/elders/names', { elderRefs: key.split(',') }).then(
-      (found) => setNames(new Map(found.map((f) => [f.elderRef, f.name]))),
-      () => setNames(new Map()),
-    );
-  }, [key]);
-  return names;
-}
 
 /** A button that opens (and closes) a referral's packet in place. */
 function PacketToggle({ lang, referralId, bedType }: { lang: Lang; referralId: string | null; bedType: string }) {
