@@ -215,6 +215,15 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     expect(text).toContain(elderId.value);
     expect(text).toContain('民政评估员');
     expect(text).toContain('出院准备/转诊专员');
+    // What was done, and to which kind of record, in words.
+    expect(text).toContain('老人档案');
+    expect(await rows.locator('td[data-action]').allTextContents()).toEqual(expect.arrayContaining(['登记', '评估']));
+    expect(text).toContain('张评估员（民政）（assessor）');
+    // The account is found by its user name too.
+    await page.getByLabel('对象编号').fill('');
+    await page.getByLabel('操作人（账户）').fill('assessor');
+    await page.getByRole('button', { name: '检索' }).click();
+    await expect.poll(async () => (await rows.allTextContents()).every((r) => r.includes('张评估员（民政）')) && (await rows.count()) >= 2, { timeout: 15_000 }).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'admin-audit.png'), fullPage: true });
     await page.close();
   });

@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { json, problemText } from './api.js';
 import { Dashboard } from './dashboard.js';
-import { chinaTime, dictionary, type Lang } from './i18n.js';
+import { chinaTime, dictionary, t, type Lang } from './i18n.js';
 
 const w = dictionary(
   {
@@ -18,6 +18,7 @@ const w = dictionary(
     source: '来源',
     'source_civil-affairs': '民政',
     'source_medical-insurance': '医保',
+    source_referrals: '转诊',
     outcome_allowed: '允许',
     outcome_denied: '拒绝',
     'outcome_not-found': '未找到',
@@ -39,6 +40,7 @@ const w = dictionary(
     source: 'Source',
     'source_civil-affairs': 'Civil affairs',
     'source_medical-insurance': 'Medical insurance',
+    source_referrals: 'Referrals',
     outcome_allowed: 'Allowed',
     outcome_denied: 'Denied',
     'outcome_not-found': 'Not found',
@@ -49,7 +51,13 @@ const w = dictionary(
 );
 
 /** The services whose audit logs an admin searches. */
-const SOURCES = ['civil-affairs', 'medical-insurance'] as const;
+const SOURCES = ['civil-affairs', 'medical-insurance', 'referrals'] as const;
+
+/** A logged code in words (an action or a kind of record); one without words is said to be another. */
+const logged = (lang: Lang, prefix: 'auditAction' | 'auditObject', code: string) => {
+  const word = t(lang, `${prefix}_${code}`);
+  return word === `${prefix}_${code}` ? t(lang, `${prefix}_other`) : word;
+};
 
 interface AuditRow {
   seq: number;
@@ -83,12 +91,24 @@ function Audit({ lang }: { lang: Lang }) {
   const [objectId, setObjectId] = useState('');
   const [rows, setRows] = useState<(AuditRow & { source: string })[] | null>(null);
   const [error, setError] = useState('');
+  const [people, setPeople] = useState<{ id: string; username: string; displayName: string }[]>([]);
+  useEffect(() => {
+    void json<{ id: string; username: string; displayName: string }[]>('GET', '/api/auth/users').then(setPeople, () => setPeople([]));
+  }, []);
+  /** An account by its id, for the log's rows: its display name and user name. */
+  const who = (id: string) => {
+    const p = people.find((x) => x.id === id);
+    return p ? `${p.displayName}（${p.username}）` : id;
+  };
 
   const search = async (event: Event) => {
     event.preventDefault();
     if (!actor.trim() && !objectId.trim()) return setError(w(lang, 'needFilter'));
     setError('');
-    const query = new URLSearchParams({ ...(actor.trim() ? { actor: actor.trim() } : {}), ...(objectId.trim() ? { objectId: objectId.trim() } : {}), limit: '200' });
+    // The account may be typed as its user name or display name; the logs know it by its id.
+    const typed = actor.trim();
+    const account = people.find((p) => p.username === typed.toLowerCase() || p.displayName === typed)?.id ?? typed;
+    const query = new URLSearchParams({ ...(typed ? { actor: account } : {}), ...(objectId.trim() ? { objectId: objectId.trim() } : {}), limit: '200' });
     try {
       const found = await Promise.all(SOURCES.map(async (source) => (await json<AuditRow[]>('GET', `/api/${source}/audit?${query}`)).map((row) => ({ ...row, source }))));
       setRows(found.flat().sort((a, b) => b.at.localeCompare(a.at)));
@@ -115,10 +135,10 @@ function Audit({ lang }: { lang: Lang }) {
                   <tr key={`${row.source}-${row.seq}`} data-outcome={row.outcome}>
                     <td>{chinaTime(lang, row.at)}</td>
                     <td>{w(lang, `source_${row.source}`)}</td>
-                    <td>{row.actor}</td>
+                    <td title={row.actor}>{who(row.actor)}</td>
                     <td>{w(lang, `role_${row.role}`)}</td>
-                    <td>{row.action}</td>
-                    <td>{row.objectType} {row.objectId}</td>
+                    <td data-action={row.action}>{logged(lang, 'auditAction', row.action)}</td>
+                    <td>{logged(lang, 'auditObject', row.objectType)} {row.objectId}</td>
                     <td>{w(lang, `outcome_${row.outcome}`)}</td>
                   </tr>
                 ))}
