@@ -26,6 +26,8 @@ export interface DivisionTable {
   cityOf(code: string): string | undefined;
   /** The counties of a city in the table, by code; empty when none are recorded. */
   countiesOf(cityCode: string): Division[];
+  /** The cities of a province in the table, by code; empty when none are recorded. */
+  citiesOf(provinceCode: string): Division[];
 }
 
 /** Where two places stand relative to each other, smallest shared division first. */
@@ -78,6 +80,12 @@ export function createDivisionTable(version: string, divisions: readonly Divisio
       if (get(cityCode)?.level !== 'city') return [];
       return [...byCode.values()]
         .filter((d) => d.level === 'county' && cityCodeOf(d.code) === cityCode)
+        .sort((a, b) => a.code.localeCompare(b.code));
+    },
+    citiesOf(provinceCode: string): Division[] {
+      if (get(provinceCode)?.level !== 'province') return [];
+      return [...byCode.values()]
+        .filter((d) => d.level === 'city' && provinceCodeOf(d.code) === provinceCode)
         .sort((a, b) => a.code.localeCompare(b.code));
     },
   });

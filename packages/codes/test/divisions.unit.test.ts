@@ -51,11 +51,19 @@ describe('shandongDivisions', () => {
     expect(shandongDivisions.cityOf(code)).toBeUndefined();
   });
 
+  it('lists the province\'s cities by code', () => {
+    const cities = shandongDivisions.citiesOf('370000');
+    expect(cities).toHaveLength(16);
+    expect(cities[0]).toMatchObject({ code: '370100', name: '济南市' });
+    expect(codesOf(cities)).not.toContain('371200');
+  });
+
   it('answers for the province and for cities without recorded counties', () => {
     expect(shandongDivisions.parentOf('370000')).toBeUndefined();
     expect(shandongDivisions.cityOf('370000')).toBeUndefined();
     expect(shandongDivisions.cityOf('371700')).toBe('371700');
     expect(shandongDivisions.countiesOf('370100')).toEqual([]);
+    expect(shandongDivisions.citiesOf('371700')).toEqual([]);
     expect(shandongDivisions.countiesOf('371723')).toEqual([]);
     expect(shandongDivisions.countiesOf('370000')).toEqual([]);
   });

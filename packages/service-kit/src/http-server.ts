@@ -83,6 +83,9 @@ function installValidators(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 }
 
+/** The largest request body a route takes unless it says otherwise (1 MiB). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
 /**
  * One HTTP server: JSON in and out, schemas on every route, errors as RFC 9457 problem+json
  * naming the field and the reason, OpenAPI at `/docs`, and `/health`, `/ready`, `/metrics`.
@@ -92,7 +95,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => newId(),
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app as unknown as FastifyInstance);
 

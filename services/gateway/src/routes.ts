@@ -1,7 +1,7 @@
 import httpProxy from '@fastify/http-proxy';
 import { principalFromHeader, type TokenChecks } from '@fbl/auth';
 import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
-import { ProblemError, type OidcSettings } from '@fbl/service-kit';
+import { DEFAULT_BODY_LIMIT, ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { uiRoutes } from './ui.js';
@@ -24,8 +24,6 @@ export type ServiceName = (typeof ROUTES)[keyof typeof ROUTES];
 /** The referral workflow's stream of live updates (server-sent events). */
 const EVENTS_PATH = '/api/referrals/events';
 
-/** The largest body a service takes on an ordinary route (service-kit's limit), and on an upload. */
-const BODY_LIMIT = 1024 * 1024;
 const UPLOAD_PATH = /^\/api\/referrals\/[^/]+\/attachments(\?|$)/;
 
 /**
@@ -35,7 +33,7 @@ const UPLOAD_PATH = /^\/api\/referrals\/[^/]+\/attachments(\?|$)/;
  */
 export function bodyTooLarge(method: string, url: string, contentLength: string | undefined): boolean {
   if (contentLength === undefined) return false;
-  const limit = method === 'POST' && UPLOAD_PATH.test(url) ? MAX_ATTACHMENT_BYTES : BODY_LIMIT;
+  const limit = method === 'POST' && UPLOAD_PATH.test(url) ? MAX_ATTACHMENT_BYTES : DEFAULT_BODY_LIMIT;
   return Number(contentLength) > limit;
 }
 

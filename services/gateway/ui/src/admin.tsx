@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { json, problemText } from './api.js';
 import { Dashboard } from './dashboard.js';
-import { chinaTime, dictionary, t, type Lang } from './i18n.js';
+import { chinaTime, dictionary, t, wordFor, type Lang } from './i18n.js';
 
 const w = dictionary(
   {
@@ -54,10 +54,7 @@ const w = dictionary(
 const SOURCES = ['civil-affairs', 'medical-insurance', 'referrals'] as const;
 
 /** A logged code in words (an action or a kind of record); one without words is said to be another. */
-const logged = (lang: Lang, prefix: 'auditAction' | 'auditObject', code: string) => {
-  const word = t(lang, `${prefix}_${code}`);
-  return word === `${prefix}_${code}` ? t(lang, `${prefix}_other`) : word;
-};
+const logged = (lang: Lang, prefix: 'auditAction' | 'auditObject', code: string) => wordFor(lang, `${prefix}_${code}`) ?? t(lang, `${prefix}_other`);
 
 interface AuditRow {
   seq: number;

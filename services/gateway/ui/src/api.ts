@@ -92,20 +92,20 @@ export async function download(path: string, name: string): Promise<void> {
 
 /** A JSON request; a problem answer becomes a thrown Problem. */
 export async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await request(method, path, body);
+  return (await answer<T>(await request(method, path, body))).body;
+}
+
+/** An answer's JSON body, and the answer; a problem answer becomes a thrown Problem. */
+async function answer<T>(response: Response): Promise<{ body: T; response: Response }> {
   const text = await response.text();
   const parsed: unknown = text ? JSON.parse(text) : {};
   if (!response.ok) throw new Problem(response.status, parsed as Problem['body']);
-  return parsed as T;
+  return { body: parsed as T, response };
 }
 
 /** One page of a list and how many there are in all (the `X-Total-Count` header). */
 export async function page<T>(path: string): Promise<{ items: T[]; total: number }> {
-  const response = await request('GET', path);
-  const text = await response.text();
-  const parsed: unknown = text ? JSON.parse(text) : {};
-  if (!response.ok) throw new Problem(response.status, parsed as Problem['body']);
-  const items = parsed as T[];
+  const { body: items, response } = await answer<T[]>(await request('GET', path));
   return { items, total: Number(response.headers.get('x-total-count') ?? items.length) };
 }
 

@@ -12,12 +12,11 @@ import { t, type Lang } from './i18n.js';
  * counties, or one city with its counties, or one county; each by name.
  */
 export function divisionChoices(scope: string | null): { code: string; name: string; county: boolean }[] {
-  const cities = ['370100', '370200', '370300', '370400', '370500', '370600', '370700', '370800', '370900', '371000', '371100', '371300', '371400', '371500', '371600', '371700'];
   const cityWithCounties = (city: string) => {
     const c = shandongDivisions.get(city);
     return c ? [{ code: city, name: c.name, county: false }, ...shandongDivisions.countiesOf(city).map((d) => ({ code: d.code, name: d.name, county: true }))] : [];
   };
-  if (!scope || scope === '370000') return cities.flatMap(cityWithCounties);
+  if (!scope || scope === '370000') return shandongDivisions.citiesOf('370000').flatMap((c) => cityWithCounties(c.code));
   const own = shandongDivisions.get(scope);
   if (own?.level === 'city') return cityWithCounties(scope);
   return own ? [{ code: scope, name: own.name, county: true }] : [];

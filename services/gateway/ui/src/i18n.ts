@@ -12,6 +12,11 @@ export function t(lang: Lang, key: string): string {
   return (dictionaries[lang] as Record<string, string>)[key] ?? key;
 }
 
+/** The word for a key when the language has one; undefined otherwise (where a missing word should say nothing, or something else). */
+export function wordFor(lang: Lang, key: string): string | undefined {
+  return (dictionaries[lang] as Record<string, string>)[key];
+}
+
 /**
  * A workspace's own words, kept beside it: a lookup like {@link t} that falls back to the shared
  * words. Both languages must name the same keys.

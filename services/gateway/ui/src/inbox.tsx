@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { json, page, problemText } from './api.js';
 import { chinaTime, countdown, fill, t, type Lang } from './i18n.js';
 import { levelText, PacketPanel, placeName } from './packet-view.js';
+import { Pager } from './pager.js';
 import { ReferralPrint } from './referral-print.js';
 
 interface Summary {
@@ -151,13 +152,7 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
           ))}
         </ul>
       )}
-      {total > PAGE_SIZE && (
-        <nav class="pager" aria-label={t(lang, 'pages')}>
-          <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>{t(lang, 'previousPage')}</button>
-          <span>{fill(t(lang, 'pageOf'), { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total })}</span>
-          <button type="button" class="secondary" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>{t(lang, 'nextPage')}</button>
-        </nav>
-      )}
+      <Pager lang={lang} offset={offset} size={PAGE_SIZE} total={total} onOffset={setOffset} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { shandongDivisions } from '@fbl/codes';
 import { CARE_NEEDS, COGNITION, COMMON_DIAGNOSES, CONSENT_GIVERS, CONSENT_METHODS, CONTINENCE, FACTS_BY_BED_TYPE, FAMILY_RELATIONS, HOME_SICK_BED_CONDITIONS, INFORMED_CHOICE_BY, MAX_REFERRAL_ATTACHMENT_BYTES, MOBILITY, ATTACHMENT_KINDS, type PacketFact } from '@fbl/contracts/packet-codes';
 import type { useFieldErrors } from './forms.js';
-import { fill, t, type Lang } from './i18n.js';
+import { fill, t, wordFor, type Lang } from './i18n.js';
 import { FACT_INPUT, FACT_RANGE, fileProblem, inputId, type ConsentDraft, type PacketDraft } from './packet-draft.js';
 
 type Fields = ReturnType<typeof useFieldErrors>;
@@ -9,10 +9,9 @@ const value = (e: Event) => (e.target as HTMLInputElement).value;
 
 /** The Shandong counties, grouped under their cities, for a home-division picker. */
 function countyOptions() {
-  const cities = ['370100', '370200', '370300', '370400', '370500', '370600', '370700', '370800', '370900', '371000', '371100', '371300', '371400', '371500', '371600', '371700'];
-  return cities.flatMap((city) => {
-    const counties = shandongDivisions.countiesOf(city);
-    return counties.length > 0 ? [{ city: shandongDivisions.get(city)?.name ?? city, counties }] : [];
+  return shandongDivisions.citiesOf('370000').flatMap((city) => {
+    const counties = shandongDivisions.countiesOf(city.code);
+    return counties.length > 0 ? [{ city: city.name, counties }] : [];
   });
 }
 
@@ -176,10 +175,9 @@ export function PacketFields({ lang, draft, onChange, bedTypes, requirements, fi
 function FactInput({ lang, fact, value: current, onChange, fields, missing }: { lang: Lang; fact: PacketFact; value: string | string[] | undefined; onChange: (v: string | string[]) => void; fields: Fields; missing: boolean }) {
   const id = inputId.fact(fact);
   const { field, error } = fields;
-  const help = t(lang, `help_${fact}`);
-  const hasHelp = help !== `help_${fact}`;
+  const help = wordFor(lang, `help_${fact}`);
   const label = <label for={id}>{t(lang, `fact_${fact}`)}{missing && <span class="missing-mark"> · {t(lang, 'missingFacts')}</span>}</label>;
-  const helpLine = hasHelp ? <p class="hint">{help}</p> : null;
+  const helpLine = help ? <p class="hint">{help}</p> : null;
   switch (FACT_INPUT[fact]) {
     case 'boolean':
       return (

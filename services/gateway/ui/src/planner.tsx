@@ -7,6 +7,7 @@ import { chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
 import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
 import { AttachmentPicker, ConsentFields, filesOk, PacketFields, packetWords, uploadAll, type PendingFile } from './packet-form.js';
 import { PacketPanel, placeName } from './packet-view.js';
+import { Pager } from './pager.js';
 import { ReferralPrint } from './referral-print.js';
 import { stateLabel, Timeline, type Step } from './timeline.js';
 
@@ -195,13 +196,7 @@ export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; i
           </tbody>
         </table>
       )}
-      {total > LIST_PAGE && (
-        <nav class="pager" aria-label={t(lang, 'pages')}>
-          <button type="button" class="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIST_PAGE))}>{t(lang, 'previousPage')}</button>
-          <span>{fill(t(lang, 'pageOf'), { from: offset + 1, to: Math.min(offset + LIST_PAGE, total), total })}</span>
-          <button type="button" class="secondary" disabled={offset + LIST_PAGE >= total} onClick={() => setOffset(offset + LIST_PAGE)}>{t(lang, 'nextPage')}</button>
-        </nav>
-      )}
+      <Pager lang={lang} offset={offset} size={LIST_PAGE} total={total} onOffset={setOffset} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, Problem, problemText } from './api.js';
-import { chinaTime, countdown, dictionary, t, type Lang } from './i18n.js';
+import { chinaTime, countdown, dictionary, t, wordFor, type Lang } from './i18n.js';
 import { useElderNames } from './elder-names.js';
 import { Inbox } from './inbox.js';
 import { PacketPanel } from './packet-view.js';
@@ -466,14 +466,11 @@ interface Unit {
  */
 export function unitLineText(lang: Lang, kind: string, attributes: Record<string, unknown>): string {
   const words = Object.entries(attributes).flatMap(([key, value]) => {
-    const code = `unitAttr_${key}_${String(value)}`;
-    const word = t(lang, code);
-    if (word !== code) return [word];
+    const word = wordFor(lang, `unitAttr_${key}_${String(value)}`);
+    if (word) return [word];
     return typeof value === 'string' && value.trim() !== '' && /\P{ASCII}/u.test(value) ? [value] : [];
   });
-  const kindCode = `unitKind_${kind}`;
-  const kindWord = t(lang, kindCode) === kindCode ? '' : t(lang, kindCode);
-  return [kindWord, ...words].filter(Boolean).join(' · ');
+  return [wordFor(lang, `unitKind_${kind}`), ...words].filter(Boolean).join(' · ');
 }
 
 /** The capacity editor: totals, every unit with its status, take free units out of service or back, add units. */
