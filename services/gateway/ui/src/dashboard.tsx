@@ -88,9 +88,10 @@ export function Dashboard({ lang, division: scope }: { lang: Lang; division: str
       yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
       series: [{ type: 'bar', name: t(lang, 'closedLoopRate'), data: monthly.map((r) => Math.round((r.values['rate'] ?? 0) * 1000) / 10), itemStyle: { color: '#2f6f9f' } }],
     });
-    const resize = () => instance.resize();
-    window.addEventListener('resize', resize);
-    return () => window.removeEventListener('resize', resize);
+    // Redrawn whenever its box changes size (a turned phone, a resized window).
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(chart.current);
+    return () => observer.disconnect();
   }, [monthly, lang]);
 
   const exportCsv = async () => {
