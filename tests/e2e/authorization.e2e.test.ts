@@ -8,7 +8,7 @@ import { waitFor } from '@fbl/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFor, type Site } from '../support/actors.js';
 import { call, openEvents } from '../support/http.js';
-import { samplePacket, samplePdf, WRITTEN_CONSENT } from '../support/builders.js';
+import { FOLLOW_UP, samplePacket, samplePdf, WRITTEN_CONSENT } from '../support/builders.js';
 import { careHome, creditCode, dischargeRequest, hospital, register, waitForState, waitUntilMatchable } from './scenarios.js';
 
 // Response bodies are read loosely here; each check asserts the fields it relies on.
@@ -125,7 +125,7 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: '/api/referrals/{id}/offers/{offerId}/accept', path: `${r}/offers/${offer['id']}/accept`, body: {}, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/offers/{offerId}/decline', path: `${r}/offers/${offer['id']}/decline`, body: { reasonCode: 'no-capacity' }, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/choice', path: `${r}/choice`, body: { offerId: offer['id'] }, allowed: ['plannerOrigin'], strict: true, secrets },
-      { method: 'POST', route: '/api/referrals/{id}/follow-up', path: `${r}/follow-up`, body: {}, allowed: ['staffOwner'], strict: true, secrets },
+      { method: 'POST', route: '/api/referrals/{id}/follow-up', path: `${r}/follow-up`, body: FOLLOW_UP, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/reopen', path: `${r}/reopen`, body: {}, allowed: ['analyst', 'admin'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/cancel', path: `${r}/cancel`, body: { reason: 'other' }, allowed: ['plannerOrigin', 'admin'], strict: true, order: 9, secrets },
       // The packet: the referring side and the provider holding the bed (the elder consented); nobody else, admins included.
@@ -244,7 +244,7 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'GET', route: `${b}/institutions/{id}/holds`, path: `${b}/institutions/${x}/holds`, allowed: staffOrAdmin, strict: true, secrets },
       { method: 'POST', route: `${b}/holds/{id}/admission`, path: `${b}/holds/${held['id']}/admission`, body: admissionBody, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'GET', route: `${b}/institutions/{id}/admissions`, path: `${b}/institutions/${x}/admissions`, allowed: staffOrAdmin, strict: true, secrets },
-      { method: 'POST', route: `${b}/admissions/{id}/episode-review`, path: `${b}/admissions/${stayId}/episode-review`, allowed: ['staffOwner'], strict: true },
+      { method: 'POST', route: `${b}/admissions/{id}/episode-review`, path: `${b}/admissions/${stayId}/episode-review`, body: { condition: 'stable', decision: 'continue' }, allowed: ['staffOwner'], strict: true },
       { method: 'POST', route: `${b}/admissions/{id}/emergency-transfer`, path: `${b}/admissions/${stayId}/emergency-transfer`, body: { reason: '突发胸痛' }, allowed: ['staffOwner'], strict: true, order: 1 },
       { method: 'POST', route: `${b}/admissions/{id}/return`, path: `${b}/admissions/${stayId}/return`, allowed: ['staffOwner'], strict: true, order: 2 },
       { method: 'POST', route: `${b}/admissions/{id}/discharge`, path: `${b}/admissions/${stayId}/discharge`, body: { reason: 'recovered' }, allowed: ['staffOwner'], strict: true, order: 3 },

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminOf, plannerAt, staffOf } from '../support/actors.js';
-import { samplePacket, samplePdf, WRITTEN_CONSENT } from '../support/builders.js';
+import { FOLLOW_UP, samplePacket, samplePdf, WRITTEN_CONSENT } from '../support/builders.js';
 import { call, expectProblem, openEvents } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { answerOffers, careHome, dischargeRequest, hospital, referral, referralToClosedLoop, register, waitForState, waitUntilMatchable } from './scenarios.js';
@@ -171,8 +171,13 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     const holdId = (transferring['hold'] as { holdId: string }).holdId;
     expect((await call(system.url, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, a)).status).toBe(200);
     await waitForState(system, id, 'followUp');
-    expect((await call(system.url, 'POST', `/api/referrals/${id}/follow-up`, {}, a)).status).toBe(200);
+    const followUp = { ...FOLLOW_UP, note: `随访说明${marker}` };
+    expect((await call(system.url, 'POST', `/api/referrals/${id}/follow-up`, followUp, a)).status).toBe(200);
     const closed = await waitForState(system, id, 'closed');
+    // The follow-up is read back by the referring side and the receiver only.
+    expect((await call(system.url, 'GET', `/api/referrals/${id}/follow-up`, undefined, planner)).body).toMatchObject({ method: 'phone', condition: 'stable', note: `随访说明${marker}` });
+    expect((await call(system.url, 'GET', `/api/referrals/${id}/follow-up`, undefined, a)).status).toBe(200);
+    expect((await call(system.url, 'GET', `/api/referrals/${id}/follow-up`, undefined, b)).status).toBe(403);
     // The planner finds it by its number among the finished ones, and not among the active.
     const listOf = (view: string) => call(system.url, 'GET', `/api/referrals?view=${view}&reference=${closed['reference'] as string}`, undefined, planner);
     const finished = await listOf('finished');
@@ -189,6 +194,8 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     expect(rows.some((r) => r.actor === actorA && r.outcome === 'denied')).toBe(true);
     expect(rows.some((r) => r.actor === actorB && r.outcome === 'denied')).toBe(true);
     expect(rows.some((r) => r.action === 'withdraw-consent')).toBe(true);
+    expect(rows.some((r) => r.actor === actorA && r.action === 'record-follow-up' && r.objectType === 'follow-up')).toBe(true);
+    expect(rows.some((r) => r.actor === actorB && r.objectType === 'follow-up' && r.outcome === 'denied')).toBe(true);
     expect(rows.some((r) => r.actor === actorA && r.action === 'read' && r.objectType === 'referral-attachment' && r.outcome === 'allowed')).toBe(true);
     expect(rows.filter((r) => r.objectType === 'referral-attachment' && r.action === 'attach').map((r) => r.outcome).sort()).toEqual(['allowed', 'invalid', 'invalid']);
 
@@ -217,7 +224,7 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     const sql = postgres(system.databaseUrl('referral-workflow'), { max: 1, onnotice: () => {} });
     try {
       const tables = await sql<{ schemaname: string; tablename: string }[]>`select schemaname, tablename from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`;
-      expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['packets', 'packet_consents', 'attachments', 'attachment_contents', 'audit_log']));
+      expect(tables.map((t) => t.tablename)).toEqual(expect.arrayContaining(['packets', 'packet_consents', 'attachments', 'attachment_contents', 'audit_log', 'follow_ups']));
       for (const t of tables) {
         const dump = (await sql.unsafe(`select row_to_json(x)::text as row from "${t.schemaname}"."${t.tablename}" x`)) as { row: string }[];
         const text = dump.map((r) => r.row).join('\n');

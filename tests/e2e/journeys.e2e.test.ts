@@ -1,6 +1,7 @@
 import { describeWithKafkaAndPostgres, waitFor } from '@fbl/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminOf, plannerAt, staffOf } from '../support/actors.js';
+import { FOLLOW_UP } from '../support/builders.js';
 import { call } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { answerOffers, careHome, dischargeRequest, hospital, referral, register, waitForState, waitUntilMatchable } from './scenarios.js';
@@ -170,7 +171,7 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
     expect((await call(system.url, 'GET', `/api/referrals/${back['id']}`, undefined, staffOf(system, home))).status).toBe(200);
     expect((await call(system.url, 'POST', `/api/care-beds/admissions/${careStay}/return`, undefined, staffOf(system, home))).status).toBe(200);
     await waitForState(system, back['id'], 'followUp');
-    expect((await call(system.url, 'POST', `/api/referrals/${back['id']}/follow-up`, {}, staffOf(system, home))).status).toBe(200);
+    expect((await call(system.url, 'POST', `/api/referrals/${back['id']}/follow-up`, FOLLOW_UP, staffOf(system, home))).status).toBe(200);
     const closed = await waitForState(system, back['id'], 'closed');
     expect(closed['parentId']).toBe(urgent['id']);
     expect((await call(system.url, 'GET', `/api/care-beds/institutions/${home}`, undefined, staffOf(system, home))).body['capacity']).toMatchObject({ kept: 0, occupied: 1 });

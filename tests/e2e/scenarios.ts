@@ -1,6 +1,6 @@
 import { waitFor } from '@fbl/testing';
 import { expect } from 'vitest';
-import { careHome, dischargeRequest, hospital } from '../support/builders.js';
+import { careHome, dischargeRequest, FOLLOW_UP, hospital } from '../support/builders.js';
 import { adminOf, plannerAt, staffOf, type Site } from '../support/actors.js';
 import { call } from '../support/http.js';
 
@@ -82,7 +82,7 @@ export async function referralToClosedLoop(site: Site) {
   await waitForState(site, id, 'followUp');
   const due = (await call(site.url, 'GET', `/api/referrals/follow-ups/${homeId}`, undefined, staff)).body as unknown as Body[];
   expect(due.map((r) => r['id'])).toContain(id);
-  expect((await call(site.url, 'POST', `/api/referrals/${id}/follow-up`, {}, staff)).status).toBe(200);
+  expect((await call(site.url, 'POST', `/api/referrals/${id}/follow-up`, FOLLOW_UP, staff)).status).toBe(200);
   const after = (await call(site.url, 'GET', `/api/referrals/follow-ups/${homeId}`, undefined, staff)).body as unknown as Body[];
   expect(after.map((r) => r['id'])).not.toContain(id);
   const closed = await waitForState(site, id, 'closed');

@@ -15,7 +15,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
   beforeAll(async () => {
     ui = await startBrowserHarness('ui-test');
     system = ui.system;
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => ui?.stop());
 
   const open = (viewport: { width: number; height: number }) => ui.open(viewport);
@@ -127,10 +127,28 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     const due = provider.locator(`tr[data-referral="${referralId}"]`);
     await expect.poll(() => due.count(), { timeout: 15_000 }).toBe(1);
     await provider.screenshot({ path: join(SHOTS, 'provider-follow-ups.png'), fullPage: true });
-    await due.getByRole('button', { name: '发送随访' }).click();
+    await due.getByRole('button', { name: '填写随访' }).click();
+    const form = provider.locator(`form.follow-up-form[data-referral="${referralId}"]`);
+    // Every question must be answered: the form says which, in Chinese, and sends nothing.
+    await form.getByRole('button', { name: '提交随访，完成闭环' }).click();
+    await expect.poll(() => form.locator('.field-error:has-text("请选择一项")').count()).toBe(4);
+    expect(await due.count()).toBe(1);
+    await form.getByLabel('电话随访').check();
+    await form.getByLabel('适应良好').check();
+    await form.getByLabel('稳定').check();
+    await form.getByLabel('基本满意').check();
+    await form.getByLabel('康复训练').check();
+    await form.locator('textarea[name="note"]').fill('老人饮食睡眠正常，家属希望增加康复训练');
+    await provider.screenshot({ path: join(SHOTS, 'provider-follow-up-form.png'), fullPage: true });
+    await form.getByRole('button', { name: '提交随访，完成闭环' }).click();
     await expect.poll(() => due.count()).toBe(0);
+    expect(await provider.locator('.follow-ups .field-ok').textContent()).toBe('随访已记录，本次转诊已闭环');
     await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 15_000 }).toBe('closed');
     expect(await planner.locator('.state').textContent()).toBe('已闭环');
+    // The referring side reads the follow-up in words, with who did it.
+    const record = planner.locator('.follow-up-view');
+    await expect.poll(() => record.locator('dd').count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    expect(await record.locator('dd').allTextContents()).toEqual(expect.arrayContaining(['电话随访', '适应良好', '稳定', '基本满意', '康复训练', '老人饮食睡眠正常，家属希望增加康复训练']));
     expect(await planner.locator('.timeline li').count()).toBeGreaterThanOrEqual(7);
 
     // 6. The commission's figure moves.
@@ -160,8 +178,24 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     expect(await resident.locator('.field-error').first().textContent()).toBe('请填写转院原因');
     await provider.screenshot({ path: join(SHOTS, 'provider-residents.png'), fullPage: true });
     await resident.getByLabel('转院原因').fill('突发胸痛');
+    // The staff may name the hospital: partners first, each with its free beds; here the county hospital, not the partner.
+    const hospitals = await resident.getByLabel('转往医院').locator('option').allTextContents();
+    expect(hospitals[0]).toBe('由系统匹配（绿色通道合作医院优先）');
+    expect(hospitals[1]).toMatch(/^菏泽牡丹颐康医院（绿色通道合作） · 空余 \d+ 张$/);
+    const county = hospitals.find((h) => h.startsWith('成武县仁和医院'))!;
+    await resident.getByLabel('转往医院').selectOption({ label: county });
+    // Sending a resident to hospital is confirmed first; declined, nothing happens.
+    provider.once('dialog', (d) => void d.dismiss());
+    await resident.getByRole('button', { name: '发起紧急转院' }).click();
+    expect(await resident.locator('.status').getAttribute('data-status')).toBe('in-care');
+    let asked = '';
+    provider.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
     await resident.getByRole('button', { name: '发起紧急转院' }).click();
     await expect.poll(() => resident.locator('.status').getAttribute('data-status')).toBe('away');
+    expect(asked).toBe('确认发起紧急转院？老人将经绿色通道转往医院。');
     // The transfer is a green-channel referral of the care home's own, followed (and chosen for) under its referrals out.
     await provider.locator('button[data-tab="outgoing"]').click();
     const urgent = provider.locator('section.referrals tr.urgent-row');
@@ -169,6 +203,11 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     expect(await urgent.locator('.badge').textContent()).toBe('绿色通道');
     await urgent.getByRole('button').click();
     await expect.poll(() => provider.locator('section.referral .state').getAttribute('data-state'), { timeout: 15_000 }).toMatch(/^(matching|offering|noneAccepted|escalated)$/);
+    // The hospital the care home named is offered alone, and the ranking says why.
+    const candidates = provider.locator('section.panel:has(h3:has-text("候选机构")) ol > li');
+    await expect.poll(() => candidates.count(), { timeout: 15_000 }).toBe(1);
+    expect(await candidates.locator('strong').textContent()).toBe('成武县仁和医院');
+    expect(await candidates.locator('.reasons li').first().textContent()).toBe('转出机构指定的医院');
     await provider.screenshot({ path: join(SHOTS, 'provider-urgent-transfer.png'), fullPage: true });
     await provider.locator('button[data-tab="residents"]').click();
     await resident.getByRole('button', { name: '已返回原床位' }).click();

@@ -4,6 +4,7 @@ import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminOf, plannerAt, staffOf } from '../support/actors.js';
+import { FOLLOW_UP } from '../support/builders.js';
 import { call } from '../support/http.js';
 import { startDistributedSystem, type DistributedSystem } from '../support/system.js';
 import { careHome, dischargeRequest, register, waitUntilMatchable } from './scenarios.js';
@@ -111,7 +112,7 @@ describeWithKafkaAndPostgres(`two workflow instances, ${REFERRALS} referrals wit
       const admitted = await call(system.url, 'POST', `/api/care-beds/holds/${moving['hold']['holdId']}/admission`, {}, staffOf(system, chosen['institutionId'] as string));
       expect(admitted.status).toBe(200);
       await until(via, id, (r) => r['state'] === 'followUp', 'followUp');
-      await decide(via, `/api/referrals/${id}/follow-up`, {}, staffOf(system, chosen['institutionId'] as string));
+      await decide(via, `/api/referrals/${id}/follow-up`, FOLLOW_UP, staffOf(system, chosen['institutionId'] as string));
     };
 
     const queue = [...plans];

@@ -5,7 +5,7 @@
  */
 import { signToken, type Principal } from '@fbl/auth';
 import { randomBytes } from 'node:crypto';
-import { careHome, dischargeRequest as discharge } from '../support/builders.js';
+import { careHome, dischargeRequest as discharge, FOLLOW_UP } from '../support/builders.js';
 import { log, secondsSince } from './report.js';
 
 // Response bodies are read loosely; the driver checks the fields it relies on.
@@ -181,7 +181,7 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
 
     // The receiver's follow-up closes the loop.
     const followUpAt = performance.now();
-    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/follow-up`, {}, 200, staffOf(accepted['institutionId'] as string));
+    await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/follow-up`, FOLLOW_UP, 200, staffOf(accepted['institutionId'] as string));
     const closed = await until(id, 'closed');
     steps.followUp_to_closed.push(closed.at - followUpAt);
     lifecycleMs.push(closed.at - started);

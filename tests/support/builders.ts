@@ -62,6 +62,9 @@ export function samplePacket(marker = '甲') {
 /** The consent an elder gives in writing to share the packet with providers. */
 export const WRITTEN_CONSENT = { givenBy: 'elder', method: 'written' } as const;
 
+/** A receiver's follow-up (随访) by telephone: settled in, stable, the family satisfied. */
+export const FOLLOW_UP = { method: 'phone', settling: 'settled', condition: 'stable', satisfaction: 'satisfied', needs: ['rehabilitation'], note: '家属反映老人饮食睡眠正常' } as const;
+
 /** A small but well-formed PDF (one page, the given text), as a discharge summary would be sent. */
 export function samplePdf(text = 'discharge summary'): Buffer {
   const body = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;

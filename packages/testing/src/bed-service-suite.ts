@@ -244,15 +244,25 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       const id = await register(1);
       const admissionId = await admit(id, (await holdFor(id)).holdId);
       if (!policy.episodes) {
-        expect((await api('POST', `/admissions/${admissionId}/episode-review`, undefined, staffOf(id))).statusCode).toBe(409);
+        expect((await api('POST', `/admissions/${admissionId}/episode-review`, { condition: 'stable', decision: 'continue' }, staffOf(id))).statusCode).toBe(409);
         return;
       }
       clock.now = new Date(clock.now.getTime() + (policy.episodes.reviewDays + 1) * 24 * 3600_000);
       await service.kit.timerPoller.fireDue();
       await waitForEvent('HomeSickBedReviewDue', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the review due');
-      const renewed = await api('POST', `/admissions/${admissionId}/episode-review`, undefined, staffOf(id));
+      // The review's answers are required and coded; a stage review without them is refused, naming the field.
+      const empty = await api('POST', `/admissions/${admissionId}/episode-review`, {}, staffOf(id));
+      expect(empty.statusCode).toBe(400);
+      expect(JSON.stringify(empty.json())).toContain('condition');
+      const renewed = await api('POST', `/admissions/${admissionId}/episode-review`, { condition: 'improved', decision: 'adjust-plan' }, staffOf(id));
       expect(renewed.statusCode).toBe(200);
+      const next = (renewed.json() as { reviewDueAt: string }).reviewDueAt;
+      expect(Date.parse(next)).toBeGreaterThan(clock.now.getTime());
       await waitForEvent('HomeSickBedEpisodeRenewed', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the renewal');
+      const cases = (await api('GET', `/institutions/${id}/admissions`, undefined, staffOf(id))).json() as { id: string; reviewDueAt: string; lastReview: { condition: string; decision: string; reviewedAt: string } | null }[];
+      const episode = cases.find((c) => c.id === admissionId)!;
+      expect(episode.reviewDueAt).toBe(next);
+      expect(episode.lastReview).toMatchObject({ condition: 'improved', decision: 'adjust-plan', reviewedAt: clock.now.toISOString() });
     });
 
     it('gives the last free unit to exactly one of fifty concurrent requests', async () => {

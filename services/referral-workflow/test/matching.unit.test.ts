@@ -42,6 +42,15 @@ const rank = (over: Partial<MatchRequest>, providers: ProviderAvailability[]) =>
 const order = (over: Partial<MatchRequest>, providers: ProviderAvailability[]) => rank(over, providers).candidates.map((c) => c.institutionId);
 
 describe('rankCandidates', () => {
+  it('offers the provider the sender chose alone while it can take the elder, and ranks as usual when it cannot', () => {
+    const providers = [provider('county'), provider('city', { divisionCode: SAME_CITY }), provider('full', { divisionCode: SAME_CITY, units: [{ kind: 'bed', attributes: {}, free: 0 }] })];
+    const chosen = rank({ preferInstitutionId: 'city' }, providers);
+    expect(chosen.candidates.map((c) => c.institutionId)).toEqual(['city']);
+    expect(chosen.candidates[0]!.why[0]).toEqual({ code: 'chosen-by-sender' });
+    expect(order({ preferInstitutionId: 'full' }, providers)).toEqual(['county', 'city']);
+    expect(order({ preferInstitutionId: 'county', excludeInstitutions: ['county'] }, providers)).toEqual(['city']);
+  });
+
   it('ranks by distance: same county, then same city, then same province, then elsewhere', () => {
     const providers = [
       provider('far', { divisionCode: ELSEWHERE }),

@@ -1,5 +1,7 @@
 import { shandongDivisions, type DivisionTable } from '@fbl/codes';
 import {
+  EPISODE_REVIEW_CONDITION,
+  EPISODE_REVIEW_DECISIONS,
   AdmissionRecorded,
   BedAvailabilityChanged,
   BedHeld,
@@ -50,6 +52,12 @@ import {
 } from '../domain/lifecycle.js';
 import type { BedTypePolicy } from '../domain/policy.js';
 import { BedMessages } from './messages.js';
+
+/** A home sick bed's stage review (阶段评估) as coded answers: how the elder is, and what comes next. */
+export interface EpisodeReview {
+  condition: (typeof EPISODE_REVIEW_CONDITION)[number];
+  decision: (typeof EPISODE_REVIEW_DECISIONS)[number];
+}
 
 /** Why a stay ended, as staff record it. */
 export type DischargeReasonCode = 'recovered' | 'transferred' | 'died' | 'family-request' | 'episode-closed' | 'other';
@@ -424,7 +432,7 @@ export class BedInventory {
    * Provider staff start an urgent transfer to hospital. Where the policy keeps beds (留床),
    * the bed is kept until its time runs out; elsewhere the stay ends as a transfer.
    */
-  async emergencyTransfer(stayId: string, input: { reason: string }, origin: MessageOrigin): Promise<{ transferId: string; bedKept: boolean; keptUntil: string | null }> {
+  async emergencyTransfer(stayId: string, input: { reason: string; hospitalInstitutionId?: string }, origin: MessageOrigin): Promise<{ transferId: string; bedKept: boolean; keptUntil: string | null }> {
     return this.kit.transact(async (tx, outbox) => {
       const stay = await this.lockStay(tx, stayId);
       refuse(canTransferOut(stay));
@@ -445,6 +453,7 @@ export class BedInventory {
           divisionCode: institution!.divisionCode,
           reason: input.reason,
           bedKept: keptUntil !== null,
+          ...(input.hospitalInstitutionId ? { hospitalInstitutionId: input.hospitalInstitutionId } : {}),
           requestedAt: now.toISOString(),
         }, journey),
       ];
@@ -492,7 +501,7 @@ export class BedInventory {
   }
 
   /** The episode was reviewed and goes on: a new review date. */
-  async renewEpisode(stayId: string, origin: MessageOrigin): Promise<{ episodeId: string; reviewDueAt: string }> {
+  async renewEpisode(stayId: string, review: EpisodeReview, by: { userId: string; name?: string | undefined }, origin: MessageOrigin): Promise<{ episodeId: string; reviewDueAt: string }> {
     const episodes = this.policy.episodes;
     if (!episodes) throw conflict(`${this.policy.title.en} stays are not episodes with reviews`);
     return this.kit.transact(async (tx, outbox) => {
@@ -500,6 +509,7 @@ export class BedInventory {
       if (stay.status === 'discharged') throw conflict('the episode has ended');
       const reviewDueAt = addDays(this.now, episodes.reviewDays);
       await tx.update(this.t.stays).set({ reviewDueAt }).where(eq(this.t.stays.id, stayId));
+      await tx.insert(this.t.episodeReviews).values({ id: newId(), stayId, condition: review.condition, decision: review.decision, reviewedBy: by.userId, reviewedByName: by.name ?? null, reviewedAt: this.now, nextReviewDueAt: reviewDueAt });
       await this.scheduleReview(tx, stayId, stay.institutionId, reviewDueAt, origin);
       await outbox.append(tx, [this.messages.event(HomeSickBedEpisodeRenewed, stay.institutionId, { episodeId: stayId, institutionId: stay.institutionId, bedType: this.policy.bedType, reviewDueAt: reviewDueAt.toISOString() }, origin)]);
       return { episodeId: stayId, reviewDueAt: reviewDueAt.toISOString() };

@@ -1,6 +1,6 @@
 import type { Database } from '@fbl/db';
 import { notFound } from '@fbl/service-kit';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { BedInventoryTables } from '../adapters/db/tables.js';
 import { summarise, type StatusCount } from '../domain/availability.js';
 import type { StayStatus } from '../domain/lifecycle.js';
@@ -90,6 +90,12 @@ export class BedQueries {
       .innerJoin(units, eq(units.id, stays.unitId))
       .where(and(eq(stays.institutionId, institutionId), status ? eq(stays.status, status) : sql`${stays.status} <> 'discharged'`))
       .orderBy(asc(stays.admittedAt));
+    const reviews = rows.length === 0 ? [] : await this.database.db
+      .selectDistinctOn([this.t.episodeReviews.stayId])
+      .from(this.t.episodeReviews)
+      .where(inArray(this.t.episodeReviews.stayId, rows.map((r) => r.stay.id)))
+      .orderBy(this.t.episodeReviews.stayId, desc(this.t.episodeReviews.reviewedAt));
+    const lastReview = new Map(reviews.map((r) => [r.stayId, { condition: r.condition, decision: r.decision, reviewedAt: r.reviewedAt.toISOString(), reviewedByName: r.reviewedByName }]));
     return rows.map(({ stay, unitLabel }) => ({
       id: stay.id,
       referralId: stay.referralId,
@@ -100,6 +106,7 @@ export class BedQueries {
       admittedAt: stay.admittedAt.toISOString(),
       keptUntil: stay.keptUntil?.toISOString() ?? null,
       reviewDueAt: stay.reviewDueAt?.toISOString() ?? null,
+      lastReview: lastReview.get(stay.id) ?? null,
       servicePlan: stay.servicePlan ?? null,
       dischargedAt: stay.dischargedAt?.toISOString() ?? null,
       dischargeReason: stay.dischargeReason ?? null,

@@ -295,6 +295,8 @@ export const EmergencyTransferRequested = defineMessage({
     divisionCode: DivisionCode,
     reason: ShortText(500),
     bedKept: Type.Boolean(),
+    /** The hospital the staff chose to send the resident to (the workflow offers it alone while it can take them). */
+    hospitalInstitutionId: Type.Optional(Uuid),
     requestedAt: Instant,
   }),
 });

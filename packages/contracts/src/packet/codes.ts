@@ -129,3 +129,19 @@ export const COMMON_DIAGNOSES: readonly { code: string; name: string }[] = [
   { code: 'C18.9', name: '结肠恶性肿瘤' },
   { code: 'C78.0', name: '肺继发恶性肿瘤' },
 ];
+
+/** How the receiving provider followed the elder up (随访方式). */
+export const FOLLOW_UP_METHODS = ['phone', 'home-visit', 'on-site', 'video'] as const;
+/** How the elder has settled in the new bed (入住适应情况). */
+export const FOLLOW_UP_SETTLING = ['settled', 'adjusting', 'not-settled'] as const;
+/** The elder's condition since the transfer (健康状况变化). */
+export const FOLLOW_UP_CONDITION = ['improved', 'stable', 'worse'] as const;
+/** The elder's or family's satisfaction with the transfer (满意度). */
+export const FOLLOW_UP_SATISFACTION = ['satisfied', 'mostly-satisfied', 'dissatisfied'] as const;
+/** What the elder needs next (后续需求), any number of them. */
+export const FOLLOW_UP_NEEDS = ['medical-visit', 'rehabilitation', 'medication-review', 'ltci-application', 'psychological-support', 'another-transfer'] as const;
+
+/** A home sick bed's stage review (阶段评估): how the elder is, and what comes next. */
+export const EPISODE_REVIEW_CONDITION = ['improved', 'stable', 'worse'] as const;
+/** What a stage review decides: go on with the plan, change it, or prepare to close the bed (撤床). */
+export const EPISODE_REVIEW_DECISIONS = ['continue', 'adjust-plan', 'prepare-closing'] as const;

@@ -7,6 +7,11 @@ import {
   CONSENT_METHODS,
   CONTINENCE,
   FAMILY_RELATIONS,
+  FOLLOW_UP_CONDITION,
+  FOLLOW_UP_METHODS,
+  FOLLOW_UP_NEEDS,
+  FOLLOW_UP_SATISFACTION,
+  FOLLOW_UP_SETTLING,
   HOME_SICK_BED_CONDITIONS,
   ICD10_PATTERN,
   INFORMED_CHOICE_BY,
@@ -92,3 +97,21 @@ export const PacketConsent = Type.Object(
   strict,
 );
 export type PacketConsent = Static<typeof PacketConsent>;
+
+/**
+ * The receiving provider's follow-up (随访) that closes a referral's loop: how it was done, how
+ * the elder has settled and is, the family's satisfaction, what comes next, and a note. Health
+ * data: sealed at rest by the workflow, shown only to the referral's parties, never in messages.
+ */
+export const FollowUpRecord = Type.Object(
+  {
+    method: Literals(FOLLOW_UP_METHODS),
+    settling: Literals(FOLLOW_UP_SETTLING),
+    condition: Literals(FOLLOW_UP_CONDITION),
+    satisfaction: Literals(FOLLOW_UP_SATISFACTION),
+    needs: Type.Optional(Type.Array(Literals(FOLLOW_UP_NEEDS), { maxItems: FOLLOW_UP_NEEDS.length, uniqueItems: true })),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  strict,
+);
+export type FollowUpRecord = Static<typeof FollowUpRecord>;

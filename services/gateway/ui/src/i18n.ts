@@ -34,6 +34,11 @@ export function countdown(lang: Lang, deadline: string, now: number): string {
   return `${t(lang, 'remaining')} ${hours > 0 ? `${hours} ${t(lang, 'hours')} ` : ''}${minutes % 60} ${t(lang, 'minutes')}`;
 }
 
+/** The day of an instant as people in China read it (2026年12月6日 / 6 Dec 2026). */
+export function chinaDate(lang: Lang, iso: string): string {
+  return new Date(iso).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+}
+
 /** An instant as people in China read it, whatever the browser's own zone. */
 export function chinaTime(lang: Lang, iso: string): string {
   return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });

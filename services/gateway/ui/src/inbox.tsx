@@ -27,6 +27,8 @@ interface Offer {
   respondBy: string;
   sendingInstitution: { id: string; name: string | null };
   summary: Summary | null;
+  /** The elder is in a bed elsewhere and leaves it for this one (转床). */
+  movesFrom?: { bedType: string; institutionName: string | null }[];
 }
 
 const VIEWS = ['pending', 'done', 'all'] as const;
@@ -87,6 +89,8 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
       setErrors({ ...errors, [offer.offerId]: t(lang, 'chooseReason') });
       return;
     }
+    // A decline cannot be taken back: the referral goes on to other providers.
+    if (kind === 'decline' && !confirm(t(lang, 'confirmDecline'))) return;
     setErrors({ ...errors, [offer.offerId]: '' });
     try {
       const note = (notes[offer.offerId] ?? '').trim();
@@ -122,6 +126,7 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
                 <span class="reference">{t(lang, 'reference')} {o.reference}</span>
               </div>
               <p>{t(lang, 'sendingInstitution')}：{o.sendingInstitution.name ?? ''}</p>
+              {o.movesFrom && o.movesFrom.length > 0 && <p class="warning moves-from">{t(lang, 'movesFrom')}{lang === 'zh' ? '' : ' '}{o.movesFrom.map((m) => `${m.institutionName ?? ''}（${t(lang, m.bedType)}）`).join('；')}</p>}
               {o.summary ? <SummaryLines lang={lang} s={o.summary} /> : (o.status === 'open' || o.status === 'accepted') && <p class="warning">{t(lang, 'noSummary')}</p>}
               {o.status === 'open' && (
                 <p>

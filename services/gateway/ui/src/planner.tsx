@@ -3,9 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, page, Problem, problemText, upload } from './api.js';
 import { useElderNames } from './elder-names.js';
 import { useFieldErrors } from './forms.js';
-import { chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
+import { chinaDate, chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
 import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
 import { AttachmentPicker, ConsentFields, filesOk, PacketFields, packetWords, uploadAll, type PendingFile } from './packet-form.js';
+import { FollowUpView } from './follow-up.js';
 import { PacketPanel, placeName } from './packet-view.js';
 import { Pager } from './pager.js';
 import { ReferralPrint } from './referral-print.js';
@@ -22,6 +23,7 @@ interface ReferralSummary {
 }
 type RankReason =
   | { code: 'green-channel-partner' }
+  | { code: 'chosen-by-sender' }
   | { code: 'distance'; band: string }
   | { code: 'first-choice-bed-type' }
   | { code: 'free-units'; count: number }
@@ -44,6 +46,7 @@ interface Exclusion {
 const r = dictionary(
   {
     'green-channel-partner': '转出机构的绿色通道合作机构',
+    'chosen-by-sender': '转出机构指定的医院',
     'band_same-county': '与转出机构同一县（区）',
     'band_same-city': '与转出机构同一市',
     'band_same-province': '省内其他市',
@@ -59,6 +62,7 @@ const r = dictionary(
   },
   {
     'green-channel-partner': 'Green-channel partner of the referring institution',
+    'chosen-by-sender': 'The hospital the sender chose',
     'band_same-county': 'Same county as the referring institution',
     'band_same-city': 'Same city',
     'band_same-province': 'Elsewhere in the province',
@@ -86,6 +90,7 @@ function reasonText(lang: Lang, why: RankReason): string {
     case 'missing-fact':
       return `${t(lang, 'missingFacts')}: ${t(lang, `fact_${why.fact}`)}`;
     case 'green-channel-partner':
+    case 'chosen-by-sender':
     case 'first-choice-bed-type':
       return r(lang, why.code);
   }
@@ -201,6 +206,36 @@ export function Referrals({ lang, institutionId, open, onOpen }: { lang: Lang; i
   );
 }
 
+/** A bed the elder is in now, as the workflow knows it. */
+interface CurrentStay {
+  institutionId: string;
+  institutionName: string | null;
+  bedType: string;
+  admittedAt: string;
+}
+
+/**
+ * The beds the elder is in now. A bed elsewhere is left by the new referral (转床): the planner
+ * confirms that before sending (the server refuses a second bed without it, 两床融合 aside).
+ */
+function CurrentBeds({ lang, elderRef, institutionId, confirmed, onConfirm, fields }: { lang: Lang; elderRef: string; institutionId: string; confirmed: boolean; onConfirm: (yes: boolean) => void; fields: ReturnType<typeof useFieldErrors> }) {
+  const [stays, setStays] = useState<CurrentStay[]>([]);
+  useEffect(() => {
+    onConfirm(false);
+    json<CurrentStay[]>('GET', `/api/referrals/stays?elderRef=${encodeURIComponent(elderRef)}`).then(setStays, () => setStays([]));
+  }, [elderRef]);
+  const elsewhere = stays.filter((s) => s.institutionId !== institutionId);
+  if (elsewhere.length === 0) return null;
+  return (
+    <div class="warning current-beds" data-stays={elsewhere.length}>
+      <p>{t(lang, 'inBedNow')}{elsewhere.map((s) => `${s.institutionName ?? ''}（${t(lang, s.bedType)}，${chinaDate(lang, s.admittedAt)}${t(lang, "sinceSuffix")}）`).join('；')}</p>
+      <label class="check"><input {...fields.field('confirm-move')} type="checkbox" name="confirmMove" checked={confirmed} onChange={(e) => { onConfirm((e.target as HTMLInputElement).checked); fields.clear('confirm-move'); }} />{t(lang, 'confirmMove')}</label>
+      <p class="hint">{t(lang, 'moveHint')}</p>
+      {fields.error('confirm-move')}
+    </div>
+  );
+}
+
 /**
  * Start a referral: the elder found by ID number in the civil-affairs registry, the bed asked
  * for, the consent to share, the packet (with the facts the bed type's rules need) and the
@@ -218,6 +253,7 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
   const [consent, setConsent] = useState<ConsentDraft>(emptyConsent());
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [busy, setBusy] = useState(false);
+  const [confirmMove, setConfirmMove] = useState(false);
   const fields = useFieldErrors((n) => fill(t(lang, 'invalidCount'), { n }));
 
   const onId = async (value: string) => {
@@ -260,11 +296,13 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
         ...(elder!.ability ? { facts: { abilityLevel: elder!.ability.level, abilityAssessedOn: elder!.ability.assessedOn } } : {}),
         packet,
         ...(given.consent ? { consent: given.consent } : {}),
+        ...(confirmMove ? { confirmMove: true } : {}),
       });
       const failed = await uploadAll(created.id, files, upload);
       onCreated(created.id, failed);
     } catch (e) {
-      fields.show({}, problemText(e));
+      if (e instanceof Problem && e.body.type?.endsWith('/elder-in-bed')) fields.show({ 'confirm-move': t(lang, 'confirmMoveNeeded') });
+      else fields.show({}, problemText(e));
     } finally {
       setBusy(false);
     }
@@ -290,6 +328,7 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
         {bedType === 'care' && <label class="check"><input type="checkbox" name="dementia" checked={dementia} onChange={(e) => setDementia((e.target as HTMLInputElement).checked)} />{t(lang, 'dementiaRequired')}</label>}
         <label class="check"><input type="checkbox" name="urgent" checked={urgent} onChange={(e) => setUrgent((e.target as HTMLInputElement).checked)} />{t(lang, 'greenChannelRequest')}</label>
       </div>
+      {elder && <CurrentBeds lang={lang} elderRef={elder.elderRef} institutionId={institutionId} confirmed={confirmMove} onConfirm={setConfirmMove} fields={fields} />}
       <ConsentFields lang={lang} consent={consent} onChange={setConsent} fields={fields} />
       <PacketFields lang={lang} draft={draft} onChange={setDraft} bedTypes={[bedType]} requirements={requirements} fields={fields} />
       <AttachmentPicker lang={lang} files={files} onChange={setFiles} />
@@ -360,6 +399,7 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
         <p class="form-error" role="alert">{error}</p>
       </section>
       <PacketPanel lang={lang} referralId={view.id} referrer elderRef={null} bedTypes={view.requestedBedTypes} requirements={view.requirements} finished={finished} />
+      {(view.state === 'followUp' || view.state === 'closed') && <FollowUpView key={view.state} lang={lang} referralId={view.id} />}
       <section class="panel">
         <h3>{t(lang, 'candidates')}</h3>
         <ol>

@@ -1,7 +1,9 @@
+import { EPISODE_REVIEW_CONDITION, EPISODE_REVIEW_DECISIONS } from '@fbl/contracts/packet-codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, Problem, problemText } from './api.js';
-import { chinaTime, countdown, dictionary, t, wordFor, type Lang } from './i18n.js';
+import { chinaDate, chinaTime, countdown, dictionary, fill, t, wordFor, type Lang } from './i18n.js';
 import { useElderNames } from './elder-names.js';
+import { FollowUpForm } from './follow-up.js';
 import { Inbox } from './inbox.js';
 import { PacketPanel } from './packet-view.js';
 import { Referrals } from './planner.js';
@@ -52,6 +54,12 @@ const w = dictionary(
     dischargeReason: '出院原因',
     needDischargeReason: '请选择出院原因',
     returned: '已返回原床位',
+    transferHospital: '转往医院',
+    anyHospital: '由系统匹配（绿色通道合作医院优先）',
+    partnerHospital: '绿色通道合作',
+    freeBeds: '空余 {n} 张',
+    confirmTransfer: '确认发起紧急转院？老人将经绿色通道转往医院。',
+    confirmDischarge: '确认办理出院？出院后床位将释放，此操作不能撤销。',
     reviewEpisode: '完成阶段评估',
     discharge_recovered: '康复',
     discharge_transferred: '转至其他机构',
@@ -61,7 +69,6 @@ const w = dictionary(
     discharge_other: '其他',
     followUpsEmpty: '暂无待随访的转诊',
     arrivedSince: '入住于',
-    sendFollowUp: '发送随访',
     capacity: '床位概况',
     total: '总数',
     free: '空闲',
@@ -116,6 +123,12 @@ const w = dictionary(
     dischargeReason: 'Reason for discharge',
     needDischargeReason: 'Choose the reason for discharge',
     returned: 'Back in the kept bed',
+    transferHospital: 'Hospital',
+    anyHospital: 'Matched by the system (green-channel partners first)',
+    partnerHospital: 'green-channel partner',
+    freeBeds: '{n} free',
+    confirmTransfer: 'Start the urgent transfer? The resident goes to hospital through the green channel.',
+    confirmDischarge: 'Record the discharge? The bed is released; this cannot be undone.',
     reviewEpisode: 'Record the episode review',
     discharge_recovered: 'Recovered',
     discharge_transferred: 'Transferred',
@@ -125,7 +138,6 @@ const w = dictionary(
     discharge_other: 'Other',
     followUpsEmpty: 'No referral waits for a follow-up',
     arrivedSince: 'Arrived',
-    sendFollowUp: 'Send the follow-up',
     capacity: 'Capacity',
     total: 'Total',
     free: 'Free',
@@ -164,6 +176,8 @@ interface UnitLine {
 interface Institution {
   id: string;
   name: string;
+  /** The hospitals (and other providers) this institution has a green-channel agreement with. */
+  greenChannelPartners?: string[];
   capacity: { total: number; free: number; held: number; occupied: number; kept: number; closed: number; units: UnitLine[] };
 }
 interface Where {
@@ -319,6 +333,15 @@ interface Stay {
   admittedAt: string;
   keptUntil: string | null;
   reviewDueAt: string | null;
+  lastReview?: { condition: string; decision: string; reviewedAt: string; reviewedByName: string | null } | null;
+}
+
+/** A hospital as matching sees it: its free beds, and whether it is a green-channel partner of ours. */
+interface Hospital {
+  institutionId: string;
+  name: string;
+  free: number;
+  greenChannelPartners: string[];
 }
 
 const DISCHARGE_REASONS = ['recovered', 'transferred', 'died', 'family-request', 'episode-closed', 'other'];
@@ -329,21 +352,47 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [discharges, setDischarges] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, Record<string, string>>>({});
+  const [hospitalFor, setHospitalFor] = useState<Record<string, string>>({});
+  const [hospitals, setHospitals] = useState<Hospital[]>([]);
+  const [reviews, setReviews] = useState<Record<string, { condition: string; decision: string }>>({});
+  const [reviewing, setReviewing] = useState<string | null>(null);
+  const [saved, setSaved] = useState<Record<string, string>>({});
   const load = async () => setStays(await json<Stay[]>('GET', `${where.base}/institutions/${where.institution.id}/admissions`));
   useEffect(() => {
     void load();
   }, [tick, where.institution.id]);
+  /** A green-channel partner, as either side recorded the agreement. */
+  const partnerOf = (h: Hospital) => h.greenChannelPartners.includes(where.institution.id) || (where.institution.greenChannelPartners ?? []).includes(h.institutionId);
+  useEffect(() => {
+    if (where.bedType === 'medical') return;
+    // Green-channel partners first, then the most free beds: the hospitals an urgent transfer may name.
+    json<Hospital[]>('GET', '/api/referrals/capacity?bedType=medical').then(
+      (found) => setHospitals([...found].sort((a, b) => Number(partnerOf(b)) - Number(partnerOf(a)) || b.free - a.free)),
+      () => setHospitals([]),
+    );
+  }, [where.institution.id, where.bedType]);
 
   const act = async (stay: Stay, kind: 'transfer' | 'discharge' | 'return' | 'review') => {
     const found: Record<string, string> = {};
     if (kind === 'transfer' && !(reasons[stay.id] ?? '').trim()) found['transfer'] = w(lang, 'needTransferReason');
     if (kind === 'discharge' && !discharges[stay.id]) found['discharge'] = w(lang, 'needDischargeReason');
+    const review = reviews[stay.id];
+    if (kind === 'review' && !review?.condition) found['reviewCondition'] = t(lang, 'followUp_choose');
+    if (kind === 'review' && !review?.decision) found['reviewDecision'] = t(lang, 'followUp_choose');
     setErrors({ ...errors, [stay.id]: found });
     if (Object.keys(found).length > 0) return;
+    // Sending a resident to hospital and ending a stay cannot be undone: ask first.
+    if (kind === 'transfer' && !confirm(w(lang, 'confirmTransfer'))) return;
+    if (kind === 'discharge' && !confirm(w(lang, 'confirmDischarge'))) return;
     const path = { transfer: 'emergency-transfer', discharge: 'discharge', return: 'return', review: 'episode-review' }[kind];
-    const body = kind === 'transfer' ? { reason: reasons[stay.id]!.trim() } : kind === 'discharge' ? { reason: discharges[stay.id] } : undefined;
+    const hospital = hospitalFor[stay.id];
+    const body = kind === 'transfer' ? { reason: reasons[stay.id]!.trim(), ...(hospital ? { hospitalInstitutionId: hospital } : {}) } : kind === 'discharge' ? { reason: discharges[stay.id] } : kind === 'review' ? review : undefined;
     try {
-      await json('POST', `${where.base}/admissions/${stay.id}/${path}`, body);
+      const answer = await json<{ reviewDueAt?: string }>('POST', `${where.base}/admissions/${stay.id}/${path}`, body);
+      if (kind === 'review' && answer.reviewDueAt) {
+        setSaved({ ...saved, [stay.id]: fill(t(lang, 'review_done'), { date: chinaDate(lang, answer.reviewDueAt) }) });
+        setReviewing(null);
+      }
       await load();
     } catch (e) {
       setErrors({ ...errors, [stay.id]: { form: problemText(e) } });
@@ -374,6 +423,18 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
                   <input name="transferReason" value={reasons[s.id] ?? ''} aria-invalid={err['transfer'] ? 'true' : 'false'} onInput={(e) => setReasons({ ...reasons, [s.id]: (e.target as HTMLInputElement).value })} />
                   <span class="field-error" role="alert">{err['transfer'] ?? ''}</span>
                 </label>
+                {hospitals.length > 0 && (
+                  <label>{w(lang, 'transferHospital')}
+                    <select name="hospital" value={hospitalFor[s.id] ?? ''} onChange={(e) => setHospitalFor({ ...hospitalFor, [s.id]: (e.target as HTMLSelectElement).value })}>
+                      <option value="">{w(lang, 'anyHospital')}</option>
+                      {hospitals.map((h) => (
+                        <option key={h.institutionId} value={h.institutionId}>
+                          {h.name}{partnerOf(h) ? `（${w(lang, 'partnerHospital')}）` : ''} · {fill(w(lang, 'freeBeds'), { n: h.free })}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                )}
                 <button type="button" class="danger" onClick={() => void act(s, 'transfer')}>{w(lang, 'startTransfer')}</button>
                 <label>{w(lang, 'dischargeReason')}
                   <select name="dischargeReason" value={discharges[s.id] ?? ''} onChange={(e) => setDischarges({ ...discharges, [s.id]: (e.target as HTMLSelectElement).value })}>
@@ -383,9 +444,34 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
                   <span class="field-error" role="alert">{err['discharge'] ?? ''}</span>
                 </label>
                 <button type="button" class="secondary" onClick={() => void act(s, 'discharge')}>{w(lang, 'discharge')}</button>
-                {s.reviewDueAt && <button type="button" class="secondary" onClick={() => void act(s, 'review')}>{w(lang, 'reviewEpisode')}</button>}
+                {s.reviewDueAt && <button type="button" class="secondary" data-action="open-review" onClick={() => setReviewing(reviewing === s.id ? null : s.id)}>{w(lang, 'reviewEpisode')}</button>}
               </div>
             )}
+            {s.reviewDueAt && (
+              <p class="review-dates">
+                {t(lang, 'review_due')}{lang === 'zh' ? '：' : ': '}{chinaDate(lang, s.reviewDueAt)}
+                {s.lastReview && <> · {t(lang, 'review_last')}{lang === 'zh' ? '：' : ': '}{chinaDate(lang, s.lastReview.reviewedAt)} {t(lang, `followUpCondition_${s.lastReview.condition}`)}，{t(lang, `reviewDecision_${s.lastReview.decision}`)}</>}
+              </p>
+            )}
+            {reviewing === s.id && (
+              <fieldset class="panel review-form" data-stay={s.id}>
+                <legend>{t(lang, 'review_title')}</legend>
+                {([['condition', EPISODE_REVIEW_CONDITION, 'followUpCondition', 'reviewCondition', 'review_condition'], ['decision', EPISODE_REVIEW_DECISIONS, 'reviewDecision', 'reviewDecision', 'review_decision']] as const).map(([key, codes, prefix, errorKey, label]) => (
+                  <div class="choice-row" key={key} role="radiogroup" aria-label={t(lang, label)}>
+                    <strong>{t(lang, label)}</strong>
+                    {codes.map((code) => (
+                      <label class="check" key={code}>
+                        <input type="radio" name={`${key}-${s.id}`} value={code} checked={reviews[s.id]?.[key] === code} onChange={() => setReviews({ ...reviews, [s.id]: { condition: '', decision: '', ...reviews[s.id], [key]: code } })} />
+                        {t(lang, `${prefix}_${code}`)}
+                      </label>
+                    ))}
+                    <span class="field-error" role="alert">{err[errorKey] ?? ''}</span>
+                  </div>
+                ))}
+                <button type="button" onClick={() => void act(s, 'review')}>{t(lang, 'review_submit')}</button>
+              </fieldset>
+            )}
+            {saved[s.id] && <p class="field-ok" role="status">{saved[s.id]}</p>}
             {s.status === 'away' && (
               <div class="actions">
                 <button type="button" onClick={() => void act(s, 'return')}>{w(lang, 'returned')}</button>
@@ -416,15 +502,8 @@ function FollowUps({ lang, institutionId, tick }: { lang: Lang; institutionId: s
   useEffect(() => {
     void load();
   }, [tick, institutionId]);
-  const send = async (id: string) => {
-    setError('');
-    try {
-      await json('POST', `/api/referrals/${id}/follow-up`, {});
-      await load();
-    } catch (e) {
-      setError(problemText(e));
-    }
-  };
+  const [open, setOpen] = useState<string | null>(null);
+  const [done, setDone] = useState('');
   const names = useElderNames((due ?? []).map((d) => d.elderRef));
   if (due === null) return <p>{w(lang, 'loading')}</p>;
   return (
@@ -440,12 +519,25 @@ function FollowUps({ lang, institutionId, tick }: { lang: Lang; institutionId: s
                 <td>{d.reference} {d.urgency === 'green-channel' && <span class="badge">{w(lang, 'greenChannel')}</span>}</td>
                 <td class="elder-name">{names.get(d.elderRef) ?? ''}</td>
                 <td>{chinaTime(lang, d.since)}</td>
-                <td><button type="button" onClick={() => void send(d.id)}>{w(lang, 'sendFollowUp')}</button></td>
+                <td><button type="button" data-action="fill-follow-up" onClick={() => { setOpen(open === d.id ? null : d.id); setDone(''); }}>{t(lang, 'followUp_fill')}</button></td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {open && (
+        <FollowUpForm
+          lang={lang}
+          referralId={open}
+          onCancel={() => setOpen(null)}
+          onDone={() => {
+            setOpen(null);
+            setDone(t(lang, 'followUp_done'));
+            void load().catch((e: unknown) => setError(problemText(e)));
+          }}
+        />
+      )}
+      <p class="field-ok" role="status">{done}</p>
       <p class="form-error" role="alert">{error}</p>
     </section>
   );

@@ -1,8 +1,8 @@
-import type { PacketConsent, ReferralPacket } from '@fbl/contracts';
+import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contracts';
 import type { Executor } from '@fbl/db';
 import type { Sealer } from '@fbl/privacy';
 import { desc, eq, sql } from 'drizzle-orm';
-import { elderFacts, elderProfiles, packetConsents, packets } from '../adapters/db/schema.js';
+import { elderFacts, elderProfiles, followUps, packetConsents, packets } from '../adapters/db/schema.js';
 import type { KnownFacts } from '../domain/types.js';
 
 const sqlIncrement = sql`${packets.version} + 1`;
@@ -89,6 +89,17 @@ export class PacketStore {
   async knownFacts(db: Executor, elderRef: string): Promise<KnownFacts> {
     const [row] = await db.select({ facts: elderFacts.facts }).from(elderFacts).where(eq(elderFacts.elderRef, elderRef));
     return (row?.facts as KnownFacts | undefined) ?? {};
+  }
+
+  /** Keep the receiver's follow-up, sealed whole (it says how the elder is). */
+  async saveFollowUp(tx: Executor, referralId: string, record: FollowUpRecord, by: Recorder): Promise<void> {
+    await tx.insert(followUps).values({ referralId, sealed: this.sealer.seal(JSON.stringify(record)), recordedBy: by.userId, recordedByName: by.name ?? null, recordedAt: by.at });
+  }
+
+  /** The follow-up of a referral, opened, with who recorded it and when; undefined before it was recorded. */
+  async followUp(db: Executor, referralId: string): Promise<(FollowUpRecord & { recordedByName: string | null; recordedAt: string }) | undefined> {
+    const [row] = await db.select().from(followUps).where(eq(followUps.referralId, referralId));
+    return row && { ...(JSON.parse(this.sealer.open(row.sealed)) as FollowUpRecord), recordedByName: row.recordedByName, recordedAt: row.recordedAt.toISOString() };
   }
 
   /** Seal a short text (a decline's note, a ranking). */

@@ -1,5 +1,5 @@
 import { outOfScope, type Principal } from '@fbl/auth';
-import type { PacketConsent, ReferralPacket } from '@fbl/contracts';
+import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
 import { conflict, ProblemError, type ServiceKit } from '@fbl/service-kit';
@@ -135,6 +135,33 @@ export class Packets {
         state = (await this.referrals.apply(tx, outbox, referralId, { type: 'PacketUpdated' }, cause)) ?? state;
       }
       return { version, state, rematched: state !== standing.state };
+    });
+  }
+
+  /** Keep the receiver's follow-up with the step that closes the loop (in the decision's transaction). */
+  async recordFollowUp(tx: Tx, referralId: string, record: FollowUpRecord, who: Principal): Promise<void> {
+    await this.store.saveFollowUp(tx, referralId, record, this.recorder(who));
+    await this.audit(tx, who, 'record-follow-up', referralId, 'allowed', undefined, 'follow-up');
+  }
+
+  /**
+   * The follow-up as the referring side and the receiver read it (both took part in it, consent
+   * aside: the receiver wrote it). Anyone else is refused and audited; null before it was recorded.
+   */
+  async readFollowUp(referralId: string, who: Principal) {
+    const standing = await this.standing(this.kit.deps.database.db, referralId, who);
+    if (!standing) {
+      await this.auditAlone(who, 'read', referralId, 'not-found', undefined, 'follow-up');
+      throw new ProblemError(404, 'not-found', 'Not found', `referral ${referralId} was not found`);
+    }
+    if (standing.access !== 'referrer' && standing.access !== 'receiver') {
+      await this.auditAlone(who, 'read', referralId, 'denied', undefined, 'follow-up');
+      throw outOfScope('referral');
+    }
+    return this.kit.transact(async (tx) => {
+      const found = await this.store.followUp(tx, referralId);
+      if (found) await this.audit(tx, who, 'read', referralId, 'allowed', undefined, 'follow-up');
+      return found ?? null;
     });
   }
 

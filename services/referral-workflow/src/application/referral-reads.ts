@@ -3,7 +3,7 @@ import { outOfScope } from '@fbl/auth';
 import type { Executor } from '@fbl/db';
 import { notFound, type ServiceKit } from '@fbl/service-kit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { availability, matchRuns, offers, referrals, timeline } from '../adapters/db/schema.js';
+import { availability, elderStays, matchRuns, offers, referrals, timeline } from '../adapters/db/schema.js';
 import { packetAccessOf } from '../domain/packet.js';
 import { numberOfReference, referenceOf } from '../domain/reference.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
@@ -92,6 +92,7 @@ export class ReferralReads {
       followUpLate: context.followUpLate,
       escalation: whole ? (context.escalation ?? null) : null,
       cancelReason: context.cancelReason ?? null,
+      movesFrom: await this.movesFrom(row.movesFrom),
       parentId: row.parentId,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
@@ -160,7 +161,7 @@ export class ReferralReads {
     const where = and(eq(offers.institutionId, institutionId), filter.status ? eq(offers.status, filter.status) : undefined, filter.view === 'pending' ? pending : filter.view === 'done' ? sql`not ${pending}` : undefined);
     const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(offers).innerJoin(referrals, eq(referrals.id, offers.referralId)).where(where);
     const rows = await this.db
-      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind, chosenOfferId: sql<string | null>`${referrals.snapshot}->'context'->>'chosenOfferId'` })
+      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind, movesFrom: referrals.movesFrom, chosenOfferId: sql<string | null>`${referrals.snapshot}->'context'->>'chosenOfferId'` })
       .from(offers)
       .innerJoin(referrals, eq(referrals.id, offers.referralId))
       .where(where)
@@ -169,7 +170,8 @@ export class ReferralReads {
       .offset(filter.offset);
     const names = await this.institutionNames(rows.map((r) => r.origin));
     const summaries = await this.packets.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, live: LIVE.includes(r.offer.status) })));
-    const items = rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId }) => ({
+    const moves = await Promise.all(rows.map((r) => this.movesFrom(r.movesFrom)));
+    const items = rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId }, i) => ({
       offerId: offer.id,
       referralId: offer.referralId,
       reference: referenceOf(number, createdAt),
@@ -185,8 +187,26 @@ export class ReferralReads {
       answeredAt: offer.answeredAt?.toISOString() ?? null,
       sendingInstitution: { id: origin, name: names.get(origin) ?? null },
       summary: summaries.get(offer.referralId) ?? null,
+      /** The elder is in a bed elsewhere and leaves it for this one (转床). */
+      movesFrom: moves[i]!,
     }));
     return { total: Number(count?.n ?? 0), items };
+  }
+
+  /** The beds an elder is in now, with the institutions' names; the read is audited (it says where the elder is). */
+  async staysOf(elderRef: string, who: Principal) {
+    const rows = await this.db.select().from(elderStays).where(eq(elderStays.elderRef, elderRef)).orderBy(elderStays.admittedAt);
+    await this.packets.audit(this.db, who, 'read', elderRef, 'allowed', { stays: rows.length }, 'elder-stays');
+    const names = await this.institutionNames(rows.map((r) => r.institutionId));
+    return rows.map((r) => ({ institutionId: r.institutionId, institutionName: names.get(r.institutionId) ?? null, bedType: r.bedType, admittedAt: r.admittedAt.toISOString() }));
+  }
+
+  /** The beds elsewhere a referral moves the elder from (转床), with the institutions' names. */
+  private async movesFrom(raw: unknown) {
+    const moves = (raw as { institutionId: string; bedType: string }[] | null) ?? [];
+    if (moves.length === 0) return [];
+    const names = await this.institutionNames(moves.map((m) => m.institutionId));
+    return moves.map((m) => ({ bedType: m.bedType, institutionName: names.get(m.institutionId) ?? null }));
   }
 
   /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */
@@ -211,6 +231,7 @@ export class ReferralReads {
       name: r.name,
       divisionCode: r.divisionCode,
       capabilities: r.capabilities,
+      greenChannelPartners: r.greenChannelPartners,
       sequence: r.sequence,
       free: (r.units as { free: number }[]).reduce((n, u) => n + u.free, 0),
     }));

@@ -28,12 +28,13 @@ import {
 } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
-import { conflict, notFound, type ServiceKit } from '@fbl/service-kit';
+import { conflict, notFound, ProblemError, type ServiceKit } from '@fbl/service-kit';
 import { and, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { initialTransition, transition } from 'xstate';
-import { availability, elderFacts, elderProfiles, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
+import { availability, elderFacts, elderProfiles, elderStays, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
 import { factsOfPacket, MACHINE_FACTS, splitFacts } from '../domain/packet.js';
+import { staysInTheWay, type CurrentStay } from '../domain/stays.js';
 import type { PacketStore } from './packet-store.js';
 import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
 import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type OfferStatus, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
@@ -61,6 +62,10 @@ export interface NewReferral {
   packet?: ReferralPacket;
   /** The elder's consent to share the packet with providers, given when the referral starts. */
   consent?: PacketConsent;
+  /** The referring side confirms the elder leaves the bed they are in elsewhere (转床). */
+  confirmMove?: boolean;
+  /** The provider the sender chose (an urgent transfer's hospital): offered alone while it can take the elder. */
+  preferredInstitutionId?: string;
 }
 
 /** Who or what caused a step: a person (HTTP), a service's message, or a deadline. */
@@ -147,6 +152,13 @@ export class Referrals {
   async start(tx: Tx, outbox: Outbox, input: NewReferral, cause: Cause, prepare?: (tx: Tx, referralId: string, packet: ReferralPacket | undefined) => Promise<void>): Promise<{ id: string; state: string }> {
     const id = newId();
     const now = this.now;
+    // A person's referral may not put the elder into a second bed beside one held elsewhere unless it is a confirmed move.
+    const movesFrom = (input.kind ?? 'discharge') === 'discharge' ? await this.staysInTheWay(tx, input) : [];
+    if (movesFrom.length > 0 && input.confirmMove !== true) {
+      throw new ProblemError(409, 'elder-in-bed', 'The elder is in another bed', `the elder is in ${movesFrom.map((m) => `a ${m.bedType} bed`).join(' and ')} elsewhere: a referral into another bed must be confirmed as a move (confirmMove: true)`, [
+        { field: 'confirmMove', pointer: '/confirmMove', in: 'body', reason: 'must be true: the elder is in another bed and leaves it by this referral' },
+      ]);
+    }
     const [known] = await tx.select().from(elderFacts).where(eq(elderFacts.elderRef, input.elderRef));
     const [profile] = await tx.select({ divisionCode: elderProfiles.divisionCode }).from(elderProfiles).where(eq(elderProfiles.elderRef, input.elderRef));
     // The facts a planner answers live in the sealed packet; the machine keeps only those it reads itself.
@@ -171,6 +183,7 @@ export class Referrals {
       abilityCurrent: typeof facts.abilityLevel === 'number' && !Number.isNaN(assessedOn) && now.getTime() - assessedOn <= ASSESSMENT_VALID_MS,
       deadlines: input.urgency === 'green-channel' ? this.deadlines.greenChannel : this.deadlines.routine,
       ...(input.returnTo ? { returnTo: input.returnTo } : {}),
+      ...(input.preferredInstitutionId ? { preferredInstitutionId: input.preferredInstitutionId } : {}),
     };
     const [snapshot, actions] = initialTransition(referralMachine, machineInput);
     await tx.insert(referrals).values({
@@ -185,6 +198,7 @@ export class Referrals {
       originInstitutionId: input.origin.institutionId,
       originAdmissionId: input.origin.admissionId ?? null,
       parentId: input.parentId ?? null,
+      movesFrom: movesFrom.length > 0 ? movesFrom.map((m) => ({ institutionId: m.institutionId, bedType: m.bedType })) : null,
       createdAt: now,
       updatedAt: now,
     });
@@ -205,6 +219,26 @@ export class Referrals {
     const [row] = await tx.select().from(referrals).where(eq(referrals.id, id));
     const state = await this.advance(tx, outbox, row!, { type: 'ReferralRequested' }, journey, { snapshot, actions });
     return { id, state };
+  }
+
+  /** The beds an elder is in now, in any bed service (admitted and not discharged). */
+  async currentStays(db: Tx | ServiceKit['deps']['database']['db'], elderRef: string): Promise<CurrentStay[]> {
+    const rows = await db.select().from(elderStays).where(eq(elderStays.elderRef, elderRef)).orderBy(elderStays.admittedAt);
+    return rows.map((r) => ({ admissionId: r.admissionId, institutionId: r.institutionId, bedType: r.bedType as BedTypeName }));
+  }
+
+  private async staysInTheWay(tx: Tx, input: NewReferral): Promise<CurrentStay[]> {
+    return staysInTheWay(await this.currentStays(tx, input.elderRef), input.origin, [...input.requestedBedTypes, ...(input.widerBedTypes ?? [])]);
+  }
+
+  /** Project a stay that began (any bed service's AdmissionRecorded). */
+  async stayBegan(tx: Tx, stay: { admissionId: string; elderRef: string; institutionId: string; bedType: string; admittedAt: string }): Promise<void> {
+    await tx.insert(elderStays).values({ ...stay, admittedAt: new Date(stay.admittedAt) }).onConflictDoNothing();
+  }
+
+  /** Project a stay that ended (DischargeRecorded). */
+  async stayEnded(tx: Tx, admissionId: string): Promise<void> {
+    await tx.delete(elderStays).where(eq(elderStays.admissionId, admissionId));
   }
 
   /** Lock a referral for a change made beside the machine (its packet, consent, attachments); 404 when there is none. */
@@ -458,6 +492,7 @@ export class Referrals {
         urgency: context.urgency,
         ltciFunded: context.facts.ltciAuthorised === true,
         excludeInstitutions: [...p.excludeInstitutions, context.origin.institutionId],
+        ...(context.preferredInstitutionId ? { preferInstitutionId: context.preferredInstitutionId } : {}),
         maxOffers: OFFERS_AT_ONCE,
         asOf: now,
       },

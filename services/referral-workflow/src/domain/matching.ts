@@ -24,6 +24,8 @@ export interface MatchRequest {
   /** LTCI is authorised: only LTCI-designated (定点) providers of care and home care beds. */
   ltciFunded: boolean;
   excludeInstitutions: string[];
+  /** The provider the sender chose: when it can take the elder it is the only candidate; otherwise the ranking goes as usual. */
+  preferInstitutionId?: string;
   maxOffers: number;
   asOf: Date;
 }
@@ -32,6 +34,7 @@ export interface MatchRequest {
 /** Why a candidate ranks where it does, as codes a screen can word in its own language. */
 export type RankReason =
   | { code: 'green-channel-partner' }
+  | { code: 'chosen-by-sender' }
   | { code: 'distance'; band: keyof typeof BAND_SCORE }
   | { code: 'first-choice-bed-type' }
   | { code: 'free-units'; count: number }
@@ -149,5 +152,7 @@ export function rankCandidates(request: MatchRequest, providers: readonly Provid
     }
   }
   candidates.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  const chosen = request.preferInstitutionId === undefined ? [] : candidates.filter((c) => c.institutionId === request.preferInstitutionId);
+  if (chosen.length > 0) return { candidates: chosen.slice(0, 1).map((c) => ({ ...c, reasons: ['chosen by the sender', ...c.reasons], why: [{ code: 'chosen-by-sender' }, ...c.why] })), excluded };
   return { candidates: candidates.slice(0, request.maxOffers), excluded };
 }

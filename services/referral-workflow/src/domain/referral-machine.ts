@@ -41,6 +41,8 @@ export interface ReferralInput {
   abilityCurrent: boolean;
   deadlines: Deadlines;
   returnTo?: ReturnTarget;
+  /** The provider the sender chose (an urgent transfer's hospital), offered alone while it can take the elder. */
+  preferredInstitutionId?: string;
 }
 
 export interface ReferralContext extends ReferralInput {

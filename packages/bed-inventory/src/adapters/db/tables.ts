@@ -103,7 +103,25 @@ export function bedInventoryTables(schema: PgSchema) {
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
   });
 
-  return { institutions, units, holds, stays, transfers, messaging: messagingTables(schema) };
+  /** A home sick bed's stage reviews (阶段评估): how the elder is, what was decided, and the next review date. */
+  const episodeReviews = schema.table(
+    'episode_reviews',
+    {
+      id: uuid('id').primaryKey(),
+      stayId: uuid('stay_id')
+        .notNull()
+        .references(() => stays.id),
+      condition: text('condition').notNull(),
+      decision: text('decision').notNull(),
+      reviewedBy: text('reviewed_by').notNull(),
+      reviewedByName: text('reviewed_by_name'),
+      reviewedAt: timestamp('reviewed_at', { withTimezone: true }).notNull(),
+      nextReviewDueAt: timestamp('next_review_due_at', { withTimezone: true }).notNull(),
+    },
+    (t) => [index('episode_reviews_stay_idx').on(t.stayId, t.reviewedAt)],
+  );
+
+  return { institutions, units, holds, stays, transfers, episodeReviews, messaging: messagingTables(schema) };
 }
 
 export type BedInventoryTables = ReturnType<typeof bedInventoryTables>;

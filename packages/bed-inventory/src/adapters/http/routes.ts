@@ -120,7 +120,7 @@ export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: Bed
       { preValidation: staff, schema: { tags, summary: 'Start an urgent transfer to hospital (green channel)', params: S.IdParams, body: S.TransferBody, response: { 200: Type.Object({ transferId: Uuid, bedKept: Type.Boolean(), keptUntil: Type.Union([Instant, Type.Null()]) }) } } },
       async (request) => {
         await staffOfOwner(request, 'stay', request.params.id);
-        return inventory.emergencyTransfer(request.params.id, { reason: request.body.reason }, kit.originOf(request));
+        return inventory.emergencyTransfer(request.params.id, { reason: request.body.reason, ...(request.body.hospitalInstitutionId ? { hospitalInstitutionId: request.body.hospitalInstitutionId } : {}) }, kit.originOf(request));
       },
     );
 
@@ -129,9 +129,10 @@ export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: Bed
       return inventory.returnToKeptBed(request.params.id, kit.originOf(request));
     });
 
-    app.post(`${base}/admissions/:id/episode-review`, { preValidation: staff, schema: { tags, summary: 'Record an episode review; the episode goes on', params: S.IdParams, response: { 200: Type.Object({ episodeId: Uuid, reviewDueAt: Instant }) } } }, async (request) => {
+    app.post(`${base}/admissions/:id/episode-review`, { preValidation: staff, schema: { tags, summary: "Record an episode's stage review (阶段评估: the elder's condition and the decision); the episode goes on to its next review date", params: S.IdParams, body: S.EpisodeReviewBody, response: { 200: Type.Object({ episodeId: Uuid, reviewDueAt: Instant }) } } }, async (request) => {
       await staffOfOwner(request, 'stay', request.params.id);
-      return inventory.renewEpisode(request.params.id, kit.originOf(request));
+      const who = principalOf(request);
+      return inventory.renewEpisode(request.params.id, request.body, { userId: who.userId, name: who.name }, kit.originOf(request));
     });
   };
 }

@@ -1,4 +1,4 @@
-import { BedTypeSchema, DivisionCode, Instant, ShortText, UnitAttributes, UnitKind, Uuid } from '@fbl/contracts';
+import { BedTypeSchema, DivisionCode, EPISODE_REVIEW_CONDITION, EPISODE_REVIEW_DECISIONS, Instant, Literals, ShortText, UnitAttributes, UnitKind, Uuid } from '@fbl/contracts';
 import Type from 'typebox';
 
 /** Request and response schemas of the bed services' HTTP API. */
@@ -76,6 +76,8 @@ export const StayView = Type.Object({
   admittedAt: Instant,
   keptUntil: Nullable(Instant),
   reviewDueAt: Nullable(Instant),
+  /** The latest stage review of a home sick bed episode (阶段评估). */
+  lastReview: Type.Optional(Nullable(Type.Object({ condition: Type.String(), decision: Type.String(), reviewedAt: Instant, reviewedByName: Nullable(Type.String()) }))),
   servicePlan: Nullable(Type.Object({ services: Type.Array(Type.String()), visitsPerWeek: Type.Integer() })),
   dischargedAt: Nullable(Instant),
   dischargeReason: Nullable(Type.String()),
@@ -101,5 +103,8 @@ export const DischargeBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const TransferBody = Type.Object({ reason: ShortText(500) }, { additionalProperties: false });
+/** A stage review's answers (阶段评估): how the elder is, and what comes next. */
+export const EpisodeReviewBody = Type.Object({ condition: Literals(EPISODE_REVIEW_CONDITION), decision: Literals(EPISODE_REVIEW_DECISIONS) }, { additionalProperties: false });
+
+export const TransferBody = Type.Object({ reason: ShortText(500), hospitalInstitutionId: Type.Optional(Uuid) }, { additionalProperties: false });
 export const IdParams = Type.Object({ id: Uuid });

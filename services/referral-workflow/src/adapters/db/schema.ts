@@ -41,6 +41,8 @@ export const referrals = referralSchema.table(
     originAdmissionId: uuid('origin_admission_id'),
     /** The referral this one came from (an urgent transfer's return trip). */
     parentId: uuid('parent_id'),
+    /** The beds elsewhere the elder is in and leaves by this referral (转床), as the referring side confirmed. */
+    movesFrom: jsonb('moves_from'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
@@ -201,3 +203,31 @@ export const attachmentContents = referralSchema.table('attachment_contents', {
     .references(() => attachments.id),
   sealed: bytea('sealed').notNull(),
 });
+
+/** The receiving provider's follow-up (随访) of a referral, sealed whole: it is health data. */
+export const followUps = referralSchema.table('follow_ups', {
+  referralId: uuid('referral_id')
+    .primaryKey()
+    .references(() => referrals.id),
+  sealed: text('sealed').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedByName: text('recorded_by_name'),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * Where each elder is now: one row per stay in any bed service (care home, hospital, home care,
+ * home sick bed, hospice), from admission until discharge. A referral into a second bed while
+ * one is held elsewhere must be an explicit move (两床融合 of home care and home sick bed aside).
+ */
+export const elderStays = referralSchema.table(
+  'elder_stays',
+  {
+    admissionId: uuid('admission_id').primaryKey(),
+    elderRef: text('elder_ref').notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    admittedAt: timestamp('admitted_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('elder_stays_elder_idx').on(t.elderRef)],
+);

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, divisionCovers, outOfScope, principalOf, requireInstitution, ROLES, type Principal } from '@fbl/auth';
-import { BedTypeSchema, DeclineReason, DivisionCode, Literals, PacketConsent, ReferralPacket, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
+import { BedTypeSchema, DeclineReason, DivisionCode, FollowUpRecord, Literals, PacketConsent, ReferralPacket, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
 import { shandongDivisions } from '@fbl/codes';
 import { invalidInput, type ProblemField, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -29,6 +29,8 @@ const NewReferralBody = Type.Object(
     packet: Type.Optional(ReferralPacket),
     /** The elder's (or guardian's, or agent's) consent to share the packet with providers. */
     consent: Type.Optional(PacketConsent),
+    /** The elder is in a bed elsewhere and leaves it by this referral (转床): needed when they are. */
+    confirmMove: Type.Optional(Type.Boolean()),
     /** Eligibility facts as separate fields (the packet's `eligibility` says the same and wins). */
     facts: Type.Optional(
       Type.Object(
@@ -123,6 +125,7 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
           facts: (b.facts ?? {}) as Record<string, unknown>,
           ...(b.packet ? { packet: b.packet } : {}),
           ...(b.consent ? { consent: b.consent } : {}),
+          ...(b.confirmMove !== undefined ? { confirmMove: b.confirmMove } : {}),
         },
         person(kit, request, who),
         (tx, id, packet) => packets.writeAtStart(tx, id, packet, b.consent, who),
@@ -238,6 +241,15 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
     );
 
     app.get(
+      '/api/referrals/stays',
+      {
+        preValidation: allow('planner', 'provider'),
+        schema: { tags, summary: 'The beds an elder is in now (any bed service), for the referring side to see before it starts a referral; every read audited', querystring: Type.Object({ elderRef: ShortText(100) }, { additionalProperties: false }) },
+      },
+      async (request) => reads.staysOf(request.query.elderRef, principalOf(request)),
+    );
+
+    app.get(
       '/api/referrals/:id',
       { preValidation: allow('planner', 'provider', 'admin'), schema: { tags, summary: 'A referral as its reader may see it: state, offers (a provider its own), ranking with reasons (the referring side), timeline naming who acted', params: ById } },
       // Nothing of the referral leaves unless the reader takes part in it.
@@ -275,10 +287,20 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
       },
     );
 
-    app.post('/api/referrals/:id/follow-up', { preValidation: allow('provider'), schema: { tags, summary: "The receiver's follow-up closes the loop", params: ById, body: NoBody, response: { 200: Decision } } }, async (request) => {
-      const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'provider' && w.institutionId !== undefined && p.placedInstitutionId === w.institutionId);
-      return referrals.decide(request.params.id, { type: 'FollowUpRecorded', recordedBy: who.userId }, person(kit, request, who, request.params.id));
-    });
+    app.post(
+      '/api/referrals/:id/follow-up',
+      { preValidation: allow('provider'), schema: { tags, summary: "The receiver's follow-up (随访: how it was done, how the elder settled and is, the family's satisfaction, what comes next) closes the loop; sealed at rest", params: ById, body: FollowUpRecord, response: { 200: Decision } } },
+      async (request) => {
+        const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'provider' && w.institutionId !== undefined && p.placedInstitutionId === w.institutionId);
+        return referrals.decide(request.params.id, { type: 'FollowUpRecorded', recordedBy: who.userId }, person(kit, request, who, request.params.id), (tx) => packets.recordFollowUp(tx, request.params.id, request.body, who));
+      },
+    );
+
+    app.get(
+      '/api/referrals/:id/follow-up',
+      { preValidation: allow('planner', 'provider'), schema: { tags, summary: 'The follow-up, for the referring side and the receiver (null until recorded); every read audited', params: ById } },
+      async (request) => packets.readFollowUp(request.params.id, principalOf(request)),
+    );
 
     app.post(
       '/api/referrals/:id/cancel',

@@ -35,9 +35,11 @@ export function referralHandlers(referrals: Referrals): HandlerEntry[] {
       await referrals.apply(tx, outbox, e.data.referralId, { type: 'BedHoldExpired', holdId: e.data.holdId }, cause(e));
     }),
     on(AdmissionRecorded, async (e, { tx, outbox }) => {
+      await referrals.stayBegan(tx, { admissionId: e.data.admissionId, elderRef: e.data.elderRef, institutionId: e.data.institutionId, bedType: e.data.bedType, admittedAt: e.data.admittedAt });
       await referrals.apply(tx, outbox, e.data.referralId, { type: 'AdmissionRecorded', holdId: e.data.holdId, admissionId: e.data.admissionId }, cause(e));
     }),
     on(DischargeRecorded, async (e, { tx, outbox }) => {
+      await referrals.stayEnded(tx, e.data.admissionId);
       // The origin's discharge is noted on every referral leaving that stay.
       for (const id of await referrals.referralsFromStay(tx, e.data.admissionId)) {
         await referrals.apply(tx, outbox, id, { type: 'OriginDischarged', admissionId: e.data.admissionId }, cause(e));
@@ -76,6 +78,7 @@ export function referralHandlers(referrals: Referrals): HandlerEntry[] {
         urgency: 'green-channel',
         origin: { institutionId: d.institutionId, bedType: d.bedType, divisionCode: d.divisionCode, admissionId: d.admissionId },
         requestedBedTypes: ['medical'],
+        ...(d.hospitalInstitutionId ? { preferredInstitutionId: d.hospitalInstitutionId } : {}),
         ...(d.bedKept ? { returnTo: { institutionId: d.institutionId, bedType: d.bedType, admissionId: d.admissionId } } : {}),
       }, cause(e));
     }),
