@@ -185,6 +185,10 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'GET', route: `${mo}/open-referrals`, path: `${mo}/open-referrals`, allowed: commission, strict: true },
     );
     const au = '/api/auth';
+    // An account of its own for the admin's account routes.
+    const account = await call(site.url, 'POST', `${au}/users`, { username: 'authz-account', displayName: '授权测试账户', password: 'Authz-account-2026', role: 'provider', institutionId: c1 }, tokens.admin);
+    expect(account.status, JSON.stringify(account.body)).toBe(201);
+    const u = `${au}/users/${account.body['id'] as string}`;
     cases.push(
       { method: 'POST', route: `${au}/sign-in`, path: `${au}/sign-in`, body: { username: 'nobody', password: 'wrong-password-1' }, allowed: EVERYONE, strict: false, answers: [401] },
       { method: 'POST', route: `${au}/refresh`, path: `${au}/refresh`, body: { refreshToken: 'x'.repeat(43) }, allowed: EVERYONE, strict: false, answers: [401] },
@@ -198,6 +202,12 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'GET', route: `${au}/users`, path: `${au}/users`, allowed: ['admin'], strict: true },
       { method: 'POST', route: `${au}/users`, path: `${au}/users`, body: { username: 'authz-new-user', displayName: '新用户', password: 'Authz-new-2026-x', role: 'analyst', divisionCode: '371700' }, allowed: ['admin'], strict: true },
       { method: 'GET', route: `${au}/sign-ins`, path: `${au}/sign-ins`, allowed: ['admin'], strict: true },
+      { method: 'GET', route: `${au}/users/{id}`, path: u, allowed: ['admin'], strict: true },
+      { method: 'PATCH', route: `${au}/users/{id}`, path: u, body: { displayName: '授权测试账户（改）' }, allowed: ['admin'], strict: true },
+      { method: 'POST', route: `${au}/users/{id}/disable`, path: `${u}/disable`, body: {}, allowed: ['admin'], strict: true, order: 1 },
+      { method: 'POST', route: `${au}/users/{id}/enable`, path: `${u}/enable`, body: {}, allowed: ['admin'], strict: true, order: 2 },
+      { method: 'POST', route: `${au}/users/{id}/password`, path: `${u}/password`, body: { password: 'Authz-reset-2026' }, allowed: ['admin'], strict: true },
+      { method: 'GET', route: `${au}/audit`, path: `${au}/audit`, allowed: ['admin'], strict: true },
     );
   }, 120_000);
   afterAll(async () => system?.stop());

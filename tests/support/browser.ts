@@ -71,10 +71,19 @@ export async function startBrowserHarness(name: string): Promise<BrowserHarness>
 /**
  * Latin words and ids left in a Chinese page's visible text: an English word or a camelCase key
  * (two letters or more, other than the abbreviations Chinese clinicians and forms use as they are,
- * and the language switch), and anything shaped like a UUID. A zh-CN page must have none.
+ * and the language switch), and anything shaped like a UUID. A zh-CN page must have none. Text
+ * marked `translate="no"` is data that is Latin by nature (a user name people sign in with, a
+ * temporary password to read out), not words to translate, and is left out (UUIDs in it are not).
  */
 export async function foreignWords(page: Page): Promise<string[]> {
-  const text = await page.evaluate<string>('document.body.innerText');
+  const text = await page.evaluate<string>(`(() => {
+    let text = document.body.innerText;
+    for (const el of document.querySelectorAll('[translate="no"]')) {
+      const own = el.innerText.trim();
+      if (own && !/[0-9a-f]{8}-[0-9a-f]{4}-/i.test(own)) text = text.replace(own, ' ');
+    }
+    return text;
+  })()`);
   const allowed = new Set(['KPS', 'ECOG', 'ICD', 'PDF', 'JPEG', 'PNG', 'MB', 'KB', 'CSV', 'GB', 'English']);
   const uuids = text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
   const words = (text.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, ' ').match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !allowed.has(w) && !allowed.has(w.toUpperCase()));

@@ -1,5 +1,5 @@
 import type { Database, Executor } from '@fbl/db';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { auditTable } from './audit.js';
 
 /** How an access ended: done, refused by role or scope, nothing there, or bad input. */
@@ -55,13 +55,20 @@ export class AuditLog {
     await this.options.database.transaction((tx) => this.write(tx, ...entries));
   }
 
-  /** The log, newest first, by object or by actor. */
-  async trail(filter: { objectId?: string; actor?: string; limit: number }) {
+  /** The log, newest first, by object, by actor, and within a period (from an instant, up to but not including another). */
+  async trail(filter: { objectId?: string; actor?: string; from?: Date; before?: Date; limit: number }) {
     const { table } = this.options;
     const rows = await this.options.database.db
       .select()
       .from(table)
-      .where(and(filter.objectId ? eq(table.objectId, filter.objectId) : undefined, filter.actor ? eq(table.actor, filter.actor) : undefined))
+      .where(
+        and(
+          filter.objectId ? eq(table.objectId, filter.objectId) : undefined,
+          filter.actor ? eq(table.actor, filter.actor) : undefined,
+          filter.from ? gte(table.at, filter.from) : undefined,
+          filter.before ? lt(table.at, filter.before) : undefined,
+        ),
+      )
       .orderBy(desc(table.seq))
       .limit(filter.limit);
     return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, role: r.role, action: r.action, objectType: r.objectType, objectId: r.objectId, outcome: r.outcome, detail: r.detail }));

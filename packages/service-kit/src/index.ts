@@ -4,6 +4,7 @@
  * that hosts one service or all of them.
  */
 export * from './problem.js';
+export * from './period.js';
 export * from './http-server.js';
 export * from './service.js';
 export * from './config.js';

@@ -155,6 +155,15 @@ describeWithPostgres('civil affairs: roles, masking, audit, sealed identity', ()
       ['analyst-2', 'denied'],
       ['planner-1', 'allowed'],
     ]);
+    // Within days in China time (the clock reads 16:00 on 1 May there): the day holds them, the day before none.
+    const within = (period: string) => call('GET', `/api/civil-affairs/audit?objectId=${elderId}&${period}`, as.admin);
+    expect(((await within('from=2026-05-01&to=2026-05-01')).json() as unknown[]).length).toBe(trail.length);
+    expect((await within('to=2026-04-30')).json()).toEqual([]);
+    expect((await within('from=2026-05-02')).json()).toEqual([]);
+    const backwards = await within('from=2026-05-02&to=2026-05-01');
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json()).toMatchObject({ errors: [{ field: 'from', in: 'query' }] });
+    expect((await within('from=1.5.2026')).statusCode).toBe(400);
     expect((await call('GET', '/api/civil-affairs/audit', as.assessor)).statusCode).toBe(403);
     expect((await call('PUT', '/api/civil-affairs/audit', as.admin, {})).statusCode).toBe(404);
     expect((await call('DELETE', '/api/civil-affairs/audit', as.admin)).statusCode).toBe(404);

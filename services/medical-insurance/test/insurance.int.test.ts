@@ -353,6 +353,11 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
       ['insurer-1', 'insurer', 'accept', 'allowed'],
       ['insurer-1', 'insurer', 'record-assessment', 'invalid'],
     ]);
+    // Within days in China time: the day of the clock holds them all, the day before none; a period backwards names `from`.
+    const chinaDay = (offsetDays: number) => new Date(now.getTime() + 8 * 3600_000 + offsetDays * DAY).toISOString().slice(0, 10);
+    expect(((await call('GET', `/audit?objectId=${id}&from=${chinaDay(0)}&to=${chinaDay(0)}`, admin())).json() as unknown[]).length).toBe(trail.length);
+    expect((await call('GET', `/audit?objectId=${id}&to=${chinaDay(-1)}`, admin())).json()).toEqual([]);
+    expect((await call('GET', `/audit?from=${chinaDay(1)}&to=${chinaDay(0)}`, admin())).json()).toMatchObject({ status: 400, errors: [{ field: 'from' }] });
     // The planner was stopped at the door (403 before any record was touched): nothing of the record was read.
     expect((await call('GET', '/audit', insurer())).statusCode).toBe(403);
 

@@ -380,7 +380,7 @@ export class Elders {
   }
 
   /** The audit log, newest first, by record or by user (admins only; the route checks). */
-  auditTrail(filter: { objectId?: string; actor?: string; limit: number }) {
+  auditTrail(filter: { objectId?: string; actor?: string; from?: Date; before?: Date; limit: number }) {
     return this.log.trail(filter);
   }
 

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, principalOf, ROLES } from '@fbl/auth';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
-import type { OidcSettings } from '@fbl/service-kit';
+import { dayPeriod, DayPeriodQuery, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { Accounts } from './accounts.js';
@@ -13,6 +13,10 @@ const strict = { additionalProperties: false } as const;
 const Username = Type.String({ minLength: 3, maxLength: 60, pattern: '^[A-Za-z0-9._-]+$' });
 const Password = Type.String({ minLength: 1, maxLength: 200 });
 const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, strict);
+const ById = Type.Object({ id: Uuid });
+const NoBody = Type.Optional(Type.Object({}, strict));
+/** Account ids, comma-separated (for naming the people on a list). */
+const IdList = Type.String({ pattern: '^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,199}$', description: 'up to 200 account ids, comma-separated' });
 
 /**
  * Sign-in, token refresh and sign-out under `/api/auth`; accounts and the sign-in log for
@@ -43,14 +47,109 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: string
       return { demo: demo !== undefined, users: (demo ?? []).map((u) => ({ username: u.username, password: u.password, displayName: u.displayName, role: u.role })) };
     });
 
-    app.get(`${BASE}/users`, { preValidation: allow('admin'), schema: { tags, summary: 'Every account (admin)' } }, async () => accounts.list());
+    app.get(
+      `${BASE}/users`,
+      {
+        preValidation: allow('admin'),
+        schema: {
+          tags,
+          summary: 'Accounts by user name (admin): `q` finds a part of the user or display name; by `role`, `status` (enabled, disabled), `institutionId`, `ids`; `limit` and `offset` page it, `X-Total-Count` says how many there are',
+          querystring: Type.Object(
+            {
+              q: Type.Optional(ShortText(100)),
+              role: Type.Optional(Literals(ROLES)),
+              status: Type.Optional(Literals(['enabled', 'disabled'] as const)),
+              institutionId: Type.Optional(Uuid),
+              ids: Type.Optional(IdList),
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+              offset: Type.Optional(Type.Integer({ minimum: 0 })),
+            },
+            strict,
+          ),
+        },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const page = await accounts.search({
+          ...(q.q ? { q: q.q } : {}),
+          ...(q.role ? { role: q.role } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.institutionId ? { institutionId: q.institutionId } : {}),
+          ...(q.ids ? { ids: q.ids.toLowerCase().split(',') } : {}),
+          limit: q.limit ?? 100,
+          offset: q.offset ?? 0,
+        });
+        void reply.header('x-total-count', String(page.total));
+        return page.items;
+      },
+    );
+
+    app.get(`${BASE}/users/:id`, { preValidation: allow('admin'), schema: { tags, summary: 'One account (admin)', params: ById } }, async (request) => accounts.get(request.params.id));
+
+    app.patch(
+      `${BASE}/users/:id`,
+      {
+        preValidation: allow('admin'),
+        schema: {
+          tags,
+          summary: "Change an account's display name, role, institution or division (admin); the scope follows the role; not one's own role; recorded in the admin audit",
+          params: ById,
+          body: Type.Object({ displayName: Type.Optional(ShortText(100)), role: Type.Optional(Literals(ROLES)), institutionId: Type.Optional(Uuid), divisionCode: Type.Optional(DivisionCode) }, { ...strict, minProperties: 1 }),
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        return accounts.change(
+          request.params.id,
+          { ...(b.displayName ? { displayName: b.displayName } : {}), ...(b.role ? { role: b.role } : {}), ...(b.institutionId ? { institutionId: b.institutionId } : {}), ...(b.divisionCode ? { divisionCode: b.divisionCode } : {}) },
+          principalOf(request),
+        );
+      },
+    );
+
+    app.post(
+      `${BASE}/users/:id/disable`,
+      { preValidation: allow('admin'), schema: { tags, summary: 'Disable an account (admin): it cannot sign in and its sessions end now; not one\'s own; recorded in the admin audit', params: ById, body: NoBody } },
+      async (request) => accounts.disable(request.params.id, principalOf(request)),
+    );
+
+    app.post(
+      `${BASE}/users/:id/enable`,
+      { preValidation: allow('admin'), schema: { tags, summary: 'Enable a disabled account again (admin); recorded in the admin audit', params: ById, body: NoBody } },
+      async (request) => accounts.enable(request.params.id, principalOf(request)),
+    );
+
+    app.post(
+      `${BASE}/users/:id/password`,
+      {
+        preValidation: allow('admin'),
+        schema: { tags, summary: "Set a new temporary password (admin), by the rules for new passwords: the account's lockout and sessions end; recorded in the admin audit (never the password)", params: ById, body: Type.Object({ password: Password }, strict) },
+      },
+      async (request) => accounts.resetPassword(request.params.id, request.body.password, principalOf(request)),
+    );
+
+    app.get(
+      `${BASE}/audit`,
+      {
+        preValidation: allow('admin'),
+        schema: {
+          tags,
+          summary: 'The admin audit (append-only), newest first: accounts created, changed, disabled, enabled, passwords reset; by account changed (`objectId`), by admin (`actor`), within days `from`–`to` (China time)',
+          querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(200)), ...DayPeriodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, strict),
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        return accounts.auditTrail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), ...dayPeriod(q), limit: q.limit ?? 100 });
+      },
+    );
 
     app.post(
       `${BASE}/users`,
       {
         preValidation: allow('admin'), schema: {
           tags,
-          summary: 'Add an account (admin): a role with its institution or division',
+          summary: 'Add an account (admin): a role with its institution or division; recorded in the admin audit',
           body: Type.Object(
             {
               username: Username,
@@ -66,14 +165,17 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: string
       },
       async (request, reply) => {
         const b = request.body;
-        const created = await accounts.create({
-          username: b.username,
-          displayName: b.displayName,
-          password: b.password,
-          role: b.role,
-          ...(b.institutionId ? { institutionId: b.institutionId } : {}),
-          ...(b.divisionCode ? { divisionCode: b.divisionCode } : {}),
-        });
+        const created = await accounts.create(
+          {
+            username: b.username,
+            displayName: b.displayName,
+            password: b.password,
+            role: b.role,
+            ...(b.institutionId ? { institutionId: b.institutionId } : {}),
+            ...(b.divisionCode ? { divisionCode: b.divisionCode } : {}),
+          },
+          principalOf(request),
+        );
         return reply.status(201).send(created);
       },
     );

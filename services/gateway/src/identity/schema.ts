@@ -1,7 +1,8 @@
 import { messagingTables } from '@fbl/db';
+import { auditTable } from '@fbl/privacy';
 import { bigint, integer, index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-/** The gateway's own schema: the people who sign in, and their refresh tokens. */
+/** The gateway's own schema: the people who sign in, their refresh tokens, the sign-in log and the audit of account changes. */
 export const gatewaySchema = pgSchema('gateway');
 
 /** The messaging tables every service has (the gateway publishes nothing yet). */
@@ -60,3 +61,10 @@ export const signIns = gatewaySchema.table(
   },
   (t) => [index('sign_ins_at_idx').on(t.at)],
 );
+
+/**
+ * Every change an admin makes to an account (created, changed, disabled, enabled, password reset),
+ * and every such change refused: who, what, when, which account. Append-only, like the services'
+ * audit logs (a trigger refuses UPDATE, DELETE and TRUNCATE); never holds a password.
+ */
+export const auditLog = auditTable(gatewaySchema);

@@ -38,7 +38,8 @@ export function SignIn({ lang, onSignedIn }: { lang: Lang; onSignedIn: (s: Sessi
       onSignedIn(session);
     } catch (error) {
       const status = error instanceof Problem ? error.status : 0;
-      const key = status === 401 ? 'wrongCredentials' : status === 423 ? 'locked' : status === 429 ? 'tooMany' : status === 400 ? 'wrongCredentials' : 'failed';
+      const disabled = error instanceof Problem && error.body.type?.endsWith('/account-disabled');
+      const key = disabled ? 'problem_account-disabled' : status === 401 ? 'wrongCredentials' : status === 423 ? 'locked' : status === 429 ? 'tooMany' : status === 400 ? 'wrongCredentials' : 'failed';
       setErrors({ form: t(lang, key) });
     } finally {
       setBusy(false);

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, principalOf } from '@fbl/auth';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
-import type { ServiceKit } from '@fbl/service-kit';
+import { dayPeriod, DayPeriodQuery, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { Elders } from '../../application/elders.js';
@@ -166,10 +166,10 @@ export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, waitingList:
 
     app.get(
       '/api/civil-affairs/audit',
-      { preValidation: allow('admin'), schema: { tags, summary: 'The personal-data access log (append-only)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } },
+      { preValidation: allow('admin'), schema: { tags, summary: 'The personal-data access log (append-only), newest first: by record, by account, within days `from`–`to` (China time)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), ...DayPeriodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }) } },
       async (request) => {
         const q = request.query;
-        return elders.auditTrail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), limit: q.limit ?? 100 });
+        return elders.auditTrail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), ...dayPeriod(q), limit: q.limit ?? 100 });
       },
     );
   };

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, principalOf, ROLES } from '@fbl/auth';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
-import type { ServiceKit } from '@fbl/service-kit';
+import { dayPeriod, DayPeriodQuery, type ServiceKit } from '@fbl/service-kit';
 import type { HospitalLevel as HospitalLevelValue } from '@fbl/scales';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
@@ -122,10 +122,10 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
 
     app.get(
       `${BASE}/audit`,
-      { preValidation: allow('admin'), schema: { tags, summary: 'The access log (append-only)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, strict) } },
+      { preValidation: allow('admin'), schema: { tags, summary: 'The access log (append-only), newest first: by record, by account, within days `from`–`to` (China time)', querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(100)), ...DayPeriodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, strict) } },
       async (request) => {
         const q = request.query;
-        return audit.trail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), limit: q.limit ?? 100 });
+        return audit.trail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), ...dayPeriod(q), limit: q.limit ?? 100 });
       },
     );
   };

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, principalOf } from '@fbl/auth';
 import { ATTACHMENT_KINDS, ATTACHMENT_MEDIA_TYPES, Literals, PacketConsent, ReferralPacket, ShortText, Uuid } from '@fbl/contracts';
 import type { AuditLog } from '@fbl/privacy';
-import type { ServiceKit } from '@fbl/service-kit';
+import { dayPeriod, DayPeriodQuery, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Attachments } from '../../application/attachments.js';
@@ -144,13 +144,13 @@ export function packetRoutes(kit: ServiceKit, packets: Packets, attachments: Att
         preValidation: allow('admin'),
         schema: {
           tags,
-          summary: 'Who read or changed which referral packet or attachment, newest first (admins)',
-          querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(200)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+          summary: 'Who read or changed which referral packet or attachment, newest first (admins): by record, by account, within days `from`–`to` (China time)',
+          querystring: Type.Object({ objectId: Type.Optional(ShortText(100)), actor: Type.Optional(ShortText(200)), ...DayPeriodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
         },
       },
       async (request) => {
         const q = request.query;
-        return log.trail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), limit: q.limit ?? 100 });
+        return log.trail({ ...(q.objectId ? { objectId: q.objectId } : {}), ...(q.actor ? { actor: q.actor } : {}), ...dayPeriod(q), limit: q.limit ?? 100 });
       },
     );
   };
