@@ -186,7 +186,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     const refAccepted = `ltci-ui-accepted-${stamp}-with-a-rather-long-reference-to-wrap-${'x'.repeat(20)}`;
     const referralRefused = await startReferral({ elderRef: refRefused, wantsLtci: true, facts });
     const referralAccepted = await startReferral({ elderRef: refAccepted, wantsLtci: true, facts });
-    type App = { id: string; elderRef: string; status: string; refusalGround: string | null; grade: number | null };
+    type App = { id: string; reference: string; elderRef: string; status: string; refusalGround: string | null; grade: number | null };
     const applicationOf = (elderRef: string) =>
       waitFor(async () => {
         const list = (await call(system.url, 'GET', `/api/medical-insurance/applications?elderRef=${encodeURIComponent(elderRef)}&status=applied`, undefined, insurerToken)).body as unknown as App[];
@@ -196,6 +196,8 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     const statusOf = async (id: string) => (await call(system.url, 'GET', `/api/medical-insurance/applications/${id}`, undefined, insurerToken)).body as unknown as App;
 
     const page = await open(LAPTOP);
+    // Refusing is confirmed first (it cannot be undone).
+    page.on('dialog', (d) => void d.accept());
     await signInAs(page, 'insurer');
     await expect.poll(() => page.locator('main.insurer h2').textContent()).toBe('长期护理保险申请');
     const rowRefused = page.locator(`li[data-application="${refused.id}"]`);
@@ -216,7 +218,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     // With a ground: refused, the decision shows, the application leaves the work queue, the referral goes on.
     await rowRefused.getByLabel('不予受理理由').selectOption('not-insured');
     await rowRefused.getByRole('button', { name: '不予受理' }).click();
-    await expect.poll(() => page.locator('.decision').textContent()).toBe(`长护险申请 ${refused.id.slice(-8)}：已不予受理（未参加长期护理保险）`);
+    await expect.poll(() => page.locator('.decision').textContent()).toBe(`长护险申请 ${refused.reference}：已不予受理（未参加长期护理保险）`);
     await expect.poll(() => rowRefused.count()).toBe(0);
     expect(await statusOf(refused.id)).toMatchObject({ status: 'refused', refusalGround: 'not-insured' });
     const offering = await waitForState(site, referralRefused, 'offering');
@@ -226,7 +228,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     await rowAccepted.getByRole('button', { name: '受理', exact: true }).click();
     await expect.poll(() => rowAccepted.locator('.app-status').textContent()).toBe('已受理（待评估）');
     expect((await statusOf(accepted.id)).status).toBe('accepted');
-    expect(await page.locator('.decision').textContent()).toBe(`长护险申请 ${accepted.id.slice(-8)}：已受理`);
+    expect(await page.locator('.decision').textContent()).toBe(`长护险申请 ${accepted.reference}：已受理`);
 
     // The refused one is found under its status.
     await page.getByLabel('显示').selectOption('refused');

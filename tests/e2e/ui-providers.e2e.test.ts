@@ -254,9 +254,13 @@ describe("providers' whole day in a real browser (Chromium): home care, communit
     await resident.getByRole('button', { name: '已返回原床位' }).click();
     await expect.poll(() => resident.locator('.status').getAttribute('data-status'), { timeout: 30_000 }).toBe('in-care');
     await carehome.locator('button[data-tab="followUps"]').click();
-    const back = carehome.locator('.follow-ups tbody tr');
+    // Due here: the first placement's follow-up and the return's.
+    const back = carehome.locator(`.follow-ups tbody tr:not([data-referral="${zhangCare}"])`);
     await expect.poll(() => back.count(), { timeout: 60_000 }).toBe(1);
     await followUp(carehome, (await back.getAttribute('data-referral'))!, ['当面随访', '适应良好', '好转', '满意']);
+    await followUp(carehome, zhangCare, ['电话随访', '适应良好', '稳定', '满意']);
+    // The ward follows up the urgent transfer it received.
+    await followUp(ward, urgentId, ['电话随访', '适应良好', '好转', '满意']);
     for (const page of [carehome, ward]) await clean(page);
     expect(planner.consoleErrors).toEqual([]);
   }, 360_000);

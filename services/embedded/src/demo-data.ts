@@ -6,7 +6,9 @@ import type { BedType, MessageOrigin } from '@fbl/contracts';
  * A fictional but plausible network in Heze (菏泽, 371700) so every screen has something real to
  * show: hospitals, public and private care homes (nursing-type share near the 70% target of the
  * Heze plan), home-care providers, community health centres and a hospice ward. No real person
- * or institution is named; credit codes are made up with valid check characters.
+ * or institution is named; credit codes are made up with valid check characters. The hospital,
+ * the first two care homes, the first home-care provider and the first community health centre
+ * are designated LTCI providers (长护险定点), so each care mode has one to choose.
  */
 
 const TYPE_DIGIT: Record<BedType, number> = { medical: 1, care: 2, 'home-care': 3, 'home-sick': 4, hospice: 5 };
@@ -23,7 +25,7 @@ const demo = (d: Omit<Demo, 'capabilities' | 'serviceArea'> & Partial<Pick<Demo,
 /** The demo network, by bed type. */
 export const DEMO_NETWORK: Record<BedType, Demo[]> = {
   medical: [
-    demo({ name: '菏泽牡丹颐康医院', divisionCode: '371702', kind: 'hospital', ownership: 'public', capabilities: ['integratedCare'], units: [
+    demo({ name: '菏泽牡丹颐康医院', divisionCode: '371702', kind: 'hospital', ownership: 'public', capabilities: ['integratedCare', 'ltciDesignated'], units: [
       { kind: 'bed', count: 30, attributes: { department: '老年医学科', ward: '一病区' } },
       { kind: 'bed', count: 20, attributes: { department: '康复医学科', ward: '二病区' } },
     ] }),
@@ -49,14 +51,14 @@ export const DEMO_NETWORK: Record<BedType, Demo[]> = {
     ] }),
   ],
   'home-care': [
-    demo({ name: '牡丹区邻里居家养老服务站', divisionCode: '371702', kind: 'home-care-provider', ownership: 'private', serviceArea: ['371702', '371703'], units: [
+    demo({ name: '牡丹区邻里居家养老服务站', divisionCode: '371702', kind: 'home-care-provider', ownership: 'private', capabilities: ['ltciDesignated'], serviceArea: ['371702', '371703'], units: [
       { kind: 'slot', count: 40, attributes: { careLevel: 'standard' } },
       { kind: 'slot', count: 10, attributes: { careLevel: 'intensive' } },
     ] }),
     demo({ name: '单县孝和居家照护中心', divisionCode: '371722', kind: 'home-care-provider', ownership: 'private', serviceArea: ['371722'], units: [{ kind: 'slot', count: 25, attributes: { careLevel: 'standard' } }] }),
   ],
   'home-sick': [
-    demo({ name: '牡丹区东城街道社区卫生服务中心', divisionCode: '371702', kind: 'community-health-centre', ownership: 'public', capabilities: ['integratedCare'], serviceArea: ['371702'], units: [{ kind: 'slot', count: 30, attributes: { team: '家医一队' } }] }),
+    demo({ name: '牡丹区东城街道社区卫生服务中心', divisionCode: '371702', kind: 'community-health-centre', ownership: 'public', capabilities: ['integratedCare', 'ltciDesignated'], serviceArea: ['371702'], units: [{ kind: 'slot', count: 30, attributes: { team: '家医一队' } }] }),
     demo({ name: '巨野县大义镇卫生院', divisionCode: '371724', kind: 'township-health-centre', ownership: 'public', serviceArea: ['371724'], units: [{ kind: 'slot', count: 15, attributes: { team: '家医二队' } }] }),
   ],
   hospice: [

@@ -103,8 +103,20 @@ describe('deadlines and dates', () => {
   it('refuses an objection once the notice has ended, and the end of a notice still running', () => {
     const notice = states.notice;
     expect(notice.noticeEndsAt?.toISOString()).toBe(day(6).toISOString());
-    expect(decide(notice, { type: 'object', reason: 'late', at: day(6) }, policy)).toEqual({ ok: false, reason: `the public notice ended at ${day(6).toISOString()}` });
-    expect(decide(notice, { type: 'end-notice', at: new Date(day(6).getTime() - 1) }, policy).ok).toBe(false);
+    expect(decide(notice, { type: 'object', reason: 'late', at: day(6) }, policy)).toEqual({ ok: false, code: 'notice-ended', reason: `the public notice ended at ${day(6).toISOString()}` });
+    expect(decide(notice, { type: 'end-notice', at: new Date(day(6).getTime() - 1) }, policy)).toMatchObject({ ok: false, code: 'notice-running' });
+  });
+
+  it('ends benefits on the day named, not after today (China) nor before they took effect', () => {
+    const effective = states.effective;
+    // Effective at day(6) = 2026-05-07 16:00 in China; ended on day(30) = 2026-05-31 16:00 in China.
+    const ended = (endedOn?: string) => decide(effective, { type: 'end', reason: 'death', ...(endedOn ? { endedOn } : {}), at: day(30) }, policy);
+    expect(ended('2026-05-20')).toEqual({ ok: true, events: [{ type: 'ended', reason: 'death', endedOn: '2026-05-20', at: day(30) }] });
+    expect(ended()).toMatchObject({ ok: true, events: [{ endedOn: '2026-05-31' }] });
+    expect(ended('2026-05-07')).toMatchObject({ ok: true });
+    expect(ended('2026-05-06')).toMatchObject({ ok: false, code: 'ends-before-effective' });
+    expect(ended('2026-06-01')).toMatchObject({ ok: false, code: 'ends-in-future' });
+    expect(states.ended).toMatchObject({ status: 'ended', endReason: 'death', endedOn: '2026-05-31' });
   });
 
   it('refuses a re-assessment deadline that is not due yet', () => {
@@ -130,7 +142,7 @@ describe('deadlines and dates', () => {
   it('ends benefits for improvement when a re-assessment falls below the threshold', () => {
     const decision = decide(states['reassessment-due'], { type: 'record-assessment', grade: 1, at: day(801) }, policy);
     expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['graded', 'ended']);
-    expect(decision.ok && evolveAll(states['reassessment-due'], decision.events)).toMatchObject({ status: 'ended', endReason: 'improvement', grade: 1 });
+    expect(decision.ok && evolveAll(states['reassessment-due'], decision.events)).toMatchObject({ status: 'ended', endReason: 'improvement', grade: 1, endedOn: '2028-07-10' });
   });
 
   it('keeps the care mode through a re-assessment, and moves the next one on', () => {

@@ -139,7 +139,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     expect((await sent('LtciAuthorised', elderRef))[1]?.data).toEqual({ elderRef, grade: 4, referralId: second, effectiveFrom: '2026-06-01' });
     expect(await applicationOf(elderRef)).toBe(id);
 
-    expect(await ok('POST', `/applications/${id}/end`, { reason: 'death' })).toMatchObject({ status: 'ended', endReason: 'death' });
+    expect(await ok('POST', `/applications/${id}/end`, { reason: 'death' })).toMatchObject({ status: 'ended', endReason: 'death', endedOn: '2026-05-06' });
     expect((await sent('LtciEnded', elderRef)).map((e) => e.data)).toEqual([{ applicationId: id, elderRef, reason: 'death', endedOn: '2026-05-06' }]);
     expect(await timerOf(`ltci-reassessment:${id}`)).toBeUndefined();
   });
@@ -367,6 +367,118 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
 
     await expect(database.db.execute(sql`update medical_insurance.audit_log set outcome = 'allowed'`)).rejects.toThrow();
     await expect(database.db.execute(sql`delete from medical_insurance.audit_log`)).rejects.toThrow();
+  });
+
+  it("pages an officer's applications on the server: work queue or all, by status, by number, with X-Total-Count", async () => {
+    // An officer of 东明县 (371728) alone: nothing else in these tests is in that county.
+    const dongming = () => token({ userId: 'insurer-dongming', role: 'insurer', divisionCode: '371728' });
+    const opened: View[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await call('POST', '/applications', dongming(), { elderRef: newId() });
+      expect(r.statusCode, r.body).toBe(201);
+      opened.push(r.json() as View);
+      now = new Date(now.getTime() + 60_000);
+    }
+    const [first, second, third] = opened as [View, View, View];
+    expect(first['reference']).toMatch(/^\d{8}-\d{6}$/);
+    expect(new Set(opened.map((a) => a['reference'])).size).toBe(3);
+    const refuse = await call('POST', `/applications/${third.id}/refuse`, dongming(), { ground: 'other' });
+    expect(refuse.statusCode, refuse.body).toBe(200);
+
+    const list = async (query: string) => {
+      const r = await call('GET', `/applications${query}`, dongming());
+      expect(r.statusCode, r.body).toBe(200);
+      return { ids: (r.json() as View[]).map((a) => a.id), total: Number(r.headers['x-total-count']) };
+    };
+    // Applications kept before divisions were (none here but those AuthoriseLtci opened without one) are every officer's, and older.
+    const legacy = await database.rows<{ status: string }>(database.db, sql`select status from medical_insurance.applications where division_code is null`);
+    const legacyIn = (...statuses: string[]) => legacy.filter((l) => statuses.includes(l.status)).length;
+    const queued = legacyIn('applied', 'accepted', 'objected', 'reassessment-due');
+    // The work queue, oldest first, a page at a time.
+    expect(await list(`?limit=1&offset=${queued}`)).toEqual({ ids: [first.id], total: queued + 2 });
+    expect(await list(`?limit=1&offset=${queued + 1}`)).toEqual({ ids: [second.id], total: queued + 2 });
+    expect(await list(`?limit=1&offset=${queued + 2}`)).toEqual({ ids: [], total: queued + 2 });
+    // All of them, newest first; one status.
+    expect(await list('?view=all&limit=3')).toEqual({ ids: [third.id, second.id, first.id], total: legacy.length + 3 });
+    expect(await list('?status=refused&limit=1')).toEqual({ ids: [third.id], total: legacyIn('refused') + 1 });
+    // By number, written whole or as the number alone; something that is no number finds nothing.
+    expect(await list(`?view=all&reference=${String(second['reference'])}`)).toEqual({ ids: [second.id], total: 1 });
+    expect(await list(`?view=all&reference=${Number(String(second['reference']).slice(9))}`)).toEqual({ ids: [second.id], total: 1 });
+    expect(await list('?view=all&reference=abc')).toEqual({ ids: [], total: 0 });
+    // Another division's officer does not find them by number either.
+    const jinan = await call('GET', `/applications?view=all&reference=${String(second['reference'])}`, token({ userId: 'insurer-jinan', role: 'insurer', divisionCode: '370100' }));
+    expect(jinan.json()).toEqual([]);
+    expect(jinan.headers['x-total-count']).toBe('0');
+    const bad = await call('GET', '/applications?view=mine&offset=-1', dongming());
+    expect(bad.statusCode).toBe(400);
+    expect([...new Set((bad.json() as { errors: { field: string }[] }).errors.map((e) => e.field))].sort()).toEqual(['offset', 'view']);
+  });
+
+  it('says why an elder may not apply in a problem type of its own, with the day a refused elder may apply again', async () => {
+    const elderRef = newId();
+    const { id } = await ok('POST', '/applications', { elderRef }, 201);
+    const inProgress = await call('POST', '/applications', insurer(), { elderRef });
+    expect(inProgress.statusCode).toBe(409);
+    expect(inProgress.json()).toMatchObject({ type: '/problems/ltci-in-progress', status: 409, applicationId: id });
+    await ok('POST', `/applications/${id}/refuse`, { ground: 'materials-incomplete-or-false' });
+    const barred = await call('POST', '/applications', insurer(), { elderRef });
+    expect(barred.statusCode).toBe(409);
+    expect(barred.headers['content-type']).toContain('application/problem+json');
+    const reapplyFrom = (barred.json() as { reapplyFrom: string }).reapplyFrom;
+    expect(barred.json()).toMatchObject({ type: '/problems/ltci-barred', applicationId: id, reapplyFrom: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown });
+    expect((await ok('GET', `/applications/${id}`))['reapplyFrom']).toBe(reapplyFrom);
+  });
+
+  it("lets the officer make a conclusion effective once the notice ended (not before), and end benefits on a day that can be", async () => {
+    const elderRef = newId();
+    const { id } = await ok('POST', '/applications', { elderRef }, 201);
+    await ok('POST', `/applications/${id}/accept`);
+    const assessed = await ok('POST', `/applications/${id}/assessment`, { answers: grade4, assessors: ['assessor-a', 'assessor-b'], assessedOn: new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10) }, 201);
+    expect(assessed.status).toBe('notice');
+    const noticeEndsAt = assessed['noticeEndsAt'] as string;
+
+    // While the notice runs: refused, with the end of the notice; nothing changes.
+    const early = await call('POST', `/applications/${id}/effect`, insurer());
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ type: '/problems/ltci-notice-running', noticeEndsAt });
+    expect(await statusOf(id)).toBe('notice');
+    expect(await sent('LtciAuthorised', elderRef)).toEqual([]);
+
+    // The notice has ended but its timer has not fired yet: the officer makes it effective, and the timer goes.
+    now = new Date(Date.parse(noticeEndsAt) + 60_000);
+    const effective = await ok('POST', `/applications/${id}/effect`);
+    expect(effective).toMatchObject({ status: 'effective', effectiveFrom: expect.stringMatching(/^\d{4}-\d{2}-01$/) as unknown });
+    expect(await timerOf(`ltci-notice:${id}`)).toBeUndefined();
+    expect((await sent('LtciAuthorised', elderRef)).map((e) => e.data)).toEqual([{ elderRef, grade: 4, effectiveFrom: effective['effectiveFrom'] }]);
+    expect(await timerOf(`ltci-reassessment:${id}`)).toBeDefined();
+    // A late objection is refused as such.
+    const late = await call('POST', `/applications/${id}/objection`, insurer(), { reason: 'too late' });
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ type: '/problems/conflict' });
+    // Made effective once only.
+    expect((await call('POST', `/applications/${id}/effect`, insurer())).statusCode).toBe(409);
+
+    const chosen = await ok('POST', `/applications/${id}/care-mode`, { careMode: 'medical-special-care', providerInstitutionId: provider, hospitalLevel: 2 });
+    expect(chosen).toMatchObject({ status: 'in-benefit', careMode: 'medical-special-care', hospitalLevel: 2 });
+
+    const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(now.getTime() + 8 * 3600_000 + DAY).toISOString().slice(0, 10);
+    const longAgo = '2020-01-01';
+    for (const endedOn of [tomorrow, longAgo]) {
+      const r = await call('POST', `/applications/${id}/end`, insurer(), { reason: 'death', endedOn });
+      expect(r.statusCode, r.body).toBe(400);
+      expect((r.json() as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['endedOn']);
+    }
+    expect((await call('POST', `/applications/${id}/end`, insurer(), { reason: 'death', endedOn: '2026-13-01' })).statusCode).toBe(400);
+    expect(await statusOf(id)).toBe('in-benefit');
+    expect(await sent('LtciEnded', elderRef)).toEqual([]);
+
+    const ended = await ok('POST', `/applications/${id}/end`, { reason: 'insurance-lost', endedOn: today });
+    expect(ended).toMatchObject({ status: 'ended', endReason: 'insurance-lost', endedOn: today });
+    expect((await sent('LtciEnded', elderRef)).map((e) => e.data)).toEqual([{ applicationId: id, elderRef, reason: 'insurance-lost', endedOn: today }]);
+    expect(await timerOf(`ltci-reassessment:${id}`)).toBeUndefined();
+    const trail = (await call('GET', `/audit?objectId=${id}`, admin())).json() as { action: string; outcome: string }[];
+    expect(trail.map((e) => `${e.action}:${e.outcome}`).reverse()).toEqual(expect.arrayContaining(['end-notice:invalid', 'end-notice:allowed', 'end:invalid', 'end:allowed']));
   });
 
   it('dead-lettered nothing: every message it sent itself or was sent was understood', () => {

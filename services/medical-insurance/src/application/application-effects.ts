@@ -125,6 +125,8 @@ export function effectsOf(events: readonly ApplicationEvent[], ctx: EffectContex
         break;
       case 'became-effective':
         messages.push(...authorisedAnswers(ctx, event.effectiveFrom, ctx.referralIds));
+        // Made effective by an officer once the notice ended, its timer has nothing left to do.
+        timers.push({ kind: 'cancel', key: noticeTimer(applicationId) });
         timers.push({ kind: 'schedule', key: reassessmentTimer(applicationId), dueAt: event.reassessmentDueAt, message: deadline(ctx, 'reassessment-due') });
         break;
       case 'reauthorised':
@@ -136,7 +138,7 @@ export function effectsOf(events: readonly ApplicationEvent[], ctx: EffectContex
       case 'reassessment-fell-due':
         break;
       case 'ended':
-        messages.push(createMessage(LtciEnded, elderRef, { applicationId, elderRef, reason: event.reason, endedOn: chinaDay(event.at) }, origin, at));
+        messages.push(createMessage(LtciEnded, elderRef, { applicationId, elderRef, reason: event.reason, endedOn: event.endedOn }, origin, at));
         timers.push({ kind: 'cancel', key: reassessmentTimer(applicationId) });
         break;
       default: {

@@ -1,5 +1,6 @@
 import type { CareMode, HospitalLevel, LtciGrade } from '@fbl/scales';
 import type { applications } from '../adapters/db/schema.js';
+import { referenceOf } from '../domain/reference.js';
 import { APPLICATION_STATUSES, END_REASONS, REFUSAL_GROUNDS, type ApplicationState, type ApplicationStatus, type EndReason, type PastApplication, type RefusalGround } from '../domain/application.js';
 
 /** A stored application. */
@@ -34,6 +35,7 @@ export function stateOf(row: ApplicationRow): ApplicationState {
     reassessmentDueAt: row.reassessmentDueAt,
     endReason: optionalMember<EndReason>(END_REASONS, row.endReason, 'end reason'),
     endedAt: row.endedAt,
+    endedOn: row.endedOn,
   };
 }
 
@@ -61,6 +63,7 @@ export function columnsOf(state: ApplicationState) {
     reassessmentDueAt: state.reassessmentDueAt,
     endReason: state.endReason,
     endedAt: state.endedAt,
+    endedOn: state.endedOn,
   } satisfies Partial<ApplicationRow>;
 }
 
@@ -69,6 +72,7 @@ export function presentApplication(row: ApplicationRow) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     id: row.id,
+    reference: referenceOf(row.number, row.appliedAt),
     elderRef: row.elderRef,
     divisionCode: row.divisionCode,
     status: row.status,
@@ -89,6 +93,7 @@ export function presentApplication(row: ApplicationRow) {
     reassessmentDueAt: iso(row.reassessmentDueAt),
     endReason: row.endReason,
     endedAt: iso(row.endedAt),
+    endedOn: row.endedOn,
     updatedAt: row.updatedAt.toISOString(),
   };
 }

@@ -4,7 +4,7 @@ import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import type { Sealer } from '@fbl/privacy';
 import { chinaDay, gradeLtci, quoteDailyFund, type CareMode, type HospitalLevel, type LtciResult } from '@fbl/scales';
-import { conflict, invalidInput, notFound, problemFields, type ProblemError, type ProblemField, type ServiceKit } from '@fbl/service-kit';
+import { invalidInput, notFound, problemFields, type ProblemError, type ProblemField, type ServiceKit } from '@fbl/service-kit';
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { applications, assessments } from '../adapters/db/schema.js';
 import type { LtciDeadlineDue } from '@fbl/contracts';
@@ -15,10 +15,12 @@ import {
   type ApplicationCommand,
   type ApplicationEvent,
   type ApplicationStatus,
-  type ApplyDecision,
   type EndReason,
+  type RefusalCode,
   type RefusalGround,
 } from '../domain/application.js';
+import { numberOfReference } from '../domain/reference.js';
+import { applyRefused, commandRefused } from './ltci-problems.js';
 import type { InsuranceRules } from '../domain/rules.js';
 import { effectsOf, SERVICE, type GradedFacts } from './application-effects.js';
 import { columnsOf, pastOf, presentApplication, stateOf, type ApplicationRow } from './application-rows.js';
@@ -40,6 +42,17 @@ export interface CareChoiceInput {
 
 /** The officer's work queue when no status is asked for: everything waiting on a person. */
 const WORK_QUEUE: ApplicationStatus[] = ['applied', 'accepted', 'objected', 'reassessment-due'];
+
+/** Which applications a list shows: `work` (the queue) unless a status or `all` is asked for. */
+export interface ListFilter {
+  view: 'work' | 'all';
+  status?: ApplicationStatus;
+  elderRef?: string;
+  /** 申请编号: `20261205-000123` or its number alone. */
+  reference?: string;
+  limit: number;
+  offset: number;
+}
 
 type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: ProblemError };
 type Extra = (tx: Tx, row: ApplicationRow, events: readonly ApplicationEvent[]) => Promise<{ graded?: GradedFacts }>;
@@ -122,21 +135,6 @@ export class LtciApplications {
     return row;
   }
 
-  private whyNot(refusal: Exclude<ApplyDecision, { ok: true }>): string {
-    switch (refusal.because) {
-      case 'authorised':
-        return `LTCI benefits are already authorised for this elder (application ${refusal.applicationId})`;
-      case 'in-progress':
-        return `an application for this elder is being worked (application ${refusal.applicationId})`;
-      case 'barred':
-        return `an application for this elder was refused; the elder may apply again from ${refusal.reapplyFrom}`;
-      default: {
-        const unreachable: never = refusal;
-        throw new Error(`unknown refusal ${JSON.stringify(unreachable)}`);
-      }
-    }
-  }
-
   /**
    * An insurance officer opens an application for an elder (one live application per elder), in
    * the officer's division unless a division within it is named.
@@ -157,8 +155,7 @@ export class LtciApplications {
         await this.audit.write(tx, this.entry(actor, 'apply', may.applicationId, 'invalid', { elderRef, because: may.because }));
         // Another division's application is not described to this officer.
         const blocking = past.find((p) => p.id === may.applicationId);
-        const theirs = blocking !== undefined && this.inScope(who, blocking);
-        return { ok: false, problem: conflict(theirs ? this.whyNot(may) : 'the elder already has an application in another division') };
+        return { ok: false, problem: applyRefused(may, blocking !== undefined && this.inScope(who, blocking)) };
       }
       const row = await this.open(tx, { elderRef, divisionCode: division, referralIds: [], source: 'officer', appliedBy: actor.id });
       await this.audit.write(tx, this.entry(actor, 'apply', row.id, 'allowed'));
@@ -168,18 +165,34 @@ export class LtciApplications {
     return presentApplication(result.row);
   }
 
-  /** The officer's queue, oldest first: one status, or everything waiting on a person. */
-  async list(filter: { status?: ApplicationStatus; elderRef?: string; limit: number }, who: Principal) {
+  /**
+   * A page of the officer's applications within their division and how many there are: one
+   * status, or the work queue (everything waiting on a person), or all; of one elder, or the one
+   * with a reference (申请编号). Work waiting on a person comes oldest first, the rest newest first.
+   */
+  async list(filter: ListFilter, who: Principal): Promise<{ total: number; items: ReturnType<typeof presentApplication>[] }> {
     const actor = actorOf(who);
+    const number = filter.reference === undefined ? undefined : numberOfReference(filter.reference);
+    if (filter.reference !== undefined && number === undefined) return { total: 0, items: [] };
+    const statuses = filter.status ? [filter.status] : filter.view === 'all' ? undefined : WORK_QUEUE;
+    const where = and(
+      statuses ? inArray(applications.status, statuses) : undefined,
+      filter.elderRef ? eq(applications.elderRef, filter.elderRef) : undefined,
+      number !== undefined ? eq(applications.number, number) : undefined,
+      this.scopeCondition(who),
+    );
+    const oldestFirst = statuses !== undefined && statuses.every((s) => WORK_QUEUE.includes(s));
     return this.kit.deps.database.transaction(async (tx) => {
+      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(applications).where(where);
       const rows = await tx
         .select()
         .from(applications)
-        .where(and(inArray(applications.status, filter.status ? [filter.status] : WORK_QUEUE), filter.elderRef ? eq(applications.elderRef, filter.elderRef) : undefined, this.scopeCondition(who)))
-        .orderBy(asc(applications.appliedAt))
-        .limit(filter.limit);
+        .where(where)
+        .orderBy(oldestFirst ? asc(applications.appliedAt) : desc(applications.appliedAt), asc(applications.number))
+        .limit(filter.limit)
+        .offset(filter.offset);
       await this.audit.write(tx, ...rows.map((r) => this.entry(actor, 'list', r.id, 'allowed')));
-      return rows.map(presentApplication);
+      return { total: Number(count?.n ?? 0), items: rows.map(presentApplication) };
     });
   }
 
@@ -231,7 +244,7 @@ export class LtciApplications {
     actor: Actor,
     origin: MessageOrigin,
     extra?: Extra,
-  ): Promise<{ ok: true; row: ApplicationRow } | { ok: false; reason: string }> {
+  ): Promise<{ ok: true; row: ApplicationRow } | { ok: false; code: RefusalCode; reason: string }> {
     const state = stateOf(row);
     const decision = decide(state, command, this.rules);
     if (!decision.ok) return decision;
@@ -274,7 +287,7 @@ export class LtciApplications {
       const done = await this.decideAndSave(tx, outbox, row, command, actor, origin, extra);
       if (done.ok) return done;
       await this.audit.write(tx, this.entry(actor, command.type, id, 'invalid', { reason: done.reason }));
-      return { ok: false, problem: conflict(done.reason) };
+      return { ok: false, problem: commandRefused(done, { noticeEndsAt: row.noticeEndsAt }) };
     });
     if (!result.ok) throw result.problem;
     return result.row;
@@ -353,9 +366,17 @@ export class LtciApplications {
     return presentApplication(await this.change(id, who, { type: 'choose-care', choice, at: this.now }, origin));
   }
 
-  /** End an elder's benefits: death, improvement, or loss of insurance. */
-  async end(id: string, reason: EndReason, who: Principal, origin: MessageOrigin) {
-    return presentApplication(await this.change(id, who, { type: 'end', reason, at: this.now }, origin));
+  /**
+   * The public notice ended without an objection: the conclusion takes effect. Its timer does
+   * this by itself; an officer may do it as soon as the notice has ended (refused while it runs).
+   */
+  async makeEffective(id: string, who: Principal, origin: MessageOrigin) {
+    return presentApplication(await this.change(id, who, { type: 'end-notice', at: this.now }, origin));
+  }
+
+  /** End an elder's benefits (death, improvement, or loss of insurance) on a day: today unless another is named. */
+  async end(id: string, reason: EndReason, who: Principal, origin: MessageOrigin, endedOn?: string) {
+    return presentApplication(await this.change(id, who, { type: 'end', reason, ...(endedOn ? { endedOn } : {}), at: this.now }, origin));
   }
 
   /**

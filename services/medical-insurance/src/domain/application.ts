@@ -61,7 +61,10 @@ export interface ApplicationState {
   readonly benefitsFrom: string | null;
   readonly reassessmentDueAt: Date | null;
   readonly endReason: EndReason | null;
+  /** When the end was recorded. */
   readonly endedAt: Date | null;
+  /** The day (China) benefits ended: the day of death, of the loss of insurance, … */
+  readonly endedOn: string | null;
 }
 
 /** A new application. */
@@ -80,6 +83,7 @@ export const APPLIED: ApplicationState = Object.freeze({
   reassessmentDueAt: null,
   endReason: null,
   endedAt: null,
+  endedOn: null,
 });
 
 /** What someone (or a deadline) asks of an application. */
@@ -91,7 +95,8 @@ export type ApplicationCommand =
   | { type: 'end-notice'; at: Date }
   | { type: 'choose-care'; choice: CareChoice; at: Date }
   | { type: 'reassessment-falls-due'; at: Date }
-  | { type: 'end'; reason: EndReason; at: Date };
+  /** `endedOn`: the day benefits ended (China), when it is not today: not after today, not before the day they took effect. */
+  | { type: 'end'; reason: EndReason; endedOn?: string; at: Date };
 
 /** What happened to an application. */
 export type ApplicationEvent =
@@ -105,16 +110,34 @@ export type ApplicationEvent =
   | { type: 'reauthorised'; gradeFrom: string; reassessmentDueAt: Date; at: Date }
   | { type: 'care-chosen'; choice: CareChoice; benefitsFrom: string; at: Date }
   | { type: 'reassessment-fell-due'; at: Date }
-  | { type: 'ended'; reason: EndReason; at: Date };
+  | { type: 'ended'; reason: EndReason; endedOn: string; at: Date };
+
+/**
+ * Why a command is refused: not in this status; the public notice has ended (an objection) or
+ * still runs (making the conclusion effective); a deadline not due yet; an end day after today or
+ * before benefits took effect.
+ */
+export type RefusalCode = 'wrong-status' | 'notice-ended' | 'notice-running' | 'not-due' | 'ends-in-future' | 'ends-before-effective';
 
 /** The events a command causes, or why it is refused in this state. */
-export type Decision = { ok: true; events: ApplicationEvent[] } | { ok: false; reason: string };
+export type Decision = { ok: true; events: ApplicationEvent[] } | { ok: false; code: RefusalCode; reason: string };
 
-const refuse = (reason: string): Decision => ({ ok: false, reason });
+const refuse = (code: RefusalCode, reason: string): Decision => ({ ok: false, code, reason });
 const accept = (...events: ApplicationEvent[]): Decision => ({ ok: true, events });
 
 function notIn(state: ApplicationState, action: string): Decision {
-  return refuse(`an application that is ${state.status} cannot be ${action}`);
+  return refuse('wrong-status', `an application that is ${state.status} cannot be ${action}`);
+}
+
+/** Benefits end on a day: today unless another is named, never after today nor before the day they took effect. */
+function end(state: ApplicationState, reason: EndReason, endedOn: string | undefined, at: Date): Decision {
+  if (!AUTHORISED_STATUSES.includes(state.status)) return notIn(state, 'ended');
+  const today = chinaDay(at);
+  const day = endedOn ?? today;
+  if (day > today) return refuse('ends-in-future', `benefits cannot end after today (${today})`);
+  const since = state.effectiveAt ? chinaDay(state.effectiveAt) : null;
+  if (since !== null && day < since) return refuse('ends-before-effective', `benefits took effect on ${since}; they cannot end before`);
+  return accept({ type: 'ended', reason, endedOn: day, at });
 }
 
 /** The purpose of an assessment recorded now, or undefined when none may be recorded. */
@@ -159,7 +182,9 @@ function assess(state: ApplicationState, grade: LtciGrade, at: Date, policy: Ltc
         ? accept(graded, { type: 'became-effective', effectiveFrom: nextMonth, reassessmentDueAt, at })
         : accept(graded, { type: 'found-not-eligible', reapplyFrom: addMonthsToDay(chinaDay(at), policy.reapplyMonths), at });
     case 'reassessment':
-      return eligible ? accept(graded, { type: 'reauthorised', gradeFrom: nextMonth, reassessmentDueAt, at }) : accept(graded, { type: 'ended', reason: 'improvement', at });
+      return eligible
+        ? accept(graded, { type: 'reauthorised', gradeFrom: nextMonth, reassessmentDueAt, at })
+        : accept(graded, { type: 'ended', reason: 'improvement', endedOn: chinaDay(at), at });
     default: {
       const unreachable: never = purpose;
       throw new Error(`unknown purpose ${String(unreachable)}`);
@@ -181,11 +206,11 @@ export function decide(state: ApplicationState, command: ApplicationCommand, pol
       return assess(state, command.grade, at, policy);
     case 'object':
       if (state.status !== 'notice') return notIn(state, 'objected to');
-      if (state.noticeEndsAt && at.getTime() >= state.noticeEndsAt.getTime()) return refuse(`the public notice ended at ${state.noticeEndsAt.toISOString()}`);
+      if (state.noticeEndsAt && at.getTime() >= state.noticeEndsAt.getTime()) return refuse('notice-ended', `the public notice ended at ${state.noticeEndsAt.toISOString()}`);
       return accept({ type: 'objection-raised', reason: command.reason, at });
     case 'end-notice':
       if (state.status !== 'notice') return notIn(state, 'made effective by the end of the notice');
-      if (state.noticeEndsAt && at.getTime() < state.noticeEndsAt.getTime()) return refuse(`the public notice runs until ${state.noticeEndsAt.toISOString()}`);
+      if (state.noticeEndsAt && at.getTime() < state.noticeEndsAt.getTime()) return refuse('notice-running', `the public notice runs until ${state.noticeEndsAt.toISOString()}`);
       return accept({ type: 'became-effective', effectiveFrom: firstOfNextMonth(chinaDay(at)), reassessmentDueAt: addMonths(at, policy.reassessmentYears * 12), at });
     case 'choose-care':
       return state.status === 'effective' || state.status === 'in-benefit'
@@ -193,10 +218,10 @@ export function decide(state: ApplicationState, command: ApplicationCommand, pol
         : notIn(state, 'given a care mode');
     case 'reassessment-falls-due':
       if (state.status !== 'effective' && state.status !== 'in-benefit') return notIn(state, 'due for re-assessment');
-      if (state.reassessmentDueAt && at.getTime() < state.reassessmentDueAt.getTime()) return refuse(`the re-assessment is due at ${state.reassessmentDueAt.toISOString()}`);
+      if (state.reassessmentDueAt && at.getTime() < state.reassessmentDueAt.getTime()) return refuse('not-due', `the re-assessment is due at ${state.reassessmentDueAt.toISOString()}`);
       return accept({ type: 'reassessment-fell-due', at });
     case 'end':
-      return AUTHORISED_STATUSES.includes(state.status) ? accept({ type: 'ended', reason: command.reason, at }) : notIn(state, 'ended');
+      return end(state, command.reason, command.endedOn, at);
     default: {
       const unreachable: never = command;
       throw new Error(`unknown command ${JSON.stringify(unreachable)}`);
@@ -228,7 +253,7 @@ export function evolve(state: ApplicationState, event: ApplicationEvent): Applic
     case 'reassessment-fell-due':
       return { ...state, status: 'reassessment-due' };
     case 'ended':
-      return { ...state, status: 'ended', endReason: event.reason, endedAt: event.at };
+      return { ...state, status: 'ended', endReason: event.reason, endedAt: event.at, endedOn: event.endedOn };
     default: {
       const unreachable: never = event;
       throw new Error(`unknown event ${JSON.stringify(unreachable)}`);

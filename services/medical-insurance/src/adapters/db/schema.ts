@@ -1,7 +1,7 @@
 import { messagingTables } from '@fbl/db';
 import { auditTable } from '@fbl/privacy';
 import { sql } from 'drizzle-orm';
-import { date, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** The medical-insurance service's own schema. */
 export const medicalInsurance = pgSchema('medical_insurance');
@@ -22,6 +22,8 @@ export const applications = medicalInsurance.table(
   'applications',
   {
     id: uuid('id').primaryKey(),
+    /** The application's number for people (申请编号), in order of creation. */
+    number: bigint('number', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     elderRef: text('elder_ref').notNull(),
     /** The division whose insurance officers handle the application (the elder's home, else the referring hospital's); null on applications opened before divisions were kept. */
     divisionCode: text('division_code'),
@@ -46,12 +48,15 @@ export const applications = medicalInsurance.table(
     reassessmentDueAt: timestamp('reassessment_due_at', { withTimezone: true }),
     endReason: text('end_reason'),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** The day (China) benefits ended, as the officer recorded it (the day of death, …); null on applications ended before it was kept. */
+    endedOn: date('ended_on'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     uniqueIndex('applications_one_live_per_elder').on(t.elderRef).where(sql`status not in ('refused', 'not-eligible', 'ended')`),
     index('applications_elder_idx').on(t.elderRef, t.appliedAt),
     index('applications_queue_idx').on(t.status, t.appliedAt),
+    uniqueIndex('applications_number_idx').on(t.number),
   ],
 );
 

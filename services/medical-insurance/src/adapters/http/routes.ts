@@ -52,13 +52,29 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
       {
         preValidation: allow('insurer'), schema: {
           tags,
-          summary: "The insurance officers' queue (default: everything waiting on a person), oldest first",
-          querystring: Type.Object({ status: Type.Optional(Literals(APPLICATION_STATUSES)), elderRef: Type.Optional(ElderRef), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, strict),
+          summary:
+            "The insurance officers' applications within their division: `view` work (default: everything waiting on a person, oldest first) or all (newest first), or one `status`; `elderRef` one elder's; `reference` the one with that number (`20261205-000123` or `123`); `limit` and `offset` page it, `X-Total-Count` says how many there are",
+          querystring: Type.Object(
+            {
+              view: Type.Optional(Literals(['work', 'all'])),
+              status: Type.Optional(Literals(APPLICATION_STATUSES)),
+              elderRef: Type.Optional(ElderRef),
+              reference: Type.Optional(ShortText(20)),
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+              offset: Type.Optional(Type.Integer({ minimum: 0 })),
+            },
+            strict,
+          ),
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const q = request.query;
-        return ltci.list({ ...(q.status ? { status: q.status } : {}), ...(q.elderRef ? { elderRef: q.elderRef } : {}), limit: q.limit ?? 100 }, principalOf(request));
+        const page = await ltci.list(
+          { view: q.view ?? 'work', ...(q.status ? { status: q.status } : {}), ...(q.elderRef ? { elderRef: q.elderRef } : {}), ...(q.reference ? { reference: q.reference } : {}), limit: q.limit ?? 100, offset: q.offset ?? 0 },
+          principalOf(request),
+        );
+        void reply.header('x-total-count', String(page.total));
+        return page.items;
       },
     );
 
@@ -87,13 +103,27 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
       async (request) => ltci.object(request.params.id, request.body.reason, principalOf(request), kit.originOf(request)),
     );
 
+    app.post(`${BASE}/applications/:id/effect`, { preValidation: allow('insurer'), schema: { tags, summary: 'The public notice ended without an objection: the conclusion takes effect (its timer does this too)', params: ById } }, async (request) =>
+      ltci.makeEffective(request.params.id, principalOf(request), kit.originOf(request)),
+    );
+
     app.post(`${BASE}/applications/:id/care-mode`, { preValidation: allow('insurer'), schema: { tags, summary: 'Record the care mode and designated provider chosen', params: ById, body: CareModeBody } }, async (request) => {
       const b = request.body;
       return ltci.chooseCare(request.params.id, { careMode: b.careMode, providerInstitutionId: b.providerInstitutionId, ...(b.hospitalLevel !== undefined ? { hospitalLevel: b.hospitalLevel as HospitalLevelValue } : {}) }, principalOf(request), kit.originOf(request));
     });
 
-    app.post(`${BASE}/applications/:id/end`, { preValidation: allow('insurer'), schema: { tags, summary: 'End the benefits', params: ById, body: Type.Object({ reason: Literals(END_REASONS) }, strict) } }, async (request) =>
-      ltci.end(request.params.id, request.body.reason, principalOf(request), kit.originOf(request)),
+    app.post(
+      `${BASE}/applications/:id/end`,
+      {
+        preValidation: allow('insurer'),
+        schema: {
+          tags,
+          summary: 'End the benefits for a reason, on a day (`endedOn`, default today in China; not after today, not before they took effect)',
+          params: ById,
+          body: Type.Object({ reason: Literals(END_REASONS), endedOn: Type.Optional(Type.String({ format: 'date' })) }, strict),
+        },
+      },
+      async (request) => ltci.end(request.params.id, request.body.reason, principalOf(request), kit.originOf(request), request.body.endedOn),
     );
 
     app.get(
