@@ -64,7 +64,7 @@ export class ElderDirectory {
     const read = readElderQuery(params.q, this.now);
     const refuse = async (reason: string) => {
       await this.log.alone(this.entry(who, 'search', 'elders', 'invalid'));
-      return invalidField('q', reason, 'query');
+      return invalidField('q', reason);
     };
     if (!read.ok) throw await refuse(read.reason);
     const { query } = read;

@@ -36,8 +36,7 @@ export function ElderList({ lang, divisionCode, state, onState, onOpen, onAssess
   const [error, setError] = useState('');
 
   useEffect(() => {
-    const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset), ...(query ? { q: query } : {}), ...(due ? { due: 'true' } : {}) });
-    page<ElderSummary>(`/api/civil-affairs/elders?${params.toString()}`).then(
+    page<ElderSummary>('/api/civil-affairs/elders/search', { limit: PAGE, offset, ...(query ? { q: query } : {}), ...(due ? { due: true } : {}) }).then(
       (result) => {
         setFound(result);
         setError('');

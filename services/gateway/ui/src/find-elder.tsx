@@ -33,7 +33,7 @@ export function FindElderByName({ lang, onPick }: { lang: Lang; onPick: (elderRe
 
   const load = async (q: string, at: number) => {
     try {
-      setFound(await page<Candidate>(`/api/civil-affairs/elders?${new URLSearchParams({ q, limit: String(PAGE), offset: String(at) }).toString()}`));
+      setFound(await page<Candidate>('/api/civil-affairs/elders/search', { q, limit: PAGE, offset: at }));
       setMessage('');
     } catch (e) {
       setFound(null);

@@ -19,7 +19,7 @@ const ApplyBody = Type.Object({ elderId: Uuid, homeInstitutionId: Uuid }, { addi
 const OfferBody = Type.Object({ institutionId: Type.Optional(Uuid) }, { additionalProperties: false });
 const Phone = Type.String({ minLength: 5, maxLength: 20 });
 const Paging = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) };
-const ElderSearchQuery = Type.Object(
+const ElderSearchBody = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 50, description: 'a full name, or a whole ID number (18 characters); left out: every elder of the division' })),
     due: Type.Optional(Type.Boolean({ description: 'only elders due an assessment (never assessed, or the latest older than six months)' })),
@@ -103,20 +103,20 @@ export function civilAffairsRoutes(kit: ServiceKit, use: { elders: Elders; direc
       return reply.status(201).header('location', `/api/civil-affairs/elders/${created.id}`).send(created);
     });
 
-    app.get(
-      '/api/civil-affairs/elders',
+    app.post(
+      '/api/civil-affairs/elders/search',
       {
         preValidation: allow(...SEARCHERS),
         schema: {
           tags,
           summary:
-            "Elders of the caller's division, newest registered first: `q` finds one by full name (a blind index; names stay sealed) or by whole ID number; `due` keeps those due an assessment; `limit` and `offset` page it, `X-Total-Count` says how many there are. Planners search by name or ID number only. Each elder shown is an audited read; ID numbers come masked",
-          querystring: ElderSearchQuery,
+            "Elders of the caller's division, newest registered first: `q` finds one by full name (a blind index; names stay sealed) or by whole ID number; `due` keeps those due an assessment; `limit` and `offset` page it, `X-Total-Count` says how many there are. In the body, never in a URL (URLs end up in access logs and browser history). Planners search by name or ID number only. Each elder shown is an audited read; ID numbers come masked",
+          body: ElderSearchBody,
           response: { 200: Type.Array(ElderSummarySchema) },
         },
       },
       async (request, reply) => {
-        const q = request.query;
+        const q = request.body;
         const found = await directory.search(principalOf(request), { ...(q.q !== undefined ? { q: q.q } : {}), ...(q.due !== undefined ? { due: q.due } : {}), limit: q.limit ?? 20, offset: q.offset ?? 0 });
         void reply.header('x-total-count', String(found.total));
         return found.items;
