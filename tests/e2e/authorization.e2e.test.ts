@@ -150,6 +150,8 @@ describe('authorization matrix: every API route × every role', () => {
     const assessorAdmin: Caller[] = ['assessor', 'admin'];
     cases.push(
       { method: 'POST', route: `${ca}/elders`, path: `${ca}/elders`, body: {}, allowed: assessorAdmin, strict: false },
+      // Finding elders by name: planners (by name or ID number only), the officers of a division, admins.
+      { method: 'POST', route: `${ca}/elders/search`, path: `${ca}/elders/search`, body: { q: '授权测试' }, allowed: ['plannerOrigin', 'plannerOther', 'assessor', 'insurer', 'admin'], strict: true },
       { method: 'GET', route: `${ca}/elders/{id}`, path: `${ca}/elders/${UNKNOWN_ID}`, allowed: any, strict: false },
       { method: 'POST', route: `${ca}/elders/names`, path: `${ca}/elders/names`, body: { elderRefs: [UNKNOWN_ID] }, allowed: ['plannerOrigin', 'plannerOther', 'staffOwner', 'staffOther', 'assessor', 'insurer', 'admin'], strict: true },
       { method: 'POST', route: `${ca}/elders/lookup`, path: `${ca}/elders/lookup`, body: { idNumber: '371702194003150021' }, allowed: ['plannerOrigin', 'plannerOther', 'assessor', 'insurer', 'admin'], strict: false },

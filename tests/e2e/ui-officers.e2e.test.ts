@@ -33,7 +33,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     insurerToken = (await call(system.url, 'POST', '/api/auth/sign-in', { username: 'insurer', password: 'demo2026insurer' })).body['accessToken'] as string;
     expect(assessorToken).toBeTruthy();
     expect(insurerToken).toBeTruthy();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => ui?.stop());
 
   const open = (viewport: { width: number; height: number }) => ui.open(viewport);
@@ -78,11 +78,11 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     await expect.poll(() => page.locator('.elder-name').textContent()).toBe(ELDER_NAME);
     expect(await page.getByLabel('评估原因').inputValue()).toBe('immediate');
     // Every item but one answered, the second assessor left out.
-    for (const [code, value] of Object.entries(ABILITY_ANSWERS)) if (code !== 'stairs') await page.locator(`#item-${code}`).selectOption(String(value));
+    for (const [code, value] of Object.entries(ABILITY_ANSWERS)) if (code !== 'stairs') await page.locator(`fieldset[data-item="${code}"] input[value="${value}"]`).check();
     await page.getByLabel('评估员一（姓名）').fill('孙评估');
     await page.getByRole('button', { name: '保存评估' }).click();
     expect(await page.locator('#item-stairs-error').textContent()).toBe('请选择');
-    expect(await page.getByLabel('上下楼梯（分值 0–3）').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#item-stairs').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#assessor-1-error').textContent()).toBe('请填写此项');
     expect(await page.locator('#item-eating-error').textContent()).toBe('');
     expect(await page.locator('form .form-error').textContent()).toBe('请修正标出的 2 项后再保存');
@@ -92,7 +92,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     await page.screenshot({ path: join(SHOTS, 'assessor-form.png'), fullPage: true });
 
     // The same person twice: the API refuses, and its answer is shown under the second name in Chinese.
-    await page.getByLabel('上下楼梯（分值 0–3）').selectOption(String(ABILITY_ANSWERS['stairs']));
+    await page.locator(`fieldset[data-item="stairs"] input[value="${ABILITY_ANSWERS['stairs']}"]`).check();
     await page.getByLabel('评估员二（姓名）').fill('孙评估');
     await page.getByRole('button', { name: '保存评估' }).click();
     await expect.poll(() => page.locator('#assessor-1-error').textContent()).toBe('两名评估员须为不同人员');
@@ -140,6 +140,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
   it('registers an elder from the assessor\'s page: the ID number read as typed, every field\'s error in Chinese, a second registration refused', async () => {
     const page = await open(LAPTOP);
     await signInAs(page, 'assessor');
+    await page.locator('nav.tabs button[data-tab="elders"]').click();
     await page.getByRole('button', { name: '登记新老人' }).click();
     const form = page.locator('form.register-elder');
     await form.getByRole('button', { name: '登记', exact: true }).click();

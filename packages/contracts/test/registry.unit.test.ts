@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AssessAbility,
   BedHoldRejected,
   MessageRegistry,
   ReserveBed,
@@ -35,6 +36,17 @@ describe('message registry', () => {
     if (!decoded.ok) return;
     expect(decoded.envelope.version).toBe(2);
     expect(decoded.envelope.data).toEqual({ referralId, institutionId, bedType: 'care', reasonCode: 'other', detail: 'ward closed for disinfection' });
+  });
+
+  it('carries the urgency of an assessment request when given, and reads one without it (as before it existed)', () => {
+    const elderRef = '0192f3b2-7c1a-7000-8000-000000000003';
+    const green = createMessage(AssessAbility, elderRef, { elderRef, referralId, reason: 'immediate', urgency: 'green-channel' }, { source: 'referral-workflow' });
+    expect(registry.decode(JSON.parse(JSON.stringify(green.envelope)))).toMatchObject({ ok: true, envelope: { version: 1, data: { urgency: 'green-channel' } } });
+    const before = createMessage(AssessAbility, elderRef, { elderRef, referralId, reason: 'immediate' }, { source: 'referral-workflow' });
+    const decoded = registry.decode(JSON.parse(JSON.stringify(before.envelope)));
+    expect(decoded.ok).toBe(true);
+    if (decoded.ok) expect(decoded.envelope.data).toEqual({ elderRef, referralId, reason: 'immediate' });
+    expect(registry.decode({ ...green.envelope, data: { ...green.envelope.data as object, urgency: 'urgent' } })).toMatchObject({ ok: false, reason: expect.stringContaining('/urgency') });
   });
 
   it('names the failing field of invalid data', () => {

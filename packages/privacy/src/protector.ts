@@ -30,6 +30,28 @@ export class FieldProtector {
   lookupHash(value: string): string {
     return createHmac('sha256', this.hashKey).update(value.trim().toUpperCase()).digest('base64url');
   }
+
+  /**
+   * The keyed blind index of a person's full name, to find a person by name without storing the
+   * name readable: HMAC-SHA256 under the look-up key of {@link normalisePersonName}'s form, in its
+   * own domain (an ID number and a name with the same characters hash differently). Only a whole
+   * name matches; part of a name finds nothing.
+   */
+  nameHash(fullName: string): string {
+    return createHmac('sha256', this.hashKey).update(`person-name\u0000${normalisePersonName(fullName)}`).digest('base64url');
+  }
+}
+
+/** The separators written between the parts of a minority or foreign name (间隔号 and its look-alikes). */
+const NAME_DOTS = /[\u00B7\u2022\u2027\u30FB\uFF0E\u2219\u22C5\u0387.]/g;
+
+/**
+ * A full name as its blind index sees it: full-width forms folded (NFKC), every space removed
+ * (张 桂兰 is 张桂兰), the separator of names like 买买提·艾力 written one way, Latin letters in
+ * upper case.
+ */
+export function normalisePersonName(fullName: string): string {
+  return fullName.normalize('NFKC').replace(/\s+/gu, '').replace(NAME_DOTS, '·').toUpperCase();
 }
 
 /** Sealing alone (AES-256-GCM), for a service that keeps sensitive data it never looks up by value. */

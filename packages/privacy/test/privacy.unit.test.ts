@@ -25,6 +25,18 @@ describe('field protection', () => {
     expect(new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).lookupHash('x')).not.toBe(protector.lookupHash('x'));
   });
 
+  it('indexes a full name blindly: the same name however spaced or typed hashes alike, another name or an ID number of the same text differently', () => {
+    const hash = protector.nameHash('张桂兰');
+    expect(hash).not.toContain('张');
+    for (const same of [' 张桂兰 ', '张 桂兰', '张\u3000桂兰']) expect(protector.nameHash(same), same).toBe(hash);
+    expect(protector.nameHash('买买提・艾力')).toBe(protector.nameHash('买买提·艾力'));
+    expect(protector.nameHash('买买提.艾力')).toBe(protector.nameHash('买买提·艾力'));
+    expect(protector.nameHash('Ｌｉ Ｍｉｎｇ')).toBe(protector.nameHash('li ming'));
+    expect(protector.nameHash('张桂')).not.toBe(hash);
+    expect(protector.nameHash('37170219500101123X')).not.toBe(protector.lookupHash('37170219500101123X'));
+    expect(new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).nameHash('张桂兰')).not.toBe(hash);
+  });
+
   it('seals bytes (a document) so that they open again, and refuses them tampered with or under another key', () => {
     const sealer = new Sealer(generateKey());
     const pdf = Buffer.from('%PDF-1.4 出院小结 discharge summary', 'utf8');

@@ -13,8 +13,10 @@ export {
   type AbilityAdjustmentRules,
   type AbilityDimension,
   type AbilityDimensionRules,
+  type AbilityItem,
   type AbilityLevel,
   type AbilityRules,
+  type ScoreWording,
 } from './ability/ability-rules.js';
 export { GB_T_42195_2022 } from './ability/gb-t-42195-2022.js';
 export {

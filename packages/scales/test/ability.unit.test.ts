@@ -40,6 +40,43 @@ describe('GB_T_42195_2022 rules data', () => {
   });
 });
 
+describe('GB_T_42195_2022 wording of each score (tables B.1–B.4)', () => {
+  const wordingOf = (code: string, score: number) => ITEMS.find((i) => i.code === code)?.wording.find((w) => w.score === score)?.zh;
+
+  it('given the reverse-scored items, then 1 means the behaviour did not occur and 0 that it did', () => {
+    expect(wordingOf('aggression', 1)).toBe('未出现');
+    expect(wordingOf('aggression', 0)).toBe('近一个月内出现过攻击行为');
+    expect(wordingOf('depressiveSymptoms', 1)).toBe('未出现');
+    expect(wordingOf('depressiveSymptoms', 0)).toBe('近一个月内出现过负性情绪');
+  });
+
+  it('given consciousness, then 2 is fully conscious and 0 stupor or coma', () => {
+    expect(wordingOf('consciousness', 2)).toMatch(/^神志清醒/);
+    expect(wordingOf('consciousness', 1)).toMatch(/^嗜睡/);
+    expect(wordingOf('consciousness', 0)).toMatch(/^昏睡.*昏迷/);
+  });
+
+  it('given the self-care and mobility items, then the highest score is the most able and 0 the least', () => {
+    expect(wordingOf('eating', 4)).toBe('独立使用器具将食物送进口中并咽下，没有呛咳');
+    expect(wordingOf('grooming', 4)).toBe('独立完成，不需要协助');
+    expect(wordingOf('grooming', 0)).toBe('完全依赖他人协助，且不能给予配合');
+    expect(wordingOf('stairs', 3)).toMatch(/^可独立上下楼梯/);
+    expect(wordingOf('walkingFlat', 0)).toBe('完全不能步行');
+    expect(wordingOf('vision', 2)).toBe('视力正常');
+  });
+
+  it('given the items, then each carries its number in the standard, in order, and what it assesses where the standard says', () => {
+    expect(ITEMS.map((i) => i.ref)).toEqual([
+      ...['B.1.1', 'B.1.2', 'B.1.3', 'B.1.4', 'B.1.5', 'B.1.6', 'B.1.7', 'B.1.8'],
+      ...['B.2.1', 'B.2.2', 'B.2.3', 'B.2.4'],
+      ...['B.3.1', 'B.3.2', 'B.3.3', 'B.3.4', 'B.3.5', 'B.3.6', 'B.3.7', 'B.3.8', 'B.3.9'],
+      ...['B.4.1', 'B.4.2', 'B.4.3', 'B.4.4', 'B.4.5'],
+    ]);
+    expect(ITEMS.find((i) => i.code === 'eating')?.description).toBe('使用适当的器具将食物送入口中并咽下');
+    expect(ITEMS.filter((i) => i.description === undefined).map((i) => i.code)).toEqual(['goingOut', 'socialInteraction']);
+  });
+});
+
 // Every shipped version: add a new one to this list.
 describe.each([{ rules: GB_T_42195_2022 }])('rules $rules.version: invariants', ({ rules }) => {
   const items = abilityItems(rules);
@@ -47,6 +84,16 @@ describe.each([{ rules: GB_T_42195_2022 }])('rules $rules.version: invariants', 
   it('given the rules, then they hold 26 items with unique codes', () => {
     expect(items).toHaveLength(26);
     expect(new Set(items.map((item) => item.code)).size).toBe(26);
+  });
+
+  it('given each item, then it has wording for every allowed score and for no other, highest score first, none blank or repeated', () => {
+    for (const item of items) {
+      const scores = item.wording.map((w) => w.score);
+      expect([...scores].sort((a, b) => a - b), item.code).toEqual([...item.allowed]);
+      expect(scores, item.code).toEqual([...item.allowed].reverse());
+      for (const w of item.wording) expect(w.zh.trim(), `${item.code} ${w.score}`).not.toBe('');
+      expect(new Set(item.wording.map((w) => w.zh)).size, item.code).toBe(item.wording.length);
+    }
   });
 
   it('given every total from 0 to 90, then exactly one level band holds it', () => {

@@ -1,10 +1,12 @@
 import { AssessAbility, CIVIL_AFFAIRS, eventsTopic, ProviderChosen } from '@fbl/contracts';
 import { FieldProtector } from '@fbl/privacy';
-import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
+import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { messaging } from './adapters/db/schema.js';
 import { civilAffairsRoutes } from './adapters/http/routes.js';
 import { civilAffairsHandlers } from './adapters/messages/handlers.js';
+import { AssessmentQueue } from './application/assessment-queue.js';
+import { ElderDirectory } from './application/elder-directory.js';
 import { Elders, SERVICE } from './application/elders.js';
 import { WaitingList } from './application/waiting-list.js';
 import type { Secrets } from './secrets.js';
@@ -12,7 +14,24 @@ import type { Secrets } from './secrets.js';
 /** The civil-affairs service as a definition any process can host. */
 export interface CivilAffairsService extends ServiceDefinition {
   elders: Elders;
+  directory: ElderDirectory;
   waitingList: WaitingList;
+}
+
+/** A job that indexes the names of elders registered before the index existed, once, at start; stopping waits for it. */
+function indexNamesAtStart(directory: ElderDirectory, kit: ServiceKit): BackgroundJob {
+  let running: Promise<unknown> = Promise.resolve();
+  return {
+    start: () => {
+      running = directory.indexNames().then(
+        (indexed) => indexed > 0 && kit.logger.info({ indexed }, 'names of registered elders indexed'),
+        (error: unknown) => kit.logger.error({ err: error }, 'indexing the names of registered elders failed'),
+      );
+    },
+    stop: async () => {
+      await running;
+    },
+  };
 }
 
 /** Build the civil-affairs service on the given dependencies and secrets. */
@@ -21,14 +40,19 @@ export function civilAffairsService(deps: ServiceDeps, secrets: Secrets): CivilA
   const protector = new FieldProtector({ encryptionKey: secrets.piiEncryptionKey, hashKey: secrets.piiHashKey });
   const elders = new Elders(kit, protector);
   const waitingList = new WaitingList(kit, protector);
+  const directory = new ElderDirectory(kit, protector);
+  const queue = new AssessmentQueue(kit, directory);
   return {
     name: SERVICE,
     kit,
     elders,
+    directory,
     waitingList,
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'civil_affairs_migrations',
-    routes: civilAffairsRoutes(kit, elders, waitingList, secrets.authSecret),
+    routes: civilAffairsRoutes(kit, { elders, directory, queue, waitingList }, secrets.authSecret),
+    // Elders registered before names had a blind index get one once the service runs.
+    jobs: [indexNamesAtStart(directory, kit)],
     consumers: [{ group: SERVICE, handlers: civilAffairsHandlers(elders), topics: [AssessAbility.topic, ProviderChosen.topic] }],
     produces: [eventsTopic(CIVIL_AFFAIRS)],
   };

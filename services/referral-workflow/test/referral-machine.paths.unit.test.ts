@@ -187,7 +187,7 @@ describe('eligibility', () => {
     const referral = new Referral({ ...discharge, facts: {}, abilityCurrent: false, wantsLtci: true });
     expect(referral.state).toEqual({ eligibility: { ability: 'requested', ltci: 'requested' } });
     expect(referral.commands).toEqual([
-      { type: 'requestAssessment', params: { referralId: 'r1', elderRef: 'elder-1' } },
+      { type: 'requestAssessment', params: { referralId: 'r1', elderRef: 'elder-1', urgency: 'routine' } },
       { type: 'schedule', params: { key: 'ability', afterMs: 72 * HOUR, event: { type: 'AbilityDeadline' } } },
       // The insurance officers of the referring hospital's division, the elder's home being unknown.
       { type: 'requestLtci', params: { referralId: 'r1', elderRef: 'elder-1', divisionCode: '370811' } },
@@ -477,7 +477,7 @@ describe('a return referral (留床)', () => {
   it('when the kept bed is lost and the assessment is not current, asks for it first', () => {
     const referral = new Referral({ ...returning, abilityCurrent: false }).send({ type: 'KeptBedLost', admissionId: 'kept-1' });
     expect(referral.state).toEqual({ eligibility: { ability: 'requested', ltci: 'known' } });
-    expect(referral.emitted('requestAssessment')).toEqual([{ referralId: 'r1', elderRef: 'elder-1' }]);
+    expect(referral.emitted('requestAssessment')).toEqual([{ referralId: 'r1', elderRef: 'elder-1', urgency: 'routine' }]);
   });
 });
 
@@ -489,6 +489,11 @@ describe('green channel', () => {
     expect(referral.emitted('schedule').map((p) => p.afterMs)).toEqual([deadlines.offerMs, deadlines.offerMs, deadlines.offerMs]);
     referral.send(accepted(1), declined(2), declined(3));
     expect(referral.emitted('schedule')).toEqual([{ key: 'choice', afterMs: 4 * HOUR, event: { type: 'ChoiceDeadline' } }]);
+  });
+
+  it('asks for the assessment as a green-channel one, so assessors take it first', () => {
+    const referral = new Referral({ ...discharge, urgency: 'green-channel', deadlines: GREEN_CHANNEL_DEADLINES, facts: {}, abilityCurrent: false });
+    expect(referral.emitted('requestAssessment')).toEqual([{ referralId: 'r1', elderRef: 'elder-1', urgency: 'green-channel' }]);
   });
 });
 

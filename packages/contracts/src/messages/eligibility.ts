@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { defineMessage } from '../registry.js';
 import { commandsTopic, eventsTopic } from '../topics.js';
 import { DivisionCode, Instant, Literals, ShortText, Uuid } from './common.js';
+import { Urgency } from './referral.js';
 
 /** Bounded context of civil affairs (民政): elders, ability assessment, waiting lists. */
 export const CIVIL_AFFAIRS = 'civil-affairs';
@@ -35,13 +36,18 @@ export const HardshipStatusChanged = defineMessage({
   }),
 });
 
-/** Ask civil affairs for an ability assessment of an elder (老年人能力评估). Subject: the elder. */
+/**
+ * Ask civil affairs for an ability assessment of an elder (老年人能力评估). Subject: the elder.
+ * `urgency` is the referral's: a green-channel (绿色通道) request comes before routine ones in the
+ * assessors' queue. It was added to version 1 as an optional field, which is no breaking change:
+ * a reader that does not know it ignores it, and a command without it is routine.
+ */
 export const AssessAbility = defineMessage({
   type: 'AssessAbility',
   version: 1,
   kind: 'command',
   topic: commandsTopic(CIVIL_AFFAIRS),
-  schema: Type.Object({ elderRef: ShortText(100), referralId: Uuid, reason: Type.Union([Type.Literal('first'), Type.Literal('immediate'), Type.Literal('review')]) }),
+  schema: Type.Object({ elderRef: ShortText(100), referralId: Uuid, reason: Type.Union([Type.Literal('first'), Type.Literal('immediate'), Type.Literal('review')]), urgency: Type.Optional(Urgency) }),
 });
 
 /** An elder's ability was assessed (GB/T 42195-2022). Subject: the elder. */

@@ -8,11 +8,33 @@ export type AbilityDimension = 'selfCare' | 'basicMobility' | 'mentalState' | 'p
 /** 老年人能力等级: 0 intact … 4 complete loss (higher = less able). */
 export type AbilityLevel = 0 | 1 | 2 | 3 | 4;
 
+/** What one allowed score of an item means, as the standard's table prints it (without the leading "4分："). */
+export interface ScoreWording {
+  readonly score: number;
+  readonly zh: string;
+}
+
+/**
+ * An item of the ability scale as the standard's appendix B prints it: its number (B.1.1), what it
+ * assesses, an optional note, and the wording of every allowed score, so a form offers the
+ * standard's words rather than bare numbers (some items count down: 攻击行为 1 = 未出现).
+ */
+export interface AbilityItem extends ScaleItem {
+  /** The item's number in the standard's tables B.1–B.4, e.g. `B.1.1`. */
+  readonly ref: string;
+  /** What the item assesses, printed after its name (B.4.4 and B.4.5 print none). */
+  readonly description?: string;
+  /** The note (注) printed with the item. */
+  readonly note?: string;
+  /** Each allowed score's wording, in the table's order (highest score first); exactly the scores in `allowed`. */
+  readonly wording: readonly ScoreWording[];
+}
+
 /** One dimension of the ability scale and its items. */
 export interface AbilityDimensionRules {
   readonly zh: string;
   readonly en: string;
-  readonly items: readonly ScaleItem[];
+  readonly items: readonly AbilityItem[];
 }
 
 /**
@@ -44,6 +66,6 @@ export interface AbilityRules extends Versioned {
 export const ABILITY_DIMENSIONS: readonly AbilityDimension[] = ['selfCare', 'basicMobility', 'mentalState', 'perceptionSocial'];
 
 /** Every item of the rules, dimension by dimension, in the standard's order. */
-export function abilityItems(rules: AbilityRules): ScaleItem[] {
+export function abilityItems(rules: AbilityRules): AbilityItem[] {
   return ABILITY_DIMENSIONS.flatMap((dimension) => rules.dimensions[dimension].items);
 }

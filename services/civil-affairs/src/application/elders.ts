@@ -11,7 +11,7 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '@fbl/db';
 import type { IdentityView } from '@fbl/auth';
 import { assessmentRequests, assessments, auditLog, carers, consents, elders, hardships } from '../adapters/db/schema.js';
-import { addWorkingDays, checkElder, type ElderRegistration } from '../domain/elder.js';
+import { addWorkingDays, checkElder, reassessmentDue, type ElderRegistration } from '../domain/elder.js';
 import type { HardshipStatus } from '../domain/waiting-list.js';
 import { HardshipStatusChanged } from '@fbl/contracts';
 
@@ -41,9 +41,6 @@ export function maySee(who: Principal, divisionCode: string): boolean {
   }
 }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Days an ability assessment stays current (DOMAIN §2 default: six months). */
-const ASSESSMENT_VALID_DAYS = 183;
 
 type Outcome = AuditOutcome;
 type ElderRow = typeof elders.$inferSelect;
@@ -116,6 +113,7 @@ export class Elders {
         idNumberHash: hash,
         idKind: e.idKind,
         nameSealed: this.protector.seal(e.name),
+        nameHash: this.protector.nameHash(e.name),
         gender: e.gender,
         birthDateSealed: this.protector.seal(e.birthDate),
         birthYear: e.birthYear,
@@ -321,26 +319,12 @@ export class Elders {
       return;
     }
     const [latest] = await tx.select().from(assessments).where(eq(assessments.elderId, elderRef)).orderBy(desc(assessments.assessedOn)).limit(1);
-    const ageDays = latest ? (this.now.getTime() - Date.parse(latest.assessedOn)) / 86_400_000 : Infinity;
-    if (latest && ageDays <= ASSESSMENT_VALID_DAYS && reason !== 'review') {
+    if (latest && !reassessmentDue(latest.assessedOn, this.now) && reason !== 'review') {
       const dementia = (JSON.parse(this.protector.open(latest.answersSealed)) as { adjustments: { dementiaDiagnosis?: boolean } }).adjustments.dementiaDiagnosis === true;
       await outbox.append(tx, [createMessage(AbilityAssessed, elderRef, { assessmentId: latest.id, elderRef, level: latest.level, assessedOn: latest.assessedOn, dementiaDiagnosis: dementia, referralId }, origin, { time: this.now })]);
       return;
     }
-    await tx.insert(assessmentRequests).values({ id: newId(), elderId: elderRef, referralId, reason, status: 'open', requestedAt: this.now, dueAt: addWorkingDays(this.now, 3) });
-  }
-
-  /** The assessors' queue: open requests, the most urgent first. */
-  async queue(who: Principal) {
-    const rows = await this.kit.deps.database.db
-      .select({ request: assessmentRequests, divisionCode: elders.divisionCode })
-      .from(assessmentRequests)
-      .innerJoin(elders, eq(elders.id, assessmentRequests.elderId))
-      .where(eq(assessmentRequests.status, 'open'))
-      .orderBy(asc(assessmentRequests.dueAt));
-    return rows
-      .filter((r) => who.role === 'admin' || divisionCovers(who.divisionCode, r.divisionCode))
-      .map(({ request, divisionCode }) => ({ id: request.id, elderRef: request.elderId, referralId: request.referralId, reason: request.reason, divisionCode, requestedAt: request.requestedAt.toISOString(), dueAt: request.dueAt.toISOString(), overdue: request.dueAt.getTime() < this.now.getTime() }));
+    await tx.insert(assessmentRequests).values({ id: newId(), elderId: elderRef, referralId, reason, urgency: command.data.urgency ?? 'routine', status: 'open', requestedAt: this.now, dueAt: addWorkingDays(this.now, 3) });
   }
 
   /**

@@ -50,3 +50,39 @@ export function addWorkingDays(from: Date, days: number): Date {
   }
   return d;
 }
+
+/** Days an ability assessment stays current (DOMAIN §2 default: routine reassessment every six months). */
+export const ASSESSMENT_VALID_DAYS = 183;
+
+/**
+ * The earliest assessment day (`YYYY-MM-DD`) still current on `today`: an assessment made on it or
+ * later needs no reassessment yet. Days are China calendar days.
+ */
+export function currentAssessmentSince(today: Date, validDays = ASSESSMENT_VALID_DAYS): string {
+  const chinaDay = new Date(today.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(chinaDay) - validDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whether an elder is due an assessment: never assessed, or the latest one is no longer current. */
+export function reassessmentDue(latestAssessedOn: string | undefined, today: Date, validDays = ASSESSMENT_VALID_DAYS): boolean {
+  return latestAssessedOn === undefined || latestAssessedOn < currentAssessmentSince(today, validDays);
+}
+
+/** What a search for elders was given: nothing (the whole division), a full name, or a whole ID number. */
+export type ElderQuery = { by: 'all' } | { by: 'name'; name: string } | { by: 'id-number'; idNumber: string };
+
+/**
+ * Read the search text: digits (and a final X) are an ID number, which must be whole and valid
+ * (only a whole number can be looked up by its hash); anything else is a full name, which holds
+ * no digits. The reason of a refusal is an English sentence for the problem body.
+ */
+export function readElderQuery(text: string | undefined, today: Date): { ok: true; query: ElderQuery } | { ok: false; reason: string } {
+  const q = (text ?? '').trim();
+  if (q === '') return { ok: true, query: { by: 'all' } };
+  if (/^[0-9]+[xX]?$/.test(q)) {
+    const id = parseResidentId(q.toUpperCase(), { today });
+    return id.ok ? { ok: true, query: { by: 'id-number', idNumber: id.id.value } } : { ok: false, reason: `an ID number must be whole and valid: ${id.reason}` };
+  }
+  if (/[0-9]/.test(q)) return { ok: false, reason: 'must be a full name or a whole ID number, not a mix of both' };
+  return { ok: true, query: { by: 'name', name: q } };
+}

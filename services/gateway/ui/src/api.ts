@@ -106,9 +106,13 @@ async function answer<T>(response: Response): Promise<{ body: T; response: Respo
   return { body: parsed as T, response };
 }
 
-/** One page of a list and how many there are in all (the `X-Total-Count` header). */
-export async function page<T>(path: string): Promise<{ items: T[]; total: number }> {
-  const { body: items, response } = await answer<T[]>(await request('GET', path));
+/**
+ * One page of a list and how many there are in all (the `X-Total-Count` header). With a body, the
+ * list is asked for by POST: a search for a person by name or ID number, which must not travel
+ * in a URL.
+ */
+export async function page<T>(path: string, body?: unknown): Promise<{ items: T[]; total: number }> {
+  const { body: items, response } = await answer<T[]>(await request(body === undefined ? 'GET' : 'POST', path, body));
   return { items, total: Number(response.headers.get('x-total-count') ?? items.length) };
 }
 

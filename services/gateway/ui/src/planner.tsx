@@ -2,6 +2,7 @@ import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, page, Problem, problemText, upload } from './api.js';
 import { useElderNames } from './elder-names.js';
+import { FindElderByName } from './find-elder.js';
 import { useFieldErrors } from './forms.js';
 import { chinaDate, chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
 import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
@@ -264,13 +265,26 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
     if (!parsed.ok) return setIdMessage(`${t(lang, 'idInvalid')}: ${value.length < 18 ? `${value.length}/18` : parsed.reason}`);
     setIdMessage(t(lang, 'idChecking'));
     try {
-      const found = await json<Elder>('POST', '/api/civil-affairs/elders/lookup', { idNumber: value.trim().toUpperCase() });
-      setElder(found);
-      // Where the elder lives, as registered, is what a home bed's service area is checked against.
-      setDraft((d) => ({ ...d, facts: { homeDivisionCode: found.divisionCode, ...d.facts } }));
-      setIdMessage('');
+      take(await json<Elder>('POST', '/api/civil-affairs/elders/lookup', { idNumber: value.trim().toUpperCase() }));
     } catch (e) {
       setIdMessage(e instanceof Problem && e.status === 404 ? t(lang, 'idNotFound') : problemText(e));
+    }
+  };
+  const take = (found: Elder) => {
+    setElder(found);
+    // Where the elder lives, as registered, is what a home bed's service area is checked against.
+    setDraft((d) => ({ ...d, facts: { homeDivisionCode: found.divisionCode, ...d.facts } }));
+    setIdMessage('');
+    fields.clear('id-number');
+  };
+  /** An elder picked among those found by name: the record as a planner may see it. */
+  const pick = async (elderRef: string) => {
+    setIdNumber('');
+    setElder(null);
+    try {
+      take(await json<Elder>('GET', `/api/civil-affairs/elders/${elderRef}`));
+    } catch (e) {
+      setIdMessage(problemText(e));
     }
   };
 
@@ -318,6 +332,7 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
           ? `${t(lang, 'elderFound')}: ${elder.name ?? ''} ${elder.idNumber ?? ''} · ${t(lang, `sex_${elder.gender}`)} · ${fill(t(lang, 'ageNow'), { age: new Date().getFullYear() - elder.birthYear })} · ${placeName(elder.divisionCode)}${elder.ability ? ` · ${t(lang, 'abilityLevel')} ${elder.ability.level}` : ''}`
           : idMessage || fields.errors['id-number'] || ''}
       </p>
+      <FindElderByName lang={lang} onPick={(elderRef) => void pick(elderRef)} />
       <div class="row">
         <label>{t(lang, 'requestedBedType')}
           <select name="bedType" value={bedType} onChange={(e) => setBedType((e.target as HTMLSelectElement).value)}>

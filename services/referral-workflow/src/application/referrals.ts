@@ -371,7 +371,7 @@ export class Referrals {
     switch (type) {
       case 'requestAssessment': {
         const p = action.params as ActionParams['requestAssessment'];
-        messages.push(createMessage(AssessAbility, p.elderRef, { elderRef: p.elderRef, referralId: p.referralId, reason: 'immediate' }, cause.origin, at));
+        messages.push(createMessage(AssessAbility, p.elderRef, { elderRef: p.elderRef, referralId: p.referralId, reason: 'immediate', urgency: p.urgency }, cause.origin, at));
         return undefined;
       }
       case 'requestLtci': {

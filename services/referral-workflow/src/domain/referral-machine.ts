@@ -91,7 +91,7 @@ export type ReferralEvent =
 
 /** The machine's actions and their parameters: what the host must do. */
 export interface ActionParams {
-  requestAssessment: { referralId: string; elderRef: string };
+  requestAssessment: { referralId: string; elderRef: string; urgency: Urgency };
   requestLtci: { referralId: string; elderRef: string; divisionCode: string };
   findMatches: { widened: boolean; bedTypes: BedTypeName[]; excludeInstitutions: string[] };
   announceOffers: { offers: Offer[]; urgency: Urgency; deadlineMs: number };
@@ -250,7 +250,7 @@ export const referralMachine = machineSetup.createMachine({
             checking: { always: [{ guard: 'needsAssessment', target: 'requested' }, { target: 'known' }] },
             requested: {
               entry: [
-                { type: 'requestAssessment', params: ({ context }) => ({ referralId: context.referralId, elderRef: context.elderRef }) },
+                { type: 'requestAssessment', params: ({ context }) => ({ referralId: context.referralId, elderRef: context.elderRef, urgency: context.urgency }) },
                 { type: 'schedule', params: ({ context }) => ({ key: 'ability', afterMs: context.deadlines.assessmentMs, event: { type: 'AbilityDeadline' } }) },
               ],
               on: {

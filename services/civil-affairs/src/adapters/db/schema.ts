@@ -13,8 +13,10 @@ export const { outbox, inbox, timers } = messaging;
 export const auditLog = auditTable(civilAffairs);
 
 /**
- * The elder registry. Identity fields are sealed (AES-256-GCM) and the ID number is found by its
- * keyed hash; the division code stays plain because scopes and statistics need it.
+ * The elder registry. Identity fields are sealed (AES-256-GCM); the ID number is found by its
+ * keyed hash and the full name by its blind index (`name_hash`, an HMAC under the same key, filled
+ * for rows kept before it existed by a job at start-up); the division code stays plain because
+ * scopes and statistics need it.
  */
 export const elders = civilAffairs.table(
   'elders',
@@ -24,6 +26,8 @@ export const elders = civilAffairs.table(
     idNumberHash: text('id_number_hash').notNull().unique(),
     idKind: text('id_kind').notNull(),
     nameSealed: text('name_sealed').notNull(),
+    /** Blind index of the normalised full name (`FieldProtector.nameHash`); null only until the start-up job fills it. */
+    nameHash: text('name_hash'),
     gender: text('gender', { enum: ['male', 'female'] }).notNull(),
     birthDateSealed: text('birth_date_sealed').notNull(),
     birthYear: integer('birth_year').notNull(),
@@ -34,7 +38,7 @@ export const elders = civilAffairs.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('elders_division_idx').on(t.divisionCode)],
+  (t) => [index('elders_division_idx').on(t.divisionCode), index('elders_name_hash_idx').on(t.nameHash)],
 );
 
 /** Consent to process health data (PIPL art. 29): separate, recorded, with who recorded it. */
@@ -97,6 +101,8 @@ export const assessmentRequests = civilAffairs.table(
     elderId: uuid('elder_id').notNull(),
     referralId: uuid('referral_id'),
     reason: text('reason').notNull(),
+    /** The referral's urgency: green-channel (绿色通道) requests come first in the queue. */
+    urgency: text('urgency', { enum: ['routine', 'green-channel'] }).notNull().default('routine'),
     status: text('status', { enum: ['open', 'done'] }).notNull(),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),

@@ -4,6 +4,8 @@ import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import { dayPeriod, DayPeriodQuery, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
+import type { AssessmentQueue } from '../../application/assessment-queue.js';
+import { SEARCHERS, type ElderDirectory } from '../../application/elder-directory.js';
 import type { Elders } from '../../application/elders.js';
 import type { WaitingList } from '../../application/waiting-list.js';
 import { HARDSHIP_STATUSES } from '../../domain/waiting-list.js';
@@ -16,6 +18,27 @@ const HardshipBody = Type.Object({ status: Literals(HARDSHIP_STATUSES), validFro
 const ApplyBody = Type.Object({ elderId: Uuid, homeInstitutionId: Uuid }, { additionalProperties: false });
 const OfferBody = Type.Object({ institutionId: Type.Optional(Uuid) }, { additionalProperties: false });
 const Phone = Type.String({ minLength: 5, maxLength: 20 });
+const Paging = { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })), offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) };
+const ElderSearchBody = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 50, description: 'a full name, or a whole ID number (18 characters); left out: every elder of the division' })),
+    due: Type.Optional(Type.Boolean({ description: 'only elders due an assessment (never assessed, or the latest older than six months)' })),
+    ...Paging,
+  },
+  { additionalProperties: false },
+);
+const ElderSummarySchema = Type.Object({
+  elderRef: Uuid,
+  name: Type.String(),
+  gender: Literals(['male', 'female']),
+  birthYear: Type.Integer(),
+  age: Type.Integer(),
+  divisionCode: Type.String(),
+  divisionName: Type.Union([Type.String(), Type.Null()]),
+  idNumberMasked: Type.String(),
+  ability: Type.Union([Type.Object({ level: Type.Integer(), assessedOn: Type.String() }), Type.Null()]),
+  reassessmentDue: Type.Boolean(),
+});
 
 const RegisterBody = Type.Object(
   {
@@ -54,7 +77,8 @@ const AssessmentBody = Type.Object(
  * HTTP routes of civil affairs under `/api/civil-affairs`. Every route needs a signed-in user;
  * what a role sees of a person is decided in the use case, and every access is audited.
  */
-export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, waitingList: WaitingList, authSecret: string): FastifyPluginAsync {
+export function civilAffairsRoutes(kit: ServiceKit, use: { elders: Elders; directory: ElderDirectory; queue: AssessmentQueue; waitingList: WaitingList }, authSecret: string): FastifyPluginAsync {
+  const { elders, directory, queue, waitingList } = use;
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -78,6 +102,26 @@ export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, waitingList:
       );
       return reply.status(201).header('location', `/api/civil-affairs/elders/${created.id}`).send(created);
     });
+
+    app.post(
+      '/api/civil-affairs/elders/search',
+      {
+        preValidation: allow(...SEARCHERS),
+        schema: {
+          tags,
+          summary:
+            "Elders of the caller's division, newest registered first: `q` finds one by full name (a blind index; names stay sealed) or by whole ID number; `due` keeps those due an assessment; `limit` and `offset` page it, `X-Total-Count` says how many there are. In the body, never in a URL (URLs end up in access logs and browser history). Planners search by name or ID number only. Each elder shown is an audited read; ID numbers come masked",
+          body: ElderSearchBody,
+          response: { 200: Type.Array(ElderSummarySchema) },
+        },
+      },
+      async (request, reply) => {
+        const q = request.body;
+        const found = await directory.search(principalOf(request), { ...(q.q !== undefined ? { q: q.q } : {}), ...(q.due !== undefined ? { due: q.due } : {}), limit: q.limit ?? 20, offset: q.offset ?? 0 });
+        void reply.header('x-total-count', String(found.total));
+        return found.items;
+      },
+    );
 
     app.get('/api/civil-affairs/elders/:id', { preValidation: allow('planner', 'provider', 'assessor', 'insurer', 'analyst', 'admin'), schema: { tags, summary: "An elder's record, as the caller's role may see it", params: ById } }, async (request) =>
       elders.view(request.params.id, principalOf(request)),
@@ -114,7 +158,22 @@ export function civilAffairsRoutes(kit: ServiceKit, elders: Elders, waitingList:
       elders.history(request.params.id, principalOf(request)),
     );
 
-    app.get('/api/civil-affairs/assessment-requests', { preValidation: allow('assessor', 'admin'), schema: { tags, summary: "The assessors' queue" } }, async (request) => elders.queue(principalOf(request)));
+    app.get(
+      '/api/civil-affairs/assessment-requests',
+      {
+        preValidation: allow('assessor', 'admin'),
+        schema: {
+          tags,
+          summary: "The assessors' queue of the caller's division: green-channel requests first, then the most urgent; each with the elder (ID number masked). `limit` and `offset` page it, `X-Total-Count` says how many there are",
+          querystring: Type.Object(Paging, { additionalProperties: false }),
+        },
+      },
+      async (request, reply) => {
+        const found = await queue.list(principalOf(request), { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 });
+        void reply.header('x-total-count', String(found.total));
+        return found.items;
+      },
+    );
 
     app.post('/api/civil-affairs/elders/:id/hardships', { preValidation: allow('assessor', 'admin'), schema: { tags, summary: 'Record a hardship status with its validity (特困, 低保, …)', params: ById, body: HardshipBody, response: { 201: Type.Object({ id: Uuid }) } } }, async (request, reply) => {
       const who = principalOf(request);

@@ -1,0 +1,153 @@
+import { divisionPrefix, type Principal } from '@fbl/auth';
+import { ageOn, maskResidentId, shandongDivisions } from '@fbl/codes';
+import type { Executor } from '@fbl/db';
+import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
+import { invalidField, type ServiceKit } from '@fbl/service-kit';
+import { and, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { assessments, auditLog, elders } from '../adapters/db/schema.js';
+import { currentAssessmentSince, readElderQuery, reassessmentDue } from '../domain/elder.js';
+
+/** An elder as a list shows them: who, how old, where, how able, and whether an assessment is due. */
+export interface ElderSummary {
+  elderRef: string;
+  name: string;
+  gender: 'male' | 'female';
+  birthYear: number;
+  age: number;
+  divisionCode: string;
+  /** The county's (or city's) name in the division table; null for a code it does not hold. */
+  divisionName: string | null;
+  /** The ID number masked (first six and last four characters shown). */
+  idNumberMasked: string;
+  ability: { level: number; assessedOn: string } | null;
+  /** Never assessed, or the latest assessment is older than six months. */
+  reassessmentDue: boolean;
+}
+
+/** A page of a list and how many there are in all. */
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+/** Roles that may search the register (planners only by a name or an ID number, never browse it). */
+export const SEARCHERS = ['planner', 'assessor', 'insurer', 'admin'] as const;
+
+type ElderRow = typeof elders.$inferSelect;
+
+/**
+ * Finding elders on the register: by full name (through its blind index), by whole ID number
+ * (through its keyed hash), or every elder of the caller's division, a page at a time. Names stay
+ * sealed at rest; each elder shown is an audited read.
+ */
+export class ElderDirectory {
+  private readonly log: AuditLog;
+
+  constructor(
+    private readonly kit: ServiceKit,
+    private readonly protector: FieldProtector,
+  ) {
+    this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+  }
+
+  private get now(): Date {
+    return this.kit.deps.clock();
+  }
+
+  /**
+   * The elders of the caller's scope that match `q` (a full name or a whole ID number; none: all),
+   * newest registered first. `due` keeps those due an assessment. Assessors and insurance officers
+   * see their division (county, city or province by its code), admins and planners every elder,
+   * planners only by a name or an ID number. Bad parameters are refused (400) and audited.
+   */
+  async search(who: Principal, params: { q?: string; due?: boolean; limit: number; offset: number }): Promise<Page<ElderSummary>> {
+    const read = readElderQuery(params.q, this.now);
+    const refuse = async (reason: string) => {
+      await this.log.alone(this.entry(who, 'search', 'elders', 'invalid'));
+      return invalidField('q', reason);
+    };
+    if (!read.ok) throw await refuse(read.reason);
+    const { query } = read;
+    if (query.by === 'all' && who.role === 'planner') throw await refuse('required: a planner finds an elder by full name or ID number');
+    const where = and(
+      this.scope(who),
+      query.by === 'name' ? eq(elders.nameHash, this.protector.nameHash(query.name)) : undefined,
+      query.by === 'id-number' ? eq(elders.idNumberHash, this.protector.lookupHash(query.idNumber)) : undefined,
+      params.due ? sql`not exists (select 1 from ${assessments} where ${assessments.elderId} = ${elders.id} and ${assessments.assessedOn} >= ${currentAssessmentSince(this.now)})` : undefined,
+    );
+    return this.kit.deps.database.transaction(async (tx) => {
+      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(elders).where(where);
+      const rows = await tx.select().from(elders).where(where).orderBy(desc(elders.createdAt), desc(elders.id)).limit(params.limit).offset(params.offset);
+      const items = await this.summaries(tx, rows);
+      if (items.length === 0) await this.log.write(tx, this.entry(who, 'search', `by-${query.by}`, 'not-found'));
+      await this.log.write(tx, ...items.map((e) => this.entry(who, 'search', e.elderRef, 'allowed', { by: query.by })));
+      return { total: Number(count?.n ?? 0), items };
+    });
+  }
+
+  /** The SQL condition of the elders a principal may find: by division for the officers of one. */
+  scope(who: Principal): SQL | undefined {
+    switch (who.role) {
+      case 'admin':
+      case 'planner':
+        return undefined;
+      case 'assessor':
+      case 'insurer':
+      case 'analyst':
+        return who.divisionCode ? like(elders.divisionCode, `${divisionPrefix(who.divisionCode)}%`) : sql`false`;
+      case 'provider':
+        return sql`false`;
+      default: {
+        const unreachable: never = who.role;
+        throw new Error(`unknown role ${String(unreachable)}`);
+      }
+    }
+  }
+
+  /** The summaries of elders' rows, with each one's latest assessment, in the rows' order. */
+  async summaries(db: Executor, rows: readonly ElderRow[]): Promise<ElderSummary[]> {
+    if (rows.length === 0) return [];
+    const latest = await db
+      .selectDistinctOn([assessments.elderId], { elderId: assessments.elderId, level: assessments.level, assessedOn: assessments.assessedOn })
+      .from(assessments)
+      .where(inArray(assessments.elderId, rows.map((r) => r.id)))
+      .orderBy(assessments.elderId, desc(assessments.assessedOn), desc(assessments.recordedAt));
+    const byElder = new Map(latest.map((a) => [a.elderId, a]));
+    return rows.map((row) => {
+      const ability = byElder.get(row.id);
+      return {
+        elderRef: row.id,
+        name: this.protector.open(row.nameSealed),
+        gender: row.gender,
+        birthYear: row.birthYear,
+        age: ageOn(this.protector.open(row.birthDateSealed), this.now),
+        divisionCode: row.divisionCode,
+        divisionName: shandongDivisions.get(row.divisionCode)?.name ?? null,
+        idNumberMasked: maskResidentId(this.protector.open(row.idNumberSealed)),
+        ability: ability ? { level: ability.level, assessedOn: ability.assessedOn } : null,
+        reassessmentDue: reassessmentDue(ability?.assessedOn, this.now),
+      };
+    });
+  }
+
+  /**
+   * Fill the name index of elders registered before it existed; returns how many. Runs at
+   * start-up; each row is indexed in one statement, and a row indexed meanwhile is left alone.
+   */
+  async indexNames(batch = 500): Promise<number> {
+    const { db } = this.kit.deps.database;
+    let indexed = 0;
+    for (;;) {
+      const rows = await db.select({ id: elders.id, nameSealed: elders.nameSealed }).from(elders).where(isNull(elders.nameHash)).limit(batch);
+      for (const row of rows) {
+        await db.update(elders).set({ nameHash: this.protector.nameHash(this.protector.open(row.nameSealed)) }).where(and(eq(elders.id, row.id), isNull(elders.nameHash)));
+      }
+      indexed += rows.length;
+      if (rows.length < batch) return indexed;
+    }
+  }
+
+  private entry(who: Principal, action: string, objectId: string, outcome: AuditOutcome, detail?: Record<string, unknown>) {
+    return { actor: userActor(who), action, objectType: 'elder', objectId, outcome, ...(detail ? { detail } : {}) };
+  }
+}
