@@ -23,8 +23,11 @@ export interface ResidentId {
   readonly kind: ResidentIdKind;
 }
 
-/** Outcome of {@link parseResidentId}: the parsed ID, or a human-readable reason in English. */
-export type ResidentIdResult = { ok: true; id: ResidentId } | { ok: false; reason: string };
+/** Which check an ID number failed: screens say it in their own language, logs and APIs use `reason`. */
+export type ResidentIdFault = 'length' | 'first-generation' | 'character' | 'check-character-form' | 'province' | 'permit-code' | 'birth-date' | 'birth-too-early' | 'birth-future' | 'check-character' | 'division';
+
+/** Outcome of {@link parseResidentId}: the parsed ID, or which check failed with a reason in English. */
+export type ResidentIdResult = { ok: true; id: ResidentId } | { ok: false; reason: string; fault: ResidentIdFault };
 
 /** Options of {@link parseResidentId}. */
 export interface ParseResidentIdOptions {
@@ -72,46 +75,47 @@ export function residentIdCheckChar(first17: string): string {
  * character, and the division table if one is passed. The reason names the first failure.
  */
 export function parseResidentId(value: string, options: ParseResidentIdOptions = {}): ResidentIdResult {
-  const fail = (reason: string): ResidentIdResult => ({ ok: false, reason });
+  const fail = (reason: string, fault: ResidentIdFault): ResidentIdResult => ({ ok: false, reason, fault });
   if (value.length !== 18) {
     return fail(
       /^\d{15}$/.test(value)
         ? 'must be 18 characters; 15-digit first-generation numbers are not accepted'
         : `must be 18 characters, not ${value.length}`,
+      /^\d{15}$/.test(value) ? 'first-generation' : 'length',
     );
   }
   const normalised = value.replace(/x$/, 'X');
   for (let i = 0; i < 17; i++) {
     const c = normalised.charAt(i);
-    if (c < '0' || c > '9') return fail(`character ${i + 1} (${c}) must be a digit`);
+    if (c < '0' || c > '9') return fail(`character ${i + 1} (${c}) must be a digit`, 'character');
   }
   const given = normalised.charAt(17);
-  if (!/^[0-9X]$/.test(given)) return fail(`character 18 (${given}) must be a digit or X`);
+  if (!/^[0-9X]$/.test(given)) return fail(`character 18 (${given}) must be a digit or X`, 'check-character-form');
 
   const divisionCode = normalised.slice(0, 6);
   const prefix = divisionCode.slice(0, 2);
   if (!PROVINCE_PREFIXES.has(prefix)) {
-    return fail(`division code ${divisionCode} does not start with a province-level code (${prefix} is not one)`);
+    return fail(`division code ${divisionCode} does not start with a province-level code (${prefix} is not one)`, 'province');
   }
   const kind = PERMIT_KINDS[divisionCode] ?? 'resident';
   if (kind === 'resident' && ['81', '82', '83'].includes(prefix)) {
-    return fail(`division code ${divisionCode} is not valid: Hong Kong, Macao and Taiwan permits use 810000, 820000 or 830000`);
+    return fail(`division code ${divisionCode} is not valid: Hong Kong, Macao and Taiwan permits use 810000, 820000 or 830000`, 'permit-code');
   }
 
   const written = normalised.slice(6, 14);
   const birth: CalendarDay = { year: Number(written.slice(0, 4)), month: Number(written.slice(4, 6)), day: Number(written.slice(6, 8)) };
-  if (!isRealDate(birth.year, birth.month, birth.day)) return fail(`birth date ${written} is not a real date`);
-  if (birth.year < EARLIEST_BIRTH_YEAR) return fail(`birth date ${written} is before ${EARLIEST_BIRTH_YEAR}`);
+  if (!isRealDate(birth.year, birth.month, birth.day)) return fail(`birth date ${written} is not a real date`, 'birth-date');
+  if (birth.year < EARLIEST_BIRTH_YEAR) return fail(`birth date ${written} is before ${EARLIEST_BIRTH_YEAR}`, 'birth-too-early');
   if (compareDays(birth, chinaCalendarDay(options.today ?? new Date())) > 0) {
-    return fail(`birth date ${formatDay(birth)} is in the future`);
+    return fail(`birth date ${formatDay(birth)} is in the future`, 'birth-future');
   }
 
   const expected = residentIdCheckChar(normalised.slice(0, 17));
-  if (given !== expected) return fail(`check character should be ${expected}, not ${given}`);
+  if (given !== expected) return fail(`check character should be ${expected}, not ${given}`, 'check-character');
 
   const table = options.divisions;
   if (table && kind === 'resident' && !table.has(divisionCode)) {
-    return fail(`division code ${divisionCode} is not a known administrative division in table ${table.version}`);
+    return fail(`division code ${divisionCode} is not a known administrative division in table ${table.version}`, 'division');
   }
   const sex: Sex = Number(normalised.charAt(16)) % 2 === 1 ? 'male' : 'female';
   return { ok: true, id: { value: normalised, divisionCode, birthDate: formatDay(birth), sex, kind } };

@@ -1,4 +1,3 @@
-import { parseResidentId } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, page, Problem, problemText, upload } from './api.js';
 import { useElderNames } from './elder-names.js';
@@ -9,6 +8,7 @@ import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type 
 import { AttachmentPicker, ConsentFields, filesOk, PacketFields, packetWords, uploadAll, type PendingFile } from './packet-form.js';
 import { FollowUpView } from './follow-up.js';
 import { PacketPanel, placeName } from './packet-view.js';
+import { idNumberProblem } from './problem-words.js';
 import { Pager } from './pager.js';
 import { ReferralPrint } from './referral-print.js';
 import { stateLabel, Timeline, type Step } from './timeline.js';
@@ -261,8 +261,8 @@ function NewReferral({ lang, institutionId, onCreated }: { lang: Lang; instituti
     setIdNumber(value);
     setElder(null);
     if (value.length === 0) return setIdMessage('');
-    const parsed = parseResidentId(value.trim().toUpperCase());
-    if (!parsed.ok) return setIdMessage(`${t(lang, 'idInvalid')}: ${value.length < 18 ? `${value.length}/18` : parsed.reason}`);
+    const wrong = idNumberProblem(lang, value);
+    if (wrong) return setIdMessage(wrong);
     setIdMessage(t(lang, 'idChecking'));
     try {
       take(await json<Elder>('POST', '/api/civil-affairs/elders/lookup', { idNumber: value.trim().toUpperCase() }));

@@ -1,4 +1,5 @@
-import { t, wordFor, type Lang } from './i18n.js';
+import { parseResidentId } from '@fbl/codes';
+import { fill, t, wordFor, type Lang } from './i18n.js';
 
 /** Why the server refused a field, as a kind a reader's language can say (its own words are English, for developers). */
 export function whyKind(reason: string): string {
@@ -25,4 +26,15 @@ export function fieldsText(lang: Lang, errors: readonly { field: string; reason:
     said.add(`${label}${lang === 'zh' ? '' : ' '}${t(lang, `why_${whyKind(error.reason)}`)}`);
   }
   return [...said].join(lang === 'zh' ? '；' : '; ');
+}
+
+/**
+ * What is wrong with an ID number as typed, in the reader's words (身份证号无效：校验码不对…);
+ * empty when it is a valid number. The parser's own reason is English, for logs and APIs.
+ */
+export function idNumberProblem(lang: Lang, typed: string): string {
+  const value = typed.trim().toUpperCase();
+  const parsed = parseResidentId(value);
+  if (parsed.ok) return '';
+  return `${t(lang, 'idInvalid')}${lang === 'zh' ? '：' : ': '}${fill(t(lang, `idFault_${parsed.fault}`), { n: value.length })}`;
 }

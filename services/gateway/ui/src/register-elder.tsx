@@ -1,4 +1,5 @@
 import { maskResidentId, parseResidentId, shandongDivisions } from '@fbl/codes';
+import { idNumberProblem } from './problem-words.js';
 import { useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
 import { useFieldErrors } from './forms.js';
@@ -99,7 +100,7 @@ export function RegisterElder({ lang, divisionCode }: { lang: Lang; divisionCode
     event.preventDefault();
     const found: Record<string, string> = {};
     if (!idNumber.trim()) found['reg-id'] = w(lang, 'required');
-    else if (!parsed?.ok) found['reg-id'] = `${w(lang, 'idInvalid')}: ${idNumber.trim().length < 18 ? `${idNumber.trim().length}/18` : (parsed?.ok === false ? parsed.reason : '')}`;
+    else if (!parsed?.ok) found['reg-id'] = idNumberProblem(lang, idNumber);
     if (!name.trim()) found['reg-name'] = w(lang, 'required');
     if (phone.trim() && !/^(1\d{10}|0\d{2,3}-?\d{7,8})$/.test(phone.trim())) found['reg-phone'] = w(lang, 'phoneInvalid');
     if (!division) found['reg-division'] = w(lang, 'choose');
