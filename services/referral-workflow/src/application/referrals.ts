@@ -34,6 +34,7 @@ import { initialTransition, transition } from 'xstate';
 import { availability, elderFacts, elderProfiles, matchRuns, offers, referrals, timeline, timers } from '../adapters/db/schema.js';
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
 import { factsOfPacket, MACHINE_FACTS, splitFacts } from '../domain/packet.js';
+import { referenceOf } from '../domain/reference.js';
 import type { PacketStore } from './packet-store.js';
 import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
 import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type OfferStatus, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
@@ -173,7 +174,7 @@ export class Referrals {
       ...(input.returnTo ? { returnTo: input.returnTo } : {}),
     };
     const [snapshot, actions] = initialTransition(referralMachine, machineInput);
-    await tx.insert(referrals).values({
+    const [created] = await tx.insert(referrals).values({
       id,
       machineVersion: MACHINE_VERSION,
       state: 'intake',
@@ -187,7 +188,7 @@ export class Referrals {
       parentId: input.parentId ?? null,
       createdAt: now,
       updatedAt: now,
-    });
+    }).returning({ number: referrals.number });
     const journey: Cause = { ...cause, origin: { ...cause.origin, correlationId: id } };
     await prepare?.(tx, id, packet);
     await outbox.append(tx, [
@@ -200,6 +201,7 @@ export class Referrals {
         originBedType: input.origin.bedType,
         originDivisionCode: input.origin.divisionCode,
         requestedBedTypes: input.requestedBedTypes,
+        reference: referenceOf(created!.number, now),
       }, journey.origin, { time: now }),
     ]);
     const [row] = await tx.select().from(referrals).where(eq(referrals.id, id));
