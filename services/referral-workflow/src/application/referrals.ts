@@ -270,7 +270,8 @@ export class Referrals {
     let changed = Boolean(first) || version !== row.machineVersion;
     while (queue.length > 0) {
       const step = queue.shift()!;
-      const before = topState(snapshot.value);
+      // A new referral is stored in intake; where its first step took it (eligibility, matching) is a move others must hear of.
+      const before = step.actions && first ? startState : topState(snapshot.value);
       const beforeContext = JSON.stringify(snapshot.context);
       let actions = step.actions;
       if (!actions && snapshot.status === 'done') {
