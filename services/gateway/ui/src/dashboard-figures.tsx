@@ -68,6 +68,7 @@ export function breakdownText(lang: Lang, breakdown: string | null, sub: string 
       return wordFor(lang, `analyst_breach_${sub}`) ?? unknown(lang);
     case 'pair':
       return /^\d/.test(sub) ? pair((c) => shandongDivisions.get(c)?.name ?? unknown(lang)) : pair((b) => wordFor(lang, b) ?? unknown(lang));
+    case null:
     default:
       return sub;
   }

@@ -28,7 +28,7 @@ const HEADING = { bold: true } as const;
 const HEADING_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F0' } };
 
 /** How wide a text is in Excel's units: a Chinese character takes two. */
-const widthOf = (text: string) => [...text].reduce((n, c) => n + (/[\u0000-\u00ff]/.test(c) ? 1 : 2), 0);
+const widthOf = (text: string) => [...text].reduce((n, c) => n + (c.charCodeAt(0) <= 0xff ? 1 : 2), 0);
 
 /** An Excel sheet name: at most 31 characters, none of []:*?/\. */
 const sheetName = (name: string) => name.replace(/[[\]:*?/\\]/g, '·').slice(0, 31);
