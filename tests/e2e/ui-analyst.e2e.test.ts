@@ -214,6 +214,12 @@ describe("the analyst's dashboard in a real browser (Chromium): county picker, d
     await analyst.setViewportSize(PHONE);
     await expect.poll(() => analyst.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await shot(analyst, 'analyst-dashboard-metrics-phone');
+    // Every metric's table, all open: Chinese words only, no raw value, nothing wider than the phone.
+    await analyst.locator('details.metric').evaluateAll((all) => all.forEach((d) => d.setAttribute('open', '')));
+    expect(await analyst.locator('details.metric table.figures, details.metric .empty').count()).toBe(16);
+    expect(await foreignWords(analyst)).toEqual([]);
+    expect(await rawValues(analyst)).toEqual([]);
+    await expect.poll(() => analyst.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     expect(analyst.consoleErrors).toEqual([]);
   });
 });

@@ -180,7 +180,7 @@ describe('monitoring exports and drill-down (PGlite)', () => {
           expect(Number(r.headers['x-total-count']), `${definition.key} ${count} ${row.sub ?? ''}`).toBe(row.values[count]);
           expect((r.json() as Drilled[]).length).toBe(row.values[count]);
           expect(elderRefs.some((ref) => r.body.includes(ref))).toBe(false);
-          expect(r.body).not.toMatch(/elderRef|elder_ref|name"?:"?[^,]*老人/);
+          expect(r.body).not.toMatch(/elderRef|elder_ref/);
           lists++;
         }
       }

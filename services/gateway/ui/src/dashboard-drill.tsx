@@ -68,7 +68,7 @@ export function DrillDown({ lang, target, filter, onClose, onError }: { lang: La
   return (
     <section class="panel drill" ref={panel} aria-live="polite" data-total={list?.total}>
       <div class="drill-head">
-        <h3>{t(lang, 'analyst_drillTitle')}：{target.title}</h3>
+        <h3>{fill(t(lang, 'analyst_drillTitle'), { what: target.title })}</h3>
         <button type="button" class="secondary" onClick={onClose}>{t(lang, 'analyst_close')}</button>
       </div>
       <p class="hint">{t(lang, 'analyst_drillPrivacy')}</p>

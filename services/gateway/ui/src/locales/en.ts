@@ -462,7 +462,7 @@ export const en: Record<keyof typeof zh, string> = {
   analyst_exporting: "Exporting…",
   analyst_allMetrics: "All metrics",
   analyst_drillHint: "Click an underlined count to list the referrals behind it",
-  analyst_drillTitle: "Referrals",
+  analyst_drillTitle: "Referrals: {what}",
   analyst_drillPrivacy: "Referral numbers and their progress only: no elder's name, ID number or other identity.",
   analyst_drillCount: "{total} in all",
   analyst_drillEmpty: "No referrals behind this count",

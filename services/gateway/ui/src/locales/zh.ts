@@ -460,7 +460,7 @@ export const zh = {
   analyst_exporting: "正在导出…",
   analyst_allMetrics: "全部指标",
   analyst_drillHint: "点击带下划线的数字，可查看其对应的转诊明细",
-  analyst_drillTitle: "转诊明细",
+  analyst_drillTitle: "转诊明细：{what}",
   analyst_drillPrivacy: "仅列转诊单号与流程信息，不含老人姓名、身份证号等身份信息。",
   analyst_drillCount: "共 {total} 条",
   analyst_drillEmpty: "没有对应的转诊",
