@@ -149,7 +149,7 @@ describe('monitoring API: roles, scopes, bad input, CSV, drill-down and gauges (
     expect(JSON.stringify(badDivision.json())).toContain('division');
   });
 
-  it('exports CSV in UTF-8 with a byte-order mark, Chinese names intact, one line per row', async () => {
+  it('exports CSV in UTF-8 with a byte-order mark, Chinese headings and names, shares as percentages, one line per row', async () => {
     const r = await monitoring.get(`/api/monitoring/metrics/acceptance-rate/csv?${period}&groupBy=provider`, ADMIN);
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -157,11 +157,12 @@ describe('monitoring API: roles, scopes, bad input, CSV, drill-down and gauges (
     const bytes = r.rawPayload;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('分组 group,名称 name,accepted,declined,expired,open,rate');
+    expect(lines[0]).toBe('机构,接收,拒收,超时未响应,待响应,接收率');
     const want = expected(history, 'acceptance-rate', { from: '2026-08-01', to: '2026-12-31', groupBy: 'provider' });
     expect(lines).toHaveLength(want.length + 1);
     const first = history.institutions.find((i) => i.id === want[0]!.key)!;
-    expect(lines[1]).toBe([first.id, first.name, want[0]!.values['accepted'], want[0]!.values['declined'], want[0]!.values['expired'], want[0]!.values['open'], want[0]!.values['rate'] ?? ''].join(','));
+    const rate = want[0]!.values['rate'];
+    expect(lines[1]).toBe([first.name, want[0]!.values['accepted'], want[0]!.values['declined'], want[0]!.values['expired'], want[0]!.values['open'], rate === null || rate === undefined ? '' : `${(rate * 100).toFixed(1)}%`].join(','));
   });
 
   it('drills into open referrals by stage with where and since, and no elder reference or identity', async () => {
@@ -170,6 +171,7 @@ describe('monitoring API: roles, scopes, bad input, CSV, drill-down and gauges (
     const items = (r.json() as { items: { referralId: string; stage: string; originInstitutionName: string }[] }).items;
     const want = expected(history, 'open-by-stage', { from: '2026-08-01', to: '2026-12-31', groupBy: 'total' }).find((x) => x.sub === 'escalated')!;
     expect(items).toHaveLength(want.values['open']!);
+    expect(r.headers['x-total-count']).toBe(String(want.values['open']));
     expect(items.every((i) => i.stage === 'escalated' && i.originInstitutionName.length > 0)).toBe(true);
     const elderRefs = new Set(history.journeys.map((j) => j.elderRef));
     expect([...elderRefs].some((ref) => r.body.includes(ref))).toBe(false);

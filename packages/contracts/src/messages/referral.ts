@@ -28,6 +28,8 @@ export const ReferralRequested = defineMessage({
     originBedType: BedTypeSchema,
     originDivisionCode: Type.String({ pattern: '^[0-9]{6}$' }),
     requestedBedTypes: Type.Array(BedTypeSchema, { minItems: 1 }),
+    /** The number people use for it (转诊单号, e.g. `20261205-000123`); absent on referrals started before it was sent. */
+    reference: Type.Optional(Type.String({ pattern: '^[0-9]{8}-[0-9]{6,12}$' })),
   }),
   past: [
     {

@@ -79,14 +79,21 @@ export function upload(path: string, file: Blob): Promise<Response> {
   return request('POST', path, file);
 }
 
-/** Fetch a file the API serves (with the session's token) and hand it to the browser as a download. */
-export async function download(path: string, name: string): Promise<void> {
+/** The file name a download was served with: the UTF-8 `filename*` of its Content-Disposition (RFC 6266), else the plain one. */
+export function servedName(disposition: string | null): string | undefined {
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition ?? '')?.[1];
+  if (utf8) return decodeURIComponent(utf8);
+  return /filename="([^"]+)"/i.exec(disposition ?? '')?.[1];
+}
+
+/** Fetch a file the API serves (with the session's token) and hand it to the browser as a download, under the given name or the one it was served with. */
+export async function download(path: string, name?: string): Promise<void> {
   const response = await request('GET', path);
   if (!response.ok) throw new Problem(response.status, (await response.json().catch(() => ({}))) as Problem['body']);
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;
-  link.download = name;
+  link.download = name ?? servedName(response.headers.get('content-disposition')) ?? 'download';
   document.body.append(link);
   link.click();
   link.remove();

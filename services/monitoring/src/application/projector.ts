@@ -74,6 +74,7 @@ export class Projector {
       originCounty: d.originDivisionCode,
       originCity: cityOf(d.originDivisionCode),
       startedAt: new Date(e.time),
+      ...(d.reference ? { reference: d.reference } : {}),
     };
     await this.referral(tx, d.referralId, { ...facts, bedType: d.requestedBedTypes[0]! }, { ...facts, bedType: sql`coalesce(${referrals.placedBedType}, ${d.requestedBedTypes[0]!})` });
   }

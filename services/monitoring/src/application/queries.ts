@@ -1,7 +1,7 @@
 import { shandongDivisions, type DivisionTable } from '@fbl/codes';
 import type { Database } from '@fbl/db';
 import { sql, type SQL } from 'drizzle-orm';
-import { METRICS, metricOf, type MetricDefinition, type MetricKey, type SourceKey } from '../domain/definitions.js';
+import { drillableCounts, METRICS, metricOf, type MetricDefinition, type MetricKey, type SourceKey } from '../domain/definitions.js';
 import { divisionPrefix, periodBounds, type Grouping } from '../domain/periods.js';
 
 /** What a dashboard asks of one metric. */
@@ -46,12 +46,14 @@ interface Source {
   dayColumn?: boolean;
   /** Rows that exist only partly (a referral seen through a later event) and count nowhere. */
   valid?: string;
+  /** The referral a row is about, where rows are referrals or offers (what a drill-down lists). */
+  referral?: string;
 }
 
 const institutionJoin = (alias: string, id: string, bedType: string) =>
   `left join monitoring.institutions ${alias} on ${alias}.institution_id = ${id} and ${alias}.bed_type = ${bedType}`;
 
-const REFERRAL_DIMS = { county: 'r.origin_county', city: 'r.origin_city', bedType: 'r.bed_type', provider: 'r.placed_institution_id', valid: 'r.started_at is not null' };
+const REFERRAL_DIMS = { county: 'r.origin_county', city: 'r.origin_city', bedType: 'r.bed_type', provider: 'r.placed_institution_id', valid: 'r.started_at is not null', referral: 'r.referral_id' };
 
 const SOURCES: Record<SourceKey, Source> = {
   referrals: { from: () => sql.raw('monitoring.referrals r'), ...REFERRAL_DIMS },
@@ -62,14 +64,15 @@ const SOURCES: Record<SourceKey, Source> = {
     city: 'i.city',
     bedType: 'o.bed_type',
     provider: 'o.institution_id',
+    referral: 'o.referral_id',
   },
   breaches: {
     from: () =>
       sql.raw(`(
-        select 'offer-expired' as kind, o.respond_by as at, o.institution_id as provider, o.bed_type, i.county, i.city
+        select 'offer-expired' as kind, o.respond_by as at, o.institution_id as provider, o.bed_type, i.county, i.city, o.referral_id
           from monitoring.offers o ${institutionJoin('i', 'o.institution_id', 'o.bed_type')} where o.answer = 'expired'
         union all
-        select 'follow-up-late', r.closed_at, r.placed_institution_id, r.placed_bed_type, i.county, i.city
+        select 'follow-up-late', r.closed_at, r.placed_institution_id, r.placed_bed_type, i.county, i.city, r.referral_id
           from monitoring.referrals r ${institutionJoin('i', 'r.placed_institution_id', 'r.placed_bed_type')}
           where r.follow_up_late and r.closed_at is not null
       ) x`),
@@ -77,6 +80,7 @@ const SOURCES: Record<SourceKey, Source> = {
     city: 'x.city',
     bedType: 'x.bed_type',
     provider: 'x.provider',
+    referral: 'x.referral_id',
   },
   bedDays: {
     // Closed capacity steps are in bed_months (whole months of the period, unless grouped by day
@@ -184,8 +188,8 @@ function withAsOf(fragment: string, asOf: Date): SQL {
   );
 }
 
-/** The statement that computes one metric for one query. */
-export function metricStatement(definition: MetricDefinition, query: MetricQuery): SQL {
+/** The rows of a metric's source that count under a query: valid, in the period, the metric's own, and the filter's. */
+function conditionsOf(definition: MetricDefinition, query: Omit<MetricQuery, 'groupBy' | 'metric'>): SQL[] {
   const source = SOURCES[definition.source];
   const { start, end } = periodBounds(query.from, query.to);
   const conditions: SQL[] = [];
@@ -198,6 +202,13 @@ export function metricStatement(definition: MetricDefinition, query: MetricQuery
   if (query.division) conditions.push(divisionCondition(source, query.division));
   if (query.bedType) conditions.push(sql`${sql.raw(source.bedType)} = ${query.bedType}`);
   if (query.provider) conditions.push(sql`${sql.raw(source.provider)} = ${query.provider}::uuid`);
+  return conditions;
+}
+
+/** The statement that computes one metric for one query. */
+export function metricStatement(definition: MetricDefinition, query: MetricQuery): SQL {
+  const source = SOURCES[definition.source];
+  const conditions = conditionsOf(definition, query);
   const key = groupKey(query.groupBy, source, definition.time);
   const sub = definition.sub ? definition.sub.sql : "''";
   const columns = definition.columns.map((c) => withAsOf(`${c.sql} as "${c.name}"`, query.asOf));
@@ -211,6 +222,32 @@ export function metricStatement(definition: MetricDefinition, query: MetricQuery
 }
 
 const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const instant = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
+
+/** A referral in a drill-down: no identity, no elder reference. */
+export interface OpenReferral {
+  referralId: string;
+  /** The number people use (转诊单号); null for referrals started before the workflow sent it. */
+  reference: string | null;
+  stage: string;
+  /** When it entered the stage it is in. */
+  since: string | null;
+  startedAt: string | null;
+  urgent: boolean;
+  kind: string | null;
+  bedType: string | null;
+  originCounty: string | null;
+  originCountyName: string | null;
+  originInstitutionName: string | null;
+  originInstitutionId?: string | null;
+  escalations?: number;
+}
+
+/** A referral (or an offer of one) behind a count: also the provider it is about and the instant that placed it in the period. */
+export interface ReferralBehind extends OpenReferral {
+  providerName: string | null;
+  at: string | null;
+}
 
 /** Reads the commission's figures from the projections. */
 export class MetricsQueries {
@@ -250,23 +287,71 @@ export class MetricsQueries {
     return results;
   }
 
-  /** Open referrals for a drill-down: where each stopped and since when; never who the elder is. */
-  async openReferrals(filter: { stage?: string; from: string; to: string; division?: string; bedType?: string; limit: number; offset: number }) {
+  /** Open referrals for a drill-down: where each stopped and since when, oldest stop first; never who the elder is. */
+  async openReferrals(filter: { stage?: string; from: string; to: string; division?: string; bedType?: string; limit: number; offset: number }): Promise<{ total: number; items: OpenReferral[] }> {
     const { start, end } = periodBounds(filter.from, filter.to);
     const conditions: SQL[] = [sql`r.started_at >= ${start.toISOString()}::timestamptz and r.started_at < ${end.toISOString()}::timestamptz`, sql.raw('r.closed_at is null and r.cancelled_at is null')];
     if (filter.stage) conditions.push(sql`r.stage = ${filter.stage}`);
     if (filter.division) conditions.push(divisionCondition({ county: 'r.origin_county', city: 'r.origin_city' }, filter.division));
     if (filter.bedType) conditions.push(sql`r.bed_type = ${filter.bedType}`);
+    const where = sql.join(conditions, sql.raw(' and '));
+    const [count] = await this.database.rows<{ n: number | string }>(this.database.db, sql`select count(*) as n from monitoring.referrals r where ${where}`);
     const rows = await this.database.rows<Record<string, unknown>>(
       this.database.db,
-      sql`select r.referral_id, r.stage, r.stage_at, r.started_at, r.urgent, r.kind, r.bed_type, r.origin_county, r.origin_institution_id, i.name as origin_name, r.escalations
+      sql`select r.referral_id, r.reference, r.stage, r.stage_at, r.started_at, r.urgent, r.kind, r.bed_type, r.origin_county, r.origin_institution_id, i.name as origin_name, r.escalations
           from monitoring.referrals r ${sql.raw(institutionJoin('i', 'r.origin_institution_id', 'r.origin_bed_type'))}
-          where ${sql.join(conditions, sql.raw(' and '))}
+          where ${where}
           order by r.stage_at nulls first, r.referral_id limit ${filter.limit} offset ${filter.offset}`,
     );
-    const instant = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
-    return rows.map((r) => ({
+    return {
+      total: Number(count?.n ?? 0),
+      items: rows.map((r) => ({
+        ...this.referralFacts(r),
+        originInstitutionId: r['origin_institution_id'] as string | null,
+        escalations: Number(r['escalations']),
+      })),
+    };
+  }
+
+  /**
+   * The referrals behind one count of a metric (a drill-down whose total is the figure): the rows
+   * of the metric's source that the count counts under the same filter, in its breakdown `sub`
+   * where given, oldest first by the instant that placed each in the period. One row per
+   * referral, or per offer for the counts of offers; never who the elder is.
+   */
+  async referralsBehind(query: Omit<MetricQuery, 'groupBy'>, count: string, sub: string | undefined, page: { limit: number; offset: number }): Promise<{ total: number; items: ReferralBehind[] }> {
+    const definition = metricOf(query.metric);
+    const source = SOURCES[definition.source];
+    const counts = drillableCounts(definition).get(count);
+    if (counts === undefined || !source.referral) throw new Error(`${query.metric} has no rows behind ${count}`);
+    const conditions = [...conditionsOf(definition, query), withAsOf(counts, query.asOf)];
+    if (sub !== undefined && definition.sub) conditions.push(sql`(${sql.raw(definition.sub.sql)}) = ${sub}`);
+    const where = sql.join(conditions, sql.raw(' and '));
+    const from = source.from(query.asOf, { fromDay: query.from, toDay: query.to }, 'total');
+    const [total] = await this.database.rows<{ n: number | string }>(this.database.db, sql`select count(*) as n from ${from} where ${where}`);
+    const time = definition.time ?? source.referral;
+    const rows = await this.database.rows<Record<string, unknown>>(
+      this.database.db,
+      sql`select dr.referral_id, dr.reference, dr.stage, dr.stage_at, dr.started_at, dr.urgent, dr.kind, ${sql.raw(source.bedType)} as bed_type, dr.origin_county,
+                 oi.name as origin_name, pi.name as provider_name, ${sql.raw(time)} as at
+          from ${from}
+          join monitoring.referrals dr on dr.referral_id = ${sql.raw(source.referral)}
+          ${sql.raw(institutionJoin('oi', 'dr.origin_institution_id', 'dr.origin_bed_type'))}
+          ${sql.raw(institutionJoin('pi', source.provider, source.bedType))}
+          where ${where}
+          order by ${sql.raw(time)}, dr.referral_id limit ${page.limit} offset ${page.offset}`,
+    );
+    return {
+      total: Number(total?.n ?? 0),
+      items: rows.map((r) => ({ ...this.referralFacts(r), providerName: (r['provider_name'] as string | null) ?? null, at: instant(r['at']) })),
+    };
+  }
+
+  /** What a drill-down says of a referral: its number, kind, bed type, where it stopped and since when, and where it came from. */
+  private referralFacts(r: Record<string, unknown>) {
+    return {
       referralId: String(r['referral_id']),
+      reference: (r['reference'] as string | null) ?? null,
       stage: String(r['stage']),
       since: instant(r['stage_at']),
       startedAt: instant(r['started_at']),
@@ -275,10 +360,14 @@ export class MetricsQueries {
       bedType: r['bed_type'] as string | null,
       originCounty: r['origin_county'] as string | null,
       originCountyName: r['origin_county'] ? (this.divisions.get(String(r['origin_county']))?.name ?? null) : null,
-      originInstitutionId: r['origin_institution_id'] as string | null,
       originInstitutionName: (r['origin_name'] as string | null) ?? null,
-      escalations: Number(r['escalations']),
-    }));
+    };
+  }
+
+  /** A provider's name, as the bed services describe it. */
+  async institutionName(institutionId: string): Promise<string | undefined> {
+    const [row] = await this.database.rows<{ name: string }>(this.database.db, sql`select name from monitoring.institutions where institution_id = ${institutionId}::uuid limit 1`);
+    return row?.name;
   }
 
   private async institutionNames(): Promise<Map<string, string>> {

@@ -12,6 +12,21 @@ export type SourceKey = 'referrals' | 'offers' | 'breaches' | 'bedDays' | 'capac
 export interface Column {
   name: string;
   sql: string;
+  /**
+   * For a count of source rows: the condition of the rows it counts (besides the metric's own),
+   * so the rows behind the figure can be listed (a drill-down whose total is the figure).
+   */
+  counts?: string;
+}
+
+/** How a figure is written for people: a whole count, a share (a real number shown as a percentage), minutes or days. */
+export type FigureFormat = 'count' | 'rate' | 'minutes' | 'days';
+
+/** A figure as people read it on the dashboard and in exports: the value's name, its Chinese and English heading, its format. */
+export interface ShownFigure {
+  name: string;
+  label: { zh: string; en: string };
+  format: FigureFormat;
 }
 
 /** A metric: its name, its formula in words, and how to compute it. */
@@ -30,7 +45,13 @@ export interface MetricDefinition {
   columns: Column[];
   /** The figures from the raw aggregates (every aggregate is kept too). */
   figures: (raw: Readonly<Record<string, number | null>>) => Record<string, number | null>;
+  /** The figures people read, in order, with their headings (the raw milliseconds behind durations are left out). */
+  shown: ShownFigure[];
 }
+
+/** A column counting the source rows that meet a condition (all of them without one). */
+const counted = (name: string, condition?: string): Column => ({ name, sql: condition ? `count(*) filter (where ${condition})` : 'count(*)', counts: condition ?? 'true' });
+const figure = (name: string, zh: string, en: string, format: FigureFormat = 'count'): ShownFigure => ({ name, label: { zh, en }, format });
 
 const ratio = (numerator: number | null, denominator: number | null): number | null =>
   numerator === null || denominator === null || denominator === 0 ? null : numerator / denominator;
@@ -41,11 +62,16 @@ const msBetween = (later: string, earlier: string) => `(extract(epoch from (${la
 
 /** Median and P90 (nearest rank: the smallest value with at least p of the values at or below it). */
 const durationColumns = (expr: string): Column[] => [
-  { name: 'count', sql: 'count(*)' },
+  counted('count'),
   { name: 'medianMs', sql: `percentile_disc(0.5) within group (order by ${expr})` },
   { name: 'p90Ms', sql: `percentile_disc(0.9) within group (order by ${expr})` },
 ];
 const durationFigures = (raw: Readonly<Record<string, number | null>>) => ({ medianMinutes: minutes(raw['medianMs'] ?? null), p90Minutes: minutes(raw['p90Ms'] ?? null) });
+const durationShown = (counting: string, countingEn: string): ShownFigure[] => [
+  figure('count', counting, countingEn),
+  figure('medianMinutes', '中位数（分钟）', 'Median (minutes)', 'minutes'),
+  figure('p90Minutes', '第90百分位（分钟）', '90th percentile (minutes)', 'minutes'),
+];
 
 /** Top-level stages of the referral workflow where a referral can stop. */
 export const OPEN_STAGES = ['intake', 'eligibility', 'matching', 'offering', 'noneAccepted', 'choosing', 'reserving', 'transferring', 'afterLostBed', 'returning', 'followUp', 'escalated'] as const;
@@ -70,12 +96,19 @@ export const METRICS = [
     source: 'offers',
     time: 'o.offered_at',
     columns: [
-      { name: 'accepted', sql: "count(*) filter (where o.answer = 'accepted')" },
-      { name: 'declined', sql: "count(*) filter (where o.answer = 'declined')" },
-      { name: 'expired', sql: "count(*) filter (where o.answer = 'expired')" },
-      { name: 'open', sql: 'count(*) filter (where o.answer is null)' },
+      counted('accepted', "o.answer = 'accepted'"),
+      counted('declined', "o.answer = 'declined'"),
+      counted('expired', "o.answer = 'expired'"),
+      counted('open', 'o.answer is null'),
     ],
     figures: (r) => ({ rate: ratio(r['accepted']!, (r['accepted'] ?? 0) + (r['declined'] ?? 0) + (r['expired'] ?? 0)) }),
+    shown: [
+      figure('accepted', '接收', 'Accepted'),
+      figure('declined', '拒收', 'Declined'),
+      figure('expired', '超时未响应', 'Expired'),
+      figure('open', '待响应', 'Awaiting answer'),
+      figure('rate', '接收率', 'Acceptance rate', 'rate'),
+    ],
   },
   {
     key: 'closed-loop',
@@ -84,13 +117,21 @@ export const METRICS = [
     source: 'referrals',
     time: 'r.started_at',
     columns: [
-      { name: 'started', sql: 'count(*)' },
-      { name: 'closedInLoop', sql: 'count(*) filter (where r.closed_at is not null and not r.follow_up_late)' },
-      { name: 'closedLate', sql: 'count(*) filter (where r.closed_at is not null and r.follow_up_late)' },
-      { name: 'cancelled', sql: 'count(*) filter (where r.cancelled_at is not null)' },
-      { name: 'open', sql: `count(*) filter (where ${OPEN})` },
+      counted('started'),
+      counted('closedInLoop', 'r.closed_at is not null and not r.follow_up_late'),
+      counted('closedLate', 'r.closed_at is not null and r.follow_up_late'),
+      counted('cancelled', 'r.cancelled_at is not null'),
+      counted('open', OPEN),
     ],
     figures: (r) => ({ rate: ratio(r['closedInLoop']!, r['started']!) }),
+    shown: [
+      figure('started', '发起转诊', 'Started'),
+      figure('closedInLoop', '按时闭环', 'Closed in the loop'),
+      figure('closedLate', '随访逾期闭环', 'Closed, follow-up late'),
+      figure('cancelled', '已取消', 'Cancelled'),
+      figure('open', '未闭环', 'Open'),
+      figure('rate', '闭环率', 'Closed-loop rate', 'rate'),
+    ],
   },
   {
     key: 'open-by-stage',
@@ -101,10 +142,11 @@ export const METRICS = [
     where: OPEN,
     sub: { name: 'stage', sql: 'r.stage' },
     columns: [
-      { name: 'open', sql: 'count(*)' },
-      { name: 'urgent', sql: 'count(*) filter (where r.urgent)' },
+      counted('open'),
+      counted('urgent', 'r.urgent'),
     ],
     figures: () => ({}),
+    shown: [figure('open', '未闭环', 'Open'), figure('urgent', '其中绿色通道', 'Of which green channel')],
   },
   {
     key: 'first-response',
@@ -115,6 +157,7 @@ export const METRICS = [
     where: 'r.first_response_at is not null',
     columns: durationColumns(msBetween('r.first_response_at', 'r.started_at')),
     figures: durationFigures,
+    shown: durationShown('已获响应的转诊', 'Referrals answered'),
   },
   {
     key: 'placement-time',
@@ -125,6 +168,7 @@ export const METRICS = [
     where: 'r.arrived_at is not null',
     columns: durationColumns(msBetween('r.arrived_at', 'r.started_at')),
     figures: durationFigures,
+    shown: durationShown('已入住的转诊', 'Referrals placed'),
   },
   {
     key: 'green-channel-time',
@@ -135,6 +179,7 @@ export const METRICS = [
     where: 'r.urgent and r.arrived_at is not null',
     columns: durationColumns(msBetween('r.arrived_at', 'r.started_at')),
     figures: durationFigures,
+    shown: durationShown('已入住的绿色通道转诊', 'Green-channel referrals placed'),
   },
   {
     key: 'decline-reasons',
@@ -144,8 +189,9 @@ export const METRICS = [
     time: 'o.offered_at',
     where: "o.answer = 'declined'",
     sub: { name: 'reason', sql: "coalesce(o.reason_code, 'other')" },
-    columns: [{ name: 'declined', sql: 'count(*)' }],
+    columns: [counted('declined')],
     figures: () => ({}),
+    shown: [figure('declined', '拒收', 'Declined')],
   },
   {
     key: 'flows-by-bed-type',
@@ -155,8 +201,9 @@ export const METRICS = [
     time: 'r.arrived_at',
     where: 'r.arrived_at is not null',
     sub: { name: 'pair', sql: "r.origin_bed_type || '→' || r.bed_type" },
-    columns: [{ name: 'transfers', sql: 'count(*)' }],
+    columns: [counted('transfers')],
     figures: () => ({}),
+    shown: [figure('transfers', '转诊入住', 'Transfers')],
   },
   {
     key: 'flows-by-district',
@@ -166,8 +213,9 @@ export const METRICS = [
     time: 'r.arrived_at',
     where: 'r.arrived_at is not null',
     sub: { name: 'pair', sql: "r.origin_county || '→' || coalesce(d.county, 'unknown')" },
-    columns: [{ name: 'transfers', sql: 'count(*)' }],
+    columns: [counted('transfers')],
     figures: () => ({}),
+    shown: [figure('transfers', '转诊入住', 'Transfers')],
   },
   {
     key: 'readmission-31d',
@@ -177,10 +225,11 @@ export const METRICS = [
     time: 'r.arrived_at',
     where: `r.origin_bed_type = 'medical' and r.arrived_at is not null and r.arrived_at + interval '${READMISSION_DAYS * 24} hours' <= :asOf`,
     columns: [
-      { name: 'transfers', sql: 'count(*)' },
-      { name: 'readmitted', sql: `count(*) filter (where r.readmitted_at <= r.arrived_at + interval '${READMISSION_DAYS * 24} hours')` },
+      counted('transfers'),
+      counted('readmitted', `r.readmitted_at <= r.arrived_at + interval '${READMISSION_DAYS * 24} hours'`),
     ],
     figures: (r) => ({ rate: ratio(r['readmitted']!, r['transfers']!) }),
+    shown: [figure('transfers', '转出医疗床位', 'Transfers out of a medical bed'), figure('readmitted', '31天内再入院', 'Readmitted within 31 days'), figure('rate', '再入院率', 'Readmission rate', 'rate')],
   },
   {
     key: 'occupancy',
@@ -192,7 +241,12 @@ export const METRICS = [
       { name: 'occupiedMs', sql: 'sum(b.occupied_ms)' },
       { name: 'openMs', sql: 'sum(b.open_ms)' },
     ],
-    figures: (r) => ({ rate: ratio(r['occupiedMs']!, r['openMs']!), occupiedBedDays: r['occupiedMs'] === null ? null : r['occupiedMs']! / 86_400_000 }),
+    figures: (r) => ({
+      rate: ratio(r['occupiedMs']!, r['openMs']!),
+      occupiedBedDays: r['occupiedMs'] === null ? null : r['occupiedMs']! / 86_400_000,
+      openBedDays: r['openMs'] === null ? null : r['openMs']! / 86_400_000,
+    }),
+    shown: [figure('occupiedBedDays', '占用床日', 'Occupied unit-days', 'days'), figure('openBedDays', '可用床日', 'Open unit-days', 'days'), figure('rate', '床位使用率', 'Occupancy', 'rate')],
   },
   {
     key: 'nursing-share',
@@ -211,6 +265,11 @@ export const METRICS = [
       dementiaShare: ratio(r['dementiaMs']!, r['totalMs']!),
       dementiaBedDays: r['dementiaMs'] === null ? null : r['dementiaMs']! / 86_400_000,
     }),
+    shown: [
+      figure('nursingShare', '护理型床位占比', 'Nursing-type share', 'rate'),
+      figure('dementiaBedDays', '认知障碍床日', 'Dementia unit-days', 'days'),
+      figure('dementiaShare', '认知障碍床位占比', 'Dementia share', 'rate'),
+    ],
   },
   {
     key: 'capacity-now',
@@ -227,6 +286,16 @@ export const METRICS = [
       { name: 'careTotal', sql: "sum(c.total) filter (where c.bed_type = 'care')" },
     ],
     figures: (r) => ({ occupancy: ratio(r['occupied']!, r['open']!), nursingShare: ratio(r['nursing']!, r['careTotal']!) }),
+    shown: [
+      figure('total', '床位（名额）', 'Units'),
+      figure('open', '可用', 'Open'),
+      figure('occupied', '已占用', 'Occupied'),
+      figure('occupancy', '使用率', 'Occupancy', 'rate'),
+      figure('careTotal', '养老床位', 'Care beds'),
+      figure('nursing', '护理型床位', 'Nursing-type beds'),
+      figure('dementia', '认知障碍床位', 'Dementia beds'),
+      figure('nursingShare', '护理型床位占比', 'Nursing-type share', 'rate'),
+    ],
   },
   {
     key: 'deadline-breaches',
@@ -235,8 +304,9 @@ export const METRICS = [
     source: 'breaches',
     time: 'x.at',
     sub: { name: 'kind', sql: 'x.kind' },
-    columns: [{ name: 'breaches', sql: 'count(*)' }],
+    columns: [counted('breaches')],
     figures: () => ({}),
+    shown: [figure('breaches', '超时次数', 'Breaches')],
   },
   {
     key: 'escalations',
@@ -246,11 +316,12 @@ export const METRICS = [
     time: 'r.first_escalated_at',
     where: 'r.first_escalated_at is not null',
     columns: [
-      { name: 'referrals', sql: 'count(*)' },
+      counted('referrals'),
       { name: 'escalations', sql: 'sum(r.escalations)' },
-      { name: 'stillEscalated', sql: "count(*) filter (where r.stage = 'escalated')" },
+      counted('stillEscalated', "r.stage = 'escalated'"),
     ],
     figures: () => ({}),
+    shown: [figure('referrals', '上报的转诊', 'Referrals escalated'), figure('escalations', '上报次数', 'Escalations'), figure('stillEscalated', '仍待卫健委处理', 'Still escalated')],
   },
   {
     key: 'eligibility',
@@ -259,12 +330,18 @@ export const METRICS = [
     source: 'referrals',
     time: 'r.started_at',
     columns: [
-      { name: 'assessed', sql: 'count(*) filter (where r.assessed_at is not null)' },
+      counted('assessed', 'r.assessed_at is not null'),
       { name: 'medianAssessmentMs', sql: `percentile_disc(0.5) within group (order by ${msBetween('r.assessed_at', 'r.started_at')}) filter (where r.assessed_at is not null)` },
-      { name: 'ltciAuthorised', sql: "count(*) filter (where r.ltci_decision = 'authorised')" },
-      { name: 'ltciRefused', sql: "count(*) filter (where r.ltci_decision = 'refused')" },
+      counted('ltciAuthorised', "r.ltci_decision = 'authorised'"),
+      counted('ltciRefused', "r.ltci_decision = 'refused'"),
     ],
     figures: (r) => ({ medianAssessmentMinutes: minutes(r['medianAssessmentMs'] ?? null) }),
+    shown: [
+      figure('assessed', '等待能力评估', 'Waited for an assessment'),
+      figure('medianAssessmentMinutes', '评估用时中位数（分钟）', 'Median minutes to assessment', 'minutes'),
+      figure('ltciAuthorised', '长护险已批准', 'LTCI authorised'),
+      figure('ltciRefused', '长护险未批准', 'LTCI refused'),
+    ],
   },
 ] as const satisfies readonly MetricDefinition[];
 
@@ -274,4 +351,9 @@ export const METRIC_KEYS = METRICS.map((m) => m.key) as MetricKey[];
 /** The definition of a metric. */
 export function metricOf(key: MetricKey): MetricDefinition {
   return METRICS.find((m) => m.key === key)!;
+}
+
+/** The figures of a metric whose rows can be listed: the counts of referrals or offers, by name, with the condition of the rows each counts. */
+export function drillableCounts(definition: MetricDefinition): Map<string, string> {
+  return new Map(definition.columns.flatMap((c) => (c.counts !== undefined && definition.shown.some((f) => f.name === c.name) ? [[c.name, c.counts] as const] : [])));
 }

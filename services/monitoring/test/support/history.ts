@@ -60,6 +60,9 @@ export interface Offer {
   answer?: { kind: 'accepted' | 'declined' | 'expired'; at: number; reason?: (typeof DECLINE_REASONS)[number] };
   notSelected?: boolean;
 }
+/** The number people use for a referral, as the workflow writes it: its China day and its place in order. */
+export const referenceOf = (number: number, startedAt: number) => `${new Date(startedAt + 8 * HOUR).toISOString().slice(0, 10).replaceAll('-', '')}-${String(number).padStart(6, '0')}`;
+
 export interface Journey {
   id: string;
   elderRef: string;
@@ -277,13 +280,13 @@ export function eventsOf(history: History): OutgoingMessage[] {
       out.push(createMessage(BedAvailabilityChanged, inst.id, { ...facts, sequence: step.sequence, units }, origin(topic), { ...at(step.at), topic }));
     }
   }
-  for (const j of history.journeys) {
+  for (const [index, j] of history.journeys.entries()) {
     const wf = origin('referral-workflow');
     out.push(
       createMessage(
         ReferralRequested,
         j.id,
-        { referralId: j.id, elderRef: j.elderRef, kind: j.kind, urgency: j.urgent ? 'green-channel' : 'routine', originInstitutionId: j.origin.id, originBedType: j.origin.bedType, originDivisionCode: j.origin.county, requestedBedTypes: j.requested },
+        { referralId: j.id, elderRef: j.elderRef, kind: j.kind, urgency: j.urgent ? 'green-channel' : 'routine', originInstitutionId: j.origin.id, originBedType: j.origin.bedType, originDivisionCode: j.origin.county, requestedBedTypes: j.requested, reference: referenceOf(index + 1, j.startedAt) },
         wf,
         at(j.startedAt),
       ),

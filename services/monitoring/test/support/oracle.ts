@@ -329,7 +329,7 @@ function bedDayRows(history: History, metric: 'occupancy' | 'nursing-share', fil
     if (metric === 'occupancy') {
       const occupiedMs = sum((p) => p.occupied);
       const openMs = sum((p) => p.open);
-      return { occupiedMs, openMs, rate: share(occupiedMs, openMs), occupiedBedDays: occupiedMs / DAY };
+      return { occupiedMs, openMs, rate: share(occupiedMs, openMs), occupiedBedDays: occupiedMs / DAY, openBedDays: openMs / DAY };
     }
     const nursingMs = sum((p) => p.nursing);
     const dementiaMs = sum((p) => p.dementia);

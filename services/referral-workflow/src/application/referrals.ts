@@ -35,6 +35,7 @@ import { availability, elderFacts, elderProfiles, elderStays, matchRuns, offers,
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
 import { factsOfPacket, MACHINE_FACTS, splitFacts } from '../domain/packet.js';
 import { staysInTheWay, type CurrentStay } from '../domain/stays.js';
+import { referenceOf } from '../domain/reference.js';
 import type { PacketStore } from './packet-store.js';
 import { MACHINE_VERSION, referralMachine, type ActionParams, type ReferralContext, type ReferralEvent, type ReferralInput } from '../domain/referral-machine.js';
 import { type BedTypeName, type Deadlines, type KnownFacts, type Offer, type OfferStatus, type Origin, type ReferralKind, type ReturnTarget, type Urgency } from '../domain/types.js';
@@ -186,7 +187,7 @@ export class Referrals {
       ...(input.preferredInstitutionId ? { preferredInstitutionId: input.preferredInstitutionId } : {}),
     };
     const [snapshot, actions] = initialTransition(referralMachine, machineInput);
-    await tx.insert(referrals).values({
+    const [created] = await tx.insert(referrals).values({
       id,
       machineVersion: MACHINE_VERSION,
       state: 'intake',
@@ -201,7 +202,7 @@ export class Referrals {
       movesFrom: movesFrom.length > 0 ? movesFrom.map((m) => ({ institutionId: m.institutionId, bedType: m.bedType })) : null,
       createdAt: now,
       updatedAt: now,
-    });
+    }).returning({ number: referrals.number });
     const journey: Cause = { ...cause, origin: { ...cause.origin, correlationId: id } };
     await prepare?.(tx, id, packet);
     await outbox.append(tx, [
@@ -214,6 +215,7 @@ export class Referrals {
         originBedType: input.origin.bedType,
         originDivisionCode: input.origin.divisionCode,
         requestedBedTypes: input.requestedBedTypes,
+        reference: referenceOf(created!.number, now),
       }, journey.origin, { time: now }),
     ]);
     const [row] = await tx.select().from(referrals).where(eq(referrals.id, id));
@@ -302,7 +304,8 @@ export class Referrals {
     let changed = Boolean(first) || version !== row.machineVersion;
     while (queue.length > 0) {
       const step = queue.shift()!;
-      const before = topState(snapshot.value);
+      // A new referral is stored in intake; where its first step took it (eligibility, matching) is a move others must hear of.
+      const before = step.actions && first ? startState : topState(snapshot.value);
       const beforeContext = JSON.stringify(snapshot.context);
       let actions = step.actions;
       if (!actions && snapshot.status === 'done') {

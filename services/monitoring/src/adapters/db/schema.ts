@@ -20,6 +20,8 @@ export const referrals = monitoringSchema.table(
   'referrals',
   {
     referralId: uuid('referral_id').primaryKey(),
+    /** The number people use for it (转诊单号), as the workflow gave it; null for referrals started before it was sent. */
+    reference: text('reference'),
     /** Opaque civil-affairs reference, for readmissions; never identity data. */
     elderRef: text('elder_ref'),
     kind: text('kind'),

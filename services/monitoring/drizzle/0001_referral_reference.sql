@@ -1,0 +1,1 @@
+ALTER TABLE "monitoring"."referrals" ADD COLUMN "reference" text;
