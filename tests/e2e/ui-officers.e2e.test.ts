@@ -151,7 +151,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     const first17 = '37172819380722004';
     await form.getByLabel('身份证号').fill(`${first17}${residentIdCheckChar(first17) === '0' ? '1' : '0'}`);
     await form.getByRole('button', { name: '登记', exact: true }).click();
-    await expect.poll(() => form.locator('#reg-id-error').textContent()).toMatch(/^身份证号无效: /);
+    await expect.poll(() => form.locator('#reg-id-error').textContent()).toBe('身份证号无效：校验码不对，请逐位核对号码');
     await form.getByLabel('身份证号').fill(first17 + residentIdCheckChar(first17));
     await expect.poll(() => form.locator('.field-ok').first().textContent()).toBe('女 · 出生 1938-07-22');
     await form.getByLabel('姓名').fill('登记测试老人');

@@ -9,6 +9,7 @@ const idOf = (first17: string) => first17 + residentIdCheckChar(first17);
 /** Demo elders of the embedded run (fictional people of 牡丹区, Heze), assessed. */
 const ZHANG = { name: '张桂兰', idNumber: idOf('37170219380412002') };
 const LI = { name: '李德福', idNumber: idOf('37170219410923003') };
+const ZHAO = { name: '赵文华', idNumber: idOf('37170219371130007') };
 
 /**
  * A working day of the providers, in the browser alone on the demo data: the home-care provider
@@ -178,6 +179,34 @@ describe("providers' whole day in a real browser (Chromium): home care, communit
     await clean(chc);
   }, 300_000);
 
+  it('lets the hospice ward take a terminally ill elder, admit and follow up, with its beds and home places in words', async () => {
+    const id = await refer(planner, ZHAO, 'hospice', async (p) => {
+      await fact(p, 'terminalIllness').selectOption('yes');
+      await fact(p, 'prognosisMonths').fill('3');
+      await fact(p, 'kps').fill('40');
+      await fact(p, 'ecog').fill('3');
+      await fact(p, 'informedChoice').selectOption('elder');
+      await fact(p, 'advanceCarePlanRecorded').selectOption('yes');
+    });
+    const hospice = await signedIn('hospice');
+    const offer = hospice.locator(`li.offer[data-referral="${id}"]`);
+    await expect.poll(() => offer.count(), { timeout: 60_000 }).toBe(1);
+    await offer.getByRole('button', { name: '接收' }).click();
+    await expect.poll(() => offer.locator('.status').textContent(), { timeout: 30_000 }).toBe('已接收');
+    await choose(planner, id);
+    await hospice.locator('button[data-tab="arrivals"]').click();
+    const arrival = hospice.locator(`li.offer[data-referral="${id}"]`);
+    await expect.poll(() => arrival.count(), { timeout: 60_000 }).toBe(1);
+    await arrival.getByRole('button', { name: '确认入住' }).click();
+    await expect.poll(() => arrival.count(), { timeout: 30_000 }).toBe(0);
+    await followUp(hospice, id, ['当面随访', '仍在适应', '加重', '满意']);
+    await hospice.locator('button[data-tab="capacity"]').click();
+    await expect.poll(() => hospice.locator('.capacity').innerText(), { timeout: 30_000 }).toContain('住院');
+    expect(await hospice.locator('.capacity').innerText()).toContain('居家');
+    await shot(hospice, 'hospice-capacity');
+    await clean(hospice);
+  }, 300_000);
+
   it('makes a care-home placement of an elder in home beds a confirmed move, and tells the care home', async () => {
     ids.careLi = await refer(planner, LI, 'care', async (p) => {
       await expect.poll(() => p.locator('.current-beds').getAttribute('data-stays'), { timeout: 30_000 }).toBe('2');
@@ -262,6 +291,15 @@ describe("providers' whole day in a real browser (Chromium): home care, communit
     // The ward follows up the urgent transfer it received.
     await followUp(ward, urgentId, ['电话随访', '适应良好', '好转', '满意']);
     for (const page of [carehome, ward]) await clean(page);
+    // The planner cancels 张桂兰's home-care referral, stopped since the provider declined it: a reason, then a confirmation.
+    await planner.getByRole('button', { name: '返回列表' }).click();
+    await planner.locator(`section.referrals tr[data-referral="${ids.homeCareZhang}"] button`).click();
+    await expect.poll(() => planner.locator('section.referral').getAttribute('data-referral'), { timeout: 30_000 }).toBe(ids.homeCareZhang);
+    await planner.locator('select[name="cancelReason"]').selectOption('family-withdrew');
+    await planner.locator('[data-action="cancel"]').click();
+    await expect.poll(() => planner.locator('.state').getAttribute('data-state'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await planner.locator('.state').textContent()).toBe('已取消');
+    expect(planner.asked).toContain('取消后将撤回所有机构邀请并释放已预留床位，此操作不可撤回。确定取消？');
     // The planner's only failed request was the refused move (409), said on the form.
     expect(planner.consoleErrors).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
   }, 360_000);

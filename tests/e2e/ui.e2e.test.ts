@@ -69,9 +69,12 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await expect.poll(() => planner.locator('h3').first().textContent()).toBe('发起转诊');
     const id = planner.getByLabel('老人身份证号');
     await id.pressSequentially(idNumber.slice(0, 10));
-    expect(await planner.locator('#id-message').textContent()).toBe('身份证号无效: 10/18');
+    // What is wrong with a number is said in Chinese: its length, a birth date that does not exist, a wrong check character.
+    expect(await planner.locator('#id-message').textContent()).toBe('身份证号无效：应为 18 位，已输入 10 位');
+    await id.fill(`37170219380230001${residentIdCheckChar('37170219380230001')}`);
+    await expect.poll(() => planner.locator('#id-message').textContent()).toBe('身份证号无效：其中的出生日期不存在');
     await id.fill(`${first17}${residentIdCheckChar(first17) === '0' ? '1' : '0'}`);
-    await expect.poll(() => planner.locator('#id-message').textContent()).toMatch(/^身份证号无效: /);
+    await expect.poll(() => planner.locator('#id-message').textContent()).toBe('身份证号无效：校验码不对，请逐位核对号码');
     await id.fill(idNumber);
     await expect.poll(() => planner.locator('#id-message').textContent()).toMatch(/^已找到: 界面测试老人 371702\*+\d{3}[\dX] · 女 · \d{2} 岁 · 菏泽市牡丹区 · 能力等级 \d$/);
     await planner.screenshot({ path: join(SHOTS, 'planner-new-referral.png'), fullPage: true });

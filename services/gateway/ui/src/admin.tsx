@@ -3,54 +3,9 @@ import { useState } from 'preact/hooks';
 import { Accounts, findAccounts, useAccounts, type Account } from './accounts.js';
 import { json, problemText } from './api.js';
 import { Dashboard } from './dashboard.js';
-import { chinaTime, dictionary, t, wordFor, type Lang } from './i18n.js';
+import { chinaTime, pageWords, t, wordFor, type Lang } from './i18n.js';
 
-const w = dictionary(
-  {
-    tab_dashboard: '闭环监测',
-    tab_audit: '审计日志',
-    actor: '操作人（账户）',
-    objectId: '对象编号',
-    search: '检索',
-    at: '时间',
-    role: '角色',
-    action: '操作',
-    object: '对象',
-    outcome: '结果',
-    source: '来源',
-    'source_civil-affairs': '民政',
-    'source_medical-insurance': '医保',
-    source_referrals: '转诊',
-    outcome_allowed: '允许',
-    outcome_denied: '拒绝',
-    'outcome_not-found': '未找到',
-    outcome_invalid: '无效输入',
-    none: '没有符合条件的记录',
-    needFilter: '请至少填写一项检索条件',
-  },
-  {
-    tab_dashboard: 'Monitoring',
-    tab_audit: 'Audit logs',
-    actor: 'Actor (account)',
-    objectId: 'Object id',
-    search: 'Search',
-    at: 'Time',
-    role: 'Role',
-    action: 'Action',
-    object: 'Object',
-    outcome: 'Outcome',
-    source: 'Source',
-    'source_civil-affairs': 'Civil affairs',
-    'source_medical-insurance': 'Medical insurance',
-    source_referrals: 'Referrals',
-    outcome_allowed: 'Allowed',
-    outcome_denied: 'Denied',
-    'outcome_not-found': 'Not found',
-    outcome_invalid: 'Invalid input',
-    none: 'No matching entries',
-    needFilter: 'Fill in at least one search field',
-  },
-);
+const w = pageWords('adminPage');
 
 /** The audit logs an admin searches: of the services that keep personal data, and the gateway's of account changes. */
 const SOURCES = ['civil-affairs', 'medical-insurance', 'referrals', 'auth'] as const;

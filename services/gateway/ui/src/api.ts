@@ -1,5 +1,5 @@
 /** The browser's side of the public API: the session in sessionStorage, JSON, problem+json. */
-import { t, type Lang } from './i18n.js';
+import { fill, t, type Lang } from './i18n.js';
 import { fieldsText } from './problem-words.js';
 
 export interface Session {
@@ -70,7 +70,7 @@ export function problemText(e: unknown): string {
   const known = t(lang, `problem_${slug}`);
   const named = fieldsText(lang, e.body.errors ?? []);
   if (slug === 'validation-error' && named) return `${t(lang, 'problemFieldsIntro')}${named}`;
-  if (known !== `problem_${slug}`) return e.body.errors && e.body.errors.length > 1 ? `${known}（${e.body.errors.length} 项）` : known;
+  if (known !== `problem_${slug}`) return e.body.errors && e.body.errors.length > 1 ? `${known}${fill(t(lang, 'problemCount'), { n: e.body.errors.length })}` : known;
   return t(lang, e.status >= 500 ? 'problem_unavailable' : e.status === 409 ? 'problem_conflict' : e.status === 403 ? 'problem_forbidden' : e.status === 404 ? 'problem_not-found' : 'problem_bad-request');
 }
 

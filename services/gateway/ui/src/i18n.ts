@@ -18,11 +18,11 @@ export function wordFor(lang: Lang, key: string): string | undefined {
 }
 
 /**
- * A workspace's own words, kept beside it: a lookup like {@link t} that falls back to the shared
- * words. Both languages must name the same keys.
+ * A workspace's own words: those the locale files keep under `<page>_<key>`, before the shared
+ * words of the same key. Every word of every page lives in the locale files, one per language.
  */
-export function dictionary<K extends string>(zhWords: Record<K, string>, enWords: Record<K, string>): (lang: Lang, key: K | Key | (string & {})) => string {
-  return (lang, key) => ((lang === 'zh' ? zhWords : enWords) as Record<string, string>)[key] ?? t(lang, key);
+export function pageWords(page: string): (lang: Lang, key: string) => string {
+  return (lang, key) => wordFor(lang, `${page}_${key}`) ?? t(lang, key);
 }
 
 /** Time left to a deadline, as "3 小时 12 分钟" or overdue. */

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { json, page, Problem, problemText } from './api.js';
 import { useElderNames } from './elder-names.js';
 import { AssessorsAndDay, chinaToday, useFieldErrors } from './forms.js';
-import { chinaTime, fill, t, wordFor, type Lang } from './i18n.js';
+import { chinaTime, fill, pageWords, t, type Lang } from './i18n.js';
 import { placeName } from './packet-view.js';
 import { Pager } from './pager.js';
 
@@ -117,14 +117,13 @@ const INDICATORS = Object.entries(NHSA_2021.indicators).map(([key, d]) => ({
 const ITEMS = INDICATORS.flatMap((i) => i.items);
 
 /** The officer's words (`ins_…` in the locale files), else the shared ones. */
-const w = (lang: Lang, key: string): string => wordFor(lang, `ins_${key}`) ?? t(lang, key);
+const w = pageWords('ins');
 
 /** A day (`YYYY-MM-DD`) as people write it: 2026年6月1日. */
 function dayText(lang: Lang, day: string | null): string {
   if (!day) return '';
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  if (lang === 'zh') return `${y}年${m}月${d}日`;
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
 /** An instant as a day and time in China: 2026年5月6日 16:00. */

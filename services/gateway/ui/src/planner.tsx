@@ -3,7 +3,7 @@ import { json, liveUpdates, page, Problem, problemText, upload } from './api.js'
 import { useElderNames } from './elder-names.js';
 import { FindElderByName } from './find-elder.js';
 import { useFieldErrors } from './forms.js';
-import { chinaDate, chinaTime, dictionary, fill, t, type Lang } from './i18n.js';
+import { chinaDate, chinaTime, fill, pageWords, t, type Lang } from './i18n.js';
 import { emptyConsent, emptyDraft, toConsent, toPacket, type ConsentDraft, type PacketDraft } from './packet-draft.js';
 import { AttachmentPicker, ConsentFields, filesOk, PacketFields, packetWords, uploadAll, type PendingFile } from './packet-form.js';
 import { FollowUpView } from './follow-up.js';
@@ -44,40 +44,7 @@ interface Exclusion {
   why?: { code: string; facts?: string[] };
 }
 
-const r = dictionary(
-  {
-    'green-channel-partner': '转出机构的绿色通道合作机构',
-    'chosen-by-sender': '转出机构指定的医院',
-    'band_same-county': '与转出机构同一县（区）',
-    'band_same-city': '与转出机构同一市',
-    'band_same-province': '省内其他市',
-    band_elsewhere: '省外',
-    'first-choice-bed-type': '首选床位类型',
-    'free-units': '空余床位或名额',
-    units: '个',
-    eligible: '符合入住条件',
-    unknown: '入住条件待核实',
-    'variant_nursing-type': '护理型',
-    variant_dementia: '认知障碍照护',
-    variant_ordinary: '普通型',
-  },
-  {
-    'green-channel-partner': 'Green-channel partner of the referring institution',
-    'chosen-by-sender': 'The hospital the sender chose',
-    'band_same-county': 'Same county as the referring institution',
-    'band_same-city': 'Same city',
-    'band_same-province': 'Elsewhere in the province',
-    band_elsewhere: 'Outside the province',
-    'first-choice-bed-type': 'The bed type asked for first',
-    'free-units': 'Free',
-    units: '',
-    eligible: 'Eligible',
-    unknown: 'Eligibility to be confirmed',
-    'variant_nursing-type': 'nursing-type',
-    variant_dementia: 'dementia care',
-    variant_ordinary: 'ordinary',
-  },
-);
+const r = pageWords('ranking');
 
 /** One ranking reason in the reader's language. */
 function reasonText(lang: Lang, why: RankReason): string {

@@ -3,66 +3,9 @@ import { idNumberProblem } from './problem-words.js';
 import { useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
 import { useFieldErrors } from './forms.js';
-import { dictionary, type Lang } from './i18n.js';
+import { pageWords, type Lang } from './i18n.js';
 
-const w = dictionary(
-  {
-    title: '登记老人',
-    open: '登记新老人',
-    close: '收起',
-    idNumber: '身份证号',
-    idHint: '18 位公民身份号码；出生日期和性别由号码读出',
-    idInvalid: '身份证号无效',
-    name: '姓名',
-    phone: '联系电话（选填）',
-    phoneInvalid: '请填写 11 位手机号或带区号的固定电话',
-    division: '居住地（县、区）',
-    line: '详细地址',
-    consent: '已取得使用健康信息的同意',
-    consentNeeded: '登记前须取得同意',
-    givenBy: '同意人',
-    givenBy_elder: '老人本人',
-    givenBy_guardian: '监护人',
-    required: '请填写此项',
-    choose: '请选择',
-    submit: '登记',
-    saving: '正在登记…',
-    registered: '已登记',
-    duplicate: '该身份证号已登记',
-    invalid: '请修正标出的 {n} 项',
-    born: '出生',
-    male: '男',
-    female: '女',
-  },
-  {
-    title: 'Register an elder',
-    open: 'Register a new elder',
-    close: 'Close',
-    idNumber: 'ID number',
-    idHint: '18-character resident ID; birth date and sex are read from it',
-    idInvalid: 'Invalid ID number',
-    name: 'Name',
-    phone: 'Phone (optional)',
-    phoneInvalid: 'An 11-digit mobile or a landline with its area code',
-    division: 'Lives in (county or district)',
-    line: 'Address',
-    consent: 'Consent to use health data obtained',
-    consentNeeded: 'Consent is needed before registering',
-    givenBy: 'Consent given by',
-    givenBy_elder: 'The elder',
-    givenBy_guardian: 'The guardian',
-    required: 'Please fill in this field',
-    choose: 'Please choose',
-    submit: 'Register',
-    saving: 'Registering…',
-    registered: 'Registered',
-    duplicate: 'This ID number is already registered',
-    invalid: 'Correct the {n} marked fields',
-    born: 'born',
-    male: 'male',
-    female: 'female',
-  },
-);
+const w = pageWords('register');
 
 /** The counties an assessor of a division may register elders in (a county's own, a city's counties). */
 function divisionsFor(scope: string | null): { code: string; name: string }[] {
