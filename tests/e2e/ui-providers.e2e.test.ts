@@ -169,6 +169,7 @@ describe("providers' whole day in a real browser (Chromium): home care, communit
     expect(await form.locator('.field-error').allTextContents()).toEqual(['请选择一项', '请选择一项']);
     await form.getByLabel('稳定', { exact: true }).check();
     await form.getByLabel('调整治疗护理方案').check();
+    expect(await form.locator('.field-error').allTextContents()).toEqual(['', '']);
     await shot(chc, 'chc-stage-review-phone');
     await form.getByRole('button', { name: '保存阶段评估' }).click();
     await expect.poll(() => episode.locator('.field-ok').textContent(), { timeout: 30_000 }).toMatch(/^阶段评估已保存，下次评估日期：\d{4}年\d{1,2}月\d{1,2}日$/);

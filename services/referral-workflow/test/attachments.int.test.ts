@@ -1,15 +1,9 @@
 import { signToken } from '@fbl/auth';
-import { allMessages, MessageRegistry } from '@fbl/contracts';
-import { openDatabase, type Database } from '@fbl/db';
-import { InProcessBus } from '@fbl/messaging';
-import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
-import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { describeWithPostgres } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { referralWorkflowService, type ReferralWorkflowService } from '../src/index.js';
+import { startWorkflow, type WorkflowUnderTest } from './harness.js';
 
 /*
  * Attachments on a real PostgreSQL: their bytes sealed, a file that is not what it says refused
@@ -22,16 +16,12 @@ const secrets = { authSecret: 'attachments-test-secret', encryptionKey: generate
 const pdf = (text: string) => Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${text}\n%%EOF\n`, 'latin1');
 
 describeWithPostgres('referral attachments: sealed, checked, kept for the retention period', () => {
-  let testDb: TestDatabase;
-  let database: Database;
-  let service: ReferralWorkflowService;
-  let running: RunningService;
-  let http: FastifyInstance;
+  let workflow: WorkflowUnderTest;
   let now = new Date('2026-06-01T08:00:00Z');
 
   const planner = () => signToken({ userId: 'planner-a', role: 'planner', institutionId: HOSPITAL }, secrets.authSecret, { now, ttlSeconds: 3600 });
   const inject = (method: 'GET' | 'POST', url: string, payload?: object | Buffer, contentType?: string) =>
-    http.inject({ method, url, headers: { authorization: `Bearer ${planner()}`, ...(contentType ? { 'content-type': contentType } : {}) }, ...(payload ? { payload } : {}) });
+    workflow.http.inject({ method, url, headers: { authorization: `Bearer ${planner()}`, ...(contentType ? { 'content-type': contentType } : {}) }, ...(payload ? { payload } : {}) });
   const start = async () => {
     const r = await inject('POST', '/api/referrals', { elderRef: `elder-${Math.random().toString(36).slice(2, 8)}`, origin: { institutionId: HOSPITAL, divisionCode: '371702' }, requestedBedTypes: ['hospice'], packet: { reason: '转安宁疗护' }, consent: { givenBy: 'elder', method: 'written' } });
     expect(r.statusCode, r.body).toBe(202);
@@ -42,23 +32,12 @@ describeWithPostgres('referral attachments: sealed, checked, kept for the retent
     expect(r.statusCode, r.body).toBe(201);
     return (r.json() as { id: string }).id;
   };
-  const contents = async () => (await database.rows<{ attachment_id: string; sealed: Buffer }>(database.db, sql`select attachment_id, sealed from referral.attachment_contents`));
+  const contents = async () => (await workflow.database.rows<{ attachment_id: string; sealed: Buffer }>(workflow.database.db, sql`select attachment_id, sealed from referral.attachment_contents`));
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('referral_attachments');
-    database = await openDatabase({ url: testDb.url });
-    const logger = createLogger({ name: 'attachments-test', level: 'silent' });
-    const deps = { database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now };
-    service = referralWorkflowService(deps, { ...secrets, attachmentRetentionDays: 90 });
-    running = await startService(service);
-    http = await buildHttpServer({ title: 'referral-workflow', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
+    workflow = await startWorkflow('referral_attachments', { ...secrets, attachmentRetentionDays: 90, clock: () => now });
   });
-  afterAll(async () => {
-    await http?.close();
-    await running?.stop();
-    await database?.close();
-    await testDb?.drop();
-  });
+  afterAll(async () => workflow?.stop());
 
   it('keeps an attachment sealed, and gives back the very bytes', async () => {
     const id = await start();
@@ -67,7 +46,7 @@ describeWithPostgres('referral attachments: sealed, checked, kept for the retent
     expect(stored).toBeDefined();
     expect(Buffer.from(stored!.sealed).includes(Buffer.from('sealed-summary-marker'))).toBe(false);
     expect(Buffer.from(stored!.sealed).includes(Buffer.from('%PDF'))).toBe(false);
-    const names = await database.rows<{ row: string }>(database.db, sql`select row_to_json(a)::text as row from referral.attachments a`);
+    const names = await workflow.database.rows<{ row: string }>(workflow.database.db, sql`select row_to_json(a)::text as row from referral.attachments a`);
     expect(names.map((n) => n.row).join('\n')).not.toContain('sealed-summary-marker');
     const back = await inject('GET', `/api/referrals/${id}/attachments/${attachmentId}`);
     expect(back.statusCode).toBe(200);
@@ -95,16 +74,16 @@ describeWithPostgres('referral attachments: sealed, checked, kept for the retent
     const liveFile = await attach(live, 'live');
     expect((await inject('POST', `/api/referrals/${ended}/cancel`, { reason: 'duplicate' })).statusCode).toBe(200);
 
-    expect(await service.attachments.purgeExpired()).toBe(0);
+    expect(await workflow.service.attachments.purgeExpired()).toBe(0);
     now = new Date(now.getTime() + 89 * 86_400_000);
-    expect(await service.attachments.purgeExpired()).toBe(0);
+    expect(await workflow.service.attachments.purgeExpired()).toBe(0);
     now = new Date(now.getTime() + 2 * 86_400_000);
-    expect(await service.attachments.purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await workflow.service.attachments.purgeExpired()).toBeGreaterThanOrEqual(1);
 
     const kept = (await contents()).map((c) => c.attachment_id);
     expect(kept).not.toContain(endedFile);
     expect(kept).toContain(liveFile);
-    const [record] = await database.rows<{ deleted_reason: string }>(database.db, sql`select deleted_reason from referral.attachments where id = ${endedFile}`);
+    const [record] = await workflow.database.rows<{ deleted_reason: string }>(workflow.database.db, sql`select deleted_reason from referral.attachments where id = ${endedFile}`);
     expect(record?.deleted_reason).toBe('retention');
     expect((await inject('GET', `/api/referrals/${ended}/attachments/${endedFile}`)).statusCode).toBe(404);
     expect((await inject('GET', `/api/referrals/${ended}/attachments`)).json()).toEqual([]);

@@ -1,16 +1,12 @@
 import { signToken } from '@fbl/auth';
-import { AdmissionRecorded, allMessages, bedEventsTopic, createMessage, DischargeRecorded, MessageRegistry } from '@fbl/contracts';
-import { openDatabase, type Database } from '@fbl/db';
-import { InProcessBus, toRecord } from '@fbl/messaging';
-import { createLogger, createMetrics } from '@fbl/observability';
+import { AdmissionRecorded, bedEventsTopic, createMessage, DischargeRecorded } from '@fbl/contracts';
+import { toRecord } from '@fbl/messaging';
 import { generateKey } from '@fbl/privacy';
-import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { describeWithPostgres } from '@fbl/testing';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { referralWorkflowService, type ReferralWorkflowService } from '../src/index.js';
+import { startWorkflow, type WorkflowUnderTest } from './harness.js';
 
 /*
  * Where each elder is, on a real PostgreSQL: the workflow follows every bed service's admissions
@@ -26,44 +22,27 @@ const secrets = { authSecret: 'stays-test-secret', encryptionKey: generateKey() 
 const origin = { source: 'care-beds' };
 
 describeWithPostgres('an elder in a bed: the workflow knows where, and a second bed needs a confirmed move', () => {
-  let testDb: TestDatabase;
-  let database: Database;
-  let bus: InProcessBus;
-  let service: ReferralWorkflowService;
-  let running: RunningService;
-  let http: FastifyInstance;
+  let workflow: WorkflowUnderTest;
 
   const planner = () => signToken({ userId: 'planner-b', role: 'planner', institutionId: HOSPITAL }, secrets.authSecret, { now: new Date(), ttlSeconds: 3600 });
-  const inject = (method: 'GET' | 'POST', url: string, payload?: object) => http.inject({ method, url, headers: { authorization: `Bearer ${planner()}` }, ...(payload ? { payload } : {}) });
+  const inject = (method: 'GET' | 'POST', url: string, payload?: object) => workflow.http.inject({ method, url, headers: { authorization: `Bearer ${planner()}` }, ...(payload ? { payload } : {}) });
   const referral = (elderRef: string, requestedBedTypes: string[], extra: object = {}) =>
     inject('POST', '/api/referrals', { elderRef, origin: { institutionId: HOSPITAL, divisionCode: '371702' }, requestedBedTypes, ...extra });
   const admit = async (elderRef: string, institutionId: string, bedType: 'care' | 'home-care' | 'home-sick') => {
     const admissionId = randomUUID();
     const message = createMessage(AdmissionRecorded, institutionId, { holdId: randomUUID(), referralId: randomUUID(), institutionId, bedType, unitId: randomUUID(), admissionId, elderRef, admittedAt: new Date().toISOString() }, origin, { topic: bedEventsTopic(bedType) });
-    await bus.publish([toRecord(message.topic, message.key, message.envelope)]);
+    await workflow.bus.publish([toRecord(message.topic, message.key, message.envelope)]);
     return admissionId;
   };
   const discharge = async (elderRef: string, institutionId: string, admissionId: string) => {
     const message = createMessage(DischargeRecorded, institutionId, { admissionId, referralId: null, institutionId, bedType: 'care', unitId: randomUUID(), elderRef, reason: 'family-request', dischargedAt: new Date().toISOString() }, origin, { topic: bedEventsTopic('care') });
-    await bus.publish([toRecord(message.topic, message.key, message.envelope)]);
+    await workflow.bus.publish([toRecord(message.topic, message.key, message.envelope)]);
   };
 
   beforeAll(async () => {
-    testDb = await createTestDatabase('referral_stays');
-    database = await openDatabase({ url: testDb.url });
-    const logger = createLogger({ name: 'stays-test', level: 'silent' });
-    bus = new InProcessBus(logger);
-    const deps = { database, bus, logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => new Date() };
-    service = referralWorkflowService(deps, { ...secrets, attachmentRetentionDays: 90 });
-    running = await startService(service);
-    http = await buildHttpServer({ title: 'referral-workflow', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
+    workflow = await startWorkflow('referral_stays', { ...secrets, attachmentRetentionDays: 90, clock: () => new Date() });
   });
-  afterAll(async () => {
-    await http?.close();
-    await running?.stop();
-    await database?.close();
-    await testDb?.drop();
-  });
+  afterAll(async () => workflow?.stop());
 
   it('refuses a second bed without a confirmed move (409 naming confirmMove), and starts it as a move when confirmed', async () => {
     const elder = `elder-${randomUUID()}`;
@@ -78,7 +57,7 @@ describeWithPostgres('an elder in a bed: the workflow knows where, and a second 
     const problem = refused.json() as { type: string; errors: { field: string }[] };
     expect(problem.type).toBe('/problems/elder-in-bed');
     expect(problem.errors.map((e) => e.field)).toEqual(['confirmMove']);
-    const [none] = await database.rows<{ n: number }>(database.db, sql`select count(*)::int as n from referral.referrals where elder_ref = ${elder}`);
+    const [none] = await workflow.database.rows<{ n: number }>(workflow.database.db, sql`select count(*)::int as n from referral.referrals where elder_ref = ${elder}`);
     expect(none!.n).toBe(0);
 
     const moved = await referral(elder, ['home-care'], { confirmMove: true });
@@ -106,7 +85,7 @@ describeWithPostgres('an elder in a bed: the workflow knows where, and a second 
   it('audits who looked up where an elder is', async () => {
     const elder = `elder-${randomUUID()}`;
     await inject('GET', `/api/referrals/stays?elderRef=${elder}`);
-    const rows = await database.rows<{ actor: string; object_type: string }>(database.db, sql`select actor, object_type from referral.audit_log where object_id = ${elder}`);
+    const rows = await workflow.database.rows<{ actor: string; object_type: string }>(workflow.database.db, sql`select actor, object_type from referral.audit_log where object_id = ${elder}`);
     expect(rows).toEqual([expect.objectContaining({ actor: 'planner-b', object_type: 'elder-stays' })]);
   });
 });

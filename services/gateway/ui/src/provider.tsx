@@ -322,7 +322,11 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
                     <strong>{t(lang, label)}</strong>
                     {codes.map((code) => (
                       <label class="check" key={code}>
-                        <input type="radio" name={`${key}-${s.id}`} value={code} checked={reviews[s.id]?.[key] === code} onChange={() => setReviews({ ...reviews, [s.id]: { condition: '', decision: '', ...reviews[s.id], [key]: code } })} />
+                        <input type="radio" name={`${key}-${s.id}`} value={code} checked={reviews[s.id]?.[key] === code} onChange={() => {
+                            setReviews({ ...reviews, [s.id]: { condition: '', decision: '', ...reviews[s.id], [key]: code } });
+                            const { [errorKey]: _answered, ...rest } = err;
+                            setErrors({ ...errors, [s.id]: rest });
+                          }} />
                         {t(lang, `${prefix}_${code}`)}
                       </label>
                     ))}
