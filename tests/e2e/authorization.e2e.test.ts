@@ -126,6 +126,8 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: '/api/referrals/{id}/offers/{offerId}/decline', path: `${r}/offers/${offer['id']}/decline`, body: { reasonCode: 'no-capacity' }, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/choice', path: `${r}/choice`, body: { offerId: offer['id'] }, allowed: ['plannerOrigin'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/follow-up', path: `${r}/follow-up`, body: FOLLOW_UP, allowed: ['staffOwner'], strict: true, secrets },
+      { method: 'GET', route: '/api/referrals/{id}/follow-up', path: `${r}/follow-up`, allowed: ['plannerOrigin', 'staffOwner'], strict: true, secrets },
+      { method: 'GET', route: '/api/referrals/stays', path: `/api/referrals/stays?elderRef=${elderRef}`, allowed: ['plannerOrigin', 'plannerOther'], strict: true },
       { method: 'POST', route: '/api/referrals/{id}/reopen', path: `${r}/reopen`, body: {}, allowed: ['analyst', 'admin'], strict: true, secrets },
       { method: 'POST', route: '/api/referrals/{id}/cancel', path: `${r}/cancel`, body: { reason: 'other' }, allowed: ['plannerOrigin', 'admin'], strict: true, order: 9, secrets },
       // The packet: the referring side and the provider holding the bed (the elder consented); nobody else, admins included.
@@ -172,7 +174,7 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: `${mi}/applications`, path: `${mi}/applications`, body: {}, allowed: insurer, strict: false },
       { method: 'GET', route: `${mi}/applications`, path: `${mi}/applications`, allowed: insurer, strict: true },
       { method: 'GET', route: `${mi}/applications/{id}`, path: `${mi}/applications/${UNKNOWN_ID}`, allowed: insurer, strict: false },
-      ...(['accept', 'refuse', 'assessment', 'objection', 'care-mode', 'end'] as const).map((step): RouteCase => ({ method: 'POST', route: `${mi}/applications/{id}/${step}`, path: `${mi}/applications/${UNKNOWN_ID}/${step}`, body: {}, allowed: insurer, strict: false })),
+      ...(['accept', 'refuse', 'assessment', 'objection', 'effect', 'care-mode', 'end'] as const).map((step): RouteCase => ({ method: 'POST', route: `${mi}/applications/{id}/${step}`, path: `${mi}/applications/${UNKNOWN_ID}/${step}`, body: {}, allowed: insurer, strict: false })),
       { method: 'GET', route: `${mi}/quote`, path: `${mi}/quote?careMode=institutional&dailyCost=120`, allowed: any, strict: false },
       { method: 'POST', route: `${mi}/home-sick-bed-filings`, path: `${mi}/home-sick-bed-filings`, body: {}, allowed: insurer, strict: false },
       { method: 'GET', route: `${mi}/audit`, path: `${mi}/audit`, allowed: ['admin'], strict: true },
@@ -185,6 +187,8 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'GET', route: `${mo}/metrics/{metric}`, path: `${mo}/metrics/closed-loop`, allowed: commission, strict: true },
       { method: 'GET', route: `${mo}/metrics/{metric}/csv`, path: `${mo}/metrics/closed-loop/csv`, allowed: commission, strict: true },
       { method: 'GET', route: `${mo}/open-referrals`, path: `${mo}/open-referrals`, allowed: commission, strict: true },
+      { method: 'GET', route: `${mo}/dashboard.xlsx`, path: `${mo}/dashboard.xlsx`, allowed: commission, strict: true },
+      { method: 'GET', route: `${mo}/metrics/{metric}/referrals`, path: `${mo}/metrics/open-by-stage/referrals?count=open`, allowed: commission, strict: true },
     );
     const au = '/api/auth';
     // An account of its own for the admin's account routes.

@@ -243,8 +243,8 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
     app.get(
       '/api/referrals/stays',
       {
-        preValidation: allow('planner', 'provider'),
-        schema: { tags, summary: 'The beds an elder is in now (any bed service), for the referring side to see before it starts a referral; every read audited', querystring: Type.Object({ elderRef: ShortText(100) }, { additionalProperties: false }) },
+        preValidation: allow('planner'),
+        schema: { tags, summary: 'The beds an elder is in now (any bed service), for a discharge planner to see before starting a referral; every read audited', querystring: Type.Object({ elderRef: ShortText(100) }, { additionalProperties: false }) },
       },
       async (request) => reads.staysOf(request.query.elderRef, principalOf(request)),
     );
