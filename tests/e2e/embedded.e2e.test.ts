@@ -138,4 +138,19 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     const openapi = await call(system.url, 'GET', '/docs/json');
     expect(Object.keys(openapi.body['paths'] as object)).toEqual(expect.arrayContaining(['/api/referrals', '/api/care-beds/institutions']));
   });
+  it('refuses text with a NUL or a lone surrogate on any route with 400 naming the field, storing nothing, and answers the router\'s own refusals as problems', async () => {
+    const admin = adminOf(site);
+    const before = ((await call(system.url, 'GET', '/api/care-beds/institutions', undefined, admin)).body as unknown as unknown[]).length;
+    expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', careHome('零字节\u0000养老院', 1), admin), 400, 'name');
+    expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', careHome('半个代理\ud800养老院', 1), admin), 400, 'name');
+    expect(((await call(system.url, 'GET', '/api/care-beds/institutions', undefined, admin)).body as unknown as unknown[]).length).toBe(before);
+    const hospitalId = '0192f3b2-7c1a-7000-8000-00000000e6e6';
+    expectProblem(await call(system.url, 'POST', '/api/referrals', dischargeRequest(hospitalId, { elderRef: 'elder\u0000x' }), plannerAt(site, hospitalId)), 400, 'elderRef');
+    expectProblem(await call(system.url, 'GET', '/api/referrals?reference=%00', undefined, plannerAt(site, hospitalId)), 400, 'reference');
+    expectProblem(await call(system.url, 'POST', '/api/auth/users', { username: 'surrogate-test', displayName: '名\udc00字', password: 'Surrogate-test-2026', role: 'analyst', divisionCode: '371700' }, admin), 400, 'displayName');
+    expect(((await call(system.url, 'GET', '/api/auth/users?q=surrogate-test', undefined, admin)).body as unknown as unknown[]).length).toBe(0);
+    // The router's own refusals answer problem+json too: a path part over 100 characters, a path that is not a URL.
+    expectProblem(await call(system.url, 'GET', `/api/referrals/${'a'.repeat(150)}`, undefined, admin), 414, 'path');
+    expectProblem(await call(system.url, 'GET', '/api/referrals/%E0%A4%A', undefined, admin), 400, 'path');
+  });
 });

@@ -6,7 +6,8 @@ import { childTraceparent, traceIdOf, type Logger, type ProcessMetrics } from '@
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
-import { fieldOf, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
+import { fieldOf, invalidInput, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
+import { unreadableText } from './text-guard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -96,6 +97,18 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     loggerInstance: logger,
     genReqId: () => newId(),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // The router's own refusals (a path part over 100 characters, a path that is not a valid URL) are problems too.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const status = tooLong ? 414 : (error.statusCode ?? 400) >= 500 ? 500 : (error.statusCode ?? 400);
+      void sendProblem(reply, request, {
+        type: problemType(tooLong ? 'uri-too-long' : 'bad-url'),
+        title: tooLong ? 'A part of the path is too long' : 'The path is not a valid URL',
+        status,
+        detail: tooLong ? 'a path parameter is longer than 100 characters' : 'the path holds characters that are not valid in a URL',
+        errors: [{ field: 'path', pointer: '', in: 'params', reason: tooLong ? 'has a part longer than 100 characters' : 'is not a valid URL' }],
+      });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installValidators(app as unknown as FastifyInstance);
 
@@ -105,6 +118,11 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     request.traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
     reply.header('traceparent', request.traceparent);
     request.log = request.log.child({ traceId: traceIdOf(request.traceparent) });
+  });
+  // After authorization and the schemas: text with a NUL or a lone surrogate is refused, naming the field, before any handler stores it.
+  app.addHook('preHandler', async (request) => {
+    const found = [...unreadableText(request.params, 'params'), ...unreadableText(request.query, 'query'), ...unreadableText(request.body, 'body')];
+    if (found.length > 0) throw invalidInput(found);
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequestSeconds.observe(
