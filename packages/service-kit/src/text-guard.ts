@@ -11,7 +11,7 @@ function unreadable(text: string): string | undefined {
 }
 
 /**
- * Every string of a parsed request part (keys too) that holds a NUL or a lone surrogate, named by
+ * Every string of a parsed request part (keys too; plain objects and arrays only) that holds a NUL or a lone surrogate, named by
  * its path: such text passes a schema's length and pattern checks and is then refused by the
  * database, so it is refused here, once for every route, as a field error.
  */
@@ -28,7 +28,8 @@ export function unreadableText(value: unknown, where: ProblemField['in'], pointe
       v.forEach((item, i) => visit(item, `${at}/${i}`, depth + 1));
       return;
     }
-    if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    // Only what JSON or a query string parses into: a proxied body is a stream, and is checked where it lands.
+    if (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null)) {
       for (const [key, item] of Object.entries(v)) {
         const escaped = key.replace(/~/g, '~0').replace(/\//g, '~1');
         const reason = unreadable(key);

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { unreadableText } from '../src/text-guard.js';
 
@@ -18,5 +19,12 @@ describe('text no database can keep (unreadableText)', () => {
     expect(unreadableText({ id: 'abc' }, 'params')).toEqual([]);
     expect(unreadableText({ n: 1, b: true, z: null, bytes: new Uint8Array([0]) }, 'body')).toEqual([]);
     expect(unreadableText('plain', 'body')).toEqual([]);
+  });
+
+  it('leaves alone what is not parsed text: a stream or any other object with a prototype of its own, cycles and all', () => {
+    const stream = new PassThrough();
+    Object.assign(stream, { label: 'a\u0000b', self: stream });
+    expect(unreadableText(stream, 'body')).toEqual([]);
+    expect(unreadableText({ when: new Date(0), body: stream }, 'body')).toEqual([]);
   });
 });
