@@ -10,6 +10,12 @@ function unreadable(text: string): string | undefined {
   return undefined;
 }
 
+/** A parsed value's object: a literal, or a dictionary whose prototype has none (as query-string parsers make them). */
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+}
+
 /**
  * Every string of a parsed request part (keys too; plain objects and arrays only) that holds a NUL or a lone surrogate, named by
  * its path: such text passes a schema's length and pattern checks and is then refused by the
@@ -29,7 +35,7 @@ export function unreadableText(value: unknown, where: ProblemField['in'], pointe
       return;
     }
     // Only what JSON or a query string parses into: a proxied body is a stream, and is checked where it lands.
-    if (v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null)) {
+    if (v !== null && typeof v === 'object' && isPlain(v)) {
       for (const [key, item] of Object.entries(v)) {
         const escaped = key.replace(/~/g, '~0').replace(/\//g, '~1');
         const reason = unreadable(key);

@@ -16,6 +16,11 @@ describe('text no database can keep (unreadableText)', () => {
   it('checks keys, query strings and path parameters alike, and passes well-formed text and other values', () => {
     expect(unreadableText({ ['k\u0000']: 1 }, 'body').map((f) => f.in)).toEqual(['body']);
     expect(unreadableText({ offset: '1', q: '\udc00x' }, 'query').map((f) => f.field)).toEqual(['q']);
+    // Query-string parsers build dictionaries on a prototype of their own that has none.
+    function Dictionary() {}
+    Dictionary.prototype = Object.create(null) as object;
+    const query = Object.assign(new (Dictionary as unknown as new () => object)(), { reference: '\u0000' });
+    expect(unreadableText(query, 'query').map((f) => f.field)).toEqual(['reference']);
     expect(unreadableText({ id: 'abc' }, 'params')).toEqual([]);
     expect(unreadableText({ n: 1, b: true, z: null, bytes: new Uint8Array([0]) }, 'body')).toEqual([]);
     expect(unreadableText('plain', 'body')).toEqual([]);
