@@ -1,4 +1,4 @@
-import type { ProblemField } from './problem.js';
+import { fieldOf, type ProblemField } from './problem.js';
 
 /** Half of a UTF-16 surrogate pair without its other half. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -27,7 +27,7 @@ export function unreadableText(value: unknown, where: ProblemField['in'], pointe
     if (depth > 64) return;
     if (typeof v === 'string') {
       const reason = unreadable(v);
-      if (reason) found.push({ field: at.replace(/^\//, '').split('/').join('.'), pointer: at, in: where, reason });
+      if (reason) found.push({ field: fieldOf(at), pointer: at, in: where, reason });
       return;
     }
     if (Array.isArray(v)) {
@@ -39,7 +39,7 @@ export function unreadableText(value: unknown, where: ProblemField['in'], pointe
       for (const [key, item] of Object.entries(v)) {
         const escaped = key.replace(/~/g, '~0').replace(/\//g, '~1');
         const reason = unreadable(key);
-        if (reason) found.push({ field: at.replace(/^\//, '').split('/').join('.'), pointer: at, in: where, reason: `has a key that ${reason}` });
+        if (reason) found.push({ field: fieldOf(at), pointer: at, in: where, reason: `has a key that ${reason}` });
         visit(item, `${at}/${escaped}`, depth + 1);
       }
     }

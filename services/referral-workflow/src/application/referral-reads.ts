@@ -64,7 +64,7 @@ export class ReferralReads {
     if (!(admin || access !== 'none' || anyOffer)) throw outOfScope('referral');
     const whole = admin || access === 'referrer';
     const steps = await db.select().from(timeline).where(eq(timeline.referralId, id)).orderBy(timeline.seq);
-    const names = await this.institutionNames([context.origin.institutionId, ...offerRows.map((o) => o.institutionId), ...steps.flatMap((s) => (s.actorInstitutionId ? [s.actorInstitutionId] : [])), ...(context.returnTo ? [context.returnTo.institutionId] : [])]);
+    const names = await this.institutionNames([context.origin.institutionId, ...offerRows.map((o) => o.institutionId), ...steps.flatMap((s) => (s.actorInstitutionId ? [s.actorInstitutionId] : [])), ...(context.returnTo ? [context.returnTo.institutionId] : []), ...movesOf(row.movesFrom).map((m) => m.institutionId)]);
     let ranking: unknown = null;
     if (whole) {
       const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, id)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
@@ -92,7 +92,7 @@ export class ReferralReads {
       followUpLate: context.followUpLate,
       escalation: whole ? (context.escalation ?? null) : null,
       cancelReason: context.cancelReason ?? null,
-      movesFrom: await this.movesFrom(row.movesFrom),
+      movesFrom: namedMoves(row.movesFrom, names),
       parentId: row.parentId,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
@@ -168,10 +168,9 @@ export class ReferralReads {
       .orderBy(sql`${offers.status} = 'open' desc`, filter.view === 'done' ? sql`${offers.respondBy} desc` : offers.respondBy)
       .limit(filter.limit)
       .offset(filter.offset);
-    const names = await this.institutionNames(rows.map((r) => r.origin));
+    const names = await this.institutionNames([...rows.map((r) => r.origin), ...rows.flatMap((r) => movesOf(r.movesFrom).map((m) => m.institutionId))]);
     const summaries = await this.packets.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, live: LIVE.includes(r.offer.status) })));
-    const moves = await Promise.all(rows.map((r) => this.movesFrom(r.movesFrom)));
-    const items = rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId }, i) => ({
+    const items = rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId, movesFrom }) => ({
       offerId: offer.id,
       referralId: offer.referralId,
       reference: referenceOf(number, createdAt),
@@ -188,7 +187,7 @@ export class ReferralReads {
       sendingInstitution: { id: origin, name: names.get(origin) ?? null },
       summary: summaries.get(offer.referralId) ?? null,
       /** The elder is in a bed elsewhere and leaves it for this one (转床). */
-      movesFrom: moves[i]!,
+      movesFrom: namedMoves(movesFrom, names),
     }));
     return { total: Number(count?.n ?? 0), items };
   }
@@ -199,14 +198,6 @@ export class ReferralReads {
     await this.packets.audit(this.db, who, 'read', elderRef, 'allowed', { stays: rows.length }, 'elder-stays');
     const names = await this.institutionNames(rows.map((r) => r.institutionId));
     return rows.map((r) => ({ institutionId: r.institutionId, institutionName: names.get(r.institutionId) ?? null, bedType: r.bedType, admittedAt: r.admittedAt.toISOString() }));
-  }
-
-  /** The beds elsewhere a referral moves the elder from (转床), with the institutions' names. */
-  private async movesFrom(raw: unknown) {
-    const moves = (raw as { institutionId: string; bedType: string }[] | null) ?? [];
-    if (moves.length === 0) return [];
-    const names = await this.institutionNames(moves.map((m) => m.institutionId));
-    return moves.map((m) => ({ bedType: m.bedType, institutionName: names.get(m.institutionId) ?? null }));
   }
 
   /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */
@@ -236,6 +227,16 @@ export class ReferralReads {
       free: (r.units as { free: number }[]).reduce((n, u) => n + u.free, 0),
     }));
   }
+}
+
+/** The beds elsewhere a referral moves the elder from (转床), as stored. */
+function movesOf(raw: unknown): { institutionId: string; bedType: string }[] {
+  return (raw as { institutionId: string; bedType: string }[] | null) ?? [];
+}
+
+/** The same, each with its institution's name. */
+function namedMoves(raw: unknown, names: Map<string, string>) {
+  return movesOf(raw).map((m) => ({ bedType: m.bedType, institutionName: names.get(m.institutionId) ?? null }));
 }
 
 /** Who took a step: a person by name and role (or role alone when the reader should not learn the name), a service, or a deadline. */

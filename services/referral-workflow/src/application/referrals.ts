@@ -224,8 +224,8 @@ export class Referrals {
   }
 
   /** The beds an elder is in now, in any bed service (admitted and not discharged). */
-  async currentStays(db: Tx | ServiceKit['deps']['database']['db'], elderRef: string): Promise<CurrentStay[]> {
-    const rows = await db.select().from(elderStays).where(eq(elderStays.elderRef, elderRef)).orderBy(elderStays.admittedAt);
+  private async currentStays(tx: Tx, elderRef: string): Promise<CurrentStay[]> {
+    const rows = await tx.select().from(elderStays).where(eq(elderStays.elderRef, elderRef)).orderBy(elderStays.admittedAt);
     return rows.map((r) => ({ admissionId: r.admissionId, institutionId: r.institutionId, bedType: r.bedType as BedTypeName }));
   }
 
