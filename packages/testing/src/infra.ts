@@ -112,7 +112,7 @@ export function containerRuntimeAvailable(): Promise<boolean> {
   return runtimeCheck;
 }
 
-function hasCommand(name: string): boolean {
+export function hasCommand(name: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => isExecutable(join(dir, name)));
 }
 
@@ -126,7 +126,7 @@ function isExecutable(path: string): boolean {
 }
 
 /** Mirrors the script's lookup: PG_BINDIR, PATH, then /usr/lib/postgresql/<version>/bin. */
-function postgresBinariesAvailable(): boolean {
+export function postgresBinariesAvailable(): boolean {
   const found = (dir: string) => isExecutable(join(dir, 'initdb')) && isExecutable(join(dir, 'pg_ctl'));
   if (process.env.PG_BINDIR) return found(process.env.PG_BINDIR);
   if (hasCommand('initdb') && hasCommand('pg_ctl')) return true;
@@ -135,7 +135,7 @@ function postgresBinariesAvailable(): boolean {
 }
 
 /** An ephemeral port the OS says is free right now. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -177,7 +177,7 @@ async function startScript(
  * Runs `bash script command` with extra env; its stderr passes through. With `key`, resolves the
  * value of the `key=value` line the script prints on stdout.
  */
-function runScript(script: string, command: string, env: Record<string, string>, key?: string): Promise<string> {
+export function runScript(script: string, command: string, env: Record<string, string>, key?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [script, command], {
       env: { ...process.env, ...env },
