@@ -20,6 +20,12 @@ export type Executor = Db | Tx;
 
 /** A lock held until released; see {@link Database.tryLock}. */
 export interface HeldLock {
+  /**
+   * Whether the lock is still held: false once the session that took it has ended (a database
+   * restart, a dropped connection), even if the driver has reconnected since. Asks the database
+   * on that session; never throws (an unanswered question is a lost lock).
+   */
+  held(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -55,7 +61,9 @@ export interface Database {
   migrate(options: MigrateOptions): Promise<void>;
   /**
    * Try to take a session-level advisory lock named `key`: held until released or the
-   * connection ends. Null when another session holds it. PGlite has one session, so it always succeeds.
+   * session ends, which {@link HeldLock.held} tells. Null when another session holds it. The locks
+   * live on one connection of their own (never a pooled one, which a restart would silently
+   * replace). PGlite has one session, so it always succeeds.
    */
   tryLock(key: string): Promise<HeldLock | null>;
   /**
@@ -97,6 +105,21 @@ function rowsFrom<T>(result: unknown): T[] {
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const client = postgres(url, { max: poolSize, onnotice: () => {}, connection: { application_name: 'five-bed-linkage' } });
   const db = drizzlePostgres(client) as unknown as Db;
+  // One connection for advisory locks, opened on first use; `generation` counts its ends, so a
+  // lock taken before an end is known lost without asking.
+  let locks: { client: postgres.Sql; generation: number } | undefined;
+  /** The locks this process holds, by key, with the generation of the session that took them. */
+  const taken = new Map<string, number>();
+  const lockSession = () => {
+    if (!locks) {
+      const session: { client: postgres.Sql; generation: number } = {
+        generation: 0,
+        client: postgres(url, { max: 1, onnotice: () => {}, onclose: () => void (session.generation += 1), connection: { application_name: 'five-bed-linkage-locks' } }),
+      };
+      locks = session;
+    }
+    return locks;
+  };
   return {
     kind: 'postgres',
     db,
@@ -119,16 +142,38 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
     tryLock: async (key) => {
-      const reserved = await client.reserve();
-      const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`;
+      const session = lockSession();
+      // Advisory locks are re-entrant within a session: this process's own holder is asked first.
+      const generation = session.generation;
+      if (taken.get(key) === generation) return null;
+      taken.set(key, generation);
+      const [row] = await session.client<{ locked: boolean; pid: number }[]>`select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked, pg_backend_pid() as pid`.catch((error: unknown) => {
+        taken.delete(key);
+        throw error;
+      });
       if (!row?.locked) {
-        reserved.release();
+        taken.delete(key);
         return null;
       }
+      const pid = row.pid;
+      // The same session, and the lock still in its hands: a reconnected session has another pid and no lock.
+      const held = async () => {
+        if (session.generation !== generation || taken.get(key) !== generation) return false;
+        try {
+          const [check] = await session.client<{ held: boolean }[]>`select pg_backend_pid() = ${pid} and exists(
+              select 1 from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted and objsubid = 1
+                and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${key}, 0)) as held`;
+          return check?.held === true && session.generation === generation;
+        } catch {
+          return false;
+        }
+      };
       return {
+        held,
         release: async () => {
-          await reserved`select pg_advisory_unlock(hashtextextended(${key}, 0))`.catch(() => undefined);
-          reserved.release();
+          if (taken.get(key) !== generation) return;
+          if (await held()) await session.client`select pg_advisory_unlock(hashtextextended(${key}, 0))`.catch(() => undefined);
+          if (taken.get(key) === generation) taken.delete(key);
         },
       };
     },
@@ -137,7 +182,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       const request = await client.listen(channel, onPayload, onListen);
       return { unlisten: () => request.unlisten() };
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await locks?.client.end({ timeout: 5 });
+      await client.end({ timeout: 5 });
+    },
   };
 }
 
@@ -161,7 +209,7 @@ async function openPglite(dataDir: string): Promise<Database> {
         if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
       }
     },
-    tryLock: async () => ({ release: async () => {} }),
+    tryLock: async () => ({ held: async () => !client.closed, release: async () => {} }),
     listen: async (channel, onPayload, onListen) => {
       // PGlite runs in this process: its one session never drops.
       const stop = await client.listen(channel, onPayload);

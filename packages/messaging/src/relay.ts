@@ -34,6 +34,9 @@ interface OutboxRow extends Record<string, unknown> {
   envelope: Envelope | string;
 }
 
+/** The relay's lock ended under it; it stops publishing until it holds the lock anew. */
+class LockLost extends Error {}
+
 /**
  * Publishes a service's outbox to the bus and marks rows sent only after the bus acknowledged
  * them.
@@ -46,9 +49,12 @@ interface OutboxRow extends Record<string, unknown> {
  * before it writes its outbox rows, so the later one's rows get the higher `seq`.
  *
  * One relay per outbox is active at a time (a session advisory lock); the others wait to take
- * over. A crash after publishing and before marking publishes the rows again: consumers'
- * inboxes absorb the duplicates.
+ * over. The lock is fenced: before each batch goes to the bus the relay asks, on the lock's own
+ * session, whether it still holds it, and stops publishing the moment it does not (the session
+ * ended with a database restart, say, and another relay may have taken over). A crash after
+ * publishing and before marking publishes the rows again: consumers' inboxes absorb the duplicates.
  */
+
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
@@ -59,6 +65,7 @@ export class OutboxRelay {
   private readonly abort = new AbortController();
   private lock: HeldLock | null = null;
   private lastCleanup = 0;
+  private lastCheck = 0;
 
   private readonly published: ((records: readonly PublishedRecord[]) => Promise<void>)[] = [];
 
@@ -93,8 +100,14 @@ export class OutboxRelay {
     this.abort.abort();
     this.wake();
     await this.loop;
-    await this.lock?.release();
+    await this.giveUpLock();
+  }
+
+  private async giveUpLock(): Promise<void> {
+    const lock = this.lock;
     this.lock = null;
+    this.options.metrics?.outboxRelayActive.set({ service: this.options.service }, 0);
+    await lock?.release().catch(() => undefined);
   }
 
   /**
@@ -121,7 +134,13 @@ export class OutboxRelay {
             await sleep(1000, this.abort.signal);
             continue;
           }
+          this.options.metrics?.outboxRelayActive.set({ service }, 1);
+          this.lastCheck = Date.now();
           logger.info({ service }, 'outbox relay active');
+        } else if (Date.now() - this.lastCheck > 1000) {
+          // Even with nothing to publish, find out soon that the lock is gone, and say so.
+          this.lastCheck = Date.now();
+          if (!(await this.lock.held())) throw new LockLost(`the outbox relay lock of ${service} was lost`);
         }
         this.woken = false;
         const published = await this.drain();
@@ -129,6 +148,10 @@ export class OutboxRelay {
         failures = 0;
         if (published === 0 && !this.woken) await this.idle();
       } catch (error) {
+        if (error instanceof LockLost || (this.lock && !(await this.lock.held()))) {
+          await this.giveUpLock();
+          logger.warn({ service }, 'outbox relay lost its lock; it publishes again only once it holds it anew');
+        }
         failures += 1;
         const delay = backoffMs(failures, 200, 15_000);
         logger.warn({ err: error, service, retryInMs: delay }, 'outbox relay pass failed; rows stay in the outbox');
@@ -162,6 +185,8 @@ export class OutboxRelay {
     );
     metrics?.outboxBacklog.set({ service }, rows.length);
     if (rows.length === 0) return 0;
+    // Fenced: nothing goes to the bus unless this relay still holds the lock it took.
+    if (this.lock && !(await this.lock.held())) throw new LockLost(`the outbox relay lock of ${service} was lost`);
     await bus.publish(
       rows.map((row) => {
         const envelope = typeof row.envelope === 'string' ? (JSON.parse(row.envelope) as Envelope) : row.envelope;

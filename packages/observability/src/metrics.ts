@@ -7,6 +7,8 @@ export interface ProcessMetrics {
   messageHandleSeconds: Histogram<'consumer'>;
   outboxPublished: Counter<'service'>;
   outboxBacklog: Gauge<'service'>;
+  outboxRelayActive: Gauge<'service'>;
+  consumersLive: Gauge<'consumer'>;
   httpRequestSeconds: Histogram<'method' | 'route' | 'status'>;
 }
 
@@ -41,6 +43,18 @@ export function createMetrics(defaultLabels: Record<string, string> = {}): Proce
       name: 'fbl_outbox_backlog',
       help: 'Outbox rows seen unpublished at the last relay pass',
       labelNames: ['service'],
+      registers,
+    }),
+    outboxRelayActive: new Gauge({
+      name: 'fbl_outbox_relay_active',
+      help: '1 while this process holds the outbox relay lock of the service and publishes, else 0',
+      labelNames: ['service'],
+      registers,
+    }),
+    consumersLive: new Gauge({
+      name: 'fbl_consumer_live',
+      help: '1 while the consumer is a member of its group and fetching, else 0',
+      labelNames: ['consumer'],
       registers,
     }),
     httpRequestSeconds: new Histogram({
