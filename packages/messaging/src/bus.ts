@@ -50,6 +50,11 @@ export interface ReplayRequest {
 
 /** A running subscription. */
 export interface Subscription {
+  /**
+   * Why the subscription is not consuming now (not a member of its group, rebalancing, no answer
+   * from the broker for a while); undefined while it is. `/ready` says not ready while any is not.
+   */
+  notConsuming(): string | undefined;
   stop(): Promise<void>;
 }
 

@@ -61,6 +61,7 @@ export class InProcessBus implements Bus {
     const group: Group = { topics: new Set(request.topics), handle: request.handle, tail: Promise.resolve(), offsets: new Map(), stopped: false };
     this.groups.set(request.group, group);
     return {
+      notConsuming: () => (group.stopped ? 'stopped' : undefined),
       stop: async () => {
         group.stopped = true;
         await group.tail;

@@ -4,6 +4,22 @@ import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type IHeaders
 import { sleep } from './backoff.js';
 import type { Bus, BusRecord, DeliveredRecord, ReplayProgress, ReplayRequest, Subscription, SubscriptionRequest } from './bus.js';
 
+/**
+ * Group membership. A member that stops heartbeating is out of its group after
+ * `SESSION_TIMEOUT_MS`, and until then its partitions wait: a process killed and restarted holds
+ * up the group for that long, so it is a few seconds, not the usual thirty. Heartbeats go every
+ * second (between records too), well inside it.
+ */
+const SESSION_TIMEOUT_MS = 8_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
+/** A member that has neither fetched nor heartbeated for this long is not consuming. */
+const SILENCE_MS = 10_000;
+/**
+ * Reconnecting: attempts start at 300 ms and back off to at most 3 s, so consumption resumes
+ * within seconds of the broker's return rather than after a half-minute backoff.
+ */
+const CONSUMER_RETRY = { initialRetryTime: 300, maxRetryTime: 3_000, retries: 20 };
+
 /** Settings of the Kafka adapter. */
 export interface KafkaBusOptions {
   brokers: string[];
@@ -64,7 +80,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
-    retry: { initialRetryTime: 200, retries: 8 },
+    retry: { initialRetryTime: 200, maxRetryTime: 3_000, retries: 8 },
   });
   const admin = kafka.admin();
   await admin.connect();
@@ -147,14 +163,27 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       await ensureTopics(request.topics);
       const consumer = kafka.consumer({
         groupId: prefix + request.group,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
+        sessionTimeout: SESSION_TIMEOUT_MS,
+        heartbeatInterval: HEARTBEAT_INTERVAL_MS,
         allowAutoTopicCreation: false,
-        retry: { initialRetryTime: 300, retries: 10 },
+        retry: CONSUMER_RETRY,
         // A long poll delays shutdown by as long; records still arrive as soon as they exist.
         maxWaitTimeInMs: 1000,
       });
       consumers.add(consumer);
+      // Whether it consumes: a member of its group (joined, not rebalancing, not crashed), heard from lately.
+      let member = false;
+      let stopped = false;
+      let lastSign = 0;
+      const sign = () => void (lastSign = Date.now());
+      const { GROUP_JOIN, FETCH, HEARTBEAT, REBALANCING, CRASH, DISCONNECT, STOP } = consumer.events;
+      consumer.on(GROUP_JOIN, () => {
+        member = true;
+        sign();
+      });
+      consumer.on(FETCH, sign);
+      consumer.on(HEARTBEAT, sign);
+      for (const event of [REBALANCING, CRASH, DISCONNECT, STOP]) consumer.on(event, () => void (member = false));
       await consumer.connect();
       await consumer.subscribe({ topics: request.topics.map(physical), fromBeginning: true });
       await consumer.run({
@@ -169,6 +198,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
               await request.handle(delivered(batch, message));
               resolveOffset(message.offset);
               next = (BigInt(message.offset) + 1n).toString();
+              sign();
               await heartbeat();
             }
           } finally {
@@ -180,7 +210,14 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
         },
       });
       return {
+        notConsuming: () => {
+          if (stopped) return 'stopped';
+          if (!member) return 'not a member of its consumer group (joining, rebalancing or reconnecting)';
+          const silent = Date.now() - lastSign;
+          return silent > SILENCE_MS ? `no fetch or heartbeat for ${Math.round(silent / 1000)} s` : undefined;
+        },
         stop: async () => {
+          stopped = true;
           await consumer.disconnect();
           consumers.delete(consumer);
         },
@@ -211,7 +248,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
       request.onProgress?.({ ...progress });
       if (remaining.size === 0) return progress;
       const groupId = `${prefix}${request.name}-replay-${Date.now().toString(36)}`;
-      const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+      const consumer = kafka.consumer({ groupId, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_INTERVAL_MS, retry: CONSUMER_RETRY, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
       consumers.add(consumer);
       let finish!: () => void;
       let fail!: (error: unknown) => void;

@@ -153,7 +153,7 @@ export class OutboxRelay {
           logger.warn({ service }, 'outbox relay lost its lock; it publishes again only once it holds it anew');
         }
         failures += 1;
-        const delay = backoffMs(failures, 200, 15_000);
+        const delay = backoffMs(failures, 200, 3_000);
         logger.warn({ err: error, service, retryInMs: delay }, 'outbox relay pass failed; rows stay in the outbox');
         await sleep(delay, this.abort.signal);
       }

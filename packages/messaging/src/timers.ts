@@ -110,7 +110,7 @@ export class TimerPoller {
       } catch (error) {
         failures += 1;
         this.options.logger.warn({ err: error }, 'timer poll failed');
-        await sleep(backoffMs(failures, 500, 30_000), this.abort.signal);
+        await sleep(backoffMs(failures, 500, 5_000), this.abort.signal);
       }
     }
   }

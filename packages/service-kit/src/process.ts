@@ -60,6 +60,14 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => database.ping() },
     { name: 'bus', check: () => bus.ping() },
+    // Ready only while every consumer consumes: answering HTTP while the messages behind it wait is not ready.
+    {
+      name: 'consumers',
+      check: async () => {
+        const idle = services.flatMap((s) => s.idleConsumers());
+        if (idle.length > 0) throw new Error(idle.join('; '));
+      },
+    },
     ...(spec.readiness ?? []),
   ];
   const app = await buildHttpServer({

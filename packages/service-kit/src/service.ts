@@ -87,6 +87,8 @@ export interface ServiceDefinition {
 /** A started service. */
 export interface RunningService {
   definition: ServiceDefinition;
+  /** Its consumers that are not consuming now, each with the reason; empty while all are. */
+  idleConsumers(): string[];
   stop(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   const consumed = (definition.consumers ?? []).map((c) => ({ ...c, topics: c.topics ?? registry.topicsOf(c.handlers.map((h) => h.type)) }));
   await bus.ensureTopics([...(definition.produces ?? []), ...consumed.flatMap((c) => c.topics)]);
   kit.relay.start();
-  const subscriptions: Subscription[] = [];
+  const subscriptions: { group: string; subscription: Subscription }[] = [];
   for (const consumer of consumed) {
     const handle = createConsumer({
       name: consumer.group,
@@ -116,17 +118,23 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       metrics,
       afterCommit: () => kit.relay.wake(),
     });
-    subscriptions.push(await bus.subscribe({ group: consumer.group, topics: consumer.topics, handle }));
+    subscriptions.push({ group: consumer.group, subscription: await bus.subscribe({ group: consumer.group, topics: consumer.topics, handle }) });
   }
   for (const job of definition.jobs ?? []) job.start();
   kit.timerPoller.start();
   kit.logger.info({ consumers: consumed.map((c) => c.group) }, 'service started');
   return {
     definition,
+    idleConsumers: () =>
+      subscriptions.flatMap(({ group, subscription }) => {
+        const why = subscription.notConsuming();
+        metrics.consumersLive.set({ consumer: group }, why ? 0 : 1);
+        return why ? [`${group}: ${why}`] : [];
+      }),
     stop: async () => {
       await kit.timerPoller.stop();
       for (const job of definition.jobs ?? []) await job.stop();
-      for (const s of subscriptions) await s.stop();
+      for (const s of subscriptions) await s.subscription.stop();
       await kit.relay.stop();
     },
   };
