@@ -52,10 +52,18 @@ export interface ConsumerOptions {
 export class RedeliverLater extends Error {}
 
 /**
+ * Thrown by a handler when a message can never be applied (it names a record that does not
+ * exist, say): its transaction rolls back and the message goes to the dead-letter topic at once
+ * with this reason, where operators see it, instead of being retried or dropped.
+ */
+export class CannotApply extends Error {}
+
+/**
  * The one path every incoming record takes, whatever the bus: parse, validate and upcast,
  * then the handler's effect and the inbox row in one transaction. A record seen before does
- * nothing. A record that cannot be read, or whose handler keeps failing while the database is
- * healthy, goes to `<topic>.dlq` with the reason in its headers, and the consumer moves on.
+ * nothing. A record that cannot be read, that its handler says can never be applied
+ * ({@link CannotApply}), or whose handler keeps failing while the database is healthy, goes to
+ * `<topic>.dlq` with the reason in its headers, and the consumer moves on.
  */
 export function createConsumer(options: ConsumerOptions): RecordHandler {
   const { name, database, tables, registry, bus, logger, metrics } = options;
@@ -120,6 +128,7 @@ export function createConsumer(options: ConsumerOptions): RecordHandler {
         else options.afterCommit?.();
         return;
       } catch (error) {
+        if (error instanceof CannotApply) return deadLetter(record, `cannot be applied: ${error.message}`, envelope.type);
         const healthy = await database.ping().then(
           () => true,
           () => false,

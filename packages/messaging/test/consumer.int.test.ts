@@ -47,6 +47,23 @@ function consumerSuite(kind: BusKind) {
     await dlq.subscription.stop();
   });
 
+  it('dead-letters at once, with the reason, a message its handler says can never apply, and goes on', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const consumer = await startRecordingConsumer(h, topic);
+    const dlq = await collect(h.bus, dlqTopic(topic));
+    const never = createMessage(consumer.definition, newId(), { note: 'names nothing' }, { source: 'test' });
+    const good = createMessage(consumer.definition, newId(), { note: 'after it' }, { source: 'test' });
+    await h.bus.publish([recordOf(never), recordOf(good)]);
+    await waitFor(async () => (await effectCount(h.database, good.envelope.id)) === 1, { what: 'the next message handled' });
+    const dead = await waitFor(() => dlq.records.find((r) => r.headers[HEADERS.messageId] === never.envelope.id), { what: 'the message in the DLQ' });
+    expect(dead.headers[HEADERS.dlqReason]).toBe('cannot be applied: the note names nothing that exists');
+    expect(await effectCount(h.database, never.envelope.id)).toBe(0);
+    // Handled once: not retried, since no retry could ever apply it.
+    expect(consumer.attempts.get(never.envelope.id)).toBe(1);
+    await consumer.subscription.stop();
+    await dlq.subscription.stop();
+  });
+
   it('dead-letters a message that is not JSON', async () => {
     const topic = `fixture-${newId()}.events`;
     const consumer = await startRecordingConsumer(h, topic);

@@ -1,8 +1,8 @@
 import { signToken } from '@fbl/auth';
-import { AdmissionRecorded, bedEventsTopic, createMessage, DischargeRecorded } from '@fbl/contracts';
-import { toRecord } from '@fbl/messaging';
+import { AdmissionRecorded, BedHeld, bedEventsTopic, createMessage, DischargeRecorded, dlqTopic } from '@fbl/contracts';
+import { HEADERS, toRecord } from '@fbl/messaging';
 import { generateKey } from '@fbl/privacy';
-import { describeWithPostgres } from '@fbl/testing';
+import { describeWithPostgres, waitFor } from '@fbl/testing';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -28,9 +28,13 @@ describeWithPostgres('an elder in a bed: the workflow knows where, and a second 
   const inject = (method: 'GET' | 'POST', url: string, payload?: object) => workflow.http.inject({ method, url, headers: { authorization: `Bearer ${planner()}` }, ...(payload ? { payload } : {}) });
   const referral = (elderRef: string, requestedBedTypes: string[], extra: object = {}) =>
     inject('POST', '/api/referrals', { elderRef, origin: { institutionId: HOSPITAL, divisionCode: '371702' }, requestedBedTypes, ...extra });
+  /** The elder admitted by a bed service through a referral of their own (an admission always answers one). */
   const admit = async (elderRef: string, institutionId: string, bedType: 'care' | 'home-care' | 'home-sick') => {
     const admissionId = randomUUID();
-    const message = createMessage(AdmissionRecorded, institutionId, { holdId: randomUUID(), referralId: randomUUID(), institutionId, bedType, unitId: randomUUID(), admissionId, elderRef, admittedAt: new Date().toISOString() }, origin, { topic: bedEventsTopic(bedType) });
+    const through = await referral(elderRef, [bedType]);
+    expect(through.statusCode, through.body).toBe(202);
+    const referralId = (through.json() as { id: string }).id;
+    const message = createMessage(AdmissionRecorded, institutionId, { holdId: randomUUID(), referralId, institutionId, bedType, unitId: randomUUID(), admissionId, elderRef, admittedAt: new Date().toISOString() }, origin, { topic: bedEventsTopic(bedType) });
     await workflow.bus.publish([toRecord(message.topic, message.key, message.envelope)]);
     return admissionId;
   };
@@ -58,7 +62,7 @@ describeWithPostgres('an elder in a bed: the workflow knows where, and a second 
     expect(problem.type).toBe('/problems/elder-in-bed');
     expect(problem.errors.map((e) => e.field)).toEqual(['confirmMove']);
     const [none] = await workflow.database.rows<{ n: number }>(workflow.database.db, sql`select count(*)::int as n from referral.referrals where elder_ref = ${elder}`);
-    expect(none!.n).toBe(0);
+    expect(none!.n).toBe(1); // only the one the admission answered
 
     const moved = await referral(elder, ['home-care'], { confirmMove: true });
     expect(moved.statusCode, moved.body).toBe(202);
@@ -80,6 +84,24 @@ describeWithPostgres('an elder in a bed: the workflow knows where, and a second 
     await discharge(other, CARE_HOME, stay);
     expect((await inject('GET', `/api/referrals/stays?elderRef=${other}`)).json()).toEqual([]);
     expect((await referral(other, ['hospice'])).statusCode).toBe(202);
+  });
+
+  it('dead-letters a bed event for a referral that does not exist, with the reason', async () => {
+    const dead: { reason: string; type: string }[] = [];
+    const dlq = await workflow.bus.subscribe({
+      group: `dlq-reader-${randomUUID()}`,
+      topics: [dlqTopic(bedEventsTopic('care'))],
+      handle: async (r) => void dead.push({ reason: r.headers[HEADERS.dlqReason] ?? '', type: r.headers[HEADERS.type] ?? '' }),
+    });
+    try {
+      const referralId = randomUUID();
+      const message = createMessage(BedHeld, CARE_HOME, { holdId: randomUUID(), referralId, institutionId: CARE_HOME, bedType: 'care', unitId: randomUUID(), unitKind: 'bed', attributes: {}, expiresAt: new Date(Date.now() + 3600_000).toISOString() }, origin, { topic: bedEventsTopic('care') });
+      await workflow.bus.publish([toRecord(message.topic, message.key, message.envelope)]);
+      await waitFor(() => dead.length > 0, { what: 'the event in the dead-letter topic' });
+      expect(dead).toEqual([{ type: 'BedHeld', reason: `cannot be applied: BedHeld names referral ${referralId}, which does not exist` }]);
+    } finally {
+      await dlq.stop();
+    }
   });
 
   it('audits who looked up where an elder is', async () => {

@@ -132,7 +132,7 @@ export class Packets {
       await this.audit(tx, who, 'write', referralId, 'allowed', { part: 'full', version });
       let state = standing.state;
       if (factsDiffer(factsOfPacket(before?.packet), factsOfPacket(packet))) {
-        state = (await this.referrals.apply(tx, outbox, referralId, { type: 'PacketUpdated' }, cause)) ?? state;
+        state = await this.referrals.apply(tx, outbox, referralId, { type: 'PacketUpdated' }, cause);
       }
       return { version, state, rematched: state !== standing.state };
     });

@@ -27,7 +27,7 @@ import {
   type ReferralPacket,
 } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
-import type { Outbox } from '@fbl/messaging';
+import { CannotApply, type Outbox } from '@fbl/messaging';
 import { conflict, notFound, ProblemError, type ServiceKit } from '@fbl/service-kit';
 import { and, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { initialTransition, transition } from 'xstate';
@@ -252,13 +252,13 @@ export class Referrals {
 
   // ---- applying ------------------------------------------------------------------------
 
-  /** Apply an event to a referral in the caller's transaction; unknown referrals are ignored. */
-  async apply(tx: Tx, outbox: Outbox, referralId: string, event: ReferralEvent, cause: Cause): Promise<string | undefined> {
+  /**
+   * Apply an event to a referral in the caller's transaction. A message naming a referral that
+   * does not exist can never apply: {@link CannotApply} sends it to the dead-letter topic.
+   */
+  async apply(tx: Tx, outbox: Outbox, referralId: string, event: ReferralEvent, cause: Cause): Promise<string> {
     const [row] = await tx.select().from(referrals).where(eq(referrals.id, referralId)).for('update');
-    if (!row) {
-      this.kit.logger.warn({ referralId, type: event.type }, 'event for an unknown referral ignored');
-      return undefined;
-    }
+    if (!row) throw new CannotApply(`${event.type} names referral ${referralId}, which does not exist`);
     return this.advance(tx, outbox, row, event, cause);
   }
 
