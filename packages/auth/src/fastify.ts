@@ -1,4 +1,4 @@
-import { ProblemError, type OidcSettings } from '@fbl/service-kit';
+import { outOfScope, ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { oidcVerifier, type ExternalTokenVerifier } from './oidc.js';
 import type { Principal, Role } from './roles.js';
@@ -96,9 +96,7 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 /** A 403 problem: the caller may use the route, but not on this record. The body names no data of it. */
-export function outOfScope(what: string): ProblemError {
-  return new ProblemError(403, 'forbidden', 'Not allowed', `this ${what} is outside this account's scope`);
-}
+export { outOfScope };
 
 /**
  * Require that a principal works at `institutionId` (planner at that hospital, staff of that

@@ -1,5 +1,6 @@
-/** Roles, scopes and signed tokens, and their enforcement on HTTP routes, shared by every service. */
+/**
+ * Roles, scopes and signed tokens, shared by every service: pure, nothing of HTTP. Their
+ * enforcement on Fastify routes, and external (OpenID Connect) tokens, are `@fbl/auth/fastify`.
+ */
 export * from './roles.js';
 export * from './token.js';
-export * from './fastify.js';
-export * from './oidc.js';

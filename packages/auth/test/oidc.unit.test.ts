@@ -1,6 +1,7 @@
 import { startIdentityProvider, type IdentityProvider } from '@fbl/testing/identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oidcVerifier, principalFromHeader, signToken } from '../src/index.js';
+import { signToken } from '../src/index.js';
+import { oidcVerifier, principalFromHeader } from '../src/http.js';
 
 const AUDIENCE = 'five-bed-linkage';
 

@@ -80,6 +80,11 @@ export function notFound(what: string): ProblemError {
 }
 
 /** 409. */
+/** 403: the record exists but lies outside the caller's scope (another institution's, another division's). */
+export function outOfScope(what: string): ProblemError {
+  return new ProblemError(403, 'forbidden', 'Not allowed', `this ${what} is outside this account's scope`);
+}
+
 export function conflict(detail: string): ProblemError {
   return new ProblemError(409, 'conflict', 'Conflict with the current state', detail);
 }

@@ -1,5 +1,5 @@
 import httpProxy from '@fastify/http-proxy';
-import { principalFromHeader, type TokenChecks } from '@fbl/auth';
+import { principalFromHeader, type TokenChecks } from '@fbl/auth/fastify';
 import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 import { DEFAULT_BODY_LIMIT, ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';

@@ -3,4 +3,4 @@ export { monitoringConsumer, monitoringService, SERVICE as MONITORING, type Moni
 export { METRICS, METRIC_KEYS, OPEN_STAGES, READMISSION_DAYS, NURSING_SHARE_TARGETS, type MetricKey } from './domain/definitions.js';
 export { GROUPINGS, type Grouping } from './domain/periods.js';
 export { MetricsQueries, type MetricQuery, type MetricResult, type MetricRow } from './application/queries.js';
-export { replayTopics, type ReplayProgress } from './application/replay.js';
+export { replayTopics, type ReplayProgress } from './adapters/messages/replay.js';

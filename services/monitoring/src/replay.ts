@@ -10,7 +10,7 @@ import { createKafkaBus } from '@fbl/messaging';
 import { createLogger } from '@fbl/observability';
 import { readProcessConfig } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
-import { describeProgress, replayTopics } from './application/replay.js';
+import { describeProgress, replayTopics } from './adapters/messages/replay.js';
 
 const config = readProcessConfig(process.env, { port: 0 });
 const logger = createLogger({ name: 'monitoring-replay', level: config.logLevel });

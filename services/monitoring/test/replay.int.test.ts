@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { METRIC_KEYS, replayTopics } from '../src/index.js';
-import { describeProgress } from '../src/application/replay.js';
+import { describeProgress } from '../src/adapters/messages/replay.js';
 import { eventsOf, generateHistory } from './support/history.js';
 import { ADMIN, comparable, metricPath, quietLogger, recordsOf, startMonitoring } from './support/harness.js';
 import { expected, type Filter, type Row } from './support/oracle.js';

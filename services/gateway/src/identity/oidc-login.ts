@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { principalFromHeader } from '@fbl/auth';
+import { principalFromHeader } from '@fbl/auth/fastify';
 import { ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';

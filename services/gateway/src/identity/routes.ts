@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allow, authenticate, principalOf, ROLES } from '@fbl/auth';
+import { ROLES } from '@fbl/auth';
+import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import { dayPeriod, DayPeriodQuery, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';

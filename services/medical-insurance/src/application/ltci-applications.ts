@@ -1,10 +1,10 @@
-import { divisionCovers, divisionPrefix, outOfScope, type Principal } from '@fbl/auth';
+import { divisionCovers, divisionPrefix, type Principal } from '@fbl/auth';
 import { causedBy, createMessage, LtciAuthorised, LtciRefused, newId, type AuthoriseLtci, type EnvelopeOf, type MessageOrigin } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import type { Sealer } from '@fbl/privacy';
 import { chinaDay, gradeLtci, quoteDailyFund, type CareMode, type HospitalLevel, type LtciResult } from '@fbl/scales';
-import { invalidInput, notFound, problemFields, type ProblemError, type ProblemField, type ServiceKit } from '@fbl/service-kit';
+import { invalidInput, notFound, outOfScope, type ProblemError, type ProblemField, problemFields, type ServiceKit } from '@fbl/service-kit';
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { applications, assessments } from '../adapters/db/schema.js';
 import type { LtciDeadlineDue } from '@fbl/contracts';

@@ -1,8 +1,8 @@
-import { outOfScope, type Principal } from '@fbl/auth';
+import { type Principal } from '@fbl/auth';
 import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
-import { conflict, ProblemError, type ServiceKit } from '@fbl/service-kit';
+import { conflict, outOfScope, ProblemError, type ServiceKit } from '@fbl/service-kit';
 import { eq } from 'drizzle-orm';
 import { offers, referrals } from '../adapters/db/schema.js';
 import { ageBand, clinicalPart, disclosureOf, factsDiffer, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess } from '../domain/packet.js';

@@ -1,7 +1,6 @@
 import type { Principal } from '@fbl/auth';
-import { outOfScope } from '@fbl/auth';
 import type { Executor } from '@fbl/db';
-import { notFound, type ServiceKit } from '@fbl/service-kit';
+import { notFound, outOfScope, type ServiceKit } from '@fbl/service-kit';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { availability, elderStays, matchRuns, offers, referrals, timeline } from '../adapters/db/schema.js';
 import { packetAccessOf } from '../domain/packet.js';

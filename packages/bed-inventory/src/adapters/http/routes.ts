@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allow, authenticate, principalOf, requireInstitution, ROLES } from '@fbl/auth';
+import { ROLES } from '@fbl/auth';
+import { allow, authenticate, principalOf, requireInstitution } from '@fbl/auth/fastify';
 import { Instant, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';

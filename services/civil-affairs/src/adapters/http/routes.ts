@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allow, authenticate, principalOf } from '@fbl/auth';
+import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import { dayPeriod, DayPeriodQuery, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allow, authenticate, divisionCovers, type Principal, principalOf } from '@fbl/auth';
+import { divisionCovers, type Principal } from '@fbl/auth';
+import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { BedTypeSchema, Literals, Uuid } from '@fbl/contracts';
 import { invalidField, ProblemError, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync } from 'fastify';

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allow, authenticate, principalOf } from '@fbl/auth';
+import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { ATTACHMENT_KINDS, ATTACHMENT_MEDIA_TYPES, Literals, PacketConsent, ReferralPacket, ShortText, Uuid } from '@fbl/contracts';
 import type { AuditLog } from '@fbl/privacy';
 import { dayPeriod, DayPeriodQuery, type ServiceKit } from '@fbl/service-kit';

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allow, authenticate, divisionCovers, outOfScope, principalOf, requireInstitution, ROLES, type Principal } from '@fbl/auth';
+import { divisionCovers, ROLES, type Principal } from '@fbl/auth';
+import { allow, authenticate, outOfScope, principalOf, requireInstitution } from '@fbl/auth/fastify';
 import { BedTypeSchema, DeclineReason, DivisionCode, FollowUpRecord, Literals, PacketConsent, ReferralPacket, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
 import { shandongDivisions } from '@fbl/codes';
 import { invalidInput, type ProblemField, type ServiceKit } from '@fbl/service-kit';

@@ -3,9 +3,9 @@ import type { Database } from '@fbl/db';
 import { createConsumer, Outbox, type Bus, type ReplayProgress } from '@fbl/messaging';
 import type { Logger } from '@fbl/observability';
 import { eq, sql } from 'drizzle-orm';
-import { inbox, messaging } from '../adapters/db/schema.js';
-import { MONITORED_TOPICS, monitoringHandlers } from '../adapters/messages/handlers.js';
-import { Projector } from './projector.js';
+import { inbox, messaging } from '../db/schema.js';
+import { MONITORED_TOPICS, monitoringHandlers } from './handlers.js';
+import { Projector } from '../../application/projector.js';
 
 export type { ReplayProgress };
 

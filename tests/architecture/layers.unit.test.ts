@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { authRootViolations, importsOf, layers, ROOT, sourceFiles, violations, type Layer } from './layers.js';
+
+/** A forbidden import for each kind of folder, planted into a real file of it. */
+const PLANTED: Record<Layer['kind'], (layer: Layer) => string> = {
+  domain: () => `import { sql } from 'drizzle-orm';\n`,
+  'pure package': () => `import postgres from 'postgres';\n`,
+  application: () => `import { routes } from '../adapters/http/routes.js';\n`,
+  service: (layer) => (layer.folder === 'services/monitoring/src' ? `import { referralWorkflowService } from '@fbl/referral-workflow';\n` : `import { monitoringService } from '@fbl/monitoring';\n`),
+};
+
+describe('the layers of the repository', () => {
+  const all = layers();
+
+  it('covers a domain and an application folder in every service with one, the pure packages, and every service', () => {
+    const folders = all.map((l) => `${l.kind}:${l.folder}`);
+    for (const root of ['services/referral-workflow', 'services/civil-affairs', 'services/medical-insurance', 'services/monitoring', 'packages/bed-inventory']) {
+      expect(folders).toContain(`domain:${root}/src/domain`);
+      expect(folders).toContain(`application:${root}/src/application`);
+    }
+    expect(all.filter((l) => l.kind === 'service')).toHaveLength(10);
+  });
+
+  it.each(all.map((l) => [`${l.kind} ${l.folder}`, l] as const))('%s imports only what its layer may', (_name, layer) => {
+    const files = sourceFiles(layer.folder);
+    expect(files.length).toBeGreaterThan(0);
+    const found = files.flatMap((file) => violations(layer, file, readFileSync(join(ROOT, file), 'utf8')));
+    expect(found).toEqual([]);
+  });
+
+  it.each(all.map((l) => [`${l.kind} ${l.folder}`, l] as const))('%s: a planted forbidden import is caught, naming the file', (_name, layer) => {
+    const [file] = sourceFiles(layer.folder);
+    const planted = PLANTED[layer.kind](layer) + readFileSync(join(ROOT, file!), 'utf8');
+    const found = violations(layer, file!, planted);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0]).toContain(file!);
+  });
+
+  it('keeps the root of @fbl/auth free of HTTP', () => {
+    expect(authRootViolations()).toEqual([]);
+  });
+
+  it('reads every form of import', () => {
+    const source = [
+      `import { a } from './a.js';`,
+      `import type {\n  B,\n  C,\n} from "@fbl/b";`,
+      `export * from './c.js';`,
+      `export { d } from './d.js';`,
+      `import './side-effect.js';`,
+      `const e = await import('./e.js');`,
+    ].join('\n');
+    expect(importsOf(source).sort()).toEqual(['./a.js', './c.js', './d.js', './e.js', './side-effect.js', '@fbl/b'].sort());
+  });
+});
