@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Packages with no infrastructure in them: what domain code may lean on. */
-export const PURE_PACKAGES = ['@fbl/codes', '@fbl/contracts', '@fbl/contracts/packet-codes', '@fbl/scales', '@fbl/auth', '@fbl/bed-inventory/domain', 'xstate', 'typebox', 'typebox/compile', 'uuid'];
+export const PURE_PACKAGES = ['@fbl/codes', '@fbl/contracts', '@fbl/contracts/packet-codes', '@fbl/scales', '@fbl/auth', '@fbl/bed-inventory/domain', '@fbl/eligibility', 'xstate', 'typebox', 'typebox/compile', 'uuid'];
 /** Built-in modules pure code may use (hashing, say); no I/O. */
 const PURE_BUILTINS = ['node:crypto'];
 /** What application code must not reach: the HTTP and message edges. */
@@ -34,7 +34,7 @@ export function layers(): Layer[] {
       if (exists(folder)) out.push({ kind, folder });
     }
   }
-  for (const name of ['codes', 'contracts', 'scales']) out.push({ kind: 'pure package', folder: `packages/${name}/src` });
+  for (const name of ['codes', 'contracts', 'scales', 'eligibility']) out.push({ kind: 'pure package', folder: `packages/${name}/src` });
   for (const root of roots.filter((r) => r.startsWith('services/') && r !== 'services/embedded')) out.push({ kind: 'service', folder: `${root}/src` });
   return out;
 }

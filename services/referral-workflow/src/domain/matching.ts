@@ -1,4 +1,4 @@
-import { evaluateEligibility, type ElderFacts, type EligibilityResult } from '@fbl/bed-inventory/domain';
+import { evaluateEligibility, type ElderFacts, type EligibilityResult } from '@fbl/eligibility';
 import { distanceBand, type DivisionTable } from '@fbl/codes';
 import type { BedTypeName, KnownFacts, Urgency } from './types.js';
 

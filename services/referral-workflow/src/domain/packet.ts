@@ -1,4 +1,4 @@
-import { evaluateCareBedVariant, evaluateEligibility, type ElderFacts, type EligibilityResult } from '@fbl/bed-inventory/domain';
+import { evaluateCareBedVariant, evaluateEligibility, type ElderFacts, type EligibilityResult } from '@fbl/eligibility';
 import { PACKET_FACTS, type PacketFact } from '@fbl/contracts/packet-codes';
 import type { ReferralPacket } from '@fbl/contracts';
 import type { BedTypeName, KnownFacts, OfferStatus } from './types.js';

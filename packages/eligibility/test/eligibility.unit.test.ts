@@ -13,7 +13,7 @@ import {
   type EligibilityResult,
   type EligibilityRules,
   type ServiceProvider,
-} from '../src/domain/eligibility/index.js';
+} from '../src/index.js';
 
 /** 10:00 on 2024-09-01 in China. */
 const asOf = new Date('2024-09-01T02:00:00Z');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  * exception is the list of codes the referral packet shares with them, a module of constants.
  */
 const SHARED_CODES = '@fbl/contracts/packet-codes';
-const folder = fileURLToPath(new URL('../src/domain/eligibility/', import.meta.url));
+const folder = fileURLToPath(new URL('../src/', import.meta.url));
 const sources = readdirSync(folder)
   .filter((name) => name.endsWith('.ts'))
   .map((name) => ({ name, text: readFileSync(join(folder, name), 'utf8') }));
