@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Packages with no infrastructure in them: what domain code may lean on. */
-export const PURE_PACKAGES = ['@fbl/codes', '@fbl/contracts', '@fbl/contracts/packet-codes', '@fbl/scales', '@fbl/auth', '@fbl/bed-inventory/domain', '@fbl/eligibility', 'xstate', 'typebox', 'typebox/compile', 'uuid'];
+export const PURE_PACKAGES = ['@fbl/codes', '@fbl/contracts', '@fbl/contracts/packet-codes', '@fbl/contracts/bed-services', '@fbl/scales', '@fbl/auth', '@fbl/bed-inventory/domain', '@fbl/eligibility', 'xstate', 'typebox', 'typebox/compile', 'uuid'];
 /** Built-in modules pure code may use (hashing, say); no I/O. */
 const PURE_BUILTINS = ['node:crypto'];
 /** What application code must not reach: the HTTP and message edges. */

@@ -1,4 +1,4 @@
-import type { BedType } from '@fbl/contracts';
+import { BED_SERVICES, type BedType } from '@fbl/contracts/bed-services';
 import type { BedTypePolicy } from './policy.js';
 
 /**
@@ -14,7 +14,7 @@ export const BED_POLICIES: Readonly<Record<BedType, BedTypePolicy>> = {
    */
   care: {
     bedType: 'care',
-    service: 'care-beds',
+    service: BED_SERVICES['care'],
     dbSchema: 'care_beds',
     title: { zh: '养老床位', en: 'care beds' },
     unitKinds: ['bed'],
@@ -32,7 +32,7 @@ export const BED_POLICIES: Readonly<Record<BedType, BedTypePolicy>> = {
   /** 医疗床位: hospital beds, by department and ward; the way back to hospital in a round trip. */
   medical: {
     bedType: 'medical',
-    service: 'medical-beds',
+    service: BED_SERVICES['medical'],
     dbSchema: 'medical_beds',
     title: { zh: '医疗床位', en: 'medical beds' },
     unitKinds: ['bed'],
@@ -51,7 +51,7 @@ export const BED_POLICIES: Readonly<Record<BedType, BedTypePolicy>> = {
    */
   'home-care': {
     bedType: 'home-care',
-    service: 'home-care-beds',
+    service: BED_SERVICES['home-care'],
     dbSchema: 'home_care_beds',
     title: { zh: '家庭养老床位', en: 'home care beds' },
     unitKinds: ['slot'],
@@ -69,7 +69,7 @@ export const BED_POLICIES: Readonly<Record<BedType, BedTypePolicy>> = {
    */
   'home-sick': {
     bedType: 'home-sick',
-    service: 'home-sick-beds',
+    service: BED_SERVICES['home-sick'],
     dbSchema: 'home_sick_beds',
     title: { zh: '家庭病床', en: 'home sick beds' },
     unitKinds: ['slot'],
@@ -84,7 +84,7 @@ export const BED_POLICIES: Readonly<Record<BedType, BedTypePolicy>> = {
   /** 安宁疗护床位: inpatient palliative beds, and home-hospice places. */
   hospice: {
     bedType: 'hospice',
-    service: 'hospice-beds',
+    service: BED_SERVICES['hospice'],
     dbSchema: 'hospice_beds',
     title: { zh: '安宁疗护床位', en: 'hospice beds' },
     unitKinds: ['bed', 'slot'],

@@ -1,24 +1,11 @@
 import Type from 'typebox';
 import { defineMessage } from '../registry.js';
 import { commandsTopic, eventsTopic } from '../topics.js';
+import { BED_SERVICES, type BedType } from '../bed-services.js';
 import { DivisionCode, Instant, ShortText, Uuid } from './common.js';
 
-/**
- * The five bed types (五床) and the service that keeps each one's capacity. Every bed service
- * publishes the same message types on its own topics (`<service>.events`, `<service>.commands`);
- * `bedType` in the data says which.
- */
-export const BED_SERVICES = {
-  care: 'care-beds',
-  medical: 'medical-beds',
-  'home-care': 'home-care-beds',
-  'home-sick': 'home-sick-beds',
-  hospice: 'hospice-beds',
-} as const;
+export { BED_SERVICES, BED_SERVICE_NAMES, BED_TYPES, type BedService, type BedType } from '../bed-services.js';
 
-/** 养老床位 care, 医疗床位 medical, 家庭养老床位 home-care, 家庭病床 home-sick, 安宁疗护床位 hospice. */
-export type BedType = keyof typeof BED_SERVICES;
-export const BED_TYPES = Object.keys(BED_SERVICES) as BedType[];
 export const BedTypeSchema = Type.Union([
   Type.Literal('care'),
   Type.Literal('medical'),

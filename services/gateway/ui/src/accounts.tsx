@@ -1,3 +1,4 @@
+import { BED_SERVICE_NAMES } from '@fbl/contracts/bed-services';
 import { shandongDivisions } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, loadSession, page, Problem, problemText } from './api.js';
@@ -29,7 +30,6 @@ const ROLES = ['planner', 'provider', 'assessor', 'insurer', 'analyst', 'admin']
 /** The scope each role works in: an institution, a division, or none. */
 const SCOPE: Record<string, 'institution' | 'division' | 'none'> = { planner: 'institution', provider: 'institution', assessor: 'division', insurer: 'division', analyst: 'division', admin: 'none' };
 /** The bed services, each with the institutions it registered. */
-const BED_SERVICES = ['medical-beds', 'care-beds', 'home-care-beds', 'home-sick-beds', 'hospice-beds'] as const;
 /** Kinds of institution in the order a picker groups them. */
 const KINDS = ['hospital', 'care-home', 'integrated-care', 'home-care-provider', 'community-health-centre', 'township-health-centre', 'hospice'];
 const PAGE_SIZE = 20;
@@ -48,7 +48,7 @@ const divisionName = (lang: Lang, code: string) => (code === '370000' ? t(lang, 
 export function useInstitutions(): Institution[] | null {
   const [found, setFound] = useState<Institution[] | null>(null);
   useEffect(() => {
-    void Promise.all(BED_SERVICES.map((s) => json<Institution[]>('GET', `/api/${s}/institutions`).catch(() => [] as Institution[]))).then((lists) => {
+    void Promise.all(BED_SERVICE_NAMES.map((s) => json<Institution[]>('GET', `/api/${s}/institutions`).catch(() => [] as Institution[]))).then((lists) => {
       const byId = new Map<string, Institution>();
       for (const i of lists.flat()) if (!byId.has(i.id)) byId.set(i.id, { id: i.id, name: i.name, kind: i.kind });
       setFound([...byId.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')));

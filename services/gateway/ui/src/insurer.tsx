@@ -1,3 +1,4 @@
+import { BED_SERVICES } from '@fbl/contracts/bed-services';
 import { parseResidentId } from '@fbl/codes';
 import { NHSA_2021 } from '@fbl/scales';
 import type { ComponentChildren } from 'preact';
@@ -79,12 +80,12 @@ const AUTHORISED = ['effective', 'in-benefit', 'reassessment-due'];
 const FINAL = ['refused', 'not-eligible', 'ended'];
 /** Where the designated providers of each care mode are listed: hospitals for medical special care, care homes, home-care providers and community health centres. */
 const PROVIDERS_OF: Record<CareMode, string[]> = {
-  'medical-special-care': ['medical-beds'],
-  'institutional-care': ['care-beds'],
-  'home-visiting-care': ['home-care-beds', 'home-sick-beds'],
-  'home-self-care': ['home-care-beds', 'home-sick-beds'],
+  'medical-special-care': [BED_SERVICES.medical],
+  'institutional-care': [BED_SERVICES.care],
+  'home-visiting-care': [BED_SERVICES['home-care'], BED_SERVICES['home-sick']],
+  'home-self-care': [BED_SERVICES['home-care'], BED_SERVICES['home-sick']],
 };
-const PROVIDER_SERVICES = ['medical-beds', 'care-beds', 'home-care-beds', 'home-sick-beds'];
+const PROVIDER_SERVICES = [...new Set(Object.values(PROVIDERS_OF).flat())];
 const PAGE_SIZE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,3 +1,4 @@
+import { BED_SERVICES } from '@fbl/contracts/bed-services';
 import { EPISODE_REVIEW_CONDITION, EPISODE_REVIEW_DECISIONS } from '@fbl/contracts/packet-codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, liveUpdates, Problem, problemText } from './api.js';
@@ -26,7 +27,7 @@ function PacketToggle({ lang, referralId, bedType }: { lang: Lang; referralId: s
 const w = pageWords('provider');
 
 /** The bed service of each bed type. */
-const SERVICES = { care: 'care-beds', medical: 'medical-beds', 'home-care': 'home-care-beds', 'home-sick': 'home-sick-beds', hospice: 'hospice-beds' } as const;
+const SERVICES = BED_SERVICES;
 type BedType = keyof typeof SERVICES;
 
 interface UnitLine {
