@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authRootViolations, importsOf, layers, ROOT, sourceFiles, violations, type Layer } from './layers.js';
@@ -36,6 +36,12 @@ describe('the layers of the repository', () => {
     const found = violations(layer, file!, planted);
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]).toContain(file!);
+  });
+
+  it('reads the environment only in configuration modules', () => {
+    const roots = ['packages', 'services'].flatMap((top) => readdirSync(join(ROOT, top)).filter((name) => name !== 'testing').map((name) => `${top}/${name}/src`));
+    const readers = roots.flatMap((root) => sourceFiles(root)).filter((file) => !file.endsWith('/config.ts') && /\bprocess\.env\b/.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(readers).toEqual([]);
   });
 
   it('keeps the root of @fbl/auth free of HTTP', () => {

@@ -5,4 +5,4 @@
 import { startEmbedded } from '@fbl/embedded';
 import { config } from '../../services/embedded/src/config.js';
 
-await startEmbedded(config.process, { demoData: false, handleSignals: true, policies: config.policies, deadlines: config.deadlines, ...(config.secrets ? { secrets: config.secrets } : {}) });
+await startEmbedded(config.process, { demoData: false, handleSignals: true, policies: config.policies, deadlines: config.deadlines, rateLimitPerMinute: config.rateLimitPerMinute, ...(config.secrets ? { secrets: config.secrets } : {}) });

@@ -1,6 +1,7 @@
 import { BED_POLICIES, readPolicy, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { embeddedSecrets, secretsFromEnv } from '@fbl/civil-affairs';
+import { rateLimitFromEnv } from '@fbl/gateway';
 import { readDeadlines } from '@fbl/referral-workflow';
 import { readProcessConfig } from '@fbl/service-kit';
 
@@ -17,4 +18,5 @@ export const config = {
   secrets: secretsFromEnv(process.env) ?? ('dataDir' in processConfig.database && processConfig.database.dataDir !== 'memory' ? embeddedSecrets(processConfig.database.dataDir) : undefined),
   policies: Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, readPolicy(policy, process.env)])) as Record<BedType, BedTypePolicy>,
   deadlines: readDeadlines(process.env),
+  rateLimitPerMinute: rateLimitFromEnv(process.env),
 };

@@ -1,7 +1,7 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { civilAffairsService, newSecrets, type CivilAffairsService, type Secrets } from '@fbl/civil-affairs';
-import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, rateLimitFromEnv, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
+import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
 import type { Logger } from '@fbl/observability';
@@ -34,6 +34,8 @@ export async function startEmbedded(
     deadlines?: { routine: Deadlines; greenChannel: Deadlines };
     /** Keys for personal data and tokens; fresh ones (lost at exit) when not given. */
     secrets?: Secrets;
+    /** Requests a client may make per minute (`RATE_LIMIT_PER_MINUTE`); 0, the default, sets no limit. */
+    rateLimitPerMinute?: number;
   } = {},
 ): Promise<EmbeddedSystem> {
   const policies = options.policies ?? BED_POLICIES;
@@ -54,7 +56,7 @@ export async function startEmbedded(
       civilAffairs = civilAffairsService(deps, secrets);
       return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey, ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
-    plugins: [gatewaySecurity({ perMinute: rateLimitFromEnv(process.env) }), gatewayRoutes()],
+    plugins: [gatewaySecurity({ perMinute: options.rateLimitPerMinute ?? 0 }), gatewayRoutes()],
     afterStart: async ({ deps }) => {
       if (options.demoData !== false && beds && identity) {
         const { added, ids } = await loadDemoData(beds);

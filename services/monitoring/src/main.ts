@@ -1,6 +1,8 @@
 import { runProcess } from '@fbl/service-kit';
 import { monitoringService } from './app.js';
-import { config } from './config.js';
+import { serviceConfig } from './config.js';
+
+const config = serviceConfig();
 
 await runProcess({
   name: 'monitoring',

@@ -8,11 +8,11 @@ import { allMessages, MessageRegistry } from '@fbl/contracts';
 import { openDatabase } from '@fbl/db';
 import { createKafkaBus } from '@fbl/messaging';
 import { createLogger } from '@fbl/observability';
-import { readProcessConfig } from '@fbl/service-kit';
+import { replayConfig } from './config.js';
 import { fileURLToPath } from 'node:url';
 import { describeProgress, replayTopics } from './adapters/messages/replay.js';
 
-const config = readProcessConfig(process.env, { port: 0 });
+const config = replayConfig();
 const logger = createLogger({ name: 'monitoring-replay', level: config.logLevel });
 if (!config.kafka) {
   logger.error('replay reads the Kafka topics: set KAFKA_BROKERS (the embedded mode keeps no log to replay)');
