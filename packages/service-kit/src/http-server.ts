@@ -6,7 +6,7 @@ import { childTraceparent, traceIdOf, type Logger, type ProcessMetrics } from '@
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
-import { fieldOf, invalidInput, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
+import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
 import { unreadableText } from './text-guard.js';
 
 declare module 'fastify' {
@@ -132,7 +132,10 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
 
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
-    if (error instanceof ProblemError) return sendProblem(reply, request, error.toProblem());
+    if (error instanceof ProblemError) {
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+      return sendProblem(reply, request, error.toProblem());
+    }
     if (error.validation) {
       const errors = validationFields(error);
       return sendProblem(reply, request, {
@@ -162,6 +165,12 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
         detail: malformed ? 'The body must be a JSON document' : error.message,
         ...(malformed ? { errors: [{ field: '', pointer: '', in: 'body' as const, reason: 'is not valid JSON' }] } : {}),
       });
+    }
+    if (databaseUnreachable(error)) {
+      request.log.warn('the database is unreachable; answered 503');
+      const problem = databaseUnavailable();
+      reply.header('retry-after', String(problem.retryAfterSeconds));
+      return sendProblem(reply, request, problem.toProblem());
     }
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, request, { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'The request could not be completed; it has been logged' });

@@ -46,6 +46,8 @@ export class ProblemError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: ProblemField[],
+    /** Sent as `Retry-After` (seconds): when to try again, for a 503 say. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? title);
   }
@@ -80,6 +82,23 @@ export function notFound(what: string): ProblemError {
 }
 
 /** 409. */
+/** Codes of failures to reach PostgreSQL: the driver's own, the socket's, and SQLSTATE class 08 and 57P0x. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300']);
+
+/** Whether an error (or one it wraps, as the query builder does) says the database could not be reached. */
+export function databaseUnreachable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  }
+  return false;
+}
+
+/** 503: the service cannot reach its database just now; it recovers by itself when the database returns. */
+export function databaseUnavailable(): ProblemError {
+  return new ProblemError(503, 'database-unavailable', 'Temporarily unavailable', 'the service cannot reach its database just now; try again shortly', undefined, 5);
+}
+
 /** 403: the record exists but lies outside the caller's scope (another institution's, another division's). */
 export function outOfScope(what: string): ProblemError {
   return new ProblemError(403, 'forbidden', 'Not allowed', `this ${what} is outside this account's scope`);

@@ -2,7 +2,7 @@ import httpProxy from '@fastify/http-proxy';
 import { principalFromHeader, type TokenChecks } from '@fbl/auth/fastify';
 import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 import { DEFAULT_BODY_LIMIT, ProblemError, type OidcSettings } from '@fbl/service-kit';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { uiRoutes } from './ui.js';
 
@@ -54,6 +54,35 @@ export function signedIn(checks: TokenChecks, clock: () => Date = () => new Date
   };
 }
 
+/** Causes of a failed forward that mean the service is not there just now (stopped, restarting). */
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET', 'ERR_HTTP2_STREAM_CANCEL', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
+const TIMED_OUT = new Set(['FST_REPLY_FROM_GATEWAY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+
+/**
+ * What the gateway answers when it could not get a response from a service: 503 with
+ * `Retry-After` when the service is unreachable (stopped, restarting), 504 when it did not answer
+ * in time, 502 for anything else. Problem+json like every other answer, never a bare 500.
+ */
+export function upstreamProblem(service: string, error: unknown): ProblemError {
+  const codes: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+  }
+  if (codes.some((c) => TIMED_OUT.has(c))) return new ProblemError(504, 'upstream-timeout', 'The service did not answer in time', `${service} did not answer in time; try again shortly`, undefined, 5);
+  if (codes.some((c) => UNAVAILABLE.has(c))) return new ProblemError(503, 'service-unavailable', 'The service is unavailable', `${service} cannot be reached just now; try again shortly`, undefined, 5);
+  return new ProblemError(502, 'bad-gateway', 'The service gave no usable answer', `${service} gave no usable answer`);
+}
+
+/** The proxy's error hook for one service: the failure as a problem, logged without the request's data. */
+function onUpstreamError(service: string) {
+  return (reply: { log: FastifyReply['log']; send(payload: unknown): unknown }, { error }: { error: Error }) => {
+    const problem = upstreamProblem(service, error);
+    reply.log.warn({ service, status: problem.status }, 'forwarding to a service failed');
+    reply.send(problem);
+  };
+}
+
 /**
  * The gateway: the people's single entry. In the distributed mode it forwards each public
  * prefix to the owning service once the request's token is valid; in the embedded mode the
@@ -85,11 +114,11 @@ export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: str
       app.addHook('preClose', async () => {
         for (const socket of streams) socket.destroy();
       });
-      await app.register(httpProxy, { upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 } });
+      await app.register(httpProxy, { upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 }, replyOptions: { onError: onUpstreamError('referral-workflow') } });
     }
     for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
       const upstream = upstreams[service];
-      if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false, preHandler });
+      if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false, preHandler, replyOptions: { onError: onUpstreamError(service) } });
     }
   };
 }

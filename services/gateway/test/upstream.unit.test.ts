@@ -1,0 +1,89 @@
+import { signToken } from '@fbl/auth';
+import { createLogger, createMetrics } from '@fbl/observability';
+import { buildHttpServer } from '@fbl/service-kit';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { gatewayRoutes, upstreamProblem } from '../src/routes.js';
+
+const logger = createLogger({ name: 'upstream-test', level: 'silent' });
+const SECRET = 'upstream-test-secret';
+const token = () => signToken({ userId: 'analyst-1', role: 'analyst', divisionCode: '370000' }, SECRET, { now: new Date(), ttlSeconds: 600 });
+
+/** A port nothing listens on: taken from the system, then let go. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A service that accepts the connection and hangs up without answering. */
+async function hangingUp(): Promise<Server> {
+  const server = createServer((request) => request.socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+describe('the gateway when a service does not answer', () => {
+  it('answers 503 problem+json with Retry-After when the service is stopped, and again once it is back, forwards', async () => {
+    const port = await closedPort();
+    const app = await buildHttpServer({
+      title: 'gateway-test',
+      logger,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [gatewayRoutes({ upstreams: { monitoring: `http://127.0.0.1:${port}` }, authSecret: SECRET })],
+    });
+    try {
+      const down = await app.inject({ method: 'GET', url: '/api/monitoring/open-referrals', headers: { authorization: `Bearer ${token()}` } });
+      expect(down.statusCode).toBe(503);
+      expect(down.headers['content-type']).toContain('application/problem+json');
+      expect(down.headers['retry-after']).toBe('5');
+      expect(down.json()).toMatchObject({ type: '/problems/service-unavailable', status: 503, instance: '/api/monitoring/open-referrals' });
+      expect(down.body).toContain('monitoring');
+
+      // The service comes back on its port: the same request is forwarded.
+      const back = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}'));
+      await new Promise<void>((resolve) => back.listen(port, '127.0.0.1', resolve));
+      try {
+        const up = await app.inject({ method: 'GET', url: '/api/monitoring/open-referrals', headers: { authorization: `Bearer ${token()}` } });
+        expect(up.statusCode).toBe(200);
+        expect(up.json()).toEqual({ items: [] });
+      } finally {
+        await new Promise((resolve) => back.close(resolve));
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 problem+json when the service hangs up on the request', async () => {
+    const service = await hangingUp();
+    const app = await buildHttpServer({
+      title: 'gateway-test',
+      logger,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [gatewayRoutes({ upstreams: { monitoring: `http://127.0.0.1:${(service.address() as AddressInfo).port}` }, authSecret: SECRET })],
+    });
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/monitoring/open-referrals', headers: { authorization: `Bearer ${token()}` } });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.headers['retry-after']).toBe('5');
+    } finally {
+      await app.close();
+      await new Promise((resolve) => service.close(resolve));
+    }
+  });
+
+  it('says 504 for a timeout and 502 for any other failure', () => {
+    expect(upstreamProblem('care-beds', Object.assign(new Error('Gateway Timeout'), { code: 'FST_REPLY_FROM_GATEWAY_TIMEOUT' })).status).toBe(504);
+    expect(upstreamProblem('care-beds', Object.assign(new Error('x'), { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) })).status).toBe(503);
+    const other = upstreamProblem('care-beds', new Error('something else'));
+    expect(other.status).toBe(502);
+    expect(other.retryAfterSeconds).toBeUndefined();
+  });
+});
