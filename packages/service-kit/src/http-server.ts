@@ -7,6 +7,7 @@ import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
+import { boundNumbers } from './number-bounds.js';
 import { unreadableText } from './text-guard.js';
 
 declare module 'fastify' {
@@ -81,7 +82,7 @@ function ajvFor(coerceTypes: AjvOptions['coerceTypes']): Ajv {
 function installValidators(app: FastifyInstance): void {
   const strict = ajvFor(false);
   const coercing = ajvFor('array');
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(boundNumbers(schema)));
 }
 
 /** The largest request body a route takes unless it says otherwise (1 MiB). */
