@@ -1,19 +1,19 @@
 import httpProxy from '@fastify/http-proxy';
 import { principalFromHeader, type TokenChecks } from '@fbl/auth/fastify';
+import { BED_SERVICE_NAMES, type BedService } from '@fbl/contracts/bed-services';
 import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 import { DEFAULT_BODY_LIMIT, ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { uiRoutes } from './ui.js';
 
+/** The bed services' prefixes, from the one bed type → service mapping. */
+const BED_ROUTES = Object.fromEntries(BED_SERVICE_NAMES.map((service) => [`/api/${service}`, service])) as { [S in BedService as `/api/${S}`]: S };
+
 /** Public path prefixes and the service that owns each. */
 export const ROUTES = {
   '/api/referrals': 'referral-workflow',
-  '/api/care-beds': 'care-beds',
-  '/api/medical-beds': 'medical-beds',
-  '/api/home-care-beds': 'home-care-beds',
-  '/api/home-sick-beds': 'home-sick-beds',
-  '/api/hospice-beds': 'hospice-beds',
+  ...BED_ROUTES,
   '/api/civil-affairs': 'civil-affairs',
   '/api/medical-insurance': 'medical-insurance',
   '/api/monitoring': 'monitoring',
