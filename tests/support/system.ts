@@ -30,15 +30,17 @@ export async function startDistributedSystem(
   env: Partial<Record<ServiceName, Record<string, string>>> = {},
   /** Settings every process gets, the gateway too (an external identity provider, say). */
   shared: Record<string, string> = {},
+  /** Servers of the test's own instead of the run's shared ones (a test that stops and starts them). */
+  servers: { brokers?: string; databaseServerUrl?: string } = {},
 ): Promise<DistributedSystem> {
   const namespace = `t-${randomBytes(4).toString('hex')}`;
   // One token secret for the whole deployment, as AUTH_SECRET in docker-compose.
   const authSecret = Object.values(env).find((e) => e?.['AUTH_SECRET'])?.['AUTH_SECRET'] ?? randomBytes(24).toString('base64url');
   // Keys for personal and health data, for the services that keep it (a service's own env may name others).
   const dataKeys = { PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'), PII_HASH_KEY: randomBytes(32).toString('base64') };
-  const brokers = kafkaBrokers().join(',');
+  const brokers = servers.brokers ?? kafkaBrokers().join(',');
   const databases = new Map<ServiceName, TestDatabase>();
-  for (const name of services) databases.set(name, await createTestDatabase(`e2e_${name.replaceAll('-', '_')}`));
+  for (const name of services) databases.set(name, await createTestDatabase(`e2e_${name.replaceAll('-', '_')}`, servers.databaseServerUrl));
   const launch = (name: ServiceName, extra: Record<string, string> = {}) =>
     startService(name, `services/${name}/src/main.ts`, { DATABASE_URL: databases.get(name)!.url, KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: authSecret, ...dataKeys, ...shared, ...(env[name] ?? {}), ...extra });
   const processes = new Map<string, ServiceProcess>();
@@ -54,7 +56,7 @@ export async function startDistributedSystem(
   services.forEach((name, i) => processes.set(name, (settled[i] as PromiseFulfilledResult<ServiceProcess>).value));
   const upstreams = Object.fromEntries(services.map((name) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, processes.get(name)!.url]));
   // The gateway keeps its accounts in a database of its own and signs with the services' secret.
-  const gatewayDb = await createTestDatabase('e2e_gateway');
+  const gatewayDb = await createTestDatabase('e2e_gateway', servers.databaseServerUrl);
   const gateway = await startService('gateway', 'services/gateway/src/main.ts', { ...upstreams, ...shared, DATABASE_URL: gatewayDb.url, KAFKA_BROKERS: '', AUTH_SECRET: authSecret, GATEWAY_ADMIN_PASSWORD: 'e2e-admin-2026' });
   processes.set('gateway', gateway);
   let replicas = 0;
