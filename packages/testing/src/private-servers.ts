@@ -65,7 +65,8 @@ export async function startPrivateKafka(): Promise<PrivateServer> {
   const port = await freePort();
   let controller = await freePort();
   while (controller === port) controller = await freePort();
-  return privateServer(KAFKA_SCRIPT, 'KAFKA_BROKERS', { KAFKA_STATE_DIR: stateDir, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controller) }, stateDir);
+  // The data stays across stop and start whatever the caller's environment says (CI asks its own servers' scripts to remove theirs).
+  return privateServer(KAFKA_SCRIPT, 'KAFKA_BROKERS', { KAFKA_STATE_DIR: stateDir, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controller), KAFKA_STATE_DIR_REMOVE: '' }, stateDir);
 }
 
 /** A PostgreSQL server of the caller's own. */
@@ -73,5 +74,5 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   const stateDir = await mkdtemp(join(tmpdir(), 'fbl-private-postgres-'));
   // As root the server runs as the postgres user, which must reach its folder.
   await chmod(stateDir, 0o755);
-  return privateServer(POSTGRES_SCRIPT, 'DATABASE_URL', { PG_STATE_DIR: stateDir, PG_PORT: String(await freePort()) }, stateDir);
+  return privateServer(POSTGRES_SCRIPT, 'DATABASE_URL', { PG_STATE_DIR: stateDir, PG_PORT: String(await freePort()), PG_STATE_DIR_REMOVE: '' }, stateDir);
 }
