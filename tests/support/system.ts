@@ -14,8 +14,12 @@ export interface DistributedSystem {
   processes: Map<string, ServiceProcess>;
   /** The database URL of a service. */
   databaseUrl(name: ServiceName): string;
-  /** Stop a service (SIGTERM) and start it again on the same database; returns the new process. */
-  restart(name: ServiceName, between?: () => Promise<void>): Promise<ServiceProcess>;
+  /**
+   * Stop a process (SIGTERM unless `signal` says otherwise) and start it again on the same
+   * database and port; returns the new process. `key` is a service name or a replica's key
+   * (`referral-workflow#1`) as in {@link processes}.
+   */
+  restart(key: ServiceName | `${ServiceName}#${number}`, between?: () => Promise<void>, signal?: NodeJS.Signals): Promise<ServiceProcess>;
   /** Start one more instance of a service on the same database (a replica). */
   replica(name: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<(number | null)[]>;
@@ -66,13 +70,13 @@ export async function startDistributedSystem(
     namespace,
     processes,
     databaseUrl: (name) => databases.get(name)!.url,
-    async restart(name, between) {
-      const old = processes.get(name)!;
-      await old.stop('SIGTERM');
+    async restart(key, between, signal = 'SIGTERM') {
+      const old = processes.get(key)!;
+      await old.stop(signal);
       await between?.();
-      // Same port, so the gateway keeps reaching it.
-      const next = await launch(name, { PORT: new URL(old.url).port });
-      processes.set(name, next);
+      // Same port, so the gateway (and a test holding its address) keeps reaching it.
+      const next = await launch(key.split('#')[0] as ServiceName, { PORT: new URL(old.url).port });
+      processes.set(key, next);
       return next;
     },
     async replica(name) {
