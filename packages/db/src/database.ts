@@ -77,8 +77,15 @@ export interface Database {
 }
 
 /** Connect to PostgreSQL or open PGlite, by configuration. */
-export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<Database> {
-  return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10) : openPglite(config.dataDir);
+/** How a database is opened. */
+export interface OpenOptions {
+  poolSize?: number;
+  /** Told of every statement sent to a PostgreSQL server (its text), for counting them in tests and benchmarks. */
+  onStatement?: (text: string) => void;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
+  return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10, options.onStatement) : openPglite(config.dataDir);
 }
 
 /** The folder to migrate from: the given one, or a copy with the schema renamed. */
@@ -102,8 +109,8 @@ function rowsFrom<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const client = postgres(url, { max: poolSize, onnotice: () => {}, connection: { application_name: 'five-bed-linkage' } });
+async function openPostgres(url: string, poolSize: number, onStatement?: (text: string) => void): Promise<Database> {
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, connection: { application_name: 'five-bed-linkage' }, ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}) });
   const db = drizzlePostgres(client) as unknown as Db;
   // One connection for advisory locks, opened on first use; `generation` counts its ends, so a
   // lock taken before an end is known lost without asking.

@@ -98,6 +98,9 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     loggerInstance: logger,
     genReqId: () => newId(),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Plugins may do real work while they start (the gateway bundles its web UI): on a loaded
+    // machine that outlasts Fastify's 10 s default, and a slow start is no reason to fail one.
+    pluginTimeout: 180_000,
     // The router's own refusals (a path part over 100 characters, a path that is not a valid URL) are problems too.
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
