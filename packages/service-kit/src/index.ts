@@ -9,3 +9,4 @@ export * from './http-server.js';
 export * from './service.js';
 export * from './config.js';
 export * from './process.js';
+export * from './pipeline.js';

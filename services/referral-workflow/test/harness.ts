@@ -10,6 +10,8 @@ import { referralWorkflowService, type ReferralWorkflowService } from '../src/in
 /** The workflow alone on a fresh database of a real PostgreSQL, its routes served in process. */
 export interface WorkflowUnderTest {
   database: Database;
+  /** The database's URL, for a client of the test's own. */
+  databaseUrl: string;
   bus: InProcessBus;
   service: ReferralWorkflowService;
   http: FastifyInstance;
@@ -17,9 +19,9 @@ export interface WorkflowUnderTest {
 }
 
 /** Start the workflow for an integration test, with the given keys and clock. */
-export async function startWorkflow(name: string, options: { authSecret: string; encryptionKey: string; attachmentRetentionDays: number; clock: () => Date }): Promise<WorkflowUnderTest> {
+export async function startWorkflow(name: string, options: { authSecret: string; encryptionKey: string; attachmentRetentionDays: number; clock: () => Date; onStatement?: (text: string) => void }): Promise<WorkflowUnderTest> {
   const testDb: TestDatabase = await createTestDatabase(name);
-  const database = await openDatabase({ url: testDb.url });
+  const database = await openDatabase({ url: testDb.url }, options.onStatement ? { onStatement: options.onStatement } : {});
   const logger = createLogger({ name, level: 'silent' });
   const bus = new InProcessBus(logger);
   const service = referralWorkflowService({ database, bus, logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: options.clock }, options);
@@ -27,6 +29,7 @@ export async function startWorkflow(name: string, options: { authSecret: string;
   const http = await buildHttpServer({ title: 'referral-workflow', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
   return {
     database,
+    databaseUrl: testDb.url,
     bus,
     service,
     http,

@@ -1,0 +1,70 @@
+import type { Db, Executor, Tx } from '@fbl/db';
+import { and, eq, sql } from 'drizzle-orm';
+import type { StoredSnapshot } from '../../application/machine-host.js';
+import { partiesOf, type Parties } from '../../application/parties.js';
+import type { ReferralContext } from '../../domain/referral-machine.js';
+import type { CurrentStay } from '../../domain/stays.js';
+import type { BedTypeName } from '../../domain/types.js';
+import { availability, elderStays, offers, referrals } from './schema.js';
+
+/** Questions about referrals that change nothing: who takes part, which referrals wait on what. */
+export class ReferralQueries {
+  constructor(private readonly db: Db) {}
+
+  /** A referral's state and version now, with its parties; undefined when there is none. */
+  async partiesNow(id: string): Promise<{ state: string; version: number; parties: Parties } | undefined> {
+    const [row] = await this.db.select({ state: referrals.state, version: referrals.version, snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, id));
+    if (!row) return undefined;
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+    const offerRows = await this.db.select({ id: offers.id, institutionId: offers.institutionId, status: offers.status }).from(offers).where(eq(offers.referralId, id));
+    return { state: row.state, version: row.version, parties: partiesOf(context, offerRows) };
+  }
+
+  /** The division an institution is registered in, as its bed service announced it. */
+  async registeredDivisionOf(institutionId: string): Promise<string | undefined> {
+    const [row] = await this.db.select({ divisionCode: availability.divisionCode }).from(availability).where(eq(availability.institutionId, institutionId)).limit(1);
+    return row?.divisionCode;
+  }
+
+  /** The beds an elder is in now, in any bed service (admitted and not discharged). */
+  async currentStays(tx: Executor, elderRef: string): Promise<CurrentStay[]> {
+    const rows = await tx.select().from(elderStays).where(eq(elderStays.elderRef, elderRef)).orderBy(elderStays.admittedAt);
+    return rows.map((r) => ({ admissionId: r.admissionId, institutionId: r.institutionId, bedType: r.bedType as BedTypeName }));
+  }
+
+  /** Referrals of an elder still in a given state. */
+  async openReferralsOf(tx: Tx, elderRef: string, state: string): Promise<string[]> {
+    const rows = await tx.select({ id: referrals.id }).from(referrals).where(and(eq(referrals.elderRef, elderRef), eq(referrals.state, state)));
+    return rows.map((r) => r.id);
+  }
+
+  /** Referrals whose elder's stay at the origin is `admissionId`. */
+  async referralsFromStay(tx: Tx, admissionId: string): Promise<string[]> {
+    const rows = await tx.select({ id: referrals.id }).from(referrals).where(eq(referrals.originAdmissionId, admissionId));
+    return rows.map((r) => r.id);
+  }
+
+  /** The return referral waiting for the elder to be back in the kept bed of stay `admissionId`. */
+  async returnWaitingFor(tx: Tx, admissionId: string): Promise<string | undefined> {
+    const [row] = await tx
+      .select({ id: referrals.id })
+      .from(referrals)
+      .where(and(eq(referrals.kind, 'return'), sql`${referrals.snapshot}->'context'->'returnTo'->>'admissionId' = ${admissionId}`, sql`${referrals.state} in ('returning', 'intake')`));
+    return row?.id;
+  }
+
+  /** The urgent transfer started from a stay that has not brought the elder to hospital yet. */
+  async urgentTransferPendingFor(tx: Tx, admissionId: string): Promise<string | undefined> {
+    const [row] = await tx
+      .select({ id: referrals.id })
+      .from(referrals)
+      .where(and(eq(referrals.kind, 'urgent-transfer'), eq(referrals.originAdmissionId, admissionId), sql`${referrals.state} not in ('followUp', 'closed', 'cancelled')`));
+    return row?.id;
+  }
+
+  /** A referral's machine context. */
+  async contextOf(tx: Tx, referralId: string): Promise<ReferralContext | undefined> {
+    const [row] = await tx.select({ snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, referralId));
+    return row ? ((row.snapshot as StoredSnapshot).context as unknown as ReferralContext) : undefined;
+  }
+}

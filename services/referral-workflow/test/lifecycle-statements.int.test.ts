@@ -1,0 +1,99 @@
+import { signToken } from '@fbl/auth';
+import { AdmissionRecorded, BedAvailabilityChanged, BedHeld, bedEventsTopic, createMessage } from '@fbl/contracts';
+import { toRecord } from '@fbl/messaging';
+import { generateKey } from '@fbl/privacy';
+import { describeWithPostgres, waitFor } from '@fbl/testing';
+import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@fbl/db';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startWorkflow, type WorkflowUnderTest } from './harness.js';
+
+/*
+ * What one referral costs the workflow's database, step by step, on a real PostgreSQL: every
+ * statement the service sends is counted from a request (or a bed service's message) until the
+ * referral has settled in its next state. Printed as `[statements]` lines; the bounds below hold
+ * the host to its shape (no re-sync of every offer, no version re-read after a save).
+ */
+
+const HOSPITAL = '0192f3b2-7c1a-7000-8000-0000000000c1';
+const HOMES = ['0192f3b2-7c1a-7000-8000-0000000000c2', '0192f3b2-7c1a-7000-8000-0000000000c3', '0192f3b2-7c1a-7000-8000-0000000000c4'];
+const secrets = { authSecret: 'statements-test-secret', encryptionKey: generateKey() };
+const origin = { source: 'care-beds' };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+
+describeWithPostgres('statements per step of a referral lifecycle', () => {
+  let workflow: WorkflowUnderTest;
+  let statements: string[] = [];
+  let watcher: Database;
+
+  const token = (claims: object) => signToken({ userId: 'u', ...claims } as never, secrets.authSecret, { now: new Date(), ttlSeconds: 3600 });
+  const planner = () => token({ userId: 'planner-c', role: 'planner', institutionId: HOSPITAL });
+  const staff = (institutionId: string) => token({ userId: `staff-${institutionId.slice(-4)}`, role: 'provider', institutionId });
+  const inject = async (method: 'GET' | 'POST', url: string, who: string, payload?: object) => {
+    const response = await workflow.http.inject({ method, url, headers: { authorization: `Bearer ${who}` }, ...(payload ? { payload } : {}) });
+    return { status: response.statusCode, body: response.json() as Body };
+  };
+  const publish = async (message: ReturnType<typeof createMessage>) => workflow.bus.publish([toRecord(message.topic, message.key, message.envelope)]);
+  const read = async (id: string) => (await inject('GET', `/api/referrals/${id}`, token({ role: 'admin' }))).body;
+  /** Count what a step sends until the referral reaches `state` (reads made to watch it are left out). */
+  const step = async (name: string, state: string, id: () => string, act: () => Promise<unknown>) => {
+    statements = [];
+    await act();
+    const sent = statements.length;
+    // Watched through a client of the test's own, so only the service's statements are counted.
+    await waitFor(async () => ((await watcher.rows<{ state: string }>(watcher.db, sql`select state from referral.referrals where id = ${id()}`))[0]?.state === state ? true : undefined), { what: `${name}: ${state}`, timeoutMs: 30_000, intervalMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { name, request: sent, total: statements.length, texts: [...statements] };
+  };
+
+  beforeAll(async () => {
+    workflow = await startWorkflow('referral_statements', { ...secrets, attachmentRetentionDays: 90, clock: () => new Date(), onStatement: (text) => statements.push(text.replace(/\s+/g, ' ').trim()) });
+    watcher = await openDatabase({ url: workflow.databaseUrl }, { poolSize: 1 });
+    for (const [i, institutionId] of HOMES.entries()) {
+      await publish(createMessage(BedAvailabilityChanged, institutionId, {
+        institutionId, bedType: 'care', name: `统计护理院${i + 1}`, divisionCode: '371702', ownership: 'public', capabilities: [], serviceArea: ['371702'], greenChannelPartners: [], sequence: 1,
+        units: [{ kind: 'bed', attributes: {}, total: 10, free: 10, held: 0, occupied: 0, kept: 0, closed: 0 }],
+      }, origin, { topic: bedEventsTopic('care') }));
+    }
+    await waitFor(async () => ((await inject('GET', '/api/referrals/capacity', token({ role: 'admin' }))).body as unknown as unknown[]).length === HOMES.length || undefined, { what: 'the homes projected', timeoutMs: 30_000 });
+  });
+  afterAll(async () => {
+    await watcher?.close();
+    await workflow?.stop();
+  });
+
+  it('counts the statements of each step from request to closed loop', { timeout: 180_000 }, async () => {
+    let id = '';
+    let offers: Body[] = [];
+    const steps = [];
+    steps.push(await step('request → offering', 'offering', () => id, async () => {
+      const created = await inject('POST', '/api/referrals', planner(), { elderRef: `stmt-${randomUUID()}`, origin: { institutionId: HOSPITAL, divisionCode: '371702' }, requestedBedTypes: ['care'], facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) } });
+      expect(created.status, JSON.stringify(created.body)).toBe(202);
+      id = created.body['id'] as string;
+    }));
+    offers = ((await read(id))['offers'] as Body[]).filter((o) => o['status'] === 'open');
+    expect(offers).toHaveLength(3);
+    steps.push(await step('first provider accepts', 'offering', () => id, () => inject('POST', `/api/referrals/${id}/offers/${offers[0]!['id']}/accept`, staff(offers[0]!['institutionId']), {})));
+    steps.push(await step('second declines', 'offering', () => id, () => inject('POST', `/api/referrals/${id}/offers/${offers[1]!['id']}/decline`, staff(offers[1]!['institutionId']), { reasonCode: 'no-capacity' })));
+    steps.push(await step('third declines → choosing', 'choosing', () => id, () => inject('POST', `/api/referrals/${id}/offers/${offers[2]!['id']}/decline`, staff(offers[2]!['institutionId']), { reasonCode: 'no-capacity' })));
+    const chosen = offers[0]!;
+    steps.push(await step('family chooses → reserving', 'reserving', () => id, () => inject('POST', `/api/referrals/${id}/choice`, planner(), { offerId: chosen['id'] })));
+    const holdId = randomUUID();
+    const unitId = randomUUID();
+    const institutionId = chosen['institutionId'] as string;
+    steps.push(await step('BedHeld → transferring', 'transferring', () => id, () => publish(createMessage(BedHeld, institutionId, { holdId, referralId: id, institutionId, bedType: 'care', unitId, unitKind: 'bed', attributes: {}, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, origin, { topic: bedEventsTopic('care') }))));
+    steps.push(await step('AdmissionRecorded → followUp', 'followUp', () => id, () => publish(createMessage(AdmissionRecorded, institutionId, { holdId, referralId: id, institutionId, bedType: 'care', unitId, admissionId: randomUUID(), elderRef: 'x', admittedAt: new Date().toISOString() }, origin, { topic: bedEventsTopic('care') }))));
+    steps.push(await step('follow-up → closed', 'closed', () => id, () => inject('POST', `/api/referrals/${id}/follow-up`, staff(institutionId), { method: 'phone', settling: 'settled', condition: 'stable', satisfaction: 'satisfied', needs: [], note: '老人适应良好' })));
+
+    for (const s of steps) console.log(`[statements] ${s.name}: ${s.request} until answered, ${s.total} until settled`);
+    if (process.env["STATEMENTS_SHOW"]) for (const s of steps) console.log(s.name, s.texts.map((t) => t.slice(0, 110)).join("\n  "));
+    console.log(`[statements] lifecycle: ${steps.reduce((n, s) => n + s.total, 0)}`);
+    const texts = steps.flatMap((s) => s.texts);
+    // No offer row is rewritten with the status it already has.
+    expect(texts.filter((t) => /^update "referral"\."offers" set "status" = \$1 where \("referral"\."offers"\."id" = \$2 and "referral"\."offers"\."status" <> \$3\)/.test(t))).toEqual([]);
+    // A decision does not read the referral's version back after saving it.
+    expect(texts.filter((t) => /^select "version" from "referral"\."referrals"/.test(t))).toEqual([]);
+  });
+});
