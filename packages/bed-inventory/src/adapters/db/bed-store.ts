@@ -1,0 +1,213 @@
+import { BedAvailabilityChanged, newId, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
+import type { Executor, Tx } from '@fbl/db';
+import type { Outbox, Timers } from '@fbl/messaging';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { BedEffect } from '../../application/bed-effects.js';
+import type { BedMessages } from '../../application/messages.js';
+import { summarise, type StatusCount } from '../../domain/availability.js';
+import type { BedCommand, BedState, HoldState, StayState, UnitState } from '../../domain/decider.js';
+import type { UnitBatch } from '../../domain/institution.js';
+import type { BedTypePolicy } from '../../domain/policy.js';
+import type { BedInventoryTables } from './tables.js';
+
+type InstitutionRow = BedInventoryTables['institutions']['$inferSelect'];
+
+/**
+ * Where a bed service keeps institutions, units, holds and stays. Every change of an
+ * institution's capacity first locks the institution's row, so changes of one institution are
+ * serialised and each publishes a complete, ordered availability snapshot.
+ */
+export class BedStore {
+  constructor(
+    private readonly t: BedInventoryTables,
+    private readonly policy: BedTypePolicy,
+    private readonly messages: BedMessages,
+    private readonly timers: Timers,
+  ) {}
+
+  /** Lock an institution's row for this transaction; undefined when there is none. */
+  async lockInstitution(tx: Tx, institutionId: string): Promise<InstitutionRow | undefined> {
+    const [institution] = await tx.select().from(this.t.institutions).where(eq(this.t.institutions.id, institutionId)).for('update');
+    return institution;
+  }
+
+  /** What a command of the decider is decided on, locked. */
+  async load(tx: Tx, command: BedCommand): Promise<BedState> {
+    switch (command.type) {
+      case 'Reserve': {
+        const institution = await this.lockInstitution(tx, command.institutionId);
+        if (!institution || command.bedType !== this.policy.bedType) return institution ? { institution } : {};
+        const [hold] = await tx.select().from(this.t.holds).where(and(eq(this.t.holds.referralId, command.referralId), eq(this.t.holds.status, 'active')));
+        if (hold) return { institution, hold, ...(hold.institutionId === command.institutionId ? { unit: await this.unit(tx, hold.unitId) } : {}) };
+        const { units } = this.t;
+        const [candidate] = await tx
+          .select()
+          .from(units)
+          .where(and(eq(units.institutionId, command.institutionId), eq(units.status, 'free'), sql`${units.attributes} @> ${JSON.stringify(command.requirements ?? {})}::jsonb`))
+          .orderBy(asc(units.ordinal))
+          .limit(1);
+        if (candidate) return { institution, candidate };
+        const [anyFree] = await tx.select({ id: units.id }).from(units).where(and(eq(units.institutionId, command.institutionId), eq(units.status, 'free'))).limit(1);
+        return { institution, anyFree: Boolean(anyFree) };
+      }
+      case 'ExpireHold': {
+        const institution = await this.lockInstitution(tx, command.institutionId);
+        const [hold] = await tx.select().from(this.t.holds).where(eq(this.t.holds.id, command.holdId));
+        return { ...(institution ? { institution } : {}), ...(hold ? { hold } : {}) };
+      }
+      case 'Release': {
+        const institution = await this.lockInstitution(tx, command.institutionId);
+        if (!institution) return {};
+        const [hold] = await tx.select().from(this.t.holds).where(and(eq(this.t.holds.referralId, command.referralId), eq(this.t.holds.status, 'active')));
+        return { institution, ...(hold ? { hold } : {}) };
+      }
+      case 'Admit': {
+        const [found] = await tx.select({ institutionId: this.t.holds.institutionId }).from(this.t.holds).where(eq(this.t.holds.id, command.holdId));
+        if (!found) return {};
+        const institution = await this.lockInstitution(tx, found.institutionId);
+        const [hold] = await tx.select().from(this.t.holds).where(eq(this.t.holds.id, command.holdId));
+        return { ...(institution ? { institution } : {}), hold: hold! };
+      }
+      case 'FlagReview': {
+        const institution = await this.lockInstitution(tx, command.institutionId);
+        const [stay] = await tx.select().from(this.t.stays).where(eq(this.t.stays.id, command.stayId));
+        return { ...(institution ? { institution } : {}), ...(stay ? { stay } : {}) };
+      }
+      case 'Discharge':
+      case 'TransferOut':
+      case 'Return':
+      case 'ExpireKeptBed':
+      case 'RenewEpisode': {
+        const [found] = await tx.select({ institutionId: this.t.stays.institutionId }).from(this.t.stays).where(eq(this.t.stays.id, command.stayId));
+        if (!found) return {};
+        const institution = await this.lockInstitution(tx, found.institutionId);
+        const [stay] = await tx.select().from(this.t.stays).where(eq(this.t.stays.id, command.stayId));
+        return { ...(institution ? { institution } : {}), stay: stay! };
+      }
+    }
+  }
+
+  private async unit(tx: Executor, unitId: string): Promise<UnitState> {
+    const [unit] = await tx.select().from(this.t.units).where(eq(this.t.units.id, unitId));
+    return unit!;
+  }
+
+  /** Carry out a decision's effects; capacity changes end in one availability snapshot per institution. */
+  async save(tx: Tx, outbox: Outbox, effects: readonly BedEffect[]): Promise<void> {
+    const { holds, units, stays, transfers, episodeReviews } = this.t;
+    const messages: OutgoingMessage[] = [];
+    const availability = new Map<string, MessageOrigin>();
+    for (const e of effects) {
+      switch (e.kind) {
+        case 'send':
+          messages.push(e.message);
+          break;
+        case 'holdPlaced':
+          await tx.insert(holds).values({ ...holdRow(e.hold), createdAt: e.createdAt });
+          break;
+        case 'holdEnded':
+          await tx.update(holds).set({ status: e.status, endedAt: e.at }).where(eq(holds.id, e.holdId));
+          break;
+        case 'unit':
+          await tx.update(units).set({ status: e.status }).where(eq(units.id, e.unitId));
+          break;
+        case 'stayBegan':
+          await tx.insert(stays).values({ ...stayRow(e.stay), admittedAt: e.admittedAt, servicePlan: e.servicePlan });
+          break;
+        case 'stay':
+          await tx.update(stays).set(e.patch).where(eq(stays.id, e.stayId));
+          break;
+        case 'transfer':
+          await tx.insert(transfers).values({ id: e.id, stayId: e.stayId, reason: e.reason, bedKept: e.bedKept, requestedAt: e.requestedAt });
+          break;
+        case 'review':
+          await tx.insert(episodeReviews).values({ id: e.id, stayId: e.stayId, condition: e.condition, decision: e.decision, reviewedBy: e.reviewedBy, reviewedByName: e.reviewedByName, reviewedAt: e.reviewedAt, nextReviewDueAt: e.nextReviewDueAt });
+          break;
+        case 'schedule':
+          await this.timers.schedule(tx, e.key, e.dueAt, e.message);
+          break;
+        case 'cancel':
+          await this.timers.cancel(tx, e.key);
+          break;
+        case 'availability':
+          availability.set(e.institutionId, e.origin);
+          break;
+      }
+    }
+    await outbox.append(tx, messages);
+    for (const [institutionId, origin] of availability) await this.publishAvailability(tx, outbox, institutionId, origin);
+  }
+
+  /** Append the institution's complete availability after a change (the caller holds its lock). */
+  async publishAvailability(tx: Tx, outbox: Outbox, institutionId: string, origin: MessageOrigin): Promise<void> {
+    const { institutions, units } = this.t;
+    const [institution] = await tx
+      .update(institutions)
+      .set({ availabilitySequence: sql`${institutions.availabilitySequence} + 1` })
+      .where(eq(institutions.id, institutionId))
+      .returning();
+    if (!institution) throw new Error(`institution ${institutionId} vanished under its own lock`);
+    const counts = await tx
+      .select({ kind: units.kind, attributes: units.attributes, status: units.status, count: sql<number>`count(*)::int` })
+      .from(units)
+      .where(eq(units.institutionId, institutionId))
+      .groupBy(units.kind, units.attributes, units.status);
+    await outbox.append(tx, [
+      this.messages.event(BedAvailabilityChanged, institutionId, {
+        institutionId,
+        bedType: this.policy.bedType,
+        name: institution.name,
+        divisionCode: institution.divisionCode,
+        ownership: institution.ownership,
+        capabilities: institution.capabilities,
+        serviceArea: institution.serviceArea,
+        greenChannelPartners: institution.greenChannelPartners,
+        sequence: institution.availabilitySequence,
+        units: summarise(counts.map((c) => ({ ...c, count: Number(c.count) }) as StatusCount)),
+      }, origin),
+    ]);
+  }
+
+  // ---- capacity ------------------------------------------------------------------------
+
+  /** Whether an institution with this credit code is registered here. */
+  async creditCodeTaken(tx: Tx, creditCode: string): Promise<boolean> {
+    const [taken] = await tx.select({ id: this.t.institutions.id }).from(this.t.institutions).where(eq(this.t.institutions.creditCode, creditCode));
+    return Boolean(taken);
+  }
+
+  async insertInstitution(tx: Tx, row: BedInventoryTables['institutions']['$inferInsert']): Promise<void> {
+    await tx.insert(this.t.institutions).values(row);
+  }
+
+  /** Add a batch of free units after the institution's last, labelled 床N or 位N. */
+  async insertUnits(tx: Tx, institutionId: string, batch: UnitBatch): Promise<void> {
+    const [row] = await tx
+      .select({ n: sql<number>`coalesce(max(${this.t.units.ordinal}), 0)::int` })
+      .from(this.t.units)
+      .where(eq(this.t.units.institutionId, institutionId));
+    const start = Number(row?.n ?? 0);
+    const prefix = batch.kind === 'bed' ? '床' : '位';
+    await tx.insert(this.t.units).values(
+      Array.from({ length: batch.count }, (_, i) => ({ id: newId(), institutionId, kind: batch.kind, label: `${prefix}${start + i + 1}`, ordinal: start + i + 1, attributes: batch.attributes, status: 'free' as const })),
+    );
+  }
+
+  /** A unit with its institution; undefined when there is none. */
+  async findUnit(tx: Executor, unitId: string) {
+    const [unit] = await tx.select().from(this.t.units).where(eq(this.t.units.id, unitId));
+    return unit;
+  }
+
+  async setUnitStatus(tx: Tx, unitId: string, status: UnitState['status']): Promise<void> {
+    await tx.update(this.t.units).set({ status }).where(eq(this.t.units.id, unitId));
+  }
+}
+
+function holdRow(h: HoldState) {
+  return { id: h.id, referralId: h.referralId, elderRef: h.elderRef, institutionId: h.institutionId, unitId: h.unitId, status: h.status, expiresAt: h.expiresAt };
+}
+
+function stayRow(s: StayState) {
+  return { id: s.id, holdId: s.holdId, referralId: s.referralId, elderRef: s.elderRef, institutionId: s.institutionId, unitId: s.unitId, status: s.status, keptUntil: s.keptUntil, reviewDueAt: s.reviewDueAt };
+}
