@@ -35,9 +35,9 @@ describe('holds', () => {
   });
 
   it('rejects with a reason code: unknown institution, another bed type, a hold elsewhere, no matching unit, no free unit', () => {
-    const reason = (state: BedState, command = reserve) => (given(state).when(command) as Extract<BedEvent, { type: 'HoldRejected' }>[])[0]!.reasonCode;
+    const reason = (state: BedState, command: BedCommand = reserve) => (given(state).when(command) as Extract<BedEvent, { type: 'HoldRejected' }>[])[0]!.reasonCode;
     expect(reason({})).toBe('unknown-institution');
-    expect(reason({ institution }, { ...reserve, bedType: 'hospice' } as BedCommand)).toBe('other');
+    expect(reason({ institution }, { ...reserve, bedType: 'hospice' })).toBe('other');
     expect(reason({ institution, hold: { ...hold, institutionId: 'home-2' } })).toBe('other');
     expect(reason({ institution, anyFree: true })).toBe('no-matching-unit');
     expect(reason({ institution, anyFree: false })).toBe('no-free-bed');
