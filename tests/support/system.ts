@@ -12,8 +12,8 @@ export interface DistributedSystem {
   authSecret: string;
   namespace: string;
   processes: Map<string, ServiceProcess>;
-  /** The database URL of a service. */
-  databaseUrl(name: ServiceName): string;
+  /** The database URL of a service, or of the gateway (its accounts and sessions). */
+  databaseUrl(name: ServiceName | 'gateway'): string;
   /** Stop a service (SIGTERM) and start it again on the same database; returns the new process. */
   restart(name: ServiceName, between?: () => Promise<void>): Promise<ServiceProcess>;
   /** Start one more instance of a service on the same database (a replica). */
@@ -65,7 +65,7 @@ export async function startDistributedSystem(
     authSecret,
     namespace,
     processes,
-    databaseUrl: (name) => databases.get(name)!.url,
+    databaseUrl: (name) => (name === 'gateway' ? gatewayDb.url : databases.get(name)!.url),
     async restart(name, between) {
       const old = processes.get(name)!;
       await old.stop('SIGTERM');
