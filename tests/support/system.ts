@@ -12,8 +12,8 @@ export interface DistributedSystem {
   authSecret: string;
   namespace: string;
   processes: Map<string, ServiceProcess>;
-  /** The database URL of a service. */
-  databaseUrl(name: ServiceName): string;
+  /** The database URL of a service, or of the gateway (its accounts and sessions). */
+  databaseUrl(name: ServiceName | 'gateway'): string;
   /**
    * Stop a process (SIGTERM unless `signal` says otherwise) and start it again on the same
    * database and port; returns the new process. `key` is a service name or a replica's key
@@ -69,7 +69,7 @@ export async function startDistributedSystem(
     authSecret,
     namespace,
     processes,
-    databaseUrl: (name) => databases.get(name)!.url,
+    databaseUrl: (name) => (name === 'gateway' ? gatewayDb.url : databases.get(name)!.url),
     async restart(key, between, signal = 'SIGTERM') {
       const old = processes.get(key)!;
       await old.stop(signal);

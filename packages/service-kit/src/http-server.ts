@@ -6,6 +6,7 @@ import { childTraceparent, traceIdOf, type Logger, type ProcessMetrics } from '@
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
 import { boundNumbers } from './number-bounds.js';
 import { unreadableText } from './text-guard.js';
@@ -102,6 +103,23 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     // machine that outlasts Fastify's 10 s default, and a slow start is no reason to fail one.
     pluginTimeout: 180_000,
     // The router's own refusals (a path part over 100 characters, a path that is not a valid URL) are problems too.
+    // A request the HTTP parser cannot take (its request line and headers over 16 KiB, say) is
+    // answered as a problem too, and the connection closed, as the parser cannot go on with it.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, slug, title, detail] =
+        code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'headers-too-large', 'The request line and headers are too large', 'the request line and headers together are longer than this server reads (16 KiB); a long query belongs in a body']
+          : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'request-timeout', 'The request did not arrive in time', 'the request was not received in time']
+            : [400, 'bad-request', 'Bad request', 'the request is not valid HTTP'];
+      const body = JSON.stringify({ type: problemType(slug), title, status, detail });
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       const status = tooLong ? 414 : (error.statusCode ?? 400) >= 500 ? 500 : (error.statusCode ?? 400);
@@ -125,7 +143,10 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   });
   // After authorization and the schemas: text with a NUL or a lone surrogate is refused, naming the field, before any handler stores it.
   app.addHook('preHandler', async (request) => {
-    const found = [...unreadableText(request.params, 'params'), ...unreadableText(request.query, 'query'), ...unreadableText(request.body, 'body')];
+    // A wildcard's value (`*`, the rest of a forwarded path at the gateway) is named as the path, as the router's own refusals name it.
+    const { '*': rest, ...params } = (request.params ?? {}) as Record<string, unknown>;
+    const inPath = unreadableText(rest, 'params').map((f) => ({ ...f, field: 'path' }));
+    const found = [...inPath, ...unreadableText(params, 'params'), ...unreadableText(request.query, 'query'), ...unreadableText(request.body, 'body')];
     if (found.length > 0) throw invalidInput(found);
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -95,6 +95,11 @@ export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: str
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');
     const preHandler = signedIn({ secret: authSecret, ...(options.oidc ? { oidc: options.oidc } : {}) });
+    // The forwarding routes (`/api/referrals/*` and the like, every method) are no operations of the
+    // API: the public document shows each service's own routes in their place.
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     app.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/api/') && bodyTooLarge(request.method, request.url, request.headers['content-length'])) {
         throw new ProblemError(413, 'too-large', 'Too large', 'the request body is larger than this route accepts', [{ field: 'body', pointer: '', in: 'body', reason: 'is larger than this route accepts' }]);

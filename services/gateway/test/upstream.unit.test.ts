@@ -79,6 +79,25 @@ describe('the gateway when a service does not answer', () => {
     }
   });
 
+  it('leaves its forwarding routes out of the API document: they are no operations of their own', async () => {
+    const app = await buildHttpServer({
+      title: 'gateway-test',
+      logger,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [gatewayRoutes({ upstreams: { monitoring: `http://127.0.0.1:${await closedPort()}`, 'referral-workflow': `http://127.0.0.1:${await closedPort()}` }, authSecret: SECRET })],
+    });
+    try {
+      expect(app.hasRoute({ method: 'GET', url: '/api/monitoring/*' })).toBe(true);
+      const doc = await app.inject({ method: 'GET', url: '/docs/json' });
+      expect(doc.statusCode).toBe(200);
+      expect(Object.keys((doc.json() as { paths?: object }).paths ?? {}).filter((p) => p.startsWith('/api/'))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+    // Building the gateway bundles its web UI, which takes seconds on a busy machine.
+  }, 30_000);
+
   it('says 504 for a timeout and 502 for any other failure', () => {
     expect(upstreamProblem('care-beds', Object.assign(new Error('Gateway Timeout'), { code: 'FST_REPLY_FROM_GATEWAY_TIMEOUT' })).status).toBe(504);
     expect(upstreamProblem('care-beds', Object.assign(new Error('x'), { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) })).status).toBe(503);

@@ -1,0 +1,71 @@
+import { createLogger, createMetrics } from '@fbl/observability';
+import type { FastifyInstance } from 'fastify';
+import { connect, type AddressInfo } from 'node:net';
+import Type from 'typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpServer } from '../src/http-server.js';
+
+const logger = createLogger({ name: 'http-server-test', level: 'silent' });
+
+/** Send raw bytes and read everything the server writes until it closes the connection. */
+function exchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('utf8')));
+    socket.on('close', () => resolve(received));
+    // The server may close while the request is still being written: what it answered counts.
+    socket.on('error', (error) => (received ? undefined : reject(error)));
+    socket.end(request);
+  });
+}
+
+describe('the HTTP server answers what it cannot route or read as problems', () => {
+  let app: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    app = await buildHttpServer({
+      title: 'http-server-test',
+      logger,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [
+        async (a) => {
+          a.get('/things/:id', { schema: { params: Type.Object({ id: Type.String({ maxLength: 50 }) }) } }, async () => ({ ok: true }));
+          a.get('/forward/*', async () => ({ ok: true }));
+        },
+      ],
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+  });
+  afterAll(async () => app?.close());
+
+  it('refuses a request line and headers over 16 KiB with 431 problem+json and closes the connection', async () => {
+    const raw = await exchange(port, `GET /things/x?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    const [head = '', body = ''] = raw.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(head.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(body)).toMatchObject({ type: '/problems/headers-too-large', title: expect.any(String), status: 431 });
+  });
+
+  it('refuses what is not HTTP with 400 problem+json', async () => {
+    const raw = await exchange(port, 'NOT HTTP AT ALL\r\n\r\n');
+    const [head = '', body = ''] = raw.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(body)).toMatchObject({ type: '/problems/bad-request', status: 400 });
+  });
+
+  it('names a NUL in a path parameter by the parameter, and in the rest of a path a wildcard takes as the path', async () => {
+    const named = await app.inject({ method: 'GET', url: '/things/a%00b' });
+    expect(named.statusCode).toBe(400);
+    expect(named.headers['content-type']).toContain('application/problem+json');
+    expect(named.json()).toMatchObject({ status: 400, errors: [{ field: 'id', in: 'params' }] });
+    const rest = await app.inject({ method: 'GET', url: '/forward/some/a%00b' });
+    expect(rest.statusCode).toBe(400);
+    expect(rest.json()).toMatchObject({ status: 400, errors: [{ field: 'path', pointer: '', in: 'params' }] });
+    expect((await app.inject({ method: 'GET', url: '/forward/some/thing' })).statusCode).toBe(200);
+  });
+});
