@@ -57,7 +57,7 @@ describe('the gateway when a service does not answer', () => {
     } finally {
       await app.close();
     }
-  });
+  }, 30_000);
 
   it('answers 503 problem+json when the service hangs up on the request', async () => {
     const service = await hangingUp();
@@ -77,7 +77,7 @@ describe('the gateway when a service does not answer', () => {
       await app.close();
       await new Promise((resolve) => service.close(resolve));
     }
-  });
+  }, 30_000);
 
   it('leaves its forwarding routes out of the API document: they are no operations of their own', async () => {
     const app = await buildHttpServer({
