@@ -1,6 +1,7 @@
 import { createMessage, LtciAuthorised, LtciRefused, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
 import { chinaDay, type LtciGrade, type LtciResult } from '@fbl/scales';
 import { LtciApplicationAccepted, LtciApplicationRefused, LtciDeadlineDue, LtciEnded, LtciGraded, LtciNoticePublished } from '@fbl/contracts';
+import { effectsOf as mapEffect, type EffectMap } from '@fbl/service-kit';
 import type { ApplicationEvent, ApplicationState, RefusalGround } from '../domain/application.js';
 
 export const SERVICE = 'medical-insurance';
@@ -70,82 +71,78 @@ function deadline(ctx: EffectContext, kind: 'notice-ends' | 'reassessment-due'):
   return createMessage(LtciDeadlineDue, ctx.applicationId, { applicationId: ctx.applicationId, deadline: kind }, ctx.origin, { time: ctx.now });
 }
 
+type EventParams = { [E in ApplicationEvent as E['type']]: E };
+/** A message to send, or a change to the service's durable deadlines. */
+export type InsuranceEffect = { kind: 'send'; message: OutgoingMessage } | TimerChange;
+
+const send = (messages: OutgoingMessage[]): InsuranceEffect[] => messages.map((message) => ({ kind: 'send', message }));
+
 /**
- * Turn domain events into integration messages (through the outbox) and durable deadlines.
- * Waiting referrals hear LtciAuthorised or LtciRefused; everyone hears the lifecycle events.
+ * Every event of an application and what it stands for: integration messages (through the
+ * outbox) and durable deadlines. Waiting referrals hear LtciAuthorised or LtciRefused; everyone
+ * hears the lifecycle events. A missing event does not compile.
  */
+export const APPLICATION_EFFECTS: EffectMap<EventParams, EffectContext, InsuranceEffect> = {
+  accepted: (event, ctx) => send([createMessage(LtciApplicationAccepted, ctx.elderRef, { applicationId: ctx.applicationId, elderRef: ctx.elderRef, referralIds: [...ctx.referralIds], acceptedOn: chinaDay(event.at) }, ctx.origin, { time: ctx.now })]),
+  refused: (event, ctx) =>
+    send([
+      createMessage(LtciApplicationRefused, ctx.elderRef, { applicationId: ctx.applicationId, elderRef: ctx.elderRef, ground: event.ground, reapplyFrom: event.reapplyFrom }, ctx.origin, { time: ctx.now }),
+      ...refusedAnswers(ctx, event.ground),
+    ]),
+  graded: (event, ctx) => {
+    const graded = ctx.graded;
+    if (!graded) throw new Error('a graded event needs its assessment');
+    const { indicators, rulesVersion } = graded.result;
+    return send([
+      createMessage(
+        LtciGraded,
+        ctx.elderRef,
+        {
+          applicationId: ctx.applicationId,
+          elderRef: ctx.elderRef,
+          assessmentId: graded.assessmentId,
+          purpose: event.purpose,
+          grade: event.grade,
+          indicators: { dailyLiving: indicators.dailyLiving.score, cognition: indicators.cognition.score, perception: indicators.perception.score },
+          rulesVersion,
+          assessedOn: graded.assessedOn,
+          eligible: event.eligible,
+        },
+        ctx.origin,
+        { time: ctx.now },
+      ),
+    ]);
+  },
+  'notice-published': (event, ctx) => [
+    ...send([createMessage(LtciNoticePublished, ctx.elderRef, { applicationId: ctx.applicationId, elderRef: ctx.elderRef, grade: gradeOf(ctx), noticeEndsOn: chinaDay(event.noticeEndsAt) }, ctx.origin, { time: ctx.now })]),
+    { kind: 'schedule', key: noticeTimer(ctx.applicationId), dueAt: event.noticeEndsAt, message: deadline(ctx, 'notice-ends') },
+  ],
+  'found-not-eligible': (_event, ctx) => send(refusedAnswers(ctx, 'conditions-not-met')),
+  'objection-raised': (_event, ctx) => [{ kind: 'cancel', key: noticeTimer(ctx.applicationId) }],
+  'became-effective': (event, ctx) => [
+    ...send(authorisedAnswers(ctx, event.effectiveFrom, ctx.referralIds)),
+    // Made effective by an officer once the notice ended, its timer has nothing left to do.
+    { kind: 'cancel', key: noticeTimer(ctx.applicationId) },
+    { kind: 'schedule', key: reassessmentTimer(ctx.applicationId), dueAt: event.reassessmentDueAt, message: deadline(ctx, 'reassessment-due') },
+  ],
+  // The referrals that asked were answered long ago; the new grade is news for everyone.
+  reauthorised: (event, ctx) => [
+    ...send(authorisedAnswers(ctx, event.gradeFrom, [])),
+    { kind: 'schedule', key: reassessmentTimer(ctx.applicationId), dueAt: event.reassessmentDueAt, message: deadline(ctx, 'reassessment-due') },
+  ],
+  'care-chosen': () => [],
+  'reassessment-fell-due': () => [],
+  ended: (event, ctx) => [
+    ...send([createMessage(LtciEnded, ctx.elderRef, { applicationId: ctx.applicationId, elderRef: ctx.elderRef, reason: event.reason, endedOn: event.endedOn }, ctx.origin, { time: ctx.now })]),
+    { kind: 'cancel', key: reassessmentTimer(ctx.applicationId) },
+  ],
+};
+
+/** The messages and timer changes a decision's events cause, in order. */
 export function effectsOf(events: readonly ApplicationEvent[], ctx: EffectContext): Effects {
-  const { applicationId, elderRef, now, origin } = ctx;
-  const at = { time: now };
-  const messages: OutgoingMessage[] = [];
-  const timers: TimerChange[] = [];
-  for (const event of events) {
-    switch (event.type) {
-      case 'accepted':
-        messages.push(createMessage(LtciApplicationAccepted, elderRef, { applicationId, elderRef, referralIds: [...ctx.referralIds], acceptedOn: chinaDay(event.at) }, origin, at));
-        break;
-      case 'refused':
-        messages.push(createMessage(LtciApplicationRefused, elderRef, { applicationId, elderRef, ground: event.ground, reapplyFrom: event.reapplyFrom }, origin, at));
-        messages.push(...refusedAnswers(ctx, event.ground));
-        break;
-      case 'graded': {
-        const graded = ctx.graded;
-        if (!graded) throw new Error('a graded event needs its assessment');
-        const { indicators, rulesVersion } = graded.result;
-        messages.push(
-          createMessage(
-            LtciGraded,
-            elderRef,
-            {
-              applicationId,
-              elderRef,
-              assessmentId: graded.assessmentId,
-              purpose: event.purpose,
-              grade: event.grade,
-              indicators: { dailyLiving: indicators.dailyLiving.score, cognition: indicators.cognition.score, perception: indicators.perception.score },
-              rulesVersion,
-              assessedOn: graded.assessedOn,
-              eligible: event.eligible,
-            },
-            origin,
-            at,
-          ),
-        );
-        break;
-      }
-      case 'notice-published':
-        messages.push(createMessage(LtciNoticePublished, elderRef, { applicationId, elderRef, grade: gradeOf(ctx), noticeEndsOn: chinaDay(event.noticeEndsAt) }, origin, at));
-        timers.push({ kind: 'schedule', key: noticeTimer(applicationId), dueAt: event.noticeEndsAt, message: deadline(ctx, 'notice-ends') });
-        break;
-      case 'found-not-eligible':
-        messages.push(...refusedAnswers(ctx, 'conditions-not-met'));
-        break;
-      case 'objection-raised':
-        timers.push({ kind: 'cancel', key: noticeTimer(applicationId) });
-        break;
-      case 'became-effective':
-        messages.push(...authorisedAnswers(ctx, event.effectiveFrom, ctx.referralIds));
-        // Made effective by an officer once the notice ended, its timer has nothing left to do.
-        timers.push({ kind: 'cancel', key: noticeTimer(applicationId) });
-        timers.push({ kind: 'schedule', key: reassessmentTimer(applicationId), dueAt: event.reassessmentDueAt, message: deadline(ctx, 'reassessment-due') });
-        break;
-      case 'reauthorised':
-        // The referrals that asked were answered long ago; the new grade is news for everyone.
-        messages.push(...authorisedAnswers(ctx, event.gradeFrom, []));
-        timers.push({ kind: 'schedule', key: reassessmentTimer(applicationId), dueAt: event.reassessmentDueAt, message: deadline(ctx, 'reassessment-due') });
-        break;
-      case 'care-chosen':
-      case 'reassessment-fell-due':
-        break;
-      case 'ended':
-        messages.push(createMessage(LtciEnded, elderRef, { applicationId, elderRef, reason: event.reason, endedOn: event.endedOn }, origin, at));
-        timers.push({ kind: 'cancel', key: reassessmentTimer(applicationId) });
-        break;
-      default: {
-        const unreachable: never = event;
-        throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
-      }
-    }
-  }
-  return { messages, timers };
+  const effects = events.flatMap((event) => mapEffect(APPLICATION_EFFECTS, { type: event.type, params: event }, ctx));
+  return {
+    messages: effects.flatMap((e) => (e.kind === 'send' ? [e.message] : [])),
+    timers: effects.flatMap((e) => (e.kind === 'send' ? [] : [e])),
+  };
 }

@@ -1,0 +1,103 @@
+import { divisionCovers, type Principal } from '@fbl/auth';
+import { causedBy, createMessage, LtciAuthorised, LtciRefused, type AuthoriseLtci, type EnvelopeOf } from '@fbl/contracts';
+import type { Tx } from '@fbl/db';
+import type { Outbox } from '@fbl/messaging';
+import { outOfScope, type ProblemError, type ServiceKit } from '@fbl/service-kit';
+import type { ApplicationStore } from '../adapters/db/application-store.js';
+import { mayApply } from '../domain/application.js';
+import { SERVICE } from './application-effects.js';
+import { pastOf, presentApplication, stateOf, type ApplicationRow } from './application-rows.js';
+import { actorOf, serviceActor, type AuditLog } from './audit.js';
+import { applyRefused } from './ltci-problems.js';
+import { applicationEntry, inScope } from './ltci-queries.js';
+
+type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: ProblemError };
+
+/**
+ * How applications open: by an officer, or when the workflow asks whether an elder has LTCI.
+ * Both take the elder's lock, so one elder has one live application whoever asks.
+ */
+export class LtciIntake {
+  constructor(
+    private readonly kit: ServiceKit,
+    private readonly store: ApplicationStore,
+    private readonly audit: AuditLog,
+  ) {}
+
+  private get now(): Date {
+    return this.kit.deps.clock();
+  }
+
+  /**
+   * An insurance officer opens an application for an elder (one live application per elder), in
+   * the officer's division unless a division within it is named.
+   */
+  async apply(elderRef: string, who: Principal, divisionCode?: string) {
+    // Nothing is published when an application opens: acceptance or refusal is the first fact.
+    const actor = actorOf(who);
+    const division = divisionCode ?? who.divisionCode ?? null;
+    if (division === null || !divisionCovers(who.divisionCode, division)) {
+      await this.audit.alone(applicationEntry(actor, 'apply', elderRef, 'denied', { divisionCode: division }));
+      throw outOfScope('division');
+    }
+    const result = await this.kit.transact(async (tx): Promise<Changed> => {
+      await this.store.lockElder(tx, elderRef);
+      const past = await this.store.history(tx, elderRef);
+      const may = mayApply(past.map(pastOf), this.now);
+      if (!may.ok) {
+        await this.audit.write(tx, applicationEntry(actor, 'apply', may.applicationId, 'invalid', { elderRef, because: may.because }));
+        // Another division's application is not described to this officer.
+        const blocking = past.find((p) => p.id === may.applicationId);
+        return { ok: false, problem: applyRefused(may, blocking !== undefined && inScope(who, blocking)) };
+      }
+      const row = await this.store.open(tx, { elderRef, divisionCode: division, referralIds: [], source: 'officer', appliedBy: actor.id }, this.now);
+      await this.audit.write(tx, applicationEntry(actor, 'apply', row.id, 'allowed'));
+      return { ok: true, row };
+    });
+    if (!result.ok) throw result.problem;
+    return presentApplication(result.row);
+  }
+
+  /**
+   * The workflow asks whether an elder has LTCI. Authorised benefits answer at once; a refusal
+   * still barring a new application answers with its ground; an application being worked takes
+   * the referral on; otherwise a new application joins the officers' queue.
+   */
+  async requestAuthorisation(command: EnvelopeOf<typeof AuthoriseLtci>, tx: Tx, outbox: Outbox): Promise<void> {
+    const { elderRef, referralId } = command.data;
+    const divisionCode = command.data.divisionCode ?? null;
+    const origin = causedBy(command, SERVICE);
+    const actor = serviceActor(command.source);
+    const now = this.now;
+    await this.store.lockElder(tx, elderRef);
+    const past = await this.store.history(tx, elderRef);
+    const may = mayApply(past.map(pastOf), now);
+    if (may.ok) {
+      const row = await this.store.open(tx, { elderRef, divisionCode, referralIds: [referralId], source: 'referral', appliedBy: actor.id }, now);
+      await this.audit.write(tx, applicationEntry(actor, 'apply', row.id, 'allowed', { referralId }));
+      return;
+    }
+    const row = past.find((p) => p.id === may.applicationId);
+    if (!row) throw new Error(`application ${may.applicationId} vanished`);
+    switch (may.because) {
+      case 'authorised': {
+        if (row.grade === null || row.effectiveFrom === null) throw new Error(`authorised application ${row.id} has no grade or start`);
+        await outbox.append(tx, [createMessage(LtciAuthorised, elderRef, { elderRef, grade: row.grade, referralId, effectiveFrom: row.effectiveFrom }, origin, { time: now })]);
+        break;
+      }
+      case 'barred':
+        await outbox.append(tx, [createMessage(LtciRefused, elderRef, { elderRef, referralId, ground: stateOf(row).refusalGround ?? 'other' }, origin, { time: now })]);
+        break;
+      case 'in-progress':
+        if (!row.referralIds.includes(referralId)) {
+          await this.store.update(tx, row.id, { referralIds: [...row.referralIds, referralId] }, now);
+        }
+        break;
+      default: {
+        const unreachable: never = may;
+        throw new Error(`unknown refusal ${JSON.stringify(unreachable)}`);
+      }
+    }
+    await this.audit.write(tx, applicationEntry(actor, 'authorise-request', row.id, 'allowed', { referralId, answered: may.because }));
+  }
+}
