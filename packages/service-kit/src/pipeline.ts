@@ -17,7 +17,7 @@ import type { Outbox } from '@fbl/messaging';
 export interface Pipeline<Command, State, Decision, Result> {
   load(tx: Tx, command: Command): Promise<State>;
   decide(state: State, command: Command, tx: Tx): Decision | Promise<Decision>;
-  save(tx: Tx, outbox: Outbox, state: State, decision: Decision): Promise<Result>;
+  save(tx: Tx, outbox: Outbox, state: State, decision: Decision, command: Command): Promise<Result>;
 }
 
 /** How a service runs a change in one transaction with its outbox (`ServiceKit.transact`). */
@@ -27,7 +27,7 @@ export type Transact = <T>(fn: (tx: Tx, outbox: Outbox) => Promise<T>) => Promis
 export async function runIn<C, S, D, R>(tx: Tx, outbox: Outbox, pipeline: Pipeline<C, S, D, R>, command: C): Promise<R> {
   const state = await pipeline.load(tx, command);
   const decision = await pipeline.decide(state, command, tx);
-  return pipeline.save(tx, outbox, state, decision);
+  return pipeline.save(tx, outbox, state, decision, command);
 }
 
 /** Run one command through a pipeline in a transaction of its own. */

@@ -1,65 +1,26 @@
-import { divisionCovers, identityViewOf, type Principal } from '@fbl/auth';
-import { shandongDivisions } from '@fbl/codes';
-import { AbilityAssessed, causedBy, createMessage, ElderRegistered, newId, type AssessAbility, type EnvelopeOf, type MessageOrigin } from '@fbl/contracts';
-import type { Tx } from '@fbl/db';
-import type { Outbox } from '@fbl/messaging';
+import { identityViewOf, type IdentityView, type Principal } from '@fbl/auth';
+import { maySee } from './access.js';
+import { maskResidentId, shandongDivisions } from '@fbl/codes';
+import { createMessage, ElderRegistered, newId, type MessageOrigin } from '@fbl/contracts';
+import type { Executor, Tx } from '@fbl/db';
 import { AuditLog, maskAddress, maskPhone, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
-import { scoreAbility } from '@fbl/scales';
 import { conflict, invalidInput, notFound, ProblemError, problemFields, type ServiceKit } from '@fbl/service-kit';
-import { maskResidentId } from '@fbl/codes';
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Executor } from '@fbl/db';
-import type { IdentityView } from '@fbl/auth';
-import { assessmentRequests, assessments, auditLog, carers, consents, elders, hardships } from '../adapters/db/schema.js';
-import { addWorkingDays, checkElder, reassessmentDue, type ElderRegistration } from '../domain/elder.js';
-import type { HardshipStatus } from '../domain/waiting-list.js';
-import { HardshipStatusChanged } from '@fbl/contracts';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { assessments, auditLog, carers, consents, elders } from '../adapters/db/schema.js';
+import { checkElder, type ElderRegistration } from '../domain/elder.js';
+import { AbilityAssessments } from './ability-assessments.js';
+import { Hardships } from './hardships.js';
 
-export const SERVICE = 'civil-affairs';
+export { SERVICE } from './ability-assessments.js';
 
-/**
- * Whether a principal may see an elder of this division at all, by role and division: planners
- * every elder (masked), assessors, insurance officers and analysts those of their division.
- * Provider staff see no elder by division; only the elders their institution was chosen for
- * (see {@link Elders}).
- */
-export function maySee(who: Principal, divisionCode: string): boolean {
-  switch (who.role) {
-    case 'admin':
-    case 'planner':
-      return true;
-    case 'provider':
-      return false;
-    case 'assessor':
-    case 'insurer':
-    case 'analyst':
-      return divisionCovers(who.divisionCode, divisionCode);
-    default: {
-      const unreachable: never = who.role;
-      throw new Error(`unknown role ${String(unreachable)}`);
-    }
-  }
-}
+export { maySee } from './access.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Outcome = AuditOutcome;
 type ElderRow = typeof elders.$inferSelect;
 
-/** What an assessor records (GB/T 42195-2022): raw answers, adjustments, two assessors, the reason. */
-export interface AssessmentInput {
-  answers: Record<string, number>;
-  adjustments: { coma?: boolean; dementiaDiagnosis?: boolean; otherPsychiatricDiagnosis?: boolean; careRiskEventsLast30Days?: number };
-  assessors: [string, string];
-  reason: 'first' | 'routine' | 'immediate' | 'review' | 'other';
-  assessedOn: string;
-}
-
-/** A hardship status an assessor records, with its validity (dates `YYYY-MM-DD`). */
-export interface HardshipInput {
-  status: HardshipStatus;
-  validFrom: string;
-  validUntil?: string;
-}
+export type { AssessmentInput } from './ability-assessments.js';
+export type { HardshipInput } from './hardships.js';
 
 /**
  * The elder registry and ability assessments. Identity is sealed at rest and shown by role
@@ -84,12 +45,13 @@ export class Elders {
     return { actor: userActor(who), action, objectType: 'elder', objectId, outcome, ...(detail ? { detail } : {}) };
   }
 
-  private audit(tx: Tx, who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
+  /** Write an audit row about an elder in the caller's transaction. */
+  audit(tx: Tx, who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
     return this.log.write(tx, this.entry(who, action, objectId, outcome, detail));
   }
 
   /** Record an audit row on its own (for refusals that change nothing else). */
-  private auditAlone(who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
+  auditAlone(who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
     return this.log.alone(this.entry(who, action, objectId, outcome, detail));
   }
 
@@ -132,7 +94,7 @@ export class Elders {
   }
 
   /** Whether a principal may see this elder's record at all (by role and division; providers never). */
-  private allowed(who: Principal, row: ElderRow): boolean {
+  allowed(who: Principal, row: { divisionCode: string }): boolean {
     return maySee(who, row.divisionCode);
   }
 
@@ -247,121 +209,24 @@ export class Elders {
     };
   }
 
-  /** An assessor records an ability assessment; its result goes to whoever asked for it. */
-  async assess(elderId: string, input: AssessmentInput, who: Principal, origin: MessageOrigin) {
-    const scored = scoreAbility(input.answers, input.adjustments);
-    if (!scored.ok) {
-      await this.auditAlone(who, 'assess', elderId, 'invalid');
-      throw invalidInput(problemFields([...scored.errors]));
-    }
-    if (input.assessors[0] === input.assessors[1]) {
-      await this.auditAlone(who, 'assess', elderId, 'invalid');
-      throw invalidInput([{ field: 'assessors.1', pointer: '/assessors/1', in: 'body', reason: 'two different assessors are required' }]);
-    }
-    const r = scored.result;
-    const id = newId();
-    // Refusals are audited in their own transaction, so the audit row survives the refusal.
-    const [found] = await this.kit.deps.database.db.select().from(elders).where(eq(elders.id, elderId));
-    if (!found) {
-      await this.auditAlone(who, 'assess', elderId, 'not-found');
-      throw notFound(`elder ${elderId}`);
-    }
-    if (!this.allowed(who, found)) {
-      await this.auditAlone(who, 'assess', elderId, 'denied');
-      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
-    }
-    await this.kit.transact(async (tx, outbox) => {
-      await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, elderId)).for('update');
-      await tx.insert(assessments).values({
-        id,
-        elderId,
-        assessedOn: input.assessedOn,
-        reason: input.reason,
-        assessors: input.assessors,
-        answersSealed: this.protector.seal(JSON.stringify({ answers: input.answers, adjustments: input.adjustments })),
-        level: r.level,
-        total: r.total,
-        result: r,
-        rulesVersion: r.rulesVersion,
-        recordedBy: who.userId,
-        recordedAt: this.now,
-      });
-      await this.audit(tx, who, 'assess', elderId, 'allowed', { assessmentId: id, level: r.level });
-      const open = await tx.select().from(assessmentRequests).where(and(eq(assessmentRequests.elderId, elderId), eq(assessmentRequests.status, 'open'))).orderBy(asc(assessmentRequests.requestedAt));
-      for (const request of open) await tx.update(assessmentRequests).set({ status: 'done', assessmentId: id }).where(eq(assessmentRequests.id, request.id));
-      const referralIds = open.flatMap((o) => (o.referralId ? [o.referralId] : []));
-      const dementia = input.adjustments.dementiaDiagnosis === true;
-      const messages = (referralIds.length > 0 ? referralIds : [undefined]).map((referralId) =>
-        createMessage(AbilityAssessed, elderId, { assessmentId: id, elderRef: elderId, level: r.level, assessedOn: input.assessedOn, dementiaDiagnosis: dementia, ...(referralId ? { referralId } : {}) }, { ...origin, ...(referralId ? { correlationId: referralId } : {}) }, { time: this.now }),
-      );
-      await outbox.append(tx, messages);
-    });
-    return { id, level: r.level, total: r.total, levelName: r.levelName, adjustmentsApplied: r.adjustmentsApplied, rulesVersion: r.rulesVersion };
+  /** Ability assessments (GB/T 42195-2022): recorded by assessors, asked for by the workflow. */
+  get assessments(): AbilityAssessments {
+    return (this.assessing ??= new AbilityAssessments(this.kit, this.protector, this));
   }
+  private assessing: AbilityAssessments | undefined;
 
-  /** An elder's assessments, newest first (scores and levels; raw answers stay sealed). */
-  async history(elderId: string, who: Principal) {
-    await this.view(elderId, who);
-    const rows = await this.kit.deps.database.db.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn));
-    return rows.map((a) => ({ id: a.id, assessedOn: a.assessedOn, reason: a.reason, level: a.level, total: a.total, assessors: a.assessors, rulesVersion: a.rulesVersion }));
-  }
+  assess: AbilityAssessments['assess'] = (elderId, input, who, origin) => this.assessments.assess(elderId, input, who, origin);
+  history: AbilityAssessments['history'] = (elderId, who) => this.assessments.history(elderId, who);
+  requestAssessment: AbilityAssessments['requestAssessment'] = (command, tx, outbox) => this.assessments.requestAssessment(command, tx, outbox);
 
-  /**
-   * The workflow asks for an assessment. A current one answers at once; otherwise the request
-   * joins the assessors' queue, due in three working days.
-   */
-  async requestAssessment(command: EnvelopeOf<typeof AssessAbility>, tx: Tx, outbox: Outbox): Promise<void> {
-    const { elderRef, referralId, reason } = command.data;
-    const origin = causedBy(command, SERVICE);
-    const [row] = await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, elderRef));
-    if (!row) {
-      this.kit.logger.warn({ elderRef, referralId }, 'assessment asked for an elder not in the registry');
-      return;
-    }
-    const [latest] = await tx.select().from(assessments).where(eq(assessments.elderId, elderRef)).orderBy(desc(assessments.assessedOn)).limit(1);
-    if (latest && !reassessmentDue(latest.assessedOn, this.now) && reason !== 'review') {
-      const dementia = (JSON.parse(this.protector.open(latest.answersSealed)) as { adjustments: { dementiaDiagnosis?: boolean } }).adjustments.dementiaDiagnosis === true;
-      await outbox.append(tx, [createMessage(AbilityAssessed, elderRef, { assessmentId: latest.id, elderRef, level: latest.level, assessedOn: latest.assessedOn, dementiaDiagnosis: dementia, referralId }, origin, { time: this.now })]);
-      return;
-    }
-    await tx.insert(assessmentRequests).values({ id: newId(), elderId: elderRef, referralId, reason, urgency: command.data.urgency ?? 'routine', status: 'open', requestedAt: this.now, dueAt: addWorkingDays(this.now, 3) });
+  /** Hardship statuses (特困, 低保 ...) with their validity. */
+  get hardships(): Hardships {
+    return (this.hardshipRecords ??= new Hardships(this.kit, this));
   }
+  private hardshipRecords: Hardships | undefined;
 
-  /**
-   * Record a hardship status with its validity; `HardshipStatusChanged` goes out with it.
-   * Refusals (bad dates, unknown elder, out of scope) are audited on their own.
-   */
-  async recordHardship(elderId: string, input: HardshipInput, who: Principal, origin: MessageOrigin): Promise<{ id: string }> {
-    if (input.validUntil !== undefined && input.validUntil < input.validFrom) {
-      await this.auditAlone(who, 'record-hardship', elderId, 'invalid');
-      throw invalidInput([{ field: 'validUntil', pointer: '/validUntil', in: 'body', reason: 'must not be before validFrom' }]);
-    }
-    const [found] = await this.kit.deps.database.db.select().from(elders).where(eq(elders.id, elderId));
-    if (!found) {
-      await this.auditAlone(who, 'record-hardship', elderId, 'not-found');
-      throw notFound(`elder ${elderId}`);
-    }
-    if (!this.allowed(who, found)) {
-      await this.auditAlone(who, 'record-hardship', elderId, 'denied');
-      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
-    }
-    const id = newId();
-    await this.kit.transact(async (tx, outbox) => {
-      await tx.insert(hardships).values({ id, elderId, status: input.status, validFrom: input.validFrom, validUntil: input.validUntil ?? null, recordedBy: who.userId, recordedAt: this.now });
-      await this.audit(tx, who, 'record-hardship', elderId, 'allowed', { hardshipId: id, status: input.status });
-      await outbox.append(tx, [
-        createMessage(HardshipStatusChanged, elderId, { hardshipId: id, elderRef: elderId, status: input.status, validFrom: input.validFrom, ...(input.validUntil ? { validUntil: input.validUntil } : {}) }, origin, { time: this.now }),
-      ]);
-    });
-    return { id };
-  }
-
-  /** An elder's hardship statuses, oldest first; audited like a read of the record. */
-  async hardshipsOf(elderId: string, who: Principal) {
-    await this.view(elderId, who);
-    const rows = await this.kit.deps.database.db.select().from(hardships).where(eq(hardships.elderId, elderId)).orderBy(asc(hardships.validFrom));
-    return rows.map((h) => ({ id: h.id, status: h.status, validFrom: h.validFrom, validUntil: h.validUntil, recordedBy: h.recordedBy, recordedAt: h.recordedAt.toISOString() }));
-  }
+  recordHardship: Hardships['record'] = (elderId, input, who, origin) => this.hardships.record(elderId, input, who, origin);
+  hardshipsOf: Hardships['of'] = (elderId, who) => this.hardships.of(elderId, who);
 
   /** The audit log, newest first, by record or by user (admins only; the route checks). */
   auditTrail(filter: { objectId?: string; actor?: string; from?: Date; before?: Date; limit: number }) {

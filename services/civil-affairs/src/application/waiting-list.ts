@@ -5,24 +5,8 @@ import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fb
 import { conflict, notFound, ProblemError, type ServiceKit } from '@fbl/service-kit';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { assessmentRequests, assessments, auditLog, elders, hardships, waitingList } from '../adapters/db/schema.js';
-import {
-  afterRefusal,
-  assessmentDueAt,
-  banOf,
-  classify,
-  HARDSHIP_STATUSES,
-  localDate,
-  MOVES,
-  orderQueue,
-  positionOf,
-  QUEUEING,
-  WAITING_LIST_RULES_2026,
-  type ApplicantFacts,
-  type HardshipStatus,
-  type QueueEntry,
-  type WaitingListRules,
-} from '../domain/waiting-list.js';
-import { maySee } from './elders.js';
+import { afterRefusal, assessmentDueAt, banOf, classify, HARDSHIP_STATUSES, localDate, MOVES, orderQueue, positionOf, QUEUEING, WAITING_LIST_RULES_2026, type ApplicantFacts, type HardshipStatus, type QueueEntry, type WaitingListRules } from '../domain/waiting-list.js';
+import { maySee } from './access.js';
 
 const OBJECT_TYPE = 'waiting-list-entry';
 /** Days an ability assessment stays current (as for the workflow's requests). */
