@@ -245,7 +245,8 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
   };
   const careBedsDb = await database('bench_care_beds');
   const referralDb = await database('bench_referral');
-  const kafka = { KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: BENCH_AUTH_SECRET };
+  // The services that seal personal and health data need their keys, as in a deployment.
+  const kafka = { KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: BENCH_AUTH_SECRET, PII_ENCRYPTION_KEY: generateKey(), PII_HASH_KEY: generateKey() };
   const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'referral-workflow')) : undefined;
   const workflowEntry = profileDir
     ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', `${ROOT}/services/referral-workflow/src/main.ts`] }

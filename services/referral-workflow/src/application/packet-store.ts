@@ -2,7 +2,7 @@ import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contrac
 import type { Executor } from '@fbl/db';
 import type { Sealer } from '@fbl/privacy';
 import { desc, eq, sql } from 'drizzle-orm';
-import { elderFacts, elderProfiles, followUps, packetConsents, packets } from '../adapters/db/schema.js';
+import { elderFacts, elderProfiles, followUps, offers, packetConsents, packets } from '../adapters/db/schema.js';
 import type { KnownFacts } from '../domain/types.js';
 
 const sqlIncrement = sql`${packets.version} + 1`;
@@ -100,6 +100,11 @@ export class PacketStore {
   async followUp(db: Executor, referralId: string): Promise<(FollowUpRecord & { recordedByName: string | null; recordedAt: string }) | undefined> {
     const [row] = await db.select().from(followUps).where(eq(followUps.referralId, referralId));
     return row && { ...(JSON.parse(this.sealer.open(row.sealed)) as FollowUpRecord), recordedByName: row.recordedByName, recordedAt: row.recordedAt.toISOString() };
+  }
+
+  /** Keep a provider's own words on its decline, sealed. */
+  async saveDeclineNote(tx: Executor, offerId: string, note: string): Promise<void> {
+    await tx.update(offers).set({ declineNoteSealed: this.sealer.seal(note) }).where(eq(offers.id, offerId));
   }
 
   /** Seal a short text (a decline's note, a ranking). */

@@ -3,14 +3,13 @@ import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contrac
 import type { Executor, Tx } from '@fbl/db';
 import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
 import { conflict, outOfScope, ProblemError, type ServiceKit } from '@fbl/service-kit';
-import { eq } from 'drizzle-orm';
-import { offers, referrals } from '../adapters/db/schema.js';
-import { ageBand, clinicalPart, disclosureOf, factsDiffer, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess } from '../domain/packet.js';
+import { ageBand, clinicalPart, disclosureOf, factsDiffer, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess, type PacketSummary } from '../domain/packet.js';
+
+export type { PacketSummary } from '../domain/packet.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { KnownFacts } from '../domain/types.js';
-import type { StoredSnapshot } from './machine-host.js';
 import type { ConsentState, PacketStore, Recorder } from './packet-store.js';
-import { partiesOf, type Cause, type Parties, type Referrals } from './referrals.js';
+import type { Cause, Parties, Referrals } from './referrals.js';
 
 /** A referral as the packet's rules see it, for one reader. */
 export interface PacketStanding {
@@ -22,18 +21,6 @@ export interface PacketStanding {
   access: PacketAccess;
   consent: ConsentState;
   disclosure: Disclosure;
-}
-
-/** What a provider's inbox shows of a live offer's packet (with consent): enough to decide whether to open it. */
-export interface PacketSummary {
-  ageBand: { from: number; to: number } | null;
-  sex: string | null;
-  countyCode: string | null;
-  diagnoses: { code?: string; name: string }[];
-  careNeeds: string[];
-  abilityLevel: number | null;
-  ltciGrade: number | null;
-  reason: string | null;
 }
 
 const FINISHED = ['closed', 'cancelled'];
@@ -72,15 +59,12 @@ export class Packets {
 
   /** How a reader stands to a referral's packet now; undefined when the referral does not exist. */
   async standing(db: Executor, referralId: string, who: Principal, options: { lock?: boolean } = {}): Promise<PacketStanding | undefined> {
-    const query = db.select({ state: referrals.state, elderRef: referrals.elderRef, snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, referralId));
-    const [row] = options.lock ? await query.for('update') : await query;
-    if (!row) return undefined;
-    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId, status: offers.status }).from(offers).where(eq(offers.referralId, referralId));
-    const parties = partiesOf(context, offerRows);
+    const found = await this.referrals.queries.withParties(db, referralId, options.lock);
+    if (!found) return undefined;
+    const { context, parties } = found;
     const access = packetAccessOf({ ...parties, offers: parties.offerList }, who);
     const consent = await this.store.consent(db, referralId);
-    return { referralId, elderRef: row.elderRef, state: row.state, context, parties, access, consent, disclosure: disclosureOf(access, consent.granted) };
+    return { referralId, elderRef: found.elderRef, state: found.state, context, parties, access, consent, disclosure: disclosureOf(access, consent.granted) };
   }
 
   /**
@@ -167,7 +151,7 @@ export class Packets {
 
   /** Keep a provider's own words on its decline, sealed (they may name the elder's health needs). */
   async noteDecline(tx: Tx, offerId: string, note: string): Promise<void> {
-    await tx.update(offers).set({ declineNoteSealed: this.store.seal(note) }).where(eq(offers.id, offerId));
+    await this.store.saveDeclineNote(tx, offerId, note);
   }
 
   /** Record the elder's (or guardian's, or agent's) consent to share the packet with providers. */

@@ -153,3 +153,15 @@ export function factsDiffer(a: KnownFacts, b: KnownFacts): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
+
+/** What a provider's inbox shows of a live offer's packet (with consent): enough to decide whether to open it. */
+export interface PacketSummary {
+  ageBand: { from: number; to: number } | null;
+  sex: string | null;
+  countyCode: string | null;
+  diagnoses: { code?: string; name: string }[];
+  careNeeds: string[];
+  abilityLevel: number | null;
+  ltciGrade: number | null;
+  reason: string | null;
+}

@@ -20,6 +20,16 @@ export class ReferralQueries {
     return { state: row.state, version: row.version, parties: partiesOf(context, offerRows) };
   }
 
+  /** A referral's state, elder and context with its parties (row-locked when asked); undefined when there is none. */
+  async withParties(db: Executor, referralId: string, lock = false): Promise<{ state: string; elderRef: string; context: ReferralContext; parties: Parties } | undefined> {
+    const query = db.select({ state: referrals.state, elderRef: referrals.elderRef, snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, referralId));
+    const [row] = lock ? await query.for('update') : await query;
+    if (!row) return undefined;
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+    const offerRows = await db.select({ id: offers.id, institutionId: offers.institutionId, status: offers.status }).from(offers).where(eq(offers.referralId, referralId));
+    return { state: row.state, elderRef: row.elderRef, context, parties: partiesOf(context, offerRows) };
+  }
+
   /** The division an institution is registered in, as its bed service announced it. */
   async registeredDivisionOf(institutionId: string): Promise<string | undefined> {
     const [row] = await this.db.select({ divisionCode: availability.divisionCode }).from(availability).where(eq(availability.institutionId, institutionId)).limit(1);

@@ -1,0 +1,377 @@
+import { shandongDivisions, type DivisionTable } from '@fbl/codes';
+import type { Database } from '@fbl/db';
+import { sql, type SQL } from 'drizzle-orm';
+import { drillableCounts, METRICS, metricOf, type MetricDefinition, type MetricKey, type SourceKey } from '../../domain/definitions.js';
+import { divisionPrefix, periodBounds, type Grouping } from '../../domain/periods.js';
+
+/** What a dashboard asks of one metric. */
+export interface MetricQuery {
+  metric: MetricKey;
+  /** First and last day of the period (China Standard Time), both included. */
+  from: string;
+  to: string;
+  groupBy: Grouping;
+  /** A province, city or county code. */
+  division?: string;
+  bedType?: string;
+  provider?: string;
+  /** The instant the figures are as of: open capacity is counted up to it, readmission windows must have passed it. */
+  asOf: Date;
+}
+
+/** One row of figures: its group, its breakdown where the metric has one, and the values. */
+export interface MetricRow {
+  key: string;
+  /** A readable name of the key (a division's or a provider's name), when there is one. */
+  keyLabel?: string;
+  sub?: string;
+  values: Record<string, number | null>;
+}
+
+export interface MetricResult {
+  metric: MetricKey;
+  label: MetricDefinition['label'];
+  formula: string;
+  rows: MetricRow[];
+}
+
+/** The columns of a source that filters and groupings refer to. */
+interface Source {
+  from: (asOf: Date, period: { fromDay: string; toDay: string }, grouping: Grouping) => SQL;
+  county: string;
+  city: string;
+  bedType: string;
+  provider: string;
+  /** The time column holds a China day (`date`) rather than an instant. */
+  dayColumn?: boolean;
+  /** Rows that exist only partly (a referral seen through a later event) and count nowhere. */
+  valid?: string;
+  /** The referral a row is about, where rows are referrals or offers (what a drill-down lists). */
+  referral?: string;
+}
+
+const institutionJoin = (alias: string, id: string, bedType: string) =>
+  `left join monitoring.institutions ${alias} on ${alias}.institution_id = ${id} and ${alias}.bed_type = ${bedType}`;
+
+const REFERRAL_DIMS = { county: 'r.origin_county', city: 'r.origin_city', bedType: 'r.bed_type', provider: 'r.placed_institution_id', valid: 'r.started_at is not null', referral: 'r.referral_id' };
+
+const SOURCES: Record<SourceKey, Source> = {
+  referrals: { from: () => sql.raw('monitoring.referrals r'), ...REFERRAL_DIMS },
+  flowsByDistrict: { from: () => sql.raw(`monitoring.referrals r ${institutionJoin('d', 'r.placed_institution_id', 'r.placed_bed_type')}`), ...REFERRAL_DIMS },
+  offers: {
+    from: () => sql.raw(`monitoring.offers o ${institutionJoin('i', 'o.institution_id', 'o.bed_type')}`),
+    county: 'i.county',
+    city: 'i.city',
+    bedType: 'o.bed_type',
+    provider: 'o.institution_id',
+    referral: 'o.referral_id',
+  },
+  breaches: {
+    from: () =>
+      sql.raw(`(
+        select 'offer-expired' as kind, o.respond_by as at, o.institution_id as provider, o.bed_type, i.county, i.city, o.referral_id
+          from monitoring.offers o ${institutionJoin('i', 'o.institution_id', 'o.bed_type')} where o.answer = 'expired'
+        union all
+        select 'follow-up-late', r.closed_at, r.placed_institution_id, r.placed_bed_type, i.county, i.city, r.referral_id
+          from monitoring.referrals r ${institutionJoin('i', 'r.placed_institution_id', 'r.placed_bed_type')}
+          where r.follow_up_late and r.closed_at is not null
+      ) x`),
+    county: 'x.county',
+    city: 'x.city',
+    bedType: 'x.bed_type',
+    provider: 'x.provider',
+    referral: 'x.referral_id',
+  },
+  bedDays: {
+    // Closed capacity steps are in bed_months (whole months of the period, unless grouped by day
+    // or week) and bed_days (the other days); the step still open runs from its start to `asOf`.
+    from: (asOf, { fromDay, toDay }, grouping) => {
+      const whole = grouping !== 'day' && grouping !== 'week' ? wholeMonths(fromDay, toDay) : undefined;
+      const months = whole
+        ? sql`select month as day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
+                from monitoring.bed_months where month >= ${whole.first}::date and month <= ${whole.last}::date
+              union all `
+        : sql``;
+      const days = whole
+        ? sql`((day >= ${fromDay}::date and day < ${whole.first}::date) or (day >= (${whole.last}::date + interval '1 month')::date and day <= ${toDay}::date))`
+        : sql`day >= ${fromDay}::date and day <= ${toDay}::date`;
+      return sql`(
+      ${months}select day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
+        from monitoring.bed_days where ${days}
+      union all
+      select g.day, c.institution_id, c.bed_type, c.county, c.city,
+             c.total * s.ms, c.open * s.ms, c.occupied * s.ms, c.nursing * s.ms, c.dementia * s.ms
+        from monitoring.capacity_latest c
+        cross join lateral (
+          select d::date as day from generate_series(
+            greatest(((c.since at time zone 'UTC') + interval '8 hours')::date, ${fromDay}::date),
+            least(((${asOf.toISOString()}::timestamptz at time zone 'UTC') + interval '8 hours')::date, ${toDay}::date),
+            interval '1 day') d
+        ) g
+        cross join lateral (
+          select (extract(epoch from (
+            least(((g.day + 1)::timestamp - interval '8 hours') at time zone 'UTC', ${asOf.toISOString()}::timestamptz)
+            - greatest((g.day::timestamp - interval '8 hours') at time zone 'UTC', c.since))) * 1000)::bigint as ms
+        ) s
+        where c.since < ${asOf.toISOString()}::timestamptz and s.ms > 0
+    ) b`;
+    },
+    county: 'b.county',
+    city: 'b.city',
+    bedType: 'b.bed_type',
+    provider: 'b.institution_id',
+    dayColumn: true,
+  },
+  capacityNow: {
+    from: () => sql.raw('monitoring.capacity_latest c'),
+    county: 'c.county',
+    city: 'c.city',
+    bedType: 'c.bed_type',
+    provider: 'c.institution_id',
+  },
+};
+
+/** The first and last whole calendar months (their first days) inside a period of days, if any. */
+export function wholeMonths(fromDay: string, toDay: string): { first: string; last: string } | undefined {
+  const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
+  const addMonths = (month: string, n: number) => {
+    const d = new Date(`${month}T00:00:00Z`);
+    d.setUTCMonth(d.getUTCMonth() + n);
+    return d.toISOString().slice(0, 10);
+  };
+  const first = fromDay.endsWith('-01') ? fromDay : addMonths(monthStart(fromDay), 1);
+  const lastDayOfToMonth = new Date(Date.parse(`${addMonths(monthStart(toDay), 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const last = toDay === lastDayOfToMonth ? monthStart(toDay) : addMonths(monthStart(toDay), -1);
+  return first <= last ? { first, last } : undefined;
+}
+
+/** The SQL of a group key as grouped (a date for periods), and as shown. */
+function groupKey(grouping: Grouping, source: Source, time: string | null): { raw: string; shown: (k: string) => string } {
+  const asIs = (raw: string) => ({ raw, shown: (k: string) => k });
+  // A day column as a plain timestamp, an instant as China local time: neither follows the session's time zone.
+  const local = source.dayColumn ? `${time!}::timestamp` : `((${time} at time zone 'UTC') + interval '8 hours')`;
+  const period = (raw: string, format: string) => (time ? { raw, shown: (k: string) => `to_char(${k}, '${format}')` } : asIs("'total'"));
+  switch (grouping) {
+    case 'total':
+      return asIs("'total'");
+    case 'day':
+      return period(`(${local})::date`, 'YYYY-MM-DD');
+    case 'week':
+      return period(`date_trunc('week', ${local})::date`, 'YYYY-MM-DD');
+    case 'month':
+      return period(`date_trunc('month', ${local})::date`, 'YYYY-MM');
+    case 'city':
+      return asIs(`coalesce(${source.city}, 'unknown')`);
+    case 'county':
+      return asIs(`coalesce(${source.county}, 'unknown')`);
+    case 'bedType':
+      return asIs(`coalesce(${source.bedType}, 'unknown')`);
+    case 'provider':
+      return asIs(`coalesce(${source.provider}::text, 'none')`);
+  }
+}
+
+/** Rows of a division: a county by its code, a city by its city column, a province by prefix. */
+function divisionCondition(source: { county: string; city: string }, division: string): SQL {
+  const prefix = divisionPrefix(division);
+  if (prefix.length === 6) return sql`${sql.raw(source.county)} = ${division}`;
+  if (prefix.length === 4) return sql`${sql.raw(source.city)} = ${division}`;
+  return sql`${sql.raw(source.county)} like ${prefix + '%'}`;
+}
+
+/** `:asOf` in a definition's SQL becomes the query's instant. */
+function withAsOf(fragment: string, asOf: Date): SQL {
+  const parts = fragment.split(':asOf');
+  return sql.join(
+    parts.map((p, i) => (i === 0 ? sql.raw(p) : sql`${asOf.toISOString()}::timestamptz${sql.raw(p)}`)),
+    sql.raw(''),
+  );
+}
+
+/** The rows of a metric's source that count under a query: valid, in the period, the metric's own, and the filter's. */
+function conditionsOf(definition: MetricDefinition, query: Omit<MetricQuery, 'groupBy' | 'metric'>): SQL[] {
+  const source = SOURCES[definition.source];
+  const { start, end } = periodBounds(query.from, query.to);
+  const conditions: SQL[] = [];
+  if (source.valid) conditions.push(sql.raw(source.valid));
+  if (definition.time) {
+    if (source.dayColumn) conditions.push(sql`${sql.raw(definition.time)} >= ${query.from}::date and ${sql.raw(definition.time)} <= ${query.to}::date`);
+    else conditions.push(sql`${sql.raw(definition.time)} >= ${start.toISOString()}::timestamptz and ${sql.raw(definition.time)} < ${end.toISOString()}::timestamptz`);
+  }
+  if (definition.where) conditions.push(withAsOf(definition.where, query.asOf));
+  if (query.division) conditions.push(divisionCondition(source, query.division));
+  if (query.bedType) conditions.push(sql`${sql.raw(source.bedType)} = ${query.bedType}`);
+  if (query.provider) conditions.push(sql`${sql.raw(source.provider)} = ${query.provider}::uuid`);
+  return conditions;
+}
+
+/** The statement that computes one metric for one query. */
+export function metricStatement(definition: MetricDefinition, query: MetricQuery): SQL {
+  const source = SOURCES[definition.source];
+  const conditions = conditionsOf(definition, query);
+  const key = groupKey(query.groupBy, source, definition.time);
+  const sub = definition.sub ? definition.sub.sql : "''";
+  const columns = definition.columns.map((c) => withAsOf(`${c.sql} as "${c.name}"`, query.asOf));
+  // Grouped on the raw key (a date), formatted once per group.
+  return sql`select ${sql.raw(key.shown('g.k'))} as key, g.sub, ${sql.raw(definition.columns.map((c) => `g."${c.name}"`).join(', '))} from (
+    select ${sql.raw(key.raw)} as k, ${sql.raw(sub)} as sub, ${sql.join(columns, sql.raw(', '))}
+    from ${source.from(query.asOf, { fromDay: query.from, toDay: query.to }, query.groupBy)}
+    where ${sql.join(conditions.length > 0 ? conditions : [sql.raw('true')], sql.raw(' and '))}
+    group by 1, 2) g
+    order by g.k, g.sub`;
+}
+
+const toNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const instant = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
+
+/** A referral in a drill-down: no identity, no elder reference. */
+export interface OpenReferral {
+  referralId: string;
+  /** The number people use (转诊单号); null for referrals started before the workflow sent it. */
+  reference: string | null;
+  stage: string;
+  /** When it entered the stage it is in. */
+  since: string | null;
+  startedAt: string | null;
+  urgent: boolean;
+  kind: string | null;
+  bedType: string | null;
+  originCounty: string | null;
+  originCountyName: string | null;
+  originInstitutionName: string | null;
+  originInstitutionId?: string | null;
+  escalations?: number;
+}
+
+/** A referral (or an offer of one) behind a count: also the provider it is about and the instant that placed it in the period. */
+export interface ReferralBehind extends OpenReferral {
+  providerName: string | null;
+  at: string | null;
+}
+
+/** Reads the commission's figures from the projections. */
+export class MetricsQueries {
+  constructor(
+    private readonly database: Database,
+    private readonly divisions: DivisionTable = shandongDivisions,
+  ) {}
+
+  /** One metric, grouped and filtered as asked. */
+  async metric(query: MetricQuery): Promise<MetricResult> {
+    const definition = metricOf(query.metric);
+    const rows = await this.database.rows<Record<string, unknown>>(this.database.db, metricStatement(definition, query));
+    const names = query.groupBy === 'provider' ? await this.institutionNames() : undefined;
+    return {
+      metric: query.metric,
+      label: definition.label,
+      formula: definition.formula,
+      rows: rows.map((row) => {
+        const raw: Record<string, number | null> = {};
+        for (const c of definition.columns) raw[c.name] = toNumber(row[c.name]);
+        const key = String(row['key']);
+        const keyLabel = names ? names.get(key) : query.groupBy === 'city' || query.groupBy === 'county' ? this.divisions.get(key)?.name : undefined;
+        return {
+          key,
+          ...(keyLabel ? { keyLabel } : {}),
+          ...(definition.sub ? { sub: String(row['sub']) } : {}),
+          values: { ...raw, ...definition.figures(raw) },
+        };
+      }),
+    };
+  }
+
+  /** Every metric for one filter, ungrouped: the dashboard's headline. */
+  async dashboard(query: Omit<MetricQuery, 'metric' | 'groupBy'>): Promise<MetricResult[]> {
+    const results: MetricResult[] = [];
+    for (const m of METRICS) results.push(await this.metric({ ...query, metric: m.key, groupBy: 'total' }));
+    return results;
+  }
+
+  /** Open referrals for a drill-down: where each stopped and since when, oldest stop first; never who the elder is. */
+  async openReferrals(filter: { stage?: string; from: string; to: string; division?: string; bedType?: string; limit: number; offset: number }): Promise<{ total: number; items: OpenReferral[] }> {
+    const { start, end } = periodBounds(filter.from, filter.to);
+    const conditions: SQL[] = [sql`r.started_at >= ${start.toISOString()}::timestamptz and r.started_at < ${end.toISOString()}::timestamptz`, sql.raw('r.closed_at is null and r.cancelled_at is null')];
+    if (filter.stage) conditions.push(sql`r.stage = ${filter.stage}`);
+    if (filter.division) conditions.push(divisionCondition({ county: 'r.origin_county', city: 'r.origin_city' }, filter.division));
+    if (filter.bedType) conditions.push(sql`r.bed_type = ${filter.bedType}`);
+    const where = sql.join(conditions, sql.raw(' and '));
+    const [count] = await this.database.rows<{ n: number | string }>(this.database.db, sql`select count(*) as n from monitoring.referrals r where ${where}`);
+    const rows = await this.database.rows<Record<string, unknown>>(
+      this.database.db,
+      sql`select r.referral_id, r.reference, r.stage, r.stage_at, r.started_at, r.urgent, r.kind, r.bed_type, r.origin_county, r.origin_institution_id, i.name as origin_name, r.escalations
+          from monitoring.referrals r ${sql.raw(institutionJoin('i', 'r.origin_institution_id', 'r.origin_bed_type'))}
+          where ${where}
+          order by r.stage_at nulls first, r.referral_id limit ${filter.limit} offset ${filter.offset}`,
+    );
+    return {
+      total: Number(count?.n ?? 0),
+      items: rows.map((r) => ({
+        ...this.referralFacts(r),
+        originInstitutionId: r['origin_institution_id'] as string | null,
+        escalations: Number(r['escalations']),
+      })),
+    };
+  }
+
+  /**
+   * The referrals behind one count of a metric (a drill-down whose total is the figure): the rows
+   * of the metric's source that the count counts under the same filter, in its breakdown `sub`
+   * where given, oldest first by the instant that placed each in the period. One row per
+   * referral, or per offer for the counts of offers; never who the elder is.
+   */
+  async referralsBehind(query: Omit<MetricQuery, 'groupBy'>, count: string, sub: string | undefined, page: { limit: number; offset: number }): Promise<{ total: number; items: ReferralBehind[] }> {
+    const definition = metricOf(query.metric);
+    const source = SOURCES[definition.source];
+    const counts = drillableCounts(definition).get(count);
+    if (counts === undefined || !source.referral) throw new Error(`${query.metric} has no rows behind ${count}`);
+    const conditions = [...conditionsOf(definition, query), withAsOf(counts, query.asOf)];
+    if (sub !== undefined && definition.sub) conditions.push(sql`(${sql.raw(definition.sub.sql)}) = ${sub}`);
+    const where = sql.join(conditions, sql.raw(' and '));
+    const from = source.from(query.asOf, { fromDay: query.from, toDay: query.to }, 'total');
+    const [total] = await this.database.rows<{ n: number | string }>(this.database.db, sql`select count(*) as n from ${from} where ${where}`);
+    const time = definition.time ?? source.referral;
+    const rows = await this.database.rows<Record<string, unknown>>(
+      this.database.db,
+      sql`select dr.referral_id, dr.reference, dr.stage, dr.stage_at, dr.started_at, dr.urgent, dr.kind, ${sql.raw(source.bedType)} as bed_type, dr.origin_county,
+                 oi.name as origin_name, pi.name as provider_name, ${sql.raw(time)} as at
+          from ${from}
+          join monitoring.referrals dr on dr.referral_id = ${sql.raw(source.referral)}
+          ${sql.raw(institutionJoin('oi', 'dr.origin_institution_id', 'dr.origin_bed_type'))}
+          ${sql.raw(institutionJoin('pi', source.provider, source.bedType))}
+          where ${where}
+          order by ${sql.raw(time)}, dr.referral_id limit ${page.limit} offset ${page.offset}`,
+    );
+    return {
+      total: Number(total?.n ?? 0),
+      items: rows.map((r) => ({ ...this.referralFacts(r), providerName: (r['provider_name'] as string | null) ?? null, at: instant(r['at']) })),
+    };
+  }
+
+  /** What a drill-down says of a referral: its number, kind, bed type, where it stopped and since when, and where it came from. */
+  private referralFacts(r: Record<string, unknown>) {
+    return {
+      referralId: String(r['referral_id']),
+      reference: (r['reference'] as string | null) ?? null,
+      stage: String(r['stage']),
+      since: instant(r['stage_at']),
+      startedAt: instant(r['started_at']),
+      urgent: Boolean(r['urgent']),
+      kind: r['kind'] as string | null,
+      bedType: r['bed_type'] as string | null,
+      originCounty: r['origin_county'] as string | null,
+      originCountyName: r['origin_county'] ? (this.divisions.get(String(r['origin_county']))?.name ?? null) : null,
+      originInstitutionName: (r['origin_name'] as string | null) ?? null,
+    };
+  }
+
+  /** A provider's name, as the bed services describe it. */
+  async institutionName(institutionId: string): Promise<string | undefined> {
+    const [row] = await this.database.rows<{ name: string }>(this.database.db, sql`select name from monitoring.institutions where institution_id = ${institutionId}::uuid limit 1`);
+    return row?.name;
+  }
+
+  private async institutionNames(): Promise<Map<string, string>> {
+    const rows = await this.database.rows<{ institution_id: string; name: string }>(this.database.db, sql.raw('select distinct on (institution_id) institution_id, name from monitoring.institutions'));
+    return new Map(rows.map((r) => [String(r.institution_id), r.name]));
+  }
+}
