@@ -44,6 +44,16 @@ describe('the layers of the repository', () => {
     expect(readers).toEqual([]);
   });
 
+  it('keeps every application module short enough to read whole (250 lines at most)', () => {
+    const application = all.filter((l) => l.kind === 'application');
+    expect(application.length).toBeGreaterThanOrEqual(5);
+    const long = application.flatMap((l) => sourceFiles(l.folder)).flatMap((file) => {
+      const lines = readFileSync(join(ROOT, file), 'utf8').split('\n').length - 1;
+      return lines > 250 ? [`${file}: ${lines} lines`] : [];
+    });
+    expect(long).toEqual([]);
+  });
+
   it('keeps the root of @fbl/auth free of HTTP', () => {
     expect(authRootViolations()).toEqual([]);
   });
