@@ -1,15 +1,14 @@
 import { shandongDivisions, type DivisionTable } from '@fbl/codes';
-import { causedBy, InstitutionRegistered, newId, type DischargeRecorded, type Envelope, type EnvelopeOf, type ExpireHold, type ExpireKeptBed, type FlagEpisodeReview, type MessageOrigin, type ReleaseBed, type ReserveBed } from '@fbl/contracts';
+import { causedBy, newId, type DischargeRecorded, type Envelope, type EnvelopeOf, type ExpireHold, type ExpireKeptBed, type FlagEpisodeReview, type MessageOrigin, type ReleaseBed, type ReserveBed } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import { CannotApply, type Outbox } from '@fbl/messaging';
-import { conflict, effectsOf, invalidInput, notFound, problemFields, run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { conflict, effectsOf, invalidInput, notFound, run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
 import { BedStore } from '../adapters/db/bed-store.js';
 import type { BedInventoryTables } from '../adapters/db/tables.js';
 import { decide, isRefusal, type BedCommand, type BedEvent, type BedState, type DischargeReasonCode, type EpisodeReview } from '../domain/decider.js';
-import { checkRegistration, checkUnitBatch, type InstitutionRegistration, type UnitBatch } from '../domain/institution.js';
-import { canSetInService, type UnitStatus } from '../domain/lifecycle.js';
 import type { BedTypePolicy } from '../domain/policy.js';
 import { BED_EFFECTS } from './bed-effects.js';
+import { Capacity } from './capacity.js';
 import { BedMessages } from './messages.js';
 
 export type { DischargeReasonCode, EpisodeReview } from '../domain/decider.js';
@@ -22,11 +21,6 @@ interface Addressed {
   fromMessage: boolean;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as { code?: string }).code === '23505') return true;
-  return false;
-}
-
 /**
  * The use cases of one bed service. Holds, stays, kept beds and episodes go through one
  * pipeline: the store loads what the command names (the institution's row locked), the pure
@@ -36,16 +30,18 @@ function isUniqueViolation(error: unknown): boolean {
 export class BedInventory {
   readonly messages: BedMessages;
   private readonly store: BedStore;
+  private readonly capacity: Capacity;
   private readonly pipeline: Pipeline<Addressed, BedState, { events: BedEvent[]; origin: MessageOrigin }, BedEvent[]>;
 
   constructor(
     private readonly kit: ServiceKit,
     readonly policy: BedTypePolicy,
     t: BedInventoryTables,
-    private readonly divisions: DivisionTable = shandongDivisions,
+    divisions: DivisionTable = shandongDivisions,
   ) {
     this.messages = new BedMessages(policy, kit.deps.clock);
     this.store = new BedStore(t, policy, this.messages, kit.timers);
+    this.capacity = new Capacity(kit, policy, this.store, this.messages, divisions);
     this.pipeline = {
       load: (tx, { command }) => this.store.load(tx, command),
       decide: (state, { command, origin, fromMessage }) => {
@@ -77,55 +73,11 @@ export class BedInventory {
   // ---- capacity ------------------------------------------------------------------------
 
   /** Register an institution with its starting units. Bad input changes nothing. */
-  async registerInstitution(input: InstitutionRegistration, origin: MessageOrigin): Promise<{ id: string }> {
-    const checked = checkRegistration(this.policy, input, this.divisions);
-    if (!checked.ok) throw invalidInput(problemFields(checked.errors));
-    const r = checked.registration;
-    const id = newId();
-    const duplicate = () => conflict(`an institution with credit code ${r.creditCode} is already registered for ${this.policy.title.en}`);
-    await this.kit
-      .transact(async (tx, outbox) => {
-        if (await this.store.creditCodeTaken(tx, r.creditCode)) throw duplicate();
-        const facts = { name: r.name, creditCode: r.creditCode, divisionCode: r.divisionCode, ownership: r.ownership, capabilities: r.capabilities, serviceArea: r.serviceArea, greenChannelPartners: r.greenChannelPartners };
-        await this.store.insertInstitution(tx, { id, ...facts, creditCodeOverridden: r.creditCodeOverridden, creditCodeOverrideReason: r.creditCodeOverridden ? (r.creditCodeOverrideReason ?? null) : null, kind: r.kind, createdAt: this.now });
-        for (const batch of r.units) await this.store.insertUnits(tx, id, batch);
-        await outbox.append(tx, [this.messages.event(InstitutionRegistered, id, { institutionId: id, bedType: this.policy.bedType, ...facts }, origin)]);
-        await this.store.publishAvailability(tx, outbox, id, origin);
-      })
-      .catch((error: unknown) => {
-        // Two registrations of one code at the same moment: the unique index decides, the loser gets 409.
-        if (isUniqueViolation(error)) throw duplicate();
-        throw error;
-      });
-    return { id };
-  }
-
+  registerInstitution: Capacity['register'] = (input, origin) => this.capacity.register(input, origin);
   /** Add units to an institution's capacity. */
-  async addUnits(institutionId: string, batch: UnitBatch, origin: MessageOrigin): Promise<{ added: number }> {
-    const errors = checkUnitBatch(this.policy, batch, '');
-    if (errors.length > 0) throw invalidInput(problemFields(errors));
-    await this.kit.transact(async (tx, outbox) => {
-      if (!(await this.store.lockInstitution(tx, institutionId))) throw notFound(`institution ${institutionId}`);
-      await this.store.insertUnits(tx, institutionId, batch);
-      await this.store.publishAvailability(tx, outbox, institutionId, origin);
-    });
-    return { added: batch.count };
-  }
-
+  addUnits: Capacity['addUnits'] = (institutionId, batch, origin) => this.capacity.addUnits(institutionId, batch, origin);
   /** Take a free unit out of service, or put a closed one back. */
-  async setUnitInService(unitId: string, inService: boolean, origin: MessageOrigin): Promise<{ id: string; status: UnitStatus }> {
-    return this.kit.transact(async (tx, outbox) => {
-      const found = await this.store.findUnit(tx, unitId);
-      if (!found) throw notFound(`unit ${unitId}`);
-      await this.store.lockInstitution(tx, found.institutionId);
-      const decision = canSetInService((await this.store.findUnit(tx, unitId))!, inService);
-      if (!decision.ok) throw conflict(decision.reason);
-      const status: UnitStatus = inService ? 'free' : 'closed';
-      await this.store.setUnitStatus(tx, unitId, status);
-      await this.store.publishAvailability(tx, outbox, found.institutionId, origin);
-      return { id: unitId, status };
-    });
-  }
+  setUnitInService: Capacity['setUnitInService'] = (unitId, inService, origin) => this.capacity.setUnitInService(unitId, inService, origin);
 
   // ---- holds (messages from the workflow and from this service's timers) -----------------
 

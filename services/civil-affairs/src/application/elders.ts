@@ -4,7 +4,7 @@ import { maskResidentId, shandongDivisions } from '@fbl/codes';
 import { createMessage, ElderRegistered, newId, type MessageOrigin } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import { AuditLog, maskAddress, maskPhone, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
-import { conflict, invalidInput, notFound, ProblemError, problemFields, type ServiceKit } from '@fbl/service-kit';
+import { conflict, invalidInput, notFound, ProblemError, problemFields, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { assessments, auditLog, carers, consents, elders } from '../adapters/db/schema.js';
 import { checkElder, type ElderRegistration } from '../domain/elder.js';
@@ -18,6 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Outcome = AuditOutcome;
 type ElderRow = typeof elders.$inferSelect;
+type Registering = { id: string; elder: Extract<ReturnType<typeof checkElder>, { ok: true }>['elder']; hash: string; who: Principal; origin: MessageOrigin; at: Date };
 
 export type { AssessmentInput } from './ability-assessments.js';
 export type { HardshipInput } from './hardships.js';
@@ -41,6 +42,37 @@ export class Elders {
     return this.kit.deps.clock();
   }
 
+  /** A registration: the ID number's keyed hash finds one already registered; otherwise the record is sealed and stored. */
+  private readonly registering: Pipeline<Registering, boolean, Registering, void> = {
+    load: async (tx, r) => (await tx.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, r.hash))).length > 0,
+    decide: (taken, r) => {
+      if (taken) throw conflict('this ID number is already registered');
+      return r;
+    },
+    save: async (tx, outbox, _taken, { id, elder: e, hash, who, origin, at: now }) => {
+      await tx.insert(elders).values({
+        id,
+        idNumberSealed: this.protector.seal(e.idNumber),
+        idNumberHash: hash,
+        idKind: e.idKind,
+        nameSealed: this.protector.seal(e.name),
+        nameHash: this.protector.nameHash(e.name),
+        gender: e.gender,
+        birthDateSealed: this.protector.seal(e.birthDate),
+        birthYear: e.birthYear,
+        phoneSealed: e.phone ? this.protector.seal(e.phone) : null,
+        addressSealed: this.protector.seal(e.address.line),
+        divisionCode: e.address.divisionCode,
+        guardianSealed: e.guardian ? this.protector.seal(JSON.stringify(e.guardian)) : null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(consents).values({ id: newId(), elderId: id, purpose: 'health-data-processing', granted: e.consent.healthData, givenBy: e.consent.givenBy, recordedBy: who.userId, recordedAt: now });
+      await this.audit(tx, who, 'register', id, 'allowed');
+      await outbox.append(tx, [createMessage(ElderRegistered, id, { elderRef: id, divisionCode: e.address.divisionCode, birthYear: e.birthYear, gender: e.gender }, origin, { time: now })]);
+    },
+  };
+
   private entry(who: Principal, action: string, objectId: string, outcome: Outcome, detail?: Record<string, unknown>) {
     return { actor: userActor(who), action, objectType: 'elder', objectId, outcome, ...(detail ? { detail } : {}) };
   }
@@ -63,33 +95,8 @@ export class Elders {
       throw invalidInput(problemFields(checked.errors));
     }
     const e = checked.elder;
-    const hash = this.protector.lookupHash(e.idNumber);
     const id = newId();
-    const now = this.now;
-    await this.kit.transact(async (tx, outbox) => {
-      const [existing] = await tx.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, hash));
-      if (existing) throw conflict('this ID number is already registered');
-      await tx.insert(elders).values({
-        id,
-        idNumberSealed: this.protector.seal(e.idNumber),
-        idNumberHash: hash,
-        idKind: e.idKind,
-        nameSealed: this.protector.seal(e.name),
-        nameHash: this.protector.nameHash(e.name),
-        gender: e.gender,
-        birthDateSealed: this.protector.seal(e.birthDate),
-        birthYear: e.birthYear,
-        phoneSealed: e.phone ? this.protector.seal(e.phone) : null,
-        addressSealed: this.protector.seal(e.address.line),
-        divisionCode: e.address.divisionCode,
-        guardianSealed: e.guardian ? this.protector.seal(JSON.stringify(e.guardian)) : null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await tx.insert(consents).values({ id: newId(), elderId: id, purpose: 'health-data-processing', granted: e.consent.healthData, givenBy: e.consent.givenBy, recordedBy: who.userId, recordedAt: now });
-      await this.audit(tx, who, 'register', id, 'allowed');
-      await outbox.append(tx, [createMessage(ElderRegistered, id, { elderRef: id, divisionCode: e.address.divisionCode, birthYear: e.birthYear, gender: e.gender }, origin, { time: now })]);
-    });
+    await run(this.kit.transact.bind(this.kit), this.registering, { id, elder: e, hash: this.protector.lookupHash(e.idNumber), who, origin, at: this.now });
     return { id };
   }
 

@@ -2,7 +2,7 @@ import { divisionCovers, type Principal } from '@fbl/auth';
 import { causedBy, createMessage, LtciAuthorised, LtciRefused, type AuthoriseLtci, type EnvelopeOf } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
-import { outOfScope, type ProblemError, type ServiceKit } from '@fbl/service-kit';
+import { outOfScope, run, runIn, type Pipeline, type ProblemError, type ServiceKit } from '@fbl/service-kit';
 import type { ApplicationStore } from '../adapters/db/application-store.js';
 import { mayApply } from '../domain/application.js';
 import { SERVICE } from './application-effects.js';
@@ -12,6 +12,8 @@ import { applyRefused } from './ltci-problems.js';
 import { applicationEntry, inScope } from './ltci-queries.js';
 
 type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: ProblemError };
+type Applying = { elderRef: string; who: Principal; division: string; at: Date };
+type Asking = { command: EnvelopeOf<typeof AuthoriseLtci>; at: Date };
 
 /**
  * How applications open: by an officer, or when the workflow asks whether an elder has LTCI.
@@ -22,7 +24,70 @@ export class LtciIntake {
     private readonly kit: ServiceKit,
     private readonly store: ApplicationStore,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.applying = {
+      load: (tx, a) => this.history(tx, a.elderRef),
+      decide: (past, a) => mayApply(past.map(pastOf), a.at),
+      save: async (tx, _outbox, past, may, { elderRef, who, division, at }) => {
+        const actor = actorOf(who);
+        if (!may.ok) {
+          await this.audit.write(tx, applicationEntry(actor, 'apply', may.applicationId, 'invalid', { elderRef, because: may.because }));
+          // Another division's application is not described to this officer.
+          const blocking = past.find((p) => p.id === may.applicationId);
+          return { ok: false, problem: applyRefused(may, blocking !== undefined && inScope(who, blocking)) };
+        }
+        const row = await this.store.open(tx, { elderRef, divisionCode: division, referralIds: [], source: 'officer', appliedBy: actor.id }, at);
+        await this.audit.write(tx, applicationEntry(actor, 'apply', row.id, 'allowed'));
+        return { ok: true, row };
+      },
+    };
+    this.asking = {
+      load: (tx, { command }) => this.history(tx, command.data.elderRef),
+      decide: (past, { at }) => mayApply(past.map(pastOf), at),
+      save: (tx, outbox, past, may, asking) => this.answer(tx, outbox, past, may, asking),
+    };
+  }
+
+  /** Answer the workflow's question, or open an application for it; audited either way. */
+  private async answer(tx: Tx, outbox: Outbox, past: ApplicationRow[], may: ReturnType<typeof mayApply>, { command, at: now }: Asking): Promise<void> {
+    const { elderRef, referralId } = command.data;
+    const origin = causedBy(command, SERVICE);
+    const actor = serviceActor(command.source);
+    if (may.ok) {
+      const row = await this.store.open(tx, { elderRef, divisionCode: command.data.divisionCode ?? null, referralIds: [referralId], source: 'referral', appliedBy: actor.id }, now);
+      await this.audit.write(tx, applicationEntry(actor, 'apply', row.id, 'allowed', { referralId }));
+      return;
+    }
+    const row = past.find((p) => p.id === may.applicationId);
+    if (!row) throw new Error(`application ${may.applicationId} vanished`);
+    switch (may.because) {
+      case 'authorised': {
+        if (row.grade === null || row.effectiveFrom === null) throw new Error(`authorised application ${row.id} has no grade or start`);
+        await outbox.append(tx, [createMessage(LtciAuthorised, elderRef, { elderRef, grade: row.grade, referralId, effectiveFrom: row.effectiveFrom }, origin, { time: now })]);
+        break;
+      }
+      case 'barred':
+        await outbox.append(tx, [createMessage(LtciRefused, elderRef, { elderRef, referralId, ground: stateOf(row).refusalGround ?? 'other' }, origin, { time: now })]);
+        break;
+      case 'in-progress':
+        if (!row.referralIds.includes(referralId)) await this.store.update(tx, row.id, { referralIds: [...row.referralIds, referralId] }, now);
+        break;
+      default: {
+        const unreachable: never = may;
+        throw new Error(`unknown refusal ${JSON.stringify(unreachable)}`);
+      }
+    }
+    await this.audit.write(tx, applicationEntry(actor, 'authorise-request', row.id, 'allowed', { referralId, answered: may.because }));
+  }
+
+  private readonly applying: Pipeline<Applying, ApplicationRow[], ReturnType<typeof mayApply>, Changed>;
+  private readonly asking: Pipeline<Asking, ApplicationRow[], ReturnType<typeof mayApply>, void>;
+
+  /** Both lock the elder and read the elder's applications; `mayApply` decides (pure). */
+  private readonly history = async (tx: Tx, elderRef: string) => {
+    await this.store.lockElder(tx, elderRef);
+    return this.store.history(tx, elderRef);
+  };
 
   private get now(): Date {
     return this.kit.deps.clock();
@@ -40,20 +105,7 @@ export class LtciIntake {
       await this.audit.alone(applicationEntry(actor, 'apply', elderRef, 'denied', { divisionCode: division }));
       throw outOfScope('division');
     }
-    const result = await this.kit.transact(async (tx): Promise<Changed> => {
-      await this.store.lockElder(tx, elderRef);
-      const past = await this.store.history(tx, elderRef);
-      const may = mayApply(past.map(pastOf), this.now);
-      if (!may.ok) {
-        await this.audit.write(tx, applicationEntry(actor, 'apply', may.applicationId, 'invalid', { elderRef, because: may.because }));
-        // Another division's application is not described to this officer.
-        const blocking = past.find((p) => p.id === may.applicationId);
-        return { ok: false, problem: applyRefused(may, blocking !== undefined && inScope(who, blocking)) };
-      }
-      const row = await this.store.open(tx, { elderRef, divisionCode: division, referralIds: [], source: 'officer', appliedBy: actor.id }, this.now);
-      await this.audit.write(tx, applicationEntry(actor, 'apply', row.id, 'allowed'));
-      return { ok: true, row };
-    });
+    const result = await run(this.kit.transact.bind(this.kit), this.applying, { elderRef, who, division, at: this.now });
     if (!result.ok) throw result.problem;
     return presentApplication(result.row);
   }
@@ -64,40 +116,6 @@ export class LtciIntake {
    * the referral on; otherwise a new application joins the officers' queue.
    */
   async requestAuthorisation(command: EnvelopeOf<typeof AuthoriseLtci>, tx: Tx, outbox: Outbox): Promise<void> {
-    const { elderRef, referralId } = command.data;
-    const divisionCode = command.data.divisionCode ?? null;
-    const origin = causedBy(command, SERVICE);
-    const actor = serviceActor(command.source);
-    const now = this.now;
-    await this.store.lockElder(tx, elderRef);
-    const past = await this.store.history(tx, elderRef);
-    const may = mayApply(past.map(pastOf), now);
-    if (may.ok) {
-      const row = await this.store.open(tx, { elderRef, divisionCode, referralIds: [referralId], source: 'referral', appliedBy: actor.id }, now);
-      await this.audit.write(tx, applicationEntry(actor, 'apply', row.id, 'allowed', { referralId }));
-      return;
-    }
-    const row = past.find((p) => p.id === may.applicationId);
-    if (!row) throw new Error(`application ${may.applicationId} vanished`);
-    switch (may.because) {
-      case 'authorised': {
-        if (row.grade === null || row.effectiveFrom === null) throw new Error(`authorised application ${row.id} has no grade or start`);
-        await outbox.append(tx, [createMessage(LtciAuthorised, elderRef, { elderRef, grade: row.grade, referralId, effectiveFrom: row.effectiveFrom }, origin, { time: now })]);
-        break;
-      }
-      case 'barred':
-        await outbox.append(tx, [createMessage(LtciRefused, elderRef, { elderRef, referralId, ground: stateOf(row).refusalGround ?? 'other' }, origin, { time: now })]);
-        break;
-      case 'in-progress':
-        if (!row.referralIds.includes(referralId)) {
-          await this.store.update(tx, row.id, { referralIds: [...row.referralIds, referralId] }, now);
-        }
-        break;
-      default: {
-        const unreachable: never = may;
-        throw new Error(`unknown refusal ${JSON.stringify(unreachable)}`);
-      }
-    }
-    await this.audit.write(tx, applicationEntry(actor, 'authorise-request', row.id, 'allowed', { referralId, answered: may.because }));
+    await runIn(tx, outbox, this.asking, { command, at: this.now });
   }
 }
