@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   afterRefusal,
   ageOn,
+  changeOf,
   assessmentDueAt,
   banOf,
   classify,
@@ -166,6 +167,16 @@ describe('offers and deadlines', () => {
     expect(afterRefusal(0)).toEqual({ status: 'waiting', offersRefused: 1 });
     expect(afterRefusal(1)).toEqual({ status: 'refused', offersRefused: 2 });
     expect(afterRefusal(0, { ...WAITING_LIST_RULES_2026, refusalsEndEntry: 1 })).toEqual({ status: 'refused', offersRefused: 1 });
+  });
+
+  it('given an entry, each move changes what it should: an offer names the home unless another is named, a refusal clears the offer', () => {
+    const entry = { homeInstitutionId: 'home-1', offersRefused: 0 };
+    expect(changeOf('offer', entry, undefined, asOf)).toEqual({ updatedAt: asOf, status: 'offered', offeredAt: asOf, offeredInstitutionId: 'home-1' });
+    expect(changeOf('offer', entry, 'home-2', asOf)).toMatchObject({ offeredInstitutionId: 'home-2' });
+    expect(changeOf('refuse', entry, undefined, asOf)).toEqual({ updatedAt: asOf, status: 'waiting', offersRefused: 1, offeredAt: null, offeredInstitutionId: null });
+    expect(changeOf('refuse', { ...entry, offersRefused: 1 }, undefined, asOf)).toEqual({ updatedAt: asOf, status: 'refused', offersRefused: 2, offeredAt: null, offeredInstitutionId: null, endedAt: asOf });
+    expect(changeOf('accept', entry, undefined, asOf)).toEqual({ updatedAt: asOf, status: 'admitted', endedAt: asOf });
+    expect(changeOf('withdraw', entry, undefined, asOf)).toEqual({ updatedAt: asOf, status: 'withdrawn', endedAt: asOf });
   });
 
   const due: [string, string, string][] = [

@@ -2,10 +2,10 @@ import type { Principal } from '@fbl/auth';
 import { newId } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
-import { conflict, notFound, ProblemError, type ServiceKit } from '@fbl/service-kit';
+import { conflict, notFound, ProblemError, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { assessmentRequests, assessments, auditLog, elders, hardships, waitingList } from '../adapters/db/schema.js';
-import { afterRefusal, assessmentDueAt, banOf, classify, HARDSHIP_STATUSES, localDate, MOVES, orderQueue, positionOf, QUEUEING, WAITING_LIST_RULES_2026, type ApplicantFacts, type HardshipStatus, type QueueEntry, type WaitingListRules } from '../domain/waiting-list.js';
+import { changeOf, assessmentDueAt, banOf, classify, HARDSHIP_STATUSES, localDate, MOVES, orderQueue, positionOf, QUEUEING, WAITING_LIST_RULES_2026, type ApplicantFacts, type HardshipStatus, type QueueEntry, type WaitingListRules } from '../domain/waiting-list.js';
 import { maySee } from './access.js';
 
 const OBJECT_TYPE = 'waiting-list-entry';
@@ -191,50 +191,56 @@ export class WaitingList {
 
   /** Offer a bed, accept it, refuse it, or withdraw: each move only from the statuses that allow it (409 otherwise). */
   async move(entryId: string, move: Move, who: Principal, input: { institutionId?: string } = {}) {
-    const now = this.now;
-    return this.decide(who, move, async (tx) => {
-      const [e] = await tx.select().from(waitingList).where(eq(waitingList.id, entryId)).for('update');
-      if (!e) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId } satisfies Refusal;
-      const [elder] = await tx.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, e.elderId));
-      if (!elder || !maySee(who, elder.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId } satisfies Refusal;
-      if (!MOVES[move].includes(e.status)) {
-        const reason = `cannot ${move} an entry that is ${e.status}`;
-        return { refused: true, outcome: 'invalid', problem: conflict(reason), objectId: entryId, detail: { reason } } satisfies Refusal;
-      }
-      const change: Partial<typeof waitingList.$inferInsert> = { updatedAt: now };
-      switch (move) {
-        case 'offer':
-          Object.assign(change, { status: 'offered', offeredAt: now, offeredInstitutionId: input.institutionId ?? e.homeInstitutionId });
-          break;
-        case 'accept':
-          Object.assign(change, { status: 'admitted', endedAt: now });
-          break;
-        case 'refuse': {
-          const next = afterRefusal(e.offersRefused, this.rules);
-          Object.assign(change, { status: next.status, offersRefused: next.offersRefused, offeredAt: null, offeredInstitutionId: null, ...(next.status === 'refused' ? { endedAt: now } : {}) });
-          break;
-        }
-        case 'withdraw':
-          Object.assign(change, { status: 'withdrawn', endedAt: now });
-          break;
-        default: {
-          const unreachable: never = move;
-          throw new Error(`unknown move ${String(unreachable)}`);
-        }
-      }
+    const outcome = await run(this.kit.transact.bind(this.kit), this.moving, { entryId, move, who, institutionId: input.institutionId, at: this.now });
+    if ('refused' in outcome) {
+      await this.log.alone(this.entry(who, move, outcome.objectId, outcome.outcome, outcome.detail));
+      throw outcome.problem;
+    }
+    return outcome;
+  }
+
+  /** A move: the entry locked with its elder's division, the move decided (pure), the entry saved and audited. */
+  private readonly moving: Pipeline<Moving, { entry: EntryRow; divisionCode: string | undefined } | undefined, Refusal | Partial<typeof waitingList.$inferInsert>, Refusal | ReturnType<typeof presentMove>> = {
+    load: async (tx, { entryId }) => {
+      const [entry] = await tx.select().from(waitingList).where(eq(waitingList.id, entryId)).for('update');
+      if (!entry) return undefined;
+      const [elder] = await tx.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, entry.elderId));
+      return { entry, divisionCode: elder?.divisionCode };
+    },
+    decide: (found, m) => decideMove(found, m, this.rules),
+    save: async (tx, _outbox, found, change, { entryId, move, who }) => {
+      if ('refused' in change) return change;
       const [updated] = await tx.update(waitingList).set(change).where(eq(waitingList.id, entryId)).returning();
       if (!updated) throw new Error(`entry ${entryId} vanished`);
-      await this.log.write(tx, this.entry(who, move, entryId, 'allowed', { from: e.status, to: updated.status }));
-      return {
-        entryId,
-        elderRef: updated.elderId,
-        homeInstitutionId: updated.homeInstitutionId,
-        status: updated.status,
-        offersRefused: updated.offersRefused,
-        offeredAt: updated.offeredAt?.toISOString() ?? null,
-        offeredInstitutionId: updated.offeredInstitutionId,
-        endedAt: updated.endedAt?.toISOString() ?? null,
-      };
-    });
+      await this.log.write(tx, this.entry(who, move, entryId, 'allowed', { from: found!.entry.status, to: updated.status }));
+      return presentMove(updated);
+    },
+  };
+}
+
+type Moving = { entryId: string; move: Move; who: Principal; institutionId: string | undefined; at: Date };
+
+/** Whether a move applies to an entry, and the entry's change when it does. Pure. */
+export function decideMove(found: { entry: EntryRow; divisionCode: string | undefined } | undefined, { entryId, move, who, institutionId, at: now }: Moving, rules: WaitingListRules): Refusal | Partial<typeof waitingList.$inferInsert> {
+  if (!found) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId };
+  const e = found.entry;
+  if (found.divisionCode === undefined || !maySee(who, found.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId };
+  if (!MOVES[move].includes(e.status)) {
+    const reason = `cannot ${move} an entry that is ${e.status}`;
+    return { refused: true, outcome: 'invalid', problem: conflict(reason), objectId: entryId, detail: { reason } };
   }
+  return changeOf(move, e, institutionId, now, rules);
+}
+
+function presentMove(updated: EntryRow) {
+  return {
+    entryId: updated.id,
+    elderRef: updated.elderId,
+    homeInstitutionId: updated.homeInstitutionId,
+    status: updated.status,
+    offersRefused: updated.offersRefused,
+    offeredAt: updated.offeredAt?.toISOString() ?? null,
+    offeredInstitutionId: updated.offeredInstitutionId,
+    endedAt: updated.endedAt?.toISOString() ?? null,
+  };
 }

@@ -290,3 +290,25 @@ export const MOVES: Record<'offer' | 'accept' | 'refuse' | 'withdraw', readonly 
   refuse: ['offered'],
   withdraw: ['waiting', 'offered'],
 };
+
+/** What a move changes of an entry that may make it (see {@link MOVES}). */
+export function changeOf(
+  move: keyof typeof MOVES,
+  entry: { homeInstitutionId: string; offersRefused: number },
+  institutionId: string | undefined,
+  now: Date,
+  rules: WaitingListRules = WAITING_LIST_RULES_2026,
+): { updatedAt: Date; status: EntryStatus; offeredAt?: Date | null; offeredInstitutionId?: string | null; offersRefused?: number; endedAt?: Date } {
+  switch (move) {
+    case 'offer':
+      return { updatedAt: now, status: 'offered', offeredAt: now, offeredInstitutionId: institutionId ?? entry.homeInstitutionId };
+    case 'accept':
+      return { updatedAt: now, status: 'admitted', endedAt: now };
+    case 'refuse': {
+      const next = afterRefusal(entry.offersRefused, rules);
+      return { updatedAt: now, status: next.status, offersRefused: next.offersRefused, offeredAt: null, offeredInstitutionId: null, ...(next.status === 'refused' ? { endedAt: now } : {}) };
+    }
+    case 'withdraw':
+      return { updatedAt: now, status: 'withdrawn', endedAt: now };
+  }
+}

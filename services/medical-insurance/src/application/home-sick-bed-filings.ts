@@ -3,7 +3,7 @@ import { causedBy, createMessage, newId, type EnvelopeOf, type MessageOrigin } f
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import { chinaDay } from '@fbl/scales';
-import type { ServiceKit } from '@fbl/service-kit';
+import { run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
 import { and, eq } from 'drizzle-orm';
 import { homeSickBedFilings } from '../adapters/db/schema.js';
 import { HomeSickBedFiled, type FileHomeSickBed } from '@fbl/contracts';
@@ -11,6 +11,7 @@ import { SERVICE } from './application-effects.js';
 import { actorOf, serviceActor, type Actor, type AuditLog } from './audit.js';
 
 type FilingRow = typeof homeSickBedFilings.$inferSelect;
+type Filing = { input: FilingInput; actor: Actor; origin: MessageOrigin; at: Date };
 
 /** What is filed: the elder, the primary-care institution, and the referral that asked, if any. */
 export interface FilingInput {
@@ -34,34 +35,39 @@ export class HomeSickBedFilings {
     private readonly audit: AuditLog,
   ) {}
 
-  /** File in the caller's transaction; publishes HomeSickBedFiled for a new filing, or when a referral asks. */
-  private async fileIn(tx: Tx, outbox: Outbox, input: FilingInput, actor: Actor, origin: MessageOrigin): Promise<{ created: boolean; row: FilingRow }> {
-    const now = this.kit.deps.clock();
-    const [inserted] = await tx
-      .insert(homeSickBedFilings)
-      .values({ id: newId(), elderRef: input.elderRef, institutionId: input.institutionId, referralId: input.referralId ?? null, validFrom: chinaDay(now), filedBy: actor.id, filedAt: now })
-      .onConflictDoNothing()
-      .returning();
-    const row = inserted ?? (await tx.select().from(homeSickBedFilings).where(and(eq(homeSickBedFilings.elderRef, input.elderRef), eq(homeSickBedFilings.institutionId, input.institutionId))))[0];
-    if (!row) throw new Error('a filing neither stored nor found');
-    if (inserted || input.referralId) {
-      const journey = input.referralId ? { ...origin, correlationId: input.referralId } : origin;
-      const data = { filingId: row.id, elderRef: row.elderRef, institutionId: row.institutionId, validFrom: row.validFrom, ...(input.referralId ? { referralId: input.referralId } : {}) };
-      await outbox.append(tx, [createMessage(HomeSickBedFiled, row.elderRef, data, journey, { time: now })]);
-    }
-    await this.audit.write(tx, { actor, action: inserted ? 'file' : 'file-again', objectType: 'home-sick-bed-filing', objectId: row.id, outcome: 'allowed' });
-    return { created: inserted !== undefined, row };
-  }
+  /**
+   * A filing: the elder's filing at the institution is looked for; a new one is stored, an
+   * existing one found. HomeSickBedFiled goes out for a new filing, or to a referral that asks
+   * again; either way it is audited.
+   */
+  private readonly filing: Pipeline<Filing, FilingRow | undefined, { existing: FilingRow } | { new: FilingRow }, { created: boolean; row: FilingRow }> = {
+    load: async (tx, { input }) => (await tx.select().from(homeSickBedFilings).where(and(eq(homeSickBedFilings.elderRef, input.elderRef), eq(homeSickBedFilings.institutionId, input.institutionId))))[0],
+    decide: (existing, { input, actor, at }) =>
+      existing ? { existing } : { new: { id: newId(), elderRef: input.elderRef, institutionId: input.institutionId, referralId: input.referralId ?? null, validFrom: chinaDay(at), filedBy: actor.id, filedAt: at } },
+    save: async (tx, outbox, _existing, decided, { input, actor, origin, at }) => {
+      // Two filings at the same moment: the unique key keeps the first, the other finds it.
+      const inserted = 'new' in decided ? (await tx.insert(homeSickBedFilings).values(decided.new).onConflictDoNothing().returning())[0] : undefined;
+      const row = inserted ?? ('existing' in decided ? decided.existing : await this.filing.load(tx, { input, actor, origin, at }));
+      if (!row) throw new Error('a filing neither stored nor found');
+      if (inserted || input.referralId) {
+        const journey = input.referralId ? { ...origin, correlationId: input.referralId } : origin;
+        const data = { filingId: row.id, elderRef: row.elderRef, institutionId: row.institutionId, validFrom: row.validFrom, ...(input.referralId ? { referralId: input.referralId } : {}) };
+        await outbox.append(tx, [createMessage(HomeSickBedFiled, row.elderRef, data, journey, { time: at })]);
+      }
+      await this.audit.write(tx, { actor, action: inserted ? 'file' : 'file-again', objectType: 'home-sick-bed-filing', objectId: row.id, outcome: 'allowed' });
+      return { created: inserted !== undefined, row };
+    },
+  };
 
   /** An insurance officer files a home sick bed. */
   async file(input: FilingInput, who: Principal, origin: MessageOrigin) {
-    const { created, row } = await this.kit.transact((tx, outbox) => this.fileIn(tx, outbox, input, actorOf(who), origin));
+    const { created, row } = await run(this.kit.transact.bind(this.kit), this.filing, { input, actor: actorOf(who), origin, at: this.kit.deps.clock() });
     return { created, filing: present(row) };
   }
 
   /** A service asks for a filing (FileHomeSickBed). */
   async onFileCommand(command: EnvelopeOf<typeof FileHomeSickBed>, tx: Tx, outbox: Outbox): Promise<void> {
     const { elderRef, institutionId, referralId } = command.data;
-    await this.fileIn(tx, outbox, { elderRef, institutionId, ...(referralId ? { referralId } : {}) }, serviceActor(command.source), causedBy(command, SERVICE));
+    await runIn(tx, outbox, this.filing, { input: { elderRef, institutionId, ...(referralId ? { referralId } : {}) }, actor: serviceActor(command.source), origin: causedBy(command, SERVICE), at: this.kit.deps.clock() });
   }
 }
