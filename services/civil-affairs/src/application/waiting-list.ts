@@ -44,9 +44,9 @@ export class WaitingList {
     return { actor: userActor(who), action, objectType: OBJECT_TYPE, objectId, outcome, ...(detail ? { detail } : {}) };
   }
 
-  /** Run a transaction that may end in a refusal; the refusal is audited on its own and thrown. */
-  private async decide<T>(who: Principal, action: string, work: (tx: Tx) => Promise<T | Refusal>): Promise<T> {
-    const result = await this.kit.deps.database.transaction(work);
+  /** A change that may end in a refusal: the refusal is audited on its own and thrown. */
+  private async decide<T>(who: Principal, action: string, work: Promise<T | Refusal>): Promise<T> {
+    const result = await work;
     if (typeof result === 'object' && result !== null && 'refused' in result) {
       const r = result as Refusal;
       await this.log.alone(this.entry(who, action, r.objectId, r.outcome, r.detail));
@@ -108,45 +108,44 @@ export class WaitingList {
    * and an assessment request joins the assessors' queue when no current assessment exists.
    */
   async apply(elderId: string, homeInstitutionId: string, who: Principal) {
-    const now = this.now;
-    return this.decide(who, 'apply', async (tx) => {
-      const detail = { elderRef: elderId, homeInstitutionId };
+    return this.decide(who, 'apply', run(this.kit.transact.bind(this.kit), this.applying, { elderId, homeInstitutionId, who, at: this.now }));
+  }
+
+  /** An application: the elder locked with their entries, facts and latest assessment; the rules decide (pure); the entry saved. */
+  private readonly applying: Pipeline<Applying, ApplyingState, Refusal | { classification: ReturnType<typeof classify>; dueAt: Date; current: boolean }, Refusal | Record<string, unknown>> = {
+    load: async (tx, { elderId, at }) => {
       const [elder] = await tx.select({ id: elders.id, divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId)).for('update');
-      if (!elder) return { refused: true, outcome: 'not-found', problem: notFound(`elder ${elderId}`), objectId: 'new', detail } satisfies Refusal;
-      if (!maySee(who, elder.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: 'new', detail } satisfies Refusal;
+      if (!elder) return { elder };
       const history = await tx.select().from(waitingList).where(eq(waitingList.elderId, elderId));
+      const facts = (await this.factsOf(tx, [elderId], at)).get(elderId);
+      const [latest] = await tx.select({ assessedOn: assessments.assessedOn }).from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn)).limit(1);
+      return { elder, history, facts, latest };
+    },
+    decide: ({ elder, history = [], facts, latest }, { elderId, homeInstitutionId, who, at: now }) => {
+      const detail = { elderRef: elderId, homeInstitutionId };
+      if (!elder) return { refused: true, outcome: 'not-found', problem: notFound(`elder ${elderId}`), objectId: 'new', detail };
+      if (!maySee(who, elder.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: 'new', detail };
       const queueing = history.find((h) => (QUEUEING as readonly string[]).includes(h.status));
       if (queueing) {
         const reason = `already on the waiting list (entry ${queueing.id}, home ${queueing.homeInstitutionId}, ${queueing.status})`;
-        return { refused: true, outcome: 'invalid', problem: conflict(reason), objectId: 'new', detail: { ...detail, reason } } satisfies Refusal;
+        return { refused: true, outcome: 'invalid', problem: conflict(reason), objectId: 'new', detail: { ...detail, reason } };
       }
       const ban = banOf(history, now, this.rules);
-      if (ban.banned) return { refused: true, outcome: 'invalid', problem: conflict(ban.reason), objectId: 'new', detail: { ...detail, reason: ban.reason } } satisfies Refusal;
-      const facts = (await this.factsOf(tx, [elderId], now)).get(elderId);
+      if (ban.banned) return { refused: true, outcome: 'invalid', problem: conflict(ban.reason), objectId: 'new', detail: { ...detail, reason: ban.reason } };
       if (!facts) throw new Error(`elder ${elderId} vanished`);
-      const classification = classify(facts, now, this.rules);
-      const id = newId();
-      const dueAt = assessmentDueAt(now, this.rules);
-      await tx.insert(waitingList).values({
-        id,
-        elderId,
-        homeInstitutionId,
-        status: 'waiting',
-        appliedAt: now,
-        assessmentDueAt: dueAt,
-        priorityClass: classification.class,
-        rulesVersion: this.rules.version,
-        offersRefused: 0,
-        appliedBy: who.userId,
-        updatedAt: now,
-      });
-      const [latest] = await tx.select({ assessedOn: assessments.assessedOn }).from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn)).limit(1);
       const current = latest !== undefined && (now.getTime() - Date.parse(latest.assessedOn)) / 86_400_000 <= ASSESSMENT_VALID_DAYS;
+      return { classification: classify(facts, now, this.rules), dueAt: assessmentDueAt(now, this.rules), current };
+    },
+    save: async (tx, _outbox, _state, decided, { elderId, homeInstitutionId, who, at: now }) => {
+      if ('refused' in decided) return decided;
+      const { classification, dueAt, current } = decided;
+      const id = newId();
+      await tx.insert(waitingList).values({ id, elderId, homeInstitutionId, status: 'waiting', appliedAt: now, assessmentDueAt: dueAt, priorityClass: classification.class, rulesVersion: this.rules.version, offersRefused: 0, appliedBy: who.userId, updatedAt: now });
       if (!current) await tx.insert(assessmentRequests).values({ id: newId(), elderId, reason: 'waiting-list', status: 'open', requestedAt: now, dueAt });
-      await this.log.write(tx, this.entry(who, 'apply', id, 'allowed', { ...detail, class: classification.class }));
+      await this.log.write(tx, this.entry(who, 'apply', id, 'allowed', { elderRef: elderId, homeInstitutionId, class: classification.class }));
       return { id, elderRef: elderId, homeInstitutionId, status: 'waiting' as const, class: classification.class, noQueue: classification.noQueue, appliedAt: now.toISOString(), assessmentDueAt: dueAt.toISOString(), assessmentRequested: !current };
-    });
-  }
+    },
+  };
 
   /** A home's queue in order, without identity: one audit row per entry read. */
   async list(homeInstitutionId: string, who: Principal) {
@@ -171,7 +170,7 @@ export class WaitingList {
   /** Why an entry is where it is: the position and the reason in words, for anyone who may see the elder. */
   async position(entryId: string, who: Principal) {
     const now = this.now;
-    return this.decide(who, 'read-position', async (tx) => {
+    return this.decide(who, 'read-position', this.kit.deps.database.transaction(async (tx) => {
       const [row] = await tx.select({ entry: waitingList, divisionCode: elders.divisionCode }).from(waitingList).innerJoin(elders, eq(elders.id, waitingList.elderId)).where(eq(waitingList.id, entryId));
       if (!row) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId } satisfies Refusal;
       if (!maySee(who, row.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId } satisfies Refusal;
@@ -186,7 +185,7 @@ export class WaitingList {
       if (!p) throw new Error(`entry ${entryId} is queueing but not in its home's queue`);
       await this.log.write(tx, this.entry(who, 'read-position', entryId, 'allowed', { position: p.position, class: p.class }));
       return { ...base, position: p.position, class: p.class, noQueue: p.noQueue, reason: p.reason, ahead: p.ahead, explanation: p.explanation };
-    });
+    }));
   }
 
   /** Offer a bed, accept it, refuse it, or withdraw: each move only from the statuses that allow it (409 otherwise). */
@@ -218,6 +217,8 @@ export class WaitingList {
   };
 }
 
+type Applying = { elderId: string; homeInstitutionId: string; who: Principal; at: Date };
+type ApplyingState = { elder: { id: string; divisionCode: string } | undefined; history?: EntryRow[]; facts?: ApplicantFacts | undefined; latest?: { assessedOn: string } | undefined };
 type Moving = { entryId: string; move: Move; who: Principal; institutionId: string | undefined; at: Date };
 
 /** Whether a move applies to an entry, and the entry's change when it does. Pure. */
