@@ -250,7 +250,17 @@ async function scrape(url: string): Promise<Map<string, number> | null> {
       const backAt = Date.now();
       await waitFor(async () => (await handledNow()) > handledBefore || undefined, { what: 'a message handled after Kafka returned', timeoutMs: 180_000, intervalMs: 250 });
       figures['Kafka back → first message handled'] = seconds(Date.now() - backAt);
-      await waitFor(async () => (await Promise.all(workflowUrls().map(ready))).every((s) => s === 200) || undefined, { what: 'both replicas ready after Kafka returned', timeoutMs: 180_000, intervalMs: 250 });
+      await waitFor(async () => (await Promise.all(workflowUrls().map(ready))).every((s) => s === 200) || undefined, { what: 'both replicas ready after Kafka returned', timeoutMs: 180_000, intervalMs: 250 }).catch(async (error: unknown) => {
+        // Why not: each replica's own answer, and what it logged.
+        const why = await Promise.all(
+          [WORKFLOW, REPLICA].map(async (key) => {
+            const p = system.processes.get(key)!;
+            const answer = await fetch(`${p.url}/ready`).then((r) => r.text(), (e: unknown) => String(e));
+            return `${key}: ${answer}\n${p.output().slice(-3000)}`;
+          }),
+        );
+        throw new Error(why.join('\n---\n'), { cause: error });
+      });
       figures['Kafka back → both replicas ready'] = seconds(Date.now() - backAt);
     })();
 

@@ -1,7 +1,7 @@
 import { dlqTopic, isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
 import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type IHeaders, type KafkaMessage, type LogEntry, type Producer } from 'kafkajs';
-import { sleep } from './backoff.js';
+import { backoffMs, sleep } from './backoff.js';
 import type { Bus, BusRecord, DeliveredRecord, ReplayProgress, ReplayRequest, Subscription, SubscriptionRequest } from './bus.js';
 
 /**
@@ -161,54 +161,85 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
 
     async subscribe(request: SubscriptionRequest): Promise<Subscription> {
       await ensureTopics(request.topics);
-      const consumer = kafka.consumer({
-        groupId: prefix + request.group,
-        sessionTimeout: SESSION_TIMEOUT_MS,
-        heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-        allowAutoTopicCreation: false,
-        retry: CONSUMER_RETRY,
-        // A long poll delays shutdown by as long; records still arrive as soon as they exist.
-        maxWaitTimeInMs: 1000,
-      });
-      consumers.add(consumer);
       // Whether it consumes: a member of its group (joined, not rebalancing, not crashed), heard from lately.
       let member = false;
       let stopped = false;
       let lastSign = 0;
+      let consumer: Consumer | undefined;
+      let restartTimer: NodeJS.Timeout | undefined;
+      let failedStarts = 0;
       const sign = () => void (lastSign = Date.now());
-      const { GROUP_JOIN, FETCH, HEARTBEAT, REBALANCING, CRASH, DISCONNECT, STOP } = consumer.events;
-      consumer.on(GROUP_JOIN, () => {
-        member = true;
-        sign();
-      });
-      consumer.on(FETCH, sign);
-      consumer.on(HEARTBEAT, sign);
-      for (const event of [REBALANCING, CRASH, DISCONNECT, STOP]) consumer.on(event, () => void (member = false));
-      await consumer.connect();
-      await consumer.subscribe({ topics: request.topics.map(physical), fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 3,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          let next: string | undefined;
-          try {
-            for (const message of batch.messages) {
-              if (!isRunning() || isStale()) break;
-              await request.handle(delivered(batch, message));
-              resolveOffset(message.offset);
-              next = (BigInt(message.offset) + 1n).toString();
-              sign();
-              await heartbeat();
+      /**
+       * Start a consumer of the group. kafkajs restarts one itself after a retriable error; after
+       * any other it stops for good, which would leave the service deaf while it looks alive, so a
+       * new consumer takes its place (and again, with backoff, while the broker cannot be reached).
+       */
+      const start = async (): Promise<void> => {
+        const next = kafka.consumer({
+          groupId: prefix + request.group,
+          sessionTimeout: SESSION_TIMEOUT_MS,
+          heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+          allowAutoTopicCreation: false,
+          retry: CONSUMER_RETRY,
+          // A long poll delays shutdown by as long; records still arrive as soon as they exist.
+          maxWaitTimeInMs: 1000,
+        });
+        consumer = next;
+        consumers.add(next);
+        const { GROUP_JOIN, FETCH, HEARTBEAT, REBALANCING, CRASH, DISCONNECT, STOP } = next.events;
+        next.on(GROUP_JOIN, () => {
+          member = true;
+          failedStarts = 0;
+          sign();
+        });
+        next.on(FETCH, sign);
+        next.on(HEARTBEAT, sign);
+        for (const event of [REBALANCING, DISCONNECT, STOP]) next.on(event, () => void (member = false));
+        next.on(CRASH, ({ payload }) => {
+          member = false;
+          if (payload.restart || stopped) return;
+          logger.warn({ group: request.group, err: payload.error }, 'the consumer stopped for good after an error; a new one takes its place');
+          replace(next);
+        });
+        await next.connect();
+        await next.subscribe({ topics: request.topics.map(physical), fromBeginning: true });
+        await next.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: 3,
+          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            let nextOffset: string | undefined;
+            try {
+              for (const message of batch.messages) {
+                if (!isRunning() || isStale()) break;
+                await request.handle(delivered(batch, message));
+                resolveOffset(message.offset);
+                nextOffset = (BigInt(message.offset) + 1n).toString();
+                sign();
+                await heartbeat();
+              }
+            } finally {
+              // Offsets of records whose effects committed; a failed record is read again.
+              if (nextOffset !== undefined) {
+                await next.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset }]);
+              }
             }
-          } finally {
-            // Offsets of records whose effects committed; a failed record is read again.
-            if (next !== undefined) {
-              await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-            }
-          }
-        },
-      });
+          },
+        });
+      };
+      const replace = (old: Consumer) => {
+        consumers.delete(old);
+        void old.disconnect().catch(() => undefined);
+        failedStarts += 1;
+        restartTimer = setTimeout(() => {
+          if (stopped) return;
+          start().catch((error: unknown) => {
+            logger.warn({ group: request.group, err: error }, 'starting a consumer failed; trying again');
+            if (consumer) replace(consumer);
+          });
+        }, backoffMs(failedStarts, CONSUMER_RETRY.initialRetryTime, CONSUMER_RETRY.maxRetryTime));
+      };
+      await start();
       return {
         notConsuming: () => {
           if (stopped) return 'stopped';
@@ -218,8 +249,11 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
         },
         stop: async () => {
           stopped = true;
-          await consumer.disconnect();
-          consumers.delete(consumer);
+          clearTimeout(restartTimer);
+          if (consumer) {
+            await consumer.disconnect();
+            consumers.delete(consumer);
+          }
         },
       };
     },

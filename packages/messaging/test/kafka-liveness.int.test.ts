@@ -1,6 +1,7 @@
 import { newId } from '@fbl/contracts';
 import { waitFor } from '@fbl/testing';
 import { privateServersUnavailable, startPrivateKafka, type PrivateServer } from '@fbl/testing/private-servers';
+import { KafkaJSNonRetriableError } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaBus, type Bus, type DeliveredRecord } from '../src/index.js';
 import { logger } from './fixture/harness.js';
@@ -58,4 +59,31 @@ describe.skipIf(missing !== '')('a Kafka consumer across a broker outage', () =>
     }
     expect(subscription.notConsuming()).toBe('stopped');
   }, 600_000);
+
+  it('replaces a consumer kafkajs gives up on (an error it does not retry) and consumes on', async () => {
+    const topic = `liveness-${newId()}.events`;
+    await bus.ensureTopics([topic]);
+    const received: string[] = [];
+    let failed = false;
+    const subscription = await bus.subscribe({
+      group: `liveness-${newId()}`,
+      topics: [topic],
+      handle: async (r) => {
+        // The kind of error kafkajs stops a consumer for good on (as a commit refused by a restarted broker can be).
+        if (!failed) {
+          failed = true;
+          throw new KafkaJSNonRetriableError('refused for good');
+        }
+        received.push(r.value);
+      },
+    });
+    try {
+      await bus.publish([{ topic, key: 'k', value: 'once', headers: {} }]);
+      await waitFor(() => received.includes('once'), { what: 'the record, read again by the consumer that took the place of the stopped one', timeoutMs: 180_000, intervalMs: 100 });
+      await waitFor(() => subscription.notConsuming() === undefined, { what: 'the new consumer consuming', timeoutMs: 120_000, intervalMs: 100 });
+      expect(failed).toBe(true);
+    } finally {
+      await subscription.stop();
+    }
+  }, 300_000);
 });
