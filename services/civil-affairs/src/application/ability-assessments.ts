@@ -4,7 +4,7 @@ import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import type { FieldProtector } from '@fbl/privacy';
 import { scoreAbility, type AbilityResult } from '@fbl/scales';
-import { invalidInput, notFound, ProblemError, problemFields, run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { invalidInput, problemFields, run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { assessmentRequests, assessments, elders } from '../adapters/db/schema.js';
 import { addWorkingDays, reassessmentDue } from '../domain/elder.js';
@@ -135,16 +135,7 @@ export class AbilityAssessments {
       throw invalidInput([{ field: 'assessors.1', pointer: '/assessors/1', in: 'body', reason: 'two different assessors are required' }]);
     }
     const r = scored.result;
-    // Refusals are audited in their own transaction, so the audit row survives the refusal.
-    const [found] = await this.kit.deps.database.db.select().from(elders).where(eq(elders.id, elderId));
-    if (!found) {
-      await this.registry.auditAlone(who, 'assess', elderId, 'not-found');
-      throw notFound(`elder ${elderId}`);
-    }
-    if (!this.registry.allowed(who, found)) {
-      await this.registry.auditAlone(who, 'assess', elderId, 'denied');
-      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
-    }
+    await this.registry.requireInScope(who, 'assess', elderId);
     const id = newId();
     await run(this.kit.transact.bind(this.kit), this.recording, { elderId, id, input, result: r, who, origin, at: this.now });
     return { id, level: r.level, total: r.total, levelName: r.levelName, adjustmentsApplied: r.adjustmentsApplied, rulesVersion: r.rulesVersion };

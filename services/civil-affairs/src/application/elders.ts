@@ -11,17 +11,15 @@ import { checkElder, type ElderRegistration } from '../domain/elder.js';
 import { AbilityAssessments } from './ability-assessments.js';
 import { Hardships } from './hardships.js';
 
-export { SERVICE } from './ability-assessments.js';
-
+export { SERVICE, type AssessmentInput } from './ability-assessments.js';
 export { maySee } from './access.js';
+export type { HardshipInput } from './hardships.js';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Outcome = AuditOutcome;
 type ElderRow = typeof elders.$inferSelect;
 type Registering = { id: string; elder: Extract<ReturnType<typeof checkElder>, { ok: true }>['elder']; hash: string; who: Principal; origin: MessageOrigin; at: Date };
-
-export type { AssessmentInput } from './ability-assessments.js';
-export type { HardshipInput } from './hardships.js';
 
 /**
  * The elder registry and ability assessments. Identity is sealed at rest and shown by role
@@ -36,6 +34,8 @@ export class Elders {
     private readonly protector: FieldProtector,
   ) {
     this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+    this.assessments = new AbilityAssessments(kit, protector, this);
+    this.hardships = new Hardships(kit, this);
   }
 
   private get now(): Date {
@@ -98,6 +98,19 @@ export class Elders {
     const id = newId();
     await run(this.kit.transact.bind(this.kit), this.registering, { id, elder: e, hash: this.protector.lookupHash(e.idNumber), who, origin, at: this.now });
     return { id };
+  }
+
+  /** Before a change to an elder's record: the elder exists and is in scope, or the refusal is audited on its own and thrown. */
+  async requireInScope(who: Principal, action: string, elderId: string): Promise<void> {
+    const [found] = await this.kit.deps.database.db.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId));
+    if (!found) {
+      await this.auditAlone(who, action, elderId, 'not-found');
+      throw notFound(`elder ${elderId}`);
+    }
+    if (!this.allowed(who, found)) {
+      await this.auditAlone(who, action, elderId, 'denied');
+      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+    }
   }
 
   /** Whether a principal may see this elder's record at all (by role and division; providers never). */
@@ -217,20 +230,14 @@ export class Elders {
   }
 
   /** Ability assessments (GB/T 42195-2022): recorded by assessors, asked for by the workflow. */
-  get assessments(): AbilityAssessments {
-    return (this.assessing ??= new AbilityAssessments(this.kit, this.protector, this));
-  }
-  private assessing: AbilityAssessments | undefined;
+  readonly assessments: AbilityAssessments;
 
   assess: AbilityAssessments['assess'] = (elderId, input, who, origin) => this.assessments.assess(elderId, input, who, origin);
   history: AbilityAssessments['history'] = (elderId, who) => this.assessments.history(elderId, who);
   requestAssessment: AbilityAssessments['requestAssessment'] = (command, tx, outbox) => this.assessments.requestAssessment(command, tx, outbox);
 
   /** Hardship statuses (特困, 低保 ...) with their validity. */
-  get hardships(): Hardships {
-    return (this.hardshipRecords ??= new Hardships(this.kit, this));
-  }
-  private hardshipRecords: Hardships | undefined;
+  readonly hardships: Hardships;
 
   recordHardship: Hardships['record'] = (elderId, input, who, origin) => this.hardships.record(elderId, input, who, origin);
   hardshipsOf: Hardships['of'] = (elderId, who) => this.hardships.of(elderId, who);

@@ -1,8 +1,8 @@
 import type { Principal } from '@fbl/auth';
 import { createMessage, HardshipStatusChanged, newId, type MessageOrigin } from '@fbl/contracts';
-import { invalidInput, notFound, ProblemError, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { invalidInput, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
 import { asc, eq } from 'drizzle-orm';
-import { elders, hardships } from '../adapters/db/schema.js';
+import { hardships } from '../adapters/db/schema.js';
 import type { HardshipStatus } from '../domain/waiting-list.js';
 import type { Elders } from './elders.js';
 
@@ -53,15 +53,7 @@ export class Hardships {
       await this.registry.auditAlone(who, 'record-hardship', elderId, 'invalid');
       throw invalidInput([{ field: 'validUntil', pointer: '/validUntil', in: 'body', reason: 'must not be before validFrom' }]);
     }
-    const [found] = await this.kit.deps.database.db.select().from(elders).where(eq(elders.id, elderId));
-    if (!found) {
-      await this.registry.auditAlone(who, 'record-hardship', elderId, 'not-found');
-      throw notFound(`elder ${elderId}`);
-    }
-    if (!this.registry.allowed(who, found)) {
-      await this.registry.auditAlone(who, 'record-hardship', elderId, 'denied');
-      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
-    }
+    await this.registry.requireInScope(who, 'record-hardship', elderId);
     const id = newId();
     await run(this.kit.transact.bind(this.kit), this.recording, { id, elderId, input, who, origin, at: this.kit.deps.clock() });
     return { id };

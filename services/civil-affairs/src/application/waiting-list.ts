@@ -190,12 +190,7 @@ export class WaitingList {
 
   /** Offer a bed, accept it, refuse it, or withdraw: each move only from the statuses that allow it (409 otherwise). */
   async move(entryId: string, move: Move, who: Principal, input: { institutionId?: string } = {}) {
-    const outcome = await run(this.kit.transact.bind(this.kit), this.moving, { entryId, move, who, institutionId: input.institutionId, at: this.now });
-    if ('refused' in outcome) {
-      await this.log.alone(this.entry(who, move, outcome.objectId, outcome.outcome, outcome.detail));
-      throw outcome.problem;
-    }
-    return outcome;
+    return this.decide(who, move, run(this.kit.transact.bind(this.kit), this.moving, { entryId, move, who, institutionId: input.institutionId, at: this.now }));
   }
 
   /** A move: the entry locked with its elder's division, the move decided (pure), the entry saved and audited. */
