@@ -13,8 +13,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PURE_PACKAGES = ['@fbl/codes', '@fbl/contracts', '@fbl/contracts/packet-codes', '@fbl/contracts/bed-services', '@fbl/scales', '@fbl/auth', '@fbl/bed-inventory/domain', '@fbl/eligibility', 'xstate', 'typebox', 'typebox/compile', 'uuid'];
 /** Built-in modules pure code may use (hashing, say); no I/O. */
 const PURE_BUILTINS = ['node:crypto'];
-/** What application code must not reach: the HTTP and message edges. */
-const EDGE_PACKAGES = ['fastify', 'kafkajs', '@fbl/auth/fastify'];
+/** What application code must not reach: the HTTP and message edges (service-kit's root is the HTTP server; use cases take `@fbl/service-kit/pipeline`). */
+const EDGE_PACKAGES = ['fastify', 'kafkajs', '@fbl/auth/fastify', '@fbl/service-kit'];
 const EDGE_PREFIXES = ['@fastify/'];
 
 /** One kind of folder and its rule. */

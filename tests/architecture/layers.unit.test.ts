@@ -38,6 +38,12 @@ describe('the layers of the repository', () => {
     expect(found[0]).toContain(file!);
   });
 
+  it.each(all.filter((l) => l.kind === 'application').map((l) => [l.folder, l] as const))('%s: the whole ServiceKit or an HTTP problem from service-kit is caught too', (_name, layer) => {
+    const [file] = sourceFiles(layer.folder);
+    const planted = `import { type ServiceKit, ProblemError } from '@fbl/service-kit';\n` + readFileSync(join(ROOT, file!), 'utf8');
+    expect(violations(layer, file!, planted)).toEqual([`${file!}: application code imports @fbl/service-kit (an HTTP or message edge)`]);
+  });
+
   it('reads the environment only in configuration modules', () => {
     const roots = ['packages', 'services'].flatMap((top) => readdirSync(join(ROOT, top)).filter((name) => name !== 'testing').map((name) => `${top}/${name}/src`));
     const readers = roots.flatMap((root) => sourceFiles(root)).filter((file) => !file.endsWith('/config.ts') && /\bprocess\.env\b/.test(readFileSync(join(ROOT, file), 'utf8')));

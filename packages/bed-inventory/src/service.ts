@@ -23,7 +23,7 @@ export interface BedService extends ServiceDefinition {
 export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: { authSecret: string }): BedService {
   const tables = bedInventoryTables(pgSchema(policy.dbSchema));
   const kit = new ServiceKit(policy.service, tables.messaging, deps);
-  const inventory = new BedInventory(kit, policy, tables);
+  const inventory = new BedInventory(kit.ports, policy, tables);
   const queries = new BedQueries(deps.database, tables);
   return {
     name: policy.service,

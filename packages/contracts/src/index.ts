@@ -7,6 +7,7 @@ export * from './ids.js';
 export * from './registry.js';
 export * from './topics.js';
 export * from './validation.js';
+export * from './refusal.js';
 export * from './messages/common.js';
 export * from './messages/beds.js';
 export * from './messages/referral.js';

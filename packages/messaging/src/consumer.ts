@@ -1,4 +1,4 @@
-import { dlqTopic, type DataOf, type Envelope, type MessageDefinition, type MessageRegistry } from '@fbl/contracts';
+import { dlqTopic, Refusal, type DataOf, type Envelope, type MessageDefinition, type MessageRegistry } from '@fbl/contracts';
 import type { Database, MessagingTables, Tx } from '@fbl/db';
 import { traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
 import { HEADERS, type Bus, type DeliveredRecord, type RecordHandler } from './bus.js';
@@ -54,7 +54,8 @@ export class RedeliverLater extends Error {}
 /**
  * Thrown by a handler when a message can never be applied (it names a record that does not
  * exist, say): its transaction rolls back and the message goes to the dead-letter topic at once
- * with this reason, where operators see it, instead of being retried or dropped.
+ * with this reason, where operators see it, instead of being retried or dropped. A use case's
+ * {@link Refusal} thrown under a handler counts the same.
  */
 export class CannotApply extends Error {}
 
@@ -128,7 +129,7 @@ export function createConsumer(options: ConsumerOptions): RecordHandler {
         else options.afterCommit?.();
         return;
       } catch (error) {
-        if (error instanceof CannotApply) return deadLetter(record, `cannot be applied: ${error.message}`, envelope.type);
+        if (error instanceof CannotApply || error instanceof Refusal) return deadLetter(record, `cannot be applied: ${error.message}`, envelope.type);
         const healthy = await database.ping().then(
           () => true,
           () => false,

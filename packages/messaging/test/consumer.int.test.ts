@@ -64,6 +64,22 @@ function consumerSuite(kind: BusKind) {
     await dlq.subscription.stop();
   });
 
+  it('dead-letters at once a message whose use case refuses it (a domain refusal), and goes on', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const consumer = await startRecordingConsumer(h, topic);
+    const dlq = await collect(h.bus, dlqTopic(topic));
+    const refused = createMessage(consumer.definition, newId(), { note: 'refused' }, { source: 'test' });
+    const good = createMessage(consumer.definition, newId(), { note: 'after the refused one' }, { source: 'test' });
+    await h.bus.publish([recordOf(refused), recordOf(good)]);
+    await waitFor(async () => (await effectCount(h.database, good.envelope.id)) === 1, { what: 'the next message handled' });
+    const dead = await waitFor(() => dlq.records.find((r) => r.headers[HEADERS.messageId] === refused.envelope.id), { what: 'the refused message in the DLQ' });
+    expect(dead.headers[HEADERS.dlqReason]).toBe('cannot be applied: the record the note names does not exist or is not visible to you');
+    expect(await effectCount(h.database, refused.envelope.id)).toBe(0);
+    expect(consumer.attempts.get(refused.envelope.id)).toBe(1);
+    await consumer.subscription.stop();
+    await dlq.subscription.stop();
+  });
+
   it('dead-letters a message that is not JSON', async () => {
     const topic = `fixture-${newId()}.events`;
     const consumer = await startRecordingConsumer(h, topic);

@@ -7,7 +7,7 @@ import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemType, type Problem, type ProblemField } from './problem.js';
+import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemOf, problemType, Refusal, type Problem, type ProblemField } from './problem.js';
 import { boundNumbers } from './number-bounds.js';
 import { unreadableText } from './text-guard.js';
 
@@ -156,7 +156,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     );
   });
 
-  app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
+    const error = thrown instanceof Refusal ? problemOf(thrown) : thrown;
     if (error instanceof ProblemError) {
       if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
       return sendProblem(reply, request, error.toProblem());

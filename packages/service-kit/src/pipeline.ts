@@ -1,5 +1,6 @@
-import type { Tx } from '@fbl/db';
-import type { Outbox } from '@fbl/messaging';
+import type { Database, Tx } from '@fbl/db';
+import type { Outbox, Timers } from '@fbl/messaging';
+import type { Logger } from '@fbl/observability';
 
 /**
  * One shape for every change a service makes, whether a person's request or a message asks
@@ -22,6 +23,23 @@ export interface Pipeline<Command, State, Decision, Result> {
 
 /** How a service runs a change in one transaction with its outbox (`ServiceKit.transact`). */
 export type Transact = <T>(fn: (tx: Tx, outbox: Outbox) => Promise<T>) => Promise<T>;
+
+/**
+ * What application code is given of its service, and nothing more: no routes, no consumers,
+ * no relay, no configuration. A service's composition root hands `ServiceKit.ports` to its use
+ * cases.
+ */
+export interface ServicePorts {
+  /** For reads outside a change (queries, projections). */
+  readonly database: Database;
+  /** A change in one transaction with the outbox; the relay is woken once it commits. */
+  readonly transact: Transact;
+  /** Durable timers, set and cancelled in a change's transaction. */
+  readonly timers: Timers;
+  /** The current time; tests pass a controllable clock. */
+  readonly clock: () => Date;
+  readonly logger: Logger;
+}
 
 /** Run one command through a pipeline in the caller's transaction (a message handler's). */
 export async function runIn<C, S, D, R>(tx: Tx, outbox: Outbox, pipeline: Pipeline<C, S, D, R>, command: C): Promise<R> {

@@ -1,14 +1,9 @@
-import type { FieldError } from '@fbl/contracts';
+import type { Refusal, RefusedField } from '@fbl/contracts';
+
+export { conflict, fieldOf, invalidField, invalidInput, notFound, outOfScope, problemFields, Refusal } from '@fbl/contracts';
 
 /** A field named in a problem: where it is (`body`, `query`, `params`), its path, and why it was refused. */
-export interface ProblemField {
-  /** Dotted path of the field, e.g. `beds.0.ward`. */
-  field: string;
-  /** JSON pointer of the field within its part of the request. */
-  pointer: string;
-  in: 'body' | 'query' | 'params' | 'headers';
-  reason: string;
-}
+export type ProblemField = RefusedField;
 
 /** An RFC 9457 problem details body. */
 export interface Problem {
@@ -23,16 +18,6 @@ export interface Problem {
 /** The problem type URI for a slug (relative, resolved against the API's own origin). */
 export function problemType(slug: string): string {
   return `/problems/${slug}`;
-}
-
-/** The dotted field name of a JSON pointer. */
-export function fieldOf(pointer: string): string {
-  return pointer.replace(/^\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
-}
-
-/** Field errors of a checker as problem fields. */
-export function problemFields(errors: FieldError[], where: ProblemField['in'] = 'body'): ProblemField[] {
-  return errors.map((e) => ({ field: fieldOf(e.pointer), pointer: e.pointer, in: where, reason: e.reason }));
 }
 
 /**
@@ -64,24 +49,6 @@ export class ProblemError extends Error {
   }
 }
 
-/** 400: the named fields are wrong. */
-export function invalidInput(errors: ProblemField[], detail?: string): ProblemError {
-  const summary = detail ?? errors.map((e) => `${e.field || e.in}: ${e.reason}`).join('; ');
-  return new ProblemError(400, 'validation-error', 'The request is not valid', summary, errors);
-}
-
-/** 400 for one field of the body. */
-export function invalidField(field: string, reason: string, where: ProblemField['in'] = 'body'): ProblemError {
-  const pointer = `/${field.split('.').join('/')}`;
-  return invalidInput([{ field, pointer, in: where, reason }]);
-}
-
-/** 404. */
-export function notFound(what: string): ProblemError {
-  return new ProblemError(404, 'not-found', 'Not found', `${what} does not exist or is not visible to you`);
-}
-
-/** 409. */
 /** Codes of failures to reach PostgreSQL: the driver's own, the socket's, and SQLSTATE class 08 and 57P0x. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300']);
 
@@ -99,11 +66,20 @@ export function databaseUnavailable(): ProblemError {
   return new ProblemError(503, 'database-unavailable', 'Temporarily unavailable', 'the service cannot reach its database just now; try again shortly', undefined, 5);
 }
 
-/** 403: the record exists but lies outside the caller's scope (another institution's, another division's). */
-export function outOfScope(what: string): ProblemError {
-  return new ProblemError(403, 'forbidden', 'Not allowed', `this ${what} is outside this account's scope`);
+
+const STATUS: Record<Refusal['kind'], number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, 'too-large': 413, unavailable: 503 };
+
+/** The HTTP answer to a domain refusal: its kind's status, its code as the problem type, its fields and members. */
+export function problemOf(refusal: Refusal): ProblemError {
+  return new RefusalProblem(refusal);
 }
 
-export function conflict(detail: string): ProblemError {
-  return new ProblemError(409, 'conflict', 'Conflict with the current state', detail);
+class RefusalProblem extends ProblemError {
+  constructor(readonly refusal: Refusal) {
+    super(STATUS[refusal.kind], refusal.code, refusal.title, refusal.detail, refusal.fields, refusal.retryAfterSeconds);
+  }
+
+  override toProblem(instance?: string): Problem {
+    return Object.assign(super.toProblem(instance), this.refusal.members);
+  }
 }

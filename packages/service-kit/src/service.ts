@@ -4,6 +4,7 @@ import type { Database, MessagingTables, Tx } from '@fbl/db';
 import { createConsumer, Outbox, OutboxRelay, TimerPoller, Timers, type Bus, type HandlerEntry, type Subscription } from '@fbl/messaging';
 import type { Logger, ProcessMetrics } from '@fbl/observability';
 import type { FastifyPluginAsync } from 'fastify';
+import type { ServicePorts } from './pipeline.js';
 
 /** What a process gives each service it hosts. */
 export interface ServiceDeps {
@@ -28,6 +29,8 @@ export class ServiceKit {
   readonly timers: Timers;
   readonly timerPoller: TimerPoller;
   readonly logger: Logger;
+  /** What the service's use cases are given of it. */
+  readonly ports: ServicePorts;
 
   constructor(
     readonly name: string,
@@ -46,6 +49,7 @@ export class ServiceKit {
       clock: deps.clock,
       afterFire: () => this.relay.wake(),
     });
+    this.ports = { database: deps.database, transact: (fn) => this.transact(fn), timers: this.timers, clock: deps.clock, logger: this.logger };
   }
 
   /** Run `fn` in one transaction with the outbox at hand; the relay is woken after commit. */

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { connect, type AddressInfo } from 'node:net';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Refusal, type RefusalKind } from '@fbl/contracts';
 import { buildHttpServer } from '../src/http-server.js';
 
 const logger = createLogger({ name: 'http-server-test', level: 'silent' });
@@ -34,6 +35,10 @@ describe('the HTTP server answers what it cannot route or read as problems', () 
         async (a) => {
           a.get('/things/:id', { schema: { params: Type.Object({ id: Type.String({ maxLength: 50 }) }) } }, async () => ({ ok: true }));
           a.get('/forward/*', async () => ({ ok: true }));
+          a.get('/refused/:kind', async (request) => {
+            const { kind } = request.params as { kind: RefusalKind };
+            throw new Refusal(kind, `refused as ${kind}`, kind === 'conflict' ? { code: 'elder-in-bed', title: 'The elder is in another bed', fields: [{ field: 'confirmMove', pointer: '/confirmMove', in: 'body', reason: 'must be true' }], members: { reapplyFrom: '2027-01-01' } } : {});
+          });
         },
       ],
     });
@@ -41,6 +46,33 @@ describe('the HTTP server answers what it cannot route or read as problems', () 
     port = (app.server.address() as AddressInfo).port;
   });
   afterAll(async () => app?.close());
+
+  it.each([
+    ['invalid', 400, 'validation-error'],
+    ['forbidden', 403, 'forbidden'],
+    ['not-found', 404, 'not-found'],
+    ['too-large', 413, 'too-large'],
+    ['unavailable', 503, 'unavailable'],
+  ] as const)('answers a use case refusing as %s with %i problem+json', async (kind, status, slug) => {
+    const res = await app.inject({ method: 'GET', url: `/refused/${kind}` });
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toEqual({ type: `/problems/${slug}`, title: expect.any(String) as unknown, status, detail: `refused as ${kind}`, instance: `/refused/${kind}` });
+  });
+
+  it("answers a refusal with a code of its own with that type, its fields and its members", async () => {
+    const res = await app.inject({ method: 'GET', url: '/refused/conflict' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({
+      type: '/problems/elder-in-bed',
+      title: 'The elder is in another bed',
+      status: 409,
+      detail: 'refused as conflict',
+      instance: '/refused/conflict',
+      errors: [{ field: 'confirmMove', pointer: '/confirmMove', in: 'body', reason: 'must be true' }],
+      reapplyFrom: '2027-01-01',
+    });
+  });
 
   it('refuses a request line and headers over 16 KiB with 431 problem+json and closes the connection', async () => {
     const raw = await exchange(port, `GET /things/x?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`);

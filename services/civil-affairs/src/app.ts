@@ -38,10 +38,10 @@ function indexNamesAtStart(directory: ElderDirectory, kit: ServiceKit): Backgrou
 export function civilAffairsService(deps: ServiceDeps, secrets: Secrets): CivilAffairsService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const protector = new FieldProtector({ encryptionKey: secrets.piiEncryptionKey, hashKey: secrets.piiHashKey });
-  const elders = new Elders(kit, protector);
-  const waitingList = new WaitingList(kit, protector);
-  const directory = new ElderDirectory(kit, protector);
-  const queue = new AssessmentQueue(kit, directory);
+  const elders = new Elders(kit.ports, protector);
+  const waitingList = new WaitingList(kit.ports, protector);
+  const directory = new ElderDirectory(kit.ports, protector);
+  const queue = new AssessmentQueue(kit.ports, directory);
   return {
     name: SERVICE,
     kit,

@@ -2,7 +2,7 @@ import type { Principal } from '@fbl/auth';
 import type { CivilAffairsService } from '@fbl/civil-affairs';
 import { residentIdCheckChar } from '@fbl/codes';
 import type { MessageOrigin } from '@fbl/contracts';
-import { ProblemError } from '@fbl/service-kit';
+import { Refusal } from '@fbl/contracts';
 
 /**
  * Fictional elders of Heze for the demo: registered on the civil-affairs register with valid ID
@@ -71,7 +71,7 @@ export async function loadDemoElders(civilAffairs: CivilAffairsService, today: D
       ));
     } catch (error) {
       // Registered on an earlier start.
-      if (error instanceof ProblemError && error.status === 409) continue;
+      if (error instanceof Refusal && error.kind === 'conflict') continue;
       throw error;
     }
     added += 1;

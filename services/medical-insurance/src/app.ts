@@ -32,9 +32,9 @@ export interface MedicalInsuranceOptions {
 export function medicalInsuranceService(deps: ServiceDeps, options: MedicalInsuranceOptions): MedicalInsuranceService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const rules = insuranceRules(options.rules);
-  const audit = new AuditLog(kit);
-  const ltci = new LtciApplications(kit, rules, audit, new Sealer(options.encryptionKey));
-  const filings = new HomeSickBedFilings(kit, audit);
+  const audit = new AuditLog(kit.ports);
+  const ltci = new LtciApplications(kit.ports, rules, audit, new Sealer(options.encryptionKey));
+  const filings = new HomeSickBedFilings(kit.ports, audit);
   return {
     name: SERVICE,
     kit,

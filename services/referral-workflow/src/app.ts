@@ -40,10 +40,10 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
   const sealer = new Sealer(options.encryptionKey);
   const store = new PacketStore(sealer);
   const log = new AuditLog({ database: deps.database, table: auditLog, clock: deps.clock });
-  const referrals = new Referrals(kit, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store);
-  const packets = new Packets(kit, referrals, store, log);
-  const attachments = new Attachments(kit, packets, sealer, options.attachmentRetentionDays ?? 90);
-  const reads = new ReferralReads(kit, store, packets);
+  const referrals = new Referrals(kit.ports, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store);
+  const packets = new Packets(kit.ports, referrals, store, log);
+  const attachments = new Attachments(kit.ports, packets, sealer, options.attachmentRetentionDays ?? 90);
+  const reads = new ReferralReads(kit.ports, store, packets);
   const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
   // Every change of a referral publishes an event keyed by it: once published, the change is announced.
   const referralEvents = eventsTopic(REFERRAL);

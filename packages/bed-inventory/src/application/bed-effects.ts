@@ -18,7 +18,7 @@ import {
   type MessageOrigin,
   type OutgoingMessage,
 } from '@fbl/contracts';
-import type { EffectMap } from '@fbl/service-kit';
+import type { EffectMap } from '@fbl/service-kit/pipeline';
 import type { BedEvent, HoldState, ServicePlan, StayState, UnitState } from '../domain/decider.js';
 import type { UnitStatus } from '../domain/lifecycle.js';
 import type { BedTypePolicy } from '../domain/policy.js';

@@ -1,6 +1,6 @@
 import type { DivisionTable } from '@fbl/codes';
-import { InstitutionRegistered, newId, type MessageOrigin } from '@fbl/contracts';
-import { conflict, invalidInput, notFound, problemFields, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { InstitutionRegistered, newId, type MessageOrigin, conflict, invalidInput, notFound, problemFields } from '@fbl/contracts';
+import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import type { BedStore } from '../adapters/db/bed-store.js';
 import { checkRegistration, checkUnitBatch, type CheckedRegistration, type InstitutionRegistration, type UnitBatch } from '../domain/institution.js';
 import { canSetInService, type UnitStatus } from '../domain/lifecycle.js';
@@ -28,7 +28,7 @@ export class Capacity {
   private readonly setting: Pipeline<Setting, { institutionId: string; status: UnitStatus } | undefined, { institutionId: string; status: UnitStatus }, { id: string; status: UnitStatus }>;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly policy: BedTypePolicy,
     private readonly store: BedStore,
     private readonly messages: BedMessages,
@@ -86,7 +86,7 @@ export class Capacity {
   }
 
   private get transact() {
-    return this.kit.transact.bind(this.kit);
+    return this.ports.transact;
   }
 
   /** Register an institution with its starting units. Bad input changes nothing. */
@@ -94,7 +94,7 @@ export class Capacity {
     const checked = checkRegistration(this.policy, input, this.divisions);
     if (!checked.ok) throw invalidInput(problemFields(checked.errors));
     const id = newId();
-    await run(this.transact, this.registering, { id, registration: checked.registration, origin, at: this.kit.deps.clock() }).catch((error: unknown) => {
+    await run(this.transact, this.registering, { id, registration: checked.registration, origin, at: this.ports.clock() }).catch((error: unknown) => {
       // Two registrations of one code at the same moment: the unique index decides, the loser gets 409.
       if (isUniqueViolation(error)) throw this.duplicate(checked.registration.creditCode);
       throw error;

@@ -1,8 +1,8 @@
 import { shandongDivisions, type DivisionTable } from '@fbl/codes';
-import { causedBy, newId, type DischargeRecorded, type Envelope, type EnvelopeOf, type ExpireHold, type ExpireKeptBed, type FlagEpisodeReview, type MessageOrigin, type ReleaseBed, type ReserveBed } from '@fbl/contracts';
+import { causedBy, newId, type DischargeRecorded, type Envelope, type EnvelopeOf, type ExpireHold, type ExpireKeptBed, type FlagEpisodeReview, type MessageOrigin, type ReleaseBed, type ReserveBed, conflict, invalidInput, notFound } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import { CannotApply, type Outbox } from '@fbl/messaging';
-import { conflict, effectsOf, invalidInput, notFound, run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { effectsOf, run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { BedStore } from '../adapters/db/bed-store.js';
 import type { BedInventoryTables } from '../adapters/db/tables.js';
 import { decide, isRefusal, type BedCommand, type BedEvent, type BedState, type DischargeReasonCode, type EpisodeReview } from '../domain/decider.js';
@@ -34,14 +34,14 @@ export class BedInventory {
   private readonly pipeline: Pipeline<Addressed, BedState, { events: BedEvent[]; origin: MessageOrigin }, BedEvent[]>;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     readonly policy: BedTypePolicy,
     t: BedInventoryTables,
     divisions: DivisionTable = shandongDivisions,
   ) {
-    this.messages = new BedMessages(policy, kit.deps.clock);
-    this.store = new BedStore(t, policy, this.messages, kit.timers);
-    this.capacity = new Capacity(kit, policy, this.store, this.messages, divisions);
+    this.messages = new BedMessages(policy, ports.clock);
+    this.store = new BedStore(t, policy, this.messages, ports.timers);
+    this.capacity = new Capacity(ports, policy, this.store, this.messages, divisions);
     this.pipeline = {
       load: (tx, { command }) => this.store.load(tx, command),
       decide: (state, { command, origin, fromMessage }) => {
@@ -59,11 +59,11 @@ export class BedInventory {
   }
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   private change(command: BedCommand, origin: MessageOrigin): Promise<BedEvent[]> {
-    return run(this.kit.transact.bind(this.kit), this.pipeline, { command, origin, fromMessage: false });
+    return run(this.ports.transact, this.pipeline, { command, origin, fromMessage: false });
   }
 
   private async handle(command: BedCommand, envelope: Envelope, tx: Tx, outbox: Outbox): Promise<void> {

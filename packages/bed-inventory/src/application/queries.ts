@@ -1,5 +1,5 @@
+import { notFound } from '@fbl/contracts';
 import type { Database } from '@fbl/db';
-import { notFound } from '@fbl/service-kit';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { BedInventoryTables } from '../adapters/db/tables.js';
 import { summarise, type StatusCount } from '../domain/availability.js';

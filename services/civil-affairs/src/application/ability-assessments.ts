@@ -1,10 +1,10 @@
 import type { Principal } from '@fbl/auth';
-import { AbilityAssessed, causedBy, createMessage, newId, type AssessAbility, type EnvelopeOf, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
+import { AbilityAssessed, causedBy, createMessage, newId, type AssessAbility, type EnvelopeOf, type MessageOrigin, type OutgoingMessage, invalidInput, problemFields } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import type { FieldProtector } from '@fbl/privacy';
 import { scoreAbility, type AbilityResult } from '@fbl/scales';
-import { invalidInput, problemFields, run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { assessmentRequests, assessments, elders } from '../adapters/db/schema.js';
 import { addWorkingDays, reassessmentDue } from '../domain/elder.js';
@@ -62,7 +62,7 @@ export class AbilityAssessments {
   private readonly asking: Pipeline<Asking, { known: boolean; latest: Latest | undefined }, ReturnType<typeof answerOrQueue>, void>;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
     private readonly registry: Elders,
   ) {
@@ -103,7 +103,7 @@ export class AbilityAssessments {
         const { elderRef, referralId, reason } = command.data;
         switch (decided.kind) {
           case 'unknown':
-            this.kit.logger.warn({ elderRef, referralId }, 'assessment asked for an elder not in the registry');
+            this.ports.logger.warn({ elderRef, referralId }, 'assessment asked for an elder not in the registry');
             return;
           case 'answer': {
             const { latest } = decided;
@@ -120,7 +120,7 @@ export class AbilityAssessments {
   }
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   /** An assessor records an ability assessment; its result goes to whoever asked for it. */
@@ -137,14 +137,14 @@ export class AbilityAssessments {
     const r = scored.result;
     await this.registry.requireInScope(who, 'assess', elderId);
     const id = newId();
-    await run(this.kit.transact.bind(this.kit), this.recording, { elderId, id, input, result: r, who, origin, at: this.now });
+    await run(this.ports.transact, this.recording, { elderId, id, input, result: r, who, origin, at: this.now });
     return { id, level: r.level, total: r.total, levelName: r.levelName, adjustmentsApplied: r.adjustmentsApplied, rulesVersion: r.rulesVersion };
   }
 
   /** An elder's assessments, newest first (scores and levels; raw answers stay sealed). */
   async history(elderId: string, who: Principal) {
     await this.registry.view(elderId, who);
-    const rows = await this.kit.deps.database.db.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn));
+    const rows = await this.ports.database.db.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn));
     return rows.map((a) => ({ id: a.id, assessedOn: a.assessedOn, reason: a.reason, level: a.level, total: a.total, assessors: a.assessors, rulesVersion: a.rulesVersion }));
   }
 

@@ -1,6 +1,6 @@
 import type { Principal } from '@fbl/auth';
 import { AuditLog, userActor } from '@fbl/privacy';
-import type { ServiceKit } from '@fbl/service-kit';
+import type { ServicePorts } from '@fbl/service-kit/pipeline';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { assessmentRequests, auditLog, elders } from '../adapters/db/schema.js';
 import type { ElderDirectory, ElderSummary, Page } from './elder-directory.js';
@@ -29,16 +29,16 @@ export class AssessmentQueue {
   private readonly log: AuditLog;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly directory: ElderDirectory,
   ) {
-    this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
   }
 
   async list(who: Principal, page: { limit: number; offset: number }): Promise<Page<QueuedRequest>> {
-    const now = this.kit.deps.clock();
+    const now = this.ports.clock();
     const where = and(eq(assessmentRequests.status, 'open'), this.directory.scope(who));
-    return this.kit.deps.database.transaction(async (tx) => {
+    return this.ports.database.transaction(async (tx) => {
       const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(assessmentRequests).innerJoin(elders, eq(elders.id, assessmentRequests.elderId)).where(where);
       const rows = await tx
         .select({ request: assessmentRequests })

@@ -2,7 +2,8 @@ import { divisionPrefix, type Principal } from '@fbl/auth';
 import { ageOn, maskResidentId, shandongDivisions } from '@fbl/codes';
 import type { Executor } from '@fbl/db';
 import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
-import { invalidField, type ServiceKit } from '@fbl/service-kit';
+import type { ServicePorts } from '@fbl/service-kit/pipeline';
+import { invalidField } from '@fbl/contracts';
 import { and, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
 import { assessments, auditLog, elders } from '../adapters/db/schema.js';
 import { currentAssessmentSince, readElderQuery, reassessmentDue } from '../domain/elder.js';
@@ -44,14 +45,14 @@ export class ElderDirectory {
   private readonly log: AuditLog;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
   ) {
-    this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
   }
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   /**
@@ -75,7 +76,7 @@ export class ElderDirectory {
       query.by === 'id-number' ? eq(elders.idNumberHash, this.protector.lookupHash(query.idNumber)) : undefined,
       params.due ? sql`not exists (select 1 from ${assessments} where ${assessments.elderId} = ${elders.id} and ${assessments.assessedOn} >= ${currentAssessmentSince(this.now)})` : undefined,
     );
-    return this.kit.deps.database.transaction(async (tx) => {
+    return this.ports.database.transaction(async (tx) => {
       const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(elders).where(where);
       const rows = await tx.select().from(elders).where(where).orderBy(desc(elders.createdAt), desc(elders.id)).limit(params.limit).offset(params.offset);
       const items = await this.summaries(tx, rows);
@@ -135,7 +136,7 @@ export class ElderDirectory {
    * start-up; each row is indexed in one statement, and a row indexed meanwhile is left alone.
    */
   async indexNames(batch = 500): Promise<number> {
-    const { db } = this.kit.deps.database;
+    const { db } = this.ports.database;
     let indexed = 0;
     for (;;) {
       const rows = await db.select({ id: elders.id, nameSealed: elders.nameSealed }).from(elders).where(isNull(elders.nameHash)).limit(batch);

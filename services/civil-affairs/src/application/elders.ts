@@ -1,10 +1,10 @@
 import { identityViewOf, type IdentityView, type Principal } from '@fbl/auth';
 import { maySee } from './access.js';
 import { maskResidentId, shandongDivisions } from '@fbl/codes';
-import { createMessage, ElderRegistered, newId, type MessageOrigin } from '@fbl/contracts';
+import { createMessage, ElderRegistered, newId, type MessageOrigin, conflict, invalidInput, notFound, problemFields, Refusal } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import { AuditLog, maskAddress, maskPhone, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
-import { conflict, invalidInput, notFound, ProblemError, problemFields, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { assessments, auditLog, carers, consents, elders } from '../adapters/db/schema.js';
 import { checkElder, type ElderRegistration } from '../domain/elder.js';
@@ -30,16 +30,16 @@ export class Elders {
   private readonly log: AuditLog;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
   ) {
-    this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
-    this.assessments = new AbilityAssessments(kit, protector, this);
-    this.hardships = new Hardships(kit, this);
+    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
+    this.assessments = new AbilityAssessments(ports, protector, this);
+    this.hardships = new Hardships(ports, this);
   }
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   /** A registration: the ID number's keyed hash finds one already registered; otherwise the record is sealed and stored. */
@@ -96,20 +96,20 @@ export class Elders {
     }
     const e = checked.elder;
     const id = newId();
-    await run(this.kit.transact.bind(this.kit), this.registering, { id, elder: e, hash: this.protector.lookupHash(e.idNumber), who, origin, at: this.now });
+    await run(this.ports.transact, this.registering, { id, elder: e, hash: this.protector.lookupHash(e.idNumber), who, origin, at: this.now });
     return { id };
   }
 
   /** Before a change to an elder's record: the elder exists and is in scope, or the refusal is audited on its own and thrown. */
   async requireInScope(who: Principal, action: string, elderId: string): Promise<void> {
-    const [found] = await this.kit.deps.database.db.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId));
+    const [found] = await this.ports.database.db.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId));
     if (!found) {
       await this.auditAlone(who, action, elderId, 'not-found');
       throw notFound(`elder ${elderId}`);
     }
     if (!this.allowed(who, found)) {
       await this.auditAlone(who, action, elderId, 'denied');
-      throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+      throw new Refusal('forbidden', 'this record is outside your scope');
     }
   }
 
@@ -140,7 +140,7 @@ export class Elders {
     // A referral may name an elder this registry does not hold (registered elsewhere): nothing to grant.
     const [known] = UUID.test(c.elderRef) ? await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, c.elderRef)) : [];
     if (!known) {
-      this.kit.logger.warn({ referralId: c.referralId }, 'a provider was chosen for an elder not in the registry');
+      this.ports.logger.warn({ referralId: c.referralId }, 'a provider was chosen for an elder not in the registry');
       return;
     }
     await tx.insert(carers).values({ referralId: c.referralId, institutionId: c.institutionId, elderId: c.elderRef, since: this.now }).onConflictDoUpdate({ target: [carers.referralId, carers.institutionId], set: { until: null } });
@@ -158,7 +158,7 @@ export class Elders {
   async names(elderIds: readonly string[], who: Principal): Promise<{ elderRef: string; name: string }[]> {
     const wanted = [...new Set(elderIds)];
     if (wanted.length === 0) return [];
-    return this.kit.deps.database.transaction(async (tx) => {
+    return this.ports.database.transaction(async (tx) => {
       const rows = await tx.select().from(elders).where(inArray(elders.id, wanted));
       const cared = who.role === 'provider' && who.institutionId ? await this.caredForBy(tx, who.institutionId, wanted) : new Set<string>();
       const shown = rows.filter((r) => (who.role === 'provider' ? cared.has(r.id) : this.allowed(who, r) && identityViewOf(who.role) !== 'none'));
@@ -170,7 +170,7 @@ export class Elders {
 
   /** An elder's record as this principal may see it; every call is audited. */
   async view(elderId: string, who: Principal) {
-    return this.kit.deps.database.transaction(async (tx) => {
+    return this.ports.database.transaction(async (tx) => {
       const [row] = await tx.select().from(elders).where(eq(elders.id, elderId));
       if (!row) {
         await this.audit(tx, who, 'read', elderId, 'not-found');
@@ -186,14 +186,14 @@ export class Elders {
       return { outcome: 'allowed' as const, view: this.present(row, view, latest) };
     }).then((r) => {
       if (r.outcome === 'not-found') throw notFound(`elder ${elderId}`);
-      if (r.outcome === 'denied') throw new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+      if (r.outcome === 'denied') throw new Refusal('forbidden', 'this record is outside your scope');
       return r.view;
     });
   }
 
   /** Find an elder by ID number (through its keyed hash); audited like a read. */
   async findByIdNumber(idNumber: string, who: Principal) {
-    const [row] = await this.kit.deps.database.db.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, this.protector.lookupHash(idNumber)));
+    const [row] = await this.ports.database.db.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, this.protector.lookupHash(idNumber)));
     if (!row) {
       await this.auditAlone(who, 'find', 'by-id-number', 'not-found');
       throw notFound('an elder with this ID number');

@@ -1,6 +1,6 @@
 import type { Principal } from '@fbl/auth';
-import { createMessage, HardshipStatusChanged, newId, type MessageOrigin } from '@fbl/contracts';
-import { invalidInput, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { createMessage, HardshipStatusChanged, newId, type MessageOrigin, invalidInput } from '@fbl/contracts';
+import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { asc, eq } from 'drizzle-orm';
 import { hardships } from '../adapters/db/schema.js';
 import type { HardshipStatus } from '../domain/waiting-list.js';
@@ -27,7 +27,7 @@ export class Hardships {
   private readonly recording: Pipeline<Recording, void, void, void>;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly registry: Elders,
   ) {
     this.recording = {
@@ -55,14 +55,14 @@ export class Hardships {
     }
     await this.registry.requireInScope(who, 'record-hardship', elderId);
     const id = newId();
-    await run(this.kit.transact.bind(this.kit), this.recording, { id, elderId, input, who, origin, at: this.kit.deps.clock() });
+    await run(this.ports.transact, this.recording, { id, elderId, input, who, origin, at: this.ports.clock() });
     return { id };
   }
 
   /** An elder's hardship statuses, oldest first; audited like a read of the record. */
   async of(elderId: string, who: Principal) {
     await this.registry.view(elderId, who);
-    const rows = await this.kit.deps.database.db.select().from(hardships).where(eq(hardships.elderId, elderId)).orderBy(asc(hardships.validFrom));
+    const rows = await this.ports.database.db.select().from(hardships).where(eq(hardships.elderId, elderId)).orderBy(asc(hardships.validFrom));
     return rows.map((h) => ({ id: h.id, status: h.status, validFrom: h.validFrom, validUntil: h.validUntil, recordedBy: h.recordedBy, recordedAt: h.recordedAt.toISOString() }));
   }
 }

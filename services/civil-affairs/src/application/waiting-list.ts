@@ -1,8 +1,8 @@
 import type { Principal } from '@fbl/auth';
-import { newId } from '@fbl/contracts';
+import { newId, conflict, notFound, Refusal } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
-import { conflict, notFound, ProblemError, run, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { assessmentRequests, assessments, auditLog, elders, hardships, waitingList } from '../adapters/db/schema.js';
 import { changeOf, assessmentDueAt, banOf, classify, HARDSHIP_STATUSES, localDate, MOVES, orderQueue, positionOf, QUEUEING, WAITING_LIST_RULES_2026, type ApplicantFacts, type HardshipStatus, type QueueEntry, type WaitingListRules } from '../domain/waiting-list.js';
@@ -16,9 +16,9 @@ type EntryRow = typeof waitingList.$inferSelect;
 export type Move = keyof typeof MOVES;
 
 /** A refusal decided inside a transaction, audited after it in a transaction of its own. */
-type Refusal = { refused: true; outcome: AuditOutcome; problem: ProblemError; objectId: string; detail?: Record<string, unknown> };
+type Refused = { refused: true; outcome: AuditOutcome; problem: Refusal; objectId: string; detail?: Record<string, unknown> };
 
-const forbidden = () => new ProblemError(403, 'forbidden', 'Not allowed', 'this record is outside your scope');
+const forbidden = () => new Refusal('forbidden', 'this record is outside your scope');
 
 /**
  * The public care-home waiting list (轮候, DOMAIN.md §5). The rules live in the domain module as
@@ -29,15 +29,15 @@ export class WaitingList {
   private readonly log: AuditLog;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
     private readonly rules: WaitingListRules = WAITING_LIST_RULES_2026,
   ) {
-    this.log = new AuditLog({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
   }
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   private entry(who: Principal, action: string, objectId: string, outcome: AuditOutcome, detail?: Record<string, unknown>) {
@@ -45,10 +45,10 @@ export class WaitingList {
   }
 
   /** A change that may end in a refusal: the refusal is audited on its own and thrown. */
-  private async decide<T>(who: Principal, action: string, work: Promise<T | Refusal>): Promise<T> {
+  private async decide<T>(who: Principal, action: string, work: Promise<T | Refused>): Promise<T> {
     const result = await work;
     if (typeof result === 'object' && result !== null && 'refused' in result) {
-      const r = result as Refusal;
+      const r = result as Refused;
       await this.log.alone(this.entry(who, action, r.objectId, r.outcome, r.detail));
       throw r.problem;
     }
@@ -108,11 +108,11 @@ export class WaitingList {
    * and an assessment request joins the assessors' queue when no current assessment exists.
    */
   async apply(elderId: string, homeInstitutionId: string, who: Principal) {
-    return this.decide(who, 'apply', run(this.kit.transact.bind(this.kit), this.applying, { elderId, homeInstitutionId, who, at: this.now }));
+    return this.decide(who, 'apply', run(this.ports.transact, this.applying, { elderId, homeInstitutionId, who, at: this.now }));
   }
 
   /** An application: the elder locked with their entries, facts and latest assessment; the rules decide (pure); the entry saved. */
-  private readonly applying: Pipeline<Applying, ApplyingState, Refusal | { classification: ReturnType<typeof classify>; dueAt: Date; current: boolean }, Refusal | Record<string, unknown>> = {
+  private readonly applying: Pipeline<Applying, ApplyingState, Refused | { classification: ReturnType<typeof classify>; dueAt: Date; current: boolean }, Refused | Record<string, unknown>> = {
     load: async (tx, { elderId, at }) => {
       const [elder] = await tx.select({ id: elders.id, divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId)).for('update');
       if (!elder) return { elder };
@@ -150,7 +150,7 @@ export class WaitingList {
   /** A home's queue in order, without identity: one audit row per entry read. */
   async list(homeInstitutionId: string, who: Principal) {
     const now = this.now;
-    return this.kit.deps.database.transaction(async (tx) => {
+    return this.ports.database.transaction(async (tx) => {
       const { rows, entries } = await this.queueOf(tx, homeInstitutionId, now);
       const byId = new Map(rows.map((r) => [r.id, r]));
       const ordered = orderQueue(entries, now, this.rules);
@@ -170,10 +170,10 @@ export class WaitingList {
   /** Why an entry is where it is: the position and the reason in words, for anyone who may see the elder. */
   async position(entryId: string, who: Principal) {
     const now = this.now;
-    return this.decide(who, 'read-position', this.kit.deps.database.transaction(async (tx) => {
+    return this.decide(who, 'read-position', this.ports.database.transaction(async (tx) => {
       const [row] = await tx.select({ entry: waitingList, divisionCode: elders.divisionCode }).from(waitingList).innerJoin(elders, eq(elders.id, waitingList.elderId)).where(eq(waitingList.id, entryId));
-      if (!row) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId } satisfies Refusal;
-      if (!maySee(who, row.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId } satisfies Refusal;
+      if (!row) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId } satisfies Refused;
+      if (!maySee(who, row.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId } satisfies Refused;
       const e = row.entry;
       const base = { entryId, elderRef: e.elderId, homeInstitutionId: e.homeInstitutionId, status: e.status, appliedAt: e.appliedAt.toISOString(), asOf: now.toISOString(), rulesVersion: this.rules.version };
       if (!(QUEUEING as readonly string[]).includes(e.status)) {
@@ -190,11 +190,11 @@ export class WaitingList {
 
   /** Offer a bed, accept it, refuse it, or withdraw: each move only from the statuses that allow it (409 otherwise). */
   async move(entryId: string, move: Move, who: Principal, input: { institutionId?: string } = {}) {
-    return this.decide(who, move, run(this.kit.transact.bind(this.kit), this.moving, { entryId, move, who, institutionId: input.institutionId, at: this.now }));
+    return this.decide(who, move, run(this.ports.transact, this.moving, { entryId, move, who, institutionId: input.institutionId, at: this.now }));
   }
 
   /** A move: the entry locked with its elder's division, the move decided (pure), the entry saved and audited. */
-  private readonly moving: Pipeline<Moving, { entry: EntryRow; divisionCode: string | undefined } | undefined, Refusal | Partial<typeof waitingList.$inferInsert>, Refusal | ReturnType<typeof presentMove>> = {
+  private readonly moving: Pipeline<Moving, { entry: EntryRow; divisionCode: string | undefined } | undefined, Refused | Partial<typeof waitingList.$inferInsert>, Refused | ReturnType<typeof presentMove>> = {
     load: async (tx, { entryId }) => {
       const [entry] = await tx.select().from(waitingList).where(eq(waitingList.id, entryId)).for('update');
       if (!entry) return undefined;
@@ -217,7 +217,7 @@ type ApplyingState = { elder: { id: string; divisionCode: string } | undefined; 
 type Moving = { entryId: string; move: Move; who: Principal; institutionId: string | undefined; at: Date };
 
 /** Whether a move applies to an entry, and the entry's change when it does. Pure. */
-export function decideMove(found: { entry: EntryRow; divisionCode: string | undefined } | undefined, { entryId, move, who, institutionId, at: now }: Moving, rules: WaitingListRules): Refusal | Partial<typeof waitingList.$inferInsert> {
+export function decideMove(found: { entry: EntryRow; divisionCode: string | undefined } | undefined, { entryId, move, who, institutionId, at: now }: Moving, rules: WaitingListRules): Refused | Partial<typeof waitingList.$inferInsert> {
   if (!found) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId };
   const e = found.entry;
   if (found.divisionCode === undefined || !maySee(who, found.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId };

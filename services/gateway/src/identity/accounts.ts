@@ -2,7 +2,7 @@ import { ROLES, signToken, type Principal, type Role } from '@fbl/auth';
 import { newId } from '@fbl/contracts';
 import type { Database, Executor } from '@fbl/db';
 import { AuditLog, serviceActor, userActor, type Actor, type AuditOutcome } from '@fbl/privacy';
-import { invalidField, notFound, ProblemError } from '@fbl/service-kit';
+import { invalidField, notFound, problemOf, ProblemError } from '@fbl/service-kit';
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -237,7 +237,7 @@ export class Accounts {
       const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
       return current ? change(tx, current) : undefined;
     });
-    if (!done) throw await this.refuse(by, action, id, notFound('the account'));
+    if (!done) throw await this.refuse(by, action, id, problemOf(notFound('the account')));
     return publicUser(done);
   }
 

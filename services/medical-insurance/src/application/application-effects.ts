@@ -1,7 +1,7 @@
 import { createMessage, LtciAuthorised, LtciRefused, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
 import { chinaDay, type LtciGrade, type LtciResult } from '@fbl/scales';
 import { LtciApplicationAccepted, LtciApplicationRefused, LtciDeadlineDue, LtciEnded, LtciGraded, LtciNoticePublished } from '@fbl/contracts';
-import { effectsOf as mapEffect, type EffectMap } from '@fbl/service-kit';
+import { effectsOf as mapEffect, type EffectMap } from '@fbl/service-kit/pipeline';
 import type { ApplicationEvent, ApplicationState, RefusalGround } from '../domain/application.js';
 
 export const SERVICE = 'medical-insurance';

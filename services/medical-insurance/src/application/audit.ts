@@ -1,6 +1,6 @@
 import type { Principal } from '@fbl/auth';
 import { AuditLog as SharedAuditLog, serviceActor, userActor, type Actor, type AuditEntry as SharedEntry, type AuditOutcome } from '@fbl/privacy';
-import type { ServiceKit } from '@fbl/service-kit';
+import type { ServicePorts } from '@fbl/service-kit/pipeline';
 import { auditLog } from '../adapters/db/schema.js';
 
 export { serviceActor, type Actor, type AuditOutcome };
@@ -17,7 +17,7 @@ export interface AuditEntry extends SharedEntry {
 
 /** The medical-insurance audit log: the shared append-only log on this service's table. */
 export class AuditLog extends SharedAuditLog {
-  constructor(kit: ServiceKit) {
-    super({ database: kit.deps.database, table: auditLog, clock: kit.deps.clock });
+  constructor(ports: ServicePorts) {
+    super({ database: ports.database, table: auditLog, clock: ports.clock });
   }
 }

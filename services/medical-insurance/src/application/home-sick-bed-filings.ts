@@ -3,7 +3,7 @@ import { causedBy, createMessage, newId, type EnvelopeOf, type MessageOrigin } f
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import { chinaDay } from '@fbl/scales';
-import { run, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { and, eq } from 'drizzle-orm';
 import { homeSickBedFilings } from '../adapters/db/schema.js';
 import { HomeSickBedFiled, type FileHomeSickBed } from '@fbl/contracts';
@@ -31,7 +31,7 @@ function present(row: FilingRow) {
  */
 export class HomeSickBedFilings {
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly audit: AuditLog,
   ) {}
 
@@ -61,13 +61,13 @@ export class HomeSickBedFilings {
 
   /** An insurance officer files a home sick bed. */
   async file(input: FilingInput, who: Principal, origin: MessageOrigin) {
-    const { created, row } = await run(this.kit.transact.bind(this.kit), this.filing, { input, actor: actorOf(who), origin, at: this.kit.deps.clock() });
+    const { created, row } = await run(this.ports.transact, this.filing, { input, actor: actorOf(who), origin, at: this.ports.clock() });
     return { created, filing: present(row) };
   }
 
   /** A service asks for a filing (FileHomeSickBed). */
   async onFileCommand(command: EnvelopeOf<typeof FileHomeSickBed>, tx: Tx, outbox: Outbox): Promise<void> {
     const { elderRef, institutionId, referralId } = command.data;
-    await runIn(tx, outbox, this.filing, { input: { elderRef, institutionId, ...(referralId ? { referralId } : {}) }, actor: serviceActor(command.source), origin: causedBy(command, SERVICE), at: this.kit.deps.clock() });
+    await runIn(tx, outbox, this.filing, { input: { elderRef, institutionId, ...(referralId ? { referralId } : {}) }, actor: serviceActor(command.source), origin: causedBy(command, SERVICE), at: this.ports.clock() });
   }
 }

@@ -1,10 +1,10 @@
 import type { Principal } from '@fbl/auth';
-import { causedBy, newId, type EnvelopeOf, type LtciDeadlineDue, type MessageOrigin } from '@fbl/contracts';
+import { causedBy, newId, type EnvelopeOf, type LtciDeadlineDue, type MessageOrigin, invalidInput, notFound, outOfScope, problemFields, type RefusedField, Refusal } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import type { Sealer } from '@fbl/privacy';
 import { chinaDay, gradeLtci, quoteDailyFund, type CareMode, type HospitalLevel, type LtciResult } from '@fbl/scales';
-import { invalidInput, notFound, outOfScope, problemFields, run, runIn, type Pipeline, type ProblemError, type ProblemField, type ServiceKit } from '@fbl/service-kit';
+import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { ApplicationStore } from '../adapters/db/application-store.js';
 import { decide, evolveAll, type ApplicationCommand, type ApplicationEvent, type ApplicationState, type EndReason, type RefusalGround } from '../domain/application.js';
 import type { InsuranceRules } from '../domain/rules.js';
@@ -31,7 +31,7 @@ export interface CareChoiceInput {
   hospitalLevel?: HospitalLevel;
 }
 
-type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: ProblemError };
+type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: Refusal };
 type Extra = (tx: Tx, row: ApplicationRow, events: readonly ApplicationEvent[]) => Promise<{ graded?: GradedFacts }>;
 
 /** A command on one application: by a person (within their division) or by the service's own deadline. */
@@ -66,15 +66,15 @@ export class LtciApplications {
   private readonly pipeline: Pipeline<ApplicationChange, ApplicationRow | undefined, Decided, Changed>;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly rules: InsuranceRules,
     private readonly audit: AuditLog,
     /** Seals the raw answers of assessments (health data) at rest. */
     private readonly sealer: Sealer,
   ) {
-    this.store = new ApplicationStore(kit.deps.database);
-    this.queries = new LtciQueries(kit.deps.database, this.store, rules, audit, sealer, kit.deps.clock);
-    this.intake = new LtciIntake(kit, this.store, audit);
+    this.store = new ApplicationStore(ports.database);
+    this.queries = new LtciQueries(ports.database, this.store, rules, audit, sealer, ports.clock);
+    this.intake = new LtciIntake(ports, this.store, audit);
     this.pipeline = {
       load: (tx, change) => this.store.lock(tx, change.id),
       decide: (row, change): Decided => {
@@ -90,7 +90,7 @@ export class LtciApplications {
   }
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   list: LtciQueries['list'] = (filter, who) => this.queries.list(filter, who);
@@ -111,7 +111,7 @@ export class LtciApplications {
     const { actor, command, id } = change;
     if (!change.who && (decided.kind === 'not-found' || decided.kind === 'refused')) {
       const reason = decided.kind === 'refused' ? decided.reason : 'no such application';
-      this.kit.logger.info({ applicationId: id, command: command.type, reason }, 'a deadline that no longer applies was ignored');
+      this.ports.logger.info({ applicationId: id, command: command.type, reason }, 'a deadline that no longer applies was ignored');
       return { ok: false, problem: notFound(`LTCI application ${id}`) };
     }
     switch (decided.kind) {
@@ -132,8 +132,8 @@ export class LtciApplications {
         const effects = effectsOf(events, { applicationId: row.id, elderRef: row.elderRef, referralIds: row.referralIds, next, origin: journey ? { ...change.origin, correlationId: journey } : change.origin, now: command.at, ...more });
         await outbox.append(tx, effects.messages);
         for (const timer of effects.timers) {
-          if (timer.kind === 'schedule') await this.kit.timers.schedule(tx, timer.key, timer.dueAt, timer.message);
-          else await this.kit.timers.cancel(tx, timer.key);
+          if (timer.kind === 'schedule') await this.ports.timers.schedule(tx, timer.key, timer.dueAt, timer.message);
+          else await this.ports.timers.cancel(tx, timer.key);
         }
         await this.audit.write(tx, applicationEntry(actor, command.type, row.id, 'allowed', { from: state.status, to: next.status }));
         return { ok: true, row: saved };
@@ -144,7 +144,7 @@ export class LtciApplications {
   /** Run one command from a person against an application. */
   private async change(id: string, who: Principal, command: ApplicationCommand, origin: MessageOrigin, extra?: Extra): Promise<ApplicationRow> {
     const change: ApplicationChange = { id, command, actor: actorOf(who), who, origin, ...(extra ? { extra } : {}) };
-    const result = await run(this.kit.transact.bind(this.kit), this.pipeline, change);
+    const result = await run(this.ports.transact, this.pipeline, change);
     if (!result.ok) throw result.problem;
     return result.row;
   }
@@ -164,7 +164,7 @@ export class LtciApplications {
     return presentApplication(await this.change(id, who, { type: 'refuse', ground, at: this.now }, origin));
   }
 
-  private async refuseInput(id: string, who: Principal, fields: ProblemField[]): Promise<never> {
+  private async refuseInput(id: string, who: Principal, fields: RefusedField[]): Promise<never> {
     await this.audit.alone(applicationEntry(actorOf(who), 'record-assessment', id, 'invalid', { fields: fields.map((f) => f.field) }));
     throw invalidInput(fields);
   }

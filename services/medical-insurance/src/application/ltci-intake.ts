@@ -1,8 +1,8 @@
 import { divisionCovers, type Principal } from '@fbl/auth';
-import { causedBy, createMessage, LtciAuthorised, LtciRefused, type AuthoriseLtci, type EnvelopeOf } from '@fbl/contracts';
+import { causedBy, createMessage, LtciAuthorised, LtciRefused, type AuthoriseLtci, type EnvelopeOf, outOfScope, Refusal } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
-import { outOfScope, run, runIn, type Pipeline, type ProblemError, type ServiceKit } from '@fbl/service-kit';
+import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import type { ApplicationStore } from '../adapters/db/application-store.js';
 import { mayApply } from '../domain/application.js';
 import { SERVICE } from './application-effects.js';
@@ -11,7 +11,7 @@ import { actorOf, serviceActor, type AuditLog } from './audit.js';
 import { applyRefused } from './ltci-problems.js';
 import { applicationEntry, inScope } from './ltci-queries.js';
 
-type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: ProblemError };
+type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: Refusal };
 type Applying = { elderRef: string; who: Principal; division: string; at: Date };
 type Asking = { command: EnvelopeOf<typeof AuthoriseLtci>; at: Date };
 
@@ -21,7 +21,7 @@ type Asking = { command: EnvelopeOf<typeof AuthoriseLtci>; at: Date };
  */
 export class LtciIntake {
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly store: ApplicationStore,
     private readonly audit: AuditLog,
   ) {
@@ -90,7 +90,7 @@ export class LtciIntake {
   };
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   /**
@@ -105,7 +105,7 @@ export class LtciIntake {
       await this.audit.alone(applicationEntry(actor, 'apply', elderRef, 'denied', { divisionCode: division }));
       throw outOfScope('division');
     }
-    const result = await run(this.kit.transact.bind(this.kit), this.applying, { elderRef, who, division, at: this.now });
+    const result = await run(this.ports.transact, this.applying, { elderRef, who, division, at: this.now });
     if (!result.ok) throw result.problem;
     return presentApplication(result.row);
   }

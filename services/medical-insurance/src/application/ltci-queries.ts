@@ -1,8 +1,8 @@
+import { invalidInput, notFound, outOfScope, problemFields } from '@fbl/contracts';
 import { divisionCovers, divisionPrefix, type Principal } from '@fbl/auth';
 import type { Database } from '@fbl/db';
 import type { Sealer } from '@fbl/privacy';
 import { chinaDay, quoteDailyFund, type CareMode, type HospitalLevel } from '@fbl/scales';
-import { invalidInput, notFound, outOfScope, problemFields } from '@fbl/service-kit';
 import type { ApplicationStore } from '../adapters/db/application-store.js';
 import type { ApplicationStatus } from '../domain/application.js';
 import { numberOfReference } from '../domain/reference.js';

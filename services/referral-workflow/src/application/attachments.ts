@@ -1,7 +1,7 @@
 import type { Principal } from '@fbl/auth';
-import { newId, type AttachmentKind } from '@fbl/contracts';
+import { newId, type AttachmentKind, conflict, invalidInput, notFound, Refusal } from '@fbl/contracts';
 import type { Sealer } from '@fbl/privacy';
-import { conflict, invalidInput, notFound, ProblemError, type ServiceKit } from '@fbl/service-kit';
+import type { ServicePorts } from '@fbl/service-kit/pipeline';
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { attachmentContents, attachments, referrals } from '../adapters/db/schema.js';
 import { contentProblem, MAX_REFERRAL_ATTACHMENT_BYTES, sniffMediaType } from '../domain/attachments.js';
@@ -29,14 +29,14 @@ const OBJECT = 'referral-attachment';
  */
 export class Attachments {
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly packets: Packets,
     private readonly sealer: Sealer,
     private readonly retentionDays: number,
   ) {}
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   /** The referring side attaches a document; bad content or too much in all stores nothing. */
@@ -51,7 +51,7 @@ export class Attachments {
     const mediaType = sniffMediaType(upload.bytes)!;
     const id = newId();
     const now = this.now;
-    const stored = await this.kit.transact(async (tx) => {
+    const stored = await this.ports.transact(async (tx) => {
       // The referral's row lock serialises uploads, so two at once cannot pass the total together.
       const [row] = await tx.select({ state: referrals.state }).from(referrals).where(eq(referrals.id, referralId)).for('update');
       if (FINISHED.includes(row!.state)) throw conflict(`the referral is ${row!.state}: nothing more can be attached`);
@@ -64,9 +64,9 @@ export class Attachments {
     });
     if (!stored) {
       await this.packets.auditAlone(who, 'attach', referralId, 'invalid', { size: upload.bytes.length, reason: 'over the total' }, OBJECT);
-      throw new ProblemError(413, 'too-large', 'Too large', `a referral's attachments may hold ${MAX_REFERRAL_ATTACHMENT_BYTES / 1024 / 1024} MB in all`, [
-        { field: 'body', pointer: '', in: 'body', reason: `would take this referral's attachments over ${MAX_REFERRAL_ATTACHMENT_BYTES / 1024 / 1024} MB` },
-      ]);
+      throw new Refusal('too-large', `a referral's attachments may hold ${MAX_REFERRAL_ATTACHMENT_BYTES / 1024 / 1024} MB in all`, {
+        fields: [{ field: 'body', pointer: '', in: 'body', reason: `would take this referral's attachments over ${MAX_REFERRAL_ATTACHMENT_BYTES / 1024 / 1024} MB` }],
+      });
     }
     return { id, kind: upload.kind, mediaType, size: upload.bytes.length, name: upload.name, uploadedAt: now.toISOString() };
   }
@@ -79,14 +79,14 @@ export class Attachments {
 
   /** The attachments of a referral (no access check: for a caller that made it). */
   async listed(referralId: string): Promise<AttachmentInfo[]> {
-    const rows = await this.kit.deps.database.db.select().from(attachments).where(and(eq(attachments.referralId, referralId), isNull(attachments.deletedAt))).orderBy(asc(attachments.uploadedAt));
+    const rows = await this.ports.database.db.select().from(attachments).where(and(eq(attachments.referralId, referralId), isNull(attachments.deletedAt))).orderBy(asc(attachments.uploadedAt));
     return rows.map((r) => ({ id: r.id, kind: r.kind, mediaType: r.mediaType, size: r.size, name: this.sealer.open(r.nameSealed), uploadedAt: r.uploadedAt.toISOString() }));
   }
 
   /** One attachment's bytes, opened, for a reader who may see the packet's clinical part; audited. */
   async read(referralId: string, attachmentId: string, who: Principal): Promise<{ info: AttachmentInfo; bytes: Buffer }> {
     await this.packets.admit(referralId, who, 'read', 'clinical', OBJECT, { attachmentId });
-    const { db } = this.kit.deps.database;
+    const { db } = this.ports.database;
     const [row] = await db
       .select({ a: attachments, sealed: attachmentContents.sealed })
       .from(attachments)
@@ -104,7 +104,7 @@ export class Attachments {
   /** The referring side removes an attachment (sent by mistake): its bytes are deleted, the record of it kept. */
   async remove(referralId: string, attachmentId: string, who: Principal): Promise<void> {
     await this.packets.admit(referralId, who, 'remove', 'referrer', OBJECT, { attachmentId });
-    const removed = await this.kit.transact(async (tx) => {
+    const removed = await this.ports.transact(async (tx) => {
       const gone = await tx.update(attachments).set({ deletedAt: this.now, deletedReason: 'removed' }).where(and(eq(attachments.id, attachmentId), eq(attachments.referralId, referralId), isNull(attachments.deletedAt))).returning({ id: attachments.id });
       if (gone.length === 0) return false;
       await tx.delete(attachmentContents).where(eq(attachmentContents.attachmentId, attachmentId));
@@ -120,7 +120,7 @@ export class Attachments {
    */
   async purgeExpired(): Promise<number> {
     const cutoff = new Date(this.now.getTime() - this.retentionDays * 86_400_000);
-    return this.kit.deps.database.transaction(async (tx) => {
+    return this.ports.database.transaction(async (tx) => {
       const due = await tx
         .select({ id: attachments.id })
         .from(attachments)

@@ -1,8 +1,9 @@
-import { type Principal } from '@fbl/auth';
+import type { Principal } from '@fbl/auth';
 import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
-import { conflict, outOfScope, ProblemError, type ServiceKit } from '@fbl/service-kit';
+import type { ServicePorts } from '@fbl/service-kit/pipeline';
+import { conflict, outOfScope, Refusal } from '@fbl/contracts';
 import { ageBand, clinicalPart, disclosureOf, factsDiffer, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess, type PacketSummary } from '../domain/packet.js';
 
 export type { PacketSummary } from '../domain/packet.js';
@@ -33,14 +34,14 @@ const FINISHED = ['closed', 'cancelled'];
  */
 export class Packets {
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly referrals: Referrals,
     private readonly store: PacketStore,
     private readonly log: AuditLog,
   ) {}
 
   private get now(): Date {
-    return this.kit.deps.clock();
+    return this.ports.clock();
   }
 
   private recorder(who: Principal): Recorder {
@@ -73,16 +74,16 @@ export class Packets {
    * party kept out by missing consent is told so, nothing more).
    */
   async admit(referralId: string, who: Principal, action: string, need: 'clinical' | 'full' | 'referrer', objectType = 'referral-packet', detail?: Record<string, unknown>): Promise<PacketStanding> {
-    const standing = await this.standing(this.kit.deps.database.db, referralId, who);
+    const standing = await this.standing(this.ports.database.db, referralId, who);
     if (!standing) {
       await this.auditAlone(who, action, referralId, 'not-found', detail, objectType);
-      throw new ProblemError(404, 'not-found', 'Not found', `referral ${referralId} was not found`);
+      throw new Refusal('not-found', `referral ${referralId} was not found`);
     }
     const allowed = need === 'referrer' ? standing.access === 'referrer' : need === 'full' ? standing.disclosure.level === 'full' : standing.disclosure.level !== 'none';
     if (!allowed) {
       await this.auditAlone(who, action, referralId, 'denied', detail, objectType);
       if (standing.disclosure.level === 'none' && standing.disclosure.withheld === 'no-consent') {
-        throw new ProblemError(403, 'consent-required', 'Not shared', "the elder's consent to share the referral packet with providers is not on record");
+        throw new Refusal('forbidden', "the elder's consent to share the referral packet with providers is not on record", { code: 'consent-required', title: 'Not shared' });
       }
       throw outOfScope('referral');
     }
@@ -108,7 +109,7 @@ export class Packets {
    */
   async update(referralId: string, packet: ReferralPacket, who: Principal, cause: Cause): Promise<{ version: number; state: string; rematched: boolean }> {
     await this.admit(referralId, who, 'write', 'referrer');
-    return this.kit.transact(async (tx, outbox) => {
+    return this.ports.transact(async (tx, outbox) => {
       const standing = (await this.standing(tx, referralId, who, { lock: true }))!;
       if (FINISHED.includes(standing.state)) throw conflict(`the referral is ${standing.state}: its packet is kept as it was`);
       const before = await this.store.load(tx, referralId);
@@ -133,16 +134,16 @@ export class Packets {
    * aside: the receiver wrote it). Anyone else is refused and audited; null before it was recorded.
    */
   async readFollowUp(referralId: string, who: Principal) {
-    const standing = await this.standing(this.kit.deps.database.db, referralId, who);
+    const standing = await this.standing(this.ports.database.db, referralId, who);
     if (!standing) {
       await this.auditAlone(who, 'read', referralId, 'not-found', undefined, 'follow-up');
-      throw new ProblemError(404, 'not-found', 'Not found', `referral ${referralId} was not found`);
+      throw new Refusal('not-found', `referral ${referralId} was not found`);
     }
     if (standing.access !== 'referrer' && standing.access !== 'receiver') {
       await this.auditAlone(who, 'read', referralId, 'denied', undefined, 'follow-up');
       throw outOfScope('referral');
     }
-    return this.kit.transact(async (tx) => {
+    return this.ports.transact(async (tx) => {
       const found = await this.store.followUp(tx, referralId);
       if (found) await this.audit(tx, who, 'read', referralId, 'allowed', undefined, 'follow-up');
       return found ?? null;
@@ -167,7 +168,7 @@ export class Packets {
   private async changeConsent(referralId: string, consent: PacketConsent, granted: boolean, who: Principal): Promise<ConsentState> {
     const action = granted ? 'give-consent' : 'withdraw-consent';
     await this.admit(referralId, who, action, 'referrer');
-    return this.kit.transact(async (tx) => {
+    return this.ports.transact(async (tx) => {
       await this.referrals.lock(tx, referralId);
       await this.store.recordConsent(tx, referralId, consent, granted, this.recorder(who));
       await this.audit(tx, who, action, referralId, 'allowed', { givenBy: consent.givenBy, method: consent.method });
@@ -178,7 +179,7 @@ export class Packets {
   /** The packet as this reader may see it, with what is known of the elder's functioning and what the rules still lack. */
   async read(referralId: string, who: Principal) {
     const standing = await this.admit(referralId, who, 'read', 'clinical');
-    const { db } = this.kit.deps.database;
+    const { db } = this.ports.database;
     const level = standing.disclosure.level as 'full' | 'clinical';
     const stored = await this.store.load(db, referralId);
     const packet = stored ? (level === 'full' ? stored.packet : clinicalPart(stored.packet)) : {};
@@ -220,7 +221,7 @@ export class Packets {
    * offer is still live and the elder consented; each summary read is audited.
    */
   async summaries(who: Principal, items: readonly { referralId: string; elderRef: string; live: boolean }[]): Promise<Map<string, PacketSummary>> {
-    const { db } = this.kit.deps.database;
+    const { db } = this.ports.database;
     const shown = new Map<string, PacketSummary>();
     for (const item of items) {
       if (!item.live || shown.has(item.referralId)) continue;

@@ -16,7 +16,7 @@ import {
   type MessageOrigin,
   type OutgoingMessage,
 } from '@fbl/contracts';
-import type { EffectMap } from '@fbl/service-kit';
+import type { EffectMap } from '@fbl/service-kit/pipeline';
 import type { ActionParams } from '../domain/referral-machine.js';
 import type { DeclineReason, Offer, OfferStatus, Urgency } from '../domain/types.js';
 

@@ -1,21 +1,17 @@
 import type { Principal } from '@fbl/auth';
 import type { Executor } from '@fbl/db';
-import { notFound, outOfScope, type ServiceKit } from '@fbl/service-kit';
+import type { ServicePorts } from '@fbl/service-kit/pipeline';
+import { notFound, outOfScope } from '@fbl/contracts';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { availability, elderStays, matchRuns, offers, referrals, timeline } from '../adapters/db/schema.js';
 import { packetAccessOf } from '../domain/packet.js';
 import { numberOfReference, referenceOf } from '../domain/reference.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
+import type { StepActor } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
 import type { PacketStore } from './packet-store.js';
 import type { Packets } from './packets.js';
 import { partiesOf } from './referrals.js';
-
-/** Who or what took a step, as people read it. */
-export type StepActor =
-  | { kind: 'person'; name: string | null; role: string | null; institutionName: string | null }
-  | { kind: 'service'; service: string; institutionName: string | null }
-  | { kind: 'deadline'; deadline: string };
 
 /** Live offers keep their packet summary in the inbox; answered and released ones do not. */
 const LIVE = ['open', 'accepted'];
@@ -27,13 +23,13 @@ const LIVE = ['open', 'accepted'];
  */
 export class ReferralReads {
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     private readonly store: PacketStore,
     private readonly packets: Packets,
   ) {}
 
   private get db() {
-    return this.kit.deps.database.db;
+    return this.ports.database.db;
   }
 
   /** The names institutions announced with their capacity, by id. */

@@ -1,13 +1,13 @@
-import { createMessage, newId, ReferralRequested, type PacketConsent, type PacketEligibility, type ReferralPacket } from '@fbl/contracts';
+import { createMessage, newId, ReferralRequested, type PacketConsent, type PacketEligibility, type ReferralPacket, Refusal } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
-import { ProblemError } from '@fbl/service-kit';
 import { initialTransition } from 'xstate';
 import { MACHINE_FACTS, splitFacts } from '../domain/packet.js';
 import { referenceOf } from '../domain/reference.js';
 import { MACHINE_VERSION, referralMachine, type ReferralInput } from '../domain/referral-machine.js';
 import { staysInTheWay, type CurrentStay } from '../domain/stays.js';
 import type { BedTypeName, Deadlines, KnownFacts, Origin, ReferralKind, ReturnTarget, Urgency } from '../domain/types.js';
+import type { Pipeline } from '@fbl/service-kit/pipeline';
 import { storeSnapshot } from './machine-host.js';
 import { step, type Cause, type Match, type Step } from './referral-steps.js';
 
@@ -52,29 +52,63 @@ export interface StartPorts {
 /** How long an ability assessment stays current (DOMAIN §2 default: six months). */
 const ASSESSMENT_VALID_MS = 183 * 24 * 3600_000;
 
-/** Start a referral in the caller's transaction: its row, its announcement, and its first step. */
-export async function startReferral(ports: StartPorts, tx: Tx, outbox: Outbox, input: NewReferral, cause: Cause, prepare?: Prepare): Promise<{ id: string; state: string }> {
-  const id = newId();
-  const now = ports.now();
-  // A person's referral may not put the elder into a second bed beside one held elsewhere unless it is a confirmed move.
+/** A referral to start, with what runs once its row exists. */
+export interface Starting {
+  input: NewReferral;
+  cause: Cause;
+  prepare?: Prepare | undefined;
+}
+
+/** What starting a referral reads: the elder's current stays and what the workflow knows of the elder. */
+export interface StartFacts {
+  id: string;
+  now: Date;
+  stays: CurrentStay[];
+  known: { facts: KnownFacts | undefined; homeDivisionCode: string | undefined };
+}
+
+/** The referral as it is born: the machine's input and initial transition, the packet, the stays it moves from. */
+export interface Born {
+  kind: ReferralKind;
+  movesFrom: CurrentStay[];
+  packet: ReferralPacket | undefined;
+  machineInput: ReferralInput;
+  first: ReturnType<typeof initialTransition<typeof referralMachine>>;
+}
+
+/** A started referral, ready for its first step. */
+export interface Started {
+  stored: { id: string; machineVersion: number; snapshot: ReturnType<typeof storeSnapshot>; version: number };
+  first: Born['first'];
+  journey: Cause;
+  now: Date;
+}
+
+/**
+ * Whether the referral may start and what it is when it does (pure): a person's referral may not
+ * put the elder into a second bed beside one held elsewhere unless it is a confirmed move.
+ */
+export function bear(facts: StartFacts, input: NewReferral, deadlines: StartPorts['deadlines']): Born {
   const kind = input.kind ?? 'discharge';
-  const movesFrom = kind === 'discharge' ? staysInTheWay(await ports.currentStays(tx, input.elderRef), input.origin, [...input.requestedBedTypes, ...(input.widerBedTypes ?? [])]) : [];
+  const movesFrom = kind === 'discharge' ? staysInTheWay(facts.stays, input.origin, [...input.requestedBedTypes, ...(input.widerBedTypes ?? [])]) : [];
   if (movesFrom.length > 0 && input.confirmMove !== true) {
-    throw new ProblemError(409, 'elder-in-bed', 'The elder is in another bed', `the elder is in ${movesFrom.map((m) => `a ${m.bedType} bed`).join(' and ')} elsewhere: a referral into another bed must be confirmed as a move (confirmMove: true)`, [
-      { field: 'confirmMove', pointer: '/confirmMove', in: 'body', reason: 'must be true: the elder is in another bed and leaves it by this referral' },
-    ]);
+    throw new Refusal('conflict', `the elder is in ${movesFrom.map((m) => `a ${m.bedType} bed`).join(' and ')} elsewhere: a referral into another bed must be confirmed as a move (confirmMove: true)`, {
+      code: 'elder-in-bed',
+      title: 'The elder is in another bed',
+      fields: [{ field: 'confirmMove', pointer: '/confirmMove', in: 'body', reason: 'must be true: the elder is in another bed and leaves it by this referral' }],
+    });
   }
-  const known = await ports.elderKnown(tx, input.elderRef);
+  const { known, now } = facts;
   // The facts a planner answers live in the sealed packet; the machine keeps only those it reads itself.
   const given = splitFacts(input.facts ?? {});
   // The route validated the separate facts against the same schema as the packet's eligibility.
   const eligibility: PacketEligibility = { ...(given.packet as PacketEligibility), ...(input.packet?.eligibility ?? {}) };
   const packet: ReferralPacket | undefined = input.packet || Object.keys(eligibility).length > 0 ? { ...(input.packet ?? {}), ...(Object.keys(eligibility).length > 0 ? { eligibility } : {}) } : undefined;
   const machineFacts = Object.fromEntries(MACHINE_FACTS.flatMap((k) => (eligibility[k] === undefined ? [] : [[k, eligibility[k]]])));
-  const facts: KnownFacts = { ...(known.homeDivisionCode ? { homeDivisionCode: known.homeDivisionCode } : {}), ...(known.facts ?? {}), ...given.other, ...machineFacts };
-  const assessedOn = typeof facts.abilityAssessedOn === 'string' ? Date.parse(facts.abilityAssessedOn) : NaN;
+  const merged: KnownFacts = { ...(known.homeDivisionCode ? { homeDivisionCode: known.homeDivisionCode } : {}), ...(known.facts ?? {}), ...given.other, ...machineFacts };
+  const assessedOn = typeof merged.abilityAssessedOn === 'string' ? Date.parse(merged.abilityAssessedOn) : NaN;
   const machineInput: ReferralInput = {
-    referralId: id,
+    referralId: facts.id,
     elderRef: input.elderRef,
     kind,
     urgency: input.urgency,
@@ -83,32 +117,56 @@ export async function startReferral(ports: StartPorts, tx: Tx, outbox: Outbox, i
     widerBedTypes: input.widerBedTypes ?? [],
     ...(input.requirements ? { requirements: input.requirements } : {}),
     wantsLtci: input.wantsLtci ?? false,
-    facts,
-    abilityCurrent: typeof facts.abilityLevel === 'number' && !Number.isNaN(assessedOn) && now.getTime() - assessedOn <= ASSESSMENT_VALID_MS,
-    deadlines: input.urgency === 'green-channel' ? ports.deadlines.greenChannel : ports.deadlines.routine,
+    facts: merged,
+    abilityCurrent: typeof merged.abilityLevel === 'number' && !Number.isNaN(assessedOn) && now.getTime() - assessedOn <= ASSESSMENT_VALID_MS,
+    deadlines: input.urgency === 'green-channel' ? deadlines.greenChannel : deadlines.routine,
     ...(input.returnTo ? { returnTo: input.returnTo } : {}),
     ...(input.preferredInstitutionId ? { preferredInstitutionId: input.preferredInstitutionId } : {}),
   };
-  const first = initialTransition(referralMachine, machineInput);
-  const snapshot = storeSnapshot(first[0]);
-  const number = await ports.create(tx, { id, input: machineInput, snapshot, movesFrom, originAdmissionId: input.origin.admissionId ?? null, parentId: input.parentId ?? null, now });
-  const journey: Cause = { ...cause, origin: { ...cause.origin, correlationId: id } };
-  await prepare?.(tx, id, packet);
-  await outbox.append(tx, [
-    createMessage(ReferralRequested, id, {
-      referralId: id,
-      elderRef: input.elderRef,
-      kind,
-      urgency: input.urgency,
-      originInstitutionId: input.origin.institutionId,
-      originBedType: input.origin.bedType,
-      originDivisionCode: input.origin.divisionCode,
-      requestedBedTypes: input.requestedBedTypes,
-      reference: referenceOf(number, now),
-    }, journey.origin, { time: now }),
-  ]);
-  const stored = { id, machineVersion: MACHINE_VERSION, snapshot, version: 0 };
-  const taken = await step(stored, { type: 'ReferralRequested' }, journey, now, ports.match(tx), first);
-  await ports.save(tx, outbox, stored, taken, journey, now);
-  return { id, state: taken.state };
+  return { kind, movesFrom, packet, machineInput, first: initialTransition(referralMachine, machineInput) };
+}
+
+/** Starting a referral: load the elder's stays and facts, decide what is born, save its row, packet and announcement. */
+export function startPipeline(ports: StartPorts): Pipeline<Starting, StartFacts, Born, Started> {
+  return {
+    load: async (tx, { input }) => ({
+      id: newId(),
+      now: ports.now(),
+      stays: (input.kind ?? 'discharge') === 'discharge' ? await ports.currentStays(tx, input.elderRef) : [],
+      known: await ports.elderKnown(tx, input.elderRef),
+    }),
+    decide: (facts, { input }) => bear(facts, input, ports.deadlines),
+    save: async (tx, outbox, { id, now }, born, { input, cause, prepare }) => {
+      const snapshot = storeSnapshot(born.first[0]);
+      const number = await ports.create(tx, { id, input: born.machineInput, snapshot, movesFrom: born.movesFrom, originAdmissionId: input.origin.admissionId ?? null, parentId: input.parentId ?? null, now });
+      const journey: Cause = { ...cause, origin: { ...cause.origin, correlationId: id } };
+      await prepare?.(tx, id, born.packet);
+      await outbox.append(tx, [
+        createMessage(ReferralRequested, id, {
+          referralId: id,
+          elderRef: input.elderRef,
+          kind: born.kind,
+          urgency: input.urgency,
+          originInstitutionId: input.origin.institutionId,
+          originBedType: input.origin.bedType,
+          originDivisionCode: input.origin.divisionCode,
+          requestedBedTypes: input.requestedBedTypes,
+          reference: referenceOf(number, now),
+        }, journey.origin, { time: now }),
+      ]);
+      return { stored: { id, machineVersion: MACHINE_VERSION, snapshot, version: 0 }, first: born.first, journey, now };
+    },
+  };
+}
+
+/** A new referral's first step, taken at once (eligibility, matching): the started referral is its state. */
+export function firstStepPipeline(ports: StartPorts): Pipeline<Started, Started, Step, { id: string; state: string }> {
+  return {
+    load: async (_tx, started) => started,
+    decide: (s, _command, tx) => step(s.stored, { type: 'ReferralRequested' }, s.journey, s.now, ports.match(tx), s.first),
+    save: async (tx, outbox, s, taken) => {
+      await ports.save(tx, outbox, s.stored, taken, s.journey, s.now);
+      return { id: s.stored.id, state: taken.state };
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { createMessage, newId, ReferralStateChanged, type MessageOrigin } from '@fbl/contracts';
-import { effectsOf } from '@fbl/service-kit';
+import { effectsOf } from '@fbl/service-kit/pipeline';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { MACHINE_VERSION, type ReferralContext, type ReferralEvent, type referralMachine } from '../domain/referral-machine.js';
 import { machineFor, migrateSnapshot, restoreSnapshot, storeSnapshot, topState, type StoredSnapshot } from './machine-host.js';

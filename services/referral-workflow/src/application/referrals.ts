@@ -1,7 +1,7 @@
-import { causedBy, type Envelope, type ReferralPacket } from '@fbl/contracts';
+import { causedBy, type Envelope, conflict, notFound } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import { CannotApply, type Outbox } from '@fbl/messaging';
-import { conflict, notFound, runIn, type Pipeline, type ServiceKit } from '@fbl/service-kit';
+import { runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { Projections } from '../adapters/db/projections.js';
 import { ReferralQueries } from '../adapters/db/referral-queries.js';
 import { ReferralStore, type ReferralRow } from '../adapters/db/referral-store.js';
@@ -11,7 +11,7 @@ import type { StoredSnapshot } from './machine-host.js';
 import type { PacketStore } from './packet-store.js';
 import { institutionsIn, type Parties } from './parties.js';
 import { matcher } from './referral-matching.js';
-import { startReferral, type NewReferral, type Prepare, type StartPorts } from './referral-start.js';
+import { firstStepPipeline, startPipeline, type Born, type NewReferral, type Prepare, type StartFacts, type Started, type Starting, type StartPorts } from './referral-start.js';
 import { step, type Cause, type LoadedReferral, type Step } from './referral-steps.js';
 
 export { StaleReferralVersion } from '../adapters/db/referral-store.js';
@@ -42,16 +42,17 @@ export class Referrals {
   readonly projections: Projections;
   private readonly store: ReferralStore;
   private readonly pipeline: Pipeline<ReferralCommand, { row: ReferralRow; referral: LoadedReferral; cause: Cause; now: Date }, Step, { state: string; changed: boolean; stateBefore: string }>;
-  private readonly starting: StartPorts;
+  private readonly starting: Pipeline<Starting, StartFacts, Born, Started>;
+  private readonly firstStep: Pipeline<Started, Started, Step, { id: string; state: string }>;
 
   constructor(
-    private readonly kit: ServiceKit,
+    private readonly ports: ServicePorts,
     deadlines: { routine: Deadlines; greenChannel: Deadlines },
     packets: PacketStore,
   ) {
-    const now = () => kit.deps.clock();
-    this.store = new ReferralStore(kit.timers);
-    this.queries = new ReferralQueries(kit.deps.database.db);
+    const now = () => ports.clock();
+    this.store = new ReferralStore(ports.timers);
+    this.queries = new ReferralQueries(ports.database.db);
     this.projections = new Projections(now);
     const matching = { providers: this.projections.providers.bind(this.projections), packets };
     this.pipeline = {
@@ -66,25 +67,28 @@ export class Referrals {
         return { state: taken.state, changed: taken.changed, stateBefore: loaded.row.state };
       },
     };
-    this.starting = {
+    const starting: StartPorts = {
       now,
       deadlines,
       currentStays: (tx, elderRef) => this.queries.currentStays(tx, elderRef),
       elderKnown: (tx, elderRef) => this.projections.elderKnown(tx, elderRef),
       create: (tx, row) => this.store.create(tx, row),
       match: (tx) => matcher(matching, tx, now()),
-      save: (tx, outbox, referral, taken, cause, at) => this.store.save(tx, outbox, referral, taken, cause, at),
+      save: this.store.save.bind(this.store),
     };
+    this.starting = startPipeline(starting);
+    this.firstStep = firstStepPipeline(starting);
   }
 
   /** Start a referral in its own transaction; `prepare` runs once its row exists and before it is matched. */
   request(input: NewReferral, cause: Cause, prepare?: Prepare): Promise<{ id: string; state: string }> {
-    return this.kit.transact((tx, outbox) => this.start(tx, outbox, input, cause, prepare));
+    return this.ports.transact((tx, outbox) => this.start(tx, outbox, input, cause, prepare));
   }
 
   /** Start a referral in the caller's transaction (a message handler's). */
-  start(tx: Tx, outbox: Outbox, input: NewReferral, cause: Cause, prepare?: (tx: Tx, referralId: string, packet: ReferralPacket | undefined) => Promise<void>): Promise<{ id: string; state: string }> {
-    return startReferral(this.starting, tx, outbox, input, cause, prepare);
+  async start(tx: Tx, outbox: Outbox, input: NewReferral, cause: Cause, prepare?: Prepare): Promise<{ id: string; state: string }> {
+    const started = await runIn(tx, outbox, this.starting, { input, cause, prepare });
+    return runIn(tx, outbox, this.firstStep, started);
   }
 
   /**
@@ -101,7 +105,7 @@ export class Referrals {
    * when the decision does not apply. `then` runs in the same transaction once it applied.
    */
   decide(referralId: string, event: ReferralEvent, cause: Cause, then?: (tx: Tx) => Promise<void>): Promise<{ id: string; state: string; applied: boolean }> {
-    return this.kit.transact(async (tx, outbox) => {
+    return this.ports.transact(async (tx, outbox) => {
       const done = await runIn(tx, outbox, this.pipeline, { id: referralId, event, cause, missing: () => notFound(`referral ${referralId}`) });
       if (!done.changed) throw conflict(`${event.type} does not apply to this referral in state ${done.stateBefore}`);
       await then?.(tx);

@@ -59,3 +59,9 @@ export interface ReturnTarget {
   bedType: BedTypeName;
   admissionId: string;
 }
+
+/** Who or what took a step, as people read it. */
+export type StepActor =
+  | { kind: 'person'; name: string | null; role: string | null; institutionName: string | null }
+  | { kind: 'service'; service: string; institutionName: string | null }
+  | { kind: 'deadline'; deadline: string };
