@@ -19,7 +19,7 @@
  * generous deadline, a service does not start); a slow figure is printed, never an error.
  *
  * Settings (environment): BENCH_REFERRALS (200), BENCH_CONCURRENCY (20), BENCH_WARMUP (20),
- * BENCH_POLL_MS (10), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
+ * BENCH_POLL_MS (10), BENCH_LIVE (1: wait on the live-update stream; 0: poll), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
  * matching, embedded, yardstick, dashboard, distributed), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow
  * and the embedded load process under `node --cpu-prof` and summarise the profiles), BENCH_YARDSTICK=loop (no pgbench),
  * KAFKA_BROKERS / DATABASE_URL (use these instead of starting throwaway servers).
@@ -49,6 +49,8 @@ const REFERRALS = numberFromEnv('BENCH_REFERRALS', 200);
 const CONCURRENCY = numberFromEnv('BENCH_CONCURRENCY', 20);
 const WARMUP = numberFromEnv('BENCH_WARMUP', 20);
 const POLL_MS = numberFromEnv('BENCH_POLL_MS', 10);
+/** Wait on the live-update stream as the UI does (BENCH_LIVE=0: poll every referral instead). */
+const LIVE = process.env['BENCH_LIVE'] !== '0';
 const STEP_TIMEOUT_MS = numberFromEnv('BENCH_STEP_TIMEOUT_MS', 120_000);
 const SEED = numberFromEnv('BENCH_SEED', 20261122);
 const FLOOD = numberFromEnv('BENCH_FLOOD', 3000);
@@ -117,6 +119,8 @@ function reportLoad(mode: 'embedded' | 'distributed', result: LoadResult, cpuSec
     seconds: result.seconds,
     httpRequestsPerLifecycle: result.httpRequests / result.referrals,
     pollsPerLifecycle: result.polls / result.referrals,
+    readsPerLifecycle: result.reads / result.referrals,
+    waitedOn: result.live ? `the live-update stream (${result.live.events} events, ${result.live.streams} stream(s), ${result.live.resyncs} resync(s))` : 'polls',
     cpuSeconds,
     cpuMsPerLifecycle: (busy * 1000) / result.referrals,
     ...context,
@@ -135,7 +139,7 @@ function reportLoad(mode: 'embedded' | 'distributed', result: LoadResult, cpuSec
  */
 async function warmUp(mode: 'embedded' | 'distributed', baseUrl: string): Promise<void> {
   log(`${mode}: warm-up of ${WARMUP} referrals one at a time (unloaded step latency)`);
-  const result = await runLifecycles({ baseUrl, referrals: WARMUP, concurrency: 1, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: `${mode}-warmup` });
+  const result = await runLifecycles({ baseUrl, referrals: WARMUP, concurrency: 1, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: `${mode}-warmup`, live: LIVE });
   const steps = Object.fromEntries(STEPS.map((step) => [step, summarise(result.steps[step])]));
   const worst = Math.max(...Object.values(steps).map((s) => s.p99));
   figure(`${mode}.step_latency_unloaded`, worst, 'ms', {
@@ -212,7 +216,7 @@ async function embeddedPhase(): Promise<void> {
   const before = await messagesHandled(proc.url);
   log(`embedded: ${REFERRALS} referrals at a concurrency of ${CONCURRENCY}`);
   const cpu = cpuAccount({ embedded: pid });
-  const result = await runLifecycles({ baseUrl: proc.url, referrals: REFERRALS, concurrency: CONCURRENCY, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: 'embedded' });
+  const result = await runLifecycles({ baseUrl: proc.url, referrals: REFERRALS, concurrency: CONCURRENCY, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: 'embedded', live: LIVE });
   const cpuSeconds = cpu.stop();
   const after = await messagesHandled(proc.url);
   const mem = memory.stop();
@@ -276,7 +280,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     { 'referral-workflow': workflow.proc.child.pid!, 'care-beds': careBeds.proc.child.pid!, gateway: gateway.proc.child.pid! },
     { ...(postmaster ? { PostgreSQL: () => processTree(postmaster) } : {}), ...(broker ? { Kafka: () => [broker] } : {}) },
   );
-  const result = await runLifecycles({ baseUrl: url, referrals: REFERRALS, concurrency: CONCURRENCY, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: 'distributed' });
+  const result = await runLifecycles({ baseUrl: url, referrals: REFERRALS, concurrency: CONCURRENCY, stepTimeoutMs: STEP_TIMEOUT_MS, pollMs: POLL_MS, label: 'distributed', live: LIVE });
   const cpuSeconds = cpu.stop();
   const pgPerLifecycle = await pg.stop(result.referrals);
   // Anything the services logged at warn or above during the load (LOG_LEVEL=warn).

@@ -1,11 +1,13 @@
 /**
  * The referral lifecycle load: the bench plays the discharge planner, the providers, the family
  * and the care home's staff through the public HTTP API only, and times each step from the HTTP
- * action until the next state is visible on `GET /api/referrals/:id`.
+ * action until the next state is announced on the live-update stream (or, without it, visible on
+ * `GET /api/referrals/:id`).
  */
 import { signToken, type Principal } from '@fbl/auth';
 import { randomBytes } from 'node:crypto';
 import { careHome, dischargeRequest as discharge, FOLLOW_UP } from '../support/builders.js';
+import { LiveStates } from './live.js';
 import { log, secondsSince } from './report.js';
 
 // Response bodies are read loosely; the driver checks the fields it relies on.
@@ -99,9 +101,11 @@ export interface LoadOptions {
   concurrency: number;
   /** A referral that does not reach a state within this long is a failure of the system. */
   stepTimeoutMs: number;
-  /** Poll interval once the first quick polls found nothing. */
+  /** Poll interval once the first quick polls found nothing; with the live stream, a hundred times this is how long silence lasts before a GET. */
   pollMs: number;
   label: string;
+  /** Wait on the live-update stream as the UI does (polls only as a fallback). */
+  live: boolean;
 }
 
 /** What one load run measured. */
@@ -112,8 +116,12 @@ export interface LoadResult {
   steps: Record<Step, number[]>;
   lifecycleMs: number[];
   httpRequests: number;
-  /** GETs of the referral made while waiting for a state (at least five per lifecycle). */
+  /** GETs of the referral made while waiting for a state the live stream had not announced (or every one without it). */
   polls: number;
+  /** GETs of the referral for its body once the stream announced the state (the offers, the hold). */
+  reads: number;
+  /** Events heard on the live stream, streams opened and resyncs, when it was used. */
+  live: { events: number; streams: number; resyncs: number } | undefined;
 }
 
 /**
@@ -127,22 +135,49 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
   const lifecycleMs: number[] = [];
   const requestsBefore = requests;
   let polls = 0;
+  let reads = 0;
+  const live = options.live ? await LiveStates.open(baseUrl, ADMIN) : undefined;
 
-  /** Wait until the referral is in `state`; returns the body and when it was first seen. */
-  const until = async (id: string, state: string): Promise<{ body: Body; at: number }> => {
+  /** A GET of the referral: its body, and the state it shows learnt by the live view. */
+  const read = async (id: string): Promise<Body> => {
+    const r = await call(baseUrl, 'GET', `/api/referrals/${id}`);
+    if (r.status !== 200) throw new Error(`GET referral ${id} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+    live?.learn(id, r.body['state'] as string, r.body['version'] as number);
+    return r.body;
+  };
+
+  /**
+   * Wait until the referral is in `state`; returns when it was first seen and, when `withBody`, the
+   * referral as a GET shows it then. With the live stream, a state is seen when its event arrives
+   * and the referral is read only for a body or when the stream said nothing for `pollMs`×100;
+   * without it, the referral is polled.
+   */
+  const until = async (id: string, state: string, withBody: boolean): Promise<{ body: Body | undefined; at: number }> => {
     const deadline = Date.now() + stepTimeoutMs;
     // Quick polls first, so a step that completes at once is measured near its true length.
     const delays = [0, 2, 3, 5];
+    // With the stream, read only when it has been silent too long or asked for a reload.
+    let mustRead = !live;
     for (let attempt = 0; ; attempt++) {
-      polls += 1;
-      const r = await call(baseUrl, 'GET', `/api/referrals/${id}`);
-      const at = performance.now();
-      if (r.status !== 200) throw new Error(`GET referral ${id} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
-      const now = r.body['state'] as string;
-      if (now === state) return { body: r.body, at };
+      const heard = live?.get(id);
+      let now: string | undefined = heard?.state;
+      if (heard && heard.state === state) {
+        if (!withBody) return { body: undefined, at: heard.at };
+        reads += 1;
+        const body = await read(id);
+        if (body['state'] === state) return { body, at: heard.at };
+        now = body['state'] as string;
+      } else if (mustRead || now === undefined) {
+        polls += 1;
+        const body = await read(id);
+        const at = performance.now();
+        if (body['state'] === state) return { body, at };
+        now = body['state'] as string;
+      }
       if (['escalated', 'cancelled', 'closed'].includes(now)) throw new Error(`referral ${id} reached ${now} while the bench waited for ${state}`);
       if (Date.now() > deadline) throw new Error(`referral ${id} stayed in ${now} for ${stepTimeoutMs} ms; the bench waited for ${state}`);
-      await sleep(delays[attempt] ?? pollMs);
+      if (live) mustRead = !(await live.changeOf(id, pollMs * 100));
+      else await sleep(delays[attempt] ?? pollMs);
     }
   };
 
@@ -150,11 +185,11 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
     const started = performance.now();
     const created = await expectStatus(baseUrl, 'POST', '/api/referrals', discharge(ORIGIN_ID, { elderRef: `bench-${options.label}-${index}` }), 202, PLANNER);
     const id = created['id'] as string;
-    const offering = await until(id, 'offering');
+    const offering = await until(id, 'offering', true);
     steps.request_to_offering.push(offering.at - started);
 
     // Providers answer: all but one decline, then one accepts (the answer that ends offering).
-    const open = (offering.body['offers'] as Body[]).filter((o) => o['status'] === 'open');
+    const open = (offering.body!['offers'] as Body[]).filter((o) => o['status'] === 'open');
     if (open.length === 0) throw new Error(`referral ${id} is offering with no open offer`);
     const accepted = open[index % open.length]!;
     for (const offer of open.filter((o) => o !== accepted)) {
@@ -162,27 +197,27 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
     }
     const acceptAt = performance.now();
     await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/offers/${accepted['id']}/accept`, {}, 200, staffOf(accepted['institutionId'] as string));
-    const choosing = await until(id, 'choosing');
+    const choosing = await until(id, 'choosing', false);
     steps.accept_to_choosing.push(choosing.at - acceptAt);
 
     // The family chooses; the workflow asks the care home to hold the bed (ReserveBed → BedHeld).
     const choiceAt = performance.now();
     await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/choice`, { offerId: accepted['id'] }, 200, PLANNER);
-    const transferring = await until(id, 'transferring');
+    const transferring = await until(id, 'transferring', true);
     steps.choice_to_transferring.push(transferring.at - choiceAt);
 
     // The elder arrives: the care home records the admission (AdmissionRecorded → workflow).
-    const holdId = (transferring.body['hold'] as Body | null)?.['holdId'] as string | undefined;
+    const holdId = (transferring.body!['hold'] as Body | null)?.['holdId'] as string | undefined;
     if (!holdId) throw new Error(`referral ${id} is transferring without a hold`);
     const admissionAt = performance.now();
     await expectStatus(baseUrl, 'POST', `/api/care-beds/holds/${holdId}/admission`, {}, 200, staffOf(accepted['institutionId'] as string));
-    const followUp = await until(id, 'followUp');
+    const followUp = await until(id, 'followUp', false);
     steps.admission_to_followUp.push(followUp.at - admissionAt);
 
     // The receiver's follow-up closes the loop.
     const followUpAt = performance.now();
     await expectStatus(baseUrl, 'POST', `/api/referrals/${id}/follow-up`, FOLLOW_UP, 200, staffOf(accepted['institutionId'] as string));
-    const closed = await until(id, 'closed');
+    const closed = await until(id, 'closed', false);
     steps.followUp_to_closed.push(closed.at - followUpAt);
     lifecycleMs.push(closed.at - started);
   };
@@ -208,10 +243,11 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
     );
   } finally {
     clearInterval(progress);
+    live?.close();
   }
   if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
   const seconds = secondsSince(started);
-  return { referrals: options.referrals, seconds, lifecyclesPerSecond: options.referrals / seconds, steps, lifecycleMs, httpRequests: requests - requestsBefore, polls };
+  return { referrals: options.referrals, seconds, lifecyclesPerSecond: options.referrals / seconds, steps, lifecycleMs, httpRequests: requests - requestsBefore, polls, reads, live: live ? { ...live.counts } : undefined };
 }
 
 /** Sum of `fbl_messages_handled_total` with `outcome="handled"` (and all outcomes) on a service's /metrics. */
