@@ -1,10 +1,7 @@
 import type { CareMode, HospitalLevel, LtciGrade } from '@fbl/scales';
-import type { applications } from '../adapters/db/schema.js';
+import type { ApplicationRow } from '../adapters/db/application-store.js';
 import { referenceOf } from '../domain/reference.js';
 import { APPLICATION_STATUSES, END_REASONS, REFUSAL_GROUNDS, type ApplicationState, type ApplicationStatus, type EndReason, type PastApplication, type RefusalGround } from '../domain/application.js';
-
-/** A stored application. */
-export type ApplicationRow = typeof applications.$inferSelect;
 
 function member<T extends string>(values: readonly T[], value: string, what: string): T {
   if (!(values as readonly string[]).includes(value)) throw new Error(`stored ${what} ${value} is not known`);

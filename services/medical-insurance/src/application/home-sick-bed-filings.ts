@@ -4,13 +4,11 @@ import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import { chinaDay } from '@fbl/scales';
 import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
-import { and, eq } from 'drizzle-orm';
-import { homeSickBedFilings } from '../adapters/db/schema.js';
+import { FilingStore, type FilingRow } from '../adapters/db/filing-store.js';
 import { HomeSickBedFiled, type FileHomeSickBed } from '@fbl/contracts';
 import { SERVICE } from './application-effects.js';
 import { actorOf, serviceActor, type Actor, type AuditLog } from './audit.js';
 
-type FilingRow = typeof homeSickBedFilings.$inferSelect;
 type Filing = { input: FilingInput; actor: Actor; origin: MessageOrigin; at: Date };
 
 /** What is filed: the elder, the primary-care institution, and the referral that asked, if any. */
@@ -30,6 +28,8 @@ function present(row: FilingRow) {
  * first one (and answers a referral that asks again with it).
  */
 export class HomeSickBedFilings {
+  private readonly store = new FilingStore();
+
   constructor(
     private readonly ports: ServicePorts,
     private readonly audit: AuditLog,
@@ -41,12 +41,12 @@ export class HomeSickBedFilings {
    * again; either way it is audited.
    */
   private readonly filing: Pipeline<Filing, FilingRow | undefined, { existing: FilingRow } | { new: FilingRow }, { created: boolean; row: FilingRow }> = {
-    load: async (tx, { input }) => (await tx.select().from(homeSickBedFilings).where(and(eq(homeSickBedFilings.elderRef, input.elderRef), eq(homeSickBedFilings.institutionId, input.institutionId))))[0],
+    load: (tx, { input }) => this.store.find(tx, input.elderRef, input.institutionId),
     decide: (existing, { input, actor, at }) =>
       existing ? { existing } : { new: { id: newId(), elderRef: input.elderRef, institutionId: input.institutionId, referralId: input.referralId ?? null, validFrom: chinaDay(at), filedBy: actor.id, filedAt: at } },
     save: async (tx, outbox, _existing, decided, { input, actor, origin, at }) => {
       // Two filings at the same moment: the unique key keeps the first, the other finds it.
-      const inserted = 'new' in decided ? (await tx.insert(homeSickBedFilings).values(decided.new).onConflictDoNothing().returning())[0] : undefined;
+      const inserted = 'new' in decided ? await this.store.insert(tx, decided.new) : undefined;
       const row = inserted ?? ('existing' in decided ? decided.existing : await this.filing.load(tx, { input, actor, origin, at }));
       if (!row) throw new Error('a filing neither stored nor found');
       if (inserted || input.referralId) {

@@ -3,10 +3,10 @@ import { causedBy, createMessage, LtciAuthorised, LtciRefused, type AuthoriseLtc
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
 import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
-import type { ApplicationStore } from '../adapters/db/application-store.js';
+import type { ApplicationRow, ApplicationStore } from '../adapters/db/application-store.js';
 import { mayApply } from '../domain/application.js';
 import { SERVICE } from './application-effects.js';
-import { pastOf, presentApplication, stateOf, type ApplicationRow } from './application-rows.js';
+import { pastOf, presentApplication, stateOf } from './application-rows.js';
 import { actorOf, serviceActor, type AuditLog } from './audit.js';
 import { applyRefused } from './ltci-problems.js';
 import { applicationEntry, inScope } from './ltci-queries.js';

@@ -1,10 +1,12 @@
 import type { Database, Tx } from '@fbl/db';
 import { newId } from '@fbl/contracts';
 import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
-import type { ApplicationRow } from '../../application/application-rows.js';
 import type { ApplicationStatus } from '../../domain/application.js';
 import { applications, assessments } from './schema.js';
 
+/** A stored application. */
+export type ApplicationRow = typeof applications.$inferSelect;
+/** A stored assessment of an application. */
 export type AssessmentRow = typeof assessments.$inferSelect;
 
 /** Which applications a page lists, in the officer's scope. */
