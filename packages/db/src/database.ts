@@ -109,9 +109,30 @@ function rowsFrom<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/**
+ * The client drizzle is given: every statement with parameters goes as a named prepared statement,
+ * kept per connection by its text and types (postgres.js prepares it again after a schema change
+ * and drops them with the connection). drizzle prepares only queries given a name; parsing and
+ * planning every statement afresh cost about three times the CPU of a prepared primary-key read.
+ */
+export function preparing<S extends postgres.Sql | postgres.TransactionSql>(client: S): S {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === 'unsafe') return (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => target.unsafe(query, params, { ...options, prepare: true });
+      if (key === 'begin' || key === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (Reflect.get(target, key, receiver) as (...a: unknown[]) => unknown).apply(target, [...args, (tx: postgres.TransactionSql) => fn(preparing(tx))]);
+        };
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
 async function openPostgres(url: string, poolSize: number, onStatement?: (text: string) => void): Promise<Database> {
   const client = postgres(url, { max: poolSize, onnotice: () => {}, connection: { application_name: 'five-bed-linkage' }, ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}) });
-  const db = drizzlePostgres(client) as unknown as Db;
+  const db = drizzlePostgres(preparing(client)) as unknown as Db;
   // One connection for advisory locks, opened on first use; `generation` counts its ends, so a
   // lock taken before an end is known lost without asking.
   let locks: { client: postgres.Sql; generation: number } | undefined;
