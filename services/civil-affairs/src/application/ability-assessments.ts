@@ -5,8 +5,7 @@ import type { Outbox } from '@fbl/messaging';
 import type { FieldProtector } from '@fbl/privacy';
 import { scoreAbility, type AbilityResult } from '@fbl/scales';
 import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
-import { and, asc, desc, eq } from 'drizzle-orm';
-import { assessmentRequests, assessments, elders } from '../adapters/db/schema.js';
+import { AssessmentStore, latestAssessment, type AssessmentRequestRow, type AssessmentRow } from '../adapters/db/assessment-store.js';
 import { addWorkingDays, reassessmentDue } from '../domain/elder.js';
 import type { Elders } from './elders.js';
 
@@ -21,7 +20,7 @@ export interface AssessmentInput {
   assessedOn: string;
 }
 
-type Latest = typeof assessments.$inferSelect;
+type Latest = AssessmentRow;
 
 /** An assessment to record: who, of whom, the scored result, and the origin of what it says. */
 interface Recording {
@@ -58,22 +57,24 @@ export function answerOrQueue(known: boolean, latest: Latest | undefined, reason
 
 /** Ability assessments: recorded by assessors and sealed, asked for by the workflow, answered to every referral that waits. */
 export class AbilityAssessments {
-  private readonly recording: Pipeline<Recording, { open: (typeof assessmentRequests.$inferSelect)[] }, { messages: OutgoingMessage[]; close: string[] }, void>;
+  private readonly recording: Pipeline<Recording, { open: AssessmentRequestRow[] }, { messages: OutgoingMessage[]; close: string[] }, void>;
   private readonly asking: Pipeline<Asking, { known: boolean; latest: Latest | undefined }, ReturnType<typeof answerOrQueue>, void>;
+  private readonly store: AssessmentStore;
 
   constructor(
     private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
     private readonly registry: Elders,
   ) {
+    this.store = new AssessmentStore(ports.database);
     this.recording = {
       load: async (tx, r) => {
-        await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, r.elderId)).for('update');
-        return { open: await tx.select().from(assessmentRequests).where(and(eq(assessmentRequests.elderId, r.elderId), eq(assessmentRequests.status, 'open'))).orderBy(asc(assessmentRequests.requestedAt)) };
+        await this.store.lockElder(tx, r.elderId);
+        return { open: await this.store.openRequests(tx, r.elderId) };
       },
       decide: ({ open }, r) => ({ messages: answersOf(r, open), close: open.map((o) => o.id) }),
       save: async (tx, outbox, _state, decided, r) => {
-        await tx.insert(assessments).values({
+        await this.store.record(tx, {
           id: r.id,
           elderId: r.elderId,
           assessedOn: r.input.assessedOn,
@@ -88,15 +89,15 @@ export class AbilityAssessments {
           recordedAt: r.at,
         });
         await this.registry.audit(tx, r.who, 'assess', r.elderId, 'allowed', { assessmentId: r.id, level: r.result.level });
-        for (const id of decided.close) await tx.update(assessmentRequests).set({ status: 'done', assessmentId: r.id }).where(eq(assessmentRequests.id, id));
+        for (const id of decided.close) await this.store.closeRequest(tx, id, r.id);
         await outbox.append(tx, decided.messages);
       },
     };
     this.asking = {
       load: async (tx, { command }) => {
-        const [row] = await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, command.data.elderRef));
-        const [latest] = row ? await tx.select().from(assessments).where(eq(assessments.elderId, command.data.elderRef)).orderBy(desc(assessments.assessedOn)).limit(1) : [];
-        return { known: Boolean(row), latest };
+        const known = await this.store.elderKnown(tx, command.data.elderRef);
+        const latest = known ? await latestAssessment(tx, command.data.elderRef) : undefined;
+        return { known, latest };
       },
       decide: ({ known, latest }, { command, at }) => answerOrQueue(known, latest, command.data.reason, at),
       save: async (tx, outbox, _state, decided, { command, at }) => {
@@ -112,7 +113,7 @@ export class AbilityAssessments {
             return;
           }
           case 'queue':
-            await tx.insert(assessmentRequests).values({ id: newId(), elderId: elderRef, referralId, reason, urgency: command.data.urgency ?? 'routine', status: 'open', requestedAt: at, dueAt: decided.dueAt });
+            await this.store.queueRequest(tx, { id: newId(), elderId: elderRef, referralId, reason, urgency: command.data.urgency ?? 'routine', status: 'open', requestedAt: at, dueAt: decided.dueAt });
             return;
         }
       },
@@ -144,7 +145,7 @@ export class AbilityAssessments {
   /** An elder's assessments, newest first (scores and levels; raw answers stay sealed). */
   async history(elderId: string, who: Principal) {
     await this.registry.view(elderId, who);
-    const rows = await this.ports.database.db.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn));
+    const rows = await this.store.history(elderId);
     return rows.map((a) => ({ id: a.id, assessedOn: a.assessedOn, reason: a.reason, level: a.level, total: a.total, assessors: a.assessors, rulesVersion: a.rulesVersion }));
   }
 

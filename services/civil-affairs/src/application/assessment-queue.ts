@@ -1,8 +1,9 @@
 import type { Principal } from '@fbl/auth';
-import { AuditLog, userActor } from '@fbl/privacy';
+import { userActor, type AuditLog } from '@fbl/privacy';
 import type { ServicePorts } from '@fbl/service-kit/pipeline';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { assessmentRequests, auditLog, elders } from '../adapters/db/schema.js';
+import { AssessmentQueueQueries } from '../adapters/db/assessment-queue-queries.js';
+import { civilAffairsAuditLog } from '../adapters/db/audit.js';
+import { ElderStore } from '../adapters/db/elder-store.js';
 import type { ElderDirectory, ElderSummary, Page } from './elder-directory.js';
 
 /** One open request of the assessors' queue, with the elder it is about. */
@@ -27,32 +28,27 @@ export interface QueuedRequest {
  */
 export class AssessmentQueue {
   private readonly log: AuditLog;
+  private readonly queries = new AssessmentQueueQueries();
+  private readonly elders: ElderStore;
 
   constructor(
     private readonly ports: ServicePorts,
     private readonly directory: ElderDirectory,
   ) {
-    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
+    this.log = civilAffairsAuditLog(ports);
+    this.elders = new ElderStore(ports.database);
   }
 
   async list(who: Principal, page: { limit: number; offset: number }): Promise<Page<QueuedRequest>> {
     const now = this.ports.clock();
-    const where = and(eq(assessmentRequests.status, 'open'), this.directory.scope(who));
+    const scope = this.directory.scope(who);
     return this.ports.database.transaction(async (tx) => {
-      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(assessmentRequests).innerJoin(elders, eq(elders.id, assessmentRequests.elderId)).where(where);
-      const rows = await tx
-        .select({ request: assessmentRequests })
-        .from(assessmentRequests)
-        .innerJoin(elders, eq(elders.id, assessmentRequests.elderId))
-        .where(where)
-        .orderBy(sql`(${assessmentRequests.urgency} = 'green-channel') desc`, asc(assessmentRequests.dueAt), asc(assessmentRequests.requestedAt), asc(assessmentRequests.id))
-        .limit(page.limit)
-        .offset(page.offset);
-      const elderIds = [...new Set(rows.map((r) => r.request.elderId))];
-      const elderRows = elderIds.length > 0 ? await tx.select().from(elders).where(inArray(elders.id, elderIds)) : [];
+      const { total, rows } = await this.queries.open(tx, scope, page);
+      const elderIds = [...new Set(rows.map((r) => r.elderId))];
+      const elderRows = elderIds.length > 0 ? await this.elders.byIds(tx, elderIds) : [];
       const summaries = new Map((await this.directory.summaries(tx, elderRows)).map((s) => [s.elderRef, s]));
       await this.log.write(tx, ...elderIds.map((id) => ({ actor: userActor(who), action: 'list', objectType: 'elder', objectId: id, outcome: 'allowed' as const, detail: { list: 'assessment-requests' } })));
-      const items = rows.map(({ request }) => {
+      const items = rows.map((request) => {
         const elder = summaries.get(request.elderId)!;
         return {
           id: request.id,
@@ -67,7 +63,7 @@ export class AssessmentQueue {
           elder,
         };
       });
-      return { total: Number(count?.n ?? 0), items };
+      return { total, items };
     });
   }
 }

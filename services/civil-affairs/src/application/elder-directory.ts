@@ -1,11 +1,12 @@
 import { divisionPrefix, type Principal } from '@fbl/auth';
 import { ageOn, maskResidentId, shandongDivisions } from '@fbl/codes';
 import type { Executor } from '@fbl/db';
-import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
+import { userActor, type AuditLog, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
 import type { ServicePorts } from '@fbl/service-kit/pipeline';
 import { invalidField } from '@fbl/contracts';
-import { and, desc, eq, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
-import { assessments, auditLog, elders } from '../adapters/db/schema.js';
+import { civilAffairsAuditLog } from '../adapters/db/audit.js';
+import { ElderQueries, type ElderScope } from '../adapters/db/elder-queries.js';
+import { ElderStore, type ElderRow } from '../adapters/db/elder-store.js';
 import { currentAssessmentSince, readElderQuery, reassessmentDue } from '../domain/elder.js';
 
 /** An elder as a list shows them: who, how old, where, how able, and whether an assessment is due. */
@@ -34,8 +35,6 @@ export interface Page<T> {
 /** Roles that may search the register (planners only by a name or an ID number, never browse it). */
 export const SEARCHERS = ['planner', 'assessor', 'insurer', 'admin'] as const;
 
-type ElderRow = typeof elders.$inferSelect;
-
 /**
  * Finding elders on the register: by full name (through its blind index), by whole ID number
  * (through its keyed hash), or every elder of the caller's division, a page at a time. Names stay
@@ -43,12 +42,15 @@ type ElderRow = typeof elders.$inferSelect;
  */
 export class ElderDirectory {
   private readonly log: AuditLog;
+  private readonly queries = new ElderQueries();
+  private readonly store: ElderStore;
 
   constructor(
     private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
   ) {
-    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
+    this.log = civilAffairsAuditLog(ports);
+    this.store = new ElderStore(ports.database);
   }
 
   private get now(): Date {
@@ -70,34 +72,35 @@ export class ElderDirectory {
     if (!read.ok) throw await refuse(read.reason);
     const { query } = read;
     if (query.by === 'all' && who.role === 'planner') throw await refuse('required: a planner finds an elder by full name or ID number');
-    const where = and(
-      this.scope(who),
-      query.by === 'name' ? eq(elders.nameHash, this.protector.nameHash(query.name)) : undefined,
-      query.by === 'id-number' ? eq(elders.idNumberHash, this.protector.lookupHash(query.idNumber)) : undefined,
-      params.due ? sql`not exists (select 1 from ${assessments} where ${assessments.elderId} = ${elders.id} and ${assessments.assessedOn} >= ${currentAssessmentSince(this.now)})` : undefined,
-    );
+    const search = {
+      scope: this.scope(who),
+      ...(query.by === 'name' ? { nameHash: this.protector.nameHash(query.name) } : {}),
+      ...(query.by === 'id-number' ? { idNumberHash: this.protector.lookupHash(query.idNumber) } : {}),
+      ...(params.due ? { notAssessedSince: currentAssessmentSince(this.now) } : {}),
+      limit: params.limit,
+      offset: params.offset,
+    };
     return this.ports.database.transaction(async (tx) => {
-      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(elders).where(where);
-      const rows = await tx.select().from(elders).where(where).orderBy(desc(elders.createdAt), desc(elders.id)).limit(params.limit).offset(params.offset);
+      const { total, rows } = await this.queries.search(tx, search);
       const items = await this.summaries(tx, rows);
       if (items.length === 0) await this.log.write(tx, this.entry(who, 'search', `by-${query.by}`, 'not-found'));
       await this.log.write(tx, ...items.map((e) => this.entry(who, 'search', e.elderRef, 'allowed', { by: query.by })));
-      return { total: Number(count?.n ?? 0), items };
+      return { total, items };
     });
   }
 
-  /** The SQL condition of the elders a principal may find: by division for the officers of one. */
-  scope(who: Principal): SQL | undefined {
+  /** The elders a principal may find: by division for the officers of one. */
+  scope(who: Principal): ElderScope {
     switch (who.role) {
       case 'admin':
       case 'planner':
-        return undefined;
+        return 'all';
       case 'assessor':
       case 'insurer':
       case 'analyst':
-        return who.divisionCode ? like(elders.divisionCode, `${divisionPrefix(who.divisionCode)}%`) : sql`false`;
+        return who.divisionCode ? { divisionPrefix: divisionPrefix(who.divisionCode) } : 'none';
       case 'provider':
-        return sql`false`;
+        return 'none';
       default: {
         const unreachable: never = who.role;
         throw new Error(`unknown role ${String(unreachable)}`);
@@ -108,11 +111,7 @@ export class ElderDirectory {
   /** The summaries of elders' rows, with each one's latest assessment, in the rows' order. */
   async summaries(db: Executor, rows: readonly ElderRow[]): Promise<ElderSummary[]> {
     if (rows.length === 0) return [];
-    const latest = await db
-      .selectDistinctOn([assessments.elderId], { elderId: assessments.elderId, level: assessments.level, assessedOn: assessments.assessedOn })
-      .from(assessments)
-      .where(inArray(assessments.elderId, rows.map((r) => r.id)))
-      .orderBy(assessments.elderId, desc(assessments.assessedOn), desc(assessments.recordedAt));
+    const latest = await this.queries.latestAbilities(db, rows.map((r) => r.id));
     const byElder = new Map(latest.map((a) => [a.elderId, a]));
     return rows.map((row) => {
       const ability = byElder.get(row.id);
@@ -136,13 +135,10 @@ export class ElderDirectory {
    * start-up; each row is indexed in one statement, and a row indexed meanwhile is left alone.
    */
   async indexNames(batch = 500): Promise<number> {
-    const { db } = this.ports.database;
     let indexed = 0;
     for (;;) {
-      const rows = await db.select({ id: elders.id, nameSealed: elders.nameSealed }).from(elders).where(isNull(elders.nameHash)).limit(batch);
-      for (const row of rows) {
-        await db.update(elders).set({ nameHash: this.protector.nameHash(this.protector.open(row.nameSealed)) }).where(and(eq(elders.id, row.id), isNull(elders.nameHash)));
-      }
+      const rows = await this.store.withoutNameIndex(batch);
+      for (const row of rows) await this.store.indexName(row.id, this.protector.nameHash(this.protector.open(row.nameSealed)));
       indexed += rows.length;
       if (rows.length < batch) return indexed;
     }

@@ -3,10 +3,11 @@ import { maySee } from './access.js';
 import { maskResidentId, shandongDivisions } from '@fbl/codes';
 import { createMessage, ElderRegistered, newId, type MessageOrigin, conflict, invalidInput, notFound, problemFields, Refusal } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
-import { AuditLog, maskAddress, maskPhone, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
+import { maskAddress, maskPhone, userActor, type AuditLog, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
 import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { assessments, auditLog, carers, consents, elders } from '../adapters/db/schema.js';
+import { latestAssessment, type AssessmentRow } from '../adapters/db/assessment-store.js';
+import { civilAffairsAuditLog } from '../adapters/db/audit.js';
+import { ElderStore, type ElderRow } from '../adapters/db/elder-store.js';
 import { checkElder, type ElderRegistration } from '../domain/elder.js';
 import { AbilityAssessments } from './ability-assessments.js';
 import { Hardships } from './hardships.js';
@@ -18,7 +19,6 @@ export type { HardshipInput } from './hardships.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Outcome = AuditOutcome;
-type ElderRow = typeof elders.$inferSelect;
 type Registering = { id: string; elder: Extract<ReturnType<typeof checkElder>, { ok: true }>['elder']; hash: string; who: Principal; origin: MessageOrigin; at: Date };
 
 /**
@@ -28,12 +28,14 @@ type Registering = { id: string; elder: Extract<ReturnType<typeof checkElder>, {
  */
 export class Elders {
   private readonly log: AuditLog;
+  private readonly store: ElderStore;
 
   constructor(
     private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
   ) {
-    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
+    this.log = civilAffairsAuditLog(ports);
+    this.store = new ElderStore(ports.database);
     this.assessments = new AbilityAssessments(ports, protector, this);
     this.hardships = new Hardships(ports, this);
   }
@@ -44,13 +46,13 @@ export class Elders {
 
   /** A registration: the ID number's keyed hash finds one already registered; otherwise the record is sealed and stored. */
   private readonly registering: Pipeline<Registering, boolean, Registering, void> = {
-    load: async (tx, r) => (await tx.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, r.hash))).length > 0,
+    load: (tx, r) => this.store.idNumberTaken(tx, r.hash),
     decide: (taken, r) => {
       if (taken) throw conflict('this ID number is already registered');
       return r;
     },
     save: async (tx, outbox, _taken, { id, elder: e, hash, who, origin, at: now }) => {
-      await tx.insert(elders).values({
+      const elder = {
         id,
         idNumberSealed: this.protector.seal(e.idNumber),
         idNumberHash: hash,
@@ -66,8 +68,8 @@ export class Elders {
         guardianSealed: e.guardian ? this.protector.seal(JSON.stringify(e.guardian)) : null,
         createdAt: now,
         updatedAt: now,
-      });
-      await tx.insert(consents).values({ id: newId(), elderId: id, purpose: 'health-data-processing', granted: e.consent.healthData, givenBy: e.consent.givenBy, recordedBy: who.userId, recordedAt: now });
+      };
+      await this.store.register(tx, elder, { id: newId(), elderId: id, purpose: 'health-data-processing', granted: e.consent.healthData, givenBy: e.consent.givenBy, recordedBy: who.userId, recordedAt: now });
       await this.audit(tx, who, 'register', id, 'allowed');
       await outbox.append(tx, [createMessage(ElderRegistered, id, { elderRef: id, divisionCode: e.address.divisionCode, birthYear: e.birthYear, gender: e.gender }, origin, { time: now })]);
     },
@@ -102,7 +104,7 @@ export class Elders {
 
   /** Before a change to an elder's record: the elder exists and is in scope, or the refusal is audited on its own and thrown. */
   async requireInScope(who: Principal, action: string, elderId: string): Promise<void> {
-    const [found] = await this.ports.database.db.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId));
+    const found = await this.store.divisionOf(elderId);
     if (!found) {
       await this.auditAlone(who, action, elderId, 'not-found');
       throw notFound(`elder ${elderId}`);
@@ -124,31 +126,24 @@ export class Elders {
    * elder), and nothing otherwise; other roles as {@link maySee} and their role's view say.
    */
   private async viewFor(db: Executor, who: Principal, row: ElderRow): Promise<IdentityView | undefined> {
-    if (who.role === 'provider') return who.institutionId && (await this.caredForBy(db, who.institutionId, [row.id])).has(row.id) ? 'full' : undefined;
+    if (who.role === 'provider') return who.institutionId && (await this.store.caredForBy(db, who.institutionId, [row.id])).has(row.id) ? 'full' : undefined;
     return this.allowed(who, row) ? identityViewOf(who.role) : undefined;
-  }
-
-  /** Of these elders, the ones an institution was chosen for and still is. */
-  private async caredForBy(db: Executor, institutionId: string, elderIds: readonly string[]): Promise<Set<string>> {
-    if (elderIds.length === 0) return new Set();
-    const rows = await db.select({ elderId: carers.elderId }).from(carers).where(and(eq(carers.institutionId, institutionId), inArray(carers.elderId, [...elderIds]), isNull(carers.until)));
-    return new Set(rows.map((r) => r.elderId));
   }
 
   /** The family chose a provider for the elder: its staff may know who the elder is from now on. */
   async providerChosen(tx: Tx, c: { referralId: string; institutionId: string; elderRef: string }): Promise<void> {
     // A referral may name an elder this registry does not hold (registered elsewhere): nothing to grant.
-    const [known] = UUID.test(c.elderRef) ? await tx.select({ id: elders.id }).from(elders).where(eq(elders.id, c.elderRef)) : [];
+    const known = UUID.test(c.elderRef) && (await this.store.exists(tx, c.elderRef));
     if (!known) {
       this.ports.logger.warn({ referralId: c.referralId }, 'a provider was chosen for an elder not in the registry');
       return;
     }
-    await tx.insert(carers).values({ referralId: c.referralId, institutionId: c.institutionId, elderId: c.elderRef, since: this.now }).onConflictDoUpdate({ target: [carers.referralId, carers.institutionId], set: { until: null } });
+    await this.store.choose(tx, { referralId: c.referralId, institutionId: c.institutionId, elderId: c.elderRef, since: this.now });
   }
 
   /** The chosen provider will not receive the elder after all: it no longer sees the record. */
   async providerChoiceLapsed(tx: Tx, c: { referralId: string; institutionId: string }): Promise<void> {
-    await tx.update(carers).set({ until: this.now }).where(and(eq(carers.referralId, c.referralId), eq(carers.institutionId, c.institutionId), isNull(carers.until)));
+    await this.store.lapse(tx, c, this.now);
   }
 
   /**
@@ -159,8 +154,8 @@ export class Elders {
     const wanted = [...new Set(elderIds)];
     if (wanted.length === 0) return [];
     return this.ports.database.transaction(async (tx) => {
-      const rows = await tx.select().from(elders).where(inArray(elders.id, wanted));
-      const cared = who.role === 'provider' && who.institutionId ? await this.caredForBy(tx, who.institutionId, wanted) : new Set<string>();
+      const rows = await this.store.byIds(tx, wanted);
+      const cared = who.role === 'provider' && who.institutionId ? await this.store.caredForBy(tx, who.institutionId, wanted) : new Set<string>();
       const shown = rows.filter((r) => (who.role === 'provider' ? cared.has(r.id) : this.allowed(who, r) && identityViewOf(who.role) !== 'none'));
       for (const r of shown) await this.audit(tx, who, 'read-name', r.id, 'allowed');
       for (const id of wanted.filter((id) => !shown.some((r) => r.id === id))) await this.audit(tx, who, 'read-name', id, rows.some((r) => r.id === id) ? 'denied' : 'not-found');
@@ -171,7 +166,7 @@ export class Elders {
   /** An elder's record as this principal may see it; every call is audited. */
   async view(elderId: string, who: Principal) {
     return this.ports.database.transaction(async (tx) => {
-      const [row] = await tx.select().from(elders).where(eq(elders.id, elderId));
+      const row = await this.store.byId(tx, elderId);
       if (!row) {
         await this.audit(tx, who, 'read', elderId, 'not-found');
         return { outcome: 'not-found' as const };
@@ -182,7 +177,7 @@ export class Elders {
         return { outcome: 'denied' as const };
       }
       await this.audit(tx, who, 'read', elderId, 'allowed');
-      const [latest] = await tx.select().from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn)).limit(1);
+      const latest = await latestAssessment(tx, elderId);
       return { outcome: 'allowed' as const, view: this.present(row, view, latest) };
     }).then((r) => {
       if (r.outcome === 'not-found') throw notFound(`elder ${elderId}`);
@@ -193,7 +188,7 @@ export class Elders {
 
   /** Find an elder by ID number (through its keyed hash); audited like a read. */
   async findByIdNumber(idNumber: string, who: Principal) {
-    const [row] = await this.ports.database.db.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, this.protector.lookupHash(idNumber)));
+    const row = await this.store.idByIdNumberHash(this.protector.lookupHash(idNumber));
     if (!row) {
       await this.auditAlone(who, 'find', 'by-id-number', 'not-found');
       throw notFound('an elder with this ID number');
@@ -201,7 +196,7 @@ export class Elders {
     return this.view(row.id, who);
   }
 
-  private present(row: ElderRow, view: IdentityView, latest: typeof assessments.$inferSelect | undefined) {
+  private present(row: ElderRow, view: IdentityView, latest: AssessmentRow | undefined) {
     const base = {
       elderRef: row.id,
       divisionCode: row.divisionCode,
@@ -246,5 +241,4 @@ export class Elders {
   auditTrail(filter: { objectId?: string; actor?: string; from?: Date; before?: Date; limit: number }) {
     return this.log.trail(filter);
   }
-
 }

@@ -1,8 +1,7 @@
 import type { Principal } from '@fbl/auth';
 import { createMessage, HardshipStatusChanged, newId, type MessageOrigin, invalidInput } from '@fbl/contracts';
 import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
-import { asc, eq } from 'drizzle-orm';
-import { hardships } from '../adapters/db/schema.js';
+import { HardshipStore } from '../adapters/db/hardship-store.js';
 import type { HardshipStatus } from '../domain/waiting-list.js';
 import type { Elders } from './elders.js';
 
@@ -25,17 +24,19 @@ interface Recording {
 /** Hardship statuses (特困, 低保 ...) of elders, with their validity; each one recorded is announced. */
 export class Hardships {
   private readonly recording: Pipeline<Recording, void, void, void>;
+  private readonly store: HardshipStore;
 
   constructor(
     private readonly ports: ServicePorts,
     private readonly registry: Elders,
   ) {
+    this.store = new HardshipStore(ports.database);
     this.recording = {
       load: async () => {},
       decide: () => {},
       save: async (tx, outbox, _state, _decided, r) => {
         const { input } = r;
-        await tx.insert(hardships).values({ id: r.id, elderId: r.elderId, status: input.status, validFrom: input.validFrom, validUntil: input.validUntil ?? null, recordedBy: r.who.userId, recordedAt: r.at });
+        await this.store.record(tx, { id: r.id, elderId: r.elderId, status: input.status, validFrom: input.validFrom, validUntil: input.validUntil ?? null, recordedBy: r.who.userId, recordedAt: r.at });
         await this.registry.audit(tx, r.who, 'record-hardship', r.elderId, 'allowed', { hardshipId: r.id, status: input.status });
         await outbox.append(tx, [
           createMessage(HardshipStatusChanged, r.elderId, { hardshipId: r.id, elderRef: r.elderId, status: input.status, validFrom: input.validFrom, ...(input.validUntil ? { validUntil: input.validUntil } : {}) }, r.origin, { time: r.at }),
@@ -62,7 +63,7 @@ export class Hardships {
   /** An elder's hardship statuses, oldest first; audited like a read of the record. */
   async of(elderId: string, who: Principal) {
     await this.registry.view(elderId, who);
-    const rows = await this.ports.database.db.select().from(hardships).where(eq(hardships.elderId, elderId)).orderBy(asc(hardships.validFrom));
+    const rows = await this.store.of(elderId);
     return rows.map((h) => ({ id: h.id, status: h.status, validFrom: h.validFrom, validUntil: h.validUntil, recordedBy: h.recordedBy, recordedAt: h.recordedAt.toISOString() }));
   }
 }

@@ -1,10 +1,11 @@
 import type { Principal } from '@fbl/auth';
 import { newId, conflict, notFound, Refusal } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
-import { AuditLog, userActor, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
+import { userActor, type AuditLog, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
 import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { assessmentRequests, assessments, auditLog, elders, hardships, waitingList } from '../adapters/db/schema.js';
+import { AssessmentStore } from '../adapters/db/assessment-store.js';
+import { civilAffairsAuditLog } from '../adapters/db/audit.js';
+import { WaitingListStore, type EntryChange, type EntryRow } from '../adapters/db/waiting-list-store.js';
 import { changeOf, assessmentDueAt, banOf, classify, HARDSHIP_STATUSES, localDate, MOVES, orderQueue, positionOf, QUEUEING, WAITING_LIST_RULES_2026, type ApplicantFacts, type HardshipStatus, type QueueEntry, type WaitingListRules } from '../domain/waiting-list.js';
 import { maySee } from './access.js';
 
@@ -12,7 +13,6 @@ const OBJECT_TYPE = 'waiting-list-entry';
 /** Days an ability assessment stays current (as for the workflow's requests). */
 const ASSESSMENT_VALID_DAYS = 183;
 
-type EntryRow = typeof waitingList.$inferSelect;
 export type Move = keyof typeof MOVES;
 
 /** A refusal decided inside a transaction, audited after it in a transaction of its own. */
@@ -27,13 +27,16 @@ const forbidden = () => new Refusal('forbidden', 'this record is outside your sc
  */
 export class WaitingList {
   private readonly log: AuditLog;
+  private readonly store = new WaitingListStore();
+  private readonly assessments: AssessmentStore;
 
   constructor(
     private readonly ports: ServicePorts,
     private readonly protector: FieldProtector,
     private readonly rules: WaitingListRules = WAITING_LIST_RULES_2026,
   ) {
-    this.log = new AuditLog({ database: ports.database, table: auditLog, clock: ports.clock });
+    this.log = civilAffairsAuditLog(ports);
+    this.assessments = new AssessmentStore(ports.database);
   }
 
   private get now(): Date {
@@ -61,13 +64,7 @@ export class WaitingList {
     if (elderIds.length === 0) return facts;
     const ids = [...new Set(elderIds)];
     const on = localDate(asOf, this.rules);
-    const people = await tx.select({ id: elders.id, birthDateSealed: elders.birthDateSealed }).from(elders).where(inArray(elders.id, ids));
-    const statuses = await tx.select().from(hardships).where(inArray(hardships.elderId, ids));
-    const assessed = await tx
-      .select({ elderId: assessments.elderId, level: assessments.level, assessedOn: assessments.assessedOn, answersSealed: assessments.answersSealed })
-      .from(assessments)
-      .where(inArray(assessments.elderId, ids))
-      .orderBy(desc(assessments.assessedOn), desc(assessments.recordedAt));
+    const { people, statuses, assessed } = await this.store.applicants(tx, ids);
     for (const p of people) {
       const latest = assessed.find((a) => a.elderId === p.id && a.assessedOn <= on);
       const dementia = latest ? (JSON.parse(this.protector.open(latest.answersSealed)) as { adjustments: { dementiaDiagnosis?: boolean } }).adjustments.dementiaDiagnosis === true : false;
@@ -85,11 +82,7 @@ export class WaitingList {
 
   /** The entries still queueing for a home, with their facts. */
   private async queueOf(tx: Tx, homeInstitutionId: string, asOf: Date): Promise<{ rows: EntryRow[]; entries: QueueEntry[] }> {
-    const rows = await tx
-      .select()
-      .from(waitingList)
-      .where(and(eq(waitingList.homeInstitutionId, homeInstitutionId), inArray(waitingList.status, [...QUEUEING])))
-      .orderBy(asc(waitingList.appliedAt));
+    const rows = await this.store.queueing(tx, homeInstitutionId);
     const facts = await this.factsOf(
       tx,
       rows.map((r) => r.elderId),
@@ -114,11 +107,11 @@ export class WaitingList {
   /** An application: the elder locked with their entries, facts and latest assessment; the rules decide (pure); the entry saved. */
   private readonly applying: Pipeline<Applying, ApplyingState, Refused | { classification: ReturnType<typeof classify>; dueAt: Date; current: boolean }, Refused | Record<string, unknown>> = {
     load: async (tx, { elderId, at }) => {
-      const [elder] = await tx.select({ id: elders.id, divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, elderId)).for('update');
+      const elder = await this.store.lockElder(tx, elderId);
       if (!elder) return { elder };
-      const history = await tx.select().from(waitingList).where(eq(waitingList.elderId, elderId));
+      const history = await this.store.historyOf(tx, elderId);
       const facts = (await this.factsOf(tx, [elderId], at)).get(elderId);
-      const [latest] = await tx.select({ assessedOn: assessments.assessedOn }).from(assessments).where(eq(assessments.elderId, elderId)).orderBy(desc(assessments.assessedOn)).limit(1);
+      const latest = await this.store.latestAssessment(tx, elderId);
       return { elder, history, facts, latest };
     },
     decide: ({ elder, history = [], facts, latest }, { elderId, homeInstitutionId, who, at: now }) => {
@@ -140,8 +133,8 @@ export class WaitingList {
       if ('refused' in decided) return decided;
       const { classification, dueAt, current } = decided;
       const id = newId();
-      await tx.insert(waitingList).values({ id, elderId, homeInstitutionId, status: 'waiting', appliedAt: now, assessmentDueAt: dueAt, priorityClass: classification.class, rulesVersion: this.rules.version, offersRefused: 0, appliedBy: who.userId, updatedAt: now });
-      if (!current) await tx.insert(assessmentRequests).values({ id: newId(), elderId, reason: 'waiting-list', status: 'open', requestedAt: now, dueAt });
+      await this.store.insert(tx, { id, elderId, homeInstitutionId, status: 'waiting', appliedAt: now, assessmentDueAt: dueAt, priorityClass: classification.class, rulesVersion: this.rules.version, offersRefused: 0, appliedBy: who.userId, updatedAt: now });
+      if (!current) await this.assessments.queueRequest(tx, { id: newId(), elderId, reason: 'waiting-list', status: 'open', requestedAt: now, dueAt });
       await this.log.write(tx, this.entry(who, 'apply', id, 'allowed', { elderRef: elderId, homeInstitutionId, class: classification.class }));
       return { id, elderRef: elderId, homeInstitutionId, status: 'waiting' as const, class: classification.class, noQueue: classification.noQueue, appliedAt: now.toISOString(), assessmentDueAt: dueAt.toISOString(), assessmentRequested: !current };
     },
@@ -171,7 +164,7 @@ export class WaitingList {
   async position(entryId: string, who: Principal) {
     const now = this.now;
     return this.decide(who, 'read-position', this.ports.database.transaction(async (tx) => {
-      const [row] = await tx.select({ entry: waitingList, divisionCode: elders.divisionCode }).from(waitingList).innerJoin(elders, eq(elders.id, waitingList.elderId)).where(eq(waitingList.id, entryId));
+      const row = await this.store.withDivision(tx, entryId);
       if (!row) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId } satisfies Refused;
       if (!maySee(who, row.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId } satisfies Refused;
       const e = row.entry;
@@ -194,17 +187,12 @@ export class WaitingList {
   }
 
   /** A move: the entry locked with its elder's division, the move decided (pure), the entry saved and audited. */
-  private readonly moving: Pipeline<Moving, { entry: EntryRow; divisionCode: string | undefined } | undefined, Refused | Partial<typeof waitingList.$inferInsert>, Refused | ReturnType<typeof presentMove>> = {
-    load: async (tx, { entryId }) => {
-      const [entry] = await tx.select().from(waitingList).where(eq(waitingList.id, entryId)).for('update');
-      if (!entry) return undefined;
-      const [elder] = await tx.select({ divisionCode: elders.divisionCode }).from(elders).where(eq(elders.id, entry.elderId));
-      return { entry, divisionCode: elder?.divisionCode };
-    },
+  private readonly moving: Pipeline<Moving, { entry: EntryRow; divisionCode: string | undefined } | undefined, Refused | EntryChange, Refused | ReturnType<typeof presentMove>> = {
+    load: (tx, { entryId }) => this.store.lock(tx, entryId),
     decide: (found, m) => decideMove(found, m, this.rules),
     save: async (tx, _outbox, found, change, { entryId, move, who }) => {
       if ('refused' in change) return change;
-      const [updated] = await tx.update(waitingList).set(change).where(eq(waitingList.id, entryId)).returning();
+      const updated = await this.store.update(tx, entryId, change);
       if (!updated) throw new Error(`entry ${entryId} vanished`);
       await this.log.write(tx, this.entry(who, move, entryId, 'allowed', { from: found!.entry.status, to: updated.status }));
       return presentMove(updated);
@@ -217,7 +205,7 @@ type ApplyingState = { elder: { id: string; divisionCode: string } | undefined; 
 type Moving = { entryId: string; move: Move; who: Principal; institutionId: string | undefined; at: Date };
 
 /** Whether a move applies to an entry, and the entry's change when it does. Pure. */
-export function decideMove(found: { entry: EntryRow; divisionCode: string | undefined } | undefined, { entryId, move, who, institutionId, at: now }: Moving, rules: WaitingListRules): Refused | Partial<typeof waitingList.$inferInsert> {
+export function decideMove(found: { entry: EntryRow; divisionCode: string | undefined } | undefined, { entryId, move, who, institutionId, at: now }: Moving, rules: WaitingListRules): Refused | EntryChange {
   if (!found) return { refused: true, outcome: 'not-found', problem: notFound(`waiting-list entry ${entryId}`), objectId: entryId };
   const e = found.entry;
   if (found.divisionCode === undefined || !maySee(who, found.divisionCode)) return { refused: true, outcome: 'denied', problem: forbidden(), objectId: entryId };
