@@ -5,7 +5,7 @@
  */
 export { bedService, type BedService } from './service.js';
 export { BedInventory, type DischargeReasonCode } from './application/inventory.js';
-export { BedQueries } from './application/queries.js';
+export { BedQueries } from './adapters/db/bed-queries.js';
 export * from './domain/policy.js';
 export * from './domain/policies.js';
 export type { InstitutionRegistration, UnitBatch } from './domain/institution.js';

@@ -2,12 +2,14 @@ import { bedCommandsTopic, bedEventsTopic } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { fileURLToPath } from 'node:url';
+import { BedQueries } from './adapters/db/bed-queries.js';
+import { BedStore } from './adapters/db/bed-store.js';
 import { PLACEHOLDER_SCHEMA } from './adapters/db/schema.js';
 import { bedInventoryTables } from './adapters/db/tables.js';
 import { bedRoutes } from './adapters/http/routes.js';
 import { bedHandlers } from './adapters/messages/handlers.js';
 import { BedInventory } from './application/inventory.js';
-import { BedQueries } from './application/queries.js';
+import { BedMessages } from './application/messages.js';
 import type { BedTypePolicy } from './domain/policy.js';
 
 /** A bed service as a definition any process can host, with its use cases at hand. */
@@ -23,7 +25,8 @@ export interface BedService extends ServiceDefinition {
 export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: { authSecret: string }): BedService {
   const tables = bedInventoryTables(pgSchema(policy.dbSchema));
   const kit = new ServiceKit(policy.service, tables.messaging, deps);
-  const inventory = new BedInventory(kit.ports, policy, tables);
+  const messages = new BedMessages(policy, kit.ports.clock);
+  const inventory = new BedInventory(kit.ports, policy, messages, new BedStore(tables, policy, messages, kit.ports.timers));
   const queries = new BedQueries(deps.database, tables);
   return {
     name: policy.service,

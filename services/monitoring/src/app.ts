@@ -1,5 +1,6 @@
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
+import { ProjectionStore } from './adapters/db/projection-store.js';
 import { messaging } from './adapters/db/schema.js';
 import { monitoringRoutes } from './adapters/http/routes.js';
 import { MONITORED_TOPICS, monitoringHandlers } from './adapters/messages/handlers.js';
@@ -32,7 +33,7 @@ export function monitoringConsumer(projector: Projector) {
 /** Build the monitoring service (监测) on the given dependencies. */
 export function monitoringService(deps: ServiceDeps, options: MonitoringOptions): MonitoringService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
-  const projector = new Projector();
+  const projector = new Projector(new ProjectionStore());
   const queries = new MetricsQueries(deps.database);
   registerHeadlineGauges(deps.metrics.registry, queries, deps.clock, options.gaugeTtlMs);
   return {

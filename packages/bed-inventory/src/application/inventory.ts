@@ -3,13 +3,12 @@ import { causedBy, newId, type DischargeRecorded, type Envelope, type EnvelopeOf
 import type { Tx } from '@fbl/db';
 import { CannotApply, type Outbox } from '@fbl/messaging';
 import { effectsOf, run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
-import { BedStore } from '../adapters/db/bed-store.js';
-import type { BedInventoryTables } from '../adapters/db/tables.js';
+import type { BedStore } from '../adapters/db/bed-store.js';
 import { decide, isRefusal, type BedCommand, type BedEvent, type BedState, type DischargeReasonCode, type EpisodeReview } from '../domain/decider.js';
 import type { BedTypePolicy } from '../domain/policy.js';
 import { BED_EFFECTS } from './bed-effects.js';
 import { Capacity } from './capacity.js';
-import { BedMessages } from './messages.js';
+import type { BedMessages } from './messages.js';
 
 export type { DischargeReasonCode, EpisodeReview } from '../domain/decider.js';
 
@@ -28,19 +27,17 @@ interface Addressed {
  * one availability snapshot per changed institution, in one transaction.
  */
 export class BedInventory {
-  readonly messages: BedMessages;
-  private readonly store: BedStore;
   private readonly capacity: Capacity;
   private readonly pipeline: Pipeline<Addressed, BedState, { events: BedEvent[]; origin: MessageOrigin }, BedEvent[]>;
 
+  /** `messages` are the ones the store publishes availability with, so every message of the service is made alike. */
   constructor(
     private readonly ports: ServicePorts,
     readonly policy: BedTypePolicy,
-    t: BedInventoryTables,
+    readonly messages: BedMessages,
+    private readonly store: BedStore,
     divisions: DivisionTable = shandongDivisions,
   ) {
-    this.messages = new BedMessages(policy, ports.clock);
-    this.store = new BedStore(t, policy, this.messages, ports.timers);
     this.capacity = new Capacity(ports, policy, this.store, this.messages, divisions);
     this.pipeline = {
       load: (tx, { command }) => this.store.load(tx, command),

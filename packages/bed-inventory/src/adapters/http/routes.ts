@@ -6,7 +6,7 @@ import type { ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { BedInventory, DischargeReasonCode } from '../../application/inventory.js';
-import type { BedQueries } from '../../application/queries.js';
+import type { BedQueries } from '../db/bed-queries.js';
 import type { StayStatus } from '../../domain/lifecycle.js';
 import * as S from './schemas.js';
 

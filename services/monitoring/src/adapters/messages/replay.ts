@@ -3,6 +3,7 @@ import type { Database } from '@fbl/db';
 import { createConsumer, Outbox, type Bus, type ReplayProgress } from '@fbl/messaging';
 import type { Logger } from '@fbl/observability';
 import { eq, sql } from 'drizzle-orm';
+import { ProjectionStore } from '../db/projection-store.js';
 import { inbox, messaging } from '../db/schema.js';
 import { MONITORED_TOPICS, monitoringHandlers } from './handlers.js';
 import { Projector } from '../../application/projector.js';
@@ -39,7 +40,7 @@ export async function replayTopics(options: {
     tables: messaging,
     outbox: new Outbox(messaging),
     registry,
-    handlers: monitoringHandlers(new Projector()),
+    handlers: monitoringHandlers(new Projector(new ProjectionStore())),
     bus,
     logger,
   });

@@ -1,9 +1,9 @@
 import { notFound } from '@fbl/contracts';
 import type { Database } from '@fbl/db';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { BedInventoryTables } from '../adapters/db/tables.js';
-import { summarise, type StatusCount } from '../domain/availability.js';
-import type { StayStatus } from '../domain/lifecycle.js';
+import type { BedInventoryTables } from './tables.js';
+import { summarise, type StatusCount } from '../../domain/availability.js';
+import type { StayStatus } from '../../domain/lifecycle.js';
 
 /** Read models of a bed service: institutions with their capacity, units, holds, stays. */
 export class BedQueries {
