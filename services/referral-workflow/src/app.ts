@@ -3,13 +3,14 @@ import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTop
 import { AuditLog, Sealer } from '@fbl/privacy';
 import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
+import { announceChanges } from './adapters/db/change-notices.js';
+import { PacketStore } from './adapters/db/packet-store.js';
 import { auditLog, messaging } from './adapters/db/schema.js';
 import { packetRoutes } from './adapters/http/packet-routes.js';
 import { referralRoutes } from './adapters/http/routes.js';
 import { referralHandlers } from './adapters/messages/handlers.js';
 import { Attachments } from './application/attachments.js';
-import { announceChanges, ReferralChanges } from './application/changes.js';
-import { PacketStore } from './application/packet-store.js';
+import { ReferralChanges } from './application/changes.js';
 import { Packets } from './application/packets.js';
 import { ReferralReads } from './application/referral-reads.js';
 import { Referrals, SERVICE } from './application/referrals.js';

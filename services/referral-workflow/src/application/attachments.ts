@@ -2,8 +2,7 @@ import type { Principal } from '@fbl/auth';
 import { newId, type AttachmentKind, conflict, invalidInput, notFound, Refusal } from '@fbl/contracts';
 import type { Sealer } from '@fbl/privacy';
 import type { ServicePorts } from '@fbl/service-kit/pipeline';
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { attachmentContents, attachments, referrals } from '../adapters/db/schema.js';
+import { AttachmentStore, type AttachmentRow } from '../adapters/db/attachment-store.js';
 import { contentProblem, MAX_REFERRAL_ATTACHMENT_BYTES, sniffMediaType } from '../domain/attachments.js';
 import type { Packets } from './packets.js';
 
@@ -28,6 +27,8 @@ const OBJECT = 'referral-attachment';
  * retention period, then their bytes are deleted.
  */
 export class Attachments {
+  private readonly store = new AttachmentStore();
+
   constructor(
     private readonly ports: ServicePorts,
     private readonly packets: Packets,
@@ -53,12 +54,11 @@ export class Attachments {
     const now = this.now;
     const stored = await this.ports.transact(async (tx) => {
       // The referral's row lock serialises uploads, so two at once cannot pass the total together.
-      const [row] = await tx.select({ state: referrals.state }).from(referrals).where(eq(referrals.id, referralId)).for('update');
-      if (FINISHED.includes(row!.state)) throw conflict(`the referral is ${row!.state}: nothing more can be attached`);
-      const [sum] = await tx.select({ bytes: sql<number>`coalesce(sum(${attachments.size}), 0)::int` }).from(attachments).where(and(eq(attachments.referralId, referralId), isNull(attachments.deletedAt)));
-      if ((sum?.bytes ?? 0) + upload.bytes.length > MAX_REFERRAL_ATTACHMENT_BYTES) return false;
-      await tx.insert(attachments).values({ id, referralId, kind: upload.kind, mediaType, size: upload.bytes.length, nameSealed: this.sealer.seal(upload.name), uploadedBy: who.userId, uploadedAt: now });
-      await tx.insert(attachmentContents).values({ attachmentId: id, sealed: this.sealer.sealBytes(upload.bytes) });
+      const state = await this.store.lockedState(tx, referralId);
+      if (FINISHED.includes(state)) throw conflict(`the referral is ${state}: nothing more can be attached`);
+      if ((await this.store.keptBytes(tx, referralId)) + upload.bytes.length > MAX_REFERRAL_ATTACHMENT_BYTES) return false;
+      const record = { id, referralId, kind: upload.kind, mediaType, size: upload.bytes.length, nameSealed: this.sealer.seal(upload.name), uploadedBy: who.userId, uploadedAt: now };
+      await this.store.add(tx, record, this.sealer.sealBytes(upload.bytes));
       await this.packets.audit(tx, who, 'attach', referralId, 'allowed', { attachmentId: id, kind: upload.kind, size: upload.bytes.length }, OBJECT);
       return true;
     });
@@ -79,35 +79,33 @@ export class Attachments {
 
   /** The attachments of a referral (no access check: for a caller that made it). */
   async listed(referralId: string): Promise<AttachmentInfo[]> {
-    const rows = await this.ports.database.db.select().from(attachments).where(and(eq(attachments.referralId, referralId), isNull(attachments.deletedAt))).orderBy(asc(attachments.uploadedAt));
-    return rows.map((r) => ({ id: r.id, kind: r.kind, mediaType: r.mediaType, size: r.size, name: this.sealer.open(r.nameSealed), uploadedAt: r.uploadedAt.toISOString() }));
+    const rows = await this.store.kept(this.ports.database.db, referralId);
+    return rows.map((r) => this.info(r));
   }
 
   /** One attachment's bytes, opened, for a reader who may see the packet's clinical part; audited. */
   async read(referralId: string, attachmentId: string, who: Principal): Promise<{ info: AttachmentInfo; bytes: Buffer }> {
     await this.packets.admit(referralId, who, 'read', 'clinical', OBJECT, { attachmentId });
     const { db } = this.ports.database;
-    const [row] = await db
-      .select({ a: attachments, sealed: attachmentContents.sealed })
-      .from(attachments)
-      .innerJoin(attachmentContents, eq(attachmentContents.attachmentId, attachments.id))
-      .where(and(eq(attachments.id, attachmentId), eq(attachments.referralId, referralId), isNull(attachments.deletedAt)));
+    const row = await this.store.withBytes(db, referralId, attachmentId);
     if (!row) {
       await this.packets.auditAlone(who, 'read', referralId, 'not-found', { attachmentId }, OBJECT);
       throw notFound(`attachment ${attachmentId}`);
     }
     await this.packets.audit(db, who, 'read', referralId, 'allowed', { attachmentId }, OBJECT);
-    const { a } = row;
-    return { info: { id: a.id, kind: a.kind, mediaType: a.mediaType, size: a.size, name: this.sealer.open(a.nameSealed), uploadedAt: a.uploadedAt.toISOString() }, bytes: this.sealer.openBytes(row.sealed) };
+    return { info: this.info(row.a), bytes: this.sealer.openBytes(row.sealed) };
+  }
+
+  /** An attachment's record as the parties see it, its name opened. */
+  private info(a: AttachmentRow): AttachmentInfo {
+    return { id: a.id, kind: a.kind, mediaType: a.mediaType, size: a.size, name: this.sealer.open(a.nameSealed), uploadedAt: a.uploadedAt.toISOString() };
   }
 
   /** The referring side removes an attachment (sent by mistake): its bytes are deleted, the record of it kept. */
   async remove(referralId: string, attachmentId: string, who: Principal): Promise<void> {
     await this.packets.admit(referralId, who, 'remove', 'referrer', OBJECT, { attachmentId });
     const removed = await this.ports.transact(async (tx) => {
-      const gone = await tx.update(attachments).set({ deletedAt: this.now, deletedReason: 'removed' }).where(and(eq(attachments.id, attachmentId), eq(attachments.referralId, referralId), isNull(attachments.deletedAt))).returning({ id: attachments.id });
-      if (gone.length === 0) return false;
-      await tx.delete(attachmentContents).where(eq(attachmentContents.attachmentId, attachmentId));
+      if (!(await this.store.remove(tx, referralId, attachmentId, this.now))) return false;
       await this.packets.audit(tx, who, 'remove', referralId, 'allowed', { attachmentId }, OBJECT);
       return true;
     });
@@ -121,16 +119,10 @@ export class Attachments {
   async purgeExpired(): Promise<number> {
     const cutoff = new Date(this.now.getTime() - this.retentionDays * 86_400_000);
     return this.ports.database.transaction(async (tx) => {
-      const due = await tx
-        .select({ id: attachments.id })
-        .from(attachments)
-        .innerJoin(referrals, eq(referrals.id, attachments.referralId))
-        .where(and(isNull(attachments.deletedAt), inArray(referrals.state, FINISHED), lt(referrals.updatedAt, cutoff)))
-        .limit(500);
-      if (due.length === 0) return 0;
-      const ids = due.map((d) => d.id);
-      await tx.delete(attachmentContents).where(inArray(attachmentContents.attachmentId, ids));
-      await tx.update(attachments).set({ deletedAt: this.now, deletedReason: 'retention' }).where(inArray(attachments.id, ids));
+      const ids = await this.store.dueForPurge(tx, cutoff);
+      if (ids.length === 0) return 0;
+      await this.store.deleteBytes(tx, ids);
+      await this.store.markExpired(tx, ids, this.now);
       return ids.length;
     });
   }

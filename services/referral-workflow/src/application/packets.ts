@@ -9,7 +9,7 @@ import { ageBand, clinicalPart, disclosureOf, factsDiffer, factsOfPacket, missin
 export type { PacketSummary } from '../domain/packet.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { KnownFacts } from '../domain/types.js';
-import type { ConsentState, PacketStore, Recorder } from './packet-store.js';
+import type { ConsentState, PacketStore, Recorder } from '../adapters/db/packet-store.js';
 import type { Cause, Parties, Referrals } from './referrals.js';
 
 /** A referral as the packet's rules see it, for one reader. */

@@ -4,7 +4,7 @@ import type { Tx } from '@fbl/db';
 import { rankCandidates, type ProviderAvailability } from '../domain/matching.js';
 import { factsOfPacket } from '../domain/packet.js';
 import type { BedTypeName, Offer } from '../domain/types.js';
-import type { PacketStore } from './packet-store.js';
+import type { PacketStore } from '../adapters/db/packet-store.js';
 import type { Match } from './referral-steps.js';
 
 /** How many providers are offered a referral at once. */

@@ -2,14 +2,13 @@ import type { Principal } from '@fbl/auth';
 import type { Executor } from '@fbl/db';
 import type { ServicePorts } from '@fbl/service-kit/pipeline';
 import { notFound, outOfScope } from '@fbl/contracts';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { availability, elderStays, matchRuns, offers, referrals, timeline } from '../adapters/db/schema.js';
+import type { PacketStore } from '../adapters/db/packet-store.js';
+import { ReferralReadQueries, type TimelineRow } from '../adapters/db/referral-read-queries.js';
 import { packetAccessOf } from '../domain/packet.js';
 import { numberOfReference, referenceOf } from '../domain/reference.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { StepActor } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
-import type { PacketStore } from './packet-store.js';
 import type { Packets } from './packets.js';
 import { partiesOf } from './referrals.js';
 
@@ -22,22 +21,23 @@ const LIVE = ['open', 'accepted'];
  * are named, references are the people's numbers, and steps name who took them.
  */
 export class ReferralReads {
+  private readonly queries: ReferralReadQueries;
+
   constructor(
     private readonly ports: ServicePorts,
     private readonly store: PacketStore,
     private readonly packets: Packets,
-  ) {}
+  ) {
+    this.queries = new ReferralReadQueries(ports.database.db);
+  }
 
   private get db() {
     return this.ports.database.db;
   }
 
   /** The names institutions announced with their capacity, by id. */
-  async institutionNames(ids: readonly string[], db: Executor = this.db): Promise<Map<string, string>> {
-    const wanted = [...new Set(ids)];
-    if (wanted.length === 0) return new Map();
-    const rows = await db.selectDistinctOn([availability.institutionId], { id: availability.institutionId, name: availability.name }).from(availability).where(inArray(availability.institutionId, wanted));
-    return new Map(rows.map((r) => [r.id, r.name]));
+  institutionNames(ids: readonly string[], db: Executor = this.db): Promise<Map<string, string>> {
+    return this.queries.institutionNames(ids, db);
   }
 
   /**
@@ -47,26 +47,25 @@ export class ReferralReads {
    * Anyone else gets 403 with nothing of it.
    */
   async view(id: string, who: Principal) {
-    const { db } = this;
-    const [row] = await db.select().from(referrals).where(eq(referrals.id, id));
+    const row = await this.queries.referral(id);
     if (!row) throw notFound(`referral ${id}`);
     const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-    const offerRows = await db.select().from(offers).where(eq(offers.referralId, id)).orderBy(offers.offeredAt, offers.rank);
+    const offerRows = await this.queries.offersOf(id);
     const parties = partiesOf(context, offerRows);
     const access = packetAccessOf({ ...parties, offers: parties.offerList }, who);
     const admin = who.role === 'admin';
     const anyOffer = who.role === 'provider' && offerRows.some((o) => o.institutionId === who.institutionId);
     if (!(admin || access !== 'none' || anyOffer)) throw outOfScope('referral');
     const whole = admin || access === 'referrer';
-    const steps = await db.select().from(timeline).where(eq(timeline.referralId, id)).orderBy(timeline.seq);
+    const steps = await this.queries.timelineOf(id);
     const names = await this.institutionNames([context.origin.institutionId, ...offerRows.map((o) => o.institutionId), ...steps.flatMap((s) => (s.actorInstitutionId ? [s.actorInstitutionId] : [])), ...(context.returnTo ? [context.returnTo.institutionId] : []), ...movesOf(row.movesFrom).map((m) => m.institutionId)]);
     let ranking: unknown = null;
     if (whole) {
-      const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, id)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
+      const run = await this.queries.latestMatchRun(id);
       ranking = run ? (run.resultSealed ? (JSON.parse(this.store.open(run.resultSealed)) as unknown) : run.result) : null;
     }
     const own = (institutionId: string | null) => institutionId !== null && (institutionId === who.institutionId || institutionId === context.origin.institutionId);
-    const consent = whole ? await this.store.consent(db, id) : undefined;
+    const consent = whole ? await this.store.consent(this.db, id) : undefined;
     return {
       id: row.id,
       reference: referenceOf(row.number, row.createdAt),
@@ -121,28 +120,15 @@ export class ReferralReads {
 
   /** Referrals, newest first, optionally by state or origin institution. */
   async list(filter: { state?: string; originInstitutionId?: string; view: 'active' | 'finished' | 'all'; reference?: string; limit: number; offset: number }) {
-    const finished = sql`${referrals.state} in ('closed', 'cancelled')`;
-    const number = filter.reference === undefined ? undefined : numberOfReference(filter.reference);
-    if (filter.reference !== undefined && number === undefined) return { total: 0, items: [] };
-    const where = and(
-      filter.state ? eq(referrals.state, filter.state) : undefined,
-      filter.originInstitutionId ? eq(referrals.originInstitutionId, filter.originInstitutionId) : undefined,
-      filter.view === 'active' ? sql`not ${finished}` : filter.view === 'finished' ? finished : undefined,
-      number !== undefined ? eq(referrals.number, number) : undefined,
-    );
-    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(referrals).where(where);
-    const rows = await this.db
-      .select({ id: referrals.id, number: referrals.number, state: referrals.state, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, originInstitutionId: referrals.originInstitutionId, snapshot: referrals.snapshot, createdAt: referrals.createdAt, updatedAt: referrals.updatedAt })
-      .from(referrals)
-      .where(where)
-      .orderBy(sql`${referrals.createdAt} desc`)
-      .limit(filter.limit)
-      .offset(filter.offset);
+    const { reference, ...page } = filter;
+    const number = reference === undefined ? undefined : numberOfReference(reference);
+    if (reference !== undefined && number === undefined) return { total: 0, items: [] };
+    const { total, rows } = await this.queries.referrals({ ...page, ...(number !== undefined ? { number } : {}) });
     const items = rows.map(({ snapshot, number, ...r }) => {
       const context = (snapshot as StoredSnapshot).context as unknown as ReferralContext;
       return { ...r, reference: referenceOf(number, r.createdAt), requestedBedTypes: context.requestedBedTypes, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
     });
-    return { total: Number(count?.n ?? 0), items };
+    return { total, items };
   }
 
   /**
@@ -151,18 +137,7 @@ export class ReferralReads {
    * packet (each summary shown is an audited read).
    */
   async inbox(institutionId: string, who: Principal, filter: { status?: string; view: 'pending' | 'done' | 'all'; limit: number; offset: number }) {
-    // Pending: waiting for an answer, or accepted while the referral goes on; done: everything else.
-    const pending = sql`(${offers.status} = 'open' or (${offers.status} = 'accepted' and ${referrals.state} not in ('closed', 'cancelled')))`;
-    const where = and(eq(offers.institutionId, institutionId), filter.status ? eq(offers.status, filter.status) : undefined, filter.view === 'pending' ? pending : filter.view === 'done' ? sql`not ${pending}` : undefined);
-    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(offers).innerJoin(referrals, eq(referrals.id, offers.referralId)).where(where);
-    const rows = await this.db
-      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind, movesFrom: referrals.movesFrom, chosenOfferId: sql<string | null>`${referrals.snapshot}->'context'->>'chosenOfferId'` })
-      .from(offers)
-      .innerJoin(referrals, eq(referrals.id, offers.referralId))
-      .where(where)
-      .orderBy(sql`${offers.status} = 'open' desc`, filter.view === 'done' ? sql`${offers.respondBy} desc` : offers.respondBy)
-      .limit(filter.limit)
-      .offset(filter.offset);
+    const { total, rows } = await this.queries.inbox(institutionId, filter);
     const names = await this.institutionNames([...rows.map((r) => r.origin), ...rows.flatMap((r) => movesOf(r.movesFrom).map((m) => m.institutionId))]);
     const summaries = await this.packets.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, live: LIVE.includes(r.offer.status) })));
     const items = rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId, movesFrom }) => ({
@@ -184,12 +159,12 @@ export class ReferralReads {
       /** The elder is in a bed elsewhere and leaves it for this one (转床). */
       movesFrom: namedMoves(movesFrom, names),
     }));
-    return { total: Number(count?.n ?? 0), items };
+    return { total, items };
   }
 
   /** The beds an elder is in now, with the institutions' names; the read is audited (it says where the elder is). */
   async staysOf(elderRef: string, who: Principal) {
-    const rows = await this.db.select().from(elderStays).where(eq(elderStays.elderRef, elderRef)).orderBy(elderStays.admittedAt);
+    const rows = await this.queries.staysOf(elderRef);
     await this.packets.audit(this.db, who, 'read', elderRef, 'allowed', { stays: rows.length }, 'elder-stays');
     const names = await this.institutionNames(rows.map((r) => r.institutionId));
     return rows.map((r) => ({ institutionId: r.institutionId, institutionName: names.get(r.institutionId) ?? null, bedType: r.bedType, admittedAt: r.admittedAt.toISOString() }));
@@ -197,11 +172,7 @@ export class ReferralReads {
 
   /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */
   async awaitingFollowUp(institutionId: string) {
-    const rows = await this.db
-      .select({ id: referrals.id, number: referrals.number, createdAt: referrals.createdAt, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, snapshot: referrals.snapshot, updatedAt: referrals.updatedAt })
-      .from(referrals)
-      .where(and(eq(referrals.state, 'followUp'), sql`${referrals.snapshot}->'context'->'hold'->>'institutionId' = ${institutionId}`))
-      .orderBy(referrals.updatedAt);
+    const rows = await this.queries.awaitingFollowUp(institutionId);
     return rows.map((r) => {
       const context = (r.snapshot as StoredSnapshot).context as unknown as ReferralContext;
       return { id: r.id, reference: referenceOf(r.number, r.createdAt), kind: r.kind, urgency: r.urgency, elderRef: r.elderRef, bedType: context.hold?.bedType ?? null, admissionId: context.admissionId ?? null, since: r.updatedAt.toISOString() };
@@ -210,7 +181,7 @@ export class ReferralReads {
 
   /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */
   async capacity(bedType?: string) {
-    const rows = await this.db.select().from(availability).where(bedType ? eq(availability.bedType, bedType) : undefined).orderBy(availability.name);
+    const rows = await this.queries.capacity(bedType);
     return rows.map((r) => ({
       institutionId: r.institutionId,
       bedType: r.bedType,
@@ -235,7 +206,7 @@ function namedMoves(raw: unknown, names: Map<string, string>) {
 }
 
 /** Who took a step: a person by name and role (or role alone when the reader should not learn the name), a service, or a deadline. */
-function actorOf(step: typeof timeline.$inferSelect, names: Map<string, string>, named: boolean): StepActor {
+function actorOf(step: TimelineRow, names: Map<string, string>, named: boolean): StepActor {
   const institutionName = step.actorInstitutionId ? (names.get(step.actorInstitutionId) ?? null) : null;
   if (step.actorRole === 'deadline' || step.actor.startsWith('deadline:')) return { kind: 'deadline', deadline: step.actor.replace(/^deadline:/, '') };
   if (step.actorRole === 'service' || SERVICES.test(step.actor)) return { kind: 'service', service: step.actor, institutionName };

@@ -8,7 +8,7 @@ import { ReferralStore, type ReferralRow } from '../adapters/db/referral-store.j
 import type { ReferralEvent } from '../domain/referral-machine.js';
 import type { Deadlines } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
-import type { PacketStore } from './packet-store.js';
+import type { PacketStore } from '../adapters/db/packet-store.js';
 import { institutionsIn, type Parties } from './parties.js';
 import { matcher } from './referral-matching.js';
 import { firstStepPipeline, startPipeline, type Born, type NewReferral, type Prepare, type StartFacts, type Started, type Starting, type StartPorts } from './referral-start.js';

@@ -2,8 +2,8 @@ import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contrac
 import type { Executor } from '@fbl/db';
 import type { Sealer } from '@fbl/privacy';
 import { desc, eq, sql } from 'drizzle-orm';
-import { elderFacts, elderProfiles, followUps, offers, packetConsents, packets } from '../adapters/db/schema.js';
-import type { KnownFacts } from '../domain/types.js';
+import type { KnownFacts } from '../../domain/types.js';
+import { elderFacts, elderProfiles, followUps, offers, packetConsents, packets } from './schema.js';
 
 const sqlIncrement = sql`${packets.version} + 1`;
 

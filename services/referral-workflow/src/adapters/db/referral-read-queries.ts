@@ -1,0 +1,121 @@
+import type { Db, Executor } from '@fbl/db';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { availability, elderStays, matchRuns, offers, referrals, timeline } from './schema.js';
+
+/** A step of a referral's timeline, as stored. */
+export type TimelineRow = typeof timeline.$inferSelect;
+
+/** Which referrals a list shows: by state, origin institution, whether they ended, and number. */
+export interface ReferralListFilter {
+  state?: string;
+  originInstitutionId?: string;
+  view: 'active' | 'finished' | 'all';
+  /** The running number of the reference asked for. */
+  number?: number;
+  limit: number;
+  offset: number;
+}
+
+/** Which offers an inbox shows: by status, and whether they still wait on the provider. */
+export interface InboxFilter {
+  status?: string;
+  view: 'pending' | 'done' | 'all';
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The reads behind what people see of referrals: one referral with its offers, timeline and
+ * latest ranking, lists and a provider's inbox (a page with the total), elders' stays, referrals
+ * waiting for a follow-up, and the capacity providers announced. Rows as stored; what a reader
+ * may see of them is decided above.
+ */
+export class ReferralReadQueries {
+  constructor(private readonly db: Db) {}
+
+  /** The names institutions announced with their capacity, by id. */
+  async institutionNames(ids: readonly string[], db: Executor = this.db): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return new Map();
+    const rows = await db.selectDistinctOn([availability.institutionId], { id: availability.institutionId, name: availability.name }).from(availability).where(inArray(availability.institutionId, wanted));
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** A referral's row; undefined when there is none. */
+  async referral(id: string) {
+    const [row] = await this.db.select().from(referrals).where(eq(referrals.id, id));
+    return row;
+  }
+
+  /** A referral's offers, in the order they were made. */
+  async offersOf(referralId: string) {
+    return await this.db.select().from(offers).where(eq(offers.referralId, referralId)).orderBy(offers.offeredAt, offers.rank);
+  }
+
+  /** A referral's timeline, in order. */
+  async timelineOf(referralId: string): Promise<TimelineRow[]> {
+    return await this.db.select().from(timeline).where(eq(timeline.referralId, referralId)).orderBy(timeline.seq);
+  }
+
+  /** A referral's latest matching run; undefined before it was matched. */
+  async latestMatchRun(referralId: string) {
+    const [run] = await this.db.select().from(matchRuns).where(eq(matchRuns.referralId, referralId)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
+    return run;
+  }
+
+  /** A page of referrals, newest first, with how many match in all. */
+  async referrals(filter: ReferralListFilter) {
+    const finished = sql`${referrals.state} in ('closed', 'cancelled')`;
+    const where = and(
+      filter.state ? eq(referrals.state, filter.state) : undefined,
+      filter.originInstitutionId ? eq(referrals.originInstitutionId, filter.originInstitutionId) : undefined,
+      filter.view === 'active' ? sql`not ${finished}` : filter.view === 'finished' ? finished : undefined,
+      filter.number !== undefined ? eq(referrals.number, filter.number) : undefined,
+    );
+    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(referrals).where(where);
+    const rows = await this.db
+      .select({ id: referrals.id, number: referrals.number, state: referrals.state, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, originInstitutionId: referrals.originInstitutionId, snapshot: referrals.snapshot, createdAt: referrals.createdAt, updatedAt: referrals.updatedAt })
+      .from(referrals)
+      .where(where)
+      .orderBy(sql`${referrals.createdAt} desc`)
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return { total: Number(count?.n ?? 0), rows };
+  }
+
+  /** A page of a provider's offers, open ones first, each with its referral's columns, and how many match in all. */
+  async inbox(institutionId: string, filter: InboxFilter) {
+    // Pending: waiting for an answer, or accepted while the referral goes on; done: everything else.
+    const pending = sql`(${offers.status} = 'open' or (${offers.status} = 'accepted' and ${referrals.state} not in ('closed', 'cancelled')))`;
+    const where = and(eq(offers.institutionId, institutionId), filter.status ? eq(offers.status, filter.status) : undefined, filter.view === 'pending' ? pending : filter.view === 'done' ? sql`not ${pending}` : undefined);
+    const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(offers).innerJoin(referrals, eq(referrals.id, offers.referralId)).where(where);
+    const rows = await this.db
+      .select({ offer: offers, elderRef: referrals.elderRef, referralState: referrals.state, number: referrals.number, createdAt: referrals.createdAt, origin: referrals.originInstitutionId, kind: referrals.kind, movesFrom: referrals.movesFrom, chosenOfferId: sql<string | null>`${referrals.snapshot}->'context'->>'chosenOfferId'` })
+      .from(offers)
+      .innerJoin(referrals, eq(referrals.id, offers.referralId))
+      .where(where)
+      .orderBy(sql`${offers.status} = 'open' desc`, filter.view === 'done' ? sql`${offers.respondBy} desc` : offers.respondBy)
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return { total: Number(count?.n ?? 0), rows };
+  }
+
+  /** The stays an elder has now, earliest first. */
+  async staysOf(elderRef: string) {
+    return await this.db.select().from(elderStays).where(eq(elderStays.elderRef, elderRef)).orderBy(elderStays.admittedAt);
+  }
+
+  /** Referrals placed with an institution and waiting for its follow-up, oldest arrival first. */
+  async awaitingFollowUp(institutionId: string) {
+    return await this.db
+      .select({ id: referrals.id, number: referrals.number, createdAt: referrals.createdAt, kind: referrals.kind, urgency: referrals.urgency, elderRef: referrals.elderRef, snapshot: referrals.snapshot, updatedAt: referrals.updatedAt })
+      .from(referrals)
+      .where(and(eq(referrals.state, 'followUp'), sql`${referrals.snapshot}->'context'->'hold'->>'institutionId' = ${institutionId}`))
+      .orderBy(referrals.updatedAt);
+  }
+
+  /** The capacity providers announced, optionally of one bed type, by name. */
+  async capacity(bedType?: string) {
+    return await this.db.select().from(availability).where(bedType ? eq(availability.bedType, bedType) : undefined).orderBy(availability.name);
+  }
+}
