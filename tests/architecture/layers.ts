@@ -13,7 +13,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PURE_PACKAGES = ['@fbl/codes', '@fbl/contracts', '@fbl/contracts/packet-codes', '@fbl/contracts/bed-services', '@fbl/scales', '@fbl/auth', '@fbl/bed-inventory/domain', '@fbl/eligibility', 'xstate', 'typebox', 'typebox/compile', 'uuid'];
 /** Built-in modules pure code may use (hashing, say); no I/O. */
 const PURE_BUILTINS = ['node:crypto'];
-/** What application code must not reach: the HTTP and message edges (service-kit's root is the HTTP server; use cases take `@fbl/service-kit/pipeline`). */
+/** What application code must not reach (besides drizzle and the table definitions): the HTTP and message edges (service-kit's root is the HTTP server; use cases take `@fbl/service-kit/pipeline`). */
 const EDGE_PACKAGES = ['fastify', 'kafkajs', '@fbl/auth/fastify', '@fbl/service-kit'];
 const EDGE_PREFIXES = ['@fastify/'];
 
@@ -96,6 +96,8 @@ export function violations(layer: Layer, file: string, source: string): string[]
           ? within(target, relative(ROOT, join(adapters, 'http'))) || within(target, relative(ROOT, join(adapters, 'messages')))
           : EDGE_PACKAGES.includes(spec) || EDGE_PREFIXES.some((p) => spec.startsWith(p));
         if (edge) problems.push(`${file}: application code imports ${spec} (an HTTP or message edge)`);
+        const tables = relativeImport ? within(target, relative(ROOT, join(adapters, 'db'))) && /\/(schema|tables)(\.js|\.ts)?$/.test(target) : spec === 'drizzle-orm' || spec.startsWith('drizzle-orm/');
+        if (tables) problems.push(`${file}: application code imports ${spec} (SQL and tables belong to adapters/db)`);
         break;
       }
       case 'service': {

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authRootViolations, importsOf, layers, ROOT, sourceFiles, violations, type Layer } from './layers.js';
 
@@ -42,6 +42,15 @@ describe('the layers of the repository', () => {
     const [file] = sourceFiles(layer.folder);
     const planted = `import { type ServiceKit, ProblemError } from '@fbl/service-kit';\n` + readFileSync(join(ROOT, file!), 'utf8');
     expect(violations(layer, file!, planted)).toEqual([`${file!}: application code imports @fbl/service-kit (an HTTP or message edge)`]);
+  });
+
+  it.each(all.filter((l) => l.kind === 'application').map((l) => [l.folder, l] as const))('%s: SQL or a table definition in a use case is caught too', (_name, layer) => {
+    const [file] = sourceFiles(layer.folder);
+    const source = readFileSync(join(ROOT, file!), 'utf8');
+    expect(violations(layer, file!, `import { eq } from 'drizzle-orm';\n` + source)).toEqual([`${file!}: application code imports drizzle-orm (SQL and tables belong to adapters/db)`]);
+    expect(violations(layer, file!, `import { pgTable } from 'drizzle-orm/pg-core';\n` + source)).toHaveLength(1);
+    const schema = existsSync(join(ROOT, dirname(layer.folder), 'adapters/db/schema.ts')) ? 'schema' : 'tables';
+    expect(violations(layer, file!, `import { x } from '../adapters/db/${schema}.js';\n` + source)).toEqual([`${file!}: application code imports ../adapters/db/${schema}.js (SQL and tables belong to adapters/db)`]);
   });
 
   it('reads the environment only in configuration modules', () => {
