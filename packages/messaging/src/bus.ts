@@ -22,11 +22,21 @@ export interface DeliveredRecord extends BusRecord {
  */
 export type RecordHandler = (record: DeliveredRecord) => Promise<void>;
 
+/**
+ * Handles records fetched together from one partition, in their order: it resolves once all their
+ * effects are committed (or dead-lettered), and rejects only when they must be delivered again.
+ */
+export type BatchHandler = (records: readonly DeliveredRecord[]) => Promise<void>;
+
 /** A consumer group's wish to receive some topics. */
 export interface SubscriptionRequest {
   group: string;
   topics: string[];
   handle: RecordHandler;
+  /** When given, a bus that fetches records in batches hands them over up to `maxBatch` at a time. */
+  handleBatch?: BatchHandler;
+  /** The most records given to `handleBatch` at once (100). */
+  maxBatch?: number;
 }
 
 /** How far a replay has come: records handled of those in the topics when it began. */

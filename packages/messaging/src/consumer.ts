@@ -1,7 +1,7 @@
 import { dlqTopic, Refusal, type DataOf, type Envelope, type MessageDefinition, type MessageRegistry } from '@fbl/contracts';
 import type { Database, MessagingTables, Tx } from '@fbl/db';
 import { traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
-import { HEADERS, type Bus, type DeliveredRecord, type RecordHandler } from './bus.js';
+import { HEADERS, type BatchHandler, type Bus, type DeliveredRecord, type RecordHandler } from './bus.js';
 import { backoffMs, sleep } from './backoff.js';
 import type { Outbox } from './outbox.js';
 
@@ -59,14 +59,30 @@ export class RedeliverLater extends Error {}
  */
 export class CannotApply extends Error {}
 
+/** A record read and checked: to be dead-lettered, ignored (no handler here), or applied. */
+type Prepared =
+  | { kind: 'dead'; reason: string; type: string }
+  | { kind: 'ignored'; type: string }
+  | { kind: 'apply'; envelope: Envelope; handle: MessageHandler; logger: Logger };
+
+/** The record handler of a consumer, which can also apply a fetched batch of records in one transaction. */
+export interface Consumer extends RecordHandler {
+  batch: BatchHandler;
+}
+
 /**
  * The one path every incoming record takes, whatever the bus: parse, validate and upcast,
  * then the handler's effect and the inbox row in one transaction. A record seen before does
  * nothing. A record that cannot be read, that its handler says can never be applied
  * ({@link CannotApply}), or whose handler keeps failing while the database is healthy, goes to
  * `<topic>.dlq` with the reason in its headers, and the consumer moves on.
+ *
+ * `batch` applies several records (in their order) in one transaction: one multi-row inbox
+ * insert, then each new message's handler, seeing what the ones before it wrote. When any of them
+ * fails the whole transaction rolls back and each record takes the one-record path above, with its
+ * retries and dead-lettering, so a batch never changes what happens, only how many commits it costs.
  */
-export function createConsumer(options: ConsumerOptions): RecordHandler {
+export function createConsumer(options: ConsumerOptions): Consumer {
   const { name, database, tables, registry, bus, logger, metrics } = options;
   const attempts = options.attempts ?? 3;
   const retryBaseMs = options.retryBaseMs ?? 100;
@@ -87,23 +103,19 @@ export function createConsumer(options: ConsumerOptions): RecordHandler {
     logger.warn({ consumer: name, topic: record.topic, offset: record.offset, type, reason }, 'message dead-lettered');
   };
 
-  return async (record) => {
-    const started = performance.now();
+  const prepare = (record: DeliveredRecord): Prepared => {
     let parsed: unknown;
     try {
       parsed = JSON.parse(record.value);
     } catch {
-      return deadLetter(record, 'malformed JSON', record.headers[HEADERS.type] ?? 'unknown');
+      return { kind: 'dead', reason: 'malformed JSON', type: record.headers[HEADERS.type] ?? 'unknown' };
     }
     const decoded = registry.decode(parsed);
-    if (!decoded.ok) return deadLetter(record, decoded.reason, decoded.envelope?.type ?? 'unknown');
+    if (!decoded.ok) return { kind: 'dead', reason: decoded.reason, type: decoded.envelope?.type ?? 'unknown' };
     const { envelope } = decoded;
     const handle = handlers.get(envelope.type);
-    if (!handle) {
-      // Topics carry many types; this consumer acts on some of them.
-      metrics?.messagesHandled.inc({ consumer: name, type: envelope.type, outcome: 'ignored' });
-      return;
-    }
+    // Topics carry many types; this consumer acts on some of them.
+    if (!handle) return { kind: 'ignored', type: envelope.type };
     const messageLogger = logger.child({
       consumer: name,
       messageId: envelope.id,
@@ -111,6 +123,17 @@ export function createConsumer(options: ConsumerOptions): RecordHandler {
       correlationId: envelope.correlationId,
       traceId: traceIdOf(envelope.traceparent),
     });
+    return { kind: 'apply', envelope, handle, logger: messageLogger };
+  };
+
+  const one = async (record: DeliveredRecord, prepared: Prepared = prepare(record)): Promise<void> => {
+    const started = performance.now();
+    if (prepared.kind === 'dead') return deadLetter(record, prepared.reason, prepared.type);
+    if (prepared.kind === 'ignored') {
+      metrics?.messagesHandled.inc({ consumer: name, type: prepared.type, outcome: 'ignored' });
+      return;
+    }
+    const { envelope, handle, logger: messageLogger } = prepared;
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await database.transaction(async (tx) => {
@@ -144,4 +167,49 @@ export function createConsumer(options: ConsumerOptions): RecordHandler {
       }
     }
   };
+
+  const batch: BatchHandler = async (records) => {
+    const prepared = records.map((record) => ({ record, prepared: prepare(record) }));
+    const applied = prepared.filter((p): p is { record: DeliveredRecord; prepared: Extract<Prepared, { kind: 'apply' }> } => p.prepared.kind === 'apply');
+    if (applied.length < 2) {
+      for (const p of prepared) await one(p.record, p.prepared);
+      return;
+    }
+    const started = performance.now();
+    let outcomes: ('handled' | 'duplicate')[];
+    try {
+      outcomes = await database.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(tables.inbox)
+          .values(applied.map(({ prepared: { envelope } }) => ({ consumer: name, messageId: envelope.id, type: envelope.type })))
+          .onConflictDoNothing()
+          .returning({ id: tables.inbox.messageId });
+        const fresh = new Set(inserted.map((r) => r.id));
+        const done: ('handled' | 'duplicate')[] = [];
+        for (const { prepared: p } of applied) {
+          // A message delivered twice, even within the batch, has its effect once.
+          if (!fresh.delete(p.envelope.id)) {
+            done.push('duplicate');
+            continue;
+          }
+          await p.handle(p.envelope, { tx, outbox: options.outbox, logger: p.logger });
+          done.push('handled');
+        }
+        return done;
+      });
+    } catch {
+      // One of them failed, or the batch met another transaction: each record takes its own path.
+      for (const p of prepared) await one(p.record, p.prepared);
+      return;
+    }
+    for (const p of prepared) if (p.prepared.kind !== 'apply') await one(p.record, p.prepared);
+    const seconds = (performance.now() - started) / 1000 / applied.length;
+    applied.forEach(({ prepared: p }, i) => {
+      metrics?.messagesHandled.inc({ consumer: name, type: p.envelope.type, outcome: outcomes[i]! });
+      metrics?.messageHandleSeconds.observe({ consumer: name }, seconds);
+    });
+    if (outcomes.includes('handled')) options.afterCommit?.();
+  };
+
+  return Object.assign((record: DeliveredRecord) => one(record), { batch });
 }

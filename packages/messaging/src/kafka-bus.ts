@@ -209,12 +209,17 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
           partitionsConsumedConcurrently: 3,
           eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
             let nextOffset: string | undefined;
+            // Records of a fetch are applied a chunk at a time in one transaction when the consumer can (`handleBatch`).
+            const chunk = request.handleBatch ? (request.maxBatch ?? 100) : 1;
             try {
-              for (const message of batch.messages) {
+              for (let i = 0; i < batch.messages.length; i += chunk) {
                 if (!isRunning() || isStale()) break;
-                await request.handle(delivered(batch, message));
-                resolveOffset(message.offset);
-                nextOffset = (BigInt(message.offset) + 1n).toString();
+                const messages = batch.messages.slice(i, i + chunk);
+                if (request.handleBatch && messages.length > 1) await request.handleBatch(messages.map((message) => delivered(batch, message)));
+                else await request.handle(delivered(batch, messages[0]!));
+                const last = messages[messages.length - 1]!;
+                resolveOffset(last.offset);
+                nextOffset = (BigInt(last.offset) + 1n).toString();
                 sign();
                 await heartbeat();
               }

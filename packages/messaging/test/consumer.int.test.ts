@@ -2,7 +2,7 @@ import { createMessage, dlqTopic, newId } from '@fbl/contracts';
 import { describeWithKafkaAndPostgres, describeWithPostgres, waitFor } from '@fbl/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HEADERS } from '../src/index.js';
-import { collect, effectCount, openHarness, recordOf, startRecordingConsumer, type BusKind } from './fixture/harness.js';
+import { collect, effectCount, notedMessage, openHarness, recordOf, startRecordingConsumer, type BusKind } from './fixture/harness.js';
 
 /** The inbox and dead-letter behaviour, run against both bus adapters. */
 function consumerSuite(kind: BusKind) {
@@ -93,4 +93,41 @@ function consumerSuite(kind: BusKind) {
 }
 
 describeWithKafkaAndPostgres('consumer over Kafka', () => consumerSuite('kafka'));
+
+/** Records a fetch brings together, applied in one transaction (Kafka fetches in batches; the in-process bus does not). */
+describeWithKafkaAndPostgres('a batching consumer over Kafka', () => {
+  let h: Awaited<ReturnType<typeof openHarness>>;
+  beforeAll(async () => {
+    h = await openHarness('kafka');
+  });
+  afterAll(async () => h?.close());
+
+  it('applies the records of one fetch in fewer transactions than records, each effect once', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const definition = notedMessage(topic);
+    const messages = Array.from({ length: 30 }, (_, i) => createMessage(definition, newId(), { note: `batched ${i}` }, { source: 'test' }));
+    const consumer = await startRecordingConsumer(h, topic, { batched: true, beforeSubscribe: () => h.bus.publish(messages.map(recordOf)) });
+    await waitFor(async () => (await Promise.all(messages.map((m) => effectCount(h.database, m.envelope.id)))).every((n) => n === 1) || undefined, { what: 'every message applied' });
+    const transactions = new Set(messages.map((m) => consumer.transactions.get(m.envelope.id)));
+    expect(transactions.has(undefined)).toBe(false);
+    expect(transactions.size).toBeLessThan(messages.length);
+    await consumer.subscription.stop();
+  });
+
+  it('gives a message delivered twice within a batch one effect, and when one record cannot apply, applies the others alone and dead-letters it', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const definition = notedMessage(topic);
+    const [a, b, c] = ['first', 'second', 'third'].map((note) => createMessage(definition, newId(), { note }, { source: 'test' }));
+    const never = createMessage(definition, newId(), { note: 'names nothing' }, { source: 'test' });
+    const dlq = await collect(h.bus, dlqTopic(topic));
+    const consumer = await startRecordingConsumer(h, topic, { batched: true, beforeSubscribe: () => h.bus.publish([a!, b!, a!, never, c!].map(recordOf)) });
+    await waitFor(async () => (await Promise.all([a!, b!, c!].map((m) => effectCount(h.database, m.envelope.id)))).every((n) => n === 1) || undefined, { what: 'the good messages applied' });
+    const dead = await waitFor(() => dlq.records.find((r) => r.headers[HEADERS.messageId] === never.envelope.id), { what: 'the message that cannot apply in the DLQ' });
+    expect(dead.headers[HEADERS.dlqReason]).toBe('cannot be applied: the note names nothing that exists');
+    expect(await effectCount(h.database, never.envelope.id)).toBe(0);
+    for (const m of [a!, b!, c!]) expect(await effectCount(h.database, m.envelope.id)).toBe(1);
+    await consumer.subscription.stop();
+    await dlq.subscription.stop();
+  });
+});
 describeWithPostgres('consumer in process', () => consumerSuite('in-process'));

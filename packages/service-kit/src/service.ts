@@ -122,7 +122,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       metrics,
       afterCommit: () => kit.relay.wake(),
     });
-    subscriptions.push({ group: consumer.group, subscription: await bus.subscribe({ group: consumer.group, topics: consumer.topics, handle }) });
+    subscriptions.push({ group: consumer.group, subscription: await bus.subscribe({ group: consumer.group, topics: consumer.topics, handle, handleBatch: handle.batch }) });
   }
   for (const job of definition.jobs ?? []) job.start();
   kit.timerPoller.start();
