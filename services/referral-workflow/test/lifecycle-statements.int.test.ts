@@ -95,5 +95,11 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
     expect(texts.filter((t) => /^update "referral"\."offers" set "status" = \$1 where \("referral"\."offers"\."id" = \$2 and "referral"\."offers"\."status" <> \$3\)/.test(t))).toEqual([]);
     // A decision does not read the referral's version back after saving it.
     expect(texts.filter((t) => /^select "version" from "referral"\."referrals"/.test(t))).toEqual([]);
+    // Who may decide is judged on the referral the decision locks: nothing is read of it before the transaction.
+    for (const s of steps.filter((x) => !x.name.startsWith('BedHeld') && !x.name.startsWith('AdmissionRecorded') && !x.name.startsWith('request'))) {
+      const before = s.texts.slice(0, s.texts.indexOf('begin'));
+      expect(s.texts, s.name).toContain('begin');
+      expect(before.filter((t) => /from "referral"\."(referrals|offers)"/.test(t)), s.name).toEqual([]);
+    }
   });
 });

@@ -1,15 +1,15 @@
-import { causedBy, type Envelope, conflict, notFound } from '@fbl/contracts';
+import { causedBy, type Envelope, conflict, notFound, outOfScope } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import { CannotApply, type Outbox } from '@fbl/messaging';
 import { runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { Projections } from '../adapters/db/projections.js';
 import { ReferralQueries } from '../adapters/db/referral-queries.js';
 import { ReferralStore, type ReferralRow } from '../adapters/db/referral-store.js';
-import type { ReferralEvent } from '../domain/referral-machine.js';
+import { MACHINE_VERSION, type ReferralContext, type ReferralEvent } from '../domain/referral-machine.js';
 import type { Deadlines } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
 import type { PacketStore } from '../adapters/db/packet-store.js';
-import { institutionsIn, type Parties } from './parties.js';
+import { institutionsIn, partiesOf, type Parties } from './parties.js';
 import { matcher } from './referral-matching.js';
 import { firstStepPipeline, startPipeline, type Born, type NewReferral, type Prepare, type StartFacts, type Started, type Starting, type StartPorts } from './referral-start.js';
 import { step, type Cause, type LoadedReferral, type Step } from './referral-steps.js';
@@ -23,12 +23,14 @@ export type { Cause } from './referral-steps.js';
 
 export const SERVICE = 'referral-workflow';
 
-/** An event for a referral, and what to say when the referral does not exist. */
+/** An event for a referral, what to say when the referral does not exist, and who may ask for it. */
 interface ReferralCommand {
   id: string;
   event: ReferralEvent;
   cause: Cause;
   missing: () => Error;
+  /** Whether the asker takes part as the event needs, judged on the locked referral; else 403. */
+  may?: ((parties: Parties) => boolean) | undefined;
 }
 
 /**
@@ -59,6 +61,7 @@ export class Referrals {
       load: async (tx, command) => {
         const row = await this.store.lock(tx, command.id);
         if (!row) throw command.missing();
+        if (command.may && !command.may(await this.partiesIn(tx, row))) throw outOfScope('referral');
         return { row, referral: { id: row.id, machineVersion: row.machineVersion, snapshot: row.snapshot as StoredSnapshot, version: row.version }, cause: command.cause, now: now() };
       },
       decide: (loaded, command, tx) => step(loaded.referral, command.event, command.cause, loaded.now, matcher(matching, tx, loaded.now)),
@@ -101,16 +104,28 @@ export class Referrals {
   }
 
   /**
-   * Apply a person's decision in its own transaction; 404 when the referral does not exist, 409
-   * when the decision does not apply. `then` runs in the same transaction once it applied.
+   * Apply a person's decision in its own transaction; 404 when the referral does not exist, 403
+   * when `may` says the person does not take part as the decision needs (judged on the locked
+   * referral, in the same transaction), 409 when the decision does not apply. `then` runs in the
+   * same transaction once it applied.
    */
-  decide(referralId: string, event: ReferralEvent, cause: Cause, then?: (tx: Tx) => Promise<void>): Promise<{ id: string; state: string; applied: boolean }> {
+  decide(referralId: string, event: ReferralEvent, cause: Cause, then?: (tx: Tx) => Promise<void>, may?: (parties: Parties) => boolean): Promise<{ id: string; state: string; applied: boolean }> {
     return this.ports.transact(async (tx, outbox) => {
-      const done = await runIn(tx, outbox, this.pipeline, { id: referralId, event, cause, missing: () => notFound(`referral ${referralId}`) });
+      const done = await runIn(tx, outbox, this.pipeline, { id: referralId, event, cause, missing: () => notFound(`referral ${referralId}`), may });
       if (!done.changed) throw conflict(`${event.type} does not apply to this referral in state ${done.stateBefore}`);
       await then?.(tx);
       return { id: referralId, state: done.state, applied: true };
     });
+  }
+
+  /**
+   * The parties of a locked referral: from its machine context, which carries every offer made,
+   * or, for a snapshot of an older machine version, with the offers table's rows.
+   */
+  private async partiesIn(tx: Tx, row: ReferralRow): Promise<Parties> {
+    const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
+    const offers = row.machineVersion === MACHINE_VERSION ? context.offers.map((o) => ({ id: o.offerId, institutionId: o.institutionId, status: o.status })) : await this.queries.offersIn(tx, row.id);
+    return partiesOf(context, offers);
   }
 
   /** Lock a referral for a change made beside the machine (its packet, consent, attachments); 404 when there is none. */
@@ -118,13 +133,6 @@ export class Referrals {
     const row = await this.store.lock(tx, referralId);
     if (!row) throw notFound(`referral ${referralId}`);
     return row;
-  }
-
-  /** Who takes part in a referral, for authorization. */
-  async parties(id: string): Promise<Parties> {
-    const found = await this.queries.partiesNow(id);
-    if (!found) throw notFound(`referral ${id}`);
-    return found.parties;
   }
 
   /** A referral's state and version now, with every institution taking part in it (for the live feed). */

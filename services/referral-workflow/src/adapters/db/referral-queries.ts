@@ -73,6 +73,11 @@ export class ReferralQueries {
   }
 
   /** A referral's machine context. */
+  /** A referral's offers as the offers table has them, in the caller's transaction. */
+  async offersIn(tx: Tx, referralId: string): Promise<{ id: string; institutionId: string; status: string }[]> {
+    return tx.select({ id: offers.id, institutionId: offers.institutionId, status: offers.status }).from(offers).where(eq(offers.referralId, referralId));
+  }
+
   async contextOf(tx: Tx, referralId: string): Promise<ReferralContext | undefined> {
     const [row] = await tx.select({ snapshot: referrals.snapshot }).from(referrals).where(eq(referrals.id, referralId));
     return row ? ((row.snapshot as StoredSnapshot).context as unknown as ReferralContext) : undefined;

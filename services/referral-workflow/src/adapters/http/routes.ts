@@ -11,6 +11,8 @@ import type { FeedItem, ReferralChanges } from '../../application/changes.js';
 import type { Packets } from '../../application/packets.js';
 import type { ReferralReads } from '../../application/referral-reads.js';
 import type { Cause, Parties, Referrals } from '../../application/referrals.js';
+import type { ReferralEvent } from '../../domain/referral-machine.js';
+import type { Tx } from '@fbl/db';
 
 const tags = ['referrals 转诊'];
 
@@ -91,13 +93,6 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
     fastify.addHook('preClose', async () => changes.endAll());
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-    /** The parties of a referral, once the caller is known to be one of them (else 403). */
-    const partyOf = async (request: FastifyRequest, id: string, may: (parties: Parties, who: Principal) => boolean) => {
-      const who = principalOf(request);
-      const parties = await referrals.parties(id);
-      if (!may(parties, who)) throw outOfScope('referral');
-      return { who, parties };
-    };
     /** The referring side: a planner of the referring hospital, or staff of a provider referring its own resident (an urgent transfer). */
     const isOrigin = (p: { originInstitutionId: string }, who: Principal) => (who.role === 'planner' || who.role === 'provider') && who.institutionId === p.originInstitutionId;
 
@@ -258,12 +253,13 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
     );
 
     /** The provider of the offer named in the path, and the offer's own referral. */
-    const offerHolder = (request: FastifyRequest<{ Params: { id: string; offerId: string } }>) =>
-      partyOf(request, request.params.id, (p, who) => who.role === 'provider' && who.institutionId !== undefined && p.offers.get(request.params.offerId) === who.institutionId);
+    const offerHolder = (offerId: string) => (p: Parties, who: Principal) => who.role === 'provider' && who.institutionId !== undefined && p.offers.get(offerId) === who.institutionId;
+    /** A person's decision, its 403 judged in the decision's own transaction on the locked referral. */
+    const decideAs = (request: FastifyRequest, id: string, may: (parties: Parties, who: Principal) => boolean, event: ReferralEvent, then?: (tx: Tx) => Promise<void>, who = principalOf(request)) =>
+      referrals.decide(id, event, person(kit, request, who, id), then, (parties) => may(parties, who));
 
     app.post('/api/referrals/:id/offers/:offerId/accept', { preValidation: allow('provider'), schema: { tags, summary: 'The provider accepts the offer', params: ByOffer, body: NoBody, response: { 200: Decision } } }, async (request) => {
-      const { who } = await offerHolder(request);
-      return referrals.decide(request.params.id, { type: 'OfferAccepted', offerId: request.params.offerId }, person(kit, request, who, request.params.id));
+      return decideAs(request, request.params.id, offerHolder(request.params.offerId), { type: 'OfferAccepted', offerId: request.params.offerId });
     });
 
     app.post(
@@ -273,9 +269,8 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
         schema: { tags, summary: 'The provider declines the offer, with a reason code and, if it likes, its own words (shown to the referring side only)', params: ByOffer, body: Type.Object({ reasonCode: DeclineReason, note: Type.Optional(ShortText(500)) }, { additionalProperties: false }), response: { 200: Decision } },
       },
       async (request) => {
-        const { who } = await offerHolder(request);
         const { reasonCode, note } = request.body;
-        return referrals.decide(request.params.id, { type: 'OfferDeclined', offerId: request.params.offerId, reasonCode }, person(kit, request, who, request.params.id), note ? (tx) => packets.noteDecline(tx, request.params.offerId, note) : undefined);
+        return decideAs(request, request.params.id, offerHolder(request.params.offerId), { type: 'OfferDeclined', offerId: request.params.offerId, reasonCode }, note ? (tx) => packets.noteDecline(tx, request.params.offerId, note) : undefined);
       },
     );
 
@@ -283,8 +278,7 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
       '/api/referrals/:id/choice',
       { preValidation: allow('planner', 'provider'), schema: { tags, summary: "Record the elder's or family's choice among the providers who accepted", params: ById, body: Type.Object({ offerId: Uuid }, { additionalProperties: false }), response: { 200: Decision } } },
       async (request) => {
-        const { who } = await partyOf(request, request.params.id, isOrigin);
-        return referrals.decide(request.params.id, { type: 'ChoiceRecorded', offerId: request.body.offerId, recordedBy: who.userId }, person(kit, request, who, request.params.id));
+        return decideAs(request, request.params.id, isOrigin, { type: 'ChoiceRecorded', offerId: request.body.offerId, recordedBy: principalOf(request).userId });
       },
     );
 
@@ -292,8 +286,8 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
       '/api/referrals/:id/follow-up',
       { preValidation: allow('provider'), schema: { tags, summary: "The receiver's follow-up (随访: how it was done, how the elder settled and is, the family's satisfaction, what comes next) closes the loop; sealed at rest", params: ById, body: FollowUpRecord, response: { 200: Decision } } },
       async (request) => {
-        const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'provider' && w.institutionId !== undefined && p.placedInstitutionId === w.institutionId);
-        return referrals.decide(request.params.id, { type: 'FollowUpRecorded', recordedBy: who.userId }, person(kit, request, who, request.params.id), (tx) => packets.recordFollowUp(tx, request.params.id, request.body, who));
+        const who = principalOf(request);
+        return decideAs(request, request.params.id, (p, w) => w.role === 'provider' && w.institutionId !== undefined && p.placedInstitutionId === w.institutionId, { type: 'FollowUpRecorded', recordedBy: who.userId }, (tx) => packets.recordFollowUp(tx, request.params.id, request.body, who), who);
       },
     );
 
@@ -310,14 +304,12 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
         schema: { tags, summary: 'Cancel the referral, with the reason; a held bed is released', params: ById, body: Type.Object({ reason: Literals(['death', 'family-withdrew', 'condition-changed', 'duplicate', 'other']) }, { additionalProperties: false }), response: { 200: Decision } },
       },
       async (request) => {
-        const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'admin' || isOrigin(p, w));
-        return referrals.decide(request.params.id, { type: 'Cancel', reason: request.body.reason, recordedBy: who.userId }, person(kit, request, who, request.params.id));
+        return decideAs(request, request.params.id, (p, w) => w.role === 'admin' || isOrigin(p, w), { type: 'Cancel', reason: request.body.reason, recordedBy: principalOf(request).userId });
       },
     );
 
     app.post('/api/referrals/:id/reopen', { preValidation: allow('analyst', 'admin'), schema: { tags, summary: 'The commission reopens an escalated referral for a new match', params: ById, body: NoBody, response: { 200: Decision } } }, async (request) => {
-      const { who } = await partyOf(request, request.params.id, (p, w) => w.role === 'admin' || divisionCovers(w.divisionCode, p.originDivisionCode));
-      return referrals.decide(request.params.id, { type: 'Reopen', recordedBy: who.userId }, person(kit, request, who, request.params.id));
+      return decideAs(request, request.params.id, (p, w) => w.role === 'admin' || divisionCovers(w.divisionCode, p.originDivisionCode), { type: 'Reopen', recordedBy: principalOf(request).userId });
     });
   };
 }
