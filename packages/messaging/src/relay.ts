@@ -143,10 +143,12 @@ export class OutboxRelay {
           if (!(await this.lock.held())) throw new LockLost(`the outbox relay lock of ${service} was lost`);
         }
         this.woken = false;
-        const published = await this.drain();
+        await this.drain();
         await this.cleanup();
         failures = 0;
-        if (published === 0 && !this.woken) await this.idle();
+        // Rows this process commits wake the relay after their commit; without a wake since the
+        // pass began, the rows it read were all there were (others' rows are found by the poll).
+        if (!this.woken) await this.idle();
       } catch (error) {
         if (error instanceof LockLost || (this.lock && !(await this.lock.held()))) {
           await this.giveUpLock();
