@@ -60,13 +60,16 @@ const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'matching,embedded,yardstick,
 const PROFILE_DIR = process.env['BENCH_CPU_PROF_DIR'] ? resolve(process.env['BENCH_CPU_PROF_DIR']) : undefined;
 
 /** Targets of the benchmark issue. */
+/** The performance targets of the project (issue 17's table), each printed beside its figure. */
 const TARGETS = {
-  lifecyclesDistributed: { op: '>=', value: 200 },
-  messagesRatio: { op: '>=', value: 1 },
+  lifecyclesDistributed: { op: '>=', value: 60 },
+  cpuMsPerLifecycle: { op: '<=', value: 25 },
+  consumerSaturationRatio: { op: '>=', value: 1.5 },
   stepP99Ms: { op: '<=', value: 100 },
-  matchingP95Ms: { op: '<=', value: 20 },
-  coldStartS: { op: '<=', value: 10 },
-  peakMemoryMb: { op: '<=', value: 1024 },
+  unloadedStepP99Ms: { op: '<=', value: 50 },
+  matchingP95Ms: { op: '<=', value: 5 },
+  coldStartS: { op: '<=', value: 4 },
+  peakMemoryMb: { op: '<=', value: 400 },
   totalS: { op: '<=', value: 600 },
 } as const;
 
@@ -125,6 +128,7 @@ function reportLoad(mode: 'embedded' | 'distributed', result: LoadResult, cpuSec
     cpuMsPerLifecycle: (busy * 1000) / result.referrals,
     ...context,
   }, mode === 'distributed' ? TARGETS.lifecyclesDistributed : undefined);
+  figure(`${mode}.cpu_ms_per_lifecycle`, (busy * 1000) / result.referrals, 'CPU-ms', { of: 'every process of the system under test and the bench client, not the rest of the machine', cpuSeconds }, mode === 'distributed' ? TARGETS.cpuMsPerLifecycle : undefined);
   for (const step of STEPS) {
     const s = summarise(result.steps[step]);
     figure(`${mode}.step_latency.${step}`, s.p99, 'ms', { stat: 'p99', p50: s.p50, p95: s.p95, p99: s.p99, mean: s.mean, max: s.max, n: s.n, pollMs: POLL_MS }, TARGETS.stepP99Ms);
@@ -148,7 +152,7 @@ async function warmUp(mode: 'embedded' | 'distributed', baseUrl: string): Promis
     lifecycleP50: summarise(result.lifecycleMs).p50,
     n: WARMUP,
     pollMs: POLL_MS,
-  }, TARGETS.stepP99Ms);
+  }, TARGETS.unloadedStepP99Ms);
 }
 
 async function matchingPhase(): Promise<void> {
@@ -305,7 +309,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     profiled: profileDir !== undefined,
   });
   if (yardstick) {
-    figure('distributed.messages_per_s_vs_commit_rate', perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool }, TARGETS.messagesRatio);
+    figure('distributed.messages_per_s_vs_commit_rate', perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool });
   }
 
   // Consumer saturation: a burst of availability events straight onto the topic the workflow reads.
@@ -320,13 +324,13 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     seconds: flooded.seconds,
     publishSeconds: flooded.publishSeconds,
     partitions: 3,
-    transactionPerMessage: true,
+    recordsPerTransaction: 'up to 100 (the records of one fetch)',
     cpuSeconds: floodCpuSeconds,
     workflowCpuMsPerMessage: ((floodCpuSeconds['referral-workflow'] ?? 0) * 1000) / flooded.count,
     profiled: profileDir !== undefined,
   });
   if (yardstick) {
-    figure('distributed.consumer_saturation.vs_commit_rate', flooded.perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: flooded.perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool }, TARGETS.messagesRatio);
+    figure('distributed.consumer_saturation.vs_commit_rate', flooded.perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: flooded.perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool }, TARGETS.consumerSaturationRatio);
   }
 
   // Stop in order: the gateway first, then the services (the workflow writes its profile on exit).
