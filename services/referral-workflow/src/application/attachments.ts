@@ -1,9 +1,9 @@
 import type { Principal } from '@fbl/auth';
 import { newId, type AttachmentKind, conflict, invalidInput, notFound, Refusal } from '@fbl/contracts';
 import type { Sealer } from '@fbl/privacy';
-import type { ServicePorts } from '@fbl/service-kit/pipeline';
+import { run, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { AttachmentStore, type AttachmentRow } from '../adapters/db/attachment-store.js';
-import { contentProblem, MAX_REFERRAL_ATTACHMENT_BYTES, sniffMediaType } from '../domain/attachments.js';
+import { contentProblem, mayAttach, MAX_REFERRAL_ATTACHMENT_BYTES, sniffMediaType } from '../domain/attachments.js';
 import type { Packets } from './packets.js';
 
 /** An attachment as the parties see it listed. */
@@ -16,8 +16,23 @@ export interface AttachmentInfo {
   uploadedAt: string;
 }
 
-const FINISHED = ['closed', 'cancelled'];
 const OBJECT = 'referral-attachment';
+
+interface Attaching {
+  id: string;
+  referralId: string;
+  upload: { kind: AttachmentKind; name: string; bytes: Buffer };
+  mediaType: string;
+  who: Principal;
+  at: Date;
+}
+
+interface Removing {
+  referralId: string;
+  attachmentId: string;
+  who: Principal;
+  at: Date;
+}
 
 /**
  * Documents sent with a referral (出院小结, test results, wound photos): PDF, JPEG or PNG, the
@@ -50,26 +65,33 @@ export class Attachments {
     }
     // The stored type is what the content is (the declared type agreed, or was only application/octet-stream).
     const mediaType = sniffMediaType(upload.bytes)!;
-    const id = newId();
-    const now = this.now;
-    const stored = await this.ports.transact(async (tx) => {
-      // The referral's row lock serialises uploads, so two at once cannot pass the total together.
-      const state = await this.store.lockedState(tx, referralId);
-      if (FINISHED.includes(state)) throw conflict(`the referral is ${state}: nothing more can be attached`);
-      if ((await this.store.keptBytes(tx, referralId)) + upload.bytes.length > MAX_REFERRAL_ATTACHMENT_BYTES) return false;
-      const record = { id, referralId, kind: upload.kind, mediaType, size: upload.bytes.length, nameSealed: this.sealer.seal(upload.name), uploadedBy: who.userId, uploadedAt: now };
-      await this.store.add(tx, record, this.sealer.sealBytes(upload.bytes));
-      await this.packets.audit(tx, who, 'attach', referralId, 'allowed', { attachmentId: id, kind: upload.kind, size: upload.bytes.length }, OBJECT);
-      return true;
-    });
-    if (!stored) {
+    const attached = await run(this.ports.transact, this.attaching, { id: newId(), referralId, upload, mediaType, who, at: this.now });
+    if (!attached.ok) {
+      if (attached.because === 'finished') throw conflict(`the referral is ${attached.state}: nothing more can be attached`);
       await this.packets.auditAlone(who, 'attach', referralId, 'invalid', { size: upload.bytes.length, reason: 'over the total' }, OBJECT);
       throw new Refusal('too-large', `a referral's attachments may hold ${MAX_REFERRAL_ATTACHMENT_BYTES / 1024 / 1024} MB in all`, {
         fields: [{ field: 'body', pointer: '', in: 'body', reason: `would take this referral's attachments over ${MAX_REFERRAL_ATTACHMENT_BYTES / 1024 / 1024} MB` }],
       });
     }
-    return { id, kind: upload.kind, mediaType, size: upload.bytes.length, name: upload.name, uploadedAt: now.toISOString() };
+    return { id: attached.id, kind: upload.kind, mediaType, size: upload.bytes.length, name: upload.name, uploadedAt: attached.at.toISOString() };
   }
+
+  /**
+   * Attaching: the referral locked with the bytes its attachments take (the lock serialises
+   * uploads, so two at once cannot pass the total together), the rules deciding, the record, its
+   * sealed bytes and the audit row saved.
+   */
+  private readonly attaching: Pipeline<Attaching, { state: string; keptBytes: number }, ReturnType<typeof mayAttach>, { ok: true; id: string; at: Date } | { ok: false; because: 'finished' | 'over-total'; state: string }> = {
+    load: async (tx, { referralId }) => ({ state: await this.store.lockedState(tx, referralId), keptBytes: await this.store.keptBytes(tx, referralId) }),
+    decide: (loaded, { upload }) => mayAttach(loaded.state, loaded.keptBytes, upload.bytes.length),
+    save: async (tx, _outbox, loaded, decision, { id, referralId, upload, mediaType, who, at }) => {
+      if (!decision.ok) return { ...decision, state: loaded.state };
+      const record = { id, referralId, kind: upload.kind, mediaType, size: upload.bytes.length, nameSealed: this.sealer.seal(upload.name), uploadedBy: who.userId, uploadedAt: at };
+      await this.store.add(tx, record, this.sealer.sealBytes(upload.bytes));
+      await this.packets.audit(tx, who, 'attach', referralId, 'allowed', { attachmentId: id, kind: upload.kind, size: upload.bytes.length }, OBJECT);
+      return { ok: true, id, at };
+    },
+  };
 
   /** The attachments whose bytes are still kept, for a reader who may see the packet's clinical part. */
   async list(referralId: string, who: Principal): Promise<AttachmentInfo[]> {
@@ -104,13 +126,21 @@ export class Attachments {
   /** The referring side removes an attachment (sent by mistake): its bytes are deleted, the record of it kept. */
   async remove(referralId: string, attachmentId: string, who: Principal): Promise<void> {
     await this.packets.admit(referralId, who, 'remove', 'referrer', OBJECT, { attachmentId });
-    const removed = await this.ports.transact(async (tx) => {
-      if (!(await this.store.remove(tx, referralId, attachmentId, this.now))) return false;
-      await this.packets.audit(tx, who, 'remove', referralId, 'allowed', { attachmentId }, OBJECT);
-      return true;
-    });
-    if (!removed) throw notFound(`attachment ${attachmentId}`);
+    await run(this.ports.transact, this.removing, { referralId, attachmentId, who, at: this.now });
   }
+
+  /** Removing: the attachment's record locked, 404 when the referral keeps no such attachment, its bytes deleted and the removal audited. */
+  private readonly removing: Pipeline<Removing, boolean, true, void> = {
+    load: (tx, { referralId, attachmentId }) => this.store.lockKept(tx, referralId, attachmentId),
+    decide: (kept, { attachmentId }) => {
+      if (!kept) throw notFound(`attachment ${attachmentId}`);
+      return true;
+    },
+    save: async (tx, _outbox, _kept, _decision, { referralId, attachmentId, who, at }) => {
+      await this.store.remove(tx, referralId, attachmentId, at);
+      await this.packets.audit(tx, who, 'remove', referralId, 'allowed', { attachmentId }, OBJECT);
+    },
+  };
 
   /**
    * Delete the bytes of attachments of referrals that ended (closed or cancelled) more than the

@@ -2,14 +2,15 @@ import type { Principal } from '@fbl/auth';
 import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
-import type { ServicePorts } from '@fbl/service-kit/pipeline';
-import { conflict, outOfScope, Refusal } from '@fbl/contracts';
-import { ageBand, clinicalPart, disclosureOf, factsDiffer, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess, type PacketSummary } from '../domain/packet.js';
+import { run, type ServicePorts } from '@fbl/service-kit/pipeline';
+import { outOfScope, Refusal } from '@fbl/contracts';
+import { ageBand, clinicalPart, disclosureOf, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess, type PacketSummary } from '../domain/packet.js';
 
 export type { PacketSummary } from '../domain/packet.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { KnownFacts } from '../domain/types.js';
 import type { ConsentState, PacketStore, Recorder } from '../adapters/db/packet-store.js';
+import { consentPipeline, packetUpdatePipeline, type PacketChangePorts } from './packet-changes.js';
 import type { Cause, Parties, Referrals } from './referrals.js';
 
 /** A referral as the packet's rules see it, for one reader. */
@@ -24,8 +25,6 @@ export interface PacketStanding {
   disclosure: Disclosure;
 }
 
-const FINISHED = ['closed', 'cancelled'];
-
 /**
  * The referral packet's use cases: written by the referring side (at the start, then as it learns
  * more), consent given and withdrawn, and read by each party as far as its standing allows. Every
@@ -38,7 +37,20 @@ export class Packets {
     private readonly referrals: Referrals,
     private readonly store: PacketStore,
     private readonly log: AuditLog,
-  ) {}
+  ) {
+    const changes: PacketChangePorts = {
+      store,
+      lockedState: async (tx, referralId) => (await referrals.lock(tx, referralId)).state,
+      apply: (tx, outbox, referralId, event, cause) => referrals.apply(tx, outbox, referralId, event, cause),
+      audit: (db, who, action, objectId, outcome, detail) => this.audit(db, who, action, objectId, outcome, detail),
+      recorder: (who) => this.recorder(who),
+    };
+    this.updating = packetUpdatePipeline(changes);
+    this.consenting = consentPipeline(changes);
+  }
+
+  private readonly updating: ReturnType<typeof packetUpdatePipeline>;
+  private readonly consenting: ReturnType<typeof consentPipeline>;
 
   private get now(): Date {
     return this.ports.clock();
@@ -109,18 +121,7 @@ export class Packets {
    */
   async update(referralId: string, packet: ReferralPacket, who: Principal, cause: Cause): Promise<{ version: number; state: string; rematched: boolean }> {
     await this.admit(referralId, who, 'write', 'referrer');
-    return this.ports.transact(async (tx, outbox) => {
-      const standing = (await this.standing(tx, referralId, who, { lock: true }))!;
-      if (FINISHED.includes(standing.state)) throw conflict(`the referral is ${standing.state}: its packet is kept as it was`);
-      const before = await this.store.load(tx, referralId);
-      const version = await this.store.save(tx, referralId, packet, this.recorder(who));
-      await this.audit(tx, who, 'write', referralId, 'allowed', { part: 'full', version });
-      let state = standing.state;
-      if (factsDiffer(factsOfPacket(before?.packet), factsOfPacket(packet))) {
-        state = await this.referrals.apply(tx, outbox, referralId, { type: 'PacketUpdated' }, cause);
-      }
-      return { version, state, rematched: state !== standing.state };
-    });
+    return run(this.ports.transact, this.updating, { referralId, packet, who, cause });
   }
 
   /** Keep the receiver's follow-up with the step that closes the loop (in the decision's transaction). */
@@ -166,14 +167,8 @@ export class Packets {
   }
 
   private async changeConsent(referralId: string, consent: PacketConsent, granted: boolean, who: Principal): Promise<ConsentState> {
-    const action = granted ? 'give-consent' : 'withdraw-consent';
-    await this.admit(referralId, who, action, 'referrer');
-    return this.ports.transact(async (tx) => {
-      await this.referrals.lock(tx, referralId);
-      await this.store.recordConsent(tx, referralId, consent, granted, this.recorder(who));
-      await this.audit(tx, who, action, referralId, 'allowed', { givenBy: consent.givenBy, method: consent.method });
-      return this.store.consent(tx, referralId);
-    });
+    await this.admit(referralId, who, granted ? 'give-consent' : 'withdraw-consent', 'referrer');
+    return run(this.ports.transact, this.consenting, { referralId, consent, granted, who });
   }
 
   /** The packet as this reader may see it, with what is known of the elder's functioning and what the rules still lack. */

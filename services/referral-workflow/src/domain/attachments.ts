@@ -1,4 +1,4 @@
-import type { AttachmentMediaType } from '@fbl/contracts/packet-codes';
+import { MAX_REFERRAL_ATTACHMENT_BYTES, type AttachmentMediaType } from '@fbl/contracts/packet-codes';
 
 export { MAX_ATTACHMENT_BYTES, MAX_REFERRAL_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 
@@ -24,4 +24,14 @@ export function contentProblem(bytes: Uint8Array, declared: string): string | un
   if (!found) return 'is not a PDF, JPEG or PNG file';
   if (declared !== 'application/octet-stream' && declared !== found) return `is ${found}, not the ${declared} it was sent as`;
   return undefined;
+}
+
+/**
+ * Whether a document may be attached to a referral in `state` whose kept attachments take
+ * `keptBytes`: not once the referral ended, and not past the referral's total.
+ */
+export function mayAttach(state: string, keptBytes: number, size: number): { ok: true } | { ok: false; because: 'finished' | 'over-total' } {
+  if (state === 'closed' || state === 'cancelled') return { ok: false, because: 'finished' };
+  if (keptBytes + size > MAX_REFERRAL_ATTACHMENT_BYTES) return { ok: false, because: 'over-total' };
+  return { ok: true };
 }

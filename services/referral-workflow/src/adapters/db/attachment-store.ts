@@ -50,6 +50,12 @@ export class AttachmentStore {
     return row;
   }
 
+  /** Whether a referral keeps this attachment, its record locked for the rest of the transaction. */
+  async lockKept(tx: Tx, referralId: string, attachmentId: string): Promise<boolean> {
+    const found = await tx.select({ id: attachments.id }).from(attachments).where(and(eq(attachments.id, attachmentId), eq(attachments.referralId, referralId), isNull(attachments.deletedAt))).for('update');
+    return found.length > 0;
+  }
+
   /** Mark a kept attachment removed at `at` and delete its bytes; false when there is no such attachment. */
   async remove(tx: Tx, referralId: string, attachmentId: string, at: Date): Promise<boolean> {
     const gone = await tx.update(attachments).set({ deletedAt: at, deletedReason: 'removed' }).where(and(eq(attachments.id, attachmentId), eq(attachments.referralId, referralId), isNull(attachments.deletedAt))).returning({ id: attachments.id });
