@@ -55,50 +55,55 @@ export class ReferralStore {
    * outgoing messages in the outbox, all in the caller's transaction.
    */
   async save(tx: Tx, outbox: Outbox, referral: LoadedReferral, step: Step, cause: Cause, now: Date): Promise<void> {
-    if (step.timeline.length > 0) {
-      await tx.insert(timeline).values(
-        step.timeline.map((t) => ({
-          referralId: referral.id,
-          at: now,
-          event: t.event,
-          fromState: t.from,
-          toState: t.to,
-          actor: cause.actor,
-          actorName: cause.actorName ?? null,
-          actorRole: cause.actorRole ?? null,
-          actorInstitutionId: cause.actorInstitutionId ?? null,
-          causedBy: cause.causationId,
-          detail: t.detail,
-        })),
-      );
+    // The writes of a step do not depend on one another: issued together, the driver sends them
+    // to PostgreSQL in one write, in this order, and the step costs one round trip for them
+    // (and one more for the outbox rows, which carry what the offers' update returned).
+    const timelineWritten = step.timeline.length > 0 ? tx.insert(timeline).values(
+      step.timeline.map((t) => ({
+        referralId: referral.id,
+        at: now,
+        event: t.event,
+        fromState: t.from,
+        toState: t.to,
+        actor: cause.actor,
+        actorName: cause.actorName ?? null,
+        actorRole: cause.actorRole ?? null,
+        actorInstitutionId: cause.actorInstitutionId ?? null,
+        causedBy: cause.causationId,
+        detail: t.detail,
+      })),
+    ).execute() : undefined;
+    if (!step.changed) {
+      await timelineWritten;
+      return;
     }
-    if (!step.changed) return;
-    const messages: OutgoingMessage[] = [];
-    for (const effect of step.effects) await this.carryOut(tx, referral.id, effect, messages);
-    const updated = await tx
+    const carried = step.effects.map((effect) => this.carryOut(tx, referral.id, effect));
+    const updated = tx
       .update(referrals)
       .set({ snapshot: step.snapshot, state: step.state, version: referral.version + 1, machineVersion: step.machineVersion, updatedAt: now })
       .where(and(eq(referrals.id, referral.id), eq(referrals.version, referral.version)))
-      .returning({ id: referrals.id });
-    if (updated.length === 0) throw new StaleReferralVersion(`referral ${referral.id} changed concurrently`);
-    await outbox.append(tx, messages);
+      .returning({ id: referrals.id })
+      .execute();
+    const [, messages, rows] = await Promise.all([timelineWritten, Promise.all(carried), updated]);
+    if (rows.length === 0) throw new StaleReferralVersion(`referral ${referral.id} changed concurrently`);
+    await outbox.append(tx, messages.flat());
   }
 
-  private async carryOut(tx: Tx, referralId: string, effect: ReferralEffect, messages: OutgoingMessage[]): Promise<void> {
+  /** Carry out one effect; answers the messages it sends. */
+  private async carryOut(tx: Tx, referralId: string, effect: ReferralEffect): Promise<OutgoingMessage[]> {
     switch (effect.kind) {
       case 'send':
-        messages.push(effect.message);
-        return;
+        return [effect.message];
       case 'offersMade':
-        if (effect.offers.length === 0) return;
+        if (effect.offers.length === 0) return [];
         await tx.insert(offers).values(
           effect.offers.map((o) => ({ id: o.offerId, referralId, institutionId: o.institutionId, bedType: o.bedType, rank: o.rank, status: 'open', urgency: effect.urgency, offeredAt: effect.offeredAt, respondBy: effect.respondBy })),
         );
-        return;
+        return [];
       case 'offerAnswered': {
         const { offer } = effect;
         const [stored] = await tx.update(offers).set({ status: offer.status, reasonCode: offer.reasonCode ?? null, answeredAt: effect.at }).where(eq(offers.id, offer.offerId)).returning({ offeredAt: offers.offeredAt });
-        messages.push(
+        return [
           createMessage(OfferAnswered, referralId, {
             referralId,
             offerId: offer.offerId,
@@ -108,27 +113,26 @@ export class ReferralStore {
             ...(effect.reasonCode ? { reasonCode: effect.reasonCode } : {}),
             offeredAt: (stored?.offeredAt ?? effect.at).toISOString(),
           }, effect.origin, { time: effect.at }),
-        );
-        return;
+        ];
       }
       case 'offersReleased':
         await tx.update(offers).set({ answeredAt: sql`coalesce(${offers.answeredAt}, ${effect.at.toISOString()}::timestamptz)` }).where(inArray(offers.id, [...effect.offerIds]));
-        return;
+        return [];
       case 'offerStatus':
         await tx.update(offers).set({ status: effect.status }).where(eq(offers.id, effect.offerId));
-        return;
+        return [];
       case 'schedule':
         await this.timers.schedule(tx, effect.key, effect.dueAt, effect.message);
-        return;
+        return [];
       case 'unschedule':
         await this.timers.cancel(tx, effect.key);
-        return;
+        return [];
       case 'unscheduleAll':
         await tx.delete(timerRows).where(and(like(timerRows.key, `${timerKey(referralId, '')}%`), sql`${timerRows.firedAt} is null`));
-        return;
+        return [];
       case 'matchRun':
         await tx.insert(matchRuns).values({ referralId, at: effect.at, widened: effect.widened ? 1 : 0, resultSealed: effect.resultSealed });
-        return;
+        return [];
       case 'match':
         throw new Error('a match is answered within its step, never saved');
     }
