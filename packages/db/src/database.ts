@@ -10,6 +10,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { preparePgliteFolder } from './pglite-folder.js';
 
 /** Drizzle over either driver; application code sees only this. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -218,6 +219,7 @@ async function openPostgres(url: string, poolSize: number, onStatement?: (text: 
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
+  if (dataDir !== 'memory') await preparePgliteFolder(dataDir);
   const client = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
   await client.waitReady;
   const db = drizzlePglite(client) as unknown as Db;
