@@ -20,7 +20,7 @@
  *
  * Settings (environment): BENCH_REFERRALS (200), BENCH_CONCURRENCY (20), BENCH_WARMUP (20),
  * BENCH_POLL_MS (10), BENCH_LIVE (1: wait on the live-update stream; 0: poll), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
- * matching, embedded, yardstick, dashboard, distributed), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow
+ * matching, embedded, yardstick, dashboard, distributed), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow and gateway
  * and the embedded load process under `node --cpu-prof` and summarise the profiles), BENCH_YARDSTICK=loop (no pgbench),
  * KAFKA_BROKERS / DATABASE_URL (use these instead of starting throwaway servers).
  */
@@ -99,7 +99,7 @@ async function service(name: string, entry: Parameters<typeof startService>[1], 
     // A graceful stop, then SIGKILL if it hangs.
     const code = await Promise.race([proc.stop('SIGTERM'), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000).unref())]);
     if (code === 'hung') {
-      log(`${name} did not stop within 30 s; killing it`);
+      log(`${name} did not stop within 30 s; killing it; last output:\n${proc.output().slice(-2000)}`);
       await proc.stop('SIGKILL');
     } else if (code !== 0) {
       log(`${name} exited with ${String(code)} on SIGTERM; last output:\n${proc.output().slice(-2000)}`);
@@ -266,7 +266,11 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     service('referral-workflow', workflowEntry, { DATABASE_URL: referralDb.url, ...kafka }),
   ]);
   const gatewayDb = await database('bench_gateway');
-  const gateway = await service('gateway', 'services/gateway/src/main.ts', { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV, DATABASE_URL: gatewayDb.url });
+  const gatewayProfileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'gateway')) : undefined;
+  const gatewayEntry = gatewayProfileDir
+    ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${gatewayProfileDir}`, '--import', 'tsx', `${ROOT}/services/gateway/src/main.ts`] }
+    : 'services/gateway/src/main.ts';
+  const gateway = await service('gateway', gatewayEntry, { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV, DATABASE_URL: gatewayDb.url });
   log(`distributed: ready after ${secondsSince(started).toFixed(1)} s`);
 
   const url = gateway.proc.url;
@@ -337,6 +341,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
   await gateway.stop();
   await Promise.all([workflow.stop(), careBeds.stop()]);
   if (profileDir) log(`distributed: CPU profile of the workflow (${profileDir})\n${formatSummary(await summariseProfiles(profileDir, 30))}`);
+  if (gatewayProfileDir) log(`distributed: CPU profile of the gateway (${gatewayProfileDir})\n${formatSummary(await summariseProfiles(gatewayProfileDir, 30))}`);
 }
 
 async function main(): Promise<void> {

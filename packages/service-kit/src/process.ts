@@ -7,6 +7,10 @@ import type { ProcessConfig } from './config.js';
 import { buildHttpServer, type ReadinessCheck } from './http-server.js';
 import { startService, type RunningService, type ServiceDefinition, type ServiceDeps } from './service.js';
 
+
+/** How long a stopping process lets open HTTP requests finish before it closes their connections. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+
 /** A running process: its HTTP server, its services, and how to stop it. */
 export interface RunningProcess {
   app: FastifyInstance;
@@ -85,7 +89,13 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('shutting down');
-      await app.close();
+      // Requests in flight may finish; a connection still open after the grace period (a live
+      // stream a client never closed, a request that hangs) is cut, so a stop always ends.
+      const cut = setTimeout(() => {
+        logger.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'connections still open after the grace period are closed');
+        app.server.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS);
+      await app.close().finally(() => clearTimeout(cut));
       for (const s of [...services].reverse()) await s.stop();
       await bus.close();
       await database.close();
