@@ -1,6 +1,6 @@
 import { shandongDivisions } from '@fbl/codes';
 import { describe, expect, it } from 'vitest';
-import { rankCandidates, type MatchRequest, type ProviderAvailability } from '../src/domain/matching.js';
+import { best, rankCandidates, type Candidate, type MatchRequest, type ProviderAvailability } from '../src/domain/matching.js';
 
 /*
  * Ranking providers for a referral: eligibility first (DOMAIN §4), then capacity and LTCI
@@ -182,5 +182,26 @@ describe('rankCandidates', () => {
     const result = rank({}, providers);
     expect(result.candidates.map((c) => c.name)).toEqual(['Gamma', 'Alpha', 'Beta']);
     expect(result.candidates[0]!.reasons).toContain('8 free');
+  });
+});
+
+describe('the best candidates without sorting them all', () => {
+  it('gives what a stable sort by score, then name as localeCompare orders it, would give first', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const names = ['颐养院', '康乐护理院', 'Anning', 'anning', '康乐护理院', 'Zhongxin', '东区护理院'];
+    for (let round = 0; round < 200; round++) {
+      const candidates: Candidate[] = Array.from({ length: Math.floor(random() * 40) }, (_, i) => ({
+        institutionId: `i-${i}`,
+        bedType: 'care',
+        name: names[Math.floor(random() * names.length)]!,
+        score: Math.floor(random() * 4) * 100,
+        free: 1,
+        reasons: [],
+        why: [],
+      }));
+      const sorted = [...candidates].sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+      for (const k of [0, 1, 3, 50]) expect(best(candidates, k)).toEqual(sorted.slice(0, k));
+    }
   });
 });

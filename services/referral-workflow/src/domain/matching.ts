@@ -107,15 +107,30 @@ export function rankCandidates(request: MatchRequest, providers: readonly Provid
   const excluded: Exclusion[] = [];
   const candidates: Candidate[] = [];
   const facts = request.facts as ElderFacts;
+  // A provider counts in eligibility only through its service area, and in distance only through
+  // its division: each is worked out once per run, not once per provider.
+  const judged = new Map<string, ReturnType<typeof eligibilityOf>>();
+  const eligibilityFor = (bedType: BedTypeName, serviceArea: readonly string[]) => {
+    const key = `${bedType}|${serviceArea.join(',')}`;
+    let found = judged.get(key);
+    if (!found) judged.set(key, (found = eligibilityOf(evaluateEligibility(bedType, facts, { asOf: request.asOf, provider: { serviceArea: [...serviceArea] } }))));
+    return found;
+  };
+  const bands = new Map<string, ReturnType<typeof distanceBand>>();
+  const bandOf = (divisionCode: string) => {
+    let band = bands.get(divisionCode);
+    if (!band) bands.set(divisionCode, (band = distanceBand(request.origin.divisionCode, divisionCode, divisions)));
+    return band;
+  };
   for (const [typeIndex, bedType] of request.bedTypes.entries()) {
     const ofType = providers.filter((p) => p.bedType === bedType);
     if (ofType.length === 0) excluded.push({ bedType, reasons: ['no provider of this bed type has published its capacity'], why: { code: 'no-provider' } });
     for (const p of ofType) {
       const reasons: string[] = [];
       if (request.excludeInstitutions.includes(p.institutionId)) continue;
-      const eligibility = eligibilityOf(evaluateEligibility(bedType, facts, { asOf: request.asOf, provider: { serviceArea: p.serviceArea } }));
+      const eligibility = eligibilityFor(bedType, p.serviceArea);
       if (!eligibility.ok) {
-        excluded.push({ bedType, institutionId: p.institutionId, name: p.name, reasons: eligibility.reasons, why: { code: 'not-eligible', facts: eligibility.failed } });
+        excluded.push({ bedType, institutionId: p.institutionId, name: p.name, reasons: [...eligibility.reasons], why: { code: 'not-eligible', facts: [...eligibility.failed] } });
         continue;
       }
       const free = freeMatching(p, request.requirements);
@@ -134,7 +149,7 @@ export function rankCandidates(request: MatchRequest, providers: readonly Provid
         reasons.push('green-channel partner of the origin (绿色通道)');
         why.push({ code: 'green-channel-partner' });
       }
-      const band = distanceBand(request.origin.divisionCode, p.divisionCode, divisions);
+      const band = bandOf(p.divisionCode);
       score += BAND_SCORE[band];
       reasons.push(BAND_WORDS[band]);
       why.push({ code: 'distance', band });
@@ -151,8 +166,28 @@ export function rankCandidates(request: MatchRequest, providers: readonly Provid
       candidates.push({ institutionId: p.institutionId, bedType, name: p.name, score, free, reasons, why });
     }
   }
-  candidates.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
-  const chosen = request.preferInstitutionId === undefined ? [] : candidates.filter((c) => c.institutionId === request.preferInstitutionId);
-  if (chosen.length > 0) return { candidates: chosen.slice(0, 1).map((c) => ({ ...c, reasons: ['chosen by the sender', ...c.reasons], why: [{ code: 'chosen-by-sender' }, ...c.why] })), excluded };
-  return { candidates: candidates.slice(0, request.maxOffers), excluded };
+  const chosen = request.preferInstitutionId === undefined ? undefined : best(candidates.filter((c) => c.institutionId === request.preferInstitutionId), 1)[0];
+  if (chosen) return { candidates: [{ ...chosen, reasons: ['chosen by the sender', ...chosen.reasons], why: [{ code: 'chosen-by-sender' }, ...chosen.why] }], excluded };
+  return { candidates: best(candidates, request.maxOffers), excluded };
+}
+
+const byName = new Intl.Collator().compare;
+/** Higher score first, then by name as `localeCompare` orders names. */
+const ranked = (a: Candidate, b: Candidate) => b.score - a.score || byName(a.name, b.name);
+
+/**
+ * The first `k` candidates in rank order, as a stable sort of all of them would give, without
+ * sorting them all: candidates that rank equal keep the order they were found in.
+ */
+export function best(candidates: readonly Candidate[], k: number): Candidate[] {
+  const top: Candidate[] = [];
+  if (k <= 0) return top;
+  for (const c of candidates) {
+    if (top.length === k && ranked(c, top[k - 1]!) >= 0) continue;
+    let at = top.length;
+    while (at > 0 && ranked(c, top[at - 1]!) < 0) at--;
+    top.splice(at, 0, c);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
