@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,18 +40,26 @@ function initdbInChild(folder: string): Promise<void> {
 }
 
 /**
+ * Where templates are kept: the installation's own cache folder (`node_modules/.cache` of this
+ * package), which only the account that installed the project writes, never a shared temporary
+ * folder where another account could leave a cluster of its making.
+ */
+export const TEMPLATE_ROOT = fileURLToPath(new URL('../node_modules/.cache/pglite-templates', import.meta.url));
+
+/**
  * Make `dataDir` a PGlite cluster if it is not one yet, without initdb in this process: an empty
- * cluster is made once per machine and PGlite version, in a child process, kept as a template
- * (`<tmp>/fbl-pglite-<version>-template`, or `templateRoot`) and copied; a copy takes well under a
+ * cluster is made once per installation and PGlite version, in a child process, kept as a
+ * template (`<templateRoot>/fbl-pglite-<version>-template`) and copied; a copy takes well under a
  * second where initdb takes several and hundreds of megabytes. Several processes starting at once
  * each make their own candidate and the first to finish becomes the template.
  */
-export async function preparePgliteFolder(dataDir: string, templateRoot = tmpdir()): Promise<void> {
+export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLATE_ROOT): Promise<void> {
   if (isCluster(dataDir)) return;
   const template = join(templateRoot, `fbl-pglite-${pgliteVersion()}-template`);
   if (!isCluster(template)) {
     const candidate = `${template}.${process.pid}.${Date.now()}`;
-    await mkdir(candidate, { recursive: true });
+    await mkdir(templateRoot, { recursive: true, mode: 0o700 });
+    await mkdir(candidate, { recursive: true, mode: 0o700 });
     try {
       await initdbInChild(candidate);
       await rename(candidate, template).catch((error: unknown) => {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/index.js';
-import { isCluster, preparePgliteFolder } from '../src/pglite-folder.js';
+import { isCluster, preparePgliteFolder, TEMPLATE_ROOT } from '../src/pglite-folder.js';
 
 /**
  * A new PGlite folder is made from a template initialised once in a child process, with small
@@ -38,6 +38,12 @@ describe('PGlite folders', () => {
     expect((await b.rows<{ n: number }>(b.db, sql`select count(*)::int as n from pg_tables where tablename = 'only_in_first'`))[0]!.n).toBe(0);
     await b.close();
   }, 180_000);
+
+  it('keeps templates in the installation\'s own cache, never a shared temporary folder, readable by its account only', async () => {
+    expect(TEMPLATE_ROOT).toMatch(/packages\/db\/node_modules\/\.cache\/pglite-templates$/);
+    expect(TEMPLATE_ROOT.startsWith(tmpdir())).toBe(false);
+    expect((await stat(join(root, 'templates'))).mode & 0o077).toBe(0);
+  });
 
   it('leaves a folder that is already a cluster as it is', async () => {
     const folder = join(root, 'first');
