@@ -58,9 +58,16 @@ is_running() { as_pg "$BINDIR/pg_ctl" status -D "$STATE_DIR/data" >/dev/null 2>&
 
 start_watchdog() {
   local owner="$1"
+  # Stops the server only when the owner is gone. A server stopped by someone else ends the
+  # watch: a later check must not take a server started again meanwhile for this one.
   (
-    while kill -0 "$owner" 2>/dev/null && is_running; do sleep 2; done
-    if is_running; then PG_STATE_DIR="$STATE_DIR" bash "$SCRIPT_PATH" stop; fi
+    while is_running; do
+      if ! kill -0 "$owner" 2>/dev/null; then
+        PG_STATE_DIR="$STATE_DIR" bash "$SCRIPT_PATH" stop
+        break
+      fi
+      sleep 2
+    done
   ) </dev/null >>"$STATE_DIR/watchdog.log" 2>&1 &
   disown
 }
