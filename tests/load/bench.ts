@@ -112,6 +112,11 @@ async function service(name: string, entry: Parameters<typeof startService>[1], 
 // Every process the bench starts verifies the bench's tokens; the embedded one also seals personal data with these keys.
 const EMBEDDED_ENV = { DATABASE_URL: '', KAFKA_BROKERS: '', KAFKA_NAMESPACE: '', AUTH_SECRET: BENCH_AUTH_SECRET, PII_ENCRYPTION_KEY: generateKey(), PII_HASH_KEY: generateKey() };
 
+/** An entry point to start, under `node --cpu-prof` writing into `profileDir` when one is given. */
+function profiledEntry(entry: string, profileDir: string | undefined): Parameters<typeof startService>[1] {
+  return profileDir ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', `${ROOT}/${entry}`] } : entry;
+}
+
 /** Print the figures of one lifecycle run. */
 function reportLoad(mode: 'embedded' | 'distributed', result: LoadResult, cpuSeconds: Record<string, number>, context: Record<string, unknown>): void {
   // The system under test and the bench's own clients; not what else ran on the machine.
@@ -207,7 +212,7 @@ async function embeddedPhase(): Promise<void> {
   log('embedded: cold start of tests/load/embedded-entry.ts (demo data off) with a fresh DATA_DIR');
   const started = performance.now();
   const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'embedded')) : undefined;
-  const entry = profileDir ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', `${ROOT}/tests/load/embedded-entry.ts`] } : 'tests/load/embedded-entry.ts';
+  const entry = profiledEntry('tests/load/embedded-entry.ts', profileDir);
   const { proc, stop } = await service('embedded (bench entry)', entry, { ...EMBEDDED_ENV, DATA_DIR: dataDir });
   const coldSeconds = secondsSince(started);
   figure('embedded.cold_start_to_ready.no_demo', coldSeconds, 's', { entry: 'tests/load/embedded-entry.ts (main.ts with demoData: false)', dataDir: 'fresh temp folder (PGlite)', pollMs: 200 }, TARGETS.coldStartS);
@@ -256,9 +261,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
   // The services that seal personal and health data need their keys, as in a deployment.
   const kafka = { KAFKA_BROKERS: brokers, KAFKA_NAMESPACE: namespace, AUTH_SECRET: BENCH_AUTH_SECRET, PII_ENCRYPTION_KEY: generateKey(), PII_HASH_KEY: generateKey() };
   const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'referral-workflow')) : undefined;
-  const workflowEntry = profileDir
-    ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', `${ROOT}/services/referral-workflow/src/main.ts`] }
-    : 'services/referral-workflow/src/main.ts';
+  const workflowEntry = profiledEntry('services/referral-workflow/src/main.ts', profileDir);
   log(`distributed: starting care-beds and referral-workflow (namespace ${namespace})${PROFILE_DIR ? ', the workflow under --cpu-prof' : ''}`);
   const started = performance.now();
   const [careBeds, workflow] = await Promise.all([
@@ -267,9 +270,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
   ]);
   const gatewayDb = await database('bench_gateway');
   const gatewayProfileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'gateway')) : undefined;
-  const gatewayEntry = gatewayProfileDir
-    ? { command: process.execPath, args: ['--cpu-prof', `--cpu-prof-dir=${gatewayProfileDir}`, '--import', 'tsx', `${ROOT}/services/gateway/src/main.ts`] }
-    : 'services/gateway/src/main.ts';
+  const gatewayEntry = profiledEntry('services/gateway/src/main.ts', gatewayProfileDir);
   const gateway = await service('gateway', gatewayEntry, { CARE_BEDS_URL: careBeds.proc.url, REFERRAL_WORKFLOW_URL: workflow.proc.url, ...EMBEDDED_ENV, DATABASE_URL: gatewayDb.url });
   log(`distributed: ready after ${secondsSince(started).toFixed(1)} s`);
 

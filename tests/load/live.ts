@@ -4,6 +4,7 @@
  * it ends, and a GET of the referral only when the stream has said nothing for a while or asked
  * for a reload (`resync`).
  */
+import { readServerSentEvents } from '../support/sse.js';
 import { log } from './report.js';
 
 interface Known {
@@ -79,36 +80,22 @@ export class LiveStates {
     const response = await fetch(this.url, { headers: { authorization: `Bearer ${this.token}` }, signal: this.abort.signal });
     if (response.status !== 200 || !response.body) throw new Error(`the live stream answered ${response.status}`);
     this.counts.streams += 1;
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const body = response.body;
     void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (event === 'ready') ready();
-            else if (event === 'resync') {
-              this.counts.resyncs += 1;
-              this.wake();
-            } else if (event === 'referral' && data) {
-              const change = JSON.parse(data) as { id: string; state: string; version: number };
-              this.counts.events += 1;
-              this.learn(change.id, change.state, change.version);
-              this.wake(change.id);
-            }
-          }
+      await readServerSentEvents(body, (event, data) => {
+        if (event === 'ready') ready();
+        else if (event === 'resync') {
+          this.counts.resyncs += 1;
+          this.wake();
+        } else if (event === 'referral' && data) {
+          const change = JSON.parse(data) as { id: string; state: string; version: number };
+          this.counts.events += 1;
+          this.learn(change.id, change.state, change.version);
+          this.wake(change.id);
         }
-      } catch {
-        // Aborted, or the connection dropped: reopened below.
-      }
+      }).catch(() => undefined); // Aborted, or the connection dropped: reopened below.
       ready();
       if (this.closed) return;
       // The stream ended (its lifetime, or the server let a slow reader go): every waiter reads once, and it is reopened.

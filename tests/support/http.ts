@@ -1,3 +1,4 @@
+import { readServerSentEvents } from './sse.js';
 import { expect } from 'vitest';
 
 /**
@@ -41,25 +42,9 @@ export async function openEvents(baseUrl: string, path: string, token?: string):
   const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: abort.signal });
   const stream: EventStream = { status: response.status, contentType: response.headers.get('content-type') ?? '', events: [], close: () => abort.abort() };
   if (!response.ok || !response.body) return stream;
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) stream.events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-        }
-      }
-    } catch {
-      // Aborted by close().
-    }
-  })();
+  void readServerSentEvents(response.body, (event, data) => {
+    if (data) stream.events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+  }).catch(() => undefined); // Aborted by close().
   return stream;
 }
+
