@@ -69,18 +69,15 @@ export async function findAccounts(text: string): Promise<Account[]> {
   return (exact.length > 0 ? exact : found).slice(0, 10);
 }
 
-/** The accounts named by some ids (others, like a service's, are left out), by id. */
-export function useAccounts(ids: readonly string[]): Map<string, Account> {
-  const [accounts, setAccounts] = useState(new Map<string, Account>());
-  const key = [...new Set(ids.filter((id) => UUID.test(id)))].sort().slice(0, 200).join(',');
-  useEffect(() => {
-    if (!key) return;
-    json<Account[]>('GET', `/api/auth/users?ids=${key}&limit=200`).then(
-      (found) => setAccounts(new Map(found.map((a) => [a.id, a]))),
-      () => setAccounts(new Map()),
-    );
-  }, [key]);
-  return accounts;
+/**
+ * The accounts named by some ids (others, like a service's, are left out), by id: asked for before
+ * the rows that name them are shown, so a row never shows a name as unknown while it is on its way.
+ */
+export async function accountsByIds(ids: readonly string[]): Promise<Map<string, Account>> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)))].sort().slice(0, 200);
+  if (wanted.length === 0) return new Map();
+  const found = await json<Account[]>('GET', `/api/auth/users?ids=${wanted.join(',')}&limit=200`);
+  return new Map(found.map((a) => [a.id, a]));
 }
 
 /** A temporary password people can read out: three groups of four, letters and digits both, no look-alike characters. */

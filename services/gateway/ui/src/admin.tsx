@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { Accounts, findAccounts, useAccounts, type Account } from './accounts.js';
+import { Accounts, accountsByIds, findAccounts, type Account } from './accounts.js';
 import { json, problemText } from './api.js';
 import { Dashboard } from './dashboard.js';
 import { chinaTime, pageWords, t, wordFor, type Lang } from './i18n.js';
@@ -61,7 +61,7 @@ function Audit({ lang }: { lang: Lang }) {
   const [to, setTo] = useState('');
   const [rows, setRows] = useState<(AuditRow & { source: Source })[] | null>(null);
   const [error, setError] = useState('');
-  const people = useAccounts((rows ?? []).flatMap((r) => [r.actor, ...(r.objectType === 'account' ? [r.objectId] : [])]));
+  const [people, setPeople] = useState(new Map<string, Account>());
   /** An account by its id, for the log's rows: its display name and user name; a service in words. */
   const who = (id: string): JSX.Element | string => {
     const p = people.get(id);
@@ -106,6 +106,8 @@ function Audit({ lang }: { lang: Lang }) {
       );
       const found = await Promise.all(queries.map(async ({ source, query }) => (await json<AuditRow[]>('GET', `/api/${source}/audit?${query}`)).map((row) => ({ ...row, source }))));
       const unique = new Map(found.flat().map((row) => [`${row.source}-${row.seq}`, row]));
+      // The rows come with the names of the accounts they speak of, never before them.
+      setPeople(await accountsByIds([...unique.values()].flatMap((r) => [r.actor, ...(r.objectType === 'account' ? [r.objectId] : [])])));
       setRows([...unique.values()].sort((a, b) => b.at.localeCompare(a.at) || b.seq - a.seq));
     } catch (e) {
       setError(problemText(e));
