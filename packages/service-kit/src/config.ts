@@ -1,3 +1,4 @@
+import { sealingKeysFromEnv, type SealingKeys } from '@fbl/privacy';
 import Type, { type Static } from 'typebox';
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 
@@ -47,6 +48,22 @@ const checker = compileChecker<Static<typeof ProcessEnvSchema>>(ProcessEnvSchema
 
 /** Thrown at start-up when the environment is wrong; the message names each bad key. */
 export class ConfigError extends Error {}
+
+/**
+ * The keys that seal personal data, from the environment (`CRYPTO_SUITE`, `PII_ENCRYPTION_KEY`,
+ * `PII_PREVIOUS_ENCRYPTION_KEYS`): a ConfigError with `missing` when there is no key, naming the
+ * variable when the suite is unknown.
+ */
+export function sealingKeys(env: Record<string, string | undefined>, missing: string): SealingKeys {
+  let keys: SealingKeys | undefined;
+  try {
+    keys = sealingKeysFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (!keys) throw new ConfigError(missing);
+  return keys;
+}
 
 /**
  * Read and validate the process configuration from an environment once, at start-up.

@@ -10,3 +10,4 @@ export * from './service.js';
 export * from './config.js';
 export * from './process.js';
 export * from './pipeline.js';
+export * from './reseal-command.js';

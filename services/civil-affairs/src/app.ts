@@ -9,7 +9,7 @@ import { AssessmentQueue } from './application/assessment-queue.js';
 import { ElderDirectory } from './application/elder-directory.js';
 import { Elders, SERVICE } from './application/elders.js';
 import { WaitingList } from './application/waiting-list.js';
-import type { Secrets } from './secrets.js';
+import { protectorKeysOf, type Secrets } from './secrets.js';
 
 /** The civil-affairs service as a definition any process can host. */
 export interface CivilAffairsService extends ServiceDefinition {
@@ -37,7 +37,7 @@ function indexNamesAtStart(directory: ElderDirectory, kit: ServiceKit): Backgrou
 /** Build the civil-affairs service on the given dependencies and secrets. */
 export function civilAffairsService(deps: ServiceDeps, secrets: Secrets): CivilAffairsService {
   const kit = new ServiceKit(SERVICE, messaging, deps);
-  const protector = new FieldProtector({ encryptionKey: secrets.piiEncryptionKey, hashKey: secrets.piiHashKey });
+  const protector = new FieldProtector(protectorKeysOf(secrets));
   const elders = new Elders(kit.ports, protector);
   const waitingList = new WaitingList(kit.ports, protector);
   const directory = new ElderDirectory(kit.ports, protector);

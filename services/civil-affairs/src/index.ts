@@ -1,3 +1,4 @@
 /** The civil-affairs service (民政): elder registry, ability assessment, for processes that host it. */
 export { civilAffairsService, type CivilAffairsService } from './app.js';
-export { embeddedSecrets, newSecrets, secretsFromEnv, type Secrets } from './secrets.js';
+export { SEALED_TABLES as CIVIL_AFFAIRS_SEALED } from './adapters/db/sealed.js';
+export { embeddedSecrets, newSecrets, protectorKeysOf, sealingOf, secretsFromEnv, type Secrets } from './secrets.js';

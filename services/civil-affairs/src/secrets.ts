@@ -1,4 +1,4 @@
-import { generateKey } from '@fbl/privacy';
+import { cryptoSuiteFromEnv, generateKey, keyList, type CryptoSuite, type ProtectorKeys, type SealingKeys } from '@fbl/privacy';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,13 +8,40 @@ export interface Secrets {
   authSecret: string;
   piiEncryptionKey: string;
   piiHashKey: string;
+  /** The suite personal data is sealed and hashed with (CRYPTO_SUITE; default `standard`). */
+  suite?: CryptoSuite;
+  /** Sealing keys of before a rotation, still opened (PII_PREVIOUS_ENCRYPTION_KEYS). */
+  previousEncryptionKeys?: string[];
+  /** Look-up hash keys of before a rotation, still matched (PII_PREVIOUS_HASH_KEYS). */
+  previousHashKeys?: string[];
 }
 
-/** Secrets from the environment (AUTH_SECRET, PII_ENCRYPTION_KEY, PII_HASH_KEY), if all are set. */
+/**
+ * Secrets from the environment (AUTH_SECRET, PII_ENCRYPTION_KEY, PII_HASH_KEY), if all are set,
+ * with the suite (CRYPTO_SUITE) and the keys of before a rotation (PII_PREVIOUS_ENCRYPTION_KEYS,
+ * PII_PREVIOUS_HASH_KEYS, comma separated).
+ */
 export function secretsFromEnv(env: Record<string, string | undefined>): Secrets | undefined {
   const { AUTH_SECRET, PII_ENCRYPTION_KEY, PII_HASH_KEY } = env;
   if (!AUTH_SECRET || !PII_ENCRYPTION_KEY || !PII_HASH_KEY) return undefined;
-  return { authSecret: AUTH_SECRET, piiEncryptionKey: PII_ENCRYPTION_KEY, piiHashKey: PII_HASH_KEY };
+  return {
+    authSecret: AUTH_SECRET,
+    piiEncryptionKey: PII_ENCRYPTION_KEY,
+    piiHashKey: PII_HASH_KEY,
+    suite: cryptoSuiteFromEnv(env),
+    previousEncryptionKeys: keyList(env['PII_PREVIOUS_ENCRYPTION_KEYS']),
+    previousHashKeys: keyList(env['PII_PREVIOUS_HASH_KEYS']),
+  };
+}
+
+/** The sealing keys of some secrets: the suite, the current key and the keys of before a rotation. */
+export function sealingOf(secrets: Secrets): SealingKeys {
+  return { suite: secrets.suite ?? 'standard', key: secrets.piiEncryptionKey, previous: secrets.previousEncryptionKeys ?? [] };
+}
+
+/** The keys of a field protector (sealing and look-up hashes) of some secrets. */
+export function protectorKeysOf(secrets: Secrets): ProtectorKeys {
+  return { encryptionKey: sealingOf(secrets), hashKey: secrets.piiHashKey, previousHashKeys: secrets.previousHashKeys ?? [] };
 }
 
 /** Fresh random secrets. */
@@ -27,11 +54,13 @@ export function newSecrets(): Secrets {
  * and reused afterwards, so sealed data stays readable across restarts. A deployment sets them
  * in the environment instead.
  */
-export function embeddedSecrets(dataDir: string): Secrets {
+export function embeddedSecrets(dataDir: string, env: Record<string, string | undefined> = {}): Secrets {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Secrets;
+  // The suite is a setting, not a secret: the environment's (CRYPTO_SUITE) applies to the kept keys.
+  const suite = cryptoSuiteFromEnv(env);
+  if (existsSync(file)) return { ...(JSON.parse(readFileSync(file, 'utf8')) as Secrets), suite };
   const secrets = newSecrets();
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
-  return secrets;
+  return { ...secrets, suite };
 }

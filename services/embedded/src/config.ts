@@ -15,7 +15,9 @@ const processConfig = readProcessConfig(process.env, { port: 3000, dataDir: './d
 export const config = {
   process: processConfig,
   /** Keys from the environment, or made once and kept beside the embedded data. */
-  secrets: secretsFromEnv(process.env) ?? ('dataDir' in processConfig.database && processConfig.database.dataDir !== 'memory' ? embeddedSecrets(processConfig.database.dataDir) : undefined),
+  secrets:
+    secretsFromEnv(process.env) ??
+    ('dataDir' in processConfig.database && processConfig.database.dataDir !== 'memory' ? embeddedSecrets(processConfig.database.dataDir, process.env) : undefined),
   policies: Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, readPolicy(policy, process.env)])) as Record<BedType, BedTypePolicy>,
   deadlines: readDeadlines(process.env),
   rateLimitPerMinute: rateLimitFromEnv(process.env),

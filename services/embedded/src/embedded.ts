@@ -1,6 +1,6 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
-import { civilAffairsService, newSecrets, type CivilAffairsService, type Secrets } from '@fbl/civil-affairs';
+import { civilAffairsService, newSecrets, sealingOf, type CivilAffairsService, type Secrets } from '@fbl/civil-affairs';
 import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
@@ -54,7 +54,7 @@ export async function startEmbedded(
       beds = built;
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo });
       civilAffairs = civilAffairsService(deps, secrets);
-      return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey, ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: secrets.piiEncryptionKey }), monitoringService(deps, { authSecret: secrets.authSecret })];
+      return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets), ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets) }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewaySecurity({ perMinute: options.rateLimitPerMinute ?? 0 }), gatewayRoutes()],
     afterStart: async ({ deps }) => {

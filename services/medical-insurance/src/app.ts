@@ -1,4 +1,4 @@
-import { Sealer } from '@fbl/privacy';
+import { Sealer, type SealingKeys } from '@fbl/privacy';
 import { commandsTopic, eventsTopic, MEDICAL_INSURANCE } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,8 @@ export interface MedicalInsuranceService extends ServiceDefinition {
 export interface MedicalInsuranceOptions {
   /** The secret that signs and verifies users' tokens. */
   authSecret: string;
-  /** The key that seals health data at rest (PII_ENCRYPTION_KEY, 32 bytes, base64). */
-  encryptionKey: string;
+  /** The key that seals health data at rest (PII_ENCRYPTION_KEY, 32 bytes, base64), or the suite (CRYPTO_SUITE), key and keys of before a rotation. */
+  encryptionKey: string | SealingKeys;
   /** Rules that differ from the defaults of DOMAIN.md §3 (threshold, notice, bars, grading, payment). */
   rules?: Partial<InsuranceRules>;
 }

@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTopic, eventsTopic, MEDICAL_INSURANCE, REFERRAL } from '@fbl/contracts';
-import { AuditLog, Sealer } from '@fbl/privacy';
+import { AuditLog, Sealer, type SealingKeys } from '@fbl/privacy';
 import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { announceChanges } from './adapters/db/change-notices.js';
@@ -25,8 +25,11 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 /** Settings of the referral-workflow service. */
 export interface ReferralWorkflowOptions {
   authSecret: string;
-  /** The key that seals referral packets, attachments and rankings at rest (PII_ENCRYPTION_KEY, 32 bytes, base64). */
-  encryptionKey: string;
+  /**
+   * The key that seals referral packets, attachments and rankings at rest (PII_ENCRYPTION_KEY, 32
+   * bytes, base64), or the suite (CRYPTO_SUITE), key and keys of before a rotation.
+   */
+  encryptionKey: string | SealingKeys;
   deadlines?: { routine: Deadlines; greenChannel: Deadlines };
   /** Days an attachment's bytes are kept after its referral closed or was cancelled (default 90). */
   attachmentRetentionDays?: number;

@@ -1,12 +1,11 @@
 import { authSecretFromEnv } from '@fbl/auth';
-import { ConfigError, readProcessConfig } from '@fbl/service-kit';
+import { ConfigError, readProcessConfig, sealingKeys } from '@fbl/service-kit';
 import { readDeadlines, readRetentionDays } from './config-keys.js';
 
 const authSecret = authSecretFromEnv(process.env);
 if (!authSecret) throw new ConfigError('referral-workflow needs AUTH_SECRET, the secret it verifies sign-in tokens with');
 
-const encryptionKey = process.env['PII_ENCRYPTION_KEY']?.trim();
-if (!encryptionKey) throw new ConfigError('referral-workflow needs PII_ENCRYPTION_KEY (32 bytes, base64) to seal referral packets and attachments');
+const encryptionKey = sealingKeys(process.env, 'referral-workflow needs PII_ENCRYPTION_KEY (32 bytes, base64) to seal referral packets and attachments');
 
 /** Configuration of the referral-workflow process, read once from the environment. */
 export const config = Object.freeze({

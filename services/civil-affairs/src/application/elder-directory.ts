@@ -74,8 +74,8 @@ export class ElderDirectory {
     if (query.by === 'all' && who.role === 'planner') throw await refuse('required: a planner finds an elder by full name or ID number');
     const search = {
       scope: this.scope(who),
-      ...(query.by === 'name' ? { nameHash: this.protector.nameHash(query.name) } : {}),
-      ...(query.by === 'id-number' ? { idNumberHash: this.protector.lookupHash(query.idNumber) } : {}),
+      ...(query.by === 'name' ? { nameHashes: this.protector.nameHashes(query.name) } : {}),
+      ...(query.by === 'id-number' ? { idNumberHashes: this.protector.lookupHashes(query.idNumber) } : {}),
       ...(params.due ? { notAssessedSince: currentAssessmentSince(this.now) } : {}),
       limit: params.limit,
       offset: params.offset,

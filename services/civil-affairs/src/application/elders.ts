@@ -19,7 +19,7 @@ export type { HardshipInput } from './hardships.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Outcome = AuditOutcome;
-type Registering = { id: string; elder: Extract<ReturnType<typeof checkElder>, { ok: true }>['elder']; hash: string; who: Principal; origin: MessageOrigin; at: Date };
+type Registering = { id: string; elder: Extract<ReturnType<typeof checkElder>, { ok: true }>['elder']; hashes: string[]; who: Principal; origin: MessageOrigin; at: Date };
 
 /**
  * The elder registry and ability assessments. Identity is sealed at rest and shown by role
@@ -46,16 +46,16 @@ export class Elders {
 
   /** A registration: the ID number's keyed hash finds one already registered; otherwise the record is sealed and stored. */
   private readonly registering: Pipeline<Registering, boolean, Registering, void> = {
-    load: (tx, r) => this.store.idNumberTaken(tx, r.hash),
+    load: (tx, r) => this.store.idNumberTaken(tx, r.hashes),
     decide: (taken, r) => {
       if (taken) throw conflict('this ID number is already registered');
       return r;
     },
-    save: async (tx, outbox, _taken, { id, elder: e, hash, who, origin, at: now }) => {
+    save: async (tx, outbox, _taken, { id, elder: e, hashes, who, origin, at: now }) => {
       const elder = {
         id,
         idNumberSealed: this.protector.seal(e.idNumber),
-        idNumberHash: hash,
+        idNumberHash: hashes[0]!,
         idKind: e.idKind,
         nameSealed: this.protector.seal(e.name),
         nameHash: this.protector.nameHash(e.name),
@@ -98,7 +98,7 @@ export class Elders {
     }
     const e = checked.elder;
     const id = newId();
-    await run(this.ports.transact, this.registering, { id, elder: e, hash: this.protector.lookupHash(e.idNumber), who, origin, at: this.now });
+    await run(this.ports.transact, this.registering, { id, elder: e, hashes: this.protector.lookupHashes(e.idNumber), who, origin, at: this.now });
     return { id };
   }
 
@@ -188,7 +188,7 @@ export class Elders {
 
   /** Find an elder by ID number (through its keyed hash); audited like a read. */
   async findByIdNumber(idNumber: string, who: Principal) {
-    const row = await this.store.idByIdNumberHash(this.protector.lookupHash(idNumber));
+    const row = await this.store.idByIdNumberHash(this.protector.lookupHashes(idNumber));
     if (!row) {
       await this.auditAlone(who, 'find', 'by-id-number', 'not-found');
       throw notFound('an elder with this ID number');

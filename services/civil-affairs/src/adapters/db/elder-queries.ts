@@ -1,5 +1,5 @@
 import type { Executor, Tx } from '@fbl/db';
-import { and, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, desc, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { ElderRow } from './elder-store.js';
 import { assessments, elders } from './schema.js';
 
@@ -16,10 +16,10 @@ export function scopeCondition(scope: ElderScope): SQL | undefined {
 /** What a search of the register asks for; each condition given narrows it. */
 export interface ElderSearch {
   scope: ElderScope;
-  /** The blind index of a full name. */
-  nameHash?: string;
-  /** The keyed hash of a whole ID number. */
-  idNumberHash?: string;
+  /** The blind indexes a full name may be stored under (the current one first). */
+  nameHashes?: readonly string[];
+  /** The keyed hashes a whole ID number may be stored under (the current one first). */
+  idNumberHashes?: readonly string[];
   /** Only elders with no assessment on or after this day (`YYYY-MM-DD`): those due one. */
   notAssessedSince?: string;
   limit: number;
@@ -32,8 +32,8 @@ export class ElderQueries {
   async search(tx: Tx, q: ElderSearch): Promise<{ total: number; rows: ElderRow[] }> {
     const where = and(
       scopeCondition(q.scope),
-      q.nameHash !== undefined ? eq(elders.nameHash, q.nameHash) : undefined,
-      q.idNumberHash !== undefined ? eq(elders.idNumberHash, q.idNumberHash) : undefined,
+      q.nameHashes !== undefined ? inArray(elders.nameHash, [...q.nameHashes]) : undefined,
+      q.idNumberHashes !== undefined ? inArray(elders.idNumberHash, [...q.idNumberHashes]) : undefined,
       q.notAssessedSince !== undefined ? sql`not exists (select 1 from ${assessments} where ${assessments.elderId} = ${elders.id} and ${assessments.assessedOn} >= ${q.notAssessedSince})` : undefined,
     );
     const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(elders).where(where);

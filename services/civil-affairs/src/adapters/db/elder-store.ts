@@ -16,9 +16,9 @@ export type NewConsentRow = typeof consents.$inferInsert;
 export class ElderStore {
   constructor(private readonly database: Database) {}
 
-  /** Whether an elder with this ID number (by its keyed hash) is registered already. */
-  async idNumberTaken(tx: Tx, idNumberHash: string): Promise<boolean> {
-    return (await tx.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, idNumberHash))).length > 0;
+  /** Whether an elder with this ID number (by any keyed hash it may be stored under) is registered already. */
+  async idNumberTaken(tx: Tx, idNumberHashes: readonly string[]): Promise<boolean> {
+    return (await tx.select({ id: elders.id }).from(elders).where(inArray(elders.idNumberHash, [...idNumberHashes]))).length > 0;
   }
 
   /** Store a newly registered elder, then the consent given with the registration. */
@@ -33,9 +33,9 @@ export class ElderStore {
     return found;
   }
 
-  /** The id of the elder with this ID number (by its keyed hash), outside a transaction. */
-  async idByIdNumberHash(idNumberHash: string): Promise<{ id: string } | undefined> {
-    const [row] = await this.database.db.select({ id: elders.id }).from(elders).where(eq(elders.idNumberHash, idNumberHash));
+  /** The id of the elder with this ID number (by any keyed hash it may be stored under), outside a transaction. */
+  async idByIdNumberHash(idNumberHashes: readonly string[]): Promise<{ id: string } | undefined> {
+    const [row] = await this.database.db.select({ id: elders.id }).from(elders).where(inArray(elders.idNumberHash, [...idNumberHashes]));
     return row;
   }
 
