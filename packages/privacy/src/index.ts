@@ -5,3 +5,4 @@ export * from './reseal.js';
 export * from './masks.js';
 export * from './audit.js';
 export * from './audit-log.js';
+export * from './audit-chain.js';

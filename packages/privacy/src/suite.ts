@@ -23,6 +23,11 @@ export interface SealingKeys {
   readonly previous?: readonly string[];
 }
 
+/** The suite of some sealing keys (a bare key means `standard`). */
+export function suiteOf(keys: string | SealingKeys): CryptoSuite {
+  return typeof keys === 'string' ? 'standard' : (keys.suite ?? 'standard');
+}
+
 /** The digest of a suite: SHA-256 or SM3 (hex), for integrity (e.g. the audit log's hash chain). */
 export function digest(suite: CryptoSuite, data: string | Uint8Array): string {
   return createHash(suite === 'sm' ? 'sm3' : 'sha256').update(data).digest('hex');

@@ -49,6 +49,20 @@ const checker = compileChecker<Static<typeof ProcessEnvSchema>>(ProcessEnvSchema
 /** Thrown at start-up when the environment is wrong; the message names each bad key. */
 export class ConfigError extends Error {}
 
+/** What `pnpm audit-log` needs: the database, and how long audit rows are kept at least. */
+export interface AuditLogConfig {
+  readonly database: ProcessConfig['database'];
+  /** AUDIT_RETENTION_DAYS (default 180): archiving refuses rows younger than this. */
+  readonly retentionDays: number;
+}
+
+/** The configuration of `pnpm audit-log`, from an environment (the process's by default). */
+export function auditLogConfig(env: Record<string, string | undefined> = process.env): AuditLogConfig {
+  const retentionDays = Number(env['AUDIT_RETENTION_DAYS'] ?? 180);
+  if (!Number.isInteger(retentionDays) || retentionDays < 0) throw new ConfigError('AUDIT_RETENTION_DAYS must be a whole number of days');
+  return { database: readProcessConfig(env, { port: 3000, dataDir: './data' }).database, retentionDays };
+}
+
 /**
  * The keys that seal personal data, from the environment (`CRYPTO_SUITE`, `PII_ENCRYPTION_KEY`,
  * `PII_PREVIOUS_ENCRYPTION_KEYS`): a ConfigError with `missing` when there is no key, naming the

@@ -11,3 +11,5 @@ export * from './config.js';
 export * from './process.js';
 export * from './pipeline.js';
 export * from './reseal-command.js';
+export * from './audit-chain-job.js';
+export * from './audit-log-command.js';

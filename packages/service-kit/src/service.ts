@@ -5,6 +5,7 @@ import { createConsumer, Outbox, OutboxRelay, TimerPoller, Timers, type Bus, typ
 import type { Logger, ProcessMetrics } from '@fbl/observability';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServicePorts } from './pipeline.js';
+import { auditChainJob, type AuditChainSettings } from './audit-chain-job.js';
 
 /** What a process gives each service it hosts. */
 export interface ServiceDeps {
@@ -86,6 +87,8 @@ export interface ServiceDefinition {
   /** Topics this service writes to, created at start when missing. */
   produces?: string[];
   jobs?: BackgroundJob[];
+  /** The service's append-only logs kept under a hash chain, linked by a job of their own. */
+  auditChain?: AuditChainSettings;
 }
 
 /** A started service. */
@@ -124,7 +127,8 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     });
     subscriptions.push({ group: consumer.group, subscription: await bus.subscribe({ group: consumer.group, topics: consumer.topics, handle, handleBatch: handle.batch }) });
   }
-  for (const job of definition.jobs ?? []) job.start();
+  const jobs = [...(definition.jobs ?? []), ...(definition.auditChain ? [auditChainJob(database, kit.logger, definition.auditChain)] : [])];
+  for (const job of jobs) job.start();
   kit.timerPoller.start();
   kit.logger.info({ consumers: consumed.map((c) => c.group) }, 'service started');
   return {
@@ -137,7 +141,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       }),
     stop: async () => {
       await kit.timerPoller.stop();
-      for (const job of definition.jobs ?? []) await job.stop();
+      for (const job of jobs) await job.stop();
       for (const s of subscriptions) await s.subscription.stop();
       await kit.relay.stop();
     },

@@ -53,6 +53,7 @@ export function civilAffairsService(deps: ServiceDeps, secrets: Secrets): CivilA
     routes: civilAffairsRoutes(kit, { elders, directory, queue, waitingList }, secrets.authSecret),
     // Elders registered before names had a blind index get one once the service runs.
     jobs: [indexNamesAtStart(directory, kit)],
+    auditChain: { logs: [{ schema: 'civil_affairs', log: 'audit_log' }], suite: secrets.suite ?? 'standard' },
     consumers: [{ group: SERVICE, handlers: civilAffairsHandlers(elders), topics: [AssessAbility.topic, ProviderChosen.topic] }],
     produces: [eventsTopic(CIVIL_AFFAIRS)],
   };

@@ -52,7 +52,7 @@ export async function startEmbedded(
     services: (deps) => {
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
       beds = built;
-      identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo });
+      identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo, suite: secrets.suite ?? 'standard' });
       civilAffairs = civilAffairsService(deps, secrets);
       return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets), ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets) }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },

@@ -1,5 +1,6 @@
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 import { authSecretFromEnv } from '@fbl/auth';
+import { cryptoSuiteFromEnv, type CryptoSuite } from '@fbl/privacy';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
 import Type from 'typebox';
 import { ROUTES, type ServiceName, type Upstreams } from './routes.js';
@@ -34,7 +35,13 @@ export function readGatewayConfig(env: Record<string, string | undefined>) {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute, ...(oidcLogin ? { oidcLogin } : {}) });
+  let suite: CryptoSuite;
+  try {
+    suite = cryptoSuiteFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute, suite, ...(oidcLogin ? { oidcLogin } : {}) });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Sealer, type SealingKeys } from '@fbl/privacy';
+import { Sealer, suiteOf, type SealingKeys } from '@fbl/privacy';
 import { commandsTopic, eventsTopic, MEDICAL_INSURANCE } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,7 @@ export function medicalInsuranceService(deps: ServiceDeps, options: MedicalInsur
     migrationsTable: 'medical_insurance_migrations',
     routes: medicalInsuranceRoutes(kit, { ltci, filings, audit }, options.authSecret),
     // Assessments stored before their answers were sealed are sealed once the service runs.
+    auditChain: { logs: [{ schema: 'medical_insurance', log: 'audit_log' }], suite: suiteOf(options.encryptionKey) },
     jobs: [
       {
         start: () => {

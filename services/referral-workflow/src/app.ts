@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTopic, eventsTopic, MEDICAL_INSURANCE, REFERRAL } from '@fbl/contracts';
-import { AuditLog, Sealer, type SealingKeys } from '@fbl/privacy';
+import { AuditLog, Sealer, suiteOf, type SealingKeys } from '@fbl/privacy';
 import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { announceChanges } from './adapters/db/change-notices.js';
@@ -72,6 +72,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
       await app.register(referralRoutes(kit, { referrals, reads, packets, changes }, options.authSecret));
       await app.register(packetRoutes(kit, packets, attachments, log, options.authSecret));
     },
+    auditChain: { logs: [{ schema: 'referral', log: 'audit_log' }], suite: suiteOf(options.encryptionKey) },
     jobs: [changes, sweep(RETENTION_SWEEP_MS, () => attachments.purgeExpired(), (removed) => removed > 0 && kit.logger.info({ removed }, 'attachments past their retention deleted'), kit.logger)],
     consumers: [
       {

@@ -1,5 +1,5 @@
 import { messagingTables } from '@fbl/db';
-import { auditTable } from '@fbl/privacy';
+import { auditChainTables, auditTable, writerXid } from '@fbl/privacy';
 import { bigint, integer, index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The gateway's own schema: the people who sign in, their refresh tokens, the sign-in log and the audit of account changes. */
@@ -58,8 +58,9 @@ export const signIns = gatewaySchema.table(
     outcome: text('outcome').notNull(),
     address: text('address'),
     at: at('at').notNull(),
+    xid: writerXid(),
   },
-  (t) => [index('sign_ins_at_idx').on(t.at)],
+  (t) => [index('sign_ins_at_idx').on(t.at), index('sign_ins_xid_idx').on(t.xid, t.seq)],
 );
 
 /**
@@ -68,3 +69,6 @@ export const signIns = gatewaySchema.table(
  * audit logs (a trigger refuses UPDATE, DELETE and TRUNCATE); never holds a password.
  */
 export const auditLog = auditTable(gatewaySchema);
+
+/** The hash chain over the audit log and the sign-in log, and where it stands. */
+export const { chain: auditChain, state: auditChainState } = auditChainTables(gatewaySchema);

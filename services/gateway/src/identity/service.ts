@@ -1,3 +1,4 @@
+import type { CryptoSuite } from '@fbl/privacy';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { Accounts, DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './accounts.js';
@@ -12,7 +13,7 @@ export interface IdentityService extends ServiceDefinition {
 }
 
 /** Build the sign-in service: accounts in the `gateway` schema, routes under `/api/auth`. */
-export function identityService(deps: ServiceDeps, options: { authSecret: string; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy>; oidcLogin?: OidcLogin }): IdentityService {
+export function identityService(deps: ServiceDeps, options: { authSecret: string; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy>; oidcLogin?: OidcLogin; suite?: CryptoSuite }): IdentityService {
   const kit = new ServiceKit('gateway', messaging, deps);
   const accounts = new Accounts(deps.database, options.authSecret, deps.clock, { ...DEFAULT_SIGN_IN_POLICY, ...options.policy });
   return {
@@ -27,5 +28,7 @@ export function identityService(deps: ServiceDeps, options: { authSecret: string
     },
     consumers: [],
     produces: [],
+    // The audit of account changes and the sign-in log, under one hash chain each.
+    auditChain: { logs: [{ schema: 'gateway', log: 'audit_log' }, { schema: 'gateway', log: 'sign_ins' }], suite: options.suite ?? 'standard' },
   };
 }

@@ -1,5 +1,5 @@
 import { messagingTables } from '@fbl/db';
-import { auditTable } from '@fbl/privacy';
+import { auditChainTables, auditTable } from '@fbl/privacy';
 import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The civil-affairs service's own schema. */
@@ -11,6 +11,9 @@ export const { outbox, inbox, timers } = messaging;
 
 /** Every read or change of a person's record, append-only. */
 export const auditLog = auditTable(civilAffairs);
+
+/** The hash chain over the audit log, and where it stands. */
+export const { chain: auditChain, state: auditChainState } = auditChainTables(civilAffairs);
 
 /**
  * The elder registry. Identity fields are sealed (AES-256-GCM); the ID number is found by its

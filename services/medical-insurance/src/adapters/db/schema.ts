@@ -1,5 +1,5 @@
 import { messagingTables } from '@fbl/db';
-import { auditTable } from '@fbl/privacy';
+import { auditChainTables, auditTable } from '@fbl/privacy';
 import { sql } from 'drizzle-orm';
 import { bigint, date, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -12,6 +12,9 @@ export const { outbox, inbox, timers } = messaging;
 
 /** Every read or change of an application or filing, append-only. */
 export const auditLog = auditTable(medicalInsurance);
+
+/** The hash chain over the audit log, and where it stands. */
+export const { chain: auditChain, state: auditChainState } = auditChainTables(medicalInsurance);
 
 /**
  * LTCI applications (长护险申请), one row per application, holding the state the domain rules

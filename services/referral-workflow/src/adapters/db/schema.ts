@@ -1,5 +1,5 @@
 import { messagingTables } from '@fbl/db';
-import { auditTable } from '@fbl/privacy';
+import { auditChainTables, auditTable } from '@fbl/privacy';
 import { bigint, boolean, customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The referral-workflow service's own schema. */
@@ -11,6 +11,9 @@ export const { outbox, inbox, timers } = messaging;
 
 /** Every read or change of a referral packet or attachment, allowed or refused; append-only. */
 export const auditLog = auditTable(referralSchema);
+
+/** The hash chain over the audit log, and where it stands. */
+export const { chain: auditChain, state: auditChainState } = auditChainTables(referralSchema);
 
 /** Bytes (sealed documents), as PostgreSQL's bytea; postgres.js gives a Buffer, PGlite a Uint8Array. */
 const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
