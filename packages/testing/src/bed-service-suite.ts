@@ -15,11 +15,11 @@ import { openDatabase, type Database } from '@fbl/db';
 import { createConsumer, InProcessBus, toRecord } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { buildHttpServer, startService, type RunningService, type ServiceDeps } from '@fbl/service-kit';
-import { inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testCreditCode } from './credit-code.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { outboxSent } from './published.js';
 import { describeWithPostgres } from './requirements.js';
 import { waitFor } from './wait-for.js';
 
@@ -272,12 +272,12 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       const handle = createConsumer({ name: 'concurrent-suite', database, tables: service.kit.tables, outbox: service.kit.outbox, registry, handlers: definition.handlers, bus, logger });
       const commands = Array.from({ length: 50 }, () => reserve(id));
       await Promise.all(commands.map((m) => handle(toRecord(m.topic, m.key, m.envelope))));
-      const referralIds = commands.map((m) => (m.envelope.data as { referralId: string }).referralId);
-      const { outbox } = service.kit.tables;
-      const rows = await database.db.select().from(outbox).where(inArray(outbox.type, ['BedHeld', 'BedHoldRejected']));
-      const mine = rows.filter((r) => referralIds.includes((r.envelope as { data: { referralId: string } }).data.referralId));
-      expect(mine.filter((r) => r.type === 'BedHeld')).toHaveLength(1);
-      expect(mine.filter((r) => r.type === 'BedHoldRejected')).toHaveLength(49);
+      const referralIds = new Set(commands.map((m) => (m.envelope.data as { referralId: string }).referralId));
+      // Every answer committed is published once the outbox is empty; the suite's observer has them all.
+      await outboxSent(database, service.kit.tables);
+      const mine = new Map(events.filter((e) => (e.type === 'BedHeld' || e.type === 'BedHoldRejected') && referralIds.has((e.data as { referralId: string }).referralId)).map((e) => [e.id, e]));
+      expect([...mine.values()].filter((e) => e.type === 'BedHeld')).toHaveLength(1);
+      expect([...mine.values()].filter((e) => e.type === 'BedHoldRejected')).toHaveLength(49);
       expect(await capacity(id)).toMatchObject({ free: 0, held: 1 });
     });
   });
