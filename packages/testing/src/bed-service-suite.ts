@@ -18,6 +18,7 @@ import { buildHttpServer, startService, type RunningService, type ServiceDeps } 
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { unitCountsMigrationCase } from './bed-counts-migration.js';
 import { testCreditCode } from './credit-code.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { outboxSent } from './published.js';
@@ -313,6 +314,8 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       const last = eventsOf('BedAvailabilityChanged', (e) => e.subject === id).sort((x, y) => (x.data as { sequence: number }).sequence - (y.data as { sequence: number }).sequence).at(-1)!;
       expect((last.data as { units: { total: number; free: number }[] }).units.map((u) => [u.total, u.free])).toEqual(expect.arrayContaining([[4, 4], [2, 2]]));
     });
+
+    unitCountsMigrationCase(policy, c.unit.kind, division);
 
     it('gives the last free unit to exactly one of fifty concurrent requests', async () => {
       const id = await register(1);
