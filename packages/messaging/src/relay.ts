@@ -69,8 +69,8 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private lock: HeldLock | null = null;
-  /** Whether rows marked published by an earlier version are still to be deleted. */
-  private legacyCleanup = true;
+  /** Whether rows marked published by an earlier version are still to be deleted (once per lock taken). */
+  private legacyCleanup = false;
   private lastCheck = 0;
 
   private readonly published: ((records: readonly PublishedRecord[]) => Promise<void>)[] = [];
@@ -141,6 +141,7 @@ export class OutboxRelay {
           }
           this.options.metrics?.outboxRelayActive.set({ service }, 1);
           this.lastCheck = Date.now();
+          this.legacyCleanup = true;
           logger.info({ service }, 'outbox relay active');
         } else if (Date.now() - this.lastCheck > 1000) {
           // Even with nothing to publish, find out soon that the lock is gone, and say so.
