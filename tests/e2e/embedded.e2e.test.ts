@@ -1,6 +1,7 @@
 import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
 import { createLogger } from '@fbl/observability';
-import { waitFor } from '@fbl/testing';
+import { bedEventsTopic, eventsTopic, REFERRAL } from '@fbl/contracts';
+import { waitFor, watchPublished } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminOf, plannerAt, staffOf, type Site } from '../support/actors.js';
@@ -109,6 +110,8 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
 
   it('carries the trace context of a request into every message it causes', async () => {
     const traceId = 'abcdef0123456789abcdef0123456789';
+    // What the workflow and the care beds publish, as the bus carries it (published rows leave the outbox).
+    const published = await watchPublished(system.deps.bus, [eventsTopic(REFERRAL), bedEventsTopic('care')]);
     const home = await register(site, 'care-beds', careHome('追踪测试院', 1));
     await waitUntilMatchable(site, home);
     const response = await fetch(`${system.url}/api/referrals`, {
@@ -117,17 +120,13 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
       body: JSON.stringify(dischargeRequest('0192f3b2-7c1a-7000-8000-000000000003')),
     });
     const { id } = (await response.json()) as { id: string };
-    const { database } = system.deps;
-    const envelopes = await waitFor(async () => {
-      const rows = await database.rows<{ type: string; envelope: { traceparent?: string; correlationId: string } }>(
-        database.db,
-        sql`select type, envelope from referral.outbox where envelope->>'correlationId' = ${id}
-            union all select type, envelope from care_beds.outbox where envelope->>'correlationId' = ${id}`,
-      );
+    const envelopes = await waitFor(() => {
+      const rows = published.envelopes.filter((e) => e.correlationId === id);
       return rows.some((r) => r.type === 'ReferralOffered') ? rows : undefined;
     }, { what: 'the offers caused by the traced request' });
     expect(envelopes.map((r) => r.type)).toEqual(expect.arrayContaining(['ReferralRequested', 'ReferralStateChanged', 'ReferralOffered']));
-    for (const row of envelopes) expect(row.envelope.traceparent, row.type).toContain(traceId);
+    for (const envelope of envelopes) expect(envelope.traceparent, envelope.type).toContain(traceId);
+    await published.stop();
   });
 
   it('serves health, readiness, metrics and the OpenAPI document', async () => {

@@ -5,10 +5,11 @@ import { bigint, index, jsonb, primaryKey, text, timestamp, uuid, type PgSchema 
  * The outbox and inbox of one service, in that service's own schema.
  *
  * Outbox: a row per message, written in the same transaction as the change that caused it, and
- * marked `published_at` once the bus acknowledged it. The relay reads every committed row not yet
- * marked, so a row whose transaction commits late is read at the next pass, never skipped (a
- * relay keeping only a high-water mark of `seq` would skip it, since sequence values are taken
- * before commit). See the relay for why `seq` order is commit order for each key.
+ * deleted once the bus acknowledged it. The relay reads every committed row still there, so a row
+ * whose transaction commits late is read at the next pass, never skipped (a relay keeping only a
+ * high-water mark of `seq` would skip it, since sequence values are taken before commit). See the
+ * relay for why `seq` order is commit order for each key. `published_at` is what earlier versions
+ * marked sent rows with; the relay now leaves it null and deletes rows so marked.
  *
  * Inbox: `(consumer, message_id)` written in the same transaction as a consumer's effect, so a
  * redelivered message finds its row and does nothing.

@@ -14,7 +14,7 @@ interface Group {
 /**
  * The bus of the embedded mode: one process, no broker. `publish` resolves only after every
  * subscribed group has handled the records (committed their effects or dead-lettered them), so
- * the relay marks outbox rows sent only once they are safe, as it does with Kafka's acks. A
+ * the relay deletes outbox rows only once they are safe, as it does after Kafka's acks. A
  * group handles its records one at a time, in publish order. Dead letters with no subscriber
  * are kept in memory, newest last, for inspection.
  */

@@ -1,7 +1,7 @@
 import type { Envelope } from '@fbl/contracts';
 import type { Database, HeldLock, MessagingTables } from '@fbl/db';
 import type { Logger, ProcessMetrics } from '@fbl/observability';
-import { and, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { inArray, isNotNull, sql } from 'drizzle-orm';
 import { toRecord, type Bus } from './bus.js';
 import { backoffMs, sleep } from './backoff.js';
 
@@ -17,8 +17,6 @@ export interface RelayOptions {
   batchSize?: number;
   /** How often to look when nobody wakes the relay. */
   pollMs?: number;
-  /** Published rows older than this are deleted. */
-  retentionMs?: number;
 }
 
 /** A message the relay has published: its topic and key. */
@@ -38,39 +36,47 @@ interface OutboxRow extends Record<string, unknown> {
 class LockLost extends Error {}
 
 /**
- * Publishes a service's outbox to the bus and marks rows sent only after the bus acknowledged
- * them.
+ * Publishes a service's outbox to the bus and deletes rows only after the bus acknowledged them.
  *
- * Order. Each pass reads the committed rows not yet marked, oldest `seq` first. A row whose
+ * Order. Each pass reads the committed rows still in the outbox, oldest `seq` first. A row whose
  * transaction commits late is simply read by a later pass: nothing is skipped, and rows are
  * published in the order their transactions became visible (commit order, at the grain of one
  * pass). Within one pass, `seq` order is commit order for every key: two transactions writing
  * messages about the same aggregate serialise on that aggregate's row lock, which each takes
  * before it writes its outbox rows, so the later one's rows get the higher `seq`.
  *
+ * Published rows are deleted, not marked: a row still in the outbox is one not yet acknowledged,
+ * so the relay's index holds only what is left to send instead of every row sent since the last
+ * vacuum. (Rows marked `published_at` by earlier versions are never read again and are deleted
+ * when the relay takes its lock.) Nothing reads the published history: consumers' inboxes
+ * remember what they handled, and tests watch the bus.
+ *
+ * Passes coalesce: a wake while a pass runs makes one more pass after it, however many wakes
+ * came, and that pass takes every row committed meanwhile.
+ *
  * One relay per outbox is active at a time (a session advisory lock); the others wait to take
  * over. The lock is fenced: before each batch goes to the bus the relay asks, on the lock's own
  * session, whether it still holds it, and stops publishing the moment it does not (the session
  * ended with a database restart, say, and another relay may have taken over). A crash after
- * publishing and before marking publishes the rows again: consumers' inboxes absorb the duplicates.
+ * publishing and before deleting publishes the rows again: consumers' inboxes absorb the duplicates.
  */
 
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
-  private readonly retentionMs: number;
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private lock: HeldLock | null = null;
-  private lastCleanup = 0;
+  /** Whether rows marked published by an earlier version are still to be deleted (once per lock taken). */
+  private legacyCleanup = false;
   private lastCheck = 0;
 
   private readonly published: ((records: readonly PublishedRecord[]) => Promise<void>)[] = [];
 
   /**
-   * Be told of each batch once the bus has acknowledged it and its rows are marked: what was
+   * Be told of each batch once the bus has acknowledged it and its rows are deleted: what was
    * published, after the transactions that wrote it committed. A failing listener is logged and
    * changes nothing for the relay.
    */
@@ -81,7 +87,6 @@ export class OutboxRelay {
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollMs ?? 250;
-    this.retentionMs = options.retentionMs ?? 24 * 3600_000;
   }
 
   /** Start relaying in the background until {@link stop}. */
@@ -136,6 +141,7 @@ export class OutboxRelay {
           }
           this.options.metrics?.outboxRelayActive.set({ service }, 1);
           this.lastCheck = Date.now();
+          this.legacyCleanup = true;
           logger.info({ service }, 'outbox relay active');
         } else if (Date.now() - this.lastCheck > 1000) {
           // Even with nothing to publish, find out soon that the lock is gone, and say so.
@@ -143,8 +149,8 @@ export class OutboxRelay {
           if (!(await this.lock.held())) throw new LockLost(`the outbox relay lock of ${service} was lost`);
         }
         this.woken = false;
+        if (this.legacyCleanup) await this.deleteMarkedRows();
         await this.drain();
-        await this.cleanup();
         failures = 0;
         // Rows this process commits wake the relay after their commit; without a wake since the
         // pass began, the rows it read were all there were (others' rows are found by the poll).
@@ -195,8 +201,8 @@ export class OutboxRelay {
         return toRecord(row.topic, row.key, envelope);
       }),
     );
-    const seqs = rows.map((row) => Number(row.seq));
-    await database.db.update(outbox).set({ publishedAt: sql`now()` }).where(inArray(outbox.seq, seqs));
+    // Acknowledged: the rows leave the outbox. A crash before this line publishes them again.
+    await database.db.delete(outbox).where(inArray(outbox.seq, rows.map((row) => Number(row.seq))));
     metrics?.outboxPublished.inc({ service }, rows.length);
     if (this.published.length > 0) {
       const records = rows.map((row) => ({ topic: row.topic, key: row.key }));
@@ -207,12 +213,10 @@ export class OutboxRelay {
     return rows.length;
   }
 
-  private async cleanup(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastCleanup < 60_000) return;
-    this.lastCleanup = now;
+  /** Rows an earlier version marked published instead of deleting them: sent, so gone. */
+  private async deleteMarkedRows(): Promise<void> {
     const { database, tables } = this.options;
-    const cutoff = new Date(now - this.retentionMs);
-    await database.db.delete(tables.outbox).where(and(isNotNull(tables.outbox.publishedAt), lt(tables.outbox.publishedAt, cutoff)));
+    await database.db.delete(tables.outbox).where(isNotNull(tables.outbox.publishedAt));
+    this.legacyCleanup = false;
   }
 }

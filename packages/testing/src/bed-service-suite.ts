@@ -15,11 +15,13 @@ import { openDatabase, type Database } from '@fbl/db';
 import { createConsumer, InProcessBus, toRecord } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { buildHttpServer, startService, type RunningService, type ServiceDeps } from '@fbl/service-kit';
-import { inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { unitCountsMigrationCase } from './bed-counts-migration.js';
 import { testCreditCode } from './credit-code.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { outboxSent } from './published.js';
 import { describeWithPostgres } from './requirements.js';
 import { waitFor } from './wait-for.js';
 
@@ -102,6 +104,14 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       return (response.json() as { admissionId: string }).admissionId;
     };
     const capacity = async (institutionId: string) => ((await api('GET', `/institutions/${institutionId}`)).json() as { capacity: Record<string, number> }).capacity;
+    /** The unit counts the service keeps, and a fresh count of the units, of one institution: they must agree. */
+    const countsAgree = async (institutionId: string, when: string) => {
+      const schema = sql.identifier(policy.dbSchema);
+      const line = (r: Record<string, unknown>) => JSON.stringify([r['kind'], r['attributes'], r['status'], Number(r['count'])]);
+      const kept = await database.rows(database.db, sql`select kind, attributes, status, count from ${schema}.unit_counts where institution_id = ${institutionId} and count <> 0`);
+      const fresh = await database.rows(database.db, sql`select kind, attributes, status, count(*)::int as count from ${schema}.units where institution_id = ${institutionId} group by kind, attributes, status`);
+      expect(kept.map(line).sort(), `unit counts ${when}`).toEqual(fresh.map(line).sort());
+    };
 
     beforeAll(async () => {
       testDb = await createTestDatabase(policy.dbSchema);
@@ -265,6 +275,48 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       expect(episode.lastReview).toMatchObject({ condition: 'improved', decision: 'adjust-plan', reviewedAt: clock.now.toISOString() });
     });
 
+    it('keeps its unit counts equal to a fresh count through holds, admissions, releases, expiries, transfers, discharges and unit edits', async () => {
+      const id = await register(4);
+      await countsAgree(id, 'after the registration');
+      expect((await api('POST', `/institutions/${id}/units`, { kind: c.unit.kind, count: 2, attributes: {} })).statusCode).toBe(201);
+      await countsAgree(id, 'after units were added');
+      const [a, b, d] = [await holdFor(id), await holdFor(id), await holdFor(id)];
+      await countsAgree(id, 'after three holds');
+      const stayId = await admit(id, a.holdId);
+      await countsAgree(id, 'after an admission');
+      await send(createMessage(ReleaseBed, id, { referralId: b.referralId, institutionId: id, bedType: policy.bedType, reason: 'cancelled' }, { source: 'suite' }, { topic: bedCommandsTopic(policy.bedType) }));
+      await waitForEvent('BedReleased', (e) => (e.data as { holdId: string }).holdId === b.holdId, 'the release');
+      await countsAgree(id, 'after a release');
+      const units = (await api('GET', `/institutions/${id}/units`)).json() as { id: string; status: string; attributes: Record<string, unknown> }[];
+      const spare = units.find((u) => u.status === 'free' && Object.keys(u.attributes).length === 0)!;
+      const taken = units.find((u) => u.status === 'held')!;
+      expect((await api('PATCH', `/units/${spare.id}`, { inService: false })).statusCode).toBe(200);
+      expect((await api('PATCH', `/units/${taken.id}`, { inService: false })).statusCode).toBe(409);
+      await countsAgree(id, 'after a unit was closed and a held one was not');
+      clock.now = new Date(new Date(d.expiresAt).getTime() + 60_000);
+      await service.kit.timerPoller.fireDue();
+      await waitForEvent('BedHoldExpired', (e) => (e.data as { holdId: string }).holdId === d.holdId, 'the expiry');
+      await countsAgree(id, 'after an expiry');
+      expect((await api('POST', `/admissions/${stayId}/emergency-transfer`, { reason: '突发胸痛' }, staffOf(id))).statusCode).toBe(200);
+      await waitForEvent('EmergencyTransferRequested', (e) => (e.data as { admissionId: string }).admissionId === stayId, 'the urgent transfer');
+      await countsAgree(id, 'after an urgent transfer');
+      if (policy.keptBed) {
+        expect((await api('POST', `/admissions/${stayId}/return`, undefined, staffOf(id))).statusCode).toBe(200);
+        await countsAgree(id, 'after the return to the kept bed');
+        expect((await api('POST', `/admissions/${stayId}/discharge`, { reason: 'family-request' }, staffOf(id))).statusCode).toBe(200);
+        await countsAgree(id, 'after the discharge');
+      }
+      expect((await api('PATCH', `/units/${spare.id}`, { inService: true })).statusCode).toBe(200);
+      await countsAgree(id, 'after the unit was put back');
+      expect(await capacity(id)).toMatchObject({ total: 6, free: 6, held: 0, occupied: 0, kept: 0, closed: 0 });
+      // The availability published last says the same as the counts.
+      await outboxSent(database, service.kit.tables);
+      const last = eventsOf('BedAvailabilityChanged', (e) => e.subject === id).sort((x, y) => (x.data as { sequence: number }).sequence - (y.data as { sequence: number }).sequence).at(-1)!;
+      expect((last.data as { units: { total: number; free: number }[] }).units.map((u) => [u.total, u.free])).toEqual(expect.arrayContaining([[4, 4], [2, 2]]));
+    });
+
+    unitCountsMigrationCase(policy, c.unit.kind, division);
+
     it('gives the last free unit to exactly one of fifty concurrent requests', async () => {
       const id = await register(1);
       const definition = service.consumers![0]!;
@@ -272,13 +324,14 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       const handle = createConsumer({ name: 'concurrent-suite', database, tables: service.kit.tables, outbox: service.kit.outbox, registry, handlers: definition.handlers, bus, logger });
       const commands = Array.from({ length: 50 }, () => reserve(id));
       await Promise.all(commands.map((m) => handle(toRecord(m.topic, m.key, m.envelope))));
-      const referralIds = commands.map((m) => (m.envelope.data as { referralId: string }).referralId);
-      const { outbox } = service.kit.tables;
-      const rows = await database.db.select().from(outbox).where(inArray(outbox.type, ['BedHeld', 'BedHoldRejected']));
-      const mine = rows.filter((r) => referralIds.includes((r.envelope as { data: { referralId: string } }).data.referralId));
-      expect(mine.filter((r) => r.type === 'BedHeld')).toHaveLength(1);
-      expect(mine.filter((r) => r.type === 'BedHoldRejected')).toHaveLength(49);
+      const referralIds = new Set(commands.map((m) => (m.envelope.data as { referralId: string }).referralId));
+      // Every answer committed is published once the outbox is empty; the suite's observer has them all.
+      await outboxSent(database, service.kit.tables);
+      const mine = new Map(events.filter((e) => (e.type === 'BedHeld' || e.type === 'BedHoldRejected') && referralIds.has((e.data as { referralId: string }).referralId)).map((e) => [e.id, e]));
+      expect([...mine.values()].filter((e) => e.type === 'BedHeld')).toHaveLength(1);
+      expect([...mine.values()].filter((e) => e.type === 'BedHoldRejected')).toHaveLength(49);
       expect(await capacity(id)).toMatchObject({ free: 0, held: 1 });
+      await countsAgree(id, 'after fifty concurrent requests');
     });
   });
 }

@@ -21,4 +21,5 @@ export {
   itWithPostgres,
   kafkaBrokers,
 } from './requirements.js';
+export { outboxSent, watchPublished, type PublishedWatch } from './published.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';

@@ -1,12 +1,12 @@
 import { signToken, type Principal } from '@fbl/auth';
 import { residentIdCheckChar } from '@fbl/codes';
 import { allMessages, MessageRegistry } from '@fbl/contracts';
-import { openDatabase, type Database } from '@fbl/db';
+import { openDatabase, type Database, type MessagingTables } from '@fbl/db';
 import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { createTestDatabase, describeWithPostgres, outboxSent, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -30,6 +30,8 @@ const answers = {
 describeWithPostgres('civil affairs: roles, masking, audit, sealed identity', () => {
   let testDb: TestDatabase;
   let database: Database;
+  let published: PublishedWatch;
+  let tables: MessagingTables;
   let running: RunningService;
   let http: FastifyInstance;
   const logLines: string[] = [];
@@ -63,6 +65,8 @@ describeWithPostgres('civil affairs: roles, masking, audit, sealed identity', ()
     const logger = createLogger({ name: 'civil-affairs-test', level: 'info', destination: new Writable({ write: (c: Buffer, _e, done) => { logLines.push(c.toString()); done(); } }) });
     const deps = { database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now };
     const service = civilAffairsService(deps, secrets);
+    tables = service.kit.tables;
+    published = await watchPublished(deps.bus, service.produces ?? []);
     running = await startService(service);
     http = await buildHttpServer({ title: 'civil-affairs', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
   });
@@ -115,8 +119,8 @@ describeWithPostgres('civil affairs: roles, masking, audit, sealed identity', ()
     const r = await call('POST', `/api/civil-affairs/elders/${elderId}/assessments`, as.assessor, body);
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json()).toMatchObject({ total: 70, level: 1 });
-    const published = await database.rows<{ type: string }>(database.db, sql`select type from civil_affairs.outbox where type = 'AbilityAssessed'`);
-    expect(published).toHaveLength(1);
+    await outboxSent(database, tables);
+    expect(published.of('AbilityAssessed')).toHaveLength(1);
   });
 
   it('shows a planner the name and a masked ID, an assessor everything, an analyst no identity', async () => {

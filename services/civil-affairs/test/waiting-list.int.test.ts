@@ -1,12 +1,12 @@
 import { signToken, type Principal } from '@fbl/auth';
 import { residentIdCheckChar } from '@fbl/codes';
 import { allMessages, MessageRegistry } from '@fbl/contracts';
-import { openDatabase, type Database } from '@fbl/db';
+import { openDatabase, type Database, type MessagingTables } from '@fbl/db';
 import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { createTestDatabase, describeWithPostgres, outboxSent, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -48,6 +48,8 @@ const severe = { ...answers, eating: 0, grooming: 0, dressingUpper: 0, urineCont
 describeWithPostgres('civil affairs: the public care-home waiting list (轮候)', () => {
   let testDb: TestDatabase;
   let database: Database;
+  let published: PublishedWatch;
+  let tables: MessagingTables;
   let running: RunningService;
   let http: FastifyInstance;
   const ids = {} as Record<Who, string>;
@@ -92,6 +94,8 @@ describeWithPostgres('civil affairs: the public care-home waiting list (轮候)'
     const logger = createLogger({ name: 'civil-affairs-wl-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
     const deps = { database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now };
     const service = civilAffairsService(deps, secrets);
+    tables = service.kit.tables;
+    published = await watchPublished(deps.bus, service.produces ?? []);
     running = await startService(service);
     http = await buildHttpServer({ title: 'civil-affairs', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
     for (const [key, p] of Object.entries(people) as [Who, (typeof people)[Who]][]) {
@@ -124,7 +128,8 @@ describeWithPostgres('civil affairs: the public care-home waiting list (轮候)'
     for (const [who, body] of recorded) expect((await hardship(who, body, who === 'poor' ? 'admin' : 'assessor')).statusCode).toBe(201);
     // An expired status on the plain elder: must not count.
     expect((await hardship('plain', { status: 'severe-disability', validFrom: '2020-01-01', validUntil: '2025-12-31' })).statusCode).toBe(201);
-    const events = await database.rows<{ type: string; subject: string }>(database.db, sql`select type, envelope->>'subject' as subject from civil_affairs.outbox where type = 'HardshipStatusChanged'`);
+    await outboxSent(database, tables);
+    const events = published.of('HardshipStatusChanged');
     expect(events).toHaveLength(5);
     expect(events.map((e) => e.subject)).toContain(ids.poor);
     const listed = (await call('GET', `/api/civil-affairs/elders/${ids.entitled}/hardships`, 'planner')).json() as { status: string; validUntil: string }[];

@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '@fbl/db';
 import { InProcessBus, toRecord } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
-import { createTestDatabase, describeWithPostgres, waitFor, type TestDatabase } from '@fbl/testing';
+import { createTestDatabase, describeWithPostgres, outboxSent, waitFor, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -64,8 +64,12 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     expect(r.statusCode, r.body).toBe(expected);
     return r.json() as View;
   };
-  const sent = (type: string, subject: string) =>
-    database.rows<{ envelope: Envelope }>(database.db, sql`select envelope from medical_insurance.outbox where type = ${type} and key = ${subject} order by seq`).then((rows) => rows.map((r) => r.envelope));
+  let published: PublishedWatch;
+  /** What the service published of a type about a subject, once everything committed so far is published. */
+  const sent = async (type: string, subject: string) => {
+    await outboxSent(database, service.kit.tables);
+    return published.of(type, subject) as unknown as Envelope[];
+  };
   const timerOf = async (key: string) =>
     (await database.rows<{ due_at: Date | string; fired_at: Date | string | null; topic: string; message_key: string }>(database.db, sql`select due_at, fired_at, topic, message_key from medical_insurance.timers where key = ${key}`))[0];
   const statusOf = async (id: string) => (await database.rows<{ status: string }>(database.db, sql`select status from medical_insurance.applications where id = ${id}`))[0]?.status;
@@ -82,6 +86,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     bus = new InProcessBus(logger);
     const registry = new MessageRegistry(allMessages);
     service = medicalInsuranceService({ database, bus, logger, metrics: createMetrics(), registry, clock: () => now }, { authSecret: secret, encryptionKey });
+    published = await watchPublished(bus, service.produces ?? []);
     running = await startService(service);
     // Deadlines fire when the test says so, not when the background poller happens to look.
     await service.kit.timerPoller.stop();

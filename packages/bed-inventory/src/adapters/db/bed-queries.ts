@@ -1,8 +1,8 @@
 import { notFound } from '@fbl/contracts';
 import type { Database } from '@fbl/db';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { BedInventoryTables } from './tables.js';
-import { summarise, type StatusCount } from '../../domain/availability.js';
+import { summarise } from '../../domain/availability.js';
 import type { StayStatus } from '../../domain/lifecycle.js';
 
 /** Read models of a bed service: institutions with their capacity, units, holds, stays. */
@@ -14,15 +14,15 @@ export class BedQueries {
 
   /** Institutions with their capacity by kind and attributes; all, or one. */
   async institutions(id?: string) {
-    const { institutions, units } = this.t;
+    const { institutions, unitCounts } = this.t;
     const rows = await this.database.db.select().from(institutions).where(id ? eq(institutions.id, id) : undefined).orderBy(asc(institutions.name));
+    // The counts kept with every unit change, not a count of the units.
     const counts = await this.database.db
-      .select({ institutionId: units.institutionId, kind: units.kind, attributes: units.attributes, status: units.status, count: sql<number>`count(*)::int` })
-      .from(units)
-      .where(id ? eq(units.institutionId, id) : undefined)
-      .groupBy(units.institutionId, units.kind, units.attributes, units.status);
+      .select({ institutionId: unitCounts.institutionId, kind: unitCounts.kind, attributes: unitCounts.attributes, status: unitCounts.status, count: unitCounts.count })
+      .from(unitCounts)
+      .where(and(id ? eq(unitCounts.institutionId, id) : undefined, gt(unitCounts.count, 0)));
     return rows.map((r) => {
-      const lines = summarise(counts.filter((c) => c.institutionId === r.id).map((c) => ({ ...c, count: Number(c.count) }) as StatusCount));
+      const lines = summarise(counts.filter((c) => c.institutionId === r.id));
       const totals = { total: 0, free: 0, held: 0, occupied: 0, kept: 0, closed: 0 };
       for (const line of lines) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += line[k];
       return {

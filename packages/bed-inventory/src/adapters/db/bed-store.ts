@@ -1,10 +1,10 @@
 import { BedAvailabilityChanged, newId, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import type { Outbox, Timers } from '@fbl/messaging';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { BedEffect } from '../../application/bed-effects.js';
 import type { BedMessages } from '../../application/messages.js';
-import { summarise, type StatusCount } from '../../domain/availability.js';
+import { summarise } from '../../domain/availability.js';
 import type { BedCommand, BedState, HoldState, StayState, UnitState } from '../../domain/decider.js';
 import type { UnitBatch } from '../../domain/institution.js';
 import type { BedTypePolicy } from '../../domain/policy.js';
@@ -94,7 +94,7 @@ export class BedStore {
 
   /** Carry out a decision's effects; capacity changes end in one availability snapshot per institution. */
   async save(tx: Tx, outbox: Outbox, effects: readonly BedEffect[]): Promise<void> {
-    const { holds, units, stays, transfers, episodeReviews } = this.t;
+    const { holds, stays, transfers, episodeReviews } = this.t;
     const messages: OutgoingMessage[] = [];
     const availability = new Map<string, MessageOrigin>();
     for (const e of effects) {
@@ -109,7 +109,7 @@ export class BedStore {
           await tx.update(holds).set({ status: e.status, endedAt: e.at }).where(eq(holds.id, e.holdId));
           break;
         case 'unit':
-          await tx.update(units).set({ status: e.status }).where(eq(units.id, e.unitId));
+          await this.setUnitStatus(tx, e.unitId, e.status);
           break;
         case 'stayBegan':
           await tx.insert(stays).values({ ...stayRow(e.stay), admittedAt: e.admittedAt, servicePlan: e.servicePlan });
@@ -138,9 +138,12 @@ export class BedStore {
     for (const [institutionId, origin] of availability) await this.publishAvailability(tx, outbox, institutionId, origin);
   }
 
-  /** Append the institution's complete availability after a change (the caller holds its lock). */
+  /**
+   * Append the institution's complete availability after a change (the caller holds its lock),
+   * read from its unit counts, which every unit change keeps in its own transaction.
+   */
   async publishAvailability(tx: Tx, outbox: Outbox, institutionId: string, origin: MessageOrigin): Promise<void> {
-    const { institutions, units } = this.t;
+    const { institutions, unitCounts } = this.t;
     const [institution] = await tx
       .update(institutions)
       .set({ availabilitySequence: sql`${institutions.availabilitySequence} + 1` })
@@ -148,10 +151,9 @@ export class BedStore {
       .returning();
     if (!institution) throw new Error(`institution ${institutionId} vanished under its own lock`);
     const counts = await tx
-      .select({ kind: units.kind, attributes: units.attributes, status: units.status, count: sql<number>`count(*)::int` })
-      .from(units)
-      .where(eq(units.institutionId, institutionId))
-      .groupBy(units.kind, units.attributes, units.status);
+      .select({ kind: unitCounts.kind, attributes: unitCounts.attributes, status: unitCounts.status, count: unitCounts.count })
+      .from(unitCounts)
+      .where(and(eq(unitCounts.institutionId, institutionId), gt(unitCounts.count, 0)));
     await outbox.append(tx, [
       this.messages.event(BedAvailabilityChanged, institutionId, {
         institutionId,
@@ -163,7 +165,7 @@ export class BedStore {
         serviceArea: institution.serviceArea,
         greenChannelPartners: institution.greenChannelPartners,
         sequence: institution.availabilitySequence,
-        units: summarise(counts.map((c) => ({ ...c, count: Number(c.count) }) as StatusCount)),
+        units: summarise(counts),
       }, origin),
     ]);
   }
@@ -180,17 +182,22 @@ export class BedStore {
     await tx.insert(this.t.institutions).values(row);
   }
 
-  /** Add a batch of free units after the institution's last, labelled 床N or 位N. */
+  /** Add a batch of free units after the institution's last, labelled 床N or 位N, and count them. */
   async insertUnits(tx: Tx, institutionId: string, batch: UnitBatch): Promise<void> {
+    const { units, unitCounts } = this.t;
     const [row] = await tx
-      .select({ n: sql<number>`coalesce(max(${this.t.units.ordinal}), 0)::int` })
-      .from(this.t.units)
-      .where(eq(this.t.units.institutionId, institutionId));
+      .select({ n: sql<number>`coalesce(max(${units.ordinal}), 0)::int` })
+      .from(units)
+      .where(eq(units.institutionId, institutionId));
     const start = Number(row?.n ?? 0);
     const prefix = batch.kind === 'bed' ? '床' : '位';
-    await tx.insert(this.t.units).values(
+    await tx.insert(units).values(
       Array.from({ length: batch.count }, (_, i) => ({ id: newId(), institutionId, kind: batch.kind, label: `${prefix}${start + i + 1}`, ordinal: start + i + 1, attributes: batch.attributes, status: 'free' as const })),
     );
+    await tx
+      .insert(unitCounts)
+      .values({ institutionId, kind: batch.kind, attributes: batch.attributes, status: 'free', count: batch.count })
+      .onConflictDoUpdate({ target: [unitCounts.institutionId, unitCounts.kind, unitCounts.attributes, unitCounts.status], set: { count: sql`${unitCounts.count} + excluded.count` } });
   }
 
   /** A unit with its institution; undefined when there is none. */
@@ -199,8 +206,27 @@ export class BedStore {
     return unit;
   }
 
+  /**
+   * Set a unit's status and move it from its old status's count to the new one's, in one
+   * statement: the counts follow the row's real previous status, whatever the caller believed,
+   * and a status that does not change moves nothing.
+   */
   async setUnitStatus(tx: Tx, unitId: string, status: UnitState['status']): Promise<void> {
-    await tx.update(this.t.units).set({ status }).where(eq(this.t.units.id, unitId));
+    const { units, unitCounts } = this.t;
+    await tx.execute(sql`
+      with previous as (
+        select id, institution_id, kind, attributes, status from ${units} where id = ${unitId} for update
+      ), changed as (
+        update ${units} as u set status = ${status} from previous
+        where u.id = previous.id and previous.status <> ${status}
+        returning previous.institution_id, previous.kind, previous.attributes, previous.status
+      ), left_behind as (
+        update ${unitCounts} as c set count = c.count - 1 from changed
+        where c.institution_id = changed.institution_id and c.kind = changed.kind and c.attributes = changed.attributes and c.status = changed.status
+      )
+      insert into ${unitCounts} as c (institution_id, kind, attributes, status, count)
+      select institution_id, kind, attributes, ${status}, 1 from changed
+      on conflict (institution_id, kind, attributes, status) do update set count = c.count + 1`);
   }
 }
 

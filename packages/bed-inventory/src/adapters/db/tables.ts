@@ -1,6 +1,6 @@
 import { messagingTables } from '@fbl/db';
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, text, timestamp, uniqueIndex, uuid, type PgSchema } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid, type PgSchema } from 'drizzle-orm/pg-core';
 import type { Attributes } from '../../domain/attributes.js';
 
 /**
@@ -39,6 +39,25 @@ export function bedInventoryTables(schema: PgSchema) {
       status: text('status', { enum: ['free', 'held', 'occupied', 'kept', 'closed'] }).notNull(),
     },
     (t) => [index('units_free_idx').on(t.institutionId, t.ordinal).where(sql`status = 'free'`), index('units_institution_idx').on(t.institutionId)],
+  );
+
+  /**
+   * How many units of an institution there are of each kind, attribute set and status: changed in
+   * the transaction of every unit insert and status change, so availability is read from a few rows
+   * here instead of counting every unit of the institution. Lines that fall to zero stay, at zero.
+   */
+  const unitCounts = schema.table(
+    'unit_counts',
+    {
+      institutionId: uuid('institution_id')
+        .notNull()
+        .references(() => institutions.id),
+      kind: text('kind', { enum: ['bed', 'slot'] }).notNull(),
+      attributes: jsonb('attributes').$type<Attributes>().notNull(),
+      status: text('status', { enum: ['free', 'held', 'occupied', 'kept', 'closed'] }).notNull(),
+      count: integer('count').notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.institutionId, t.kind, t.attributes, t.status] }), check('unit_counts_count_check', sql`count >= 0`)],
   );
 
   const holds = schema.table(
@@ -121,7 +140,7 @@ export function bedInventoryTables(schema: PgSchema) {
     (t) => [index('episode_reviews_stay_idx').on(t.stayId, t.reviewedAt)],
   );
 
-  return { institutions, units, holds, stays, transfers, episodeReviews, messaging: messagingTables(schema) };
+  return { institutions, units, unitCounts, holds, stays, transfers, episodeReviews, messaging: messagingTables(schema) };
 }
 
 export type BedInventoryTables = ReturnType<typeof bedInventoryTables>;
