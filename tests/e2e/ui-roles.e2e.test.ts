@@ -270,7 +270,10 @@ describe('the referral packet and every role\'s workspace in a real browser (Chr
     await expect.poll(() => planner.locator('#id-message').textContent(), { timeout: 30_000 }).toContain(`已找到: ${ZHANG.name}`);
     await planner.locator('select[name="bedType"]').selectOption('home-sick');
     // Where the elder lives comes from the register; the rest the planner answers, leaving two open.
-    expect(await fact(planner, 'homeDivisionCode').inputValue()).toBe('371702');
+    // Picked city first, then county: 菏泽市, then 牡丹区.
+    expect(await planner.locator('[data-fact="homeDivisionCode"] select[name="homeDivisionCodeCity"]').inputValue()).toBe('371700');
+    expect(await planner.locator('[data-fact="homeDivisionCode"] select[name="homeDivisionCode"]').inputValue()).toBe('371702');
+    expect(await planner.locator('[data-fact="homeDivisionCode"] select[name="homeDivisionCode"] option:checked').textContent()).toBe('牡丹区');
     await fact(planner, 'clearDiagnosis').selectOption('yes');
     await fact(planner, 'stableCondition').selectOption('yes');
     await fact(planner, 'bedBoundOrCannotReachClinic').selectOption('yes');
