@@ -48,9 +48,9 @@ export function checkUnitBatch(policy: BedTypePolicy, batch: UnitBatch, base: st
 
 /**
  * Check a registration: the credit code's check character (with a recorded override for legal
- * early codes), division codes in use in the deployment's province (`province`, two digits), the kind of institution this bed type allows, declared
- * capabilities, a service area for home beds, and the starting units. Every problem is named by
- * its field.
+ * early codes), division codes in use in the deployment's province (`province`, two digits),
+ * the kind of institution this bed type allows, declared capabilities, a service area for home
+ * beds, and the starting units. Every problem is named by its field.
  */
 export function checkRegistration(
   policy: BedTypePolicy,
