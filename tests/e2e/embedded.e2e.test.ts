@@ -85,8 +85,18 @@ describe('embedded mode: every service in one process on PGlite and the in-proce
     expectProblem(await call(system.url, 'POST', '/api/referrals', { elderRef: 'x', origin, requestedBedTypes: ['castle'] }, planner), 400, 'requestedBedTypes.0');
     expectProblem(await call(system.url, 'POST', '/api/care-beds/institutions', { ...careHome('院', 1), colour: 'red' }, adminOf(site)), 400, 'colour');
     expectProblem(await call(system.url, 'GET', '/api/referrals/not-a-uuid', undefined, adminOf(site)), 400, 'id');
-    // Divisions decide who handles a referral: a code outside Shandong, or not the institution's own, is refused.
-    expectProblem(await call(system.url, 'POST', '/api/referrals', { ...dischargeRequest(origin.institutionId), origin: { ...origin, divisionCode: '110101' } }, planner), 400, 'origin.divisionCode');
+    // Divisions decide who handles a referral: a code outside the deployment's province (Shandong), or not the institution's own, is refused.
+    const fromBeijing = await call(system.url, 'POST', '/api/referrals', { ...dischargeRequest(origin.institutionId), origin: { ...origin, divisionCode: '110101' } }, planner);
+    expectProblem(fromBeijing, 400, 'origin.divisionCode');
+    expect(String(fromBeijing.body['detail'])).toContain("outside the deployment's province 370000 (山东省)");
+    // Institutions and their service areas lie in the province too: one in Beijing is refused, one in 济南市历下区 registers and refers.
+    const beijingHome = await call(system.url, 'POST', '/api/care-beds/institutions', careHome('区划测试北京养老院', 1, '110101'), adminOf(site));
+    expectProblem(beijingHome, 400, 'divisionCode');
+    expect(String(beijingHome.body['detail'])).toContain("110101 (东城区) is outside the deployment's province");
+    const jinanHospital = await register(site, 'medical-beds', hospital('区划测试历下医院', 1, '370102'));
+    await waitUntilMatchable(site, jinanHospital);
+    const fromJinan = await call(system.url, 'POST', '/api/referrals', { ...dischargeRequest(jinanHospital), origin: { institutionId: jinanHospital, divisionCode: '370102' }, facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10), homeDivisionCode: '370102' } }, plannerAt(site, jinanHospital));
+    expect(fromJinan.status, JSON.stringify(fromJinan.body)).toBe(202);
     expectProblem(await call(system.url, 'POST', '/api/referrals', { ...dischargeRequest(origin.institutionId), facts: { homeDivisionCode: '379999' } }, planner), 400, 'facts.homeDivisionCode');
     const registeredHospital = await register(site, 'medical-beds', hospital('区划测试医院', 1, '371721'));
     await waitUntilMatchable(site, registeredHospital);

@@ -270,7 +270,21 @@ describe('the referral packet and every role\'s workspace in a real browser (Chr
     await expect.poll(() => planner.locator('#id-message').textContent(), { timeout: 30_000 }).toContain(`已找到: ${ZHANG.name}`);
     await planner.locator('select[name="bedType"]').selectOption('home-sick');
     // Where the elder lives comes from the register; the rest the planner answers, leaving two open.
-    expect(await fact(planner, 'homeDivisionCode').inputValue()).toBe('371702');
+    // Picked city first, then county: 菏泽市, then 牡丹区; another city brings its own counties (济南市: 历下区 …).
+    const homeCity = planner.locator('[data-fact="homeDivisionCode"] select[name="homeDivisionCodeCity"]');
+    const homeCounty = planner.locator('[data-fact="homeDivisionCode"] select[name="homeDivisionCode"]');
+    expect(await homeCity.inputValue()).toBe('371700');
+    expect(await homeCounty.inputValue()).toBe('371702');
+    expect(await homeCounty.locator('option:checked').textContent()).toBe('牡丹区');
+    expect(await homeCity.locator('option').count()).toBe(17); // 16 cities and the empty choice
+    await homeCity.selectOption('370100');
+    expect(await homeCounty.inputValue()).toBe('');
+    expect(await homeCounty.locator('option').allTextContents()).toEqual(['未填写', '历下区', '市中区', '槐荫区', '天桥区', '历城区', '长清区', '章丘区', '济阳区', '莱芜区', '钢城区', '平阴县', '商河县']);
+    await homeCounty.selectOption('370102');
+    expect(await homeCounty.inputValue()).toBe('370102');
+    await homeCity.selectOption('371700');
+    await homeCounty.selectOption('371702');
+    expect(await homeCounty.inputValue()).toBe('371702');
     await fact(planner, 'clearDiagnosis').selectOption('yes');
     await fact(planner, 'stableCondition').selectOption('yes');
     await fact(planner, 'bedBoundOrCannotReachClinic').selectOption('yes');

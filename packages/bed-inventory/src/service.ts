@@ -1,3 +1,4 @@
+import { chinaDivisions, DEFAULT_PROVINCE } from '@fbl/codes';
 import { bedCommandsTopic, bedEventsTopic } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { pgSchema } from 'drizzle-orm/pg-core';
@@ -26,7 +27,7 @@ export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: { 
   const tables = bedInventoryTables(pgSchema(policy.dbSchema));
   const kit = new ServiceKit(policy.service, tables.messaging, deps);
   const messages = new BedMessages(policy, kit.ports.clock);
-  const inventory = new BedInventory(kit.ports, policy, messages, new BedStore(tables, policy, messages, kit.ports.timers));
+  const inventory = new BedInventory(kit.ports, policy, messages, new BedStore(tables, policy, messages, kit.ports.timers), chinaDivisions, deps.province ?? DEFAULT_PROVINCE);
   const queries = new BedQueries(deps.database, tables);
   return {
     name: policy.service,

@@ -22,10 +22,22 @@ export {
 } from './credit-code.js';
 export {
   createDivisionTable,
+  DEFAULT_PROVINCE,
   distanceBand,
+  divisionInUseProblem,
+  inProvince,
+  provinceDivisionProblem,
   type DistanceBand,
   type Division,
   type DivisionLevel,
   type DivisionTable,
+  type GeneratedDivisions,
+  type RetiredDivision,
 } from './divisions.js';
-export { shandongDivisions } from './data/shandong-2024.js';
+export { chinaDivisions, chinaDivisionsSource } from './data/china.js';
+import { chinaDivisions } from './data/china.js';
+/**
+ * @deprecated The whole country's table, under the name it had when it held only Shandong; use
+ * `chinaDivisions`, and `inProvince` for the deployment's province.
+ */
+export const shandongDivisions = chinaDivisions;

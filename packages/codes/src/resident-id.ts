@@ -34,9 +34,10 @@ export interface ParseResidentIdOptions {
   /** The day against which "born in the future" is judged (its date in UTC+8). Defaults to now. */
   today?: Date;
   /**
-   * When given, the division code must be in this table. Old IDs keep the code of their
-   * place of first registration even after that code is retired (371727 定陶县 became
-   * 371703 定陶区 in 2016), so pass only a table that also holds retired codes.
+   * When given, the division code must be in this table, in use or retired. Old IDs keep the
+   * code of their place of first registration even after that code is retired (371727 定陶县
+   * became 371703 定陶区 in 2016). No table holds every code retired since 1980, so a check
+   * against one refuses some real old IDs: the registry does not pass one.
    */
   divisions?: DivisionTable;
 }
@@ -114,7 +115,7 @@ export function parseResidentId(value: string, options: ParseResidentIdOptions =
   if (given !== expected) return fail(`check character should be ${expected}, not ${given}`, 'check-character');
 
   const table = options.divisions;
-  if (table && kind === 'resident' && !table.has(divisionCode)) {
+  if (table && kind === 'resident' && !table.everExisted(divisionCode)) {
     return fail(`division code ${divisionCode} is not a known administrative division in table ${table.version}`, 'division');
   }
   const sex: Sex = Number(normalised.charAt(16)) % 2 === 1 ? 'male' : 'female';

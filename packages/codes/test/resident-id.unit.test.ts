@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, maskResidentId, parseResidentId, residentIdCheckChar, shandongDivisions } from '../src/index.js';
+import { ageOn, chinaDivisions, createDivisionTable, maskResidentId, parseResidentId, residentIdCheckChar } from '../src/index.js';
 
 /** 1 June 2025, 00:00 in China. */
 const today = new Date('2025-06-01T00:00:00+08:00');
@@ -73,13 +73,30 @@ describe('parseResidentId accepts valid numbers', () => {
   });
 
   it('checks the division table only when one is passed, and never for permits', () => {
-    const retired = withCheck('37172719500101001'); // 定陶县, a district (371703) since 2016
-    expect(parseResidentId(retired, { today }).ok).toBe(true);
-    expect(reasonFor(retired, { divisions: shandongDivisions })).toBe(
-      'division code 371727 is not a known administrative division in table 2024-01',
+    const unknown = withCheck('37179919500101001'); // no division was ever 371799
+    expect(parseResidentId(unknown, { today }).ok).toBe(true);
+    expect(reasonFor(unknown, { divisions: chinaDivisions })).toBe(
+      `division code 371799 is not a known administrative division in table ${chinaDivisions.version}`,
     );
-    expect(parseResidentId(withCheck('37172319450315001'), { today, divisions: shandongDivisions }).ok).toBe(true);
-    expect(parseResidentId(withCheck('81000019800101001'), { today, divisions: shandongDivisions }).ok).toBe(true);
+    expect(parseResidentId(withCheck('37172319450315001'), { today, divisions: chinaDivisions }).ok).toBe(true);
+    expect(parseResidentId(withCheck('81000019800101001'), { today, divisions: chinaDivisions }).ok).toBe(true);
+  });
+
+  it.each([
+    ['371727', '定陶县'], // a district (371703) since 2016, hand-kept
+    ['370882', '兖州市'], // 兖州区 (370812) since 2013, hand-kept
+    ['371081', '文登市'], // 文登区 (371003) since 2014, hand-kept
+    ['371523', '茌平县'], // 茌平区 (371503) since 2019, hand-kept
+    ['330103', '下城区'], // merged in 2021, known from the 2021 edition
+  ])('accepts an ID of retired code %s (%s) against the table', (code, name) => {
+    expect(chinaDivisions.has(code)).toBe(false);
+    expect(chinaDivisions.retired(code)?.name).toBe(name);
+    expect(parseResidentId(withCheck(`${code}19500101001`), { today, divisions: chinaDivisions })).toMatchObject({ ok: true, id: { divisionCode: code } });
+  });
+
+  it('refuses a retired code against a table that does not hold it', () => {
+    const currentOnly = createDivisionTable('current only', [{ code: '371703', name: '定陶区', level: 'county' }]);
+    expect(reasonFor(withCheck('37172719500101001'), { divisions: currentOnly })).toBe('division code 371727 is not a known administrative division in table current only');
   });
 });
 

@@ -1,5 +1,6 @@
 import { sealingKeysFromEnv, type SealingKeys } from '@fbl/privacy';
 import Type, { type Static } from 'typebox';
+import { chinaDivisions, DEFAULT_PROVINCE } from '@fbl/codes';
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 
 /** Environment keys every service process reads. */
@@ -12,6 +13,8 @@ export const ProcessEnvSchema = Type.Object({
   KAFKA_PARTITIONS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })),
   KAFKA_REPLICATION_FACTOR: Type.Optional(Type.String({ pattern: '^[1-9]$' })),
   KAFKA_NAMESPACE: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,40}$' })),
+  // The province the deployment serves, by the first two digits of its GB/T 2260 code (37 Shandong).
+  DEPLOYMENT_PROVINCE: Type.Optional(Type.String({ pattern: '^[1-8][0-9]$' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
   // An external OpenID Connect provider whose access tokens are accepted besides the gateway's own.
   OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -42,6 +45,8 @@ export interface ProcessConfig {
   kafka?: { brokers: string[]; partitions: number; replicationFactor: number; namespace?: string };
   logLevel: string;
   oidc?: OidcSettings;
+  /** The province the deployment serves (two digits, '37'): its institutions, service areas and referral origins lie in it. `DEFAULT_PROVINCE` when absent. */
+  province?: string;
 }
 
 const checker = compileChecker<Static<typeof ProcessEnvSchema>>(ProcessEnvSchema);
@@ -93,6 +98,8 @@ export function readProcessConfig(env: Record<string, string | undefined>, defau
   const e = picked as Static<typeof ProcessEnvSchema>;
   const oidcKeys = [e.OIDC_ISSUER, e.OIDC_AUDIENCE, e.OIDC_JWKS_URL];
   if (oidcKeys.some(Boolean) && !oidcKeys.every(Boolean)) throw new ConfigError('invalid configuration: OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL go together');
+  const province = e.DEPLOYMENT_PROVINCE ?? DEFAULT_PROVINCE;
+  if (chinaDivisions.get(`${province}0000`)?.level !== 'province') throw new ConfigError(`invalid configuration: DEPLOYMENT_PROVINCE ${province} is not a province (table ${chinaDivisions.version})`);
   return Object.freeze({
     port: e.PORT ? Number(e.PORT) : defaults.port,
     host: e.HOST ?? '0.0.0.0',
@@ -108,6 +115,7 @@ export function readProcessConfig(env: Record<string, string | undefined>, defau
         }
       : {}),
     logLevel: e.LOG_LEVEL ?? 'info',
+    province,
     ...(e.OIDC_ISSUER && e.OIDC_AUDIENCE && e.OIDC_JWKS_URL
       ? {
           oidc: {

@@ -57,7 +57,7 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
         ...(config.kafka.namespace ? { namespace: config.kafka.namespace } : {}),
       })
     : new InProcessBus(logger);
-  const deps: ServiceDeps = { database, bus, logger, metrics, registry: new MessageRegistry(allMessages), clock: () => new Date(), ...(config.oidc ? { oidc: config.oidc } : {}) };
+  const deps: ServiceDeps = { database, bus, logger, metrics, registry: new MessageRegistry(allMessages), clock: () => new Date(), ...(config.province ? { province: config.province } : {}), ...(config.oidc ? { oidc: config.oidc } : {}) };
   const definitions = await spec.services(deps);
   const services: RunningService[] = [];
   for (const definition of definitions) services.push(await startService(definition));

@@ -18,6 +18,8 @@ export interface ServiceDeps {
   clock: () => Date;
   /** An external OpenID Connect provider whose tokens the routes accept too (distributed mode). */
   oidc?: OidcSettings;
+  /** The province the deployment serves (two digits of its GB/T 2260 code); `DEFAULT_PROVINCE` (Shandong) when absent. */
+  province?: string;
 }
 
 /**

@@ -149,6 +149,9 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       const cases: [Record<string, unknown>, string][] = [
         [{ ...good, creditCode: wrongCheck }, 'creditCode'],
         [{ ...good, divisionCode: '379999' }, 'divisionCode'],
+        // Institutions and the areas they serve lie in the deployment's province (Shandong by default).
+        [{ ...good, divisionCode: '110101' }, 'divisionCode'],
+        [{ ...good, serviceArea: ['110101'] }, 'serviceArea.0'],
         [{ ...good, units: [{ kind: c.unit.kind, count: -1, attributes: c.unit.attributes }] }, 'units.0.count'],
         [{ ...good, units: [{ kind: c.unit.kind, count: 1, attributes: { colour: 'red' } }] }, 'units.0.attributes.colour'],
         [{ ...good, kind: 'bakery' }, 'kind'],

@@ -33,6 +33,7 @@ export class Capacity {
     private readonly store: BedStore,
     private readonly messages: BedMessages,
     private readonly divisions: DivisionTable,
+    private readonly province: string,
   ) {
     this.registering = {
       load: (tx, r) => this.store.creditCodeTaken(tx, r.registration.creditCode),
@@ -91,7 +92,7 @@ export class Capacity {
 
   /** Register an institution with its starting units. Bad input changes nothing. */
   async register(input: InstitutionRegistration, origin: MessageOrigin): Promise<{ id: string }> {
-    const checked = checkRegistration(this.policy, input, this.divisions);
+    const checked = checkRegistration(this.policy, input, this.divisions, this.province);
     if (!checked.ok) throw invalidInput(problemFields(checked.errors));
     const id = newId();
     await run(this.transact, this.registering, { id, registration: checked.registration, origin, at: this.ports.clock() }).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { shandongDivisions, type DivisionTable } from '@fbl/codes';
+import { chinaDivisions, DEFAULT_PROVINCE, type DivisionTable } from '@fbl/codes';
 import { causedBy, newId, type DischargeRecorded, type Envelope, type EnvelopeOf, type ExpireHold, type ExpireKeptBed, type FlagEpisodeReview, type MessageOrigin, type ReleaseBed, type ReserveBed, conflict, invalidInput, notFound } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import { CannotApply, type Outbox } from '@fbl/messaging';
@@ -30,15 +30,20 @@ export class BedInventory {
   private readonly capacity: Capacity;
   private readonly pipeline: Pipeline<Addressed, BedState, { events: BedEvent[]; origin: MessageOrigin }, BedEvent[]>;
 
-  /** `messages` are the ones the store publishes availability with, so every message of the service is made alike. */
+  /**
+   * `messages` are the ones the store publishes availability with, so every message of the
+   * service is made alike. Institutions and their service areas must lie in `province` (the
+   * deployment's, two digits).
+   */
   constructor(
     private readonly ports: ServicePorts,
     readonly policy: BedTypePolicy,
     readonly messages: BedMessages,
     private readonly store: BedStore,
-    divisions: DivisionTable = shandongDivisions,
+    divisions: DivisionTable = chinaDivisions,
+    province: string = DEFAULT_PROVINCE,
   ) {
-    this.capacity = new Capacity(ports, policy, this.store, this.messages, divisions);
+    this.capacity = new Capacity(ports, policy, this.store, this.messages, divisions, province);
     this.pipeline = {
       load: (tx, { command }) => this.store.load(tx, command),
       decide: (state, { command, origin, fromMessage }) => {

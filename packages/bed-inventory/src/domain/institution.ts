@@ -1,4 +1,4 @@
-import { parseCreditCode, type DivisionTable } from '@fbl/codes';
+import { parseCreditCode, provinceDivisionProblem, type DivisionTable } from '@fbl/codes';
 import type { FieldError } from '@fbl/contracts';
 import { checkAttributes, type Attributes } from './attributes.js';
 import { CAPABILITIES, type BedTypePolicy, type Capability } from './policy.js';
@@ -48,20 +48,22 @@ export function checkUnitBatch(policy: BedTypePolicy, batch: UnitBatch, base: st
 
 /**
  * Check a registration: the credit code's check character (with a recorded override for legal
- * early codes), known division codes, the kind of institution this bed type allows, declared
- * capabilities, a service area for home beds, and the starting units. Every problem is named by
- * its field.
+ * early codes), division codes in use in the deployment's province (`province`, two digits),
+ * the kind of institution this bed type allows, declared capabilities, a service area for home
+ * beds, and the starting units. Every problem is named by its field.
  */
 export function checkRegistration(
   policy: BedTypePolicy,
   input: InstitutionRegistration,
   divisions: DivisionTable,
+  province: string,
 ): { ok: true; registration: CheckedRegistration } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const overrideReason = input.creditCodeOverrideReason;
   const credit = parseCreditCode(input.creditCode, overrideReason ? { allowChecksumOverride: { reason: overrideReason } } : {});
   if (!credit.ok) errors.push({ pointer: '/creditCode', reason: credit.reason });
-  if (!divisions.has(input.divisionCode)) errors.push({ pointer: '/divisionCode', reason: `${input.divisionCode} is not a known administrative division (table ${divisions.version})` });
+  const placed = provinceDivisionProblem(input.divisionCode, province, divisions);
+  if (placed !== undefined) errors.push({ pointer: '/divisionCode', reason: placed });
   if (!policy.institutionKinds.includes(input.kind)) {
     errors.push({ pointer: '/kind', reason: `must be one of ${policy.institutionKinds.join(', ')} for ${policy.title.en}` });
   }
@@ -69,7 +71,8 @@ export function checkRegistration(
     if (!(CAPABILITIES as readonly string[]).includes(c)) errors.push({ pointer: `/capabilities/${i}`, reason: `must be one of ${CAPABILITIES.join(', ')}` });
   });
   input.serviceArea.forEach((code, i) => {
-    if (!divisions.has(code)) errors.push({ pointer: `/serviceArea/${i}`, reason: `${code} is not a known administrative division (table ${divisions.version})` });
+    const served = provinceDivisionProblem(code, province, divisions);
+    if (served !== undefined) errors.push({ pointer: `/serviceArea/${i}`, reason: served });
   });
   if (policy.requiresServiceArea && input.serviceArea.length === 0) {
     errors.push({ pointer: '/serviceArea', reason: `${policy.title.en} providers must name the divisions they serve` });

@@ -1,5 +1,5 @@
 import { divisionPrefix, type Principal } from '@fbl/auth';
-import { ageOn, maskResidentId, shandongDivisions } from '@fbl/codes';
+import { ageOn, maskResidentId, chinaDivisions } from '@fbl/codes';
 import type { Executor } from '@fbl/db';
 import { userActor, type AuditLog, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
 import type { ServicePorts } from '@fbl/service-kit/pipeline';
@@ -122,7 +122,7 @@ export class ElderDirectory {
         birthYear: row.birthYear,
         age: ageOn(this.protector.open(row.birthDateSealed), this.now),
         divisionCode: row.divisionCode,
-        divisionName: shandongDivisions.get(row.divisionCode)?.name ?? null,
+        divisionName: chinaDivisions.get(row.divisionCode)?.name ?? null,
         idNumberMasked: maskResidentId(this.protector.open(row.idNumberSealed)),
         ability: ability ? { level: ability.level, assessedOn: ability.assessedOn } : null,
         reassessmentDue: reassessmentDue(ability?.assessedOn, this.now),

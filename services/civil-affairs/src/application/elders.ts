@@ -1,6 +1,6 @@
 import { identityViewOf, type IdentityView, type Principal } from '@fbl/auth';
 import { maySee } from './access.js';
-import { maskResidentId, shandongDivisions } from '@fbl/codes';
+import { maskResidentId, chinaDivisions } from '@fbl/codes';
 import { createMessage, ElderRegistered, newId, type MessageOrigin, conflict, invalidInput, notFound, problemFields, Refusal } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import { maskAddress, maskPhone, userActor, type AuditLog, type AuditOutcome, type FieldProtector } from '@fbl/privacy';
@@ -91,7 +91,7 @@ export class Elders {
 
   /** Register an elder; bad input stores nothing (but is audited as invalid). */
   async register(input: ElderRegistration, who: Principal, origin: MessageOrigin): Promise<{ id: string }> {
-    const checked = checkElder(input, shandongDivisions, this.now);
+    const checked = checkElder(input, chinaDivisions, this.now);
     if (!checked.ok) {
       await this.auditAlone(who, 'register', 'new', 'invalid', { fields: checked.errors.map((e) => e.pointer) });
       throw invalidInput(problemFields(checked.errors));

@@ -1,4 +1,4 @@
-import { parseResidentId, type DivisionTable } from '@fbl/codes';
+import { divisionInUseProblem, parseResidentId, type DivisionTable } from '@fbl/codes';
 import type { FieldError } from '@fbl/contracts';
 
 /** What civil-affairs staff record when an elder joins the registry. */
@@ -23,7 +23,10 @@ const PHONE = /^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/;
 
 /**
  * Check a registration: the ID's checksum and date (GB 11643), name, gender and birth date that
- * agree with the ID, a known division, a plausible phone. Every problem is named by its field.
+ * agree with the ID, a division in use anywhere in the country (elders come from anywhere), a
+ * plausible phone. Every problem is named by its field. The ID's first six digits are checked
+ * for their province only: they name where it was first issued, often a code retired since, and
+ * no table holds every retired code (see @fbl/codes).
  */
 export function checkElder(input: ElderRegistration, divisions: DivisionTable, today: Date): { ok: true; elder: CheckedElder } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
@@ -32,7 +35,8 @@ export function checkElder(input: ElderRegistration, divisions: DivisionTable, t
   if (id.ok && id.id.sex !== input.gender) errors.push({ pointer: '/gender', reason: `the ID number says ${id.id.sex}` });
   if (id.ok && id.id.birthDate !== input.birthDate) errors.push({ pointer: '/birthDate', reason: `the ID number says ${id.id.birthDate}` });
   if (input.name.trim().length === 0) errors.push({ pointer: '/name', reason: 'must not be blank' });
-  if (!divisions.has(input.address.divisionCode)) errors.push({ pointer: '/address/divisionCode', reason: `${input.address.divisionCode} is not a known administrative division (table ${divisions.version})` });
+  const home = divisionInUseProblem(input.address.divisionCode, divisions);
+  if (home !== undefined) errors.push({ pointer: '/address/divisionCode', reason: home });
   if (input.phone !== undefined && !PHONE.test(input.phone)) errors.push({ pointer: '/phone', reason: 'must be a mobile number (11 digits) or a landline with area code' });
   if (input.guardian?.phone !== undefined && !PHONE.test(input.guardian.phone)) errors.push({ pointer: '/guardian/phone', reason: 'must be a mobile number (11 digits) or a landline with area code' });
   if (!id.ok || errors.length > 0) return { ok: false, errors };

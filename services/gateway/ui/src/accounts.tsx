@@ -1,8 +1,9 @@
 import { BED_SERVICE_NAMES } from '@fbl/contracts/bed-services';
-import { shandongDivisions } from '@fbl/codes';
+import { chinaDivisions } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { json, loadSession, page, Problem, problemText } from './api.js';
 import { divisionChoices } from './dashboard.js';
+import { PICKER_PROVINCE } from './division-picker.js';
 import { useFieldErrors } from './forms.js';
 import { fill, t, type Lang } from './i18n.js';
 import { Pager } from './pager.js';
@@ -42,7 +43,7 @@ export const kindName = (lang: Lang, kind: string) => {
 };
 
 /** A division's name, as the province's table has it. */
-const divisionName = (lang: Lang, code: string) => (code === '370000' ? t(lang, 'admin_province') : (shandongDivisions.get(code)?.name ?? t(lang, 'admin_unknownDivision')));
+const divisionName = (lang: Lang, code: string) => (code === `${PICKER_PROVINCE}0000` ? t(lang, 'admin_province') : (chinaDivisions.get(code)?.name ?? t(lang, 'admin_unknownDivision')));
 
 /** Every institution the bed services registered, each once, by name; null while they load. */
 export function useInstitutions(): Institution[] | null {
@@ -358,7 +359,7 @@ function AccountForm({ lang, institutions, account, self, onCancel, onSaved }: {
             <label for="acc-division">{t(lang, 'admin_division')}</label>
             <select {...field('acc-division')} name="divisionCode" value={divisionCode} onChange={(e) => setDivisionCode((e.target as HTMLSelectElement).value)}>
               <option value="">{t(lang, 'admin_chooseDivision')}</option>
-              <option value="370000">{t(lang, 'admin_province')}</option>
+              <option value={`${PICKER_PROVINCE}0000`}>{t(lang, 'admin_province')}</option>
               {divisionChoices(null).map((d) => <option key={d.code} value={d.code}>{d.county ? `\u3000${d.name}` : d.name}</option>)}
             </select>
             {error('acc-division')}

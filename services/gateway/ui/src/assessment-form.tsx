@@ -1,4 +1,4 @@
-import { shandongDivisions } from '@fbl/codes';
+import { chinaDivisions } from '@fbl/codes';
 import { GB_T_42195_2022 } from '@fbl/scales';
 import { useEffect, useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
@@ -188,7 +188,7 @@ export function AssessmentForm({ lang, elderRef, request, reason: initialReason,
           <p>
             <strong class="elder-name">{elder.name ?? ''}</strong>
             {' '}· {w(lang, `sex_${elder.gender}`)} · {fill(w(lang, 'age'), { age: ageOf(elder), year: elder.birthYear })}
-            {elder.idNumber && <> · {w(lang, 'idNo')} {elder.idNumber}</>} · {shandongDivisions.get(elder.divisionCode)?.name ?? ''}
+            {elder.idNumber && <> · {w(lang, 'idNo')} {elder.idNumber}</>} · {chinaDivisions.get(elder.divisionCode)?.name ?? ''}
             {' '}· {w(lang, 'currentAbility')}: {elder.ability ? `${w(lang, 'levelResult')} ${elder.ability.level}（${levelName(lang, elder.ability.level)}，${elder.ability.assessedOn}）` : w(lang, 'none')}
           </p>
         ) : (

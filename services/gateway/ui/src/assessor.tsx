@@ -1,4 +1,4 @@
-import { shandongDivisions } from '@fbl/codes';
+import { chinaDivisions } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { page } from './api.js';
 import { AssessmentForm, type Asked, type Saved } from './assessment-form.js';
@@ -64,7 +64,7 @@ export function Assessor({ lang, divisionCode }: { lang: Lang; divisionCode: str
       />
     );
   }
-  const division = divisionCode ? shandongDivisions.get(divisionCode)?.name : undefined;
+  const division = divisionCode ? chinaDivisions.get(divisionCode)?.name : undefined;
   return (
     <main class="assessor">
       <h2>{w(lang, `tab_${tab}`)}{division && <span class="status"> · {division}</span>}</h2>

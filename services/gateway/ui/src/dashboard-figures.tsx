@@ -1,4 +1,4 @@
-import { shandongDivisions } from '@fbl/codes';
+import { chinaDivisions } from '@fbl/codes';
 import { t, wordFor, type Lang } from './i18n.js';
 import { stateLabel } from './timeline.js';
 
@@ -67,7 +67,7 @@ export function breakdownText(lang: Lang, breakdown: string | null, sub: string 
     case 'kind':
       return wordFor(lang, `analyst_breach_${sub}`) ?? unknown(lang);
     case 'pair':
-      return /^\d/.test(sub) ? pair((c) => shandongDivisions.get(c)?.name ?? unknown(lang)) : pair((b) => wordFor(lang, b) ?? unknown(lang));
+      return /^\d/.test(sub) ? pair((c) => chinaDivisions.get(c)?.name ?? unknown(lang)) : pair((b) => wordFor(lang, b) ?? unknown(lang));
     case null:
     default:
       return sub;

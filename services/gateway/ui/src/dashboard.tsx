@@ -3,7 +3,8 @@ import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { shandongDivisions } from '@fbl/codes';
+import { chinaDivisions } from '@fbl/codes';
+import { PICKER_PROVINCE } from './division-picker.js';
 import { download, json, Problem, problemText } from './api.js';
 import { Count, figureText, MetricTable, type DrillTarget, type MetricInfo, type MetricResult, type Row } from './dashboard-figures.js';
 import { DrillDown, type AppliedFilter } from './dashboard-drill.js';
@@ -16,11 +17,11 @@ import { stateLabel } from './timeline.js';
  */
 export function divisionChoices(scope: string | null): { code: string; name: string; county: boolean }[] {
   const cityWithCounties = (city: string) => {
-    const c = shandongDivisions.get(city);
-    return c ? [{ code: city, name: c.name, county: false }, ...shandongDivisions.countiesOf(city).map((d) => ({ code: d.code, name: d.name, county: true }))] : [];
+    const c = chinaDivisions.get(city);
+    return c ? [{ code: city, name: c.name, county: false }, ...chinaDivisions.countiesOf(city).map((d) => ({ code: d.code, name: d.name, county: true }))] : [];
   };
-  if (!scope || scope === '370000') return shandongDivisions.citiesOf('370000').flatMap((c) => cityWithCounties(c.code));
-  const own = shandongDivisions.get(scope);
+  if (!scope || scope === `${PICKER_PROVINCE}0000`) return chinaDivisions.citiesOf(`${PICKER_PROVINCE}0000`).flatMap((c) => cityWithCounties(c.code));
+  const own = chinaDivisions.get(scope);
   if (own?.level === 'city') return cityWithCounties(scope);
   return own ? [{ code: scope, name: own.name, county: true }] : [];
 }
@@ -141,7 +142,7 @@ export function Dashboard({ lang, division: scope }: { lang: Lang; division: str
         <label>{t(lang, 'to')}<input type="date" name="to" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} /></label>
         <label>{t(lang, 'division')}
           <select name="division" value={division} onChange={(e) => setDivision((e.target as HTMLSelectElement).value)}>
-            {(!scope || scope === '370000') && <option value="">{t(lang, 'wholeProvince')}</option>}
+            {(!scope || scope === `${PICKER_PROVINCE}0000`) && <option value="">{t(lang, 'wholeProvince')}</option>}
             {divisionChoices(scope).map((d) => <option key={d.code} value={d.code}>{d.county ? `\u3000${d.name}` : d.name}</option>)}
           </select>
         </label>

@@ -1,19 +1,11 @@
-import { shandongDivisions } from '@fbl/codes';
 import { CARE_NEEDS, COGNITION, COMMON_DIAGNOSES, CONSENT_GIVERS, CONSENT_METHODS, CONTINENCE, FACTS_BY_BED_TYPE, FAMILY_RELATIONS, HOME_SICK_BED_CONDITIONS, INFORMED_CHOICE_BY, MAX_REFERRAL_ATTACHMENT_BYTES, MOBILITY, ATTACHMENT_KINDS, type PacketFact } from '@fbl/contracts/packet-codes';
+import { DivisionPicker } from './division-picker.js';
 import type { useFieldErrors } from './forms.js';
 import { fill, t, wordFor, type Lang } from './i18n.js';
 import { FACT_INPUT, FACT_RANGE, fileProblem, inputId, type ConsentDraft, type PacketDraft } from './packet-draft.js';
 
 type Fields = ReturnType<typeof useFieldErrors>;
 const value = (e: Event) => (e.target as HTMLInputElement).value;
-
-/** The Shandong counties, grouped under their cities, for a home-division picker. */
-function countyOptions() {
-  return shandongDivisions.citiesOf('370000').flatMap((city) => {
-    const counties = shandongDivisions.countiesOf(city.code);
-    return counties.length > 0 ? [{ city: city.name, counties }] : [];
-  });
-}
 
 /** The facts the rules of these bed types ask the planner for, each once, in the order of the rules. */
 export function factsFor(bedTypes: readonly string[], requirements: Record<string, unknown> = {}): PacketFact[] {
@@ -219,12 +211,7 @@ function FactInput({ lang, fact, value: current, onChange, fields, missing }: { 
       return (
         <div class={missing ? 'fact missing' : 'fact'} data-fact={fact}>
           {label}
-          <select {...field(id)} name={fact} value={(current as string | undefined) ?? ''} onChange={(e) => onChange(value(e))}>
-            <option value="">{t(lang, 'notStated')}</option>
-            {countyOptions().map((g) => (
-              <optgroup key={g.city} label={g.city}>{g.counties.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}</optgroup>
-            ))}
-          </select>
+          <DivisionPicker lang={lang} name={fact} value={(current as string | undefined) ?? ''} onChange={onChange} inputProps={field(id)} empty={t(lang, 'notStated')} />
           {helpLine}
           {error(id)}
         </div>

@@ -1,4 +1,4 @@
-import { shandongDivisions } from '@fbl/codes';
+import { chinaDivisions } from '@fbl/codes';
 import type { ReferralPacket } from '@fbl/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import { download, json, Problem, problemText, upload } from './api.js';
@@ -42,8 +42,8 @@ export interface ElderRecord {
 /** A county's name with its city's, e.g. 菏泽市牡丹区. */
 export function placeName(code: string | null | undefined): string {
   if (!code) return '';
-  const county = shandongDivisions.get(code);
-  const city = shandongDivisions.get(`${code.slice(0, 4)}00`);
+  const county = chinaDivisions.get(code);
+  const city = chinaDivisions.get(`${code.slice(0, 4)}00`);
   if (!county) return '';
   return city && city.code !== county.code ? `${city.name}${county.name}` : county.name;
 }

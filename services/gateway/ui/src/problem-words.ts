@@ -4,7 +4,8 @@ import { fill, t, wordFor, type Lang } from './i18n.js';
 /** Why the server refused a field, as a kind a reader's language can say (its own words are English, for developers). */
 export function whyKind(reason: string): string {
   if (/required|missing/i.test(reason)) return 'required';
-  if (/not a division of Shandong|division/i.test(reason)) return 'division';
+  if (/outside the deployment's province/i.test(reason)) return 'province';
+  if (/division/i.test(reason)) return 'division';
   if (/check (digit|character)/i.test(reason)) return 'checkChar';
   if (/not a real date/i.test(reason)) return 'realDate';
   if (/not an allowed field|additional/i.test(reason)) return 'extra';
@@ -16,7 +17,7 @@ export function whyKind(reason: string): string {
   return 'other';
 }
 
-/** The refused fields a reader can be told of by name: 「出生日期未填写；行政区划不是山东省的行政区划」. Empty when none is known. */
+/** The refused fields a reader can be told of by name: 「出生日期未填写；行政区划不在本省」. Empty when none is known. */
 export function fieldsText(lang: Lang, errors: readonly { field: string; reason: string }[]): string {
   const said = new Set<string>();
   for (const error of errors) {

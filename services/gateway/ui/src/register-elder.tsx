@@ -1,4 +1,5 @@
-import { maskResidentId, parseResidentId, shandongDivisions } from '@fbl/codes';
+import { chinaDivisions, maskResidentId, parseResidentId } from '@fbl/codes';
+import { DivisionPicker, PICKER_PROVINCE } from './division-picker.js';
 import { idNumberProblem } from './problem-words.js';
 import { useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
@@ -7,12 +8,15 @@ import { pageWords, type Lang } from './i18n.js';
 
 const w = pageWords('register');
 
-/** The counties an assessor of a division may register elders in (a county's own, a city's counties). */
-function divisionsFor(scope: string | null): { code: string; name: string }[] {
-  if (!scope) return [];
-  if (scope.endsWith('00') && !scope.endsWith('0000')) return shandongDivisions.countiesOf(scope).map((d) => ({ code: d.code, name: d.name }));
-  const own = shandongDivisions.get(scope);
-  return own && !scope.endsWith('00') ? [{ code: own.code, name: own.name }] : [];
+/**
+ * The counties an assessor of a division may register elders in (a county's own, a city's
+ * counties); undefined for the whole province (or no division), picked city first.
+ */
+function divisionsFor(scope: string | null): { code: string; name: string }[] | undefined {
+  if (!scope || scope === `${PICKER_PROVINCE}0000`) return undefined;
+  const own = chinaDivisions.get(scope);
+  if (own?.level === 'city') return chinaDivisions.countiesOf(scope).map((d) => ({ code: d.code, name: d.name }));
+  return own?.level === 'county' ? [{ code: own.code, name: own.name }] : [];
 }
 
 /** The API's field names, as the ids of this form's inputs. */
@@ -111,10 +115,14 @@ export function RegisterElder({ lang, divisionCode }: { lang: Lang; divisionCode
         </div>
         <div>
           <label for="reg-division">{w(lang, 'division')}</label>
-          <select {...field('reg-division')} name="division" value={division} onChange={(e) => setDivision((e.target as HTMLSelectElement).value)}>
-            <option value="">{w(lang, 'choose')}</option>
-            {counties.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
-          </select>
+          {counties ? (
+            <select {...field('reg-division')} name="division" value={division} onChange={(e) => setDivision((e.target as HTMLSelectElement).value)}>
+              <option value="">{w(lang, 'choose')}</option>
+              {counties.map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+            </select>
+          ) : (
+            <DivisionPicker lang={lang} name="division" value={division} onChange={setDivision} inputProps={field('reg-division')} empty={w(lang, 'choose')} />
+          )}
           {error('reg-division')}
         </div>
         <div>

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { divisionCovers, ROLES, type Principal } from '@fbl/auth';
 import { allow, authenticate, outOfScope, principalOf, requireInstitution } from '@fbl/auth/fastify';
 import { BedTypeSchema, DeclineReason, DivisionCode, FollowUpRecord, Literals, PacketConsent, ReferralPacket, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
-import { shandongDivisions } from '@fbl/codes';
+import { chinaDivisions, DEFAULT_PROVINCE, divisionInUseProblem, provinceDivisionProblem } from '@fbl/codes';
 import { invalidInput, type ProblemField, type ServiceKit } from '@fbl/service-kit';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -87,6 +87,7 @@ export function person(kit: ServiceKit, request: FastifyRequest, who: Principal,
  */
 export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals; reads: ReferralReads; packets: Packets; changes: ReferralChanges }, authSecret: string): FastifyPluginAsync {
   const { referrals, reads, packets, changes } = services;
+  const province = kit.deps.province ?? DEFAULT_PROVINCE;
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     // Open event streams would hold the server open: end them as it starts closing.
@@ -100,14 +101,18 @@ export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals
       const b = request.body;
       const who = principalOf(request);
       requireInstitution(who, b.origin.institutionId, 'referring institution');
-      // Divisions decide who handles the referral (insurance officers, the commission's analysts): they must be real, and the origin's its own.
+      // Divisions decide who handles the referral (insurance officers, the commission's analysts): they must be in use, the
+      // origin in the deployment's province and the institution's own; the elder's home may be anywhere.
       const wrong: ProblemField[] = [];
       const registered = await referrals.registeredDivisionOf(b.origin.institutionId);
-      if (!shandongDivisions.has(b.origin.divisionCode)) wrong.push({ field: 'origin.divisionCode', pointer: '/origin/divisionCode', in: 'body', reason: 'is not a division of Shandong' });
+      const origin = provinceDivisionProblem(b.origin.divisionCode, province, chinaDivisions);
+      if (origin !== undefined) wrong.push({ field: 'origin.divisionCode', pointer: '/origin/divisionCode', in: 'body', reason: origin });
       else if (registered !== undefined && registered !== b.origin.divisionCode) wrong.push({ field: 'origin.divisionCode', pointer: '/origin/divisionCode', in: 'body', reason: `is not the division the institution is registered in (${registered})` });
-      if (b.facts?.homeDivisionCode !== undefined && !shandongDivisions.has(b.facts.homeDivisionCode)) wrong.push({ field: 'facts.homeDivisionCode', pointer: '/facts/homeDivisionCode', in: 'body', reason: 'is not a division of Shandong' });
+      const factsHome = b.facts?.homeDivisionCode === undefined ? undefined : divisionInUseProblem(b.facts.homeDivisionCode, chinaDivisions);
+      if (factsHome !== undefined) wrong.push({ field: 'facts.homeDivisionCode', pointer: '/facts/homeDivisionCode', in: 'body', reason: factsHome });
       const home = b.packet?.eligibility?.homeDivisionCode;
-      if (home !== undefined && !shandongDivisions.has(home)) wrong.push({ field: 'packet.eligibility.homeDivisionCode', pointer: '/packet/eligibility/homeDivisionCode', in: 'body', reason: 'is not a division of Shandong' });
+      const packetHome = home === undefined ? undefined : divisionInUseProblem(home, chinaDivisions);
+      if (packetHome !== undefined) wrong.push({ field: 'packet.eligibility.homeDivisionCode', pointer: '/packet/eligibility/homeDivisionCode', in: 'body', reason: packetHome });
       if (wrong.length > 0) throw invalidInput(wrong);
       const created = await referrals.request(
         {
