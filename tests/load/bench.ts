@@ -22,7 +22,7 @@
  *
  * Settings (environment): BENCH_REFERRALS (200), BENCH_CONCURRENCY (20), BENCH_WARMUP (20),
  * BENCH_POLL_MS (10), BENCH_LIVE (1: wait on the live-update stream; 0: poll), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
- * matching, embedded, yardstick, dashboard, gateway, distributed), BENCH_GATEWAY_REQUESTS (5000), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow and gateway
+ * matching, embedded, yardstick, dashboard, gateway, distributed), BENCH_GATEWAY_REQUESTS (5000), BENCH_GATEWAY_LOG_LEVEL (info), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow and gateway
  * and the embedded load process under `node --cpu-prof` and summarise the profiles), BENCH_YARDSTICK=loop (no pgbench),
  * KAFKA_BROKERS / DATABASE_URL (use these instead of starting throwaway servers).
  */
@@ -61,6 +61,8 @@ const FLOOD = numberFromEnv('BENCH_FLOOD', 3000);
 const DASHBOARD_REFERRALS = numberFromEnv('BENCH_DASHBOARD_REFERRALS', 1_000_000);
 const DASHBOARD_RUNS = numberFromEnv('BENCH_DASHBOARD_RUNS', 20);
 const GATEWAY_REQUESTS = numberFromEnv('BENCH_GATEWAY_REQUESTS', 5000);
+/** The gateway of the gateway phase logs at a deployment's default level unless told otherwise. */
+const GATEWAY_LOG_LEVEL = process.env['BENCH_GATEWAY_LOG_LEVEL'] ?? 'info';
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'matching,embedded,yardstick,dashboard,gateway,distributed').split(',').map((s) => s.trim()));
 const PROFILE_DIR = process.env['BENCH_CPU_PROF_DIR'] ? resolve(process.env['BENCH_CPU_PROF_DIR']) : undefined;
 
@@ -266,9 +268,9 @@ async function gatewayPhase(serverUrl: string | undefined): Promise<void> {
   const db = serverUrl ? await createTestDatabase('bench_gateway_proxy', serverUrl) : undefined;
   const dropDb = db ? onCleanup(`database ${db.name}`, () => db.drop()) : async () => {};
   const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'gateway-proxy')) : undefined;
-  log(`gateway: starting the gateway${profileDir ? ' under --cpu-prof' : ''} and a bare proxy in front of a stub upstream`);
+  log(`gateway: starting the gateway${profileDir ? ' under --cpu-prof' : ''} (LOG_LEVEL ${GATEWAY_LOG_LEVEL}) and a bare proxy in front of a stub upstream`);
   const [gateway, bare] = await Promise.all([
-    service('gateway', profiledEntry('services/gateway/src/main.ts', profileDir), { ...EMBEDDED_ENV, REFERRAL_WORKFLOW_URL: upstream.url, DATA_DIR: dataDir, DATABASE_URL: db?.url ?? '' }),
+    service('gateway', profiledEntry('services/gateway/src/main.ts', profileDir), { ...EMBEDDED_ENV, REFERRAL_WORKFLOW_URL: upstream.url, DATA_DIR: dataDir, DATABASE_URL: db?.url ?? '', LOG_LEVEL: GATEWAY_LOG_LEVEL }),
     service('bare proxy', 'tests/load/bare-proxy.ts', { UPSTREAM_URL: upstream.url }),
   ]);
   const planner = signToken({ userId: 'bench-planner', role: 'planner', institutionId: '0192f3b2-7c1a-7000-8000-00000000be4c' }, BENCH_AUTH_SECRET, { now: new Date(), ttlSeconds: 6 * 3600 });
@@ -285,7 +287,7 @@ async function gatewayPhase(serverUrl: string | undefined): Promise<void> {
       measured[name].seconds += m.seconds;
     }
   }
-  const context = { request: 'GET /api/referrals/:id with a planner token', upstream: 'stub answering ~3 KB of JSON at once', requests: GATEWAY_REQUESTS * 2, concurrency: CONCURRENCY, profiled: profileDir !== undefined };
+  const context = { request: 'GET /api/referrals/:id with a planner token', upstream: 'stub answering ~3 KB of JSON at once', requests: GATEWAY_REQUESTS * 2, concurrency: CONCURRENCY, gatewayLogLevel: GATEWAY_LOG_LEVEL, profiled: profileDir !== undefined };
   const g = measured.gateway;
   const b = measured['bare proxy'];
   figure('gateway.cpu_ms_per_request', g.cpuMs, 'CPU-ms', { ...context, requestsPerSecond: (GATEWAY_REQUESTS * 2) / g.seconds, process: 'services/gateway/src/main.ts' });
