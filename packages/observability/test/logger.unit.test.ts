@@ -41,6 +41,15 @@ describe('trace context', () => {
     expect(child).not.toBe(parent);
   });
 
+  it('never repeats a trace or span id, across many refills of its random pool', () => {
+    const parents = Array.from({ length: 1000 }, () => newTraceparent());
+    expect(new Set(parents.map((p) => traceIdOf(p))).size).toBe(1000);
+    expect(new Set(parents.map((p) => p.slice(36, 52))).size).toBe(1000);
+    const children = Array.from({ length: 1000 }, () => childTraceparent(parents[0]));
+    expect(new Set(children.map((c) => c.slice(36, 52))).size).toBe(1000);
+    for (const p of parents) expect(p).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
   it('starts a new trace from a missing or malformed parent', () => {
     expect(traceIdOf(childTraceparent(undefined))).toMatch(/^[0-9a-f]{32}$/);
     expect(traceIdOf(childTraceparent('garbage'))).toMatch(/^[0-9a-f]{32}$/);

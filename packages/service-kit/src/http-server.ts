@@ -37,6 +37,9 @@ export interface HttpServerOptions {
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
+/** Where the request's child logger leaves the traceparent it made for the request. */
+const TRACEPARENT = Symbol('traceparent');
+
 function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
   return reply.status(problem.status).type(PROBLEM_JSON).send({ ...problem, instance: request.url });
 }
@@ -98,6 +101,14 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => newId(),
+    // One child logger per request, bound to its id and its trace at once (a second child made
+    // in a hook cost as much again: pino prepares each child's bindings through the redaction).
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const header = raw.headers['traceparent'];
+      const traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
+      (raw as { [TRACEPARENT]?: string })[TRACEPARENT] = traceparent;
+      return logger.child({ ...bindings, traceId: traceIdOf(traceparent) }, options);
+    },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Plugins may do real work while they start (the gateway bundles its web UI): on a loaded
     // machine that outlasts Fastify's 10 s default, and a slow start is no reason to fail one.
@@ -135,11 +146,11 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   installValidators(app as unknown as FastifyInstance);
 
   app.decorateRequest('traceparent', '');
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const header = request.headers['traceparent'];
-    request.traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
+    request.traceparent = (request.raw as { [TRACEPARENT]?: string })[TRACEPARENT] ?? childTraceparent(typeof header === 'string' ? header : undefined);
     reply.header('traceparent', request.traceparent);
-    request.log = request.log.child({ traceId: traceIdOf(request.traceparent) });
+    done();
   });
   // After authorization and the schemas: text with a NUL or a lone surrogate is refused, naming the field, before any handler stores it.
   app.addHook('preHandler', async (request) => {
