@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { newId } from '@fbl/contracts';
-import { childTraceparent, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
+import { childTraceparent, newRequestId, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -100,7 +99,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const { logger, metrics } = options;
   const app = Fastify({
     loggerInstance: logger,
-    genReqId: () => newId(),
+    genReqId: newRequestId,
     // One child logger per request, bound to its id and its trace at once (a second child made
     // in a hook cost as much again: pino prepares each child's bindings through the redaction).
     childLoggerFactory: (logger, bindings, options, raw) => {
