@@ -1,10 +1,10 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { childTraceparent, newRequestId, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
+import { childTraceparent, newRequestId, type Logger, type ProcessMetrics } from '@fbl/observability';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemOf, problemType, Refusal, type Problem, type ProblemField } from './problem.js';
 import { boundNumbers } from './number-bounds.js';
@@ -35,6 +35,40 @@ export interface HttpServerOptions {
 }
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/**
+ * A request's logger, made when the request first writes a line at a level that is written:
+ * most requests write none (a forwarding route of the gateway logs only at warn), and a pino
+ * child costs its bindings passed through the redaction.
+ */
+function lazyChild(parent: Logger, bindings: Record<string, unknown>, options: { level?: string }): FastifyBaseLogger {
+  let child: Logger | undefined;
+  const real = () => (child ??= parent.child(bindings, options));
+  const enabled = (level: (typeof LEVELS)[number]) => {
+    if (child) return child.isLevelEnabled(level);
+    if (options.level === undefined) return parent.isLevelEnabled(level);
+    const values = parent.levels.values;
+    return options.level !== 'silent' && (values[level] ?? 0) >= (values[options.level] ?? Infinity);
+  };
+  const lazy = {
+    get level() {
+      return child?.level ?? options.level ?? parent.level;
+    },
+    set level(level: string) {
+      real().level = level;
+    },
+    child: (more: Record<string, unknown>, moreOptions?: Record<string, unknown>) => real().child(more, moreOptions),
+    silent: () => {},
+  } as unknown as Record<string, unknown>;
+  for (const level of LEVELS) {
+    lazy[level] = (...args: unknown[]) => {
+      if (enabled(level)) (real()[level] as (...a: unknown[]) => void)(...args);
+    };
+  }
+  return lazy as unknown as FastifyBaseLogger;
+}
 
 /** Where the request's child logger leaves the traceparent it made for the request. */
 const TRACEPARENT = Symbol('traceparent');
@@ -106,7 +140,8 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       const header = raw.headers['traceparent'];
       const traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
       (raw as { [TRACEPARENT]?: string })[TRACEPARENT] = traceparent;
-      return logger.child({ ...bindings, traceId: traceIdOf(traceparent) }, options);
+      // `00-<trace id>-<span id>-<flags>`, as childTraceparent always makes it.
+      return lazyChild(logger as Logger, { ...bindings, traceId: traceparent.slice(3, 35) }, options as { level?: string });
     },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Plugins may do real work while they start (the gateway bundles its web UI): on a loaded

@@ -112,7 +112,12 @@ describe('the request context', () => {
       logger: traced,
       metrics: createMetrics(),
       readiness: [],
-      plugins: [async (a) => void a.get('/traced', async (request) => { request.log.info('handled'); return { traceparent: request.traceparent, id: request.id }; })],
+      plugins: [
+        async (a) => void a.get('/traced', async (request) => { request.log.info('handled'); return { traceparent: request.traceparent, id: request.id }; }),
+        async (a) => {
+          await a.register(async (quiet) => void quiet.get('/quiet', async (request) => { request.log.info('not written'); request.log.warn('written'); return { id: request.id }; }), { logLevel: 'warn' });
+        },
+      ],
     });
     try {
       const traceId = '0af7651916cd43dd8448eb211c80319c';
@@ -127,6 +132,11 @@ describe('the request context', () => {
       const [a, b] = [await app.inject({ method: 'GET', url: '/traced' }), await app.inject({ method: 'GET', url: '/traced' })].map((x) => x.json<{ traceparent: string }>().traceparent);
       expect(a).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       expect(a!.slice(3, 35)).not.toBe(b!.slice(3, 35));
+      // A route logging at warn writes its warnings, bound to the request, and nothing below.
+      const quiet = (await app.inject({ method: 'GET', url: '/quiet' })).json<{ id: string }>();
+      const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(parsed.find((l) => l['msg'] === 'written')).toMatchObject({ reqId: quiet.id, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(parsed.some((l) => l['msg'] === 'not written' || (l['reqId'] === quiet.id && l['msg'] !== 'written'))).toBe(false);
     } finally {
       await app.close();
     }

@@ -134,11 +134,11 @@ export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: str
       app.addHook('preClose', async () => {
         for (const socket of streams) socket.destroy();
       });
-      await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 }, replyOptions: { onError: onUpstreamError('referral-workflow') } });
+      await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, disableRequestLogging: true, upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 }, replyOptions: { onError: onUpstreamError('referral-workflow') } });
     }
     for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
       const upstream = upstreams[service];
-      if (upstream) await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, upstream, prefix, rewritePrefix: prefix, http2: false, preHandler, replyOptions: { onError: onUpstreamError(service) } });
+      if (upstream) await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, disableRequestLogging: true, upstream, prefix, rewritePrefix: prefix, http2: false, preHandler, replyOptions: { onError: onUpstreamError(service) } });
     }
   };
 }
