@@ -38,37 +38,72 @@ const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
+type Level = (typeof LEVELS)[number];
+
 /**
  * A request's logger, made when the request first writes a line at a level that is written:
  * most requests write none (a forwarding route of the gateway logs only at warn), and a pino
  * child costs its bindings passed through the redaction.
  */
-function lazyChild(parent: Logger, bindings: Record<string, unknown>, options: { level?: string }): FastifyBaseLogger {
-  let child: Logger | undefined;
-  const real = () => (child ??= parent.child(bindings, options));
-  const enabled = (level: (typeof LEVELS)[number]) => {
-    if (child) return child.isLevelEnabled(level);
-    if (options.level === undefined) return parent.isLevelEnabled(level);
-    const values = parent.levels.values;
-    return options.level !== 'silent' && (values[level] ?? 0) >= (values[options.level] ?? Infinity);
-  };
-  const lazy = {
-    get level() {
-      return child?.level ?? options.level ?? parent.level;
-    },
-    set level(level: string) {
-      real().level = level;
-    },
-    child: (more: Record<string, unknown>, moreOptions?: Record<string, unknown>) => real().child(more, moreOptions),
-    silent: () => {},
-  } as unknown as Record<string, unknown>;
-  for (const level of LEVELS) {
-    lazy[level] = (...args: unknown[]) => {
-      if (enabled(level)) (real()[level] as (...a: unknown[]) => void)(...args);
-    };
+class LazyChild {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, unknown>,
+    private readonly options: { level?: string },
+  ) {}
+
+  private real(): Logger {
+    return (this.made ??= this.parent.child(this.bindings, this.options));
   }
-  return lazy as unknown as FastifyBaseLogger;
+
+  private enabled(level: Level): boolean {
+    if (this.made) return this.made.isLevelEnabled(level);
+    const { level: own } = this.options;
+    if (own === undefined) return this.parent.isLevelEnabled(level);
+    const values = this.parent.levels.values;
+    return own !== 'silent' && (values[level] ?? 0) >= (values[own] ?? Infinity);
+  }
+
+  private write(level: Level, args: unknown[]): void {
+    if (this.enabled(level)) (this.real()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  get level(): string {
+    return this.made?.level ?? this.options.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): Logger {
+    return this.real().child(bindings, options);
+  }
 }
+
+const lazyChild = (parent: Logger, bindings: Record<string, unknown>, options: { level?: string }): FastifyBaseLogger => new LazyChild(parent, bindings, options) as unknown as FastifyBaseLogger;
 
 /** Where the request's child logger leaves the traceparent it made for the request. */
 const TRACEPARENT = Symbol('traceparent');
@@ -187,18 +222,20 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     done();
   });
   // After authorization and the schemas: text with a NUL or a lone surrogate is refused, naming the field, before any handler stores it.
-  app.addHook('preHandler', async (request) => {
+  // Hooks of every request take a callback rather than return a promise: no promise per request.
+  app.addHook('preHandler', (request, _reply, done) => {
     // A wildcard's value (`*`, the rest of a forwarded path at the gateway) is named as the path, as the router's own refusals name it.
     const { '*': rest, ...params } = (request.params ?? {}) as Record<string, unknown>;
     const inPath = unreadableText(rest, 'params').map((f) => ({ ...f, field: 'path' }));
     const found = [...inPath, ...unreadableText(params, 'params'), ...unreadableText(request.query, 'query'), ...unreadableText(request.body, 'body')];
-    if (found.length > 0) throw invalidInput(found);
+    done(found.length > 0 ? invalidInput(found) : undefined);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestSeconds.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   app.setErrorHandler((thrown: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {
