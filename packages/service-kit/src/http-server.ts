@@ -36,9 +36,7 @@ export interface HttpServerOptions {
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-
-type Level = (typeof LEVELS)[number];
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
  * A request's logger, made when the request first writes a line at a level that is written:
