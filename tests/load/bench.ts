@@ -11,7 +11,9 @@
  *      projection query path, on a throwaway database;
  *   5. dashboard queries of the monitoring service over 1,000,000 referrals, on a throwaway database
  *      of the same server (p95 per metric and filter, with the data size);
- *   6. the distributed system (care-beds, referral-workflow, gateway as separate processes over
+ *   6. the gateway's own CPU per forwarded request, beside a bare Node proxy to the same stub
+ *      upstream in the same run;
+ *   7. the distributed system (care-beds, referral-workflow, gateway as separate processes over
  *      Kafka and PostgreSQL): lifecycles, step latency, messages handled per second; then a burst
  *      of events straight onto Kafka to see the workflow's consumer at saturation.
  *
@@ -20,7 +22,7 @@
  *
  * Settings (environment): BENCH_REFERRALS (200), BENCH_CONCURRENCY (20), BENCH_WARMUP (20),
  * BENCH_POLL_MS (10), BENCH_LIVE (1: wait on the live-update stream; 0: poll), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
- * matching, embedded, yardstick, dashboard, distributed), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow and gateway
+ * matching, embedded, yardstick, dashboard, gateway, distributed), BENCH_GATEWAY_REQUESTS (5000), BENCH_GATEWAY_LOG_LEVEL (info), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow and gateway
  * and the embedded load process under `node --cpu-prof` and summarise the profiles), BENCH_YARDSTICK=loop (no pgbench),
  * KAFKA_BROKERS / DATABASE_URL (use these instead of starting throwaway servers).
  */
@@ -35,6 +37,8 @@ import { BENCH_AUTH_SECRET, messagesHandled, registerCareHomes, runLifecycles, S
 import { shandongCounties, syntheticAvailability, syntheticRequest, timeProjectionPath, timeRanking } from './matching.js';
 import { dashboardPhase } from './dashboard.js';
 import { floodAvailability } from './flood.js';
+import { cpuMsPerRequest, drive, stubUpstream } from './gateway.js';
+import { signToken } from '@fbl/auth';
 import { cpuAccount, kafkaBrokerPid, processTree, sampleMemory } from './proc.js';
 import { formatSummary, summariseProfiles } from './profile.js';
 import { pgActivity, postmasterPid } from './pgstats.js';
@@ -56,7 +60,10 @@ const SEED = numberFromEnv('BENCH_SEED', 20261122);
 const FLOOD = numberFromEnv('BENCH_FLOOD', 3000);
 const DASHBOARD_REFERRALS = numberFromEnv('BENCH_DASHBOARD_REFERRALS', 1_000_000);
 const DASHBOARD_RUNS = numberFromEnv('BENCH_DASHBOARD_RUNS', 20);
-const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'matching,embedded,yardstick,dashboard,distributed').split(',').map((s) => s.trim()));
+const GATEWAY_REQUESTS = numberFromEnv('BENCH_GATEWAY_REQUESTS', 5000);
+/** The gateway of the gateway phase logs at a deployment's default level unless told otherwise. */
+const GATEWAY_LOG_LEVEL = process.env['BENCH_GATEWAY_LOG_LEVEL'] ?? 'info';
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'matching,embedded,yardstick,dashboard,gateway,distributed').split(',').map((s) => s.trim()));
 const PROFILE_DIR = process.env['BENCH_CPU_PROF_DIR'] ? resolve(process.env['BENCH_CPU_PROF_DIR']) : undefined;
 
 /** Targets of the benchmark issue. */
@@ -247,6 +254,50 @@ async function freshDir(path: string): Promise<string> {
   return path;
 }
 
+/**
+ * The gateway's CPU per forwarded, authenticated request against a bare Node proxy's (the
+ * yardstick) to the same stub upstream: both warmed up, then measured twice in turn so drift of
+ * a shared machine falls on both. The gateway runs as in the distributed mode (its accounts on
+ * `serverUrl`, else PGlite in a temporary folder; LOG_LEVEL=warn).
+ */
+async function gatewayPhase(serverUrl: string | undefined): Promise<void> {
+  const upstream = await stubUpstream();
+  const closeUpstream = onCleanup('stub upstream', () => upstream.close());
+  const dataDir = await mkdtemp(join(tmpdir(), 'fbl-bench-gateway-'));
+  const removeDir = onCleanup('gateway data dir', () => rm(dataDir, { recursive: true, force: true }));
+  const db = serverUrl ? await createTestDatabase('bench_gateway_proxy', serverUrl) : undefined;
+  const dropDb = db ? onCleanup(`database ${db.name}`, () => db.drop()) : async () => {};
+  const profileDir = PROFILE_DIR ? await freshDir(join(PROFILE_DIR, 'gateway-proxy')) : undefined;
+  log(`gateway: starting the gateway${profileDir ? ' under --cpu-prof' : ''} (LOG_LEVEL ${GATEWAY_LOG_LEVEL}) and a bare proxy in front of a stub upstream`);
+  const [gateway, bare] = await Promise.all([
+    service('gateway', profiledEntry('services/gateway/src/main.ts', profileDir), { ...EMBEDDED_ENV, REFERRAL_WORKFLOW_URL: upstream.url, DATA_DIR: dataDir, DATABASE_URL: db?.url ?? '', LOG_LEVEL: GATEWAY_LOG_LEVEL }),
+    service('bare proxy', 'tests/load/bare-proxy.ts', { UPSTREAM_URL: upstream.url }),
+  ]);
+  const planner = signToken({ userId: 'bench-planner', role: 'planner', institutionId: '0192f3b2-7c1a-7000-8000-00000000be4c' }, BENCH_AUTH_SECRET, { now: new Date(), ttlSeconds: 6 * 3600 });
+  const path = '/api/referrals/0192f3b2-7c1a-7000-8000-00000000beef';
+  const targets = { gateway: gateway.proc, 'bare proxy': bare.proc };
+  log(`gateway: warm-up, ${GATEWAY_REQUESTS} requests through each`);
+  for (const proc of Object.values(targets)) await drive(proc.url, path, planner, GATEWAY_REQUESTS, CONCURRENCY);
+  const measured = { gateway: { cpuMs: 0, seconds: 0 }, 'bare proxy': { cpuMs: 0, seconds: 0 } };
+  for (let round = 0; round < 2; round++) {
+    for (const [name, proc] of Object.entries(targets) as [keyof typeof targets, ServiceProcess][]) {
+      log(`gateway: round ${round + 1}, ${GATEWAY_REQUESTS} requests through the ${name}`);
+      const m = await cpuMsPerRequest(proc.child.pid!, () => drive(proc.url, path, planner, GATEWAY_REQUESTS, CONCURRENCY), GATEWAY_REQUESTS);
+      measured[name].cpuMs += m.cpuMs / 2;
+      measured[name].seconds += m.seconds;
+    }
+  }
+  const context = { request: 'GET /api/referrals/:id with a planner token', upstream: 'stub answering ~3 KB of JSON at once', requests: GATEWAY_REQUESTS * 2, concurrency: CONCURRENCY, gatewayLogLevel: GATEWAY_LOG_LEVEL, profiled: profileDir !== undefined };
+  const g = measured.gateway;
+  const b = measured['bare proxy'];
+  figure('gateway.cpu_ms_per_request', g.cpuMs, 'CPU-ms', { ...context, requestsPerSecond: (GATEWAY_REQUESTS * 2) / g.seconds, process: 'services/gateway/src/main.ts' });
+  figure('gateway.bare_proxy_cpu_ms_per_request', b.cpuMs, 'CPU-ms', { ...context, requestsPerSecond: (GATEWAY_REQUESTS * 2) / b.seconds, process: 'tests/load/bare-proxy.ts (node:http, keep-alive agent)' });
+  figure('gateway.cpu_vs_bare_proxy', g.cpuMs / b.cpuMs, 'ratio', { gatewayCpuMs: g.cpuMs, bareProxyCpuMs: b.cpuMs });
+  await Promise.all([gateway.stop(), bare.stop()]);
+  await Promise.all([closeUpstream(), removeDir(), dropDb()]);
+  if (profileDir) log(`gateway: CPU profile of the gateway (${profileDir})\n${formatSummary(await summariseProfiles(profileDir, 30))}`);
+}
+
 async function distributedPhase(brokers: string, serverUrl: string, yardstick: Yardstick | undefined): Promise<void> {
   const namespace = `bench-${randomBytes(4).toString('hex')}`;
   const databases: TestDatabase[] = [];
@@ -353,7 +404,7 @@ async function main(): Promise<void> {
   if (ONLY.has('matching')) await matchingPhase();
   if (ONLY.has('embedded')) await embeddedPhase();
 
-  if (ONLY.has('yardstick') || ONLY.has('dashboard') || ONLY.has('distributed')) {
+  if (ONLY.has('yardstick') || ONLY.has('dashboard') || ONLY.has('gateway') || ONLY.has('distributed')) {
     log('infrastructure: KAFKA_BROKERS / DATABASE_URL when set, else throwaway servers from infra/');
     const wanted = ONLY.has('distributed');
     const [postgres, kafka] = await Promise.all([providePostgres(), wanted ? provideKafka() : Promise.resolve(undefined)]);
@@ -385,6 +436,8 @@ async function main(): Promise<void> {
         await dropBoard();
       }
     }
+
+    if (ONLY.has('gateway')) await gatewayPhase(postgres.value);
 
     if (ONLY.has('distributed')) {
       if (kafka?.value && postgres.value) await distributedPhase(kafka.value, postgres.value, yardstick);

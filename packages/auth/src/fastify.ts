@@ -2,7 +2,8 @@ import { outOfScope, ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { oidcVerifier, type ExternalTokenVerifier } from './oidc.js';
 import type { Principal, Role } from './roles.js';
-import { verifyToken } from './token.js';
+import { checkToken } from './token.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** How tokens are checked: the gateway's own (HS256 with the shared secret), and an external OpenID Connect provider's when configured. */
 export interface TokenChecks {
@@ -17,6 +18,13 @@ const externalFor = (settings: OidcSettings) => {
   if (!verifier) external.set(settings, (verifier = oidcVerifier(settings)));
   return verifier;
 };
+
+/**
+ * The process's verified tokens of the shared secret (HS256): every request of a signed-in user
+ * carries the same token for its 15 minutes, so it is verified once. One per process, as the
+ * external provider's keys are.
+ */
+const verified = new VerifiedTokens();
 
 /** The signing algorithm a token's header names, if it can be read. */
 function algorithmOf(token: string): string | undefined {
@@ -36,21 +44,32 @@ declare module 'fastify' {
 }
 
 /**
+ * The principal of `Authorization: Bearer <token>` if this process verified the token with
+ * `secret` before and it is still valid at `now`; undefined otherwise (not known: verify it).
+ * Synchronous, for the hooks that run on every request.
+ */
+export function knownPrincipal(header: string | undefined, secret: string, now: Date): Readonly<Principal> | undefined {
+  return header && header.startsWith('Bearer ') ? verified.get(header.slice(7), secret, now.getTime()) : undefined;
+}
+
+/**
  * Verify `Authorization: Bearer <token>`: the principal, none without a header, or a 401 problem.
  * The gateway's own tokens (HS256) are checked with the shared secret; any other algorithm only
  * by the external provider, when one is configured.
  */
 export async function principalFromHeader(header: string | undefined, options: TokenChecks & { now: Date }): Promise<Principal | undefined> {
   if (!header) return undefined;
-  const token = /^Bearer (.+)$/.exec(header)?.[1];
+  const token = header.startsWith('Bearer ') && header.length > 7 ? header.slice(7) : undefined;
+  const known = token ? verified.get(token, options.secret, options.now.getTime()) : undefined;
+  if (known) return known;
   const alg = token ? algorithmOf(token) : undefined;
-  const checked = !token || !alg
-    ? ({ ok: false, problem: 'malformed' } as const)
-    : alg === 'HS256'
-      ? verifyToken(token, options.secret, options.now)
-      : options.oidc
-        ? await externalFor(options.oidc)(token, options.now)
-        : ({ ok: false, problem: 'bad-signature' } as const);
+  let checked: Awaited<ReturnType<ExternalTokenVerifier>>;
+  if (!token || !alg) checked = { ok: false, problem: 'malformed' };
+  else if (alg === 'HS256') {
+    const own = checkToken(token, options.secret, options.now);
+    if (own.ok) return verified.set(token, options.secret, own.principal, own.expiresAtMs);
+    checked = own;
+  } else checked = options.oidc ? await externalFor(options.oidc)(token, options.now) : { ok: false, problem: 'bad-signature' };
   if (!checked.ok && checked.problem === 'unavailable') throw new ProblemError(503, 'identity-provider-unavailable', 'Try again shortly', 'the identity provider could not be reached to check the token');
   if (!checked.ok) throw new ProblemError(401, 'unauthenticated', 'Sign in again', `the token is ${checked.problem}`);
   return checked.principal;

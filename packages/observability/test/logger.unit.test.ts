@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { childTraceparent, createLogger, newTraceparent, traceIdOf } from '../src/index.js';
+import { childTraceparent, createLogger, newRequestId, newTraceparent, traceIdOf } from '../src/index.js';
 
 function capture() {
   const lines: string[] = [];
@@ -39,6 +39,27 @@ describe('trace context', () => {
     expect(child).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(traceIdOf(child)).toBe(traceIdOf(parent));
     expect(child).not.toBe(parent);
+  });
+
+  it('never repeats a trace or span id, across many refills of its random pool', () => {
+    const parents = Array.from({ length: 1000 }, () => newTraceparent());
+    expect(new Set(parents.map((p) => traceIdOf(p))).size).toBe(1000);
+    expect(new Set(parents.map((p) => p.slice(36, 52))).size).toBe(1000);
+    const children = Array.from({ length: 1000 }, () => childTraceparent(parents[0]));
+    expect(new Set(children.map((c) => c.slice(36, 52))).size).toBe(1000);
+    for (const p of parents) expect(p).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('makes request ids that are distinct UUIDv7s of the current time', () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 1000 }, () => newRequestId());
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+      expect(ms).toBeGreaterThanOrEqual(before);
+      expect(ms).toBeLessThanOrEqual(Date.now());
+    }
   });
 
   it('starts a new trace from a missing or malformed parent', () => {

@@ -1,11 +1,10 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { newId } from '@fbl/contracts';
-import { childTraceparent, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
+import { childTraceparent, newRequestId, type Logger, type ProcessMetrics } from '@fbl/observability';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemOf, problemType, Refusal, type Problem, type ProblemField } from './problem.js';
 import { boundNumbers } from './number-bounds.js';
@@ -36,6 +35,76 @@ export interface HttpServerOptions {
 }
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * A request's logger, made when the request first writes a line at a level that is written:
+ * most requests write none (a forwarding route of the gateway logs only at warn), and a pino
+ * child costs its bindings passed through the redaction.
+ */
+class LazyChild {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, unknown>,
+    private readonly options: { level?: string },
+  ) {}
+
+  private real(): Logger {
+    return (this.made ??= this.parent.child(this.bindings, this.options));
+  }
+
+  private enabled(level: Level): boolean {
+    if (this.made) return this.made.isLevelEnabled(level);
+    const { level: own } = this.options;
+    if (own === undefined) return this.parent.isLevelEnabled(level);
+    const values = this.parent.levels.values;
+    return own !== 'silent' && (values[level] ?? 0) >= (values[own] ?? Infinity);
+  }
+
+  private write(level: Level, args: unknown[]): void {
+    if (this.enabled(level)) (this.real()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  get level(): string {
+    return this.made?.level ?? this.options.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): Logger {
+    return this.real().child(bindings, options);
+  }
+}
+
+const lazyChild = (parent: Logger, bindings: Record<string, unknown>, options: { level?: string }): FastifyBaseLogger => new LazyChild(parent, bindings, options) as unknown as FastifyBaseLogger;
+
+/** Where the request's child logger leaves the traceparent it made for the request. */
+const TRACEPARENT = Symbol('traceparent');
 
 function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
   return reply.status(problem.status).type(PROBLEM_JSON).send({ ...problem, instance: request.url });
@@ -97,7 +166,16 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   const { logger, metrics } = options;
   const app = Fastify({
     loggerInstance: logger,
-    genReqId: () => newId(),
+    genReqId: newRequestId,
+    // One child logger per request, bound to its id and its trace at once (a second child made
+    // in a hook cost as much again: pino prepares each child's bindings through the redaction).
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const header = raw.headers['traceparent'];
+      const traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
+      (raw as { [TRACEPARENT]?: string })[TRACEPARENT] = traceparent;
+      // `00-<trace id>-<span id>-<flags>`, as childTraceparent always makes it.
+      return lazyChild(logger as Logger, { ...bindings, traceId: traceparent.slice(3, 35) }, options as { level?: string });
+    },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Plugins may do real work while they start (the gateway bundles its web UI): on a loaded
     // machine that outlasts Fastify's 10 s default, and a slow start is no reason to fail one.
@@ -135,25 +213,27 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   installValidators(app as unknown as FastifyInstance);
 
   app.decorateRequest('traceparent', '');
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const header = request.headers['traceparent'];
-    request.traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
+    request.traceparent = (request.raw as { [TRACEPARENT]?: string })[TRACEPARENT] ?? childTraceparent(typeof header === 'string' ? header : undefined);
     reply.header('traceparent', request.traceparent);
-    request.log = request.log.child({ traceId: traceIdOf(request.traceparent) });
+    done();
   });
   // After authorization and the schemas: text with a NUL or a lone surrogate is refused, naming the field, before any handler stores it.
-  app.addHook('preHandler', async (request) => {
+  // Hooks of every request take a callback rather than return a promise: no promise per request.
+  app.addHook('preHandler', (request, _reply, done) => {
     // A wildcard's value (`*`, the rest of a forwarded path at the gateway) is named as the path, as the router's own refusals name it.
     const { '*': rest, ...params } = (request.params ?? {}) as Record<string, unknown>;
     const inPath = unreadableText(rest, 'params').map((f) => ({ ...f, field: 'path' }));
     const found = [...inPath, ...unreadableText(params, 'params'), ...unreadableText(request.query, 'query'), ...unreadableText(request.body, 'body')];
-    if (found.length > 0) throw invalidInput(found);
+    done(found.length > 0 ? invalidInput(found) : undefined);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestSeconds.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   app.setErrorHandler((thrown: FastifyError & { validation?: AjvError[]; validationContext?: string }, request, reply) => {

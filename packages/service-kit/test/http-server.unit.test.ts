@@ -101,3 +101,44 @@ describe('the HTTP server answers what it cannot route or read as problems', () 
     expect((await app.inject({ method: 'GET', url: '/forward/some/thing' })).statusCode).toBe(200);
   });
 });
+
+describe('the request context', () => {
+  it('continues the caller’s trace: the answer’s traceparent and every log line of the request name its trace and its id', async () => {
+    const lines: string[] = [];
+    const { Writable } = await import('node:stream');
+    const traced = createLogger({ name: 'trace-test', level: 'info', destination: new Writable({ write: (c: Buffer, _e, done) => { lines.push(c.toString()); done(); } }) });
+    const app = await buildHttpServer({
+      title: 'trace-test',
+      logger: traced,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [
+        async (a) => void a.get('/traced', async (request) => { request.log.info('handled'); return { traceparent: request.traceparent, id: request.id }; }),
+        async (a) => {
+          await a.register(async (quiet) => void quiet.get('/quiet', async (request) => { request.log.info('not written'); request.log.warn('written'); return { id: request.id }; }), { logLevel: 'warn' });
+        },
+      ],
+    });
+    try {
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      const r = await app.inject({ method: 'GET', url: '/traced', headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
+      const body = r.json<{ traceparent: string; id: string }>();
+      expect(body.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(body.traceparent).not.toContain('b7ad6b7169203331');
+      expect(r.headers['traceparent']).toBe(body.traceparent);
+      const handled = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'handled');
+      expect(handled).toMatchObject({ traceId, reqId: body.id });
+      // Without a caller's trace, a new one for each request.
+      const [a, b] = [await app.inject({ method: 'GET', url: '/traced' }), await app.inject({ method: 'GET', url: '/traced' })].map((x) => x.json<{ traceparent: string }>().traceparent);
+      expect(a).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(a!.slice(3, 35)).not.toBe(b!.slice(3, 35));
+      // A route logging at warn writes its warnings, bound to the request, and nothing below.
+      const quiet = (await app.inject({ method: 'GET', url: '/quiet' })).json<{ id: string }>();
+      const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(parsed.find((l) => l['msg'] === 'written')).toMatchObject({ reqId: quiet.id, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(parsed.some((l) => l['msg'] === 'not written' || (l['reqId'] === quiet.id && l['msg'] !== 'written'))).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+});

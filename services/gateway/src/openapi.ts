@@ -48,9 +48,13 @@ export function unifiedOpenApi(upstreams: Upstreams, ttlMs = 60_000): FastifyPlu
     return answered;
   };
   const plugin: FastifyPluginAsync = async (app) => {
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (request.method !== 'GET' || request.url.split('?')[0] !== '/docs/json' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-      return JSON.stringify(mergeOpenApi(JSON.parse(payload) as OpenApi, await fetchAll()));
+    // Every response passes here: anything but the document goes on at once, without a promise.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string' || request.url.split('?')[0] !== '/docs/json') return done(null, payload);
+      fetchAll().then(
+        (docs) => done(null, JSON.stringify(mergeOpenApi(JSON.parse(payload) as OpenApi, docs))),
+        (error: unknown) => done(error as Error),
+      );
     });
   };
   // The hook must see the documentation route of the server's root.

@@ -1,5 +1,5 @@
 import httpProxy from '@fastify/http-proxy';
-import { principalFromHeader, type TokenChecks } from '@fbl/auth/fastify';
+import { knownPrincipal, principalFromHeader, type TokenChecks } from '@fbl/auth/fastify';
 import { BED_SERVICE_NAMES, type BedService } from '@fbl/contracts/bed-services';
 import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 import { DEFAULT_BODY_LIMIT, ProblemError, type OidcSettings } from '@fbl/service-kit';
@@ -47,12 +47,24 @@ export type Upstreams = Partial<Record<ServiceName, string>>;
  */
 export function signedIn(checks: TokenChecks, clock: () => Date = () => new Date()): (request: FastifyRequest, reply: unknown, done: (error?: Error) => void) => void {
   return (request, _reply, done) => {
-    principalFromHeader(request.headers.authorization, { ...checks, now: clock() }).then(
+    const now = clock();
+    // A token this process verified before, still valid: no promise to wait for.
+    if (knownPrincipal(request.headers.authorization, checks.secret, now)) {
+      done();
+      return;
+    }
+    principalFromHeader(request.headers.authorization, { ...checks, now }).then(
       (principal) => done(principal ? undefined : new ProblemError(401, 'unauthenticated', 'Sign in first', 'the service APIs need a signed-in user')),
       (error: unknown) => done(error as Error),
     );
   };
 }
+
+/**
+ * The forwarding routes log what goes wrong (a service that cannot be reached, an error), not a
+ * line for each request: the service behind writes the request's line, with the same trace id.
+ */
+const FORWARD_LOG_LEVEL = 'warn';
 
 /** Causes of a failed forward that mean the service is not there just now (stopped, restarting). */
 const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET', 'ERR_HTTP2_STREAM_CANCEL', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
@@ -88,42 +100,45 @@ function onUpstreamError(service: string) {
  * prefix to the owning service once the request's token is valid; in the embedded mode the
  * services' routes live in the same server and the gateway adds only its own pages (the web UI).
  */
-export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string; oidc?: OidcSettings } = {}): FastifyPluginAsync {
+export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string; oidc?: OidcSettings; clock?: () => Date } = {}): FastifyPluginAsync {
   return async (app) => {
     await app.register(uiRoutes());
     const { upstreams, authSecret } = options;
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');
-    const preHandler = signedIn({ secret: authSecret, ...(options.oidc ? { oidc: options.oidc } : {}) });
+    const preHandler = signedIn({ secret: authSecret, ...(options.oidc ? { oidc: options.oidc } : {}) }, options.clock);
     // The forwarding routes (`/api/referrals/*` and the like, every method) are no operations of the
     // API: the public document shows each service's own routes in their place.
     app.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true };
     });
-    app.addHook('onRequest', async (request) => {
-      if (request.url.startsWith('/api/') && bodyTooLarge(request.method, request.url, request.headers['content-length'])) {
-        throw new ProblemError(413, 'too-large', 'Too large', 'the request body is larger than this route accepts', [{ field: 'body', pointer: '', in: 'body', reason: 'is larger than this route accepts' }]);
-      }
-    });
     // Live-update streams stay open for minutes: they get a connection pool of their own, so open
     // pages cannot starve the ordinary API calls, and they are cut when the gateway closes.
     const workflow = upstreams['referral-workflow'];
-    if (workflow) {
-      const streams = new Set<Socket>();
-      app.addHook('onRequest', async (request) => {
-        if (!request.url.startsWith(EVENTS_PATH)) return;
+    const streams = new Set<Socket>();
+    // One hook, without a promise, on every request (most are forwarded API calls).
+    app.addHook('onRequest', (request, _reply, done) => {
+      const { url } = request;
+      if (!url.startsWith('/api/')) return done();
+      if (bodyTooLarge(request.method, url, request.headers['content-length'])) {
+        return done(new ProblemError(413, 'too-large', 'Too large', 'the request body is larger than this route accepts', [{ field: 'body', pointer: '', in: 'body', reason: 'is larger than this route accepts' }]));
+      }
+      if (workflow && url.startsWith(EVENTS_PATH)) {
         const socket = request.raw.socket;
         streams.add(socket);
         socket.once('close', () => streams.delete(socket));
-      });
+      }
+      done();
+    });
+    if (workflow) {
       app.addHook('preClose', async () => {
         for (const socket of streams) socket.destroy();
       });
-      await app.register(httpProxy, { upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 }, replyOptions: { onError: onUpstreamError('referral-workflow') } });
+      await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, disableRequestLogging: true, upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 }, replyOptions: { onError: onUpstreamError('referral-workflow') } });
     }
     for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
       const upstream = upstreams[service];
-      if (upstream) await app.register(httpProxy, { upstream, prefix, rewritePrefix: prefix, http2: false, preHandler, replyOptions: { onError: onUpstreamError(service) } });
+      if (upstream) await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, disableRequestLogging: true, upstream, prefix, rewritePrefix: prefix, http2: false, preHandler, replyOptions: { onError: onUpstreamError(service) } });
     }
   };
 }

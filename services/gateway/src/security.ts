@@ -1,28 +1,61 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyPluginAsync } from 'fastify';
+import Fastify, { type FastifyPluginAsync } from 'fastify';
 
 /** Sign-in attempts one address may make per minute, whatever the global limit. */
 export const SIGN_IN_PER_MINUTE = 10;
 
+/** Helmet's settings: a content security policy of the gateway's own origin, and its defaults for the rest. */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+};
+
+/** Headers of a response that are no security header (a bare reply of the probe has them too). */
+const NOT_SECURITY = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);
+
 /**
- * Security headers on every response (helmet: a content security policy of the gateway's own
+ * The security headers helmet sends with `HELMET_OPTIONS`, worked out once: helmet builds them
+ * from its options on every request (parsing the policy's directives each time) although they
+ * never change, so the gateway asks it once, on a throwaway server, and sends the result.
+ */
+export async function securityHeaders(): Promise<Readonly<Record<string, string>>> {
+  const probe = Fastify({ logger: false });
+  try {
+    await probe.register(helmet, HELMET_OPTIONS);
+    probe.get('/', async () => 'probe');
+    const response = await probe.inject({ method: 'GET', url: '/' });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (!NOT_SECURITY.has(name) && typeof value === 'string') headers[name] = value;
+    }
+    if (!headers['content-security-policy']) throw new Error('helmet set no content security policy');
+    return Object.freeze(headers);
+  } finally {
+    await probe.close();
+  }
+}
+
+/**
+ * Security headers on every response (helmet's: a content security policy of the gateway's own
  * origin, no sniffing, no framing, HSTS) and rate limits: sign-in always, every route when
  * `perMinute` is set. Registered before the routes, at the root, so it covers all of them.
  */
 export function gatewaySecurity(options: { perMinute?: number } = {}): FastifyPluginAsync {
   const plugin: FastifyPluginAsync = async (app) => {
-    await app.register(helmet, {
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
+    const headers = await securityHeaders();
+    // First of the request's hooks, as helmet's own: refusals and errors carry the headers too.
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(headers);
+      done();
     });
     // Before the limiter's own hook, which reads each route's limit as the route is added.
     app.addHook('onRoute', (route) => {

@@ -110,6 +110,37 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
     expect((await post('/refresh', { refreshToken: later.refreshToken })).statusCode).toBe(401);
   });
 
+  it('keeps no session alive that has ended: a token in use is refused at its expiry, and a disabled account cannot refresh', async () => {
+    const started = now;
+    try {
+      const nurse = await service.accounts.create({ username: 'nurse.cache', displayName: '陈护士', password: 'nurse-cache-pass-2026', role: 'provider', institutionId: newId() });
+      const session = (await signIn('nurse.cache', 'nurse-cache-pass-2026')).json() as Session;
+      // In use: verified once, then known to the process.
+      for (let i = 0; i < 3; i++) expect((await get('/me', session.accessToken)).statusCode).toBe(200);
+      now = new Date(started.getTime() + 899_000);
+      expect((await get('/me', session.accessToken)).statusCode).toBe(200);
+      now = new Date(started.getTime() + 900_000);
+      const expired = await get('/me', session.accessToken);
+      expect(expired.statusCode).toBe(401);
+      expect(expired.json()).toMatchObject({ detail: 'the token is expired' });
+
+      // Disabled while a fresh token of the session is in use: the session cannot be refreshed,
+      // and the token it holds ends at its own expiry as any other.
+      const renewed = await post('/refresh', { refreshToken: session.refreshToken });
+      expect(renewed.statusCode).toBe(200);
+      const current = renewed.json() as Session;
+      expect((await get('/me', current.accessToken)).statusCode).toBe(200);
+      const admin = (await signIn('admin', 'admin-pass-2026')).json() as Session;
+      expect((await post(`/users/${nurse.id}/disable`, {}, admin.accessToken)).statusCode).toBe(200);
+      expect((await post('/refresh', { refreshToken: current.refreshToken })).statusCode).toBe(401);
+      expect((await signIn('nurse.cache', 'nurse-cache-pass-2026')).statusCode).toBe(403);
+      now = new Date(now.getTime() + 900_000);
+      expect((await get('/me', current.accessToken)).statusCode).toBe(401);
+    } finally {
+      now = started;
+    }
+  });
+
   it('lets only admins list and add accounts; a weak password or a missing scope names the field', async () => {
     const admin = ((await signIn('admin', 'admin-pass-2026')).json() as Session).accessToken;
     const planner = ((await signIn('planner.wang', 'planner-pass-2026')).json() as Session).accessToken;

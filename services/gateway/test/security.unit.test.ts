@@ -1,8 +1,9 @@
 import { createLogger, createMetrics } from '@fbl/observability';
-import { buildHttpServer } from '@fbl/service-kit';
+import { buildHttpServer, ProblemError } from '@fbl/service-kit';
 import { describe, expect, it } from 'vitest';
 import { gatewaySecurity, rateLimitFromEnv } from '../src/index.js';
 import { bodyTooLarge } from '../src/routes.js';
+import { securityHeaders } from '../src/security.js';
 
 const logger = createLogger({ name: 'security-test', level: 'silent' });
 
@@ -23,6 +24,43 @@ describe('gateway security', () => {
       expect(limited.headers['content-type']).toContain('application/problem+json');
       expect(limited.headers['retry-after']).toBeDefined();
       expect(limited.headers['x-content-type-options']).toBe('nosniff');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("sends helmet's security headers, worked out once, on answers, refusals and unknown paths alike", async () => {
+    const app = await buildHttpServer({
+      title: 'security-test',
+      logger,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [
+        gatewaySecurity(),
+        async (a) => {
+          a.get('/api/thing', async () => ({ ok: true }));
+          a.get('/api/broken', async () => {
+            throw new ProblemError(403, 'forbidden', 'Not allowed', 'not for you');
+          });
+        },
+      ],
+    });
+    try {
+      const csp = "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'none';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';upgrade-insecure-requests;connect-src 'self'";
+      for (const url of ['/api/thing', '/api/broken', '/nowhere', '/api/thing']) {
+        const r = await app.inject({ method: 'GET', url });
+        expect(r.headers['content-security-policy'], url).toBe(csp);
+        expect(r.headers, url).toMatchObject({
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'SAMEORIGIN',
+          'strict-transport-security': 'max-age=31536000; includeSubDomains',
+          'referrer-policy': 'no-referrer',
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-resource-policy': 'same-origin',
+        });
+      }
+      expect((await app.inject({ method: 'GET', url: '/api/broken' })).headers['content-type']).toContain('application/problem+json');
+      expect(await securityHeaders()).toMatchObject({ 'content-security-policy': csp, 'x-content-type-options': 'nosniff' });
     } finally {
       await app.close();
     }

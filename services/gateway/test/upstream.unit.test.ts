@@ -98,6 +98,51 @@ describe('the gateway when a service does not answer', () => {
     // Building the gateway bundles its web UI, which takes seconds on a busy machine.
   }, 30_000);
 
+  it('forwards a signed-in request as it came, and refuses a token it verified before once that token has expired, before the service sees it', async () => {
+    const seen: { url: string; authorization: string | undefined; body: string }[] = [];
+    const service = createServer((request, response) => {
+      let body = '';
+      request.on('data', (d: Buffer) => (body += d.toString()));
+      request.on('end', () => {
+        seen.push({ url: request.url ?? '', authorization: request.headers.authorization, body });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"r-1","state":"offering"}');
+      });
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    let now = new Date('2026-11-22T08:00:00Z');
+    const app = await buildHttpServer({
+      title: 'gateway-test',
+      logger,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [gatewayRoutes({ upstreams: { 'referral-workflow': `http://127.0.0.1:${(service.address() as AddressInfo).port}` }, authSecret: SECRET, clock: () => now })],
+    });
+    try {
+      const planner = signToken({ userId: 'planner-cache', role: 'planner', institutionId: 'h-1' }, SECRET, { now, ttlSeconds: 900 });
+      const headers = { authorization: `Bearer ${planner}` };
+      // A body the gateway only forwards goes through byte for byte (not parsed and written again).
+      const payload = '{ "bedType" : "care",  "note": "二楼" }';
+      const posted = await app.inject({ method: 'POST', url: '/api/referrals?x=1', headers: { ...headers, 'content-type': 'application/json' }, payload });
+      expect(posted.statusCode, posted.body).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'GET', url: '/api/referrals/r-1', headers })).json()).toEqual({ id: 'r-1', state: 'offering' });
+      expect(seen.map((s) => s.url)).toEqual(['/api/referrals?x=1', '/api/referrals/r-1', '/api/referrals/r-1', '/api/referrals/r-1']);
+      expect(seen[0]!.body).toBe(payload);
+      expect(seen.every((s) => s.authorization === `Bearer ${planner}`)).toBe(true);
+
+      now = new Date(now.getTime() + 900_000);
+      const expired = await app.inject({ method: 'GET', url: '/api/referrals/r-1', headers });
+      expect(expired.statusCode).toBe(401);
+      expect(expired.headers['content-type']).toContain('application/problem+json');
+      expect(expired.json()).toMatchObject({ status: 401, detail: 'the token is expired' });
+      const none = await app.inject({ method: 'GET', url: '/api/referrals/r-1' });
+      expect(none.statusCode).toBe(401);
+      expect(seen).toHaveLength(4);
+    } finally {
+      await app.close();
+      await new Promise((resolve) => service.close(resolve));
+    }
+  }, 30_000);
+
   it('says 504 for a timeout and 502 for any other failure', () => {
     expect(upstreamProblem('care-beds', Object.assign(new Error('Gateway Timeout'), { code: 'FST_REPLY_FROM_GATEWAY_TIMEOUT' })).status).toBe(504);
     expect(upstreamProblem('care-beds', Object.assign(new Error('x'), { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) })).status).toBe(503);
