@@ -30,6 +30,8 @@ export interface ReferralWorkflowOptions {
   deadlines?: { routine: Deadlines; greenChannel: Deadlines };
   /** Days an attachment's bytes are kept after its referral closed or was cancelled (default 90). */
   attachmentRetentionDays?: number;
+  /** How often the in-memory availability view reads the whole projection again, whatever was announced (default 60 s). */
+  availabilityResyncMs?: number;
 }
 
 /** How often ended referrals' attachments past their retention are looked for. */
@@ -41,7 +43,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
   const sealer = new Sealer(options.encryptionKey);
   const store = new PacketStore(sealer);
   const log = new AuditLog({ database: deps.database, table: auditLog, clock: deps.clock });
-  const referrals = new Referrals(kit.ports, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store);
+  const referrals = new Referrals(kit.ports, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store, options.availabilityResyncMs ? { resyncMs: options.availabilityResyncMs } : {});
   const packets = new Packets(kit.ports, referrals, store, log);
   const attachments = new Attachments(kit.ports, packets, sealer, options.attachmentRetentionDays ?? 90);
   const reads = new ReferralReads(kit.ports, store, packets);
@@ -69,7 +71,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
       await app.register(referralRoutes(kit, { referrals, reads, packets, changes }, options.authSecret));
       await app.register(packetRoutes(kit, packets, attachments, log, options.authSecret));
     },
-    jobs: [changes, sweep(RETENTION_SWEEP_MS, () => attachments.purgeExpired(), (removed) => removed > 0 && kit.logger.info({ removed }, 'attachments past their retention deleted'), kit.logger)],
+    jobs: [referrals.availability, changes, sweep(RETENTION_SWEEP_MS, () => attachments.purgeExpired(), (removed) => removed > 0 && kit.logger.info({ removed }, 'attachments past their retention deleted'), kit.logger)],
     consumers: [
       {
         group: SERVICE,

@@ -286,3 +286,17 @@ function keepIfBest<T extends { score: number; name: string }>(top: T[], c: T, k
   top.splice(at, 0, c);
   if (top.length > k) top.pop();
 }
+
+/**
+ * A stored run as readers get it: the first `keep` candidates and the exclusions counted by
+ * reason. Runs stored before counts were kept listed every candidate and every exclusion; they
+ * are read the same way.
+ */
+export function rankingOfRun(stored: unknown, keep: number): MatchResult | null {
+  if (stored === null || typeof stored !== 'object') return null;
+  const run = stored as { candidates?: Candidate[]; exclusions?: ExclusionCount[]; excluded?: Exclusion[] };
+  return {
+    candidates: (run.candidates ?? []).slice(0, keep),
+    exclusions: run.exclusions ?? countExclusions(run.excluded ?? []),
+  };
+}
