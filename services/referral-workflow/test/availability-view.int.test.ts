@@ -23,6 +23,7 @@ const HOSPITAL = '0192f3b2-7c1a-7000-8000-0000000000d1';
 const secrets = { authSecret: 'availability-view-test-secret', encryptionKey: generateKey() };
 const origin = { source: 'care-beds' };
 const logger = createLogger({ name: 'availability-view-test', level: 'silent' });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read field by field
 type Body = Record<string, any>;
 
 describeWithPostgres('the availability view matching ranks from', () => {
