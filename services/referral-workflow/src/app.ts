@@ -46,7 +46,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
   const referrals = new Referrals(kit.ports, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store, options.availabilityResyncMs ? { resyncMs: options.availabilityResyncMs } : {});
   const packets = new Packets(kit.ports, referrals, store, log);
   const attachments = new Attachments(kit.ports, packets, sealer, options.attachmentRetentionDays ?? 90);
-  const reads = new ReferralReads(kit.ports, store, packets);
+  const reads = new ReferralReads(kit.ports, store, packets, referrals.availability);
   const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
   // Every change of a referral publishes an event keyed by it: once published, the change is announced.
   const referralEvents = eventsTopic(REFERRAL);

@@ -106,6 +106,9 @@ describeWithPostgres('the availability view matching ranks from', () => {
     await waitFor(() => freeIn(restarted, institution, 'home-sick') === 1 || undefined, { what: 'the silent change read at a resync', timeoutMs: 120_000 });
     // The workflow's own view (resync an hour away) has not heard of it: announcements are how replicas learn.
     expect(freeIn(workflow.service.referrals.availability, institution, 'home-sick')).toBe(3);
+    // The capacity route answers as matching here sees it.
+    const capacity = await inject('GET', '/api/referrals/capacity?bedType=home-sick', token({ role: 'admin' }));
+    expect((capacity.body as unknown as { institutionId: string; free: number; sequence: number }[]).find((c) => c.institutionId === institution)).toMatchObject({ free: 3, sequence: 1 });
   });
 
   it('a view that misses a provider does not leave a referral without offers: a ranking without candidates is made again from the table', { timeout: 300_000 }, async () => {

@@ -2,6 +2,7 @@ import type { Principal } from '@fbl/auth';
 import type { Executor } from '@fbl/db';
 import type { ServicePorts } from '@fbl/service-kit/pipeline';
 import { notFound, outOfScope } from '@fbl/contracts';
+import type { AvailabilityView } from '../adapters/db/availability-view.js';
 import type { PacketStore } from '../adapters/db/packet-store.js';
 import { ReferralReadQueries, type TimelineRow } from '../adapters/db/referral-read-queries.js';
 import { rankingOfRun } from '../domain/matching.js';
@@ -28,6 +29,7 @@ export class ReferralReads {
     private readonly ports: ServicePorts,
     private readonly store: PacketStore,
     private readonly packets: Packets,
+    private readonly availability?: AvailabilityView,
   ) {
     this.queries = new ReferralReadQueries(ports.database.db);
   }
@@ -180,9 +182,13 @@ export class ReferralReads {
     });
   }
 
-  /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */
+  /**
+   * What the workflow knows of providers' capacity (from their BedAvailabilityChanged events), as
+   * matching in this process sees it: from the in-memory view once it is loaded, else the table.
+   */
   async capacity(bedType?: string) {
-    const rows = await this.queries.capacity(bedType);
+    const viewed = this.availability?.rows(bedType);
+    const rows = viewed ?? (await this.queries.capacity(bedType));
     return rows.map((r) => ({
       institutionId: r.institutionId,
       bedType: r.bedType,

@@ -6,6 +6,8 @@ import type { ProviderAvailability } from '../../domain/matching.js';
 import type { BedTypeName } from '../../domain/types.js';
 import { availability } from './schema.js';
 
+const byName = new Intl.Collator('zh-CN').compare;
+
 /** The PostgreSQL channel on which a replica announces the availability rows it changed. */
 export const AVAILABILITY_CHANNEL = 'fbl_availability_changed';
 
@@ -100,6 +102,15 @@ export class AvailabilityView {
       if (ofType) for (const p of ofType.list) found.push(p);
     }
     return found;
+  }
+
+  /** The rows the view holds (of one bed type, or all), by name; undefined until the view is loaded. */
+  rows(bedType?: string): { institutionId: string; bedType: string; name: string; divisionCode: string; capabilities: string[]; greenChannelPartners: string[]; sequence: number; units: unknown }[] | undefined {
+    if (!this.loaded) return undefined;
+    const found = [...this.types.entries()]
+      .filter(([type]) => bedType === undefined || type === bedType)
+      .flatMap(([, ofType]) => ofType.list.map((p, i) => ({ ...p, sequence: ofType.sequences[i]! })));
+    return found.sort((a, b) => byName(a.name, b.name));
   }
 
   /** Start following the table: listen for announcements, load it, and read it again every `resyncMs`. */
