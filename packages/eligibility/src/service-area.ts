@@ -49,6 +49,7 @@ export function insideServiceArea(facts: ElderFacts, provider: ServiceProvider |
  * many providers may judge once per outcome (the failure's wording still lists the area).
  */
 export function serviceAreaOutcome(homeDivisionCode: string, area: readonly string[]): 'listed' | 'city-listed' | 'county-needed' | 'outside' {
+  if (area.length === 0) return homeDivisionCode.endsWith('00') ? 'county-needed' : 'outside';
   if (area.includes(homeDivisionCode)) return 'listed';
   if (area.includes(cityCode(homeDivisionCode))) return 'city-listed';
   if (homeDivisionCode.endsWith('00')) return 'county-needed';

@@ -153,22 +153,22 @@ const HOME_DIVISION = /^\d{6}$/;
  */
 export function rankCandidates(request: MatchRequest, providers: readonly ProviderAvailability[], divisions: DivisionTable): MatchResult {
   const exclusions = new Map<string, ExclusionCount>();
-  const exclude = (bedType: BedTypeName, why: ExclusionReason, institutions: number, reasons: () => string[]) => {
-    const key = exclusionKey(bedType, why);
+  const exclude = (key: string, bedType: BedTypeName, why: ExclusionReason, institutions: number, reasons: () => string[]) => {
     const found = exclusions.get(key);
     if (found) found.institutions += institutions;
     else exclusions.set(key, { bedType, why, institutions, reasons: reasons() });
   };
   const facts = request.facts as ElderFacts;
   const home = typeof facts.homeDivisionCode === 'string' && HOME_DIVISION.test(facts.homeDivisionCode) ? facts.homeDivisionCode : undefined;
-  const judged = new Map<string, ReturnType<typeof eligibilityOf> & { notEligible?: ExclusionReason }>();
+  const judged = new Map<string, ReturnType<typeof eligibilityOf> & { notEligible?: ExclusionReason; key?: string }>();
   const eligibilityFor = (bedType: BedTypeName, serviceArea: readonly string[]) => {
     // Without a home division of 6 digits the area is not looked at; otherwise only where the home lies against it counts.
     const key = `${bedType}|${home === undefined ? '' : serviceAreaOutcome(home, serviceArea)}`;
     let found = judged.get(key);
     if (!found) {
       const judgedNow = eligibilityOf(evaluateEligibility(bedType, facts, { asOf: request.asOf, provider: { serviceArea: [...serviceArea] } }));
-      judged.set(key, (found = judgedNow.ok ? judgedNow : { ...judgedNow, notEligible: { code: 'not-eligible', facts: judgedNow.failed } }));
+      const notEligible: ExclusionReason = { code: 'not-eligible', facts: judgedNow.failed };
+      judged.set(key, (found = judgedNow.ok ? judgedNow : { ...judgedNow, notEligible, key: exclusionKey(bedType, notEligible) }));
     }
     return found;
   };
@@ -190,36 +190,40 @@ export function rankCandidates(request: MatchRequest, providers: readonly Provid
   for (const [typeIndex, bedType] of request.bedTypes.entries()) {
     let ofType = 0;
     const bedTypeScore = 50 * (request.bedTypes.length - typeIndex);
+    const noFreeUnitKey = exclusionKey(bedType, noFreeUnit);
+    const notDesignatedKey = exclusionKey(bedType, notDesignated);
+    const ltciApplies = request.ltciFunded && LTCI_BED_TYPES.includes(bedType);
     for (const p of providers) {
       if (p.bedType !== bedType) continue;
       ofType++;
       if (skipped.has(p.institutionId)) continue;
       const eligibility = eligibilityFor(bedType, p.serviceArea);
       if (eligibility.notEligible) {
-        exclude(bedType, eligibility.notEligible, 1, () => [...eligibility.reasons]);
+        exclude(eligibility.key!, bedType, eligibility.notEligible, 1, () => [...eligibility.reasons]);
         continue;
       }
       const free = freeMatching(p, required);
       if (free === 0) {
-        exclude(bedType, noFreeUnit, 1, () => [request.requirements ? `no free unit with ${JSON.stringify(request.requirements)}` : 'no free unit']);
+        exclude(noFreeUnitKey, bedType, noFreeUnit, 1, () => [request.requirements ? `no free unit with ${JSON.stringify(request.requirements)}` : 'no free unit']);
         continue;
       }
-      if (request.ltciFunded && LTCI_BED_TYPES.includes(bedType) && !p.capabilities.includes('ltciDesignated')) {
-        exclude(bedType, notDesignated, 1, () => ['LTCI is authorised and this provider is not LTCI-designated (定点)']);
+      if (ltciApplies && !p.capabilities.includes('ltciDesignated')) {
+        exclude(notDesignatedKey, bedType, notDesignated, 1, () => ['LTCI is authorised and this provider is not LTCI-designated (定点)']);
         continue;
       }
       const partner = p.greenChannelPartners.includes(request.origin.institutionId);
       const band = bandOf(p.divisionCode);
       const score = (partner ? (request.urgency === 'green-channel' ? 2000 : 500) : 0) + BAND_SCORE[band] + bedTypeScore + Math.min(free, 20);
-      const scored: Scored = { p, name: p.name, bedType, typeIndex, partner, band, free, score, eligibility };
       if (p.institutionId === preferred) {
+        const scored: Scored = { p, name: p.name, bedType, typeIndex, partner, band, free, score, eligibility };
         if (!chosen || ranked(scored, chosen) < 0) chosen = scored;
         continue;
       }
-      // Most providers rank below the k-th best: they are passed over before anything is worded.
-      keepIfBest(top, scored, k);
+      // Most providers rank below the k-th best: they are passed over before anything is made of them.
+      if (k <= 0 || (top.length === k && ranked({ score, name: p.name }, top[k - 1]!) >= 0)) continue;
+      keepIfBest(top, { p, name: p.name, bedType, typeIndex, partner, band, free, score, eligibility }, k);
     }
-    if (ofType === 0) exclude(bedType, { code: 'no-provider' }, 0, () => ['no provider of this bed type has published its capacity']);
+    if (ofType === 0) exclude(exclusionKey(bedType, { code: 'no-provider' }), bedType, { code: 'no-provider' }, 0, () => ['no provider of this bed type has published its capacity']);
   }
   const counted = [...exclusions.values()];
   if (chosen) {
