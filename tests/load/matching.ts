@@ -1,12 +1,15 @@
 /**
  * Matching over a large inventory: synthetic availability rows of thousands of institutions in
- * Shandong counties, ranked by the workflow's own `rankCandidates`, in memory and (optionally)
- * through the projection query the workflow runs before ranking.
+ * Shandong counties, ranked by the workflow's own `rankCandidates`: from the workflow's in-memory
+ * availability view loaded from the projection table (the path a referral takes), and through the
+ * projection query (the cold path, before the view is loaded).
  */
 import { shandongDivisions } from '@fbl/codes';
 import { fileURLToPath } from 'node:url';
 import { inArray } from 'drizzle-orm';
 import { openDatabase, type DatabaseConfig } from '../../packages/db/src/index.js';
+import { createLogger } from '../../packages/observability/src/index.js';
+import { AvailabilityView } from '../../services/referral-workflow/src/adapters/db/availability-view.js';
 import { availability } from '../../services/referral-workflow/src/adapters/db/schema.js';
 import { rankCandidates, type MatchRequest, type ProviderAvailability } from '../../services/referral-workflow/src/domain/matching.js';
 import type { BedTypeName } from '../../services/referral-workflow/src/domain/types.js';
@@ -132,20 +135,15 @@ const WORKFLOW_MIGRATIONS = fileURLToPath(new URL('../../services/referral-workf
  * the workflow's own migrations and filled with `providers`.
  */
 export async function timeProjectionPath(config: DatabaseConfig, providers: readonly ProviderAvailability[], requests: readonly MatchRequest[]): Promise<{ ms: number[]; queryMs: number[] }> {
-  const database = await openDatabase(config, { poolSize: 2 });
+  const database = await filledDatabase(config, providers);
   try {
-    await database.migrate({ folder: WORKFLOW_MIGRATIONS, table: 'referral_migrations' });
-    const now = new Date();
-    for (let i = 0; i < providers.length; i += 500) {
-      await database.db.insert(availability).values(providers.slice(i, i + 500).map((p) => ({ ...p, sequence: 1, units: p.units, updatedAt: now })));
-    }
     const ms: number[] = [];
     const queryMs: number[] = [];
     for (const [i, request] of requests.entries()) {
       const started = performance.now();
       let queried = 0;
       await database.transaction(async (tx) => {
-        const rows = await tx.select().from(availability).where(inArray(availability.bedType, request.bedTypes));
+        const rows = await tx.select().from(availability).where(inArray(availability.bedType, request.bedTypes)).orderBy(availability.institutionId);
         queried = performance.now();
         const mapped: ProviderAvailability[] = rows.map((r) => ({
           institutionId: r.institutionId,
@@ -166,6 +164,45 @@ export async function timeProjectionPath(config: DatabaseConfig, providers: read
       }
     }
     return { ms, queryMs };
+  } finally {
+    await database.close();
+  }
+}
+
+/** A database given by `config`, migrated with the workflow's own migrations and filled with `providers`. */
+async function filledDatabase(config: DatabaseConfig, providers: readonly ProviderAvailability[]) {
+  const database = await openDatabase(config, { poolSize: 2 });
+  await database.migrate({ folder: WORKFLOW_MIGRATIONS, table: 'referral_migrations' });
+  const now = new Date();
+  for (let i = 0; i < providers.length; i += 500) {
+    await database.db.insert(availability).values(providers.slice(i, i + 500).map((p) => ({ ...p, sequence: 1, units: p.units, updatedAt: now })));
+  }
+  return database;
+}
+
+/**
+ * The path a referral takes when it enters matching: the providers of the asked bed types from
+ * the workflow's in-memory availability view (its own class, loaded from the projection table on
+ * a database given by `config`), ranked. Returns milliseconds per request (after a warm-up) and
+ * how long loading the view took.
+ */
+export async function timeViewPath(config: DatabaseConfig, providers: readonly ProviderAvailability[], requests: readonly MatchRequest[], warmUp = 50): Promise<{ ms: number[]; loadMs: number; candidates: number }> {
+  const database = await filledDatabase(config, providers);
+  try {
+    const view = new AvailabilityView(database, createLogger({ name: 'bench-matching', level: 'silent' }));
+    const loading = performance.now();
+    await view.reload();
+    const loadMs = performance.now() - loading;
+    const rank = (request: MatchRequest) => rankCandidates(request, view.providers(request.bedTypes)!, shandongDivisions);
+    for (const request of requests.slice(0, warmUp)) rank(request);
+    const ms: number[] = [];
+    let candidates = 0;
+    for (const request of requests) {
+      const started = performance.now();
+      candidates += rank(request).candidates.length;
+      ms.push(performance.now() - started);
+    }
+    return { ms, loadMs, candidates };
   } finally {
     await database.close();
   }

@@ -68,4 +68,4 @@ export {
   InvalidEligibilityRulesError,
   type EligibilityRules,
 } from './rules.js';
-export { cityCode, type ServiceProvider } from './service-area.js';
+export { cityCode, serviceAreaOutcome, type ServiceProvider } from './service-area.js';

@@ -25,21 +25,35 @@ export function insideServiceArea(facts: ElderFacts, provider: ServiceProvider |
   }
   const area = provider.serviceArea;
   const city = cityCode(code);
-  if (area.includes(code)) {
+  const where = serviceAreaOutcome(code, area);
+  if (where === 'listed') {
     return passed({ fact: 'homeDivisionCode', value: code, rule: `home division ${code} listed in the provider's service area (${label})` });
   }
-  if (area.includes(city)) {
+  if (where === 'city-listed') {
     return passed({
       fact: 'homeDivisionCode',
       value: code,
       rule: `home division ${code} inside city ${city} listed in the provider's service area (${label})`,
     });
   }
-  if (code.endsWith('00')) {
+  if (where === 'county-needed') {
     return unknown('homeDivisionCode', `home division ${code} is a city or province code: the county is needed (${label})`);
   }
   const rule = `home division ${code} outside the provider's service area [${area.join(', ')}] (${label})`;
   return failed([{ fact: 'homeDivisionCode', value: code, rule }], rule);
+}
+
+/**
+ * Where a home division (6 digits) lies against a service area, as {@link insideServiceArea}
+ * judges it: the only thing of a provider's service area its answer depends on, so callers judging
+ * many providers may judge once per outcome (the failure's wording still lists the area).
+ */
+export function serviceAreaOutcome(homeDivisionCode: string, area: readonly string[]): 'listed' | 'city-listed' | 'county-needed' | 'outside' {
+  if (area.length === 0) return homeDivisionCode.endsWith('00') ? 'county-needed' : 'outside';
+  if (area.includes(homeDivisionCode)) return 'listed';
+  if (area.includes(cityCode(homeDivisionCode))) return 'city-listed';
+  if (homeDivisionCode.endsWith('00')) return 'county-needed';
+  return 'outside';
 }
 
 /** The city-level division code of a county code: first 4 digits + '00'. */

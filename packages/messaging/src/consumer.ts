@@ -10,6 +10,12 @@ export interface HandlerContext {
   tx: Tx;
   outbox: Outbox;
   logger: Logger;
+  /**
+   * Run `fn` once the transaction holding this message's effect committed (never when it rolls
+   * back), before the consumer moves on: to refresh what the process keeps in memory of what it
+   * wrote. A failure of `fn` is logged; the effect stays committed.
+   */
+  afterCommit: (fn: () => Promise<void> | void) => void;
 }
 
 /** A handler of one message type; it runs inside the consumer's transaction. */
@@ -103,6 +109,12 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     logger.warn({ consumer: name, topic: record.topic, offset: record.offset, type, reason }, 'message dead-lettered');
   };
 
+  /** The after-commit callbacks handlers registered, run together once their transaction committed. */
+  const runCommitted = async (callbacks: (() => Promise<void> | void)[]) => {
+    const outcomes = await Promise.allSettled(callbacks.map(async (fn) => fn()));
+    for (const o of outcomes) if (o.status === 'rejected') logger.warn({ consumer: name, err: o.reason as unknown }, 'an after-commit task failed');
+  };
+
   const prepare = (record: DeliveredRecord): Prepared => {
     let parsed: unknown;
     try {
@@ -135,6 +147,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
     const { envelope, handle, logger: messageLogger } = prepared;
     for (let attempt = 1; ; attempt++) {
+      const committed: (() => Promise<void> | void)[] = [];
       try {
         const outcome = await database.transaction(async (tx) => {
           const inserted = await tx
@@ -143,9 +156,10 @@ export function createConsumer(options: ConsumerOptions): Consumer {
             .onConflictDoNothing()
             .returning({ id: tables.inbox.messageId });
           if (inserted.length === 0) return 'duplicate' as const;
-          await handle(envelope, { tx, outbox: options.outbox, logger: messageLogger });
+          await handle(envelope, { tx, outbox: options.outbox, logger: messageLogger, afterCommit: (fn) => committed.push(fn) });
           return 'handled' as const;
         });
+        if (committed.length > 0) await runCommitted(committed);
         metrics?.messagesHandled.inc({ consumer: name, type: envelope.type, outcome });
         metrics?.messageHandleSeconds.observe({ consumer: name }, (performance.now() - started) / 1000);
         if (outcome === 'duplicate') messageLogger.debug('duplicate message ignored');
@@ -177,6 +191,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
     const started = performance.now();
     let outcomes: ('handled' | 'duplicate')[];
+    const committed: (() => Promise<void> | void)[] = [];
     try {
       outcomes = await database.transaction(async (tx) => {
         const inserted = await tx
@@ -192,7 +207,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
             done.push('duplicate');
             continue;
           }
-          await p.handle(p.envelope, { tx, outbox: options.outbox, logger: p.logger });
+          await p.handle(p.envelope, { tx, outbox: options.outbox, logger: p.logger, afterCommit: (fn) => committed.push(fn) });
           done.push('handled');
         }
         return done;
@@ -202,6 +217,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       for (const p of prepared) await one(p.record, p.prepared);
       return;
     }
+    if (committed.length > 0) await runCommitted(committed);
     for (const p of prepared) if (p.prepared.kind !== 'apply') await one(p.record, p.prepared);
     const seconds = (performance.now() - started) / 1000 / applied.length;
     applied.forEach(({ prepared: p }, i) => {

@@ -80,6 +80,19 @@ function consumerSuite(kind: BusKind) {
     await dlq.subscription.stop();
   });
 
+  it("runs a handler's after-commit task once its effect committed (seen from another connection), and never for an effect rolled back", async () => {
+    const topic = `fixture-${newId()}.events`;
+    const consumer = await startRecordingConsumer(h, topic);
+    const never = createMessage(consumer.definition, newId(), { note: 'names nothing' }, { source: 'test' });
+    const good = createMessage(consumer.definition, newId(), { note: 'committed' }, { source: 'test' });
+    await h.bus.publish([recordOf(never), recordOf(good)]);
+    await waitFor(() => consumer.committed.has(good.envelope.id) || undefined, { what: "the good message's after-commit task" });
+    expect(consumer.committed.get(good.envelope.id)).toBe(1);
+    expect(consumer.attempts.get(never.envelope.id)).toBeGreaterThan(0);
+    expect(consumer.committed.has(never.envelope.id)).toBe(false);
+    await consumer.subscription.stop();
+  });
+
   it('dead-letters a message that is not JSON', async () => {
     const topic = `fixture-${newId()}.events`;
     const consumer = await startRecordingConsumer(h, topic);
@@ -111,6 +124,9 @@ describeWithKafkaAndPostgres('a batching consumer over Kafka', () => {
     const transactions = new Set(messages.map((m) => consumer.transactions.get(m.envelope.id)));
     expect(transactions.has(undefined)).toBe(false);
     expect(transactions.size).toBeLessThan(messages.length);
+    // Each batch's after-commit tasks ran once it committed.
+    await waitFor(() => messages.every((m) => consumer.committed.has(m.envelope.id)) || undefined, { what: 'every after-commit task' });
+    expect(messages.map((m) => consumer.committed.get(m.envelope.id))).toEqual(messages.map(() => 1));
     await consumer.subscription.stop();
   });
 
@@ -125,6 +141,10 @@ describeWithKafkaAndPostgres('a batching consumer over Kafka', () => {
     const dead = await waitFor(() => dlq.records.find((r) => r.headers[HEADERS.messageId] === never.envelope.id), { what: 'the message that cannot apply in the DLQ' });
     expect(dead.headers[HEADERS.dlqReason]).toBe('cannot be applied: the note names nothing that exists');
     expect(await effectCount(h.database, never.envelope.id)).toBe(0);
+    // The batch that rolled back ran no after-commit task; each record applied alone ran its own.
+    await waitFor(() => [a!, b!, c!].every((m) => consumer.committed.has(m.envelope.id)) || undefined, { what: 'the after-commit tasks of the good messages' });
+    expect([a!, b!, c!].map((m) => consumer.committed.get(m.envelope.id))).toEqual([1, 1, 1]);
+    expect(consumer.committed.has(never.envelope.id)).toBe(false);
     for (const m of [a!, b!, c!]) expect(await effectCount(h.database, m.envelope.id)).toBe(1);
     await consumer.subscription.stop();
     await dlq.subscription.stop();

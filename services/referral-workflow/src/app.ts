@@ -33,6 +33,8 @@ export interface ReferralWorkflowOptions {
   deadlines?: { routine: Deadlines; greenChannel: Deadlines };
   /** Days an attachment's bytes are kept after its referral closed or was cancelled (default 90). */
   attachmentRetentionDays?: number;
+  /** How often the in-memory availability view reads the whole projection again, whatever was announced (default 60 s). */
+  availabilityResyncMs?: number;
 }
 
 /** How often ended referrals' attachments past their retention are looked for. */
@@ -44,10 +46,10 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
   const sealer = new Sealer(options.encryptionKey);
   const store = new PacketStore(sealer);
   const log = new AuditLog({ database: deps.database, table: auditLog, clock: deps.clock });
-  const referrals = new Referrals(kit.ports, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store);
+  const referrals = new Referrals(kit.ports, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store, options.availabilityResyncMs ? { resyncMs: options.availabilityResyncMs } : {});
   const packets = new Packets(kit.ports, referrals, store, log);
   const attachments = new Attachments(kit.ports, packets, sealer, options.attachmentRetentionDays ?? 90);
-  const reads = new ReferralReads(kit.ports, store, packets);
+  const reads = new ReferralReads(kit.ports, store, packets, referrals.availability);
   const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
   // Every change of a referral publishes an event keyed by it: once published, the change is announced.
   const referralEvents = eventsTopic(REFERRAL);
@@ -73,7 +75,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
       await app.register(packetRoutes(kit, packets, attachments, log, options.authSecret));
     },
     auditChain: { logs: [{ schema: 'referral', log: 'audit_log' }], suite: suiteOf(options.encryptionKey) },
-    jobs: [changes, sweep(RETENTION_SWEEP_MS, () => attachments.purgeExpired(), (removed) => removed > 0 && kit.logger.info({ removed }, 'attachments past their retention deleted'), kit.logger)],
+    jobs: [referrals.availability, changes, sweep(RETENTION_SWEEP_MS, () => attachments.purgeExpired(), (removed) => removed > 0 && kit.logger.info({ removed }, 'attachments past their retention deleted'), kit.logger)],
     consumers: [
       {
         group: SERVICE,

@@ -19,7 +19,7 @@ export interface WorkflowUnderTest {
 }
 
 /** Start the workflow for an integration test, with the given keys and clock. */
-export async function startWorkflow(name: string, options: { authSecret: string; encryptionKey: string; attachmentRetentionDays: number; clock: () => Date; onStatement?: (text: string) => void }): Promise<WorkflowUnderTest> {
+export async function startWorkflow(name: string, options: { authSecret: string; encryptionKey: string; attachmentRetentionDays: number; clock: () => Date; onStatement?: (text: string) => void; availabilityResyncMs?: number }): Promise<WorkflowUnderTest> {
   const testDb: TestDatabase = await createTestDatabase(name);
   const database = await openDatabase({ url: testDb.url }, options.onStatement ? { onStatement: options.onStatement } : {});
   const logger = createLogger({ name, level: 'silent' });

@@ -1,6 +1,8 @@
 import { shandongDivisions } from '@fbl/codes';
 import { describe, expect, it } from 'vitest';
-import { best, rankCandidates, type Candidate, type MatchRequest, type ProviderAvailability } from '../src/domain/matching.js';
+import { best, countExclusions, rankCandidates, type Candidate, type MatchRequest, type ProviderAvailability } from '../src/domain/matching.js';
+import { shandongCounties, syntheticAvailability, syntheticRequest } from '../../../tests/load/matching.js';
+import { referenceRanking } from './matching-reference.js';
 
 /*
  * Ranking providers for a referral: eligibility first (DOMAIN §4), then capacity and LTCI
@@ -61,7 +63,7 @@ describe('rankCandidates', () => {
     const result = rank({}, providers);
     expect(result.candidates.map((c) => c.institutionId)).toEqual(['county', 'city', 'province', 'far']);
     expect(result.candidates.map((c) => c.reasons[0])).toEqual(['same county', 'same city', 'same province', 'outside the province']);
-    expect(result.excluded).toEqual([]);
+    expect(result.exclusions).toEqual([]);
   });
 
   it('gives every reason as a code too, one for one, for screens to word in Chinese', () => {
@@ -109,7 +111,7 @@ describe('rankCandidates', () => {
   it('only ranks providers of the bed types asked for, and says which bed type nobody offers', () => {
     const result = rank({ bedTypes: ['care', 'hospice'] }, [provider('care-home'), provider('hospital-2', { bedType: 'medical' })]);
     expect(result.candidates.map((c) => c.institutionId)).toEqual(['care-home']);
-    expect(result.excluded).toEqual([{ bedType: 'hospice', reasons: ['no provider of this bed type has published its capacity'], why: { code: 'no-provider' } }]);
+    expect(result.exclusions).toEqual([{ bedType: 'hospice', institutions: 0, reasons: ['no provider of this bed type has published its capacity'], why: { code: 'no-provider' } }]);
   });
 
   it('leaves out a provider without a free unit, and one whose free units lack the requirements', () => {
@@ -119,13 +121,10 @@ describe('rankCandidates', () => {
       provider('fits', { units: [{ kind: 'bed', attributes: { nursingType: true }, free: 2 }, { kind: 'bed', attributes: { nursingType: false }, free: 9 }] }),
     ];
     const withoutRequirements = rank({}, providers);
-    expect(withoutRequirements.excluded).toEqual([{ bedType: 'care', institutionId: 'full', name: expect.any(String), reasons: ['no free unit'], why: { code: 'no-free-unit' } }]);
+    expect(withoutRequirements.exclusions).toEqual([{ bedType: 'care', institutions: 1, reasons: ['no free unit'], why: { code: 'no-free-unit' } }]);
     const withRequirements = rank({ requirements: { nursingType: true } }, providers);
     expect(withRequirements.candidates.map((c) => [c.institutionId, c.free])).toEqual([['fits', 2]]);
-    expect(withRequirements.excluded).toEqual([
-      { bedType: 'care', institutionId: 'full', name: expect.any(String), reasons: ['no free unit with {"nursingType":true}'], why: { code: 'no-free-unit' } },
-      { bedType: 'care', institutionId: 'ordinary-only', name: expect.any(String), reasons: ['no free unit with {"nursingType":true}'], why: { code: 'no-free-unit' } },
-    ]);
+    expect(withRequirements.exclusions).toEqual([{ bedType: 'care', institutions: 2, reasons: ['no free unit with {"nursingType":true}'], why: { code: 'no-free-unit' } }]);
   });
 
   it('when LTCI pays, leaves out care and home care providers that are not LTCI-designated (定点), but not other bed types', () => {
@@ -136,7 +135,7 @@ describe('rankCandidates', () => {
     ];
     const funded = rank({ bedTypes: ['care', 'medical'], ltciFunded: true }, providers);
     expect(funded.candidates.map((c) => c.institutionId)).toEqual(['designated', 'hospital-2']);
-    expect(funded.excluded).toEqual([{ bedType: 'care', institutionId: 'not-designated', name: expect.any(String), reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'], why: { code: 'not-ltci-designated' } }]);
+    expect(funded.exclusions).toEqual([{ bedType: 'care', institutions: 1, reasons: ['LTCI is authorised and this provider is not LTCI-designated (定点)'], why: { code: 'not-ltci-designated' } }]);
     expect(order({ bedTypes: ['care', 'medical'], ltciFunded: false }, providers).sort()).toEqual(['designated', 'hospital-2', 'not-designated']);
   });
 
@@ -144,11 +143,11 @@ describe('rankCandidates', () => {
     const homeCare = provider('home-care-1', { bedType: 'home-care', serviceArea: ['370800'] });
     const notEligible = rank({ bedTypes: ['home-care'], facts: { abilityLevel: 1, abilityAssessedOn: '2025-03-01', homeDivisionCode: '370811' } }, [homeCare]);
     expect(notEligible.candidates).toEqual([]);
-    expect(notEligible.excluded).toHaveLength(1);
-    expect(notEligible.excluded[0]).toMatchObject({ bedType: 'home-care', institutionId: 'home-care-1' });
-    expect(notEligible.excluded[0]!.reasons.join(' ')).toMatch(/ability level 1 < 2/);
+    expect(notEligible.exclusions).toHaveLength(1);
+    expect(notEligible.exclusions[0]).toMatchObject({ bedType: 'home-care', institutions: 1 });
+    expect(notEligible.exclusions[0]!.reasons.join(' ')).toMatch(/ability level 1 < 2/);
     // the failing fact, as a code a screen can word
-    expect(notEligible.excluded[0]!.why).toEqual({ code: 'not-eligible', facts: ['abilityLevel'] });
+    expect(notEligible.exclusions[0]!.why).toEqual({ code: 'not-eligible', facts: ['abilityLevel'] });
     // the same elder with level 3 is eligible
     const eligible = rank({ bedTypes: ['home-care'], facts: { abilityLevel: 3, abilityAssessedOn: '2025-03-01', homeDivisionCode: '370811' } }, [homeCare]);
     expect(eligible.candidates.map((c) => c.institutionId)).toEqual(['home-care-1']);
@@ -158,13 +157,13 @@ describe('rankCandidates', () => {
   it('leaves out a home care provider whose service area does not cover the home', () => {
     const result = rank({ bedTypes: ['home-care'] }, [provider('weihai', { bedType: 'home-care', divisionCode: SAME_PROVINCE, serviceArea: ['371000'] })]);
     expect(result.candidates).toEqual([]);
-    expect(result.excluded[0]!.reasons.join(' ')).toMatch(/outside the provider's service area/);
+    expect(result.exclusions[0]!.reasons.join(' ')).toMatch(/outside the provider's service area/);
   });
 
   it('skips the institutions it is told to exclude, silently', () => {
     const result = rank({ excludeInstitutions: ['a', 'c'] }, [provider('a'), provider('b'), provider('c')]);
     expect(result.candidates.map((c) => c.institutionId)).toEqual(['b']);
-    expect(result.excluded).toEqual([]);
+    expect(result.exclusions).toEqual([]);
   });
 
   it('offers at most maxOffers, the best ranked', () => {
@@ -205,3 +204,88 @@ describe('the best candidates without sorting them all', () => {
     }
   });
 });
+
+describe('the ranking against the reference (every provider judged, every candidate sorted)', () => {
+  let seed = 20261206;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const COUNTIES = ['370811', '370812', '370829', '370102', '370103', '370202', '371002', '110101'];
+  // Few names and many equal scores, so ties (by name, then the order found) decide often.
+  const NAMES = ['颐养院', '康乐护理院', 'Anning', 'anning', '东区护理院', '安宁病房', '中心医院'];
+  const BED_TYPES = ['care', 'home-care', 'home-sick', 'hospice', 'medical'] as const;
+  const inventory = (n: number): ProviderAvailability[] =>
+    Array.from({ length: n }, (_, i) => {
+      const bedType = pick(BED_TYPES);
+      const divisionCode = pick(COUNTIES);
+      return {
+        institutionId: `p-${i % Math.floor(n * 0.8)}`, // some institutions offer two bed types
+        bedType,
+        name: pick(NAMES),
+        divisionCode,
+        capabilities: ['ltciDesignated', 'nursingType'].filter(() => random() < 0.5),
+        serviceArea: [divisionCode, ...COUNTIES.filter(() => random() < 0.2), ...(random() < 0.2 ? [`${divisionCode.slice(0, 4)}00`] : [])],
+        greenChannelPartners: random() < 0.2 ? ['hospital-1'] : [],
+        units: Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ kind: 'bed' as const, attributes: { nursingType: random() < 0.5 }, free: Math.floor(random() * 4) })),
+      };
+    });
+  const randomRequest = (providers: readonly ProviderAvailability[]): MatchRequest => {
+    const bedTypes = [...BED_TYPES].filter(() => random() < 0.5);
+    const home = pick([...COUNTIES, '370800', 'nowhere', undefined]);
+    return request({
+      bedTypes: bedTypes.length > 0 ? bedTypes : ['care'],
+      ...(random() < 0.5 ? { requirements: { nursingType: true } } : {}),
+      facts: {
+        abilityLevel: Math.floor(random() * 5),
+        abilityAssessedOn: pick(['2025-03-01', '2024-01-01']),
+        ...(home === undefined ? {} : { homeDivisionCode: home }),
+        ...(random() < 0.3 ? { terminalIllness: true, prognosisMonths: pick([3, 12]), kps: pick([40, 80]), informedChoice: 'elder' } : {}),
+      },
+      origin: { institutionId: 'hospital-1', divisionCode: pick(COUNTIES) },
+      urgency: random() < 0.3 ? 'green-channel' : 'routine',
+      ltciFunded: random() < 0.3,
+      excludeInstitutions: random() < 0.5 ? [pick(providers).institutionId, pick(providers).institutionId] : [],
+      ...(random() < 0.3 ? { preferInstitutionId: pick(providers).institutionId } : {}),
+      maxOffers: pick([0, 1, 3, 3, 3, 10]),
+    });
+  };
+
+  it('gives the first candidates of the full ranking, reasons and all, and its exclusions counted by reason, on 600 random requests', () => {
+    let compared = 0;
+    let chosen = 0;
+    for (let round = 0; round < 20; round++) {
+      const providers = inventory(10 + Math.floor(random() * 150));
+      for (let i = 0; i < 30; i++) {
+        const req = randomRequest(providers);
+        const fast = rankCandidates(req, providers, shandongDivisions);
+        const full = referenceRanking(req, providers, shandongDivisions);
+        const expected = full.candidates[0]?.why[0]?.code === 'chosen-by-sender' ? full.candidates : full.candidates.slice(0, Math.max(req.maxOffers, 0));
+        expect(fast.candidates).toEqual(expected);
+        expect(fast.exclusions).toEqual(countExclusions(full.excluded));
+        compared += fast.candidates.length;
+        if (fast.candidates[0]?.why[0]?.code === 'chosen-by-sender') chosen++;
+      }
+    }
+    // The requests did reach candidates, and the sender's choice, often.
+    expect(compared).toBeGreaterThan(600);
+    expect(chosen).toBeGreaterThan(20);
+  }, 300_000);
+
+  it('and on the 5,000 institutions of the bench', () => {
+    const bench = prngOf(7);
+    const providers = syntheticAvailability(5000, 20, bench);
+    const counties = shandongCounties();
+    for (let i = 0; i < 40; i++) {
+      const req = syntheticRequest(bench, counties, new Date('2026-12-01T02:00:00Z'));
+      const full = referenceRanking(req, providers, shandongDivisions);
+      const fast = rankCandidates(req, providers, shandongDivisions);
+      expect(fast.candidates).toEqual(full.candidates.slice(0, req.maxOffers));
+      expect(fast.exclusions).toEqual(countExclusions(full.excluded));
+    }
+  }, 300_000);
+});
+
+/** A small deterministic generator for the bench's inventory. */
+function prngOf(start: number): () => number {
+  let s = start;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}

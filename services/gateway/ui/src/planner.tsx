@@ -38,10 +38,11 @@ interface Candidate {
   /** Codes of the reasons (rankings made before they existed have none). */
   why?: RankReason[];
 }
-interface Exclusion {
+/** How many providers of a bed type were left out for one reason (none for a bed type nobody publishes). */
+interface ExclusionCount {
   bedType: string;
-  name?: string;
   why?: { code: string; facts?: string[] };
+  institutions: number;
 }
 
 const r = pageWords('ranking');
@@ -65,7 +66,7 @@ function reasonText(lang: Lang, why: RankReason): string {
 }
 
 /** Why a provider or bed type was left out, in the reader's language. */
-function exclusionText(lang: Lang, e: Exclusion): string {
+function exclusionText(lang: Lang, e: ExclusionCount): string {
   if (!e.why) return t(lang, 'exclusion_not-eligible');
   const facts = e.why.facts && e.why.facts.length > 0 ? `：${e.why.facts.map((f) => t(lang, `fact_${f}`)).join('、')}` : '';
   return `${t(lang, `exclusion_${e.why.code}`)}${facts}`;
@@ -82,7 +83,7 @@ interface ReferralView {
   origin: { name: string | null; divisionCode: string; institutionId: string };
   consent: { granted: boolean } | null;
   offers: { id: string; institutionId: string; institutionName: string | null; bedType: string; status: string; reasonCode: string | null; declineNote: string | null; chosen: boolean; respondBy: string }[];
-  ranking: { candidates?: Candidate[]; excluded?: Exclusion[] } | null;
+  ranking: { candidates?: Candidate[]; exclusions?: ExclusionCount[] } | null;
   timeline: Step[];
 }
 interface Elder {
@@ -392,10 +393,17 @@ function Detail({ lang, id, onBack }: { lang: Lang; id: string; onBack: () => vo
             </li>
           ))}
         </ol>
-        {(view.ranking?.excluded ?? []).length > 0 && (
+        {(view.ranking?.exclusions ?? []).length > 0 && (
           <details class="excluded">
             <summary>{t(lang, 'excludedTitle')}</summary>
-            <ul>{view.ranking!.excluded!.map((e, i) => <li key={i} class="wrap">{t(lang, e.bedType)}{e.name ? ` · ${e.name}` : ''}：{exclusionText(lang, e)}</li>)}</ul>
+            <ul>
+              {view.ranking!.exclusions!.map((e, i) => (
+                <li key={i} class="wrap" data-reason={e.why?.code ?? ''}>
+                  {t(lang, e.bedType)}：{exclusionText(lang, e)}
+                  {e.institutions > 0 && <span class="count">（{e.institutions} {t(lang, 'excludedInstitutions')}）</span>}
+                </li>
+              ))}
+            </ul>
           </details>
         )}
       </section>

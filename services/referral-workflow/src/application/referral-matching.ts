@@ -12,17 +12,28 @@ export const OFFERS_AT_ONCE = 3;
 
 /** What matching reads: the providers' capacity as the workflow projects it, and the referral's packet. */
 export interface MatchingPorts {
+  /** The projection's rows of some bed types, read in the step's transaction. */
   providers(tx: Tx, bedTypes: readonly BedTypeName[]): Promise<ProviderAvailability[]>;
+  /** The same from the process's in-memory view of the projection; undefined while it is not loaded. */
+  viewed?(bedTypes: readonly BedTypeName[]): ProviderAvailability[] | undefined;
   packets: PacketStore;
 }
 
-/** Rank providers from the capacity projection; the run is kept sealed; answer with offers or none. */
+/**
+ * Rank providers from the capacity projection; the run is kept sealed; answer with offers or none.
+ *
+ * The ranking is made from the in-memory view of the projection when it is loaded, else from the
+ * table. The view may be a moment behind the table (see `AvailabilityView`); that can only offer a
+ * provider that has just filled up, who then declines or whose bed service refuses the hold (the
+ * bed service alone holds a bed). Where it could cost more, the table decides: a ranking from the
+ * view without candidates (which would widen or escalate the referral) or without the provider
+ * the sender chose is made again from the table.
+ */
 export function matcher(ports: MatchingPorts, tx: Tx, now: Date): Match {
   return async (context, p) => {
-    const providers = await ports.providers(tx, p.bedTypes);
     // The planner's answers on the packet (sealed, so not in the machine's context) count as known facts.
     const packet = await ports.packets.load(tx, context.referralId);
-    const result = rankCandidates(
+    const rank = (providers: readonly ProviderAvailability[]) => rankCandidates(
       {
         bedTypes: p.bedTypes,
         ...(context.requirements ? { requirements: context.requirements } : {}),
@@ -38,7 +49,11 @@ export function matcher(ports: MatchingPorts, tx: Tx, now: Date): Match {
       providers,
       shandongDivisions,
     );
-    // Exclusion reasons cite the elder's health facts (a KPS, a diagnosis): the ranking is sealed at rest.
+    const viewed = ports.viewed?.(p.bedTypes);
+    let result = viewed ? rank(viewed) : rank(await ports.providers(tx, p.bedTypes));
+    const missesChosen = context.preferredInstitutionId !== undefined && result.candidates[0]?.why[0]?.code !== 'chosen-by-sender';
+    if (viewed && (result.candidates.length === 0 || missesChosen)) result = rank(await ports.providers(tx, p.bedTypes));
+    // The offered candidates and the exclusions counted by reason; the reasons cite the elder's health facts (a KPS, a diagnosis): sealed at rest.
     const run = { kind: 'matchRun' as const, at: now, widened: p.widened, resultSealed: ports.packets.seal(JSON.stringify(result)) };
     if (result.candidates.length === 0) return { event: { type: 'NoMatches' }, effects: [run] };
     const made: Offer[] = result.candidates.map((c, i) => ({ offerId: newId(), institutionId: c.institutionId, bedType: c.bedType, rank: i + 1, status: 'open' }));

@@ -2,15 +2,17 @@ import type { Principal } from '@fbl/auth';
 import type { Executor } from '@fbl/db';
 import type { ServicePorts } from '@fbl/service-kit/pipeline';
 import { notFound, outOfScope } from '@fbl/contracts';
+import type { AvailabilityView } from '../adapters/db/availability-view.js';
 import type { PacketStore } from '../adapters/db/packet-store.js';
 import { ReferralReadQueries, type TimelineRow } from '../adapters/db/referral-read-queries.js';
+import { rankingOfRun } from '../domain/matching.js';
 import { packetAccessOf } from '../domain/packet.js';
 import { numberOfReference, referenceOf } from '../domain/reference.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { StepActor } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
 import type { Packets } from './packets.js';
-import { partiesOf } from './referrals.js';
+import { OFFERS_AT_ONCE, partiesOf } from './referrals.js';
 
 /** Live offers keep their packet summary in the inbox; answered and released ones do not. */
 const LIVE = ['open', 'accepted'];
@@ -27,6 +29,7 @@ export class ReferralReads {
     private readonly ports: ServicePorts,
     private readonly store: PacketStore,
     private readonly packets: Packets,
+    private readonly availability?: AvailabilityView,
   ) {
     this.queries = new ReferralReadQueries(ports.database.db);
   }
@@ -59,10 +62,10 @@ export class ReferralReads {
     const whole = admin || access === 'referrer';
     const steps = await this.queries.timelineOf(id);
     const names = await this.institutionNames([context.origin.institutionId, ...offerRows.map((o) => o.institutionId), ...steps.flatMap((s) => (s.actorInstitutionId ? [s.actorInstitutionId] : [])), ...(context.returnTo ? [context.returnTo.institutionId] : []), ...movesOf(row.movesFrom).map((m) => m.institutionId)]);
-    let ranking: unknown = null;
+    let ranking: ReturnType<typeof rankingOfRun> = null;
     if (whole) {
       const run = await this.queries.latestMatchRun(id);
-      ranking = run ? (run.resultSealed ? (JSON.parse(this.store.open(run.resultSealed)) as unknown) : run.result) : null;
+      ranking = run ? rankingOfRun(run.resultSealed ? (JSON.parse(this.store.open(run.resultSealed)) as unknown) : run.result, OFFERS_AT_ONCE) : null;
     }
     const own = (institutionId: string | null) => institutionId !== null && (institutionId === who.institutionId || institutionId === context.origin.institutionId);
     const consent = whole ? await this.store.consent(this.db, id) : undefined;
@@ -179,9 +182,13 @@ export class ReferralReads {
     });
   }
 
-  /** What the workflow knows of providers' capacity (from their BedAvailabilityChanged events). */
+  /**
+   * What the workflow knows of providers' capacity (from their BedAvailabilityChanged events), as
+   * matching in this process sees it: from the in-memory view once it is loaded, else the table.
+   */
   async capacity(bedType?: string) {
-    const rows = await this.queries.capacity(bedType);
+    const viewed = this.availability?.rows(bedType);
+    const rows = viewed ?? (await this.queries.capacity(bedType));
     return rows.map((r) => ({
       institutionId: r.institutionId,
       bedType: r.bedType,

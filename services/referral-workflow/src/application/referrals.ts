@@ -2,11 +2,12 @@ import { causedBy, type Envelope, conflict, notFound, outOfScope } from '@fbl/co
 import type { Tx } from '@fbl/db';
 import { CannotApply, type Outbox } from '@fbl/messaging';
 import { runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
+import { AvailabilityView, type AvailabilityViewOptions } from '../adapters/db/availability-view.js';
 import { Projections } from '../adapters/db/projections.js';
 import { ReferralQueries } from '../adapters/db/referral-queries.js';
 import { ReferralStore, type ReferralRow } from '../adapters/db/referral-store.js';
 import { MACHINE_VERSION, type ReferralContext, type ReferralEvent } from '../domain/referral-machine.js';
-import type { Deadlines } from '../domain/types.js';
+import type { BedTypeName, Deadlines } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
 import type { PacketStore } from '../adapters/db/packet-store.js';
 import { institutionsIn, partiesOf, type Parties } from './parties.js';
@@ -42,6 +43,8 @@ interface ReferralCommand {
 export class Referrals {
   readonly queries: ReferralQueries;
   readonly projections: Projections;
+  /** The availability projection in memory, which matching ranks from (a background job of the service). */
+  readonly availability: AvailabilityView;
   private readonly store: ReferralStore;
   private readonly pipeline: Pipeline<ReferralCommand, { row: ReferralRow; referral: LoadedReferral; cause: Cause; now: Date }, Step, { state: string; changed: boolean; stateBefore: string }>;
   private readonly starting: Pipeline<Starting, StartFacts, Born, Started>;
@@ -51,12 +54,14 @@ export class Referrals {
     private readonly ports: ServicePorts,
     deadlines: { routine: Deadlines; greenChannel: Deadlines },
     packets: PacketStore,
+    availabilityOptions: AvailabilityViewOptions = {},
   ) {
     const now = () => ports.clock();
     this.store = new ReferralStore(ports.timers);
     this.queries = new ReferralQueries(ports.database.db);
     this.projections = new Projections(now);
-    const matching = { providers: this.projections.providers.bind(this.projections), packets };
+    this.availability = new AvailabilityView(ports.database, ports.logger, availabilityOptions);
+    const matching = { providers: this.projections.providers.bind(this.projections), viewed: (bedTypes: readonly BedTypeName[]) => this.availability.providers(bedTypes), packets };
     this.pipeline = {
       load: async (tx, command) => {
         const row = await this.store.lock(tx, command.id);
@@ -147,7 +152,11 @@ export class Referrals {
   returnWaitingFor = (tx: Tx, admissionId: string) => this.queries.returnWaitingFor(tx, admissionId);
   urgentTransferPendingFor = (tx: Tx, admissionId: string) => this.queries.urgentTransferPendingFor(tx, admissionId);
   contextOf = (tx: Tx, referralId: string) => this.queries.contextOf(tx, referralId);
-  projectAvailability: Projections['projectAvailability'] = (tx, data) => this.projections.projectAvailability(tx, data);
+  /** Keep a provider's availability; once the transaction committed, the in-memory view (this replica's and the others') reads the row again. */
+  async projectAvailability(tx: Tx, data: Parameters<Projections['projectAvailability']>[1], afterCommit: (fn: () => Promise<void>) => void): Promise<void> {
+    await this.projections.projectAvailability(tx, data);
+    afterCommit(() => this.availability.changed([{ institutionId: data.institutionId, bedType: data.bedType }]));
+  }
   projectProfile: Projections['projectProfile'] = (tx, p) => this.projections.projectProfile(tx, p);
   projectFacts: Projections['projectFacts'] = (tx, elderRef, facts) => this.projections.projectFacts(tx, elderRef, facts);
   stayBegan: Projections['stayBegan'] = (tx, stay) => this.projections.stayBegan(tx, stay);

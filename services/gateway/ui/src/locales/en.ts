@@ -377,6 +377,7 @@ export const en: Record<keyof typeof zh, string> = {
   "exclusion_not-ltci-designated": "Not LTCI-designated",
   "exclusion_not-eligible": "Does not meet the rules",
   excludedTitle: "Left out, and why",
+  excludedInstitutions: "providers",
   cancelReferral: "Cancel the referral",
   cancelReason: "Reason",
   cancel_death: "The elder died",

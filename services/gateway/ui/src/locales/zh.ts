@@ -375,6 +375,7 @@ export const zh = {
   "exclusion_not-ltci-designated": "非长护险定点机构",
   "exclusion_not-eligible": "不符合入住条件",
   excludedTitle: "未纳入的机构及原因",
+  excludedInstitutions: "家机构",
   cancelReferral: "取消转诊",
   cancelReason: "取消原因",
   cancel_death: "老人去世",

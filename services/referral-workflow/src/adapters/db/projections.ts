@@ -3,6 +3,7 @@ import type { Executor, Tx } from '@fbl/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { ProviderAvailability } from '../../domain/matching.js';
 import type { BedTypeName, KnownFacts } from '../../domain/types.js';
+import { providerOf } from './availability-view.js';
 import { availability, elderFacts, elderProfiles, elderStays } from './schema.js';
 
 type AvailabilityData = Envelope<'BedAvailabilityChanged', { institutionId: string; bedType: string; sequence: number; name: string; divisionCode: string; capabilities: string[]; serviceArea: string[]; greenChannelPartners: string[]; units: unknown[] }>['data'];
@@ -20,19 +21,10 @@ export class Projections {
       .onConflictDoUpdate({ target: [availability.institutionId, availability.bedType], set: { ...row }, setWhere: sql`${availability.sequence} < ${data.sequence}` });
   }
 
-  /** The providers of some bed types with their capacity, for matching. */
+  /** The providers of some bed types with their capacity, for matching, in institution order (as the in-memory view keeps them). */
   async providers(tx: Executor, bedTypes: readonly BedTypeName[]): Promise<ProviderAvailability[]> {
-    const rows = await tx.select().from(availability).where(inArray(availability.bedType, [...bedTypes]));
-    return rows.map((r) => ({
-      institutionId: r.institutionId,
-      bedType: r.bedType as BedTypeName,
-      name: r.name,
-      divisionCode: r.divisionCode,
-      capabilities: r.capabilities,
-      serviceArea: r.serviceArea,
-      greenChannelPartners: r.greenChannelPartners,
-      units: r.units as ProviderAvailability['units'],
-    }));
+    const rows = await tx.select().from(availability).where(inArray(availability.bedType, [...bedTypes])).orderBy(availability.institutionId);
+    return rows.map(providerOf);
   }
 
   /** Keep what civil affairs announced of a registered elder (sex, birth year, home division). */

@@ -82,7 +82,7 @@ export function referralHandlers(referrals: Referrals): HandlerEntry[] {
         ...(d.bedKept ? { returnTo: { institutionId: d.institutionId, bedType: d.bedType, admissionId: d.admissionId } } : {}),
       }, cause(e));
     }),
-    on(BedAvailabilityChanged, async (e, { tx }) => referrals.projectAvailability(tx, e.data)),
+    on(BedAvailabilityChanged, async (e, { tx, afterCommit }) => referrals.projectAvailability(tx, e.data, afterCommit)),
     // Sex, birth year and home division: what a provider is told of an elder before the family chose it.
     on(ElderRegistered, async (e, { tx }) => referrals.projectProfile(tx, e.data)),
     on(AbilityAssessed, async (e, { tx, outbox }) => {
