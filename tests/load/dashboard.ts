@@ -99,7 +99,7 @@ export async function fill(database: Database, referrals: number): Promise<Recor
   for (const table of rolledUp) await exec(`alter table monitoring.${table} enable trigger ${table}_roll_up`);
   await exec('analyze');
   const counts: Record<string, number> = {};
-  for (const table of ['referrals', 'offers', 'stays', 'institutions', 'capacity_latest', 'bed_days', 'bed_months', 'referral_months', 'offer_months', 'offer_place_months']) {
+  for (const table of ['referrals', 'offers', 'stays', 'institutions', 'capacity_latest', 'bed_days', 'bed_months', 'referral_months', 'arrival_months', 'offer_months', 'offer_place_months']) {
     const [row] = await database.rows<{ n: string | number }>(database.db, sql.raw(`select count(*) as n from monitoring.${table}`));
     counts[table] = Number(row!.n);
   }

@@ -1,3 +1,14 @@
+CREATE TABLE "monitoring"."arrival_months" (
+	"month" date NOT NULL,
+	"county" text NOT NULL,
+	"city" text NOT NULL,
+	"bed_type" text NOT NULL,
+	"origin_bed_type" text NOT NULL,
+	"arrived" bigint DEFAULT 0 NOT NULL,
+	"readmitted" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "arrival_months_month_county_city_bed_type_origin_bed_type_pk" PRIMARY KEY("month","county","city","bed_type","origin_bed_type")
+);
+--> statement-breakpoint
 CREATE TABLE "monitoring"."offer_months" (
 	"month" date NOT NULL,
 	"institution_id" uuid NOT NULL,
@@ -51,6 +62,14 @@ CREATE FUNCTION "monitoring"."referral_month_cell"("r" "monitoring"."referrals")
    WHERE r.started_at IS NOT NULL
 $$;
 --> statement-breakpoint
+-- What one referral row adds to arrival_months.
+CREATE FUNCTION "monitoring"."arrival_month_cell"("r" "monitoring"."referrals") RETURNS SETOF "monitoring"."arrival_months" LANGUAGE sql STABLE AS $$
+  SELECT "monitoring"."china_month"(r.arrived_at), coalesce(r.origin_county, ''), coalesce(r.origin_city, ''), coalesce(r.bed_type, ''), coalesce(r.origin_bed_type, ''),
+         1::bigint,
+         (CASE WHEN r.origin_bed_type = 'medical' AND r.readmitted_at <= r.arrived_at + interval '744 hours' THEN 1 ELSE 0 END)::bigint
+   WHERE r.started_at IS NOT NULL AND r.arrived_at IS NOT NULL
+$$;
+--> statement-breakpoint
 -- What one offer row adds to offer_months.
 CREATE FUNCTION "monitoring"."offer_month_cell"("o" "monitoring"."offers") RETURNS SETOF "monitoring"."offer_months" LANGUAGE sql STABLE AS $$
   SELECT "monitoring"."china_month"(o.offered_at), o.institution_id, o.bed_type, coalesce(o.answer, ''), coalesce(o.reason_code, ''), 1::bigint
@@ -74,10 +93,20 @@ $$;
 -- order, so two transactions moving rows between the same cells lock them in the same order.
 CREATE FUNCTION "monitoring"."referrals_roll_up"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND (OLD.started_at, OLD.origin_county, OLD.origin_city, OLD.bed_type, OLD.stage, OLD.closed_at, OLD.cancelled_at, OLD.follow_up_late, OLD.urgent)
-      IS NOT DISTINCT FROM (NEW.started_at, NEW.origin_county, NEW.origin_city, NEW.bed_type, NEW.stage, NEW.closed_at, NEW.cancelled_at, NEW.follow_up_late, NEW.urgent) THEN
-    RETURN NULL;
+  -- Each roll-up only when a column its cell reads has changed (most updates change neither).
+  IF TG_OP <> 'UPDATE' OR (OLD.started_at, OLD.origin_county, OLD.origin_city, OLD.bed_type, OLD.arrived_at, OLD.origin_bed_type, OLD.readmitted_at)
+      IS DISTINCT FROM (NEW.started_at, NEW.origin_county, NEW.origin_city, NEW.bed_type, NEW.arrived_at, NEW.origin_bed_type, NEW.readmitted_at) THEN
+  INSERT INTO "monitoring"."arrival_months" AS m
+  SELECT c.month, c.county, c.city, c.bed_type, c.origin_bed_type, sum(c.s * c.arrived), sum(c.s * c.readmitted)
+    FROM (SELECT -1 AS s, x.* FROM "monitoring"."arrival_month_cell"(OLD) x WHERE TG_OP <> 'INSERT'
+          UNION ALL
+          SELECT 1 AS s, y.* FROM "monitoring"."arrival_month_cell"(NEW) y WHERE TG_OP <> 'DELETE') c
+   GROUP BY 1, 2, 3, 4, 5
+   ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (month, county, city, bed_type, origin_bed_type) DO UPDATE SET arrived = m.arrived + excluded.arrived, readmitted = m.readmitted + excluded.readmitted;
   END IF;
+  IF TG_OP <> 'UPDATE' OR (OLD.started_at, OLD.origin_county, OLD.origin_city, OLD.bed_type, OLD.stage, OLD.closed_at, OLD.cancelled_at, OLD.follow_up_late, OLD.urgent)
+      IS DISTINCT FROM (NEW.started_at, NEW.origin_county, NEW.origin_city, NEW.bed_type, NEW.stage, NEW.closed_at, NEW.cancelled_at, NEW.follow_up_late, NEW.urgent) THEN
   INSERT INTO "monitoring"."referral_months" AS m
   SELECT c.month, c.county, c.city, c.bed_type, c.open_stage, sum(c.s * c.started), sum(c.s * c.closed_in_loop), sum(c.s * c.closed_late),
          sum(c.s * c.cancelled), sum(c.s * c.open), sum(c.s * c.open_urgent)
@@ -89,6 +118,7 @@ BEGIN
   ON CONFLICT (month, county, city, bed_type, open_stage) DO UPDATE SET
     started = m.started + excluded.started, closed_in_loop = m.closed_in_loop + excluded.closed_in_loop, closed_late = m.closed_late + excluded.closed_late,
     cancelled = m.cancelled + excluded.cancelled, open = m.open + excluded.open, open_urgent = m.open_urgent + excluded.open_urgent;
+  END IF;
   RETURN NULL;
 END
 $$;
@@ -170,6 +200,11 @@ CREATE FUNCTION "monitoring"."rebuild_rollups"() RETURNS void LANGUAGE sql AS $$
   INSERT INTO "monitoring"."referral_months"
   SELECT c.month, c.county, c.city, c.bed_type, c.open_stage, sum(c.started), sum(c.closed_in_loop), sum(c.closed_late), sum(c.cancelled), sum(c.open), sum(c.open_urgent)
     FROM "monitoring"."referrals" r CROSS JOIN LATERAL "monitoring"."referral_month_cell"(r) c
+   GROUP BY 1, 2, 3, 4, 5;
+  DELETE FROM "monitoring"."arrival_months";
+  INSERT INTO "monitoring"."arrival_months"
+  SELECT c.month, c.county, c.city, c.bed_type, c.origin_bed_type, sum(c.arrived), sum(c.readmitted)
+    FROM "monitoring"."referrals" r CROSS JOIN LATERAL "monitoring"."arrival_month_cell"(r) c
    GROUP BY 1, 2, 3, 4, 5;
   DELETE FROM "monitoring"."offer_months";
   INSERT INTO "monitoring"."offer_months"

@@ -14,7 +14,7 @@ import { quietLogger, startMonitoring } from './support/harness.js';
 
 const SEED = Number(process.env['MONITORING_TEST_SEED'] ?? 20261206);
 const ROLLED_UP = Object.keys(ROLLUPS) as MetricKey[];
-const TABLES = ['referral_months', 'offer_months', 'offer_place_months'];
+const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months'];
 
 /** A small deterministic generator, so a failing filter can be found again from the seed. */
 function prng(seed: number): () => number {
@@ -69,13 +69,13 @@ async function answer(database: Database, query: MetricQuery, rollups: boolean):
 
 /** A roll-up table's cells that hold rows (a trigger may leave cells at zero), as text, in order. */
 async function cells(database: Database, table: string): Promise<string[]> {
-  const count = table === 'referral_months' ? 'started' : 'offers';
+  const count = table === 'referral_months' ? 'started' : table === 'arrival_months' ? 'arrived' : 'offers';
   const rows = await database.rows<{ cell: string }>(database.db, sql.raw(`select to_jsonb(m)::text as cell from monitoring.${table} m where ${count} <> 0`));
   return rows.map((r) => r.cell).sort();
 }
 
 /** Whether a statement reads a roll-up table. */
-const readsRollup = (query: MetricQuery) => /monitoring\.(referral|offer|offer_place)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
+const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
 
 const drivers: { name: string; open: () => Promise<{ database: Database; drop: () => Promise<void> }> }[] = [
   {

@@ -229,8 +229,16 @@ function conditionsOf(definition: MetricDefinition, query: Omit<MetricQuery, 'gr
  */
 export function metricStatement(definition: MetricDefinition, query: MetricQuery, options: { rollups?: boolean } = {}): SQL {
   const rollup = options.rollups === false ? undefined : ROLLUPS[definition.key as MetricKey]?.find((r) => rollupServes(r, query));
-  const whole = rollup ? wholeMonths(query.from, query.to) : undefined;
+  const whole = rollup ? settledMonths(wholeMonths(query.from, query.to), rollup, query.asOf) : undefined;
   return rollup && whole ? rollupStatement(definition, rollup, query, whole) : rowStatement(definition, query);
+}
+
+/** The whole months a roll-up may answer for: those settled by `asOf`, where its rows count only once settled. */
+function settledMonths(whole: { first: string; last: string } | undefined, rollup: Rollup, asOf: Date): { first: string; last: string } | undefined {
+  if (!whole || rollup.settledHours === undefined) return whole;
+  let last = whole.last;
+  while (last >= whole.first && periodBounds(last, dayBefore(monthAfter(last))).end.getTime() + rollup.settledHours * 3_600_000 > asOf.getTime()) last = dayBefore(last).slice(0, 7) + '-01';
+  return last >= whole.first ? { first: whole.first, last } : undefined;
 }
 
 /** Whether a roll-up has the dimensions a query groups and filters by (periods of days and weeks read the rows). */

@@ -1,11 +1,11 @@
 /**
  * Where whole months of a metric can be read from a roll-up table instead of its rows
- * (`referral_months`, `offer_place_months`, `offer_months`; see schema.ts), and how: the same dimensions as the
+ * (`referral_months`, `arrival_months`, `offer_place_months`, `offer_months`; see schema.ts), and how: the same dimensions as the
  * metric's source, the metric's conditions and breakdown over the roll-up's columns, and each
- * count as a sum of cells. Metrics absent here (durations' medians, bed-days, breaches, flows,
- * readmissions) are always read from their rows.
+ * count as a sum of cells. Metrics absent here (durations' medians, bed-days, breaches, flows by
+ * district) are always read from their rows.
  */
-import type { MetricKey } from '../../domain/definitions.js';
+import { READMISSION_DAYS, type MetricKey } from '../../domain/definitions.js';
 
 export interface RollupSource {
   /** The roll-up table as `m`, with whatever joins its dimensions need. */
@@ -27,6 +27,8 @@ export interface Rollup {
   rows: string;
   /** Each column of the metric as a sum over cells. */
   columns: Record<string, string>;
+  /** Hours after its end before a month's rows all count (a readmission window): later months read the rows, which count up to `asOf`. */
+  settledHours?: number;
 }
 
 const REFERRAL_MONTHS: RollupSource = {
@@ -42,6 +44,13 @@ const OFFER_MONTHS: RollupSource = {
   city: 'i.city',
   bedType: 'm.bed_type',
   provider: 'm.institution_id',
+};
+
+const ARRIVAL_MONTHS: RollupSource = {
+  from: 'monitoring.arrival_months m',
+  county: "nullif(m.county, '')",
+  city: "nullif(m.city, '')",
+  bedType: "nullif(m.bed_type, '')",
 };
 
 /** The same offers by the provider's place, without the provider. */
@@ -73,6 +82,19 @@ export const ROLLUPS: Partial<Record<MetricKey, readonly Rollup[]>> = {
     sub: 'm.open_stage',
     rows: 'sum(m.open)',
     columns: { open: 'sum(m.open)', urgent: 'sum(m.open_urgent)' },
+  }],
+  'flows-by-bed-type': [{
+    source: ARRIVAL_MONTHS,
+    sub: "nullif(m.origin_bed_type, '') || '→' || nullif(m.bed_type, '')",
+    rows: 'sum(m.arrived)',
+    columns: { transfers: 'sum(m.arrived)' },
+  }],
+  'readmission-31d': [{
+    source: ARRIVAL_MONTHS,
+    where: "m.origin_bed_type = 'medical'",
+    rows: 'sum(m.arrived)',
+    columns: { transfers: 'sum(m.arrived)', readmitted: 'sum(m.readmitted)' },
+    settledHours: READMISSION_DAYS * 24,
   }],
   'acceptance-rate': [OFFER_PLACE_MONTHS, OFFER_MONTHS].map((source) => ({
     source,

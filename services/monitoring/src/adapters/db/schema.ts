@@ -202,6 +202,25 @@ export const referralMonths = monitoringSchema.table(
 );
 
 /**
+ * Roll-up of `referrals` per calendar month of the arrival, referring county and city, bed type
+ * and the bed type left: arrivals, and arrivals from a medical bed followed by a medical admission
+ * within 31 days (744 hours). Kept and rebuilt with `referral_months`.
+ */
+export const arrivalMonths = monitoringSchema.table(
+  'arrival_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    originBedType: text('origin_bed_type').notNull(),
+    arrived: count('arrived'),
+    readmitted: count('readmitted'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.originBedType] })],
+);
+
+/**
  * Roll-up of `offers` per calendar month of the offer, provider, bed type, answer and reason
  * (`''` while none): whole months of the offer counts by provider. The provider's place is joined
  * at query time, as for the rows. Kept by a trigger on `offers` and rebuilt like `referral_months`.
