@@ -108,7 +108,7 @@ for (const driver of drivers) {
       // And a provider that moves to another county afterwards.
       const moved = history.institutions.find((i) => i.bedType === 'care')!;
       await opened.database.db.execute(sql`update monitoring.institutions set county = '370102', city = '370100' where institution_id = ${moved.id} and bed_type = 'care'`);
-    }, 180_000);
+    }, 600_000);
     afterAll(async () => {
       await monitoring?.stop();
       await opened?.database.close();
