@@ -172,3 +172,88 @@ export const bedMonths = monitoringSchema.table(
   },
   (t) => [primaryKey({ columns: [t.month, t.institutionId, t.bedType] })],
 );
+
+const count = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
+
+/**
+ * Roll-up of `referrals` per calendar month (China Standard Time) of the start, referring
+ * county and city, bed type, and the stage of those still open (`''` for the others): what whole
+ * months of the referral counts read instead of every row. Kept by a trigger on `referrals`, in
+ * the transaction that writes the row (the old row's counts taken away, the new one's added), and
+ * rebuilt from the rows by `monitoring.rebuild_rollups()`. Missing places and bed types are `''`.
+ * A cell whose counts all fall to zero stays; queries read only cells with rows.
+ */
+export const referralMonths = monitoringSchema.table(
+  'referral_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    openStage: text('open_stage').notNull(),
+    started: count('started'),
+    closedInLoop: count('closed_in_loop'),
+    closedLate: count('closed_late'),
+    cancelled: count('cancelled'),
+    open: count('open'),
+    openUrgent: count('open_urgent'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.openStage] })],
+);
+
+/**
+ * Roll-up of `referrals` per calendar month of the arrival, referring county and city, bed type
+ * and the bed type left: arrivals, and arrivals from a medical bed followed by a medical admission
+ * within 31 days (744 hours). Kept and rebuilt with `referral_months`.
+ */
+export const arrivalMonths = monitoringSchema.table(
+  'arrival_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    originBedType: text('origin_bed_type').notNull(),
+    arrived: count('arrived'),
+    readmitted: count('readmitted'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.originBedType] })],
+);
+
+/**
+ * Roll-up of `offers` per calendar month of the offer, provider, bed type, answer and reason
+ * (`''` while none): whole months of the offer counts by provider. The provider's place is joined
+ * at query time, as for the rows. Kept by a trigger on `offers` and rebuilt like `referral_months`.
+ */
+export const offerMonths = monitoringSchema.table(
+  'offer_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    answer: text('answer').notNull(),
+    reasonCode: text('reason_code').notNull(),
+    offers: count('offers'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.institutionId, t.bedType, t.answer, t.reasonCode] })],
+);
+
+/**
+ * The same per the provider's county and city instead of the provider (`''` while the provider is
+ * unknown): whole months of the offer counts of divisions. Kept by the trigger on `offers` (the
+ * provider's place as `institutions` has it) and by one on `institutions`, which moves a
+ * provider's cells when its place is first known or changes.
+ */
+export const offerPlaceMonths = monitoringSchema.table(
+  'offer_place_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    answer: text('answer').notNull(),
+    reasonCode: text('reason_code').notNull(),
+    offers: count('offers'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.answer, t.reasonCode] })],
+);

@@ -1,0 +1,111 @@
+/**
+ * Where whole months of a metric can be read from a roll-up table instead of its rows
+ * (`referral_months`, `arrival_months`, `offer_place_months`, `offer_months`; see schema.ts), and how: the same dimensions as the
+ * metric's source, the metric's conditions and breakdown over the roll-up's columns, and each
+ * count as a sum of cells. Metrics absent here (durations' medians, bed-days, breaches, flows by
+ * district) are always read from their rows.
+ */
+import { READMISSION_DAYS, type MetricKey } from '../../domain/definitions.js';
+
+export interface RollupSource {
+  /** The roll-up table as `m`, with whatever joins its dimensions need. */
+  from: string;
+  county: string;
+  city: string;
+  bedType: string;
+  /** The provider of a cell; without one, queries by provider read the rows. */
+  provider?: string;
+}
+
+export interface Rollup {
+  source: RollupSource;
+  /** The metric's own condition over the cells. */
+  where?: string;
+  /** The breakdown over the cells, when the metric has one. */
+  sub?: string;
+  /** How many of the metric's rows a set of cells holds (a group exists when it is above 0). */
+  rows: string;
+  /** Each column of the metric as a sum over cells. */
+  columns: Record<string, string>;
+  /** Hours after its end before a month's rows all count (a readmission window): later months read the rows, which count up to `asOf`. */
+  settledHours?: number;
+}
+
+const REFERRAL_MONTHS: RollupSource = {
+  from: 'monitoring.referral_months m',
+  county: "nullif(m.county, '')",
+  city: "nullif(m.city, '')",
+  bedType: "nullif(m.bed_type, '')",
+};
+
+const OFFER_MONTHS: RollupSource = {
+  from: 'monitoring.offer_months m left join monitoring.institutions i on i.institution_id = m.institution_id and i.bed_type = m.bed_type',
+  county: 'i.county',
+  city: 'i.city',
+  bedType: 'm.bed_type',
+  provider: 'm.institution_id',
+};
+
+const ARRIVAL_MONTHS: RollupSource = {
+  from: 'monitoring.arrival_months m',
+  county: "nullif(m.county, '')",
+  city: "nullif(m.city, '')",
+  bedType: "nullif(m.bed_type, '')",
+};
+
+/** The same offers by the provider's place, without the provider. */
+const OFFER_PLACE_MONTHS: RollupSource = {
+  from: 'monitoring.offer_place_months m',
+  county: "nullif(m.county, '')",
+  city: "nullif(m.city, '')",
+  bedType: 'm.bed_type',
+};
+
+const offersAnswered = (answer: string) => `coalesce(sum(m.offers) filter (where m.answer = '${answer}'), 0)`;
+
+/** A metric's roll-ups, the smallest first: a query reads the first one having its dimensions. */
+export const ROLLUPS: Partial<Record<MetricKey, readonly Rollup[]>> = {
+  'closed-loop': [{
+    source: REFERRAL_MONTHS,
+    rows: 'sum(m.started)',
+    columns: {
+      started: 'sum(m.started)',
+      closedInLoop: 'sum(m.closed_in_loop)',
+      closedLate: 'sum(m.closed_late)',
+      cancelled: 'sum(m.cancelled)',
+      open: 'sum(m.open)',
+    },
+  }],
+  'open-by-stage': [{
+    source: REFERRAL_MONTHS,
+    where: "m.open_stage <> ''",
+    sub: 'm.open_stage',
+    rows: 'sum(m.open)',
+    columns: { open: 'sum(m.open)', urgent: 'sum(m.open_urgent)' },
+  }],
+  'flows-by-bed-type': [{
+    source: ARRIVAL_MONTHS,
+    sub: "nullif(m.origin_bed_type, '') || '→' || nullif(m.bed_type, '')",
+    rows: 'sum(m.arrived)',
+    columns: { transfers: 'sum(m.arrived)' },
+  }],
+  'readmission-31d': [{
+    source: ARRIVAL_MONTHS,
+    where: "m.origin_bed_type = 'medical'",
+    rows: 'sum(m.arrived)',
+    columns: { transfers: 'sum(m.arrived)', readmitted: 'sum(m.readmitted)' },
+    settledHours: READMISSION_DAYS * 24,
+  }],
+  'acceptance-rate': [OFFER_PLACE_MONTHS, OFFER_MONTHS].map((source) => ({
+    source,
+    rows: 'sum(m.offers)',
+    columns: { accepted: offersAnswered('accepted'), declined: offersAnswered('declined'), expired: offersAnswered('expired'), open: offersAnswered('') },
+  })),
+  'decline-reasons': [OFFER_PLACE_MONTHS, OFFER_MONTHS].map((source) => ({
+    source,
+    where: "m.answer = 'declined'",
+    sub: "coalesce(nullif(m.reason_code, ''), 'other')",
+    rows: 'sum(m.offers)',
+    columns: { declined: 'sum(m.offers)' },
+  })),
+};

@@ -1,0 +1,152 @@
+import { openDatabase, type Database } from '@fbl/db';
+import { InProcessBus, toRecord } from '@fbl/messaging';
+import { REFERRAL, eventsTopic } from '@fbl/contracts';
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricStatement, type MetricQuery } from '../src/adapters/db/metrics-queries.js';
+import { ROLLUPS } from '../src/adapters/db/rollups.js';
+import { metricOf, type MetricKey } from '../src/domain/definitions.js';
+import { GROUPINGS } from '../src/domain/periods.js';
+import { eventsOf, generateHistory, type History } from './support/history.js';
+import { quietLogger, startMonitoring } from './support/harness.js';
+
+const SEED = Number(process.env['MONITORING_TEST_SEED'] ?? 20261206);
+const ROLLED_UP = Object.keys(ROLLUPS) as MetricKey[];
+const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months'];
+
+/** A small deterministic generator, so a failing filter can be found again from the seed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** Random filters over the history's months: periods of whole months, parts of months and both, every grouping and filter. */
+function randomQueries(history: History, n: number, seed: number): Omit<MetricQuery, 'metric'>[] {
+  const rand = prng(seed);
+  const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const counties = [...new Set(history.institutions.map((i) => i.county))];
+  const divisions = [undefined, undefined, '370000', ...counties, ...counties.map((c) => `${c.slice(0, 4)}00`)];
+  const first = Date.parse('2026-07-01T00:00:00+08:00');
+  const last = Date.parse('2026-12-31T00:00:00+08:00');
+  const queries: Omit<MetricQuery, 'metric'>[] = [];
+  for (let i = 0; i < n; i++) {
+    let from = day(first + Math.floor(rand() * ((last - first) / 86_400_000)) * 86_400_000);
+    let to = day(Date.parse(`${from}T00:00:00+08:00`) + Math.floor(rand() * 150) * 86_400_000);
+    // Half the periods start or end on a month's edge, so whole months come from the roll-ups.
+    if (rand() < 0.5) from = `${from.slice(0, 7)}-01`;
+    if (rand() < 0.5) to = day(Date.parse(`${to.slice(0, 7)}-01T00:00:00+08:00`) + 32 * 86_400_000).slice(0, 7) + '-01';
+    if (rand() < 0.5 && to.endsWith('-01')) to = day(Date.parse(`${to}T00:00:00+08:00`) - 86_400_000);
+    if (to < from) to = from;
+    const provider = rand() < 0.25 ? pick(history.institutions).id : undefined;
+    const division = pick(divisions);
+    const bedType = rand() < 0.3 ? pick(['care', 'home-care', 'home-sick', 'hospice', 'medical']) : undefined;
+    queries.push({ from, to, groupBy: pick(GROUPINGS), asOf: new Date(history.asOf), ...(division ? { division } : {}), ...(bedType ? { bedType } : {}), ...(provider ? { provider } : {}) });
+  }
+  return queries;
+}
+
+type Answer = { key: string; sub: string; values: Record<string, number | null> }[];
+
+async function answer(database: Database, query: MetricQuery, rollups: boolean): Promise<Answer> {
+  const definition = metricOf(query.metric);
+  const rows = await database.rows<Record<string, unknown>>(database.db, metricStatement(definition, query, { rollups }));
+  return rows.map((r) => ({
+    key: String(r['key']),
+    sub: String(r['sub']),
+    values: Object.fromEntries(definition.columns.map((c) => [c.name, r[c.name] === null || r[c.name] === undefined ? null : Number(r[c.name])])),
+  }));
+}
+
+/** A roll-up table's cells that hold rows (a trigger may leave cells at zero), as text, in order. */
+async function cells(database: Database, table: string): Promise<string[]> {
+  const count = table === 'referral_months' ? 'started' : table === 'arrival_months' ? 'arrived' : 'offers';
+  const rows = await database.rows<{ cell: string }>(database.db, sql.raw(`select to_jsonb(m)::text as cell from monitoring.${table} m where ${count} <> 0`));
+  return rows.map((r) => r.cell).sort();
+}
+
+/** Whether a statement reads a roll-up table. */
+const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
+
+const drivers: { name: string; open: () => Promise<{ database: Database; drop: () => Promise<void> }> }[] = [
+  {
+    name: 'PostgreSQL',
+    open: async () => {
+      const testDb: TestDatabase = await createTestDatabase('monitoring_rollups');
+      const database = await openDatabase({ url: testDb.url });
+      return { database, drop: () => testDb.drop() };
+    },
+  },
+  { name: 'PGlite', open: async () => ({ database: await openDatabase({ dataDir: 'memory' }), drop: async () => {} }) },
+];
+
+for (const driver of drivers) {
+  const suite = driver.name === 'PostgreSQL' ? describeWithPostgres : describe;
+  suite(`monitoring roll-ups on ${driver.name}: the same figures as the rows, kept by every write`, () => {
+    const history = generateHistory(SEED, driver.name === 'PostgreSQL' ? 300 : 120);
+    let opened: Awaited<ReturnType<(typeof drivers)[number]['open']>>;
+    let monitoring: Awaited<ReturnType<typeof startMonitoring>>;
+
+    beforeAll(async () => {
+      opened = await driver.open();
+      const bus = new InProcessBus(quietLogger());
+      monitoring = await startMonitoring(opened.database, bus, () => new Date(history.asOf));
+      // Given the referral topic read before the bed topics: offers counted before their provider's place is known.
+      const messages = eventsOf(history);
+      const referralFirst = [...messages].sort((a, b) => Number(b.topic === eventsTopic(REFERRAL)) - Number(a.topic === eventsTopic(REFERRAL)) || a.envelope.time.localeCompare(b.envelope.time));
+      const records = referralFirst.map((m) => toRecord(m.topic, m.key, m.envelope));
+      for (let i = 0; i < records.length; i += 300) await bus.publish(records.slice(i, i + 300));
+      // And a provider that moves to another county afterwards.
+      const moved = history.institutions.find((i) => i.bedType === 'care')!;
+      await opened.database.db.execute(sql`update monitoring.institutions set county = '370102', city = '370100' where institution_id = ${moved.id} and bed_type = 'care'`);
+    }, 600_000);
+    afterAll(async () => {
+      await monitoring?.stop();
+      await opened?.database.close();
+      await opened?.drop();
+    });
+
+    it('keeps each roll-up equal to the one rebuilt from the rows', async () => {
+      const kept = await Promise.all(TABLES.map((t) => cells(opened.database, t)));
+      await opened.database.db.execute(sql`select monitoring.rebuild_rollups()`);
+      const rebuilt = await Promise.all(TABLES.map((t) => cells(opened.database, t)));
+      for (let i = 0; i < TABLES.length; i++) {
+        expect(rebuilt[i]!.length, TABLES[i]).toBeGreaterThan(5);
+        expect(kept[i], TABLES[i]).toEqual(rebuilt[i]);
+      }
+    });
+
+    it('answers every rolled-up metric under random filters as the rows do', async () => {
+      let fromRollups = 0;
+      for (const query of randomQueries(history, 60, SEED)) {
+        for (const metric of ROLLED_UP) {
+          const q = { ...query, metric };
+          const rowsAnswer = await answer(opened.database, q, false);
+          expect(await answer(opened.database, q, true), JSON.stringify(q)).toEqual(rowsAnswer);
+          if (readsRollup(q)) fromRollups++;
+        }
+      }
+      // Most of the random filters were answered from roll-ups, not only from rows.
+      expect(fromRollups).toBeGreaterThan(60);
+    });
+
+    it('reads whole months from the roll-ups: a changed cell changes the figure, a rebuild restores it', async () => {
+      const q: MetricQuery = { metric: 'closed-loop', from: '2026-09-01', to: '2026-10-31', groupBy: 'total', asOf: new Date(history.asOf) };
+      const before = await answer(opened.database, q, true);
+      expect(before[0]!.values['started']).toBeGreaterThan(0);
+      await opened.database.db.execute(sql`update monitoring.referral_months set started = started + 1000 where month = '2026-09-01' and started > 0 and ctid = (select min(ctid) from monitoring.referral_months where month = '2026-09-01' and started > 0)`);
+      expect((await answer(opened.database, q, true))[0]!.values['started']).toBe(before[0]!.values['started']! + 1000);
+      await opened.database.db.execute(sql`select monitoring.rebuild_rollups()`);
+      expect(await answer(opened.database, q, true)).toEqual(before);
+    });
+  });
+}
