@@ -3,8 +3,10 @@ import { allMessages, MessageRegistry, newId } from '@fbl/contracts';
 import { openDatabase, type Database } from '@fbl/db';
 import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
+import { chainPass, verifyChain } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -165,5 +167,23 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
 
   it('shows no demo accounts outside the embedded demo', async () => {
     expect((await get('/demo-users')).json()).toEqual({ demo: false, users: [] });
+  });
+
+  it('keeps the sign-in log append-only and under a hash chain: every attempt linked, a changed attempt found', async () => {
+    const LOG = { schema: 'gateway', log: 'sign_ins' } as const;
+    const [{ n }] = (await database.rows<{ n: number }>(database.db, sql`select count(*)::int as n from gateway.sign_ins`)) as [{ n: number }];
+    expect(n).toBeGreaterThan(5);
+    // Rows are linked once every older transaction on the server has finished: poll a few passes.
+    await expect.poll(async () => {
+      await chainPass(database, LOG, 'standard');
+      return (await verifyChain(database, LOG)).pending;
+    }, { timeout: 120_000, interval: 200 }).toBe(0);
+    expect(await verifyChain(database, LOG)).toMatchObject({ ok: true, checked: n });
+    await expect(database.db.execute(sql`update gateway.sign_ins set outcome = 'signed-in'`)).rejects.toThrow();
+    await expect(database.db.execute(sql`delete from gateway.sign_ins`)).rejects.toThrow();
+    await database.db.execute(sql`alter table gateway.sign_ins disable trigger user`);
+    const [{ seq }] = (await database.rows<{ seq: number }>(database.db, sql`update gateway.sign_ins set outcome = 'signed-in' where outcome <> 'signed-in' and seq = (select min(seq) from gateway.sign_ins where outcome <> 'signed-in') returning seq::int as seq`)) as [{ seq: number }];
+    await database.db.execute(sql`alter table gateway.sign_ins enable trigger user`);
+    expect((await verifyChain(database, LOG)).problems).toEqual([{ kind: 'changed', position: expect.any(Number), seq }]);
   });
 });
