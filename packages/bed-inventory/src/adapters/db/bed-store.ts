@@ -1,7 +1,7 @@
 import { BedAvailabilityChanged, newId, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import type { Outbox, Timers } from '@fbl/messaging';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { BedEffect } from '../../application/bed-effects.js';
 import type { BedMessages } from '../../application/messages.js';
 import { summarise } from '../../domain/availability.js';
@@ -207,26 +207,31 @@ export class BedStore {
   }
 
   /**
-   * Set a unit's status and move it from its old status's count to the new one's, in one
-   * statement: the counts follow the row's real previous status, whatever the caller believed,
-   * and a status that does not change moves nothing.
+   * Set a unit's status and move it from its old status's count to the new one's: the counts follow
+   * the row's real previous status (read under the unit's lock), whatever the caller believed, and
+   * a status that does not change moves nothing. The two count rows are locked in one order (by
+   * status) before either changes, so a hold (free → held) and a release (held → free) at the same
+   * place at the same time wait for each other instead of deadlocking.
    */
   async setUnitStatus(tx: Tx, unitId: string, status: UnitState['status']): Promise<void> {
     const { units, unitCounts } = this.t;
-    await tx.execute(sql`
-      with previous as (
-        select id, institution_id, kind, attributes, status from ${units} where id = ${unitId} for update
-      ), changed as (
-        update ${units} as u set status = ${status} from previous
-        where u.id = previous.id and previous.status <> ${status}
-        returning previous.institution_id, previous.kind, previous.attributes, previous.status
-      ), left_behind as (
-        update ${unitCounts} as c set count = c.count - 1 from changed
-        where c.institution_id = changed.institution_id and c.kind = changed.kind and c.attributes = changed.attributes and c.status = changed.status
-      )
-      insert into ${unitCounts} as c (institution_id, kind, attributes, status, count)
-      select institution_id, kind, attributes, ${status}, 1 from changed
-      on conflict (institution_id, kind, attributes, status) do update set count = c.count + 1`);
+    const [unit] = await tx
+      .select({ institutionId: units.institutionId, kind: units.kind, attributes: units.attributes, status: units.status })
+      .from(units)
+      .where(eq(units.id, unitId))
+      .for('update');
+    if (!unit || unit.status === status) return;
+    const place = and(eq(unitCounts.institutionId, unit.institutionId), eq(unitCounts.kind, unit.kind), eq(unitCounts.attributes, unit.attributes));
+    await tx.insert(unitCounts).values({ institutionId: unit.institutionId, kind: unit.kind, attributes: unit.attributes, status, count: 0 }).onConflictDoNothing();
+    await tx
+      .select({ status: unitCounts.status })
+      .from(unitCounts)
+      .where(and(place, inArray(unitCounts.status, [unit.status, status])))
+      .orderBy(asc(unitCounts.status))
+      .for('update');
+    await tx.update(units).set({ status }).where(eq(units.id, unitId));
+    await tx.update(unitCounts).set({ count: sql`${unitCounts.count} - 1` }).where(and(place, eq(unitCounts.status, unit.status)));
+    await tx.update(unitCounts).set({ count: sql`${unitCounts.count} + 1` }).where(and(place, eq(unitCounts.status, status)));
   }
 }
 
