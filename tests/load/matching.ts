@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { inArray } from 'drizzle-orm';
 import { openDatabase, type DatabaseConfig } from '../../packages/db/src/index.js';
 import { createLogger } from '../../packages/observability/src/index.js';
-import { AvailabilityView } from '../../services/referral-workflow/src/adapters/db/availability-view.js';
+import { AvailabilityView, providerOf } from '../../services/referral-workflow/src/adapters/db/availability-view.js';
 import { availability } from '../../services/referral-workflow/src/adapters/db/schema.js';
 import { rankCandidates, type MatchRequest, type ProviderAvailability } from '../../services/referral-workflow/src/domain/matching.js';
 import type { BedTypeName } from '../../services/referral-workflow/src/domain/types.js';
@@ -145,16 +145,7 @@ export async function timeProjectionPath(config: DatabaseConfig, providers: read
       await database.transaction(async (tx) => {
         const rows = await tx.select().from(availability).where(inArray(availability.bedType, request.bedTypes)).orderBy(availability.institutionId);
         queried = performance.now();
-        const mapped: ProviderAvailability[] = rows.map((r) => ({
-          institutionId: r.institutionId,
-          bedType: r.bedType as BedTypeName,
-          name: r.name,
-          divisionCode: r.divisionCode,
-          capabilities: r.capabilities,
-          serviceArea: r.serviceArea,
-          greenChannelPartners: r.greenChannelPartners,
-          units: r.units as ProviderAvailability['units'],
-        }));
+        const mapped: ProviderAvailability[] = rows.map(providerOf);
         rankCandidates(request, mapped, shandongDivisions);
       });
       // The first few warm the caches and the JIT; they are not counted.
