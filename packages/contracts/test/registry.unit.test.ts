@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   AssessAbility,
   BedHoldRejected,
+  HomeCareStatementIssued,
+  HomeVisitCompleted,
   MessageRegistry,
   ReserveBed,
   allMessages,
@@ -47,6 +49,27 @@ describe('message registry', () => {
     expect(decoded.ok).toBe(true);
     if (decoded.ok) expect(decoded.envelope.data).toEqual({ elderRef, referralId, reason: 'immediate' });
     expect(registry.decode({ ...green.envelope, data: { ...green.envelope.data as object, urgency: 'urgent' } })).toMatchObject({ ok: false, reason: expect.stringContaining('/urgency') });
+  });
+
+  it('carries a home visit on the provider topic, and a statement with its lines in minutes and fen', () => {
+    const visitId = '0192f3b2-7c1a-7000-8000-000000000010';
+    const elderRef = '0192f3b2-7c1a-7000-8000-000000000003';
+    const visit = {
+      visitId, elderRef, divisionCode: '371082', institutionId, bedType: 'home-care' as const, purpose: 'service' as const, channel: 'home' as const,
+      windowStart: '2026-12-01T01:00:00.000Z', windowEnd: '2026-12-01T03:00:00.000Z', checkedInAt: '2026-12-01T01:10:00.000Z', checkedOutAt: '2026-12-01T02:10:00.000Z',
+      minutes: 60, items: [{ code: 'bathing', minutes: 40 }, { code: 'cleaning', minutes: 20 }], confirmation: 'signature' as const, late: false,
+    };
+    const message = createMessage(HomeVisitCompleted, visitId, visit, { source: 'home-care-beds' }, { topic: 'home-care-beds.events' });
+    expect(message.topic).toBe('home-care-beds.events');
+    expect(registry.decode(JSON.parse(JSON.stringify(message.envelope)))).toMatchObject({ ok: true, envelope: { data: visit } });
+    expect(registry.decode({ ...message.envelope, data: { ...visit, channel: 'letter' } })).toMatchObject({ ok: false, reason: expect.stringContaining('/channel') });
+    const statement = createMessage(
+      HomeCareStatementIssued, visitId,
+      { statementId: visitId, institutionId, month: '2026-11', rulesVersion: 'rushan-2023', rateFen: 2000, lines: [{ elderRef, divisionCode: '371082', entitledMinutes: 3600, deliveredMinutes: 3600, amountFen: 120000 }], issuedAt: '2026-12-01T00:00:00.000Z' },
+      { source: 'civil-affairs' },
+    );
+    expect(statement.topic).toBe('civil-affairs.events');
+    expect(registry.decode({ ...statement.envelope, data: { ...statement.envelope.data as object, month: '2026-13' } })).toMatchObject({ ok: false, reason: expect.stringContaining('/month') });
   });
 
   it('names the failing field of invalid data', () => {
