@@ -56,7 +56,7 @@ export async function startEmbedded(
       civilAffairs = civilAffairsService(deps, secrets);
       return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets), ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets) }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
-    plugins: [gatewaySecurity({ perMinute: options.rateLimitPerMinute ?? 0 }), gatewayRoutes()],
+    plugins: [gatewaySecurity({ perMinute: options.rateLimitPerMinute ?? 0 }), gatewayRoutes(config.province ? { province: config.province } : {})],
     afterStart: async ({ deps }) => {
       if (options.demoData !== false && beds && identity) {
         const { added, ids } = await loadDemoData(beds);

@@ -12,7 +12,7 @@ await runProcess({
   name: 'gateway',
   config,
   services: (deps) => [(identity = identityService(deps, { authSecret: config.authSecret, suite: config.suite, ...(config.oidcLogin ? { oidcLogin: config.oidcLogin } : {}) }))],
-  plugins: [gatewaySecurity({ perMinute: config.rateLimitPerMinute }), unifiedOpenApi(config.upstreams), gatewayRoutes({ upstreams: config.upstreams, authSecret: config.authSecret, ...(config.oidc ? { oidc: config.oidc } : {}) })],
+  plugins: [gatewaySecurity({ perMinute: config.rateLimitPerMinute }), unifiedOpenApi(config.upstreams), gatewayRoutes({ upstreams: config.upstreams, authSecret: config.authSecret, ...(config.province ? { province: config.province } : {}), ...(config.oidc ? { oidc: config.oidc } : {}) })],
   readiness: Object.entries(config.upstreams).map(([name, url = '']) => ({
     name,
     check: async () => {

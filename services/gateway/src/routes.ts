@@ -100,9 +100,9 @@ function onUpstreamError(service: string) {
  * prefix to the owning service once the request's token is valid; in the embedded mode the
  * services' routes live in the same server and the gateway adds only its own pages (the web UI).
  */
-export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string; oidc?: OidcSettings; clock?: () => Date } = {}): FastifyPluginAsync {
+export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string; oidc?: OidcSettings; clock?: () => Date; province?: string } = {}): FastifyPluginAsync {
   return async (app) => {
-    await app.register(uiRoutes());
+    await app.register(uiRoutes(options.province ? { province: options.province } : {}));
     const { upstreams, authSecret } = options;
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');

@@ -43,7 +43,8 @@ export const kindName = (lang: Lang, kind: string) => {
 };
 
 /** A division's name, as the province's table has it. */
-const divisionName = (lang: Lang, code: string) => (code === `${PICKER_PROVINCE}0000` ? t(lang, 'admin_province') : (chinaDivisions.get(code)?.name ?? t(lang, 'admin_unknownDivision')));
+const wholeProvince = (lang: Lang) => fill(t(lang, 'admin_province'), { province: chinaDivisions.get(`${PICKER_PROVINCE}0000`)?.name ?? PICKER_PROVINCE });
+const divisionName = (lang: Lang, code: string) => (code === `${PICKER_PROVINCE}0000` ? wholeProvince(lang) : (chinaDivisions.get(code)?.name ?? t(lang, 'admin_unknownDivision')));
 
 /** Every institution the bed services registered, each once, by name; null while they load. */
 export function useInstitutions(): Institution[] | null {
@@ -359,7 +360,7 @@ function AccountForm({ lang, institutions, account, self, onCancel, onSaved }: {
             <label for="acc-division">{t(lang, 'admin_division')}</label>
             <select {...field('acc-division')} name="divisionCode" value={divisionCode} onChange={(e) => setDivisionCode((e.target as HTMLSelectElement).value)}>
               <option value="">{t(lang, 'admin_chooseDivision')}</option>
-              <option value={`${PICKER_PROVINCE}0000`}>{t(lang, 'admin_province')}</option>
+              <option value={`${PICKER_PROVINCE}0000`}>{wholeProvince(lang)}</option>
               {divisionChoices(null).map((d) => <option key={d.code} value={d.code}>{d.county ? `\u3000${d.name}` : d.name}</option>)}
             </select>
             {error('acc-division')}

@@ -1,9 +1,10 @@
-import { chinaDivisions, DEFAULT_PROVINCE, type Division } from '@fbl/codes';
+import { chinaDivisions, type Division } from '@fbl/codes';
 import { useState } from 'preact/hooks';
+import { provinceOf } from './province.js';
 import { t, type Lang } from './i18n.js';
 
-/** The province the pickers offer: the deployment's (Shandong unless the build says otherwise). */
-export const PICKER_PROVINCE = DEFAULT_PROVINCE;
+/** The province the pickers offer: the deployment's. */
+export const PICKER_PROVINCE = provinceOf(typeof document === 'undefined' ? undefined : document.querySelector('meta[name="deployment-province"]')?.getAttribute('content'));
 
 /** The cities of the pickers' province, by code. */
 export const pickerCities = (): Division[] => chinaDivisions.citiesOf(`${PICKER_PROVINCE}0000`);

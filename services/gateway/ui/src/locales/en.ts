@@ -635,7 +635,7 @@ export const en: Record<keyof typeof zh, string> = {
   admin_noInstitutions: "No institutions registered yet; register one with a bed service first",
   admin_division: "Division",
   admin_chooseDivision: "Choose a division",
-  admin_province: "Shandong (whole province)",
+  admin_province: "{province} (whole province)",
   admin_unknownDivision: "Unknown division",
   admin_unknownInstitution: "Unregistered institution",
   admin_firstPassword: "First password",

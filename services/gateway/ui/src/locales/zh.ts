@@ -633,7 +633,7 @@ export const zh = {
   admin_noInstitutions: "尚无登记的机构，请先在床位服务中登记机构",
   admin_division: "所属辖区",
   admin_chooseDivision: "请选择辖区",
-  admin_province: "山东省（全省）",
+  admin_province: "{province}（全省）",
   admin_unknownDivision: "未知辖区",
   admin_unknownInstitution: "未登记的机构",
   admin_firstPassword: "初始密码",
