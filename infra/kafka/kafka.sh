@@ -16,6 +16,13 @@
 #   KAFKA_OWNER_PID         if set, a watchdog stops the broker when that process exits
 #                           (so a crashed test runner does not leak a JVM)
 #   XDG_CACHE_HOME          jar cache root (default ~/.cache)
+#   KAFKA_TLS               1: clients connect over SASL_SSL (TLS with SCRAM-SHA-256) on KAFKA_PORT; a
+#                           throwaway CA from infra/tls/make-certs.sh signs the broker's certificate
+#                           (clients trust $KAFKA_STATE_DIR/tls/ca.pem). The broker's own traffic and
+#                           the readiness probe use a plaintext listener on KAFKA_INTERNAL_PORT.
+#   KAFKA_INTERNAL_PORT     that listener's port (default 19094; with KAFKA_TLS=1 only)
+#   KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD
+#                           the SCRAM account created when storage is formatted (default fbl / fbl-secret)
 #
 # Everything except the KAFKA_BROKERS line goes to stderr.
 set -euo pipefail
@@ -25,6 +32,7 @@ SCRIPT_PATH="$SCRIPT_DIR/$(basename "${BASH_SOURCE[0]}")"
 POM="$SCRIPT_DIR/pom.xml"
 KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+KAFKA_INTERNAL_PORT="${KAFKA_INTERNAL_PORT:-19094}"
 READY_TIMEOUT_MS="${KAFKA_READY_TIMEOUT_MS:-90000}"
 
 log() { echo "[kafka.sh] $*" >&2; }
@@ -82,15 +90,30 @@ pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 read_pid() { [[ -f "$STATE_DIR/kafka.pid" ]] && cat "$STATE_DIR/kafka.pid" || true; }
 
 write_config() {
+  local listeners
+  if [[ "${KAFKA_TLS:-}" == "1" ]]; then
+    listeners="listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT,INTERNAL://127.0.0.1:$KAFKA_INTERNAL_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT,INTERNAL://127.0.0.1:$KAFKA_INTERNAL_PORT
+listener.security.protocol.map=SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=INTERNAL
+sasl.enabled.mechanisms=SCRAM-SHA-256
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$STATE_DIR/tls/server.p12
+ssl.keystore.password=$TLS_STORE_PASSWORD
+ssl.key.password=$TLS_STORE_PASSWORD"
+  else
+    listeners="listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT"
+  fi
   cat >"$STATE_DIR/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+$listeners
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
 log.dirs=$STATE_DIR/data
 num.partitions=3
 auto.create.topics.enable=true
@@ -155,12 +178,24 @@ cmd_start() {
     if port_in_use "$p"; then die "port 127.0.0.1:$p is already in use"; fi
   done
   ensure_jars
+  local probe_port=$KAFKA_PORT scram=()
+  if [[ "${KAFKA_TLS:-}" == "1" ]]; then
+    if port_in_use "$KAFKA_INTERNAL_PORT"; then die "port 127.0.0.1:$KAFKA_INTERNAL_PORT is already in use"; fi
+    TLS_STORE_PASSWORD="$(cat "$STATE_DIR/tls/store-password" 2>/dev/null || true)"
+    if [[ -z "$TLS_STORE_PASSWORD" ]]; then
+      TLS_STORE_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+      TLS_STORE_PASSWORD="$TLS_STORE_PASSWORD" bash "$SCRIPT_DIR/../tls/make-certs.sh" "$STATE_DIR/tls"
+      (umask 077 && echo "$TLS_STORE_PASSWORD" >"$STATE_DIR/tls/store-password")
+    fi
+    probe_port=$KAFKA_INTERNAL_PORT
+    scram=(--add-scram "SCRAM-SHA-256=[name=${KAFKA_SASL_USERNAME:-fbl},password=${KAFKA_SASL_PASSWORD:-fbl-secret}]")
+  fi
   write_config
 
   local started=$SECONDS cluster_id
   if [[ ! -f "$STATE_DIR/data/meta.properties" ]]; then
     cluster_id="$(run_java kafka.tools.StorageTool random-uuid 2>>"$STATE_DIR/kafka.out")"
-    run_java kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE_DIR/server.properties" \
+    run_java kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE_DIR/server.properties" "${scram[@]}" \
       >>"$STATE_DIR/kafka.out" 2>&1 || { log_tail; die "storage format failed"; }
   fi
 
@@ -173,7 +208,7 @@ cmd_start() {
   echo "$broker" >"$STATE_DIR/kafka.pid"
   if [[ -n "${KAFKA_OWNER_PID:-}" ]]; then start_watchdog "$KAFKA_OWNER_PID" "$broker"; fi
 
-  node "$SCRIPT_DIR/wait-ready.mjs" "127.0.0.1:$KAFKA_PORT" "$READY_TIMEOUT_MS" </dev/null >&2 &
+  node "$SCRIPT_DIR/wait-ready.mjs" "127.0.0.1:$probe_port" "$READY_TIMEOUT_MS" </dev/null >&2 &
   local probe=$!
   while pid_alive "$probe"; do
     if ! pid_alive "$broker"; then
@@ -190,6 +225,10 @@ cmd_start() {
   fi
 
   echo "KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT" >"$STATE_DIR/env"
+  if [[ "${KAFKA_TLS:-}" == "1" ]]; then
+    printf 'KAFKA_SSL=true\nKAFKA_SSL_CA=%s\nKAFKA_SASL_MECHANISM=scram-sha-256\nKAFKA_SASL_USERNAME=%s\nKAFKA_SASL_PASSWORD=%s\n' \
+      "$STATE_DIR/tls/ca.pem" "${KAFKA_SASL_USERNAME:-fbl}" "${KAFKA_SASL_PASSWORD:-fbl-secret}" >>"$STATE_DIR/env"
+  fi
   log "ready after $((SECONDS - started)) s; stop with: KAFKA_STATE_DIR=$STATE_DIR bash $SCRIPT_PATH stop"
   echo "KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"
 }

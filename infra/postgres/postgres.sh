@@ -13,6 +13,10 @@
 #   PG_STATE_DIR_REMOVE  1: `stop` (also the watchdog's) removes the state dir
 #   PG_OWNER_PID         if set, a watchdog stops the server when that process exits
 #   PG_BINDIR            server binaries (default: pg_config --bindir, else newest /usr/lib/postgresql/*/bin)
+#   PG_TLS               1: TLS only over TCP (a throwaway CA from infra/tls/make-certs.sh signs the
+#                        server's certificate; clients trust $PG_STATE_DIR/tls/ca.pem, also written
+#                        to the state dir's env file as DATABASE_SSLROOTCERT); connections without TLS
+#                        are refused. The socket inside the state dir stays open to the server's user.
 #
 # Server settings stay at their defaults (fsync, synchronous_commit...) so benchmarks are honest;
 # only max_connections is raised. Auth is trust, on loopback and a socket inside the state dir.
@@ -106,6 +110,24 @@ port = $PG_PORT
 unix_socket_directories = '$STATE_DIR/run'
 max_connections = 200
 EOF
+  local sslmode=disable
+  if [[ "${PG_TLS:-}" == "1" ]]; then
+    if [[ ! -f "$STATE_DIR/tls/server.key" ]]; then
+      bash "$SCRIPT_DIR/../tls/make-certs.sh" "$STATE_DIR/tls"
+      if [[ "$(id -u)" == "0" ]]; then chown -R postgres: "$STATE_DIR/tls"; chmod 0755 "$STATE_DIR/tls"; fi
+    fi
+    as_pg tee -a "$STATE_DIR/data/fbl.conf" >/dev/null <<EOF
+ssl = on
+ssl_cert_file = '$STATE_DIR/tls/server.pem'
+ssl_key_file = '$STATE_DIR/tls/server.key'
+EOF
+    # TCP only with TLS: no plain 'host' line is left.
+    as_pg tee "$STATE_DIR/data/pg_hba.conf" >/dev/null <<EOF
+local   all all                trust
+hostssl all all 127.0.0.1/32   trust
+EOF
+    sslmode=require
+  fi
 
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT, state in $STATE_DIR"
   if ! as_pg "$BINDIR/pg_ctl" start -D "$STATE_DIR/data" -l "$STATE_DIR/postgres.log" -w -t 60 >&2; then
@@ -116,7 +138,7 @@ EOF
 
   # Ready means a query answers over TCP, as the tests will connect.
   local deadline=$((SECONDS + 60))
-  until "$BINDIR/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; do
+  until PGSSLMODE=$sslmode "$BINDIR/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; do
     if ((SECONDS >= deadline)); then
       tail -n 40 "$STATE_DIR/postgres.log" >&2 || true
       die "server did not answer 'select 1' within 60 s"
@@ -126,6 +148,7 @@ EOF
 
   local url="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
   echo "DATABASE_URL=$url" >"$STATE_DIR/env"
+  if [[ "$sslmode" == "require" ]]; then printf 'DATABASE_SSLMODE=verify-full\nDATABASE_SSLROOTCERT=%s\n' "$STATE_DIR/tls/ca.pem" >>"$STATE_DIR/env"; fi
   log "ready after $((SECONDS - started)) s; stop with: PG_STATE_DIR=$STATE_DIR bash $SCRIPT_PATH stop"
   echo "DATABASE_URL=$url"
 }

@@ -42,8 +42,28 @@ export interface MigrateOptions {
   renameSchema?: { from: string; to: string };
 }
 
-/** Where the data lives: a PostgreSQL server, or embedded PGlite in a folder (or in memory). */
-export type DatabaseConfig = { url: string } | { dataDir: string | 'memory' };
+/**
+ * TLS to a PostgreSQL server: `require` encrypts without checking who answers (as libpq's
+ * `sslmode=require`); `verify-full` checks the server's certificate against `ca` (PEM; the
+ * system's roots when absent) and its name against the host. `cert` and `key` (PEM) present a
+ * client certificate when the server asks for one.
+ */
+export interface DatabaseTls {
+  mode: 'require' | 'verify-full';
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/** Where the data lives: a PostgreSQL server (over TLS when `tls` says so), or embedded PGlite in a folder (or in memory). */
+export type DatabaseConfig = { url: string; tls?: DatabaseTls } | { dataDir: string | 'memory' };
+
+/** postgres.js's `ssl` option for a TLS setting. */
+export function sslOption(tls: DatabaseTls | undefined): postgres.Options<Record<string, never>>['ssl'] {
+  if (!tls) return undefined;
+  if (tls.mode === 'require') return { rejectUnauthorized: false, ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) };
+  return { rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) };
+}
 
 /**
  * One database connection (pool) for a process. The same code path runs on both drivers:
@@ -86,7 +106,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
-  return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10, options.onStatement) : openPglite(config.dataDir);
+  return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10, options.onStatement, sslOption(config.tls)) : openPglite(config.dataDir);
 }
 
 /** The folder to migrate from: the given one, or a copy with the schema renamed. */
@@ -131,8 +151,9 @@ export function preparing<S extends postgres.Sql | postgres.TransactionSql>(clie
   });
 }
 
-async function openPostgres(url: string, poolSize: number, onStatement?: (text: string) => void): Promise<Database> {
-  const client = postgres(url, { max: poolSize, onnotice: () => {}, connection: { application_name: 'five-bed-linkage' }, ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}) });
+async function openPostgres(url: string, poolSize: number, onStatement: ((text: string) => void) | undefined, ssl: ReturnType<typeof sslOption>): Promise<Database> {
+  const secured = ssl ? { ssl } : {};
+  const client = postgres(url, { ...secured, max: poolSize, onnotice: () => {}, connection: { application_name: 'five-bed-linkage' }, ...(onStatement ? { debug: (_connection: number, text: string) => onStatement(text) } : {}) });
   const db = drizzlePostgres(preparing(client)) as unknown as Db;
   // One connection for advisory locks, opened on first use; `generation` counts its ends, so a
   // lock taken before an end is known lost without asking.
@@ -143,7 +164,7 @@ async function openPostgres(url: string, poolSize: number, onStatement?: (text: 
     if (!locks) {
       const session: { client: postgres.Sql; generation: number } = {
         generation: 0,
-        client: postgres(url, { max: 1, onnotice: () => {}, onclose: () => void (session.generation += 1), connection: { application_name: 'five-bed-linkage-locks' } }),
+        client: postgres(url, { ...secured, max: 1, onnotice: () => {}, onclose: () => void (session.generation += 1), connection: { application_name: 'five-bed-linkage-locks' } }),
       };
       locks = session;
     }
@@ -161,7 +182,7 @@ async function openPostgres(url: string, poolSize: number, onStatement?: (text: 
       const { table } = options;
       const folder = await migrationsFolder(options);
       // A one-connection client holds a session lock so replicas starting together migrate one at a time.
-      const single = postgres(url, { max: 1, onnotice: () => {} });
+      const single = postgres(url, { ...secured, max: 1, onnotice: () => {} });
       try {
         await single`select pg_advisory_lock(hashtextextended(${'migrate:' + table}, 0))`;
         await migratePostgres(drizzlePostgres(single), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });

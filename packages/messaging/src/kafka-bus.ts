@@ -1,6 +1,6 @@
 import { dlqTopic, isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
-import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type IHeaders, type KafkaMessage, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type IHeaders, type KafkaMessage, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import { backoffMs, sleep } from './backoff.js';
 import type { Bus, BusRecord, DeliveredRecord, ReplayProgress, ReplayRequest, Subscription, SubscriptionRequest } from './bus.js';
 
@@ -33,6 +33,24 @@ export interface KafkaBusOptions {
    * runs) can share one cluster without meeting. Code above the bus sees logical topic names.
    */
   namespace?: string;
+  /** TLS to the brokers: their certificates checked against `ca` (PEM; the system's roots when absent); `cert` and `key` (PEM) for a client certificate. */
+  ssl?: KafkaTls;
+  /** SASL authentication (over TLS in any real deployment). */
+  sasl?: KafkaSasl;
+}
+
+/** TLS settings of the Kafka adapter. */
+export interface KafkaTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/** SASL settings of the Kafka adapter: SCRAM (SHA-256 or SHA-512) or PLAIN, with the account's name and password. */
+export interface KafkaSasl {
+  mechanism: 'scram-sha-256' | 'scram-sha-512' | 'plain';
+  username: string;
+  password: string;
 }
 
 function kafkaLogCreator(logger: Logger) {
@@ -44,6 +62,17 @@ function kafkaLogCreator(logger: Logger) {
       else if (level === logLevel.WARN) logger.warn(fields, message);
       else logger.debug(fields, message);
     };
+}
+
+function saslOf(sasl: KafkaSasl): SASLOptions {
+  switch (sasl.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username: sasl.username, password: sasl.password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username: sasl.username, password: sasl.password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username: sasl.username, password: sasl.password };
+  }
 }
 
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
@@ -81,6 +110,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
     retry: { initialRetryTime: 200, maxRetryTime: 3_000, retries: 8 },
+    ...(options.ssl ? { ssl: { rejectUnauthorized: true, ...(options.ssl.ca ? { ca: [options.ssl.ca] } : {}), ...(options.ssl.cert ? { cert: options.ssl.cert } : {}), ...(options.ssl.key ? { key: options.ssl.key } : {}) } } : {}),
+    ...(options.sasl ? { sasl: saslOf(options.sasl) } : {}),
   });
   const admin = kafka.admin();
   await admin.connect();

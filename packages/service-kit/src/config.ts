@@ -2,6 +2,9 @@ import { sealingKeysFromEnv, type SealingKeys } from '@fbl/privacy';
 import Type, { type Static } from 'typebox';
 import { chinaDivisions, DEFAULT_PROVINCE } from '@fbl/codes';
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
+import type { DatabaseTls } from '@fbl/db';
+import type { KafkaSasl, KafkaTls } from '@fbl/messaging';
+import { readFileSync } from 'node:fs';
 
 /** Environment keys every service process reads. */
 export const ProcessEnvSchema = Type.Object({
@@ -13,6 +16,18 @@ export const ProcessEnvSchema = Type.Object({
   KAFKA_PARTITIONS: Type.Optional(Type.String({ pattern: '^[1-9][0-9]*$' })),
   KAFKA_REPLICATION_FACTOR: Type.Optional(Type.String({ pattern: '^[1-9]$' })),
   KAFKA_NAMESPACE: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,40}$' })),
+  // Encryption in transit: TLS to PostgreSQL (libpq's sslmode names) and TLS + SASL to Kafka; certificates as PEM files.
+  DATABASE_SSLMODE: Type.Optional(Type.Union([Type.Literal('disable'), Type.Literal('require'), Type.Literal('verify-full')])),
+  DATABASE_SSLROOTCERT: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_SSLCERT: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_SSLKEY: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_SSL: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  KAFKA_SSL_CA: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_SSL_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_SSL_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_SASL_MECHANISM: Type.Optional(Type.Union([Type.Literal('scram-sha-256'), Type.Literal('scram-sha-512'), Type.Literal('plain')])),
+  KAFKA_SASL_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
+  KAFKA_SASL_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   // The province the deployment serves, by the first two digits of its GB/T 2260 code (37 Shandong).
   DEPLOYMENT_PROVINCE: Type.Optional(Type.String({ pattern: '^[1-8][0-9]$' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
@@ -41,8 +56,8 @@ export interface OidcSettings {
 export interface ProcessConfig {
   port: number;
   host: string;
-  database: { url: string } | { dataDir: string };
-  kafka?: { brokers: string[]; partitions: number; replicationFactor: number; namespace?: string };
+  database: { url: string; tls?: DatabaseTls } | { dataDir: string };
+  kafka?: { brokers: string[]; partitions: number; replicationFactor: number; namespace?: string; ssl?: KafkaTls; sasl?: KafkaSasl };
   logLevel: string;
   oidc?: OidcSettings;
   /** The province the deployment serves (two digits, '37'): its institutions, service areas and referral origins lie in it. `DEFAULT_PROVINCE` when absent. */
@@ -84,6 +99,50 @@ export function sealingKeys(env: Record<string, string | undefined>, missing: st
   return keys;
 }
 
+type ProcessEnv = Static<typeof ProcessEnvSchema>;
+
+/** A PEM file named by a key, read at start-up; a ConfigError naming the key when it cannot be read or holds no PEM. */
+function pemFile(key: string, path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${key} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new ConfigError(`invalid configuration: ${key} ${path} holds no PEM`);
+  return text;
+}
+
+/** TLS to PostgreSQL from DATABASE_SSLMODE and its certificate files; undefined for `disable` or when unset. */
+function databaseTlsOf(e: ProcessEnv): DatabaseTls | undefined {
+  const files = { ca: pemFile('DATABASE_SSLROOTCERT', e.DATABASE_SSLROOTCERT), cert: pemFile('DATABASE_SSLCERT', e.DATABASE_SSLCERT), key: pemFile('DATABASE_SSLKEY', e.DATABASE_SSLKEY) };
+  const mode = e.DATABASE_SSLMODE ?? 'disable';
+  if (mode === 'disable') {
+    if (files.ca || files.cert || files.key) throw new ConfigError('invalid configuration: DATABASE_SSLROOTCERT, DATABASE_SSLCERT and DATABASE_SSLKEY need DATABASE_SSLMODE require or verify-full');
+    return undefined;
+  }
+  if (!e.DATABASE_URL) throw new ConfigError('invalid configuration: DATABASE_SSLMODE is for a PostgreSQL server (DATABASE_URL); the embedded database has no connection');
+  if (Boolean(files.cert) !== Boolean(files.key)) throw new ConfigError('invalid configuration: DATABASE_SSLCERT and DATABASE_SSLKEY go together');
+  return { mode, ...(files.ca ? { ca: files.ca } : {}), ...(files.cert ? { cert: files.cert } : {}), ...(files.key ? { key: files.key } : {}) };
+}
+
+/** TLS and SASL to Kafka from KAFKA_SSL, KAFKA_SSL_* files and KAFKA_SASL_*. */
+function kafkaSecurityOf(e: ProcessEnv): { ssl?: KafkaTls; sasl?: KafkaSasl } {
+  const files = { ca: pemFile('KAFKA_SSL_CA', e.KAFKA_SSL_CA), cert: pemFile('KAFKA_SSL_CERT', e.KAFKA_SSL_CERT), key: pemFile('KAFKA_SSL_KEY', e.KAFKA_SSL_KEY) };
+  const tls = e.KAFKA_SSL === 'true';
+  if (!tls && (files.ca || files.cert || files.key)) throw new ConfigError('invalid configuration: KAFKA_SSL_CA, KAFKA_SSL_CERT and KAFKA_SSL_KEY need KAFKA_SSL=true');
+  if (Boolean(files.cert) !== Boolean(files.key)) throw new ConfigError('invalid configuration: KAFKA_SSL_CERT and KAFKA_SSL_KEY go together');
+  const saslKeys = [e.KAFKA_SASL_MECHANISM, e.KAFKA_SASL_USERNAME, e.KAFKA_SASL_PASSWORD];
+  if (saslKeys.some(Boolean) && !saslKeys.every(Boolean)) throw new ConfigError('invalid configuration: KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together');
+  if (e.KAFKA_SASL_MECHANISM === 'plain' && !tls) throw new ConfigError('invalid configuration: KAFKA_SASL_MECHANISM plain sends the password as it is: it needs KAFKA_SSL=true');
+  if ((tls || e.KAFKA_SASL_MECHANISM) && !e.KAFKA_BROKERS) throw new ConfigError('invalid configuration: KAFKA_SSL and KAFKA_SASL_* are for a Kafka cluster (KAFKA_BROKERS)');
+  return {
+    ...(tls ? { ssl: { ...(files.ca ? { ca: files.ca } : {}), ...(files.cert ? { cert: files.cert } : {}), ...(files.key ? { key: files.key } : {}) } } : {}),
+    ...(e.KAFKA_SASL_MECHANISM ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME!, password: e.KAFKA_SASL_PASSWORD! } } : {}),
+  };
+}
+
 /**
  * Read and validate the process configuration from an environment once, at start-up.
  * Fails fast with every bad key named. The result is frozen.
@@ -95,15 +154,17 @@ export function readProcessConfig(env: Record<string, string | undefined>, defau
     if (value !== undefined && value !== '') picked[key] = value;
   }
   if (!checker.check(picked)) throw new ConfigError(`invalid configuration: ${describeFieldErrors(checker.errors(picked))}`);
-  const e = picked as Static<typeof ProcessEnvSchema>;
+  const e = picked as ProcessEnv;
   const oidcKeys = [e.OIDC_ISSUER, e.OIDC_AUDIENCE, e.OIDC_JWKS_URL];
   if (oidcKeys.some(Boolean) && !oidcKeys.every(Boolean)) throw new ConfigError('invalid configuration: OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL go together');
   const province = e.DEPLOYMENT_PROVINCE ?? DEFAULT_PROVINCE;
   if (chinaDivisions.get(`${province}0000`)?.level !== 'province') throw new ConfigError(`invalid configuration: DEPLOYMENT_PROVINCE ${province} is not a province (table ${chinaDivisions.version})`);
+  const databaseTls = databaseTlsOf(e);
+  const kafkaSecurity = kafkaSecurityOf(e);
   return Object.freeze({
     port: e.PORT ? Number(e.PORT) : defaults.port,
     host: e.HOST ?? '0.0.0.0',
-    database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: e.DATA_DIR ?? defaults.dataDir ?? './data' },
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, ...(databaseTls ? { tls: databaseTls } : {}) } : { dataDir: e.DATA_DIR ?? defaults.dataDir ?? './data' },
     ...(e.KAFKA_BROKERS
       ? {
           kafka: {
@@ -111,6 +172,8 @@ export function readProcessConfig(env: Record<string, string | undefined>, defau
             partitions: Number(e.KAFKA_PARTITIONS ?? 3),
             replicationFactor: Number(e.KAFKA_REPLICATION_FACTOR ?? 1),
             ...(e.KAFKA_NAMESPACE ? { namespace: e.KAFKA_NAMESPACE } : {}),
+            ...(kafkaSecurity.ssl ? { ssl: kafkaSecurity.ssl } : {}),
+            ...(kafkaSecurity.sasl ? { sasl: kafkaSecurity.sasl } : {}),
           },
         }
       : {}),

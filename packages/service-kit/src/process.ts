@@ -55,6 +55,8 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
         partitions: config.kafka.partitions,
         replicationFactor: config.kafka.replicationFactor,
         ...(config.kafka.namespace ? { namespace: config.kafka.namespace } : {}),
+        ...(config.kafka.ssl ? { ssl: config.kafka.ssl } : {}),
+        ...(config.kafka.sasl ? { sasl: config.kafka.sasl } : {}),
       })
     : new InProcessBus(logger);
   const deps: ServiceDeps = { database, bus, logger, metrics, registry: new MessageRegistry(allMessages), clock: () => new Date(), ...(config.province ? { province: config.province } : {}), ...(config.oidc ? { oidc: config.oidc } : {}) };

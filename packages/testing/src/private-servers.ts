@@ -3,7 +3,7 @@
  * the test may stop and start again (same port, same data) to inject faults without touching the
  * servers the rest of the run shares.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,13 @@ const POSTGRES_SCRIPT = fileURLToPath(new URL('../../../infra/postgres/postgres.
 export interface PrivateServer {
   /** `KAFKA_BROKERS` / `DATABASE_URL` value. */
   readonly value: string;
+  /**
+   * The whole environment a client needs, as the script wrote it: the address, and with TLS the
+   * CA file and (Kafka) the SASL account (`KAFKA_SSL`, `KAFKA_SSL_CA`, `KAFKA_SASL_*`, `DATABASE_SSLMODE`, `DATABASE_SSLROOTCERT`).
+   */
+  readonly env: Record<string, string>;
+  /** The state folder (certificates under `tls/`). */
+  readonly stateDir: string;
   /** Stop the server (data kept). */
   stop(): Promise<void>;
   /** Start it again on the same port with the same data. */
@@ -41,8 +48,12 @@ async function privateServer(script: string, key: string, env: Record<string, st
     throw error;
   }
   let running = true;
+  const written = await readFile(join(stateDir, 'env'), 'utf8');
+  const clientEnv = Object.fromEntries(written.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
   return {
     value,
+    env: clientEnv,
+    stateDir,
     stop: async () => {
       await runScript(script, 'stop', env);
       running = false;
@@ -59,20 +70,26 @@ async function privateServer(script: string, key: string, env: Record<string, st
   };
 }
 
-/** A single-node Kafka broker of the caller's own. */
-export async function startPrivateKafka(): Promise<PrivateServer> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'fbl-private-kafka-'));
-  const port = await freePort();
-  let controller = await freePort();
-  while (controller === port) controller = await freePort();
-  // The data stays across stop and start whatever the caller's environment says (CI asks its own servers' scripts to remove theirs).
-  return privateServer(KAFKA_SCRIPT, 'KAFKA_BROKERS', { KAFKA_STATE_DIR: stateDir, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controller), KAFKA_STATE_DIR_REMOVE: '' }, stateDir);
+/** Distinct free ports. */
+async function freePorts(count: number): Promise<string[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports].map(String);
 }
 
-/** A PostgreSQL server of the caller's own. */
-export async function startPrivatePostgres(): Promise<PrivateServer> {
+/** A single-node Kafka broker of the caller's own; with `tls`, clients connect over SASL_SSL (SCRAM-SHA-256) only. */
+export async function startPrivateKafka(options: { tls?: boolean } = {}): Promise<PrivateServer> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'fbl-private-kafka-'));
+  const [port, controller, internal] = await freePorts(3);
+  // The data stays across stop and start whatever the caller's environment says (CI asks its own servers' scripts to remove theirs).
+  const env = { KAFKA_STATE_DIR: stateDir, KAFKA_PORT: port!, KAFKA_CONTROLLER_PORT: controller!, KAFKA_STATE_DIR_REMOVE: '', ...(options.tls ? { KAFKA_TLS: '1', KAFKA_INTERNAL_PORT: internal! } : {}) };
+  return privateServer(KAFKA_SCRIPT, 'KAFKA_BROKERS', env, stateDir);
+}
+
+/** A PostgreSQL server of the caller's own; with `tls`, TCP connections must use TLS. */
+export async function startPrivatePostgres(options: { tls?: boolean } = {}): Promise<PrivateServer> {
   const stateDir = await mkdtemp(join(tmpdir(), 'fbl-private-postgres-'));
   // As root the server runs as the postgres user, which must reach its folder.
   await chmod(stateDir, 0o755);
-  return privateServer(POSTGRES_SCRIPT, 'DATABASE_URL', { PG_STATE_DIR: stateDir, PG_PORT: String(await freePort()), PG_STATE_DIR_REMOVE: '' }, stateDir);
+  return privateServer(POSTGRES_SCRIPT, 'DATABASE_URL', { PG_STATE_DIR: stateDir, PG_PORT: String(await freePort()), PG_STATE_DIR_REMOVE: '', ...(options.tls ? { PG_TLS: '1' } : {}) }, stateDir);
 }
