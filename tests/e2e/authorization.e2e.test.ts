@@ -162,6 +162,8 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'GET', route: `${ca}/assessment-requests`, path: `${ca}/assessment-requests`, allowed: assessorAdmin, strict: true },
       { method: 'POST', route: `${ca}/elders/{id}/hardships`, path: `${ca}/elders/${UNKNOWN_ID}/hardships`, body: {}, allowed: assessorAdmin, strict: false },
       { method: 'GET', route: `${ca}/elders/{id}/hardships`, path: `${ca}/elders/${UNKNOWN_ID}/hardships`, allowed: any, strict: false },
+      { method: 'PATCH', route: `${ca}/elders/{id}`, path: `${ca}/elders/${UNKNOWN_ID}`, body: { phone: null }, allowed: assessorAdmin, strict: false },
+      { method: 'POST', route: `${ca}/elders/{id}/erasure`, path: `${ca}/elders/${UNKNOWN_ID}/erasure`, body: { ground: 'request' }, allowed: assessorAdmin, strict: false },
       { method: 'POST', route: `${ca}/waiting-list`, path: `${ca}/waiting-list`, body: {}, allowed: assessorAdmin, strict: false },
       { method: 'GET', route: `${ca}/waiting-list/{homeInstitutionId}`, path: `${ca}/waiting-list/${UNKNOWN_ID}`, allowed: ['assessor', 'admin', 'analyst', 'analystOther'], strict: false },
       { method: 'GET', route: `${ca}/waiting-list/entries/{entryId}/position`, path: `${ca}/waiting-list/entries/${UNKNOWN_ID}/position`, allowed: any, strict: false },

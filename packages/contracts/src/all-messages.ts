@@ -1,4 +1,5 @@
 import { bedMessages } from './messages/beds.js';
+import { elderRightsMessages } from './messages/elder-rights.js';
 import { eligibilityMessages } from './messages/eligibility.js';
 import { insuranceMessages } from './messages/insurance.js';
 import { referralMessages } from './messages/referral.js';
@@ -6,4 +7,4 @@ import { visitMessages } from './messages/visits.js';
 import type { MessageDefinition } from './registry.js';
 
 /** Every message definition of the system, for registries that read any topic. */
-export const allMessages: readonly MessageDefinition[] = [...bedMessages, ...referralMessages, ...eligibilityMessages, ...insuranceMessages, ...visitMessages];
+export const allMessages: readonly MessageDefinition[] = [...bedMessages, ...referralMessages, ...eligibilityMessages, ...insuranceMessages, ...visitMessages, ...elderRightsMessages];

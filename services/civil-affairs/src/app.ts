@@ -2,11 +2,13 @@ import { AssessAbility, CIVIL_AFFAIRS, eventsTopic, ProviderChosen } from '@fbl/
 import { FieldProtector } from '@fbl/privacy';
 import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
+import { ElderStore } from './adapters/db/elder-store.js';
 import { messaging } from './adapters/db/schema.js';
 import { civilAffairsRoutes } from './adapters/http/routes.js';
 import { civilAffairsHandlers } from './adapters/messages/handlers.js';
 import { AssessmentQueue } from './application/assessment-queue.js';
 import { ElderDirectory } from './application/elder-directory.js';
+import { ElderRights } from './application/elder-rights.js';
 import { Elders, SERVICE } from './application/elders.js';
 import { WaitingList } from './application/waiting-list.js';
 import { protectorKeysOf, type Secrets } from './secrets.js';
@@ -39,6 +41,7 @@ export function civilAffairsService(deps: ServiceDeps, secrets: Secrets): CivilA
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const protector = new FieldProtector(protectorKeysOf(secrets));
   const elders = new Elders(kit.ports, protector);
+  const rights = new ElderRights(kit.ports, protector, elders, new ElderStore(deps.database));
   const waitingList = new WaitingList(kit.ports, protector);
   const directory = new ElderDirectory(kit.ports, protector);
   const queue = new AssessmentQueue(kit.ports, directory);
@@ -50,7 +53,7 @@ export function civilAffairsService(deps: ServiceDeps, secrets: Secrets): CivilA
     waitingList,
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: 'civil_affairs_migrations',
-    routes: civilAffairsRoutes(kit, { elders, directory, queue, waitingList }, secrets.authSecret),
+    routes: civilAffairsRoutes(kit, { elders, rights, directory, queue, waitingList }, secrets.authSecret),
     // Elders registered before names had a blind index get one once the service runs.
     jobs: [indexNamesAtStart(directory, kit)],
     auditChain: { logs: [{ schema: 'civil_affairs', log: 'audit_log' }], suite: secrets.suite ?? 'standard' },

@@ -79,7 +79,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
     consumers: [
       {
         group: SERVICE,
-        handlers: referralHandlers(referrals),
+        handlers: referralHandlers(referrals, packets),
         topics: [...BED_TYPES.map(bedEventsTopic), eventsTopic(CIVIL_AFFAIRS), eventsTopic(MEDICAL_INSURANCE), commandsTopic(REFERRAL)],
       },
     ],

@@ -154,7 +154,7 @@ export class Elders {
     const wanted = [...new Set(elderIds)];
     if (wanted.length === 0) return [];
     return this.ports.database.transaction(async (tx) => {
-      const rows = await this.store.byIds(tx, wanted);
+      const rows = (await this.store.byIds(tx, wanted)).filter((r) => r.erasedAt === null);
       const cared = who.role === 'provider' && who.institutionId ? await this.store.caredForBy(tx, who.institutionId, wanted) : new Set<string>();
       const shown = rows.filter((r) => (who.role === 'provider' ? cared.has(r.id) : this.allowed(who, r) && identityViewOf(who.role) !== 'none'));
       for (const r of shown) await this.audit(tx, who, 'read-name', r.id, 'allowed');
@@ -205,6 +205,7 @@ export class Elders {
       ability: latest ? { level: latest.level, assessedOn: latest.assessedOn, rulesVersion: latest.rulesVersion } : null,
       view,
     };
+    if (row.erasedAt) return { ...base, erasedAt: row.erasedAt.toISOString() };
     if (view === 'none') return base;
     const name = this.protector.open(row.nameSealed);
     const idNumber = this.protector.open(row.idNumberSealed);

@@ -19,7 +19,7 @@ export interface CheckedElder extends ElderRegistration {
   birthYear: number;
 }
 
-const PHONE = /^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/;
+export const PHONE = /^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/;
 
 /**
  * Check a registration: the ID's checksum and date (GB 11643), name, gender and birth date that

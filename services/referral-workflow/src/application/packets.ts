@@ -1,6 +1,7 @@
 import type { Principal } from '@fbl/auth';
 import type { FollowUpRecord, PacketConsent, ReferralPacket } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
+import type { Outbox } from '@fbl/messaging';
 import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
 import { run, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { outOfScope, Refusal } from '@fbl/contracts';
@@ -10,6 +11,7 @@ export type { PacketSummary } from '../domain/packet.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { KnownFacts } from '../domain/types.js';
 import type { ConsentState, PacketStore, Recorder } from '../adapters/db/packet-store.js';
+import { applyHomeMove, type HomeMovePorts } from './home-moves.js';
 import { consentPipeline, packetUpdatePipeline, type PacketChangePorts } from './packet-changes.js';
 import type { Cause, Parties, Referrals } from './referrals.js';
 
@@ -45,10 +47,12 @@ export class Packets {
       audit: (db, who, action, objectId, outcome, detail) => this.audit(db, who, action, objectId, outcome, detail),
       recorder: (who) => this.recorder(who),
     };
+    this.homeMoves = { store, log, lockedState: changes.lockedState, apply: changes.apply, now: () => this.now };
     this.updating = packetUpdatePipeline(changes);
     this.consenting = consentPipeline(changes);
   }
 
+  private readonly homeMoves: HomeMovePorts;
   private readonly updating: ReturnType<typeof packetUpdatePipeline>;
   private readonly consenting: ReturnType<typeof consentPipeline>;
 
@@ -123,6 +127,9 @@ export class Packets {
     await this.admit(referralId, who, 'write', 'referrer');
     return run(this.ports.transact, this.updating, { referralId, packet, who, cause });
   }
+
+  /** Civil affairs corrected the elder's home: the referral's packet takes the new division (see `applyHomeMove`). */
+  homeMoved = (tx: Tx, outbox: Outbox, referralId: string, divisionCode: string, cause: Cause) => applyHomeMove(this.homeMoves, tx, outbox, referralId, divisionCode, cause);
 
   /** Keep the receiver's follow-up with the step that closes the loop (in the decision's transaction). */
   async recordFollowUp(tx: Tx, referralId: string, record: FollowUpRecord, who: Principal): Promise<void> {

@@ -148,6 +148,7 @@ export class Referrals {
 
   registeredDivisionOf = (institutionId: string) => this.queries.registeredDivisionOf(institutionId);
   openReferralsOf = (tx: Tx, elderRef: string, state: string) => this.queries.openReferralsOf(tx, elderRef, state);
+  unfinishedReferralsOf = (tx: Tx, elderRef: string) => this.queries.unfinishedReferralsOf(tx, elderRef);
   referralsFromStay = (tx: Tx, admissionId: string) => this.queries.referralsFromStay(tx, admissionId);
   returnWaitingFor = (tx: Tx, admissionId: string) => this.queries.returnWaitingFor(tx, admissionId);
   urgentTransferPendingFor = (tx: Tx, admissionId: string) => this.queries.urgentTransferPendingFor(tx, admissionId);
@@ -159,6 +160,7 @@ export class Referrals {
   }
   projectProfile: Projections['projectProfile'] = (tx, p) => this.projections.projectProfile(tx, p);
   projectFacts: Projections['projectFacts'] = (tx, elderRef, facts) => this.projections.projectFacts(tx, elderRef, facts);
+  moveHome: Projections['moveHome'] = (tx, elderRef, divisionCode) => this.projections.moveHome(tx, elderRef, divisionCode);
   stayBegan: Projections['stayBegan'] = (tx, stay) => this.projections.stayBegan(tx, stay);
   stayEnded: Projections['stayEnded'] = (tx, admissionId) => this.projections.stayEnded(tx, admissionId);
 

@@ -1,5 +1,5 @@
 import type { Tx } from '@fbl/db';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { AssessmentRequestRow } from './assessment-store.js';
 import { scopeCondition, type ElderScope } from './elder-queries.js';
 import { assessmentRequests, elders } from './schema.js';
@@ -11,7 +11,7 @@ export class AssessmentQueueQueries {
    * and by when asked, and how many there are in all.
    */
   async open(tx: Tx, scope: ElderScope, page: { limit: number; offset: number }): Promise<{ total: number; rows: AssessmentRequestRow[] }> {
-    const where = and(eq(assessmentRequests.status, 'open'), scopeCondition(scope));
+    const where = and(eq(assessmentRequests.status, 'open'), isNull(elders.erasedAt), scopeCondition(scope));
     const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(assessmentRequests).innerJoin(elders, eq(elders.id, assessmentRequests.elderId)).where(where);
     const rows = await tx
       .select({ request: assessmentRequests })

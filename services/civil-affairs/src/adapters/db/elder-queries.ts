@@ -1,5 +1,5 @@
 import type { Executor, Tx } from '@fbl/db';
-import { and, desc, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, desc, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
 import type { ElderRow } from './elder-store.js';
 import { assessments, elders } from './schema.js';
 
@@ -31,6 +31,8 @@ export class ElderQueries {
   /** A page of the elders found, newest registered first, and how many there are in all. */
   async search(tx: Tx, q: ElderSearch): Promise<{ total: number; rows: ElderRow[] }> {
     const where = and(
+      // An erased record is no one any more: it is not listed or found.
+      isNull(elders.erasedAt),
       scopeCondition(q.scope),
       q.nameHashes !== undefined ? inArray(elders.nameHash, [...q.nameHashes]) : undefined,
       q.idNumberHashes !== undefined ? inArray(elders.idNumberHash, [...q.idNumberHashes]) : undefined,

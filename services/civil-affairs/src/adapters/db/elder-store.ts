@@ -1,6 +1,6 @@
 import type { Database, Executor, Tx } from '@fbl/db';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { carers, consents, elders } from './schema.js';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { assessments, carers, consents, elders, waitingList } from './schema.js';
 
 /** An elder's row on the register, identity sealed. */
 export type ElderRow = typeof elders.$inferSelect;
@@ -81,5 +81,39 @@ export class ElderStore {
   /** Index an elder's name in one statement, unless it was indexed meanwhile. */
   async indexName(elderId: string, nameHash: string): Promise<void> {
     await this.database.db.update(elders).set({ nameHash }).where(and(eq(elders.id, elderId), isNull(elders.nameHash)));
+  }
+
+  /** One elder's row locked for a change in this transaction; undefined when there is none. */
+  async lockRecord(tx: Tx, elderId: string): Promise<ElderRow | undefined> {
+    const [row] = await tx.select().from(elders).where(eq(elders.id, elderId)).for('update');
+    return row;
+  }
+
+  /** Write the corrected parts of a record (sealed already). */
+  async correct(tx: Tx, elderId: string, set: Partial<Pick<ElderRow, 'addressSealed' | 'divisionCode' | 'phoneSealed' | 'guardianSealed'>> & { updatedAt: Date }): Promise<void> {
+    await tx.update(elders).set(set).where(eq(elders.id, elderId));
+  }
+
+  /** What an erasure must wait for: the elder's places still queueing on a waiting list, and the providers still receiving or caring for them. */
+  async standing(tx: Tx, elderId: string): Promise<{ queueing: number; caredFor: number }> {
+    const [row] = await this.database.rows<{ queueing: number; cared_for: number }>(
+      tx,
+      sql`select (select count(*)::int from ${waitingList} where ${waitingList.elderId} = ${elderId} and ${waitingList.status} in ('waiting', 'offered')) as queueing,
+                 (select count(*)::int from ${carers} where ${carers.elderId} = ${elderId} and ${carers.until} is null) as cared_for`,
+    );
+    return { queueing: Number(row?.queueing ?? 0), caredFor: Number(row?.cared_for ?? 0) };
+  }
+
+  /**
+   * Erase an elder's personal information: identity, birth date, contacts and guardian are
+   * overwritten with the given empty seals, the look-up hashes freed (the ID number may be
+   * registered again), and the answers of every assessment overwritten; the levels stay.
+   */
+  async erase(tx: Tx, elderId: string, e: { emptySeal: string; emptyAnswers: string; ground: 'request' | 'retention'; at: Date }): Promise<void> {
+    await tx
+      .update(elders)
+      .set({ idNumberSealed: e.emptySeal, idNumberHash: `erased:${elderId}`, nameSealed: e.emptySeal, nameHash: 'erased', birthDateSealed: e.emptySeal, phoneSealed: null, addressSealed: e.emptySeal, guardianSealed: null, erasedAt: e.at, erasureGround: e.ground, updatedAt: e.at })
+      .where(eq(elders.id, elderId));
+    await tx.update(assessments).set({ answersSealed: e.emptyAnswers }).where(eq(assessments.elderId, elderId));
   }
 }

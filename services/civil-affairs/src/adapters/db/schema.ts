@@ -40,6 +40,14 @@ export const elders = civilAffairs.table(
     guardianSealed: text('guardian_sealed'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    /**
+     * When the elder's personal information was erased (PIPL art. 47): identity, contacts and
+     * assessment answers gone; division, gender, birth year and assessment levels kept, as
+     * statistics and the records of public funds need them. Null while the record is whole.
+     */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
+    /** Why: `request` (the elder's or guardian's) or `retention` (the purpose ended and the time to keep it passed). */
+    erasureGround: text('erasure_ground', { enum: ['request', 'retention'] }),
   },
   (t) => [index('elders_division_idx').on(t.divisionCode), index('elders_name_hash_idx').on(t.nameHash)],
 );

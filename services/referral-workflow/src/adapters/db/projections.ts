@@ -33,6 +33,11 @@ export class Projections {
     await tx.insert(elderProfiles).values(row).onConflictDoUpdate({ target: elderProfiles.elderRef, set: row });
   }
 
+  /** The elder's home moved (a correction at civil affairs): the profile says the new division. */
+  async moveHome(tx: Tx, elderRef: string, divisionCode: string): Promise<void> {
+    await tx.update(elderProfiles).set({ divisionCode, updatedAt: this.now() }).where(eq(elderProfiles.elderRef, elderRef));
+  }
+
   /** Merge what civil affairs or medical insurance said about an elder. */
   async projectFacts(tx: Tx, elderRef: string, facts: KnownFacts): Promise<void> {
     const [existing] = await tx.select().from(elderFacts).where(eq(elderFacts.elderRef, elderRef)).for('update');

@@ -1,5 +1,5 @@
 import type { Db, Executor, Tx } from '@fbl/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { StoredSnapshot } from '../../application/machine-host.js';
 import { partiesOf, type Parties } from '../../application/parties.js';
 import type { ReferralContext } from '../../domain/referral-machine.js';
@@ -45,6 +45,12 @@ export class ReferralQueries {
   /** Referrals of an elder still in a given state. */
   async openReferralsOf(tx: Tx, elderRef: string, state: string): Promise<string[]> {
     const rows = await tx.select({ id: referrals.id }).from(referrals).where(and(eq(referrals.elderRef, elderRef), eq(referrals.state, state)));
+    return rows.map((r) => r.id);
+  }
+
+  /** Referrals of an elder not yet closed or cancelled. */
+  async unfinishedReferralsOf(tx: Tx, elderRef: string): Promise<string[]> {
+    const rows = await tx.select({ id: referrals.id }).from(referrals).where(and(eq(referrals.elderRef, elderRef), notInArray(referrals.state, ['closed', 'cancelled'])));
     return rows.map((r) => r.id);
   }
 

@@ -1,5 +1,6 @@
 import {
   AbilityAssessed,
+  ElderRecordCorrected,
   ElderRegistered,
   AdmissionRecorded,
   BedAvailabilityChanged,
@@ -14,6 +15,7 @@ import {
   ReferralDeadlineDue,
 } from '@fbl/contracts';
 import { on, type HandlerEntry } from '@fbl/messaging';
+import type { Packets } from '../../application/packets.js';
 import { Referrals } from '../../application/referrals.js';
 import type { ReferralEvent } from '../../domain/referral-machine.js';
 
@@ -23,7 +25,7 @@ const cause = Referrals.messageCause;
  * What moves referrals: the bed services' answers and stays, civil affairs' assessments,
  * medical insurance's decisions, the providers' capacity, and the workflow's own deadlines.
  */
-export function referralHandlers(referrals: Referrals): HandlerEntry[] {
+export function referralHandlers(referrals: Referrals, packets: Packets): HandlerEntry[] {
   return [
     on(BedHeld, async (e, { tx, outbox }) => {
       await referrals.apply(tx, outbox, e.data.referralId, { type: 'BedHeld', holdId: e.data.holdId, unitId: e.data.unitId, institutionId: e.data.institutionId }, cause(e));
@@ -85,6 +87,12 @@ export function referralHandlers(referrals: Referrals): HandlerEntry[] {
     on(BedAvailabilityChanged, async (e, { tx, afterCommit }) => referrals.projectAvailability(tx, e.data, afterCommit)),
     // Sex, birth year and home division: what a provider is told of an elder before the family chose it.
     on(ElderRegistered, async (e, { tx }) => referrals.projectProfile(tx, e.data)),
+    // A corrected home (PIPL art. 46): the profile and every unfinished referral's packet take the new division.
+    on(ElderRecordCorrected, async (e, { tx, outbox }) => {
+      if (!e.data.homeMoved) return;
+      await referrals.moveHome(tx, e.data.elderRef, e.data.divisionCode);
+      for (const id of await referrals.unfinishedReferralsOf(tx, e.data.elderRef)) await packets.homeMoved(tx, outbox, id, e.data.divisionCode, cause(e));
+    }),
     on(AbilityAssessed, async (e, { tx, outbox }) => {
       const d = e.data;
       await referrals.projectFacts(tx, d.elderRef, { abilityLevel: d.level, abilityAssessedOn: d.assessedOn, dementiaDiagnosis: d.dementiaDiagnosis });
