@@ -3,7 +3,7 @@ import { allow, principalOf } from '@fbl/auth/fastify';
 import { Literals, ShortText, Uuid, VISIT_CHANNELS, VISIT_CONFIRMATIONS } from '@fbl/contracts';
 import { serviceActor } from '@fbl/privacy';
 import type { ServiceKit } from '@fbl/service-kit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Elders } from '../../application/elders.js';
 import type { HomeCareHours } from '../../application/home-care-hours.js';
@@ -33,6 +33,11 @@ export function homeCareRoutes(fastify: FastifyInstance, kit: ServiceKit, use: {
   const { elders, facts, tanfang, hours } = use;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const officers = allow('assessor', 'admin');
+  // A POST without a body means the defaults.
+  const officersOrEmpty = async (request: FastifyRequest) => {
+    await officers(request);
+    request.body ??= {};
+  };
 
   app.post('/api/civil-affairs/elders/:id/facts', { preValidation: officers, schema: { tags, summary: 'Record a register fact with evidence and validity: a special-hardship category (独居, 空巢 …) or 分散居住, 劳动模范, 建国前老党员', params: ById, body: FactBody, response: { 201: Type.Object({ id: Uuid }) } } }, async (request, reply) => {
     const who = principalOf(request);
@@ -53,16 +58,18 @@ export function homeCareRoutes(fastify: FastifyInstance, kit: ServiceKit, use: {
     async (request) => tanfang.list(principalOf(request), request.query.month ?? tanfang.thisMonth(), request.query.due ?? false),
   );
 
-  app.post('/api/civil-affairs/tanfang/schedule', { preValidation: officers, schema: { tags, summary: "Schedule a month's 探访 (this month when left out) for the caller's division; idempotent", body: Type.Optional(Type.Object({ month: Type.Optional(Month) }, { additionalProperties: false })) } }, async (request) => ({
-    scheduled: await tanfang.scheduleFor(principalOf(request), request.body?.month ?? tanfang.thisMonth(), kit.originOf(request)),
-  }));
+  app.post(
+    '/api/civil-affairs/tanfang/schedule',
+    { preValidation: officersOrEmpty, schema: { tags, summary: "Schedule a month's 探访 (this month when left out; the body may be left out) for the caller's division; idempotent", body: Type.Object({ month: Type.Optional(Month) }, { additionalProperties: false }) } },
+    async (request) => ({ scheduled: await tanfang.scheduleFor(principalOf(request), request.body.month ?? tanfang.thisMonth(), kit.originOf(request)) }),
+  );
 
   app.post(
     '/api/civil-affairs/tanfang/:id/assign',
-    { preValidation: officers, schema: { tags, summary: 'Assign a 探访 to a civil-affairs account (the caller when the body is left out)', params: ById, body: Type.Optional(Type.Object({ userId: ShortText(100), name: Type.Optional(ShortText(50)) }, { additionalProperties: false })) } },
+    { preValidation: officersOrEmpty, schema: { tags, summary: 'Assign a 探访 to a civil-affairs account (the caller when no `userId` is given; the body may be left out)', params: ById, body: Type.Object({ userId: Type.Optional(ShortText(100)), name: Type.Optional(ShortText(50)) }, { additionalProperties: false }) } },
     async (request, reply) => {
       const b = request.body;
-      await tanfang.assign(request.params.id, b ? { userId: b.userId, ...(b.name ? { name: b.name } : {}) } : undefined, principalOf(request));
+      await tanfang.assign(request.params.id, b.userId ? { userId: b.userId, ...(b.name ? { name: b.name } : {}) } : undefined, principalOf(request));
       return reply.status(204).send();
     },
   );
