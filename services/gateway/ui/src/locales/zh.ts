@@ -1161,7 +1161,7 @@ export const zh = {
   "care_statement": "结算单",
   "care_correction": "更正单",
   "care_statementSums": "{n} 位老人 · 结算 {hours} 小时 · 金额 {amount} 元（单价 {rate} 元/小时）",
-  "care_downloadExcel": "下载 Excel",
+  "care_downloadExcel": "下载电子表格",
   "care_fileName": "居家养老服务结算单",
   "care_issue": "开具结算单",
   "care_issueCorrection": "开具更正单",
