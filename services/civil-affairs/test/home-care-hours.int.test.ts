@@ -223,9 +223,9 @@ describeWithKafkaAndPostgres('civil affairs over Kafka: government-bought home-c
     const header = rows.find((row) => row[0] === '老人')!;
     expect(header).toEqual(['老人', '区县', '应享时长（小时）', '实际服务时长（小时）', '结算时长（小时）', '金额（元）', 'bathing（小时）', 'cleaning（小时）', 'meal（小时）']);
     const byName = (name: string) => rows.find((row) => row[0] === name);
-    expect(byName('时长测试甲')).toEqual(['时长测试甲', '乳山市', 60, 60, 60, 1200, 20, 15, 25]);
-    expect(byName('时长测试乙')).toEqual(['时长测试乙', '乳山市', 45, 30, 30, 600, undefined, 20, 10].map((v) => v ?? 0));
-    expect(byName('时长测试丙')).toEqual(['时长测试丙', '乳山市', 30, 10, 10, 200, 0, 0, 10]);
+    expect(byName('时长测试甲')).toEqual(['时长测试甲', '威海市乳山市', 60, 60, 60, 1200, 20, 15, 25]);
+    expect(byName('时长测试乙')).toEqual(['时长测试乙', '威海市乳山市', 45, 30, 30, 600, undefined, 20, 10].map((v) => v ?? 0));
+    expect(byName('时长测试丙')).toEqual(['时长测试丙', '威海市乳山市', 30, 10, 10, 200, 0, 0, 10]);
     expect(byName('时长测试丁')).toBeUndefined();
     expect(byName('合计')).toEqual(['合计', '', 135, 100, 100, 2000, 20, 35, 45]);
     const items: unknown[][] = [];

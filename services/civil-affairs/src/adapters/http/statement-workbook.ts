@@ -10,6 +10,13 @@ const HOURS = '0.00';
 const YUAN = '#,##0.00';
 const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
 const yuan = (fen: number) => fen / 100;
+/** A county with its city, as people write it (菏泽市牡丹区, 威海市乳山市); the code when unknown. */
+const placeOf = (code: string) => {
+  const county = chinaDivisions.get(code);
+  const city = chinaDivisions.get(`${code.slice(0, 4)}00`);
+  if (!county) return code;
+  return city && city.code !== county.code ? `${city.name}${county.name}` : county.name;
+};
 const widthOf = (text: string) => [...text].reduce((n, c) => n + (c.charCodeAt(0) <= 0xff ? 1 : 2), 0);
 
 /** Who the elders are and what the provider is called, as the caller may see them. */
@@ -60,7 +67,7 @@ export async function statementWorkbook(s: IssuedStatement, names: StatementName
   for (const l of s.lines) {
     const row = sheet.addRow([
       names.elders.get(l.elderRef) ?? '（无权查看姓名）',
-      chinaDivisions.get(l.divisionCode)?.name ?? l.divisionCode,
+      placeOf(l.divisionCode),
       hours(l.entitledMinutes),
       hours(l.deliveredMinutes),
       hours(l.paidMinutes),
@@ -81,7 +88,7 @@ export async function statementWorkbook(s: IssuedStatement, names: StatementName
   heading(items.addRow(['老人', '区县', '服务项目', '实际服务时长（小时）', '结算时长（小时）', '金额（元）']));
   for (const l of s.lines) {
     for (const i of l.items) {
-      const row = items.addRow([names.elders.get(l.elderRef) ?? '（无权查看姓名）', chinaDivisions.get(l.divisionCode)?.name ?? l.divisionCode, i.code, hours(i.deliveredMinutes), hours(i.paidMinutes), yuan(i.amountFen)]);
+      const row = items.addRow([names.elders.get(l.elderRef) ?? '（无权查看姓名）', placeOf(l.divisionCode), i.code, hours(i.deliveredMinutes), hours(i.paidMinutes), yuan(i.amountFen)]);
       row.getCell(4).numFmt = HOURS;
       row.getCell(5).numFmt = HOURS;
       row.getCell(6).numFmt = YUAN;
