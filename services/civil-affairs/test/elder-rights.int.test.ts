@@ -137,6 +137,8 @@ describeWithPostgres("civil affairs: an elder's rights over the record (correcti
       adjustments: {}, assessors: ['评估员一', '评估员二'], reason: 'first', assessedOn: '2026-04-30',
     });
     expect(assessed.statusCode, assessed.body).toBe(201);
+    const fact = await call('POST', `/api/civil-affairs/elders/${ids.b}/facts`, as.assessor, { fact: 'living-alone', evidence: '社区走访核实独居，邻居王某证明', validFrom: '2026-01-01' });
+    expect(fact.statusCode, fact.body).toBe(201);
     const erased = await call('POST', `/api/civil-affairs/elders/${ids.b}/erasure`, as.assessor, { ground: 'request' });
     expect(erased.statusCode, erased.body).toBe(200);
     expect(erased.json()).toEqual({ erasedAt: now.toISOString() });
@@ -150,6 +152,8 @@ describeWithPostgres("civil affairs: an elder's rights over the record (correcti
     expect([row!.phone_sealed, row!.guardian_sealed, row!.erasure_ground]).toEqual([null, null, 'request']);
     const answers = await database.rows<{ answers_sealed: string; level: number }>(database.db, sql`select answers_sealed, level from civil_affairs.assessments where elder_id = ${ids.b}`);
     expect(answers.map((a) => protector.open(a.answers_sealed))).toEqual(['{}']);
+    const evidence = await database.rows<{ evidence_sealed: string; fact: string }>(database.db, sql`select evidence_sealed, fact from civil_affairs.elder_facts where elder_id = ${ids.b}`);
+    expect(evidence.map((f) => [f.fact, protector.open(f.evidence_sealed)])).toEqual([['living-alone', '']]);
 
     expect((await call('POST', '/api/civil-affairs/elders/lookup', as.assessor, { idNumber: ID_B })).statusCode).toBe(404);
     const search = await call('POST', '/api/civil-affairs/elders/search', as.assessor, { q: NAME_B });

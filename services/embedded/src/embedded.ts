@@ -1,6 +1,6 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
-import { civilAffairsService, newSecrets, sealingOf, type CivilAffairsService, type Secrets } from '@fbl/civil-affairs';
+import { civilAffairsService, newSecrets, sealingOf, type CivilAffairsService, type EntitlementRuleSet, type Secrets } from '@fbl/civil-affairs';
 import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
@@ -36,6 +36,8 @@ export async function startEmbedded(
     secrets?: Secrets;
     /** Requests a client may make per minute (`RATE_LIMIT_PER_MINUTE`); 0, the default, sets no limit. */
     rateLimitPerMinute?: number;
+    /** Rule sets of government-bought home-care hours added to civil affairs' defaults (Rushan). */
+    homeCareRules?: readonly EntitlementRuleSet[];
   } = {},
 ): Promise<EmbeddedSystem> {
   const policies = options.policies ?? BED_POLICIES;
@@ -53,7 +55,7 @@ export async function startEmbedded(
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
       beds = built;
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo, suite: secrets.suite ?? 'standard' });
-      civilAffairs = civilAffairsService(deps, secrets);
+      civilAffairs = civilAffairsService(deps, secrets, options.homeCareRules ? { homeCareRules: options.homeCareRules } : {});
       return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets), ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets) }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },
     plugins: [gatewaySecurity({ perMinute: options.rateLimitPerMinute ?? 0 }), gatewayRoutes(config.province ? { province: config.province } : {})],

@@ -1,6 +1,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { json, page, Problem, problemText } from './api.js';
+import { ElderFacts } from './assessor-care.js';
 import { abilityText, elderLine, levelName, w, type ElderSummary } from './assessor-shared.js';
 import { fill, t, type Lang } from './i18n.js';
 import { Pager } from './pager.js';
@@ -172,6 +173,7 @@ export function ElderRecord({ lang, elderRef, backLabel, onBack, onAssess }: { l
               <button type="button" data-action="start-assessment" onClick={() => onAssess(record.ability)}>{w(lang, 'startAssessment')}</button>
             </div>
           </section>
+          <ElderFacts lang={lang} elderRef={elderRef} />
           <section class="panel history">
             <h3>{w(lang, 'history')}</h3>
             {history && history.length === 0 ? (

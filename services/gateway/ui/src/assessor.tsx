@@ -2,6 +2,7 @@ import { chinaDivisions } from '@fbl/codes';
 import { useEffect, useState } from 'preact/hooks';
 import { page } from './api.js';
 import { AssessmentForm, type Asked, type Saved } from './assessment-form.js';
+import { Statements, TanfangList } from './assessor-care.js';
 import { ElderList, ElderRecord, emptyList, type ListState } from './assessor-elders.js';
 import { elderLine, w, type ElderSummary } from './assessor-shared.js';
 import { chinaTime, t, type Lang } from './i18n.js';
@@ -16,7 +17,7 @@ interface AssessmentRequest extends Asked {
   elder: ElderSummary;
 }
 
-const TABS = ['queue', 'elders'] as const;
+const TABS = ['queue', 'elders', 'tanfang', 'statements'] as const;
 type Tab = (typeof TABS)[number];
 const QUEUE_PAGE = 20;
 
@@ -28,7 +29,8 @@ type Opened =
 /**
  * The civil-affairs assessor's workspace: the queue of assessment requests (green channel first),
  * the elders of the division found by name or ID number, an elder's record and previous
- * assessments, and the GB/T 42195-2022 form, opened from a request or unprompted.
+ * assessments, and the GB/T 42195-2022 form, opened from a request or unprompted; this month's
+ * 探访 of special-hardship elders, and the providers' statements of government-bought hours.
  */
 export function Assessor({ lang, divisionCode }: { lang: Lang; divisionCode: string | null }) {
   const [tab, setTab] = useState<Tab>('queue');
@@ -91,6 +93,10 @@ export function Assessor({ lang, divisionCode }: { lang: Lang; divisionCode: str
         />
       ) : tab === 'queue' ? (
         <Queue lang={lang} onRecord={(r) => { setDone(null); setOpened({ kind: 'form', elderRef: r.elderRef, request: r, reason: r.reason, from: 'queue' }); }} onOpen={(elderRef) => { setDone(null); setOpened({ kind: 'record', elderRef }); }} />
+      ) : tab === 'tanfang' ? (
+        <TanfangList lang={lang} />
+      ) : tab === 'statements' ? (
+        <Statements lang={lang} />
       ) : (
         <ElderList lang={lang} divisionCode={divisionCode} state={list} onState={setList} onOpen={(e) => { setDone(null); setOpened({ kind: 'record', elderRef: e.elderRef }); }} onAssess={(e) => assess(e, 'list')} />
       )}

@@ -1,6 +1,6 @@
 import type { Database, Executor, Tx } from '@fbl/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { assessments, carers, consents, elders, waitingList } from './schema.js';
+import { assessments, carers, consents, elderFacts, elders, waitingList } from './schema.js';
 
 /** An elder's row on the register, identity sealed. */
 export type ElderRow = typeof elders.$inferSelect;
@@ -107,7 +107,8 @@ export class ElderStore {
   /**
    * Erase an elder's personal information: identity, birth date, contacts and guardian are
    * overwritten with the given empty seals, the look-up hashes freed (the ID number may be
-   * registered again), and the answers of every assessment overwritten; the levels stay.
+   * registered again), and the answers of every assessment and the evidence of every register fact
+   * overwritten; the levels and the facts' dates stay.
    */
   async erase(tx: Tx, elderId: string, e: { emptySeal: string; emptyAnswers: string; ground: 'request' | 'retention'; at: Date }): Promise<void> {
     await tx
@@ -115,5 +116,6 @@ export class ElderStore {
       .set({ idNumberSealed: e.emptySeal, idNumberHash: `erased:${elderId}`, nameSealed: e.emptySeal, nameHash: 'erased', birthDateSealed: e.emptySeal, phoneSealed: null, addressSealed: e.emptySeal, guardianSealed: null, erasedAt: e.at, erasureGround: e.ground, updatedAt: e.at })
       .where(eq(elders.id, elderId));
     await tx.update(assessments).set({ answersSealed: e.emptyAnswers }).where(eq(assessments.elderId, elderId));
+    await tx.update(elderFacts).set({ evidenceSealed: e.emptySeal }).where(eq(elderFacts.elderId, elderId));
   }
 }

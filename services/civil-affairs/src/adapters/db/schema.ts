@@ -1,6 +1,6 @@
 import { messagingTables } from '@fbl/db';
 import { auditChainTables, auditTable } from '@fbl/privacy';
-import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** The civil-affairs service's own schema. */
 export const civilAffairs = pgSchema('civil_affairs');
@@ -166,4 +166,104 @@ export const carers = civilAffairs.table(
     until: timestamp('until', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.referralId, t.institutionId] }), index('carers_elder_idx').on(t.elderId, t.institutionId)],
+);
+
+/**
+ * Facts of the register with their evidence and validity: the special-hardship categories of the
+ * 探访 register (独居, 空巢, 留守, 失能, 重残, 计划生育特殊家庭) and the facts the home-care hours
+ * rules need (分散居住, 市级以上劳动模范, 建国前老党员). The evidence is personal data: sealed.
+ */
+export const elderFacts = civilAffairs.table(
+  'elder_facts',
+  {
+    id: uuid('id').primaryKey(),
+    elderId: uuid('elder_id')
+      .notNull()
+      .references(() => elders.id),
+    fact: text('fact').notNull(),
+    evidenceSealed: text('evidence_sealed').notNull(),
+    validFrom: date('valid_from').notNull(),
+    validUntil: date('valid_until'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('elder_facts_elder_idx').on(t.elderId), index('elder_facts_fact_idx').on(t.fact, t.validFrom)],
+);
+
+/**
+ * Visits made to elders at home, by phone or online: those of home-care bed providers (from
+ * `HomeVisitCompleted` on `home-care-beds.events`, whose item minutes the government's hours
+ * count) and the 探访 civil affairs staff record themselves. One record shape serves both.
+ * `month` is the local month (China time) of the check-in.
+ */
+export const homeVisits = civilAffairs.table(
+  'home_visits',
+  {
+    visitId: uuid('visit_id').primaryKey(),
+    elderRef: text('elder_ref').notNull(),
+    divisionCode: text('division_code').notNull(),
+    institutionId: uuid('institution_id'),
+    bedType: text('bed_type'),
+    planId: uuid('plan_id'),
+    tanfangId: uuid('tanfang_id'),
+    purpose: text('purpose').notNull(),
+    channel: text('channel').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    windowEnd: timestamp('window_end', { withTimezone: true }).notNull(),
+    checkedInAt: timestamp('checked_in_at', { withTimezone: true }).notNull(),
+    checkedOutAt: timestamp('checked_out_at', { withTimezone: true }).notNull(),
+    minutes: integer('minutes').notNull(),
+    items: jsonb('items').$type<{ code: string; minutes: number }[]>().notNull(),
+    confirmation: text('confirmation').notNull(),
+    late: boolean('late').notNull(),
+    month: text('month').notNull(),
+    /** The civil-affairs account that recorded a 探访; null for a provider's visit. */
+    recordedBy: text('recorded_by'),
+  },
+  (t) => [index('home_visits_institution_month_idx').on(t.institutionId, t.month), index('home_visits_elder_month_idx').on(t.elderRef, t.month)],
+);
+
+/**
+ * Monthly statements of government-bought home-care hours per provider: closed once issued (a
+ * trigger refuses UPDATE and DELETE); a correction is a later row with `correction_of`, whose
+ * lines are differences. Lines carry elder references and figures only.
+ */
+export const careStatements = civilAffairs.table(
+  'care_statements',
+  {
+    id: uuid('id').primaryKey(),
+    institutionId: uuid('institution_id').notNull(),
+    month: text('month').notNull(),
+    correctionOf: uuid('correction_of'),
+    rulesVersion: text('rules_version').notNull(),
+    rateFen: integer('rate_fen').notNull(),
+    lines: jsonb('lines').notNull(),
+    issuedBy: text('issued_by').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('care_statements_institution_month_idx').on(t.institutionId, t.month, t.issuedAt)],
+);
+
+/**
+ * Monthly 探访 of elders on the special-hardship register: one per elder and month, assigned to a
+ * civil-affairs account, answered by a visit record.
+ */
+export const tanfang = civilAffairs.table(
+  'tanfang',
+  {
+    id: uuid('id').primaryKey(),
+    elderId: uuid('elder_id')
+      .notNull()
+      .references(() => elders.id),
+    month: text('month').notNull(),
+    divisionCode: text('division_code').notNull(),
+    categories: jsonb('categories').$type<string[]>().notNull(),
+    channel: text('channel').notNull(),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }).notNull(),
+    assignedTo: text('assigned_to'),
+    assignedName: text('assigned_name'),
+    visitId: uuid('visit_id'),
+    visitedAt: timestamp('visited_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('tanfang_elder_month_uq').on(t.elderId, t.month), index('tanfang_month_division_idx').on(t.month, t.divisionCode)],
 );

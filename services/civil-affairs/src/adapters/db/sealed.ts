@@ -15,4 +15,5 @@ export const SEALED_TABLES: readonly SealedTable[] = [
     ],
   },
   { table: 'civil_affairs.assessments', key: 'id', text: ['answers_sealed'] },
+  { table: 'civil_affairs.elder_facts', key: 'id', text: ['evidence_sealed'] },
 ];

@@ -8,8 +8,12 @@ import type { AssessmentQueue } from '../../application/assessment-queue.js';
 import { SEARCHERS, type ElderDirectory } from '../../application/elder-directory.js';
 import type { ElderRights } from '../../application/elder-rights.js';
 import type { Elders } from '../../application/elders.js';
+import type { HomeCareHours } from '../../application/home-care-hours.js';
+import type { RegisterFacts } from '../../application/register-facts.js';
+import type { Tanfang } from '../../application/tanfang.js';
 import type { WaitingList } from '../../application/waiting-list.js';
 import { HARDSHIP_STATUSES } from '../../domain/waiting-list.js';
+import { homeCareRoutes } from './home-care-routes.js';
 import { elderRightsRoutes } from './rights-routes.js';
 
 const tags = ['civil-affairs 民政'];
@@ -79,10 +83,15 @@ const AssessmentBody = Type.Object(
  * HTTP routes of civil affairs under `/api/civil-affairs`. Every route needs a signed-in user;
  * what a role sees of a person is decided in the use case, and every access is audited.
  */
-export function civilAffairsRoutes(kit: ServiceKit, use: { elders: Elders; rights: ElderRights; directory: ElderDirectory; queue: AssessmentQueue; waitingList: WaitingList }, authSecret: string): FastifyPluginAsync {
+export function civilAffairsRoutes(
+  kit: ServiceKit,
+  use: { elders: Elders; rights: ElderRights; directory: ElderDirectory; queue: AssessmentQueue; waitingList: WaitingList; facts: RegisterFacts; tanfang: Tanfang; hours: HomeCareHours },
+  authSecret: string,
+): FastifyPluginAsync {
   const { elders, rights, directory, queue, waitingList } = use;
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
+    homeCareRoutes(fastify, kit, use);
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     elderRightsRoutes(fastify, kit, rights);
 
