@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
@@ -77,7 +78,7 @@ const AssessmentBody = Type.Object(
  * HTTP routes of civil affairs under `/api/civil-affairs`. Every route needs a signed-in user;
  * what a role sees of a person is decided in the use case, and every access is audited.
  */
-export function civilAffairsRoutes(kit: ServiceKit, use: { elders: Elders; directory: ElderDirectory; queue: AssessmentQueue; waitingList: WaitingList }, authSecret: string): FastifyPluginAsync {
+export function civilAffairsRoutes(kit: ServiceKit, use: { elders: Elders; directory: ElderDirectory; queue: AssessmentQueue; waitingList: WaitingList }, authSecret: TokenKey): FastifyPluginAsync {
   const { elders, directory, queue, waitingList } = use;
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
