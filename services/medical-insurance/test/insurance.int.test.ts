@@ -5,6 +5,7 @@ import { InProcessBus, toRecord } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, outboxSent, waitFor, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
+import { testSealingKeys, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -13,7 +14,8 @@ import { FileHomeSickBed } from '@fbl/contracts';
 import { generateKey } from '@fbl/privacy';
 import { medicalInsuranceService, type MedicalInsuranceService } from '../src/index.js';
 
-const secret = 'medical-insurance-test-secret';
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals and SM2-SM3 tokens.
+const secret = testTokenKey('medical-insurance-test-secret');
 const DAY = 86_400_000;
 const provider = '0192f3b2-7c1a-7000-8000-0000000000aa';
 const institution = '0192f3b2-7c1a-7000-8000-0000000000bb';
@@ -52,7 +54,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
   let http: FastifyInstance;
   let now = new Date('2026-05-01T08:00:00Z');
 
-  const encryptionKey = generateKey();
+  const encryptionKey = testSealingKeys(generateKey());
   const token = (p: Principal) => signToken(p, secret, { now, ttlSeconds: 3600 });
   const insurer = () => token({ userId: 'insurer-1', role: 'insurer', divisionCode: '371700' });
   const planner = () => token({ userId: 'planner-1', role: 'planner', institutionId: institution });
