@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ROLES, type Principal, type Role } from './roles.js';
-import { cryptoSuiteFromEnv } from '@fbl/privacy';
-import { parseSm2PrivateKey, parseSm2PublicKey, publicKeyHex, sm2Sign, sm2Verify, type Sm2KeyPair, type Sm2Point } from './sm2.js';
+import { publicKeyHex, sm2Sign, sm2Verify, type Sm2KeyPair, type Sm2Point } from './sm2.js';
 
 /**
  * The JWS `alg` of tokens signed with SM2 (GB/T 32918.2) over SM3: not registered with IANA, the
@@ -128,35 +127,6 @@ function headerAlgorithm(header: string): unknown {
 export function authSecretFromEnv(env: Record<string, string | undefined>): string | undefined {
   const secret = env['AUTH_SECRET'];
   return secret && secret.trim() !== '' ? secret : undefined;
-}
-
-/**
- * The token key from the environment, by `CRYPTO_SUITE`: `standard` (default) the shared secret
- * AUTH_SECRET; `sm` the SM2 private key AUTH_SM2_PRIVATE_KEY (64 hex digits or a PEM; the gateway,
- * which signs) or the public key AUTH_SM2_PUBLIC_KEY (04 ‖ x ‖ y in hex, or a PEM; enough for a
- * service that only verifies). Both given: they must be a pair. Undefined when the suite's key is
- * not set; throws naming the variable when a value is wrong.
- */
-export function tokenKeyFromEnv(env: Record<string, string | undefined>): TokenKey | undefined {
-  if (cryptoSuiteFromEnv(env) === 'standard') return authSecretFromEnv(env);
-  const privateText = env['AUTH_SM2_PRIVATE_KEY']?.trim();
-  const publicText = env['AUTH_SM2_PUBLIC_KEY']?.trim();
-  const read = <T>(name: string, parse: () => T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
-    }
-  };
-  const pair = privateText ? read('AUTH_SM2_PRIVATE_KEY', () => parseSm2PrivateKey(privateText)) : undefined;
-  const point = publicText ? read('AUTH_SM2_PUBLIC_KEY', () => parseSm2PublicKey(publicText)) : undefined;
-  if (pair && point && (pair.publicKey.x !== point.x || pair.publicKey.y !== point.y)) throw new Error('AUTH_SM2_PUBLIC_KEY is not the public key of AUTH_SM2_PRIVATE_KEY');
-  return pair ? sm2TokenKey(pair) : point ? sm2TokenKey(point) : undefined;
-}
-
-/** What a process must set to verify tokens under the environment's suite, for its start-up error. */
-export function tokenKeyVariables(env: Record<string, string | undefined>): string {
-  return cryptoSuiteFromEnv(env) === 'sm' ? 'AUTH_SM2_PUBLIC_KEY (or AUTH_SM2_PRIVATE_KEY), as CRYPTO_SUITE is sm' : 'AUTH_SECRET';
 }
 
 /** Whether a token key can sign (a secret, or an SM2 key with its private part). */

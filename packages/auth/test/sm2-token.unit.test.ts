@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { sm2 as independent } from 'sm-crypto';
 import { describe, expect, it } from 'vitest';
-import { generateSm2KeyPair, publicKeyHex, requiredTokenKey, signToken, sm2TokenKey, tokenKeyFromEnv, verifyToken, type Sm2TokenKey } from '../src/index.js';
+import { requiredTokenKey, tokenKeyFromEnv } from '../src/token-config.js';
+import { generateSm2KeyPair, publicKeyHex, signToken, sm2TokenKey, verifyToken, type Sm2TokenKey } from '../src/index.js';
 import { principalFromHeader } from '../src/fastify.js';
 
 const now = new Date('2026-05-01T08:00:00Z');

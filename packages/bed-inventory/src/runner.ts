@@ -1,4 +1,5 @@
-import { requiredTokenKey, type TokenKey } from '@fbl/auth';
+import type { TokenKey } from '@fbl/auth';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 import { ConfigError, readProcessConfig, runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
 import Type, { type Static } from 'typebox';

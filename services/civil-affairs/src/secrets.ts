@@ -1,4 +1,5 @@
-import { generateSm2KeyPair, parseSm2PrivateKey, sm2TokenKey, tokenKeyFromEnv, type TokenKey } from '@fbl/auth';
+import { generateSm2KeyPair, parseSm2PrivateKey, sm2TokenKey, type TokenKey } from '@fbl/auth';
+import { tokenKeyFromEnv } from '@fbl/auth/config';
 import { cryptoSuiteFromEnv, generateKey, keyList, type CryptoSuite, type ProtectorKeys, type SealingKeys } from '@fbl/privacy';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

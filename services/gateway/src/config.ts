@@ -1,5 +1,5 @@
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
-import { requiredTokenKey } from '@fbl/auth';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { cryptoSuiteFromEnv, type CryptoSuite } from '@fbl/privacy';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
 import Type from 'typebox';

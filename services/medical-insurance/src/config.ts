@@ -1,5 +1,5 @@
 import { readProcessConfig, sealingKeys } from '@fbl/service-kit';
-import { requiredTokenKey } from '@fbl/auth';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { ltciPolicyFromEnv } from './settings.js';
 
 const authSecret = requiredTokenKey(process.env, 'medical-insurance');

@@ -1,4 +1,4 @@
-import { requiredTokenKey } from '@fbl/auth';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { readProcessConfig } from '@fbl/service-kit';
 
 /** Configuration of the monitoring process, read from the environment. */

@@ -1,4 +1,4 @@
-import { requiredTokenKey } from '@fbl/auth';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { readProcessConfig, sealingKeys } from '@fbl/service-kit';
 import { readDeadlines, readRetentionDays } from './config-keys.js';
 
