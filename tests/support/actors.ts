@@ -1,9 +1,9 @@
-import { signToken, type Principal } from '@fbl/auth';
+import { signToken, type Principal, type TokenKey } from '@fbl/auth';
 
 /** A running system as a test reaches it: its address and the secret its tokens are signed with. */
 export interface Site {
   url: string;
-  authSecret: string;
+  authSecret: TokenKey;
 }
 
 /** A token for `who`, valid for an hour, as the gateway's sign-in would issue it. */

@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import { createTestDatabase, kafkaBrokers, type TestDatabase } from '@fbl/testing';
 import { randomBytes } from 'node:crypto';
 import { startService, type ServiceProcess } from './processes.js';
@@ -9,7 +10,7 @@ export type ServiceName = 'care-beds' | 'medical-beds' | 'home-care-beds' | 'hom
 export interface DistributedSystem {
   url: string;
   /** The secret every service verifies tokens with (sign test tokens with it). */
-  authSecret: string;
+  authSecret: TokenKey;
   namespace: string;
   processes: Map<string, ServiceProcess>;
   /** The database URL of a service, or of the gateway (its accounts and sessions). */

@@ -2,12 +2,15 @@ import { outOfScope, ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { oidcVerifier, type ExternalTokenVerifier } from './oidc.js';
 import type { Principal, Role } from './roles.js';
-import { checkToken } from './token.js';
+import { checkToken, SM2_TOKEN_ALG, tokenAlgorithm, tokenKeyIdentity, type TokenKey } from './token.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
-/** How tokens are checked: the gateway's own (HS256 with the shared secret), and an external OpenID Connect provider's when configured. */
+/**
+ * How tokens are checked: the gateway's own (HS256 with the shared secret, or SM2-SM3 with the SM2
+ * public key under `CRYPTO_SUITE=sm`), and an external OpenID Connect provider's when configured.
+ */
 export interface TokenChecks {
-  secret: string;
+  secret: TokenKey;
   oidc?: OidcSettings | undefined;
 }
 
@@ -19,8 +22,11 @@ const externalFor = (settings: OidcSettings) => {
   return verifier;
 };
 
+// The algorithms of the gateway's own tokens: a token of the other suite is refused, never sent to the provider.
+const OWN_ALGORITHMS: readonly string[] = ['HS256', SM2_TOKEN_ALG];
+
 /**
- * The process's verified tokens of the shared secret (HS256): every request of a signed-in user
+ * The process's verified tokens of the gateway (HS256 or SM2-SM3): every request of a signed-in user
  * carries the same token for its 15 minutes, so it is verified once. One per process, as the
  * external provider's keys are.
  */
@@ -48,28 +54,31 @@ declare module 'fastify' {
  * `secret` before and it is still valid at `now`; undefined otherwise (not known: verify it).
  * Synchronous, for the hooks that run on every request.
  */
-export function knownPrincipal(header: string | undefined, secret: string, now: Date): Readonly<Principal> | undefined {
-  return header && header.startsWith('Bearer ') ? verified.get(header.slice(7), secret, now.getTime()) : undefined;
+export function knownPrincipal(header: string | undefined, secret: TokenKey, now: Date): Readonly<Principal> | undefined {
+  return header && header.startsWith('Bearer ') ? verified.get(header.slice(7), tokenKeyIdentity(secret), now.getTime()) : undefined;
 }
 
 /**
  * Verify `Authorization: Bearer <token>`: the principal, none without a header, or a 401 problem.
- * The gateway's own tokens (HS256) are checked with the shared secret; any other algorithm only
- * by the external provider, when one is configured.
+ * The gateway's own tokens are checked with the shared secret (HS256) or the SM2 public key
+ * (SM2-SM3), whichever the configuration holds; the other of the two is refused; any other
+ * algorithm is checked only by the external provider, when one is configured.
  */
 export async function principalFromHeader(header: string | undefined, options: TokenChecks & { now: Date }): Promise<Principal | undefined> {
   if (!header) return undefined;
   const token = header.startsWith('Bearer ') && header.length > 7 ? header.slice(7) : undefined;
-  const known = token ? verified.get(token, options.secret, options.now.getTime()) : undefined;
+  const identity = tokenKeyIdentity(options.secret);
+  const known = token ? verified.get(token, identity, options.now.getTime()) : undefined;
   if (known) return known;
   const alg = token ? algorithmOf(token) : undefined;
   let checked: Awaited<ReturnType<ExternalTokenVerifier>>;
   if (!token || !alg) checked = { ok: false, problem: 'malformed' };
-  else if (alg === 'HS256') {
+  else if (alg === tokenAlgorithm(options.secret)) {
     const own = checkToken(token, options.secret, options.now);
-    if (own.ok) return verified.set(token, options.secret, own.principal, own.expiresAtMs);
+    if (own.ok) return verified.set(token, identity, own.principal, own.expiresAtMs);
     checked = own;
-  } else checked = options.oidc ? await externalFor(options.oidc)(token, options.now) : { ok: false, problem: 'bad-signature' };
+  } else if (OWN_ALGORITHMS.includes(alg)) checked = { ok: false, problem: 'bad-signature' };
+  else checked = options.oidc ? await externalFor(options.oidc)(token, options.now) : { ok: false, problem: 'bad-signature' };
   if (!checked.ok && checked.problem === 'unavailable') throw new ProblemError(503, 'identity-provider-unavailable', 'Try again shortly', 'the identity provider could not be reached to check the token');
   if (!checked.ok) throw new ProblemError(401, 'unauthenticated', 'Sign in again', `the token is ${checked.problem}`);
   return checked.principal;

@@ -4,3 +4,4 @@
  */
 export * from './roles.js';
 export * from './token.js';
+export { generateSm2KeyPair, parseSm2PrivateKey, parseSm2PublicKey, publicKeyHex, sm2KeyPair, sm2Sign, sm2Verify, SM2_DEFAULT_ID, type Sm2KeyPair, type Sm2Point } from './sm2.js';

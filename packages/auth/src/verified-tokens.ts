@@ -1,6 +1,7 @@
 import type { Principal } from './roles.js';
 
 interface Entry {
+  /** The key the token was verified with, by `tokenKeyIdentity`. */
   secret: string;
   principal: Readonly<Principal>;
   expiresAtMs: number;
@@ -9,7 +10,8 @@ interface Entry {
 /**
  * Tokens already verified, by their whole text (signature included), with the principal they
  * carry and until when they are valid: the HMAC and the parsing are done once per token instead
- * of once per request. An entry is used only with the secret it was verified with and only
+ * of once per request. An entry is used only with the key it was verified with (the
+ * secret, or the SM2 public key, by `tokenKeyIdentity`) and only
  * before the token's own expiry, so the cache never accepts a token that verification would
  * refuse; nothing else about a token can change (access tokens are not revoked one by one: a
  * disabled account's sessions end at their next refresh, as without the cache). Bounded: the

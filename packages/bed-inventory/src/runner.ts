@@ -1,4 +1,5 @@
-import { authSecretFromEnv } from '@fbl/auth';
+import type { TokenKey } from '@fbl/auth';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
 import { ConfigError, readProcessConfig, runProcess, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
 import Type, { type Static } from 'typebox';
@@ -16,8 +17,8 @@ const checker = compileChecker<Static<typeof PolicyEnv>>(PolicyEnv);
 export interface BedServiceConfig {
   process: Readonly<ProcessConfig>;
   policy: BedTypePolicy;
-  /** The secret sign-in tokens are verified with (AUTH_SECRET). */
-  authSecret: string;
+  /** The key sign-in tokens are verified with (AUTH_SECRET, or the SM2 public key under CRYPTO_SUITE=sm). */
+  authSecret: TokenKey;
 }
 
 /** A bed type's policy with HOLD_HOURS, KEPT_BED_DAYS, EPISODE_REVIEW_DAYS of an environment over its defaults. */
@@ -34,8 +35,7 @@ export function readPolicy(policy: BedTypePolicy, env: Record<string, string | u
 
 /** Read a bed service's configuration from an environment: the process keys of every service, AUTH_SECRET and its policy's numbers. */
 export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, string | undefined>, defaults: { port: number }): Readonly<BedServiceConfig> {
-  const authSecret = authSecretFromEnv(env);
-  if (!authSecret) throw new ConfigError(`${policy.service} needs AUTH_SECRET, the secret it verifies sign-in tokens with`);
+  const authSecret = requiredTokenKey(env, policy.service);
   return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env), authSecret });
 }
 

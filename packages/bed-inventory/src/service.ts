@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import { chinaDivisions, DEFAULT_PROVINCE } from '@fbl/codes';
 import { bedCommandsTopic, bedEventsTopic } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
@@ -23,7 +24,7 @@ export interface BedService extends ServiceDefinition {
  * Build the service of one bed type: the shared inventory on the policy's own schema, topics
  * and routes. The five bed services are this function with five policies.
  */
-export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: { authSecret: string }): BedService {
+export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: { authSecret: TokenKey }): BedService {
   const tables = bedInventoryTables(pgSchema(policy.dbSchema));
   const kit = new ServiceKit(policy.service, tables.messaging, deps);
   const messages = new BedMessages(policy, kit.ports.clock);

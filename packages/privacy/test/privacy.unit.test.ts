@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { testSealingKeys } from '@fbl/testing/suite';
 import { FieldProtector, generateKey, maskAddress, maskName, maskPhone, Sealer } from '../src/index.js';
 
-const protector = new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() });
+// Keys of the run's suite: SM4 seals and HMAC-SM3 hashes under CRYPTO_SUITE=sm (the `sm` test project).
+const freshKeys = () => ({ encryptionKey: testSealingKeys(generateKey()), hashKey: generateKey() });
+const protector = new FieldProtector(freshKeys());
 
 describe('field protection', () => {
   it('seals a value so that it opens again and never shows in the sealed text', () => {
@@ -17,12 +20,12 @@ describe('field protection', () => {
     const flipped = Buffer.from(parts[3]!, 'base64url');
     flipped[0] = flipped[0]! ^ 1;
     expect(() => protector.open([...parts.slice(0, 3), flipped.toString('base64url')].join('.'))).toThrow();
-    expect(() => new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).open(sealed)).toThrow();
+    expect(() => new FieldProtector(freshKeys()).open(sealed)).toThrow();
   });
 
   it('hashes equal values equally after normalising, and differently under another key', () => {
     expect(protector.lookupHash(' 37170219500101123x ')).toBe(protector.lookupHash('37170219500101123X'));
-    expect(new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).lookupHash('x')).not.toBe(protector.lookupHash('x'));
+    expect(new FieldProtector(freshKeys()).lookupHash('x')).not.toBe(protector.lookupHash('x'));
   });
 
   it('indexes a full name blindly: the same name however spaced or typed hashes alike, another name or an ID number of the same text differently', () => {
@@ -34,11 +37,11 @@ describe('field protection', () => {
     expect(protector.nameHash('Ｌｉ Ｍｉｎｇ')).toBe(protector.nameHash('li ming'));
     expect(protector.nameHash('张桂')).not.toBe(hash);
     expect(protector.nameHash('37170219500101123X')).not.toBe(protector.lookupHash('37170219500101123X'));
-    expect(new FieldProtector({ encryptionKey: generateKey(), hashKey: generateKey() }).nameHash('张桂兰')).not.toBe(hash);
+    expect(new FieldProtector(freshKeys()).nameHash('张桂兰')).not.toBe(hash);
   });
 
   it('seals bytes (a document) so that they open again, and refuses them tampered with or under another key', () => {
-    const sealer = new Sealer(generateKey());
+    const sealer = new Sealer(testSealingKeys(generateKey()));
     const pdf = Buffer.from('%PDF-1.4 出院小结 discharge summary', 'utf8');
     const sealed = sealer.sealBytes(pdf);
     expect(sealed.includes(Buffer.from('出院小结'))).toBe(false);
@@ -48,7 +51,7 @@ describe('field protection', () => {
     const flipped = Buffer.from(sealed);
     flipped[40] = flipped[40]! ^ 1;
     expect(() => sealer.openBytes(flipped)).toThrow();
-    expect(() => new Sealer(generateKey()).openBytes(sealed)).toThrow();
+    expect(() => new Sealer(testSealingKeys(generateKey())).openBytes(sealed)).toThrow();
     expect(() => sealer.openBytes(Buffer.from('short'))).toThrow('not sealed bytes');
   });
 

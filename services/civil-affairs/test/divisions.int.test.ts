@@ -7,12 +7,14 @@ import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { civilAffairsService } from '../src/index.js';
 
 const now = new Date('2026-05-01T02:00:00Z');
-const secrets = { authSecret: 'divisions-test-secret', piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals, HMAC-SM3 hashes, SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('divisions-test-secret'), piiEncryptionKey: generateKey(), piiHashKey: generateKey(), suite: testSuite };
 const admin: Principal = { userId: 'admin-1', role: 'admin' };
 /** A fictional ID number of someone first registered in `division`, born on 15 March 1940 (a woman). */
 const idFrom = (division: string, serial = '002') => `${division}19400315${serial}` + residentIdCheckChar(`${division}19400315${serial}`);

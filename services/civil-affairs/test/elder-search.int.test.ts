@@ -7,6 +7,7 @@ import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -14,7 +15,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { civilAffairsService, type CivilAffairsService } from '../src/index.js';
 
 let now = new Date('2026-05-01T02:00:00Z');
-const secrets = { authSecret: 'elder-search-test-secret', piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals, HMAC-SM3 hashes, SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('elder-search-test-secret'), piiEncryptionKey: generateKey(), piiHashKey: generateKey(), suite: testSuite };
 const idOf = (first17: string) => first17 + residentIdCheckChar(first17);
 
 /** Fictional elders: three of one name in two counties of Heze and one of Jining, and two more. */

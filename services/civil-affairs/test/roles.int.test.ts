@@ -7,6 +7,7 @@ import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, outboxSent, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
+import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -14,7 +15,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { civilAffairsService } from '../src/index.js';
 
 const now = new Date('2026-05-01T08:00:00Z');
-const secrets = { authSecret: 'role-matrix-test-secret', piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals, HMAC-SM3 hashes, SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('role-matrix-test-secret'), piiEncryptionKey: generateKey(), piiHashKey: generateKey(), suite: testSuite };
 const first17 = '37170219500101123';
 const ID_NUMBER = first17 + residentIdCheckChar(first17); // born 1950-01-01, odd sequence: male
 const NAME = '测试老人甲';

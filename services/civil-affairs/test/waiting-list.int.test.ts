@@ -7,6 +7,7 @@ import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, outboxSent, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
+import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -14,7 +15,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { civilAffairsService } from '../src/index.js';
 
 let now = new Date('2026-01-05T01:00:00Z');
-const secrets = { authSecret: 'waiting-list-test-secret', piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals, HMAC-SM3 hashes, SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('waiting-list-test-secret'), piiEncryptionKey: generateKey(), piiHashKey: generateKey(), suite: testSuite };
 const HOME = '0192f3b2-7c1a-7000-8000-0000000000a1';
 const OTHER_HOME = '0192f3b2-7c1a-7000-8000-0000000000a2';
 const TRANSFER_HOME = '0192f3b2-7c1a-7000-8000-0000000000a3';

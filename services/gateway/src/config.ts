@@ -1,5 +1,5 @@
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
-import { authSecretFromEnv } from '@fbl/auth';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { cryptoSuiteFromEnv, type CryptoSuite } from '@fbl/privacy';
 import { ConfigError, readProcessConfig } from '@fbl/service-kit';
 import Type from 'typebox';
@@ -16,7 +16,8 @@ const checker = compileChecker<Record<string, string | undefined>>(UpstreamEnv);
 
 /**
  * Configuration of the gateway process in the distributed mode: the process keys (its accounts
- * live in DATABASE_URL), `<SERVICE>_URL` per routed service, AUTH_SECRET, and
+ * live in DATABASE_URL), `<SERVICE>_URL` per routed service, AUTH_SECRET (under CRYPTO_SUITE=sm
+ * AUTH_SM2_PRIVATE_KEY instead), and
  * GATEWAY_ADMIN_PASSWORD for the first admin of an empty deployment.
  */
 export function readGatewayConfig(env: Record<string, string | undefined>) {
@@ -25,19 +26,19 @@ export function readGatewayConfig(env: Record<string, string | undefined>) {
   if (!checker.check(picked)) throw new ConfigError(`invalid gateway configuration: ${describeFieldErrors(checker.errors(picked))}`);
   const upstreams: Upstreams = Object.fromEntries(services.flatMap((s) => (picked[upstreamKey(s)] ? [[s, picked[upstreamKey(s)]]] : [])));
   if (Object.keys(upstreams).length === 0) throw new ConfigError(`the gateway routes to no service: set at least one of ${services.map(upstreamKey).join(', ')}`);
-  const authSecret = authSecretFromEnv(env);
-  if (!authSecret) throw new ConfigError('the gateway needs AUTH_SECRET, the secret the services verify its tokens with');
+  let suite: CryptoSuite;
+  try {
+    suite = cryptoSuiteFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  // The gateway signs the tokens: AUTH_SECRET, or under CRYPTO_SUITE=sm the SM2 private key.
+  const authSecret = requiredTokenKey(env, 'the gateway', { signs: true });
   const adminPassword = env['GATEWAY_ADMIN_PASSWORD']?.trim() || undefined;
   const oidcLogin = oidcLoginFromEnv(env, process.oidc !== undefined);
   let rateLimitPerMinute: number;
   try {
     rateLimitPerMinute = rateLimitFromEnv(env);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
-  let suite: CryptoSuite;
-  try {
-    suite = cryptoSuiteFromEnv(env);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }

@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import httpProxy from '@fastify/http-proxy';
 import { knownPrincipal, principalFromHeader, type TokenChecks } from '@fbl/auth/fastify';
 import { BED_SERVICE_NAMES, type BedService } from '@fbl/contracts/bed-services';
@@ -100,7 +101,7 @@ function onUpstreamError(service: string) {
  * prefix to the owning service once the request's token is valid; in the embedded mode the
  * services' routes live in the same server and the gateway adds only its own pages (the web UI).
  */
-export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: string; oidc?: OidcSettings; clock?: () => Date; province?: string } = {}): FastifyPluginAsync {
+export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: TokenKey; oidc?: OidcSettings; clock?: () => Date; province?: string } = {}): FastifyPluginAsync {
   return async (app) => {
     await app.register(uiRoutes(options.province ? { province: options.province } : {}));
     const { upstreams, authSecret } = options;

@@ -6,6 +6,7 @@ import { createLogger, createMetrics } from '@fbl/observability';
 import { auditAppendOnlySql } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { identityService, type IdentityService, type PublicUser, type Session } from '../src/index.js';
 
-const SECRET = 'accounts-test-secret';
+// Under CRYPTO_SUITE=sm (the `sm` test project) an SM2 key pair: tokens signed SM2-SM3.
+const SECRET = testTokenKey('accounts-test-secret');
 const hospital = newId();
 const careHome = newId();
 
@@ -65,7 +67,7 @@ describeWithPostgres('gateway account management: search and paging, disable and
     testDb = await createTestDatabase('gateway_accounts');
     database = await openDatabase({ url: testDb.url });
     const logger = createLogger({ name: 'accounts-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
-    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET });
+    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET, suite: testSuite });
     running = await startService(service);
     http = await buildHttpServer({ title: 'gateway', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
     await service.accounts.create({ username: 'root', displayName: '系统管理员', password: 'root-pass-2026', role: 'admin' });

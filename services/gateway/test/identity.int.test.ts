@@ -6,13 +6,15 @@ import { createLogger, createMetrics } from '@fbl/observability';
 import { chainPass, verifyChain } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashPassword, identityService, verifyPassword, type IdentityService, type Session } from '../src/index.js';
 
-const SECRET = 'identity-test-secret';
+// Under CRYPTO_SUITE=sm (the `sm` test project) an SM2 key pair: tokens signed SM2-SM3.
+const SECRET = testTokenKey('identity-test-secret');
 const hospital = newId();
 
 describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens with rotating refresh tokens', () => {
@@ -30,7 +32,7 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
     testDb = await createTestDatabase('gateway_identity');
     database = await openDatabase({ url: testDb.url });
     const logger = createLogger({ name: 'identity-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
-    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET });
+    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET, suite: testSuite });
     running = await startService(service);
     http = await buildHttpServer({ title: 'gateway', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
     await service.accounts.create({ username: 'admin', displayName: '管理员', password: 'admin-pass-2026', role: 'admin' });
@@ -59,6 +61,8 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
     expect(session).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { username: 'planner.wang', role: 'planner', institutionId: hospital } });
     expect(session.refreshToken.length).toBeGreaterThanOrEqual(40);
     expect(session.user).not.toHaveProperty('passwordHash');
+    // Signed with the run's suite: HS256, or SM2-SM3 under CRYPTO_SUITE=sm.
+    expect(JSON.parse(Buffer.from(session.accessToken.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: testSuite === 'sm' ? 'SM2-SM3' : 'HS256' });
     const checked = verifyToken(session.accessToken, SECRET, now);
     expect(checked).toEqual({ ok: true, principal: { userId: session.user.id, role: 'planner', institutionId: hospital, name: session.user.displayName } });
     expect(verifyToken(session.accessToken, SECRET, new Date(now.getTime() + 901_000))).toEqual({ ok: false, problem: 'expired' });
@@ -175,7 +179,7 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
     expect(n).toBeGreaterThan(5);
     // Rows are linked once every older transaction on the server has finished: poll a few passes.
     await expect.poll(async () => {
-      await chainPass(database, LOG, 'standard');
+      await chainPass(database, LOG, testSuite);
       return (await verifyChain(database, LOG)).pending;
     }, { timeout: 120_000, interval: 200 }).toBe(0);
     expect(await verifyChain(database, LOG)).toMatchObject({ ok: true, checked: n });

@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import { Sealer, suiteOf, type SealingKeys } from '@fbl/privacy';
 import { commandsTopic, eventsTopic, MEDICAL_INSURANCE } from '@fbl/contracts';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
@@ -21,7 +22,7 @@ export interface MedicalInsuranceService extends ServiceDefinition {
 /** What the service needs besides the process's dependencies. */
 export interface MedicalInsuranceOptions {
   /** The secret that signs and verifies users' tokens. */
-  authSecret: string;
+  authSecret: TokenKey;
   /** The key that seals health data at rest (PII_ENCRYPTION_KEY, 32 bytes, base64), or the suite (CRYPTO_SUITE), key and keys of before a rotation. */
   encryptionKey: string | SealingKeys;
   /** Rules that differ from the defaults of DOMAIN.md §3 (threshold, notice, bars, grading, payment). */

@@ -1,9 +1,8 @@
-import { ConfigError, readProcessConfig, sealingKeys } from '@fbl/service-kit';
-import { authSecretFromEnv } from '@fbl/auth';
+import { readProcessConfig, sealingKeys } from '@fbl/service-kit';
+import { requiredTokenKey } from '@fbl/auth/config';
 import { ltciPolicyFromEnv } from './settings.js';
 
-const authSecret = authSecretFromEnv(process.env);
-if (!authSecret) throw new ConfigError('medical-insurance needs AUTH_SECRET to run alone');
+const authSecret = requiredTokenKey(process.env, 'medical-insurance');
 const encryptionKey = sealingKeys(process.env, 'medical-insurance needs PII_ENCRYPTION_KEY (32 bytes, base64) to seal health data');
 
 /** Configuration of the medical-insurance process, read once from the environment. */

@@ -5,6 +5,7 @@ import { InProcessBus, toRecord } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, outboxSent, waitFor, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
+import { testSealingKeys, testSuite, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
@@ -13,7 +14,10 @@ import { FileHomeSickBed } from '@fbl/contracts';
 import { generateKey } from '@fbl/privacy';
 import { medicalInsuranceService, type MedicalInsuranceService } from '../src/index.js';
 
-const secret = 'medical-insurance-test-secret';
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals and SM2-SM3 tokens.
+const secret = testTokenKey('medical-insurance-test-secret');
+/** How a value sealed under the run's suite begins: AES-256-GCM `v1.`, SM4 `s1.`. */
+const SEALED = testSuite === 'sm' ? /^s1\./ : /^v1\./;
 const DAY = 86_400_000;
 const provider = '0192f3b2-7c1a-7000-8000-0000000000aa';
 const institution = '0192f3b2-7c1a-7000-8000-0000000000bb';
@@ -52,7 +56,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
   let http: FastifyInstance;
   let now = new Date('2026-05-01T08:00:00Z');
 
-  const encryptionKey = generateKey();
+  const encryptionKey = testSealingKeys(generateKey());
   const token = (p: Principal) => signToken(p, secret, { now, ttlSeconds: 3600 });
   const insurer = () => token({ userId: 'insurer-1', role: 'insurer', divisionCode: '371700' });
   const planner = () => token({ userId: 'planner-1', role: 'planner', institutionId: institution });
@@ -224,7 +228,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     const stored = await database.rows<{ answers: unknown; answers_sealed: string | null }>(database.db, sql`select answers, answers_sealed from medical_insurance.assessments where application_id = ${id}`);
     expect(stored).toHaveLength(1);
     expect(stored[0]!.answers).toBeNull();
-    expect(stored[0]!.answers_sealed).toMatch(/^v1\./);
+    expect(stored[0]!.answers_sealed).toMatch(SEALED);
     expect(stored[0]!.answers_sealed).not.toContain('feeding');
     const detail = await ok('GET', `/applications/${id}`);
     expect((detail['assessments'] as { answers: Record<string, number> }[])[0]!.answers).toEqual(grade4);
@@ -233,7 +237,7 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     await database.db.execute(sql`update medical_insurance.assessments set answers = ${JSON.stringify(grade4)}::jsonb, answers_sealed = null where application_id = ${id}`);
     expect(await service.ltci.sealPlainAnswers()).toBe(1);
     const resealed = await database.rows<{ answers: unknown; answers_sealed: string | null }>(database.db, sql`select answers, answers_sealed from medical_insurance.assessments where application_id = ${id}`);
-    expect(resealed[0]).toMatchObject({ answers: null, answers_sealed: expect.stringMatching(/^v1\./) });
+    expect(resealed[0]).toMatchObject({ answers: null, answers_sealed: expect.stringMatching(SEALED) });
     expect(((await ok('GET', `/applications/${id}`))['assessments'] as { answers: Record<string, number> }[])[0]!.answers).toEqual(grade4);
     expect(await service.ltci.sealPlainAnswers()).toBe(0);
   });

@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { ProjectionStore } from './adapters/db/projection-store.js';
@@ -20,7 +21,7 @@ export interface MonitoringService extends ServiceDefinition {
 /** What the service needs besides the process's dependencies. */
 export interface MonitoringOptions {
   /** The secret that signs and verifies users' tokens. */
-  authSecret: string;
+  authSecret: TokenKey;
   /** How long the headline gauges keep their figures between scrapes. */
   gaugeTtlMs?: number;
 }

@@ -1,10 +1,9 @@
-import { authSecretFromEnv } from '@fbl/auth';
-import { ConfigError, readProcessConfig } from '@fbl/service-kit';
+import { requiredTokenKey } from '@fbl/auth/config';
+import { readProcessConfig } from '@fbl/service-kit';
 
 /** Configuration of the monitoring process, read from the environment. */
 export function serviceConfig() {
-  const authSecret = authSecretFromEnv(process.env);
-  if (!authSecret) throw new ConfigError('monitoring needs AUTH_SECRET to run alone');
+  const authSecret = requiredTokenKey(process.env, 'monitoring');
   return Object.freeze({ process: readProcessConfig(process.env, { port: 3109 }), authSecret });
 }
 

@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import { Gauge } from 'prom-client';
 import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTopic, eventsTopic, MEDICAL_INSURANCE, REFERRAL } from '@fbl/contracts';
 import { AuditLog, Sealer, suiteOf, type SealingKeys } from '@fbl/privacy';
@@ -24,7 +25,7 @@ export interface ReferralWorkflowService extends ServiceDefinition {
 
 /** Settings of the referral-workflow service. */
 export interface ReferralWorkflowOptions {
-  authSecret: string;
+  authSecret: TokenKey;
   /**
    * The key that seals referral packets, attachments and rankings at rest (PII_ENCRYPTION_KEY, 32
    * bytes, base64), or the suite (CRYPTO_SUITE), key and keys of before a rotation.

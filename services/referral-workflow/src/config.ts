@@ -1,9 +1,8 @@
-import { authSecretFromEnv } from '@fbl/auth';
-import { ConfigError, readProcessConfig, sealingKeys } from '@fbl/service-kit';
+import { requiredTokenKey } from '@fbl/auth/config';
+import { readProcessConfig, sealingKeys } from '@fbl/service-kit';
 import { readDeadlines, readRetentionDays } from './config-keys.js';
 
-const authSecret = authSecretFromEnv(process.env);
-if (!authSecret) throw new ConfigError('referral-workflow needs AUTH_SECRET, the secret it verifies sign-in tokens with');
+const authSecret = requiredTokenKey(process.env, 'referral-workflow');
 
 const encryptionKey = sealingKeys(process.env, 'referral-workflow needs PII_ENCRYPTION_KEY (32 bytes, base64) to seal referral packets and attachments');
 

@@ -1,6 +1,7 @@
 import { signToken } from '@fbl/auth';
 import { generateKey } from '@fbl/privacy';
 import { describeWithPostgres } from '@fbl/testing';
+import { testSealingKeys, testTokenKey } from '@fbl/testing/suite';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWorkflow, type WorkflowUnderTest } from './harness.js';
@@ -12,7 +13,8 @@ import { startWorkflow, type WorkflowUnderTest } from './harness.js';
  */
 
 const HOSPITAL = '0192f3b2-7c1a-7000-8000-0000000000a1';
-const secrets = { authSecret: 'attachments-test-secret', encryptionKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals and SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('attachments-test-secret'), encryptionKey: testSealingKeys(generateKey()) };
 const pdf = (text: string) => Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${text}\n%%EOF\n`, 'latin1');
 
 describeWithPostgres('referral attachments: sealed, checked, kept for the retention period', () => {

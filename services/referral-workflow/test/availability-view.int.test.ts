@@ -5,6 +5,7 @@ import { toRecord, type DeliveredRecord } from '@fbl/messaging';
 import { createLogger } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { describeWithPostgres, waitFor } from '@fbl/testing';
+import { testSealingKeys, testTokenKey } from '@fbl/testing/suite';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,7 +21,8 @@ import { startWorkflow, type WorkflowUnderTest } from './harness.js';
  */
 
 const HOSPITAL = '0192f3b2-7c1a-7000-8000-0000000000d1';
-const secrets = { authSecret: 'availability-view-test-secret', encryptionKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals and SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('availability-view-test-secret'), encryptionKey: testSealingKeys(generateKey()) };
 const origin = { source: 'care-beds' };
 const logger = createLogger({ name: 'availability-view-test', level: 'silent' });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers read field by field

@@ -1,5 +1,7 @@
+import type { TokenKey } from '@fbl/auth';
 import { allMessages, MessageRegistry } from '@fbl/contracts';
 import { openDatabase, type Database } from '@fbl/db';
+import type { SealingKeys } from '@fbl/privacy';
 import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
@@ -19,7 +21,7 @@ export interface WorkflowUnderTest {
 }
 
 /** Start the workflow for an integration test, with the given keys and clock. */
-export async function startWorkflow(name: string, options: { authSecret: string; encryptionKey: string; attachmentRetentionDays: number; clock: () => Date; onStatement?: (text: string) => void; availabilityResyncMs?: number }): Promise<WorkflowUnderTest> {
+export async function startWorkflow(name: string, options: { authSecret: TokenKey; encryptionKey: string | SealingKeys; attachmentRetentionDays: number; clock: () => Date; onStatement?: (text: string) => void; availabilityResyncMs?: number }): Promise<WorkflowUnderTest> {
   const testDb: TestDatabase = await createTestDatabase(name);
   const database = await openDatabase({ url: testDb.url }, options.onStatement ? { onStatement: options.onStatement } : {});
   const logger = createLogger({ name, level: 'silent' });

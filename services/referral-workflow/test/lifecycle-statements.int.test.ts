@@ -3,6 +3,7 @@ import { AdmissionRecorded, BedAvailabilityChanged, BedHeld, bedEventsTopic, cre
 import { toRecord } from '@fbl/messaging';
 import { generateKey } from '@fbl/privacy';
 import { describeWithPostgres, waitFor } from '@fbl/testing';
+import { testSealingKeys, testTokenKey } from '@fbl/testing/suite';
 import { randomUUID } from 'node:crypto';
 import { openDatabase, type Database } from '@fbl/db';
 import { sql } from 'drizzle-orm';
@@ -18,7 +19,8 @@ import { startWorkflow, type WorkflowUnderTest } from './harness.js';
 
 const HOSPITAL = '0192f3b2-7c1a-7000-8000-0000000000c1';
 const HOMES = ['0192f3b2-7c1a-7000-8000-0000000000c2', '0192f3b2-7c1a-7000-8000-0000000000c3', '0192f3b2-7c1a-7000-8000-0000000000c4'];
-const secrets = { authSecret: 'statements-test-secret', encryptionKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals and SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('statements-test-secret'), encryptionKey: testSealingKeys(generateKey()) };
 const origin = { source: 'care-beds' };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;

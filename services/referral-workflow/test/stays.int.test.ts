@@ -3,6 +3,7 @@ import { AdmissionRecorded, BedHeld, bedEventsTopic, createMessage, DischargeRec
 import { HEADERS, toRecord } from '@fbl/messaging';
 import { generateKey } from '@fbl/privacy';
 import { describeWithPostgres, waitFor } from '@fbl/testing';
+import { testSealingKeys, testTokenKey } from '@fbl/testing/suite';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -18,7 +19,8 @@ import { startWorkflow, type WorkflowUnderTest } from './harness.js';
 const HOSPITAL = '0192f3b2-7c1a-7000-8000-0000000000b1';
 const CARE_HOME = '0192f3b2-7c1a-7000-8000-0000000000b2';
 const HOME_CARE = '0192f3b2-7c1a-7000-8000-0000000000b3';
-const secrets = { authSecret: 'stays-test-secret', encryptionKey: generateKey() };
+// The run's suite: under CRYPTO_SUITE=sm (the `sm` test project) SM4 seals and SM2-SM3 tokens.
+const secrets = { authSecret: testTokenKey('stays-test-secret'), encryptionKey: testSealingKeys(generateKey()) };
 const origin = { source: 'care-beds' };
 
 describeWithPostgres('an elder in a bed: the workflow knows where, and a second bed needs a confirmed move', () => {

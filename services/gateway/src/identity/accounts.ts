@@ -1,4 +1,4 @@
-import { ROLES, signToken, type Principal, type Role } from '@fbl/auth';
+import { ROLES, signToken, type Principal, type Role, type TokenKey } from '@fbl/auth';
 import { newId } from '@fbl/contracts';
 import type { Database, Executor } from '@fbl/db';
 import { AuditLog, serviceActor, userActor, type Actor, type AuditOutcome } from '@fbl/privacy';
@@ -95,7 +95,7 @@ export class Accounts {
 
   constructor(
     private readonly database: Database,
-    private readonly authSecret: string,
+    private readonly authSecret: TokenKey,
     private readonly clock: () => Date,
     readonly policy: SignInPolicy = DEFAULT_SIGN_IN_POLICY,
   ) {

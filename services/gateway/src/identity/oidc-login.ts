@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalFromHeader } from '@fbl/auth/fastify';
 import { ProblemError, type OidcSettings } from '@fbl/service-kit';
@@ -22,7 +23,7 @@ const Code = Type.String({ minLength: 1, maxLength: 2000 });
  * access token is checked like any other before the session is handed to the page; the services
  * accept it as they do the gateway's own. Refresh goes the same way.
  */
-export function oidcLoginRoutes(options: { login?: OidcLogin | undefined; oidc?: OidcSettings | undefined; authSecret: string; clock: () => Date }): FastifyPluginAsync {
+export function oidcLoginRoutes(options: { login?: OidcLogin | undefined; oidc?: OidcSettings | undefined; authSecret: TokenKey; clock: () => Date }): FastifyPluginAsync {
   const { login, oidc } = options;
   const configured = login && oidc ? { login, oidc } : undefined;
 

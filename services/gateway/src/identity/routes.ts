@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ROLES } from '@fbl/auth';
+import { ROLES, type TokenKey } from '@fbl/auth';
 import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import { dayPeriod, DayPeriodQuery, type OidcSettings } from '@fbl/service-kit';
@@ -23,7 +23,7 @@ const IdList = Type.String({ pattern: '^[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36}){0,19
  * Sign-in, token refresh and sign-out under `/api/auth`; accounts and the sign-in log for
  * admins; in the embedded mode, the demo accounts for the sign-in page.
  */
-export function identityRoutes(accounts: Accounts, options: { authSecret: string; clock: () => Date; oidc?: OidcSettings | undefined; demoUsers?: () => readonly DemoUser[] | undefined }): FastifyPluginAsync {
+export function identityRoutes(accounts: Accounts, options: { authSecret: TokenKey; clock: () => Date; oidc?: OidcSettings | undefined; demoUsers?: () => readonly DemoUser[] | undefined }): FastifyPluginAsync {
   return async (fastify) => {
     authenticate(fastify, { secret: options.authSecret, clock: options.clock, oidc: options.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

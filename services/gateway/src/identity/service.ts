@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import type { CryptoSuite } from '@fbl/privacy';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ export interface IdentityService extends ServiceDefinition {
 }
 
 /** Build the sign-in service: accounts in the `gateway` schema, routes under `/api/auth`. */
-export function identityService(deps: ServiceDeps, options: { authSecret: string; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy>; oidcLogin?: OidcLogin; suite?: CryptoSuite }): IdentityService {
+export function identityService(deps: ServiceDeps, options: { authSecret: TokenKey; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy>; oidcLogin?: OidcLogin; suite?: CryptoSuite }): IdentityService {
   const kit = new ServiceKit('gateway', messaging, deps);
   const accounts = new Accounts(deps.database, options.authSecret, deps.clock, { ...DEFAULT_SIGN_IN_POLICY, ...options.policy });
   return {

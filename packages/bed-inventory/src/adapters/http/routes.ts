@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ROLES } from '@fbl/auth';
+import { ROLES, type TokenKey } from '@fbl/auth';
 import { allow, authenticate, principalOf, requireInstitution } from '@fbl/auth/fastify';
 import { Instant, Uuid } from '@fbl/contracts';
 import type { ServiceKit } from '@fbl/service-kit';
@@ -18,7 +18,7 @@ import * as S from './schemas.js';
  * residents; institutions and their capacity are open to every signed-in role. Another
  * institution's records answer 403 with no data.
  */
-export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: BedQueries, authSecret: string): FastifyPluginAsync {
+export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: BedQueries, authSecret: TokenKey): FastifyPluginAsync {
   const { policy } = inventory;
   const base = `/api/${policy.service}`;
   const tags = [`${policy.service} ${policy.title.zh}`];

@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
@@ -86,7 +87,7 @@ const AssessmentBody = Type.Object(
 export function civilAffairsRoutes(
   kit: ServiceKit,
   use: { elders: Elders; rights: ElderRights; directory: ElderDirectory; queue: AssessmentQueue; waitingList: WaitingList; facts: RegisterFacts; tanfang: Tanfang; hours: HomeCareHours },
-  authSecret: string,
+  authSecret: TokenKey,
 ): FastifyPluginAsync {
   const { elders, rights, directory, queue, waitingList } = use;
   return async (fastify) => {

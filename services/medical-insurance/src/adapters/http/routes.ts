@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ROLES } from '@fbl/auth';
+import { ROLES, type TokenKey } from '@fbl/auth';
 import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { DivisionCode, Literals, ShortText, Uuid } from '@fbl/contracts';
 import { dayPeriod, DayPeriodQuery, type ServiceKit } from '@fbl/service-kit';
@@ -37,7 +37,7 @@ const CareModeBody = Type.Object({ careMode: CareMode, providerInstitutionId: Uu
  * routes are for insurance officers; the quote is for anyone signed in. Every read and change
  * of an application is audited in the use case.
  */
-export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciApplications; filings: HomeSickBedFilings; audit: AuditLog }, authSecret: string): FastifyPluginAsync {
+export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciApplications; filings: HomeSickBedFilings; audit: AuditLog }, authSecret: TokenKey): FastifyPluginAsync {
   const { ltci, filings, audit } = useCases;
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { divisionCovers, type Principal } from '@fbl/auth';
+import { divisionCovers, type Principal, type TokenKey } from '@fbl/auth';
 import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { BedTypeSchema, Literals, Uuid } from '@fbl/contracts';
 import { invalidField, ProblemError, type ServiceKit } from '@fbl/service-kit';
@@ -91,7 +91,7 @@ const sheetGroupings = (definition: MetricDefinition): Grouping[] => (definition
  * division they work for, and for admins. Figures are aggregates; the drill-down lists open
  * referrals without any identity field.
  */
-export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authSecret: string): FastifyPluginAsync {
+export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authSecret: TokenKey): FastifyPluginAsync {
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

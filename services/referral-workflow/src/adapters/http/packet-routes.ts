@@ -1,3 +1,4 @@
+import type { TokenKey } from '@fbl/auth';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { allow, authenticate, principalOf } from '@fbl/auth/fastify';
 import { ATTACHMENT_KINDS, ATTACHMENT_MEDIA_TYPES, Literals, PacketConsent, ReferralPacket, ShortText, Uuid } from '@fbl/contracts';
@@ -29,7 +30,7 @@ declare module 'fastify' {
  * standing allows, replaced by the referring side), the consent to share it, its attachments, and
  * the audit of who read what (admins). Every read and change is audited by the use cases.
  */
-export function packetRoutes(kit: ServiceKit, packets: Packets, attachments: Attachments, log: AuditLog, authSecret: string): FastifyPluginAsync {
+export function packetRoutes(kit: ServiceKit, packets: Packets, attachments: Attachments, log: AuditLog, authSecret: TokenKey): FastifyPluginAsync {
   return async (fastify) => {
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     // Attachments arrive as their own bytes; only this plugin's routes read such bodies.

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { divisionCovers, ROLES, type Principal } from '@fbl/auth';
+import { divisionCovers, ROLES, type Principal, type TokenKey } from '@fbl/auth';
 import { allow, authenticate, outOfScope, principalOf, requireInstitution } from '@fbl/auth/fastify';
 import { BedTypeSchema, DeclineReason, DivisionCode, FollowUpRecord, Literals, PacketConsent, ReferralPacket, ShortText, UnitAttributes, Urgency, Uuid } from '@fbl/contracts';
 import { chinaDivisions, DEFAULT_PROVINCE, divisionInUseProblem, provinceDivisionProblem } from '@fbl/codes';
@@ -85,7 +85,7 @@ export function person(kit: ServiceKit, request: FastifyRequest, who: Principal,
  * the commission (analysts of the division, admins) reopens escalated referrals. Anyone else gets
  * 403 with no data of the referral.
  */
-export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals; reads: ReferralReads; packets: Packets; changes: ReferralChanges }, authSecret: string): FastifyPluginAsync {
+export function referralRoutes(kit: ServiceKit, services: { referrals: Referrals; reads: ReferralReads; packets: Packets; changes: ReferralChanges }, authSecret: TokenKey): FastifyPluginAsync {
   const { referrals, reads, packets, changes } = services;
   const province = kit.deps.province ?? DEFAULT_PROVINCE;
   return async (fastify) => {
