@@ -131,6 +131,16 @@ for (const driver of drivers) {
       expect(definitions.metrics.filter((m) => VISIT_METRIC_KEYS.includes(m.key as never)).flatMap((m) => m.figures).some((f) => f.drillable)).toBe(false);
     });
 
+    it('shows home visits of the last 30 days as Prometheus gauges', async () => {
+      const text = await monitoring.metrics.registry.metrics();
+      const now = new Date(history.asOf);
+      const day = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+      const want = expectedVisits(history, 'home-visits', { from: day(now.getTime() - 29 * 86_400_000), to: day(now.getTime()), groupBy: 'total' })[0]!;
+      expect(want.values['planned']).toBeGreaterThan(0);
+      expect(text).toContain(`fbl_monitoring_home_visits_done_rate ${want.values['rate']}`);
+      expect(text).toContain(`fbl_monitoring_home_visits_missed ${want.values['missed']}`);
+    });
+
     it('exports the figures as CSV with Chinese headings, hours with one decimal and shares as percentages', async () => {
       const r = await monitoring.get(`/api/monitoring/metrics/home-care-hours/csv?from=2026-07-01&to=2026-11-30&groupBy=county`, ADMIN);
       expect(r.statusCode).toBe(200);
