@@ -338,3 +338,25 @@ export const statementLines = monitoringSchema.table(
   },
   (t) => [primaryKey({ columns: [t.statementId, t.line] }), index('statement_lines_month_idx').on(t.month, t.county, t.institutionId)],
 );
+
+/**
+ * Roll-up of `visits` of home beds (those with a bed type; 探访 are not counted here) per calendar
+ * month of the window's end (China Standard Time), the elder's county and city, bed type and
+ * provider (`''` for none): what whole months of `home-visits` read. Kept by a trigger on `visits`
+ * like the referral roll-ups, and rebuilt by `monitoring.rebuild_rollups()`.
+ */
+export const visitMonths = monitoringSchema.table(
+  'visit_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    institutionId: text('institution_id').notNull(),
+    planned: count('planned'),
+    done: count('done'),
+    missed: count('missed'),
+    late: count('late'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.institutionId] })],
+);
