@@ -1,4 +1,6 @@
+import { CIVIL_AFFAIRS, bedEventsTopic, createMessage, eventsTopic, HomeVisitCompleted, HomeVisitMissed, newId, TanfangScheduled } from '@fbl/contracts';
 import type { EmbeddedSystem } from '@fbl/embedded';
+import { toRecord } from '@fbl/messaging';
 import { waitFor } from '@fbl/testing';
 import ExcelJS from 'exceljs';
 import { readFile } from 'node:fs/promises';
@@ -52,6 +54,39 @@ describe("the analyst's dashboard in a real browser (Chromium): county picker, d
       const board = (await call(system.url, 'GET', '/api/monitoring/dashboard?division=371702', undefined, token)).body as { metrics: { metric: string; rows: { values: Record<string, number> }[] }[] };
       return (board.metrics.find((m) => m.metric === 'closed-loop')?.rows[0]?.values['started'] ?? 0) >= 3;
     }, { what: 'the monitoring projections to count the three referrals', timeoutMs: 30_000 });
+
+    // Home visits of a home-care provider in 牡丹区 (one made late, one missed), and two elders due
+    // their 探访 this month, one of them visited: as the bed service and civil affairs publish them.
+    const homeCare = (await call(system.url, 'GET', '/api/home-care-beds/institutions', undefined, adminOf(site))).body as unknown as { id: string }[];
+    const now = Date.now();
+    const month = new Date(now + 8 * 3600_000).toISOString().slice(0, 7);
+    const visit = (purpose: 'service' | 'tanfang', extra: object) => ({
+      visitId: newId(),
+      elderRef: newId(),
+      divisionCode: '371702',
+      purpose,
+      channel: 'home' as const,
+      windowStart: new Date(now - 3 * 3600_000).toISOString(),
+      windowEnd: new Date(now - 3600_000).toISOString(),
+      ...extra,
+    });
+    const made = (v: ReturnType<typeof visit>, late: boolean) => ({ ...v, checkedInAt: new Date(now - 2 * 3600_000).toISOString(), checkedOutAt: new Date(now - 3600_000).toISOString(), minutes: 60, items: [], confirmation: 'signature' as const, late });
+    const bedTopic = bedEventsTopic('home-care');
+    const civil = eventsTopic(CIVIL_AFFAIRS);
+    const provider = { institutionId: homeCare[0]!.id, bedType: 'home-care' as const };
+    const dueElders = [newId(), newId()];
+    const tanfangIds = [newId(), newId()];
+    const messages = [
+      createMessage(HomeVisitCompleted, newId(), made(visit('service', provider), true), { source: bedTopic }, { topic: bedTopic }),
+      createMessage(HomeVisitMissed, newId(), { ...visit('service', provider), flaggedAt: new Date(now).toISOString() }, { source: bedTopic }, { topic: bedTopic }),
+      ...dueElders.map((elderRef, i) => createMessage(TanfangScheduled, tanfangIds[i]!, { tanfangId: tanfangIds[i]!, elderRef, divisionCode: '371702', month, categories: ['living-alone'], channel: 'home', scheduledAt: new Date(now).toISOString() }, { source: civil }, { topic: civil })),
+      createMessage(HomeVisitCompleted, newId(), made(visit('tanfang', { elderRef: dueElders[0]!, tanfangId: tanfangIds[0]! }), false), { source: civil }, { topic: civil }),
+    ];
+    await system.deps.bus.publish(messages.map((m) => toRecord(m.topic, m.key, m.envelope)));
+    await waitFor(async () => {
+      const board = (await call(system.url, 'GET', '/api/monitoring/dashboard?division=371702', undefined, token)).body as { metrics: { metric: string; rows: { values: Record<string, number> }[] }[] };
+      return (board.metrics.find((m) => m.metric === 'tanfang-rate')?.rows[0]?.values['scheduled'] ?? 0) >= 2 && (board.metrics.find((m) => m.metric === 'home-visits')?.rows[0]?.values['planned'] ?? 0) >= 2;
+    }, { what: 'the monitoring projections to count the visits and 探访', timeoutMs: 30_000 });
   }, 180_000);
   afterAll(async () => ui?.stop());
 
@@ -216,10 +251,40 @@ describe("the analyst's dashboard in a real browser (Chromium): county picker, d
     await shot(analyst, 'analyst-dashboard-metrics-phone');
     // Every metric's table, all open: Chinese words only, no raw value, nothing wider than the phone.
     await analyst.locator('details.metric').evaluateAll((all) => all.forEach((d) => d.setAttribute('open', '')));
-    expect(await analyst.locator('details.metric table.figures, details.metric .empty').count()).toBe(16);
+    expect(await analyst.locator('details.metric table.figures, details.metric .empty').count()).toBe(19);
     expect(await foreignWords(analyst)).toEqual([]);
     expect(await rawValues(analyst)).toEqual([]);
     await expect.poll(() => analyst.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    expect(analyst.consoleErrors).toEqual([]);
+  });
+
+  it('shows home visits done ÷ planned, missed and late, and the monthly 探访 rate by county against its 100 % target', async () => {
+    await analyst.setViewportSize(LAPTOP);
+    await analyst.getByLabel('行政区划').selectOption('371702');
+    await apply();
+    const panel = analyst.locator('section[data-panel="visits"]');
+    const card = (name: string) => panel.locator(`[data-figure="${name}"] strong`);
+    await expect.poll(() => card('home-visits-rate').textContent(), { timeout: 30_000 }).toBe('50.0%');
+    expect(await card('home-visits-missed').textContent()).toBe('1');
+    expect(await card('home-visits-late').textContent()).toBe('1');
+    await expect.poll(() => card('tanfang-rate').textContent(), { timeout: 30_000 }).toBe('50.0%');
+    expect(await panel.locator('[data-figure="tanfang-rate"] .target').innerText()).toBe('目标 100.0% 未达标');
+    const county = panel.locator('table[data-table="tanfang-by-county"] tr[data-county="371702"]');
+    expect(await county.locator('td').first().textContent()).toBe('牡丹区');
+    expect(await county.locator('[data-figure="scheduled"]').textContent()).toBe('2');
+    expect(await county.locator('[data-figure="visited"]').textContent()).toBe('1');
+    expect(await county.locator('[data-target]').getAttribute('data-target')).toBe('missed');
+    const providerRow = panel.locator('table[data-table="visits-by-provider"] tbody tr').first();
+    expect(await providerRow.locator('[data-figure="planned"]').textContent()).toBe('2');
+    expect(await providerRow.locator('td').first().textContent()).not.toBe('未知');
+    expect(await foreignWords(analyst)).toEqual([]);
+    expect(await rawValues(analyst)).toEqual([]);
+    expect(await analyst.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(LAPTOP.width);
+    await panel.scrollIntoViewIfNeeded();
+    await shot(analyst, 'analyst-dashboard-visits');
+    await analyst.setViewportSize(PHONE);
+    await expect.poll(() => analyst.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await shot(analyst, 'analyst-dashboard-visits-phone');
     expect(analyst.consoleErrors).toEqual([]);
   });
 });

@@ -5,11 +5,14 @@ import { createTestDatabase, describeWithKafkaAndPostgres, kafkaBrokers, waitFor
 import { sql } from 'drizzle-orm';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { METRIC_KEYS, replayTopics } from '../src/index.js';
+import { METRIC_KEYS, replayTopics, VISIT_METRIC_KEYS } from '../src/index.js';
+import { toRecord } from '@fbl/messaging';
 import { describeProgress } from '../src/adapters/messages/replay.js';
 import { eventsOf, generateHistory } from './support/history.js';
 import { ADMIN, comparable, metricPath, quietLogger, recordsOf, startMonitoring } from './support/harness.js';
 import { expected, type Filter, type Row } from './support/oracle.js';
+import { generateVisitHistory, visitEventsOf } from './support/visits-history.js';
+import { expectedVisits } from './support/visits-oracle.js';
 
 const FILTERS: Filter[] = [
   { from: '2026-08-01', to: '2026-12-31', groupBy: 'month' },
@@ -20,6 +23,12 @@ const FILTERS: Filter[] = [
 describeWithKafkaAndPostgres('monitoring over Kafka: rebuilding by replaying the topics gives the live figures', () => {
   const history = generateHistory(7, 200);
   const events = eventsOf(history);
+  // Home visits, 探访 and statements beside the referrals: their projections are rebuilt too.
+  const visitHistory = generateVisitHistory(7, 60);
+  const visitMessages = visitEventsOf(visitHistory, 7);
+  const visitRecords = visitMessages.map((m) => toRecord(m.topic, m.key, m.envelope));
+  const messageCount = events.length + new Set(visitMessages.map((m) => m.envelope.id)).size;
+  const oracle = (metric: string, f: Filter) => (VISIT_METRIC_KEYS.includes(metric as never) ? expectedVisits(visitHistory, metric, f) : expected(history, metric, f));
   const clock = () => new Date(history.asOf);
   let testDb: TestDatabase;
   let database: Database;
@@ -56,26 +65,29 @@ describeWithKafkaAndPostgres('monitoring over Kafka: rebuilding by replaying the
     let live: Record<string, Row[]>;
     try {
       // Published as the relays would, duplicates included; the live consumer counts each once.
-      const records = recordsOf(events, 11);
+      const records = [...recordsOf(events, 11), ...visitRecords];
       for (let i = 0; i < records.length; i += 1000) await bus.publish(records.slice(i, i + 1000));
-      await waitFor(async () => ((await inboxCount()) === events.length ? true : undefined), { what: 'every event projected', timeoutMs: 120_000 });
+      await waitFor(async () => ((await inboxCount()) === messageCount ? true : undefined), { what: 'every event projected', timeoutMs: 120_000 });
       live = await figures(monitoring.get);
     } finally {
       await monitoring.stop();
     }
     // The live figures are the oracle's.
-    for (const metric of METRIC_KEYS) for (const f of FILTERS) expect(live[`${metric} ${JSON.stringify(f)}`], metric).toEqual(expected(history, metric, f));
+    for (const metric of METRIC_KEYS) for (const f of FILTERS) expect(live[`${metric} ${JSON.stringify(f)}`], metric).toEqual(oracle(metric, f));
 
     // Break the projection on purpose: the replay must not build on what is there.
     await database.db.execute(sql`update monitoring.referrals set stage = 'intake', closed_at = null`);
+    await database.db.execute(sql`update monitoring.visits set outcome = 'missed'`);
+    await database.db.execute(sql`delete from monitoring.tanfangs where month = '2026-09-01'`);
+    await database.db.execute(sql`update monitoring.statement_lines set delivered_minutes = 0`);
     const progress: ReplayProgress[] = [];
     const result = await replayTopics({ database, bus, registry: new MessageRegistry(allMessages), logger: quietLogger(), onProgress: (p) => progress.push(p) });
-    const published = recordsOf(events, 11).length;
+    const published = recordsOf(events, 11).length + visitRecords.length;
     expect(result).toEqual({ records: published, total: published });
     expect(progress[0]).toEqual({ records: 0, total: published });
     expect(progress.at(-1)).toEqual({ records: published, total: published });
     expect(describeProgress(progress.at(-1)!)).toBe(`${published.toLocaleString('en')} / ${published.toLocaleString('en')} records (100.0 %)`);
-    expect(await inboxCount()).toBe(events.length);
+    expect(await inboxCount()).toBe(messageCount);
 
     const rebuilt = await startMonitoring(database, bus, clock);
     try {
@@ -90,7 +102,7 @@ describeWithKafkaAndPostgres('monitoring over Kafka: rebuilding by replaying the
     try {
       await expect(replayTopics({ database, bus, registry: new MessageRegistry(allMessages), logger: quietLogger() })).rejects.toThrow(/live member/);
       // Refused before anything was emptied.
-      expect(await inboxCount()).toBe(events.length);
+      expect(await inboxCount()).toBe(messageCount);
     } finally {
       await monitoring.stop();
     }

@@ -11,10 +11,11 @@ import { metricOf, type MetricKey } from '../src/domain/definitions.js';
 import { GROUPINGS } from '../src/domain/periods.js';
 import { eventsOf, generateHistory, type History } from './support/history.js';
 import { quietLogger, startMonitoring } from './support/harness.js';
+import { generateVisitHistory, visitEventsOf, type VisitHistory } from './support/visits-history.js';
 
 const SEED = Number(process.env['MONITORING_TEST_SEED'] ?? 20261206);
 const ROLLED_UP = Object.keys(ROLLUPS) as MetricKey[];
-const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months'];
+const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'visit_months'];
 
 /** A small deterministic generator, so a failing filter can be found again from the seed. */
 function prng(seed: number): () => number {
@@ -31,7 +32,7 @@ function prng(seed: number): () => number {
 const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /** Random filters over the history's months: periods of whole months, parts of months and both, every grouping and filter. */
-function randomQueries(history: History, n: number, seed: number): Omit<MetricQuery, 'metric'>[] {
+function randomQueries(history: History, visits: VisitHistory, n: number, seed: number): Omit<MetricQuery, 'metric'>[] {
   const rand = prng(seed);
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const counties = [...new Set(history.institutions.map((i) => i.county))];
@@ -47,7 +48,7 @@ function randomQueries(history: History, n: number, seed: number): Omit<MetricQu
     if (rand() < 0.5) to = day(Date.parse(`${to.slice(0, 7)}-01T00:00:00+08:00`) + 32 * 86_400_000).slice(0, 7) + '-01';
     if (rand() < 0.5 && to.endsWith('-01')) to = day(Date.parse(`${to}T00:00:00+08:00`) - 86_400_000);
     if (to < from) to = from;
-    const provider = rand() < 0.25 ? pick(history.institutions).id : undefined;
+    const provider = rand() < 0.25 ? (rand() < 0.7 ? pick(history.institutions).id : pick(visits.providers).id) : undefined;
     const division = pick(divisions);
     const bedType = rand() < 0.3 ? pick(['care', 'home-care', 'home-sick', 'hospice', 'medical']) : undefined;
     queries.push({ from, to, groupBy: pick(GROUPINGS), asOf: new Date(history.asOf), ...(division ? { division } : {}), ...(bedType ? { bedType } : {}), ...(provider ? { provider } : {}) });
@@ -69,13 +70,13 @@ async function answer(database: Database, query: MetricQuery, rollups: boolean):
 
 /** A roll-up table's cells that hold rows (a trigger may leave cells at zero), as text, in order. */
 async function cells(database: Database, table: string): Promise<string[]> {
-  const count = table === 'referral_months' ? 'started' : table === 'arrival_months' ? 'arrived' : 'offers';
+  const count = table === 'referral_months' ? 'started' : table === 'arrival_months' ? 'arrived' : table === 'visit_months' ? 'planned' : 'offers';
   const rows = await database.rows<{ cell: string }>(database.db, sql.raw(`select to_jsonb(m)::text as cell from monitoring.${table} m where ${count} <> 0`));
   return rows.map((r) => r.cell).sort();
 }
 
 /** Whether a statement reads a roll-up table. */
-const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
+const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place|visit)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
 
 const drivers: { name: string; open: () => Promise<{ database: Database; drop: () => Promise<void> }> }[] = [
   {
@@ -93,6 +94,7 @@ for (const driver of drivers) {
   const suite = driver.name === 'PostgreSQL' ? describeWithPostgres : describe;
   suite(`monitoring roll-ups on ${driver.name}: the same figures as the rows, kept by every write`, () => {
     const history = generateHistory(SEED, driver.name === 'PostgreSQL' ? 300 : 120);
+    const visits = generateVisitHistory(SEED, driver.name === 'PostgreSQL' ? 120 : 50);
     let opened: Awaited<ReturnType<(typeof drivers)[number]['open']>>;
     let monitoring: Awaited<ReturnType<typeof startMonitoring>>;
 
@@ -105,6 +107,9 @@ for (const driver of drivers) {
       const referralFirst = [...messages].sort((a, b) => Number(b.topic === eventsTopic(REFERRAL)) - Number(a.topic === eventsTopic(REFERRAL)) || a.envelope.time.localeCompare(b.envelope.time));
       const records = referralFirst.map((m) => toRecord(m.topic, m.key, m.envelope));
       for (let i = 0; i < records.length; i += 300) await bus.publish(records.slice(i, i + 300));
+      // Home visits, shuffled: missed flags read before and after their completion move a visit between cells.
+      const visitRecords = visitEventsOf(visits, SEED).map((m) => toRecord(m.topic, m.key, m.envelope));
+      for (let i = 0; i < visitRecords.length; i += 300) await bus.publish(visitRecords.slice(i, i + 300));
       // And a provider that moves to another county afterwards.
       const moved = history.institutions.find((i) => i.bedType === 'care')!;
       await opened.database.db.execute(sql`update monitoring.institutions set county = '370102', city = '370100' where institution_id = ${moved.id} and bed_type = 'care'`);
@@ -127,7 +132,7 @@ for (const driver of drivers) {
 
     it('answers every rolled-up metric under random filters as the rows do', async () => {
       let fromRollups = 0;
-      for (const query of randomQueries(history, 60, SEED)) {
+      for (const query of randomQueries(history, visits, 60, SEED)) {
         for (const metric of ROLLED_UP) {
           const q = { ...query, metric };
           const rowsAnswer = await answer(opened.database, q, false);

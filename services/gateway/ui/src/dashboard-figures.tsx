@@ -6,7 +6,7 @@ import { stateLabel } from './timeline.js';
 export interface FigureInfo {
   name: string;
   label: { zh: string; en: string };
-  format: 'count' | 'rate' | 'minutes' | 'days';
+  format: 'count' | 'rate' | 'minutes' | 'hours' | 'days';
   drillable: boolean;
 }
 
@@ -38,7 +38,7 @@ export interface DrillTarget {
   title: string;
 }
 
-/** A figure as people read it: a share as a percentage, minutes (or hours, past two), days, a whole count; a dash for none. */
+/** A figure as people read it: a share as a percentage, minutes (or hours, past two), hours and days with one decimal, a whole count; a dash for none. */
 export function figureText(lang: Lang, value: number | null | undefined, format: FigureInfo['format']): string {
   if (value === null || value === undefined) return '—';
   switch (format) {
@@ -46,6 +46,7 @@ export function figureText(lang: Lang, value: number | null | undefined, format:
       return `${(value * 100).toFixed(1)}%`;
     case 'minutes':
       return value >= 120 ? `${(value / 60).toFixed(1)} ${t(lang, 'hours')}` : `${value.toFixed(0)} ${t(lang, 'minutes')}`;
+    case 'hours':
     case 'days':
       return value.toFixed(1);
     case 'count':

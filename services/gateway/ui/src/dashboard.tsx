@@ -8,6 +8,7 @@ import { PICKER_PROVINCE } from './division-picker.js';
 import { download, json, Problem, problemText } from './api.js';
 import { Count, figureText, MetricTable, type DrillTarget, type MetricInfo, type MetricResult, type Row } from './dashboard-figures.js';
 import { DrillDown, type AppliedFilter } from './dashboard-drill.js';
+import { VisitsPanel } from './dashboard-visits.js';
 import { t, wordFor, type Lang } from './i18n.js';
 import { stateLabel } from './timeline.js';
 
@@ -195,6 +196,7 @@ export function Dashboard({ lang, division: scope }: { lang: Lang; division: str
               </table>
             )}
           </section>
+          {applied && <VisitsPanel lang={lang} metrics={metrics} filter={applied} onError={(e) => setError(filterProblem(lang, e))} />}
           <section class="panel all-metrics">
             <h3>{t(lang, 'analyst_allMetrics')}</h3>
             {infos.map((info) => (

@@ -43,6 +43,9 @@ export function registerHeadlineGauges(registry: Registry, queries: MetricsQueri
   single('fbl_monitoring_nursing_bed_share', 'Nursing-type share of care beds now', 'capacity-now', 'nursingShare');
   single('fbl_monitoring_dementia_beds', 'Dementia-care beds now', 'capacity-now', 'dementia');
   single('fbl_monitoring_escalated_referrals', 'Referrals escalated for the first time in the last 30 days', 'escalations', 'referrals');
+  single('fbl_monitoring_home_visits_done_rate', 'Home beds’ visits done ÷ planned, windows ended in the last 30 days', 'home-visits', 'rate');
+  single('fbl_monitoring_home_visits_missed', 'Home beds’ visits missed, windows ended in the last 30 days', 'home-visits', 'missed');
+  single('fbl_monitoring_tanfang_rate', 'Monthly 探访 rate of the months starting in the last 30 days (target 1)', 'tanfang-rate', 'rate');
   const labelled = (name: string, help: string, metric: string, label: string, field: string) =>
     new Gauge({
       name,

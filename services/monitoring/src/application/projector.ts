@@ -20,6 +20,7 @@ import type {
 import { earliest, oneMore, placedOr, unlessSet, type ProjectionStore, type ReferralFacts, type ReferralUpdate } from '../adapters/db/projection-store.js';
 import { countsOf, splitByChinaDay } from '../domain/capacity.js';
 import { cityOf } from '../domain/periods.js';
+import { VisitProjector } from './visit-projector.js';
 
 type E<D> = Envelope<string, D>;
 
@@ -29,7 +30,12 @@ type E<D> = Envelope<string, D>;
  * may be created by whichever of its events arrives first; every step is an upsert.
  */
 export class Projector {
-  constructor(private readonly store: ProjectionStore) {}
+  /** Home visits, 探访 and statements of government-bought hours. */
+  readonly visits: VisitProjector;
+
+  constructor(private readonly store: ProjectionStore) {
+    this.visits = new VisitProjector(store);
+  }
 
   /** Merge facts into a referral's row, creating it when this is the first event seen. */
   private async referral(tx: Tx, referralId: string, insert: ReferralFacts, update: ReferralUpdate = insert) {

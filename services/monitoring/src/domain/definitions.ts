@@ -6,7 +6,7 @@
  */
 
 /** Where a metric's rows come from. */
-export type SourceKey = 'referrals' | 'offers' | 'breaches' | 'bedDays' | 'capacityNow' | 'flowsByDistrict';
+export type SourceKey = 'referrals' | 'offers' | 'breaches' | 'bedDays' | 'capacityNow' | 'flowsByDistrict' | 'visits' | 'tanfang' | 'statementLines';
 
 /** One raw aggregate of a metric, in SQL over its source. */
 export interface Column {
@@ -19,8 +19,8 @@ export interface Column {
   counts?: string;
 }
 
-/** How a figure is written for people: a whole count, a share (a real number shown as a percentage), minutes or days. */
-export type FigureFormat = 'count' | 'rate' | 'minutes' | 'days';
+/** How a figure is written for people: a whole count, a share (a real number shown as a percentage), minutes, hours or days. */
+export type FigureFormat = 'count' | 'rate' | 'minutes' | 'hours' | 'days';
 
 /** A figure as people read it on the dashboard and in exports: the value's name, its Chinese and English heading, its format. */
 export interface ShownFigure {
@@ -85,6 +85,13 @@ export const NURSING_SHARE_TARGETS = [
   { body: '菏泽市 Heze', division: '371700', year: 2026, share: 0.7 },
   { body: '山东省 Shandong', division: '370000', year: 2029, share: 0.8 },
 ] as const;
+
+/** The 探访 target: every special-hardship elder on the register visited every month (每月探访率 100 %). */
+export const TANFANG_TARGET = 1;
+
+/** A plain aggregate (not a count whose rows can be listed). */
+const aggregate = (name: string, sqlText: string): Column => ({ name, sql: sqlText });
+const hours = (minutesValue: number | null): number | null => (minutesValue === null ? null : minutesValue / 60);
 
 const OPEN = 'r.closed_at is null and r.cancelled_at is null';
 
@@ -343,10 +350,72 @@ export const METRICS = [
       figure('ltciRefused', '长护险未批准', 'LTCI refused'),
     ],
   },
+  {
+    key: 'home-visits',
+    label: { zh: '上门服务完成率', en: 'Home visits done' },
+    formula: 'visits of home beds (home care, home sick) whose window ended in the period: planned = done + missed; rate = done ÷ planned; late = done but checked in past the grace; division is the elder’s home, provider the one to visit',
+    source: 'visits',
+    time: 'v.window_end',
+    where: 'v.bed_type is not null',
+    columns: [
+      aggregate('planned', 'count(*)'),
+      aggregate('done', "count(*) filter (where v.outcome = 'completed')"),
+      aggregate('missed', "count(*) filter (where v.outcome = 'missed')"),
+      aggregate('late', "count(*) filter (where v.outcome = 'completed' and v.late)"),
+    ],
+    figures: (r) => ({ rate: ratio(r['done']!, r['planned']!) }),
+    shown: [
+      figure('planned', '应上门', 'Planned'),
+      figure('done', '已上门', 'Done'),
+      figure('missed', '漏访', 'Missed'),
+      figure('late', '迟到', 'Late'),
+      figure('rate', '上门完成率', 'Done ÷ planned', 'rate'),
+    ],
+  },
+  {
+    key: 'home-care-hours',
+    label: { zh: '政府购买服务时长', en: 'Government-bought hours' },
+    formula: 'from providers’ monthly statements of the months in the period (a month counts where its first day is in the period), each elder’s lines of the original and its corrections added: hours delivered ÷ hours entitled; division is the elder’s home, provider the statement’s',
+    source: 'statementLines',
+    time: 'l.month',
+    columns: [
+      aggregate('entitledMinutes', 'sum(l.entitled_minutes)'),
+      aggregate('deliveredMinutes', 'sum(l.delivered_minutes)'),
+      aggregate('amountFen', 'sum(l.amount_fen)'),
+    ],
+    figures: (r) => ({ entitledHours: hours(r['entitledMinutes'] ?? null), deliveredHours: hours(r['deliveredMinutes'] ?? null), rate: ratio(r['deliveredMinutes']!, r['entitledMinutes']!) }),
+    shown: [
+      figure('entitledHours', '应服务时长（小时）', 'Hours entitled', 'hours'),
+      figure('deliveredHours', '已服务时长（小时）', 'Hours delivered', 'hours'),
+      figure('rate', '服务时长完成率', 'Delivered ÷ entitled', 'rate'),
+    ],
+  },
+  {
+    key: 'tanfang-rate',
+    label: { zh: '月度探访率', en: 'Monthly tanfang rate' },
+    formula: 'elders scheduled a 探访 in a month of the period (a month counts where its first day is in the period) with at least one completed 探访 visit answering one of their 探访 of that month (or, for a visit without one, of the same elder checked in that month) ÷ elders scheduled; target 100 %; division is the elder’s home (of the latest schedule)',
+    source: 'tanfang',
+    time: 't.month',
+    columns: [
+      aggregate('scheduled', 'count(*)'),
+      aggregate('visited', 'count(*) filter (where t.visited)'),
+      aggregate('notVisited', 'count(*) filter (where not t.visited)'),
+    ],
+    figures: (r) => ({ rate: ratio(r['visited']!, r['scheduled']!), target: TANFANG_TARGET }),
+    shown: [
+      figure('scheduled', '应探访老人', 'Elders due'),
+      figure('visited', '已探访老人', 'Elders visited'),
+      figure('notVisited', '未探访老人', 'Elders not visited'),
+      figure('rate', '探访率', 'Tanfang rate', 'rate'),
+      figure('target', '目标', 'Target', 'rate'),
+    ],
+  },
 ] as const satisfies readonly MetricDefinition[];
 
 export type MetricKey = (typeof METRICS)[number]['key'];
 export const METRIC_KEYS = METRICS.map((m) => m.key) as MetricKey[];
+/** The metrics of home visits, 探访 and government-bought hours (the others are of referrals and beds). */
+export const VISIT_METRIC_KEYS: readonly MetricKey[] = ['home-visits', 'home-care-hours', 'tanfang-rate'];
 
 /** The definition of a metric. */
 export function metricOf(key: MetricKey): MetricDefinition {

@@ -35,8 +35,8 @@ export function metricTable(definition: MetricDefinition, rows: readonly FigureR
 }
 
 /**
- * A figure as text: a share as a percentage with one decimal (0.16666… → 16.7%), minutes and
- * days with one decimal, a count as a whole number; nothing for no figure.
+ * A figure as text: a share as a percentage with one decimal (0.16666… → 16.7%), minutes, hours
+ * and days with one decimal, a count as a whole number; nothing for no figure.
  */
 export function written(value: string | number | null, format: ColumnFormat): string | null {
   if (value === null || typeof value === 'string') return value;
@@ -44,6 +44,7 @@ export function written(value: string | number | null, format: ColumnFormat): st
     case 'rate':
       return `${(value * 100).toFixed(1)}%`;
     case 'minutes':
+    case 'hours':
     case 'days':
       return value.toFixed(1);
     case 'count':
@@ -59,6 +60,7 @@ export function excelFormat(format: ColumnFormat): string | undefined {
     case 'rate':
       return '0.0%';
     case 'minutes':
+    case 'hours':
     case 'days':
       return '0.0';
     case 'count':

@@ -123,6 +123,48 @@ const SOURCES: Record<SourceKey, Source> = {
     provider: 'b.institution_id',
     dayColumn: true,
   },
+  visits: {
+    from: () => sql.raw('monitoring.visits v'),
+    county: 'v.county',
+    city: 'v.city',
+    bedType: 'v.bed_type',
+    provider: 'v.institution_id',
+  },
+  statementLines: {
+    from: () => sql.raw('monitoring.statement_lines l'),
+    county: 'l.county',
+    city: 'l.city',
+    bedType: "'home-care'::text",
+    provider: 'l.institution_id',
+    dayColumn: true,
+  },
+  // One row per elder and month due a 探访: the county of their latest schedule, and whether a
+  // completed 探访 visit answers one of their 探访 of that month, or (a visit without one) was
+  // checked in that month (China Standard Time). Not of a bed or a provider.
+  tanfang: {
+    from: () =>
+      sql.raw(`(
+      select e.month, e.county, e.city, exists (
+          select 1 from monitoring.visits v
+           where v.purpose = 'tanfang' and v.outcome = 'completed'
+             and (v.tanfang_id = any (e.tanfang_ids)
+                  or (v.tanfang_id is null and v.elder_ref = e.elder_ref
+                      and v.checked_in_at >= (e.month::timestamp - interval '8 hours') at time zone 'UTC'
+                      and v.checked_in_at < ((e.month + interval '1 month')::timestamp - interval '8 hours') at time zone 'UTC'))
+        ) as visited
+        from (
+          select s.month, s.elder_ref, array_agg(s.tanfang_id) as tanfang_ids,
+                 (array_agg(s.county order by s.scheduled_at desc, s.tanfang_id desc))[1] as county,
+                 (array_agg(s.city order by s.scheduled_at desc, s.tanfang_id desc))[1] as city
+            from monitoring.tanfangs s group by s.month, s.elder_ref
+        ) e
+    ) t`),
+    county: 't.county',
+    city: 't.city',
+    bedType: 'null::text',
+    provider: 'null::uuid',
+    dayColumn: true,
+  },
   capacityNow: {
     from: () => sql.raw('monitoring.capacity_latest c'),
     county: 'c.county',

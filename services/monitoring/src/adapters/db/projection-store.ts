@@ -1,6 +1,6 @@
 import type { Tx } from '@fbl/db';
 import { and, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { bedDays, bedMonths, capacityLatest, institutions, offers, referrals, stays } from './schema.js';
+import { bedDays, bedMonths, capacityLatest, institutions, offers, referrals, statementLines, stays, tanfangs, visits } from './schema.js';
 
 /** What a referral's row may hold besides its id. */
 export type ReferralFacts = Omit<typeof referrals.$inferInsert, 'referralId'>;
@@ -12,6 +12,12 @@ export type StayRow = typeof stays.$inferInsert;
 export type CapacityStep = typeof capacityLatest.$inferSelect;
 /** What a later step replaces of the open one. */
 export type NextCapacityStep = Omit<CapacityStep, 'institutionId' | 'bedType'>;
+/** A visit's row as a completion or a missed flag writes it. */
+export type VisitRow = typeof visits.$inferInsert;
+/** A 探访's row. */
+export type TanfangRow = typeof tanfangs.$inferInsert;
+/** A line of a statement of government-bought hours. */
+export type StatementLineRow = typeof statementLines.$inferInsert;
 /** Unit-milliseconds of one institution for a day or a month, with where it is. */
 export type BedTime = Omit<typeof bedDays.$inferInsert, 'day'>;
 
@@ -165,5 +171,27 @@ export class ProjectionStore {
       .insert(capacityLatest)
       .values({ institutionId, bedType, ...next })
       .onConflictDoUpdate({ target: [capacityLatest.institutionId, capacityLatest.bedType], set: next });
+  }
+
+  /** A completed visit: inserted, or the row (a missed flag read first, or the same completion again) becomes it. */
+  async completeVisit(tx: Tx, row: VisitRow): Promise<void> {
+    const { visitId: _id, ...facts } = row;
+    await tx.insert(visits).values(row).onConflictDoUpdate({ target: visits.visitId, set: facts });
+  }
+
+  /** A missed visit: inserted unless the visit is there already (a completion read first wins). */
+  async missVisit(tx: Tx, row: VisitRow): Promise<void> {
+    await tx.insert(visits).values(row).onConflictDoNothing();
+  }
+
+  /** A 探访 due: inserted unless it is there already. */
+  async scheduleTanfang(tx: Tx, row: TanfangRow): Promise<void> {
+    await tx.insert(tanfangs).values(row).onConflictDoNothing();
+  }
+
+  /** The lines of a statement: inserted unless the statement was read already. */
+  async addStatementLines(tx: Tx, rows: StatementLineRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.insert(statementLines).values(rows).onConflictDoNothing();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Where whole months of a metric can be read from a roll-up table instead of its rows
- * (`referral_months`, `arrival_months`, `offer_place_months`, `offer_months`; see schema.ts), and how: the same dimensions as the
+ * (`referral_months`, `arrival_months`, `offer_place_months`, `offer_months`, `visit_months`; see schema.ts), and how: the same dimensions as the
  * metric's source, the metric's conditions and breakdown over the roll-up's columns, and each
  * count as a sum of cells. Metrics absent here (durations' medians, bed-days, breaches, flows by
  * district) are always read from their rows.
@@ -61,6 +61,15 @@ const OFFER_PLACE_MONTHS: RollupSource = {
   bedType: 'm.bed_type',
 };
 
+/** Visits of home beds by the month their window ended, with their provider (`''` for none). */
+const VISIT_MONTHS: RollupSource = {
+  from: 'monitoring.visit_months m',
+  county: 'm.county',
+  city: 'm.city',
+  bedType: 'm.bed_type',
+  provider: "nullif(m.institution_id, '')::uuid",
+};
+
 const offersAnswered = (answer: string) => `coalesce(sum(m.offers) filter (where m.answer = '${answer}'), 0)`;
 
 /** A metric's roll-ups, the smallest first: a query reads the first one having its dimensions. */
@@ -108,4 +117,9 @@ export const ROLLUPS: Partial<Record<MetricKey, readonly Rollup[]>> = {
     rows: 'sum(m.offers)',
     columns: { declined: 'sum(m.offers)' },
   })),
+  'home-visits': [{
+    source: VISIT_MONTHS,
+    rows: 'sum(m.planned)',
+    columns: { planned: 'sum(m.planned)', done: 'sum(m.done)', missed: 'sum(m.missed)', late: 'sum(m.late)' },
+  }],
 };

@@ -257,3 +257,106 @@ export const offerPlaceMonths = monitoringSchema.table(
   },
   (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.answer, t.reasonCode] })],
 );
+
+/**
+ * One row per home visit (家庭养老床位, 家庭病床 and 探访), from HomeVisitCompleted and
+ * HomeVisitMissed: where the elder lives, who was to visit, what for, when the window ended, and
+ * how it went. A visit is `completed` once a completion is read, whatever came before (a missed
+ * flag read after it does not undo it); otherwise `missed`. Keyed by the visit, so a completion
+ * read twice, or a missed flag and then the completion, leave one row.
+ */
+export const visits = monitoringSchema.table(
+  'visits',
+  {
+    visitId: uuid('visit_id').primaryKey(),
+    /** Opaque civil-affairs reference, to match a 探访 without its id to the elder's month; never identity data. */
+    elderRef: text('elder_ref').notNull(),
+    /** The elder's home county and its city. */
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    /** The provider whose worker was to visit; null for a 探访 civil affairs staff made themselves. */
+    institutionId: uuid('institution_id'),
+    /** `home-care` or `home-sick` for a home bed's visit; null for a 探访. */
+    bedType: text('bed_type'),
+    planId: uuid('plan_id'),
+    tanfangId: uuid('tanfang_id'),
+    purpose: text('purpose').notNull(),
+    channel: text('channel').notNull(),
+    windowStart: at('window_start').notNull(),
+    windowEnd: at('window_end').notNull(),
+    /** `completed` or `missed`. */
+    outcome: text('outcome').notNull(),
+    late: boolean('late').notNull().default(false),
+    checkedInAt: at('checked_in_at'),
+    minutes: integer('minutes'),
+  },
+  (t) => [
+    index('visits_window_idx').on(t.windowEnd, t.county, t.bedType),
+    index('visits_tanfang_idx').on(t.tanfangId),
+    index('visits_elder_checked_in_idx').on(t.elderRef, t.checkedInAt),
+  ],
+);
+
+/** One row per 探访 due (TanfangScheduled): the elder, their county, and the month it is due in (its first day). */
+export const tanfangs = monitoringSchema.table(
+  'tanfangs',
+  {
+    tanfangId: uuid('tanfang_id').primaryKey(),
+    elderRef: text('elder_ref').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    scheduledAt: at('scheduled_at').notNull(),
+  },
+  (t) => [index('tanfangs_month_idx').on(t.month, t.county), index('tanfangs_elder_idx').on(t.elderRef, t.month)],
+);
+
+/**
+ * One row per line of a provider's monthly statement of government-bought home-care hours
+ * (HomeCareStatementIssued), originals and corrections alike: a correction's lines are
+ * differences, so an elder's figures for a month are the sum of their lines over the original
+ * and its corrections. Keyed by the statement and the line's place in it, so a statement read
+ * twice counts once.
+ */
+export const statementLines = monitoringSchema.table(
+  'statement_lines',
+  {
+    statementId: uuid('statement_id').notNull(),
+    line: integer('line').notNull(),
+    /** The statement this one corrects; null for an original. */
+    correctionOf: uuid('correction_of'),
+    institutionId: uuid('institution_id').notNull(),
+    /** The month of the statement (its first day). */
+    month: date('month', { mode: 'string' }).notNull(),
+    elderRef: text('elder_ref').notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    entitledMinutes: bigint('entitled_minutes', { mode: 'number' }).notNull(),
+    deliveredMinutes: bigint('delivered_minutes', { mode: 'number' }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    issuedAt: at('issued_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.statementId, t.line] }), index('statement_lines_month_idx').on(t.month, t.county, t.institutionId)],
+);
+
+/**
+ * Roll-up of `visits` of home beds (those with a bed type; 探访 are not counted here) per calendar
+ * month of the window's end (China Standard Time), the elder's county and city, bed type and
+ * provider (`''` for none): what whole months of `home-visits` read. Kept by a trigger on `visits`
+ * like the referral roll-ups, and rebuilt by `monitoring.rebuild_rollups()`.
+ */
+export const visitMonths = monitoringSchema.table(
+  'visit_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    institutionId: text('institution_id').notNull(),
+    planned: count('planned'),
+    done: count('done'),
+    missed: count('missed'),
+    late: count('late'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.institutionId] })],
+);

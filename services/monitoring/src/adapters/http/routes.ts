@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import type { MetricQuery, MetricResult, MetricsQueries } from '../../application/queries.js';
 import { shandongDivisions } from '@fbl/codes';
-import { drillableCounts, METRIC_KEYS, metricOf, METRICS, OPEN_STAGES, NURSING_SHARE_TARGETS, type MetricDefinition, type MetricKey } from '../../domain/definitions.js';
+import { drillableCounts, METRIC_KEYS, metricOf, METRICS, OPEN_STAGES, NURSING_SHARE_TARGETS, TANFANG_TARGET, type MetricDefinition, type MetricKey } from '../../domain/definitions.js';
 import { toCsv } from '../../domain/csv.js';
 import { metricTable, written } from '../../domain/tables.js';
 import { divisionName } from '../../domain/words.js';
@@ -113,6 +113,7 @@ export function monitoringRoutes(kit: ServiceKit, queries: MetricsQueries, authS
         groupings: GROUPINGS,
         stages: OPEN_STAGES,
         nursingShareTargets: NURSING_SHARE_TARGETS,
+        tanfangTarget: TANFANG_TARGET,
       };
     });
 

@@ -7,6 +7,9 @@ import {
   CIVIL_AFFAIRS,
   DischargeRecorded,
   eventsTopic,
+  HomeCareStatementIssued,
+  HomeVisitCompleted,
+  HomeVisitMissed,
   InstitutionRegistered,
   LtciAuthorised,
   LtciRefused,
@@ -20,11 +23,12 @@ import {
   ReferralOffered,
   ReferralRequested,
   ReferralStateChanged,
+  TanfangScheduled,
 } from '@fbl/contracts';
 import { on, type HandlerEntry } from '@fbl/messaging';
 import type { Projector } from '../../application/projector.js';
 
-/** Every topic the projections read: the referral, bed, civil-affairs and insurance events. */
+/** Every topic the projections read: the referral, bed (home beds' visits among them), civil-affairs (探访, statements) and insurance events. */
 export const MONITORED_TOPICS = [eventsTopic(REFERRAL), ...BED_TYPES.map(bedEventsTopic), eventsTopic(CIVIL_AFFAIRS), eventsTopic(MEDICAL_INSURANCE)];
 
 /** The events that move the projections; the topics carry others, which are passed over. */
@@ -45,5 +49,9 @@ export function monitoringHandlers(p: Projector): HandlerEntry[] {
     on(AbilityAssessed, (m, { tx }) => p.assessed(tx, m)),
     on(LtciAuthorised, (m, { tx }) => p.ltciDecided(tx, m, 'authorised')),
     on(LtciRefused, (m, { tx }) => p.ltciDecided(tx, m, 'refused')),
+    on(HomeVisitCompleted, (m, { tx }) => p.visits.completed(tx, m)),
+    on(HomeVisitMissed, (m, { tx }) => p.visits.missed(tx, m)),
+    on(TanfangScheduled, (m, { tx }) => p.visits.tanfangScheduled(tx, m)),
+    on(HomeCareStatementIssued, (m, { tx }) => p.visits.statementIssued(tx, m)),
   ];
 }
