@@ -293,4 +293,76 @@ describe('the assessor\'s workspace and the planner\'s search by name, in a real
     expect(phone.faults).toEqual([]);
     await phone.close();
   });
+
+  it("corrects an elder's home and phone at their request, then erases the record at phone width, refusing it until confirmed", async () => {
+    const page = await signedIn('assessor', LAPTOP);
+    await page.locator('nav.tabs button[data-tab="elders"]').click();
+    const search = page.locator('form.elder-search');
+    await search.getByLabel('姓名或身份证号').fill(SUN.name);
+    await search.getByRole('button', { name: '查找' }).click();
+    await expect.poll(() => page.locator('ul.elder-list > li').count(), { timeout: 30_000 }).toBe(1);
+    await page.locator('ul.elder-list > li').getByRole('button', { name: '查看档案' }).click();
+    const record = page.locator('section.elder-record');
+    await expect.poll(() => record.locator('.kv').innerText(), { timeout: 30_000 }).toContain(SUN.line);
+
+    await record.getByRole('button', { name: '更正信息' }).click();
+    const form = record.locator('form.elder-rights.correct');
+    // Nothing changed yet: the form says so instead of sending anything.
+    await form.getByRole('button', { name: '保存更正' }).click();
+    await expect.poll(() => form.locator('.form-error').textContent()).toBe('档案中已是这些信息，无需更正');
+    await form.locator('#fix-division').selectOption('371721');
+    await form.getByLabel('详细地址').fill('曹县青菏街道青年路 12 号');
+    await form.getByLabel('联系电话').fill('1380000');
+    await form.getByRole('button', { name: '保存更正' }).click();
+    await expect.poll(() => form.locator('#fix-phone-error').textContent()).toBe('请填写 11 位手机号或带区号的固定电话');
+    await form.getByLabel('联系电话').fill('13800005678');
+    // The corrected phone's error goes as it is typed.
+    expect(await form.locator('#fix-phone-error').textContent()).toBe('');
+    await readable(page);
+    await shot(page, 'assessor-correct-record');
+    await form.getByRole('button', { name: '保存更正' }).click();
+    await expect.poll(() => record.locator('.elder-rights .field-ok').textContent(), { timeout: 30_000 }).toBe('已更正：住址、联系电话。居住区县已变更：该老人未结束的转诊将按新住址重新核对家庭床位。');
+    await expect.poll(() => record.locator('.kv').innerText(), { timeout: 30_000 }).toContain('曹县青菏街道青年路 12 号');
+    expect(await record.locator('.kv').innerText()).toContain('13800005678');
+    expect(await record.locator('.kv').innerText()).toContain('菏泽市曹县');
+    await readable(page);
+    expect(page.faults).toEqual([]);
+    await page.close();
+
+    const phone = await signedIn('assessor', PHONE);
+    await phone.locator('nav.tabs button[data-tab="elders"]').click();
+    const phoneSearch = phone.locator('form.elder-search');
+    await phoneSearch.getByLabel('姓名或身份证号').fill(SUN.name);
+    await phoneSearch.getByRole('button', { name: '查找' }).click();
+    await expect.poll(() => phone.locator('ul.elder-list > li').count(), { timeout: 30_000 }).toBe(1);
+    await phone.locator('ul.elder-list > li').getByRole('button', { name: '查看档案' }).click();
+    const phoneRecord = phone.locator('section.elder-record');
+    await phoneRecord.getByRole('button', { name: '删除个人信息' }).click();
+    const erase = phoneRecord.locator('form.elder-rights.erase');
+    expect(await erase.getByLabel('删除理由').inputValue()).toBe('request');
+    await erase.getByRole('button', { name: '确认删除' }).click();
+    await expect.poll(() => erase.locator('#erase-checked-error').textContent()).toBe('请先确认');
+    await erase.getByLabel('我已核实本人或监护人的书面申请').check();
+    expect(await sideways(phone)).toBeLessThanOrEqual(PHONE.width);
+    await readable(phone);
+    await shot(phone, 'assessor-erase-record-phone');
+    await erase.getByRole('button', { name: '确认删除' }).click();
+    await expect.poll(() => phoneRecord.locator('.notice.erased').textContent(), { timeout: 30_000 }).toMatch(/^该老人的个人信息已于 \d{4}-\d{2}-\d{2} 依法删除/);
+    const left = await phoneRecord.locator('.kv').innerText();
+    expect(left).not.toContain(SUN.name.slice(1));
+    expect(left).not.toContain('13800005678');
+    expect(await phoneRecord.locator('.elder-name').count()).toBe(0);
+    expect(await phoneRecord.locator('h3').first().textContent()).toBe('老人档案');
+    expect(await phoneRecord.getByRole('button', { name: '开始评估' }).count()).toBe(0);
+    expect(await sideways(phone)).toBeLessThanOrEqual(PHONE.width);
+    await readable(phone);
+    await shot(phone, 'assessor-erased-record-phone');
+    // The erased elder is no one any more: not found by name.
+    await phone.locator('nav.tabs button[data-tab="elders"]').click();
+    await phoneSearch.getByLabel('姓名或身份证号').fill(SUN.name);
+    await phoneSearch.getByRole('button', { name: '查找' }).click();
+    await expect.poll(() => phone.locator('.elders .empty').textContent(), { timeout: 30_000 }).toContain(`未找到「${SUN.name}」`);
+    expect(phone.faults).toEqual([]);
+    await phone.close();
+  });
 });

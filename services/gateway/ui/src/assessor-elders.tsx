@@ -2,6 +2,7 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { json, page, Problem, problemText } from './api.js';
 import { ElderFacts } from './assessor-care.js';
+import { ElderRights, ErasedNotice } from './elder-rights.js';
 import { abilityText, elderLine, levelName, w, type ElderSummary } from './assessor-shared.js';
 import { fill, t, type Lang } from './i18n.js';
 import { Pager } from './pager.js';
@@ -108,6 +109,8 @@ interface ElderRecordView {
   divisionCode: string;
   guardian?: { name: string; relation: string; phone?: string } | null;
   ability: { level: number; assessedOn: string } | null;
+  /** When the personal information was erased (the record shows no one then). */
+  erasedAt?: string;
 }
 interface PastAssessment {
   id: string;
@@ -126,6 +129,7 @@ export function ElderRecord({ lang, elderRef, backLabel, onBack, onAssess }: { l
   const [record, setRecord] = useState<ElderRecordView | null>(null);
   const [history, setHistory] = useState<PastAssessment[] | null>(null);
   const [error, setError] = useState('');
+  const [reloads, setReloads] = useState(0);
   useEffect(() => {
     Promise.all([json<ElderRecordView>('GET', `/api/civil-affairs/elders/${elderRef}`), json<PastAssessment[]>('GET', `/api/civil-affairs/elders/${elderRef}/assessments`)]).then(
       ([r, h]) => {
@@ -134,7 +138,7 @@ export function ElderRecord({ lang, elderRef, backLabel, onBack, onAssess }: { l
       },
       (e: unknown) => setError(e instanceof Problem && e.status === 403 ? w(lang, 'forbidden') : e instanceof Problem && e.status === 404 ? w(lang, 'notFound') : problemText(e)),
     );
-  }, [elderRef]);
+  }, [elderRef, reloads]);
 
   const rows: [string, string][] = record
     ? [
@@ -159,9 +163,10 @@ export function ElderRecord({ lang, elderRef, backLabel, onBack, onAssess }: { l
       ) : (
         <>
           <section class="panel wrap">
-            <h3>{w(lang, 'recordTitle')}：<span class="elder-name">{record.name ?? ''}</span></h3>
+            <h3>{record.erasedAt ? w(lang, 'recordTitle') : <>{w(lang, 'recordTitle')}：<span class="elder-name">{record.name ?? ''}</span></>}</h3>
+            {record.erasedAt && <ErasedNotice lang={lang} erasedAt={record.erasedAt} />}
             <dl class="kv">
-              {rows.map(([k, v]) => (
+              {(record.erasedAt ? rows.filter(([k]) => k === w(lang, 'gender') || k === w(lang, 'division') || k === w(lang, 'currentAbility')) : rows).map(([k, v]) => (
                 <Fragment key={k}>
                   <dt>{k}</dt>
                   <dd>{v}</dd>
@@ -169,11 +174,14 @@ export function ElderRecord({ lang, elderRef, backLabel, onBack, onAssess }: { l
               ))}
             </dl>
             <p class="hint">{w(lang, 'recordLogged')}</p>
-            <div class="actions">
-              <button type="button" data-action="start-assessment" onClick={() => onAssess(record.ability)}>{w(lang, 'startAssessment')}</button>
-            </div>
+            {!record.erasedAt && (
+              <div class="actions">
+                <button type="button" data-action="start-assessment" onClick={() => onAssess(record.ability)}>{w(lang, 'startAssessment')}</button>
+              </div>
+            )}
           </section>
-          <ElderFacts lang={lang} elderRef={elderRef} />
+          {!record.erasedAt && <ElderRights lang={lang} record={record} onChanged={() => setReloads((n) => n + 1)} />}
+          {!record.erasedAt && <ElderFacts lang={lang} elderRef={elderRef} />}
           <section class="panel history">
             <h3>{w(lang, 'history')}</h3>
             {history && history.length === 0 ? (
