@@ -1,4 +1,5 @@
 import { startEmbedded, type EmbeddedSystem } from '@fbl/embedded';
+import type { SignInPolicyConfig } from '@fbl/gateway';
 import { createLogger } from '@fbl/observability';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,9 +36,9 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Start the embedded system (PGlite in memory, demo data) and Chromium. */
-export async function startBrowserHarness(name: string): Promise<BrowserHarness> {
-  const system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name, level: 'silent' }) });
+/** Start the embedded system (PGlite in memory, demo data; a sign-in policy of its own if given) and Chromium. */
+export async function startBrowserHarness(name: string, options: { signInPolicy?: SignInPolicyConfig } = {}): Promise<BrowserHarness> {
+  const system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { logger: createLogger({ name, level: 'silent' }), ...(options.signInPolicy ? { signInPolicy: options.signInPolicy } : {}) });
   const browser = await launchChromium();
   return {
     system,
