@@ -1119,7 +1119,7 @@ export const en: Record<keyof typeof zh, string> = {
   "totp_recoveryKept": "I have kept them; continue",
   "totp_enrolled": "Two-step verification is on: signing in asks for the code of your authenticator app.",
   "totp_codesLeft": "Recovery codes left: {n}",
-  "totp_lostPhone": "If you change or lose your phone, ask another administrator to reset your two-step verification, then set it up again.",
+  "totp_lostPhone": "If you change or lose your phone, ask an administrator (another one, if you are one) to reset your two-step verification, then set it up again.",
   "totp_code": "Code (6 digits)",
   "totp_confirm": "Turn on",
   "totp_requiredNotEnrolled": "Your role must use two-step verification; your next sign-in will ask you to set it up.",

@@ -1117,7 +1117,7 @@ export const zh = {
   "totp_recoveryKept": "我已妥善保存，继续",
   "totp_enrolled": "已启用两步验证：登录时须填写身份验证器上的验证码。",
   "totp_codesLeft": "剩余可用恢复码：{n} 个",
-  "totp_lostPhone": "更换或丢失手机时，请联系其他系统管理员重置两步验证，然后重新启用。",
+  "totp_lostPhone": "更换或丢失手机时，请联系系统管理员重置两步验证（系统管理员本人的须由另一位管理员重置），然后重新启用。",
   "totp_code": "验证码（6 位数字）",
   "totp_confirm": "确认启用",
   "totp_requiredNotEnrolled": "您的角色须使用两步验证，下次登录时将要求启用。",
