@@ -135,6 +135,17 @@ describe('two-step verification at sign-in in a real browser (Chromium), embedde
     await phone.locator('.who').waitFor({ timeout: 60_000 });
     await phone.getByRole('button', { name: '账户安全' }).click();
     await phone.getByText('已启用两步验证').waitFor({ timeout: 30_000 });
+    // The same page changes one's own password: the current one first, the new one twice.
+    await phone.getByLabel('当前密码').fill('not-the-password-1');
+    await phone.getByLabel('新密码', { exact: true }).fill('sun-admin-2027');
+    await phone.getByLabel('再次填写新密码').fill('sun-admin-2027');
+    await phone.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => phone.locator('#pw-current-error').textContent(), { timeout: 30_000 }).toBe('当前密码错误');
+    await phone.getByLabel('当前密码').fill(SECOND_ADMIN.password);
+    await phone.getByRole('button', { name: '修改密码' }).click();
+    await phone.getByText('密码已修改，下次登录请使用新密码').waitFor({ timeout: 30_000 });
+    await clean(phone, 'security page (phone)');
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await shot(phone, 'second-factor-security-phone');
 
     // The first admin sees it on, and resets it (after a confirmation); its session ends.
@@ -155,7 +166,7 @@ describe('two-step verification at sign-in in a real browser (Chromium), embedde
     await shot(laptop, 'second-factor-accounts-laptop');
     // The audit of account changes names it, by the admin who did it.
     const audit = (await call(ui.site.url, 'GET', `/api/auth/audit?objectId=${(created.body as { id: string }).id}`, undefined, adminOf(ui.site))).body as unknown as { action: string }[];
-    expect(audit.map((a) => a.action)).toEqual(['reset-second-factor', 'enrol-second-factor', 'create-account']);
+    expect(audit.map((a) => a.action)).toEqual(['reset-second-factor', 'change-password', 'enrol-second-factor', 'create-account']);
   });
 
   it('locks the admin after five wrong codes, even against the right password, and says so in Chinese', async () => {

@@ -257,4 +257,22 @@ describeWithPostgres('gateway second factor: TOTP enrolment and codes, replay, r
     expect((await signIn({ username: 'planner', password: 'planner-pass-2026' })).statusCode).toBe(200);
     expect(Number((await database.rows<{ n: number }>(database.db, sql`select count(*)::int as n from gateway.password_history where user_id = ${id}`))[0]!.n)).toBe(3);
   });
+  it('lets a signed-in account change its own password: the current one first (a wrong one counted), the new one by the rules and the history', async () => {
+    later(60);
+    const planner = (await signIn({ username: 'planner', password: 'planner-pass-2026' })).json<SignedIn>();
+    const change = (body: object) => call('POST', '/password', body, planner.accessToken);
+    const before = (await userRow('planner')).failed_attempts;
+    expect(fieldsOf(await change({ currentPassword: 'not-the-password-1', newPassword: 'planner-own-2030' }))).toEqual(['currentPassword']);
+    expect((await userRow('planner')).failed_attempts).toBe(before + 1);
+    expect((await outcomes('planner', 1))).toEqual(['change-wrong-password']);
+    expect(fieldsOf(await change({ currentPassword: 'planner-pass-2026', newPassword: 'planner-temp-2029' }))).toEqual(['newPassword']);
+    expect(fieldsOf(await change({ currentPassword: 'planner-pass-2026', newPassword: 'short' }))).toEqual(['newPassword']);
+    const changed = await change({ currentPassword: 'planner-pass-2026', newPassword: 'planner-own-2030' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await userRow('planner')).failed_attempts).toBe(0);
+    expect((await signIn({ username: 'planner', password: 'planner-pass-2026' })).statusCode).toBe(401);
+    expect((await signIn({ username: 'planner', password: 'planner-own-2030' })).statusCode).toBe(200);
+    expect((await audit(planner.user.id)).filter((a) => a.action === 'change-password').map((a) => a.detail)).toEqual([{ at: 'sign-in' }, { at: 'account' }]);
+    expect((await call('POST', '/password', { currentPassword: 'x', newPassword: 'y' })).statusCode).toBe(401);
+  });
 });

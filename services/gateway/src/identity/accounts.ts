@@ -278,6 +278,34 @@ export class Accounts {
     });
   }
 
+  /**
+   * A signed-in account changes its own password: the current one first (a wrong one counts toward
+   * the lockout like a wrong sign-in, 400 naming `currentPassword`), the new one by the rules and
+   * the history (400 naming `newPassword`). Audited; its sessions go on.
+   */
+  async changeOwnPassword(who: Principal, currentPassword: string, newPassword: string): Promise<PublicUser> {
+    const now = this.clock();
+    const [user] = await this.database.db.select().from(users).where(eq(users.id, who.userId));
+    if (!user || user.disabledAt) throw notFound('the account');
+    if (user.lockedUntil && user.lockedUntil > now) throw new ProblemError(423, 'account-locked', 'Account locked', `too many failed sign-ins; try again after ${user.lockedUntil.toISOString()}`);
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      const record = (outcome: string) => this.database.db.insert(signIns).values({ id: newId(), username: user.username, userId: user.id, outcome: `change-${outcome}`, address: null, at: now });
+      await this.countFailure(user, now, 'wrong-password', record);
+      throw invalidField('currentPassword', 'the current password is wrong');
+    }
+    const weak = passwordProblem(newPassword);
+    if (weak) throw invalidField('newPassword', `the password needs ${weak}`);
+    if (await this.usedBefore(user.id, newPassword)) throw invalidField('newPassword', `the password must differ from the last ${this.policy.passwordHistory}`);
+    const passwordHash = await hashPassword(newPassword);
+    const row = await this.database.transaction(async (tx) => {
+      await this.remember(tx, user.id, passwordHash, now);
+      const [changed] = await tx.update(users).set({ passwordHash, passwordChangedAt: now, failedAttempts: 0 }).where(eq(users.id, user.id)).returning();
+      await this.audit(tx, { userId: user.id, role: user.role as Role }, 'change-password', user.id, 'allowed', { at: 'account' });
+      return changed!;
+    });
+    return publicUser(row);
+  }
+
   /** A signed-in account's second factor: enrolled or not, required by its role or not, recovery codes left. */
   async secondFactorOf(who: Principal): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number }> {
     const [row] = await this.database.db.select().from(users).where(eq(users.id, who.userId));

@@ -61,6 +61,15 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: string
     );
 
     app.post(
+      `${BASE}/password`,
+      {
+        preValidation: allow(...ROLES),
+        schema: { tags, summary: 'Change one\'s own password: the current one (a wrong one counts toward the lockout), the new one by the rules and the history; recorded in the admin audit (never a password)', body: Type.Object({ currentPassword: Password, newPassword: Password }, strict) },
+      },
+      async (request) => accounts.changeOwnPassword(principalOf(request), request.body.currentPassword, request.body.newPassword),
+    );
+
+    app.post(
       `${BASE}/users/:id/second-factor/reset`,
       { preValidation: allow('admin'), schema: { tags, summary: "Remove an account's second factor (admin; not one's own): its secret and recovery codes go and its sessions end; it enrols again; recorded in the admin audit", params: ById, body: NoBody } },
       async (request) => accounts.resetSecondFactor(request.params.id, principalOf(request)),

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { json, problemText } from './api.js';
-import { fill, pageWords, type Lang } from './i18n.js';
+import { json, Problem, problemText } from './api.js';
+import { fill, pageWords, t, type Lang } from './i18n.js';
 import { QrCode } from './referral-print.js';
 
 const w = pageWords('totp');
@@ -113,8 +113,58 @@ export function Security({ lang, onClose }: { lang: Lang; onClose: () => void })
           </>
         )}
         <p class="form-error" role="alert">{error}</p>
-        <button type="button" class="secondary" onClick={onClose}>{w(lang, 'back')}</button>
       </section>
+      <ChangePassword lang={lang} />
+      <button type="button" class="secondary" onClick={onClose}>{w(lang, 'back')}</button>
     </main>
+  );
+}
+
+/** Change one's own password: the current one, then the new one twice; the rules and the history said in words. */
+function ChangePassword({ lang }: { lang: Lang }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [errors, setErrors] = useState<{ current?: string; next?: string; repeat?: string; form?: string }>({});
+  const [done, setDone] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setDone(false);
+    const missing = { ...(current ? {} : { current: t(lang, 'required') }), ...(next ? {} : { next: t(lang, 'required') }), ...(next && next !== repeat ? { repeat: w(lang, 'repeatDiffers') } : {}) };
+    setErrors(missing);
+    if (Object.keys(missing).length > 0) return;
+    try {
+      await json('POST', '/api/auth/password', { currentPassword: current, newPassword: next });
+      setCurrent('');
+      setNext('');
+      setRepeat('');
+      setDone(true);
+    } catch (e) {
+      const field = e instanceof Problem ? e.body.errors?.[0] : undefined;
+      if (field?.field === 'currentPassword') setErrors({ current: w(lang, 'wrongCurrent') });
+      else if (field?.field === 'newPassword') setErrors({ next: w(lang, field.reason.includes('differ') ? 'passwordReused' : 'passwordRule') });
+      else setErrors({ form: e instanceof Problem && e.status === 423 ? t(lang, 'locked') : problemText(e) });
+    }
+  };
+  const input = (id: 'current' | 'next' | 'repeat', label: string, value: string, set: (v: string) => void, autocomplete: string) => (
+    <>
+      <label for={`pw-${id}`}>{label}</label>
+      <input id={`pw-${id}`} type="password" autocomplete={autocomplete} value={value} aria-invalid={errors[id] ? 'true' : 'false'} aria-describedby={`pw-${id}-error`} onInput={(e) => set((e.target as HTMLInputElement).value)} />
+      <p id={`pw-${id}-error`} class="field-error" role="alert">{errors[id] ?? ''}</p>
+    </>
+  );
+  return (
+    <section class="panel change-password">
+      <h2>{w(lang, 'changePassword')}</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <p class="hint">{w(lang, 'passwordRuleHint')}</p>
+        {input('current', w(lang, 'currentPassword'), current, setCurrent, 'current-password')}
+        {input('next', w(lang, 'newPassword'), next, setNext, 'new-password')}
+        {input('repeat', w(lang, 'repeatPassword'), repeat, setRepeat, 'new-password')}
+        <p class="form-error" role="alert">{errors.form ?? ''}</p>
+        {done && <p class="notice-text" role="status">{w(lang, 'passwordChanged')}</p>}
+        <button type="submit">{w(lang, 'changePassword')}</button>
+      </form>
+    </section>
   );
 }
