@@ -1,4 +1,5 @@
 import { signToken } from '@fbl/auth';
+import { base32Decode, totp } from '@fbl/gateway';
 import { describeWithKafkaAndPostgres, kafkaBrokers, waitFor } from '@fbl/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
@@ -67,9 +68,14 @@ describeWithKafkaAndPostgres('distributed mode: separate processes over Kafka an
     for (const word of ['careNeeds', 'diagnoses', 'familyContact', 'tube-feeding', 'prognosisMonths']) expect(packet, word).toContain(word);
   });
 
-  it('signs in the first admin, whose token the monitoring service honours', async () => {
-    const session = await call(system.url, 'POST', '/api/auth/sign-in', { username: 'admin', password: 'e2e-admin-2026' });
+  it('signs in the first admin (enrolling the second factor admins need by default), whose token the monitoring service honours', async () => {
+    const asked = await call(system.url, 'POST', '/api/auth/sign-in', { username: 'admin', password: 'e2e-admin-2026' });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(403);
+    expect(asked.body['accessToken']).toBeUndefined();
+    const { secret } = asked.body['enrolment'] as { secret: string };
+    const session = await call(system.url, 'POST', '/api/auth/sign-in', { username: 'admin', password: 'e2e-admin-2026', code: totp(base32Decode(secret), new Date()) });
     expect(session.status, JSON.stringify(session.body)).toBe(200);
+    expect(session.body['recoveryCodes']).toHaveLength(10);
     const dashboard = await call(system.url, 'GET', '/api/monitoring/dashboard', undefined, session.body['accessToken'] as string);
     expect(dashboard.status).toBe(200);
     expect((await call(system.url, 'GET', '/api/monitoring/dashboard', undefined, 'not-a-token')).status).toBe(401);

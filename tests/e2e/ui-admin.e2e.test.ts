@@ -130,7 +130,7 @@ describe("the administrator's accounts and audit search in a real browser (Chrom
     expect(await form.count()).toBe(0);
     await findAccount(admin, '钱医生');
     const mine = row(admin, NEWCOMER.username);
-    expect(await mine.locator('td').allInnerTexts()).toEqual([NEWCOMER.displayName, NEWCOMER.username, '机构工作人员', CENTRE, '启用', expect.stringContaining('重置密码')]);
+    expect(await mine.locator('td').allInnerTexts()).toEqual([NEWCOMER.displayName, NEWCOMER.username, '机构工作人员', CENTRE, '启用', '未启用', expect.stringContaining('重置密码')]);
     await once.getByRole('button', { name: '我已记下，关闭' }).click();
     expect(await admin.locator('[data-notice="temporary-password"]').count()).toBe(0);
     expect(await admin.evaluate<string>('document.body.innerText')).not.toContain(newcomer.password);

@@ -35,7 +35,7 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Start the embedded system (PGlite in memory, demo data) and Chromium. */
+/** Start the embedded system (PGlite in memory, demo data; a sign-in policy of its own if given) and Chromium. */
 export async function startBrowserHarness(name: string, options: Omit<NonNullable<Parameters<typeof startEmbedded>[1]>, 'logger'> = {}): Promise<BrowserHarness> {
   const system = await startEmbedded({ port: 0, host: '127.0.0.1', database: { dataDir: 'memory' }, logLevel: 'silent' }, { ...options, logger: createLogger({ name, level: 'silent' }) });
   const browser = await launchChromium();

@@ -62,7 +62,7 @@ export async function startDistributedSystem(
   const upstreams = Object.fromEntries(services.map((name) => [`${name.toUpperCase().replaceAll('-', '_')}_URL`, processes.get(name)!.url]));
   // The gateway keeps its accounts in a database of its own and signs with the services' secret.
   const gatewayDb = await createTestDatabase('e2e_gateway', servers.databaseServerUrl);
-  const gateway = await startService('gateway', 'services/gateway/src/main.ts', { ...upstreams, ...shared, DATABASE_URL: gatewayDb.url, KAFKA_BROKERS: '', AUTH_SECRET: authSecret, GATEWAY_ADMIN_PASSWORD: 'e2e-admin-2026' });
+  const gateway = await startService('gateway', 'services/gateway/src/main.ts', { ...upstreams, ...shared, DATABASE_URL: gatewayDb.url, KAFKA_BROKERS: '', AUTH_SECRET: authSecret, PII_ENCRYPTION_KEY: dataKeys.PII_ENCRYPTION_KEY, GATEWAY_ADMIN_PASSWORD: 'e2e-admin-2026' });
   processes.set('gateway', gateway);
   let replicas = 0;
   return {

@@ -1,7 +1,7 @@
 import { BED_POLICIES, readPolicy, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { embeddedSecrets, secretsFromEnv } from '@fbl/civil-affairs';
-import { rateLimitFromEnv } from '@fbl/gateway';
+import { rateLimitFromEnv, signInPolicyFromEnv } from '@fbl/gateway';
 import { readDeadlines } from '@fbl/referral-workflow';
 import { readProcessConfig } from '@fbl/service-kit';
 
@@ -21,4 +21,6 @@ export const config = {
   policies: Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, readPolicy(policy, process.env)])) as Record<BedType, BedTypePolicy>,
   deadlines: readDeadlines(process.env),
   rateLimitPerMinute: rateLimitFromEnv(process.env),
+  /** Second factor by role, password expiry and history (GATEWAY_SECOND_FACTOR_ROLES, GATEWAY_PASSWORD_MAX_AGE_DAYS, GATEWAY_PASSWORD_HISTORY). */
+  signInPolicy: signInPolicyFromEnv(process.env),
 };

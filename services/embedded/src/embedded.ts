@@ -1,7 +1,7 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { civilAffairsService, newSecrets, sealingOf, type CivilAffairsService, type EntitlementRuleSet, type Secrets } from '@fbl/civil-affairs';
-import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, seedUsers, type DemoUser, type IdentityService } from '@fbl/gateway';
+import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, seedUsers, type DemoUser, type IdentityService, type SignInPolicyConfig } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
 import type { Logger } from '@fbl/observability';
@@ -38,6 +38,13 @@ export async function startEmbedded(
     rateLimitPerMinute?: number;
     /** Rule sets of government-bought home-care hours added to civil affairs' defaults (Rushan). */
     homeCareRules?: readonly EntitlementRuleSet[];
+    /**
+     * The sign-in policy (second factor by role, password expiry and history). The second factor
+     * the gateway requires of admins by default is not asked of the demo's accounts, whose
+     * passwords the sign-in page shows, unless `secondFactorRoles` says so; without demo data the
+     * gateway's default holds.
+     */
+    signInPolicy?: SignInPolicyConfig;
   } = {},
 ): Promise<EmbeddedSystem> {
   const policies = options.policies ?? BED_POLICIES;
@@ -54,7 +61,8 @@ export async function startEmbedded(
     services: (deps) => {
       const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
       beds = built;
-      identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo, suite: secrets.suite ?? 'standard' });
+      const demoPolicy = options.demoData !== false && options.signInPolicy?.secondFactorRoles === undefined ? { secondFactorRoles: [] } : {};
+      identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo, suite: secrets.suite ?? 'standard', sealing: sealingOf(secrets), policy: { ...options.signInPolicy, ...demoPolicy } });
       civilAffairs = civilAffairsService(deps, secrets, options.homeCareRules ? { homeCareRules: options.homeCareRules } : {});
       return [identity, ...Object.values(built), referralWorkflowService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets), ...(options.deadlines ? { deadlines: options.deadlines } : {}) }), civilAffairs, medicalInsuranceService(deps, { authSecret: secrets.authSecret, encryptionKey: sealingOf(secrets) }), monitoringService(deps, { authSecret: secrets.authSecret })];
     },

@@ -1,7 +1,8 @@
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
+import { ROLES, type Role } from '@fbl/auth';
 import { requiredTokenKey } from '@fbl/auth/config';
 import { cryptoSuiteFromEnv, type CryptoSuite } from '@fbl/privacy';
-import { ConfigError, readProcessConfig } from '@fbl/service-kit';
+import { ConfigError, readProcessConfig, sealingKeys } from '@fbl/service-kit';
 import Type from 'typebox';
 import { ROUTES, type ServiceName, type Upstreams } from './routes.js';
 import type { OidcLogin } from './identity/oidc-login.js';
@@ -42,7 +43,41 @@ export function readGatewayConfig(env: Record<string, string | undefined>) {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute, suite, ...(oidcLogin ? { oidcLogin } : {}) });
+  const sealing = sealingKeys(env, 'the gateway needs PII_ENCRYPTION_KEY (32 bytes, base64) to seal the second factors of its accounts');
+  const signInPolicy = signInPolicyFromEnv(env);
+  return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute, suite, sealing, signInPolicy, ...(oidcLogin ? { oidcLogin } : {}) });
+}
+
+/** The sign-in policy a deployment sets; what it leaves out keeps the gateway's default. */
+export interface SignInPolicyConfig {
+  secondFactorRoles?: Role[];
+  passwordMaxAgeDays?: number;
+  passwordHistory?: number;
+}
+
+/**
+ * The sign-in policy from the environment: GATEWAY_SECOND_FACTOR_ROLES (roles, comma separated,
+ * or `none`; unset, the default: admin), GATEWAY_PASSWORD_MAX_AGE_DAYS (0 = no expiry, the
+ * default) and GATEWAY_PASSWORD_HISTORY (how many latest passwords a new one may not repeat;
+ * default 5, 0 = none). Only what is set is returned.
+ */
+export function signInPolicyFromEnv(env: Record<string, string | undefined>): SignInPolicyConfig {
+  const policy: SignInPolicyConfig = {};
+  const roles = env['GATEWAY_SECOND_FACTOR_ROLES']?.trim();
+  if (roles) {
+    const listed = roles === 'none' ? [] : roles.split(',').map((r) => r.trim()).filter((r) => r !== '');
+    const unknown = listed.filter((r) => !(ROLES as readonly string[]).includes(r));
+    if (unknown.length > 0) throw new ConfigError(`invalid gateway configuration: GATEWAY_SECOND_FACTOR_ROLES names ${unknown.join(', ')}; roles are ${ROLES.join(', ')}, or none`);
+    policy.secondFactorRoles = listed as Role[];
+  }
+  for (const [key, field] of [['GATEWAY_PASSWORD_MAX_AGE_DAYS', 'passwordMaxAgeDays'], ['GATEWAY_PASSWORD_HISTORY', 'passwordHistory']] as const) {
+    const text = env[key]?.trim();
+    if (!text) continue;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0 || n > 10_000) throw new ConfigError(`invalid gateway configuration: ${key} must be a whole number, 0 or more`);
+    policy[field] = n;
+  }
+  return policy;
 }
 
 /**

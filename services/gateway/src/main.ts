@@ -11,7 +11,7 @@ let identity: IdentityService | undefined;
 await runProcess({
   name: 'gateway',
   config,
-  services: (deps) => [(identity = identityService(deps, { authSecret: config.authSecret, suite: config.suite, ...(config.oidcLogin ? { oidcLogin: config.oidcLogin } : {}) }))],
+  services: (deps) => [(identity = identityService(deps, { authSecret: config.authSecret, suite: config.suite, sealing: config.sealing, policy: config.signInPolicy, ...(config.oidcLogin ? { oidcLogin: config.oidcLogin } : {}) }))],
   plugins: [gatewaySecurity({ perMinute: config.rateLimitPerMinute }), unifiedOpenApi(config.upstreams), gatewayRoutes({ upstreams: config.upstreams, authSecret: config.authSecret, ...(config.province ? { province: config.province } : {}), ...(config.oidc ? { oidc: config.oidc } : {}) })],
   readiness: Object.entries(config.upstreams).map(([name, url = '']) => ({
     name,

@@ -67,7 +67,7 @@ describeWithPostgres('gateway account management: search and paging, disable and
     testDb = await createTestDatabase('gateway_accounts');
     database = await openDatabase({ url: testDb.url });
     const logger = createLogger({ name: 'accounts-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
-    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET, suite: testSuite });
+    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET, suite: testSuite, policy: { secondFactorRoles: [] } });
     running = await startService(service);
     http = await buildHttpServer({ title: 'gateway', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
     await service.accounts.create({ username: 'root', displayName: '系统管理员', password: 'root-pass-2026', role: 'admin' });

@@ -1,8 +1,9 @@
 import { generateSm2KeyPair, publicKeyHex } from '@fbl/auth';
+import { generateKey } from '@fbl/privacy';
 import { describe, expect, it } from 'vitest';
 import { readGatewayConfig } from '../src/config.js';
 
-const upstream = { CARE_BEDS_URL: 'http://care-beds:3101' };
+const upstream = { CARE_BEDS_URL: 'http://care-beds:3101', PII_ENCRYPTION_KEY: generateKey() };
 const pair = generateSm2KeyPair();
 
 describe('the gateway configuration: the key it signs tokens with', () => {

@@ -32,7 +32,7 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
     testDb = await createTestDatabase('gateway_identity');
     database = await openDatabase({ url: testDb.url });
     const logger = createLogger({ name: 'identity-test', level: 'warn', destination: new Writable({ write: (_c: Buffer, _e, done) => done() }) });
-    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET, suite: testSuite });
+    service = identityService({ database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => now }, { authSecret: SECRET, suite: testSuite, policy: { secondFactorRoles: [] } });
     running = await startService(service);
     http = await buildHttpServer({ title: 'gateway', logger, metrics: createMetrics(), readiness: [], plugins: [service.routes!] });
     await service.accounts.create({ username: 'admin', displayName: '管理员', password: 'admin-pass-2026', role: 'admin' });

@@ -1,12 +1,14 @@
 import { ROLES, signToken, type Principal, type Role, type TokenKey } from '@fbl/auth';
 import { newId } from '@fbl/contracts';
 import type { Database, Executor } from '@fbl/db';
-import { AuditLog, serviceActor, userActor, type Actor, type AuditOutcome } from '@fbl/privacy';
+import { AuditLog, serviceActor, userActor, type Actor, type AuditOutcome, type SealingKeys } from '@fbl/privacy';
 import { invalidField, notFound, problemOf, ProblemError } from '@fbl/service-kit';
-import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { auditLog, refreshTokens, signIns, users } from './schema.js';
+import { auditLog, passwordHistory, refreshTokens, signIns, users } from './schema.js';
+import { SecondFactors, type TotpOffer } from './second-factor.js';
+import { SignInStep, wrongCode } from './sign-in-steps.js';
 
 /** How sign-in behaves; the defaults suit a hospital network. */
 export interface SignInPolicy {
@@ -16,9 +18,31 @@ export interface SignInPolicy {
   /** Consecutive failures that lock an account, and for how long. */
   maxFailures: number;
   lockoutSeconds: number;
+  /** The roles whose accounts must sign in with a second factor (TOTP); others may enrol of their own accord. */
+  secondFactorRoles: readonly Role[];
+  /** Days a password lasts before it must be changed at sign-in; 0 for no expiry. */
+  passwordMaxAgeDays: number;
+  /** How many of an account's latest passwords (the current one among them) a new one may not repeat; 0 for no history. */
+  passwordHistory: number;
 }
 
-export const DEFAULT_SIGN_IN_POLICY: SignInPolicy = { accessTokenSeconds: 15 * 60, refreshTokenSeconds: 7 * 24 * 3600, maxFailures: 5, lockoutSeconds: 15 * 60 };
+export const DEFAULT_SIGN_IN_POLICY: SignInPolicy = { accessTokenSeconds: 15 * 60, refreshTokenSeconds: 7 * 24 * 3600, maxFailures: 5, lockoutSeconds: 15 * 60, secondFactorRoles: ['admin'], passwordMaxAgeDays: 0, passwordHistory: 5 };
+
+/** A sign-in: the password, and what the account's policy asks beyond it (a code or a recovery code, a new password). */
+export interface SignInAttempt {
+  username: string;
+  password: string;
+  /** The authenticator's code (also the first code that confirms an enrolment). */
+  code?: string;
+  /** One of the account's recovery codes, in place of a code. */
+  recoveryCode?: string;
+  /** A new password, when the current one has expired (or to change it at sign-in). */
+  newPassword?: string;
+  address?: string;
+}
+
+/** A session, and the recovery codes made at an enrolment (shown once). */
+export type SignedIn = Session & { recoveryCodes?: string[] };
 
 /** A new account. */
 export interface NewUser {
@@ -48,6 +72,8 @@ export interface PublicUser {
   divisionCode: string | null;
   /** False once an admin disabled the account: it cannot sign in, and its sessions have ended. */
   enabled: boolean;
+  /** Whether the account signs in with a second factor (TOTP). */
+  secondFactor: boolean;
   createdAt: string;
 }
 
@@ -74,7 +100,7 @@ export interface AccountSearch {
 const SCOPE: Record<Role, 'institution' | 'division' | 'none'> = { planner: 'institution', provider: 'institution', assessor: 'division', insurer: 'division', analyst: 'division', admin: 'none' };
 
 /** The actions of the admin audit, on records of the kind `account`. */
-export type AccountAction = 'create-account' | 'change-account' | 'disable-account' | 'enable-account' | 'reset-password';
+export type AccountAction = 'create-account' | 'change-account' | 'disable-account' | 'enable-account' | 'reset-password' | 'enrol-second-factor' | 'reset-second-factor' | 'use-recovery-code' | 'change-password';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 /** One refusal for every wrong name or password, so names cannot be probed. */
@@ -83,6 +109,8 @@ const wrongCredentials = () => new ProblemError(401, 'sign-in-failed', 'Wrong us
 const accountDisabled = () => new ProblemError(403, 'account-disabled', 'Account disabled', 'an admin disabled this account; ask an admin to enable it again');
 /** An admin's own account cannot be disabled, nor its role changed, by that admin. */
 const ownAccount = (what: string) => new ProblemError(409, 'own-account', 'Not on your own account', `an admin cannot ${what} their own account; ask another admin`);
+/** An account with a second factor enrols no other (an admin resets it first). */
+const enrolledAlready = () => new ProblemError(409, 'second-factor-enrolled', 'Second factor enrolled already', 'the account has a second factor; an admin can reset it');
 /** A LIKE pattern that finds the text anywhere, the text's own wildcards taken literally. */
 const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -92,14 +120,18 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`
  */
 export class Accounts {
   private readonly log: AuditLog;
+  readonly secondFactors: SecondFactors;
 
   constructor(
     private readonly database: Database,
     private readonly authSecret: TokenKey,
     private readonly clock: () => Date,
     readonly policy: SignInPolicy = DEFAULT_SIGN_IN_POLICY,
+    /** The key the TOTP secrets are sealed with (a key for this process only when not given). */
+    sealing?: SealingKeys | string,
   ) {
     this.log = new AuditLog({ database, table: auditLog, clock });
+    this.secondFactors = new SecondFactors(policy.secondFactorRoles, sealing, authSecret);
   }
 
   /**
@@ -119,10 +151,12 @@ export class Accounts {
       role: input.role,
       ...scope,
       createdAt: this.clock(),
+      passwordChangedAt: this.clock(),
     };
     await this.database.transaction(async (tx) => {
       const inserted = await tx.insert(users).values(row).onConflictDoNothing().returning({ id: users.id });
       if (inserted.length === 0) throw new ProblemError(409, 'username-taken', 'Username taken', `the username ${row.username} is in use`, [{ field: 'username', pointer: '/username', in: 'body', reason: 'already in use' }]);
+      await this.remember(tx, row.id, row.passwordHash, row.createdAt);
       await this.audit(tx, by, 'create-account', row.id, 'allowed', { role: row.role, ...scopeDetail(scope) });
     });
     return publicUser(row);
@@ -216,14 +250,93 @@ export class Accounts {
   async resetPassword(id: string, password: string, by: Principal): Promise<PublicUser> {
     const weak = passwordProblem(password);
     if (weak) throw invalidField('password', `the password needs ${weak}`);
+    if (await this.usedBefore(id, password)) throw invalidField('password', `the password must differ from the last ${this.policy.passwordHistory}`);
     const passwordHash = await hashPassword(password);
     return this.onAccount(id, 'reset-password', by, async (tx) => {
       const now = this.clock();
-      const [row] = await tx.update(users).set({ passwordHash, failedAttempts: 0, lockedUntil: null }).where(eq(users.id, id)).returning();
+      await this.remember(tx, id, passwordHash, now);
+      const [row] = await tx.update(users).set({ passwordHash, passwordChangedAt: now, failedAttempts: 0, lockedUntil: null }).where(eq(users.id, id)).returning();
       const ended = await this.endSessions(tx, id, now);
       await this.audit(tx, by, 'reset-password', id, 'allowed', { sessionsEnded: ended });
       return row!;
     });
+  }
+
+  /**
+   * Remove an account's second factor (an admin, not on their own account): its secret and recovery
+   * codes go, and every session of it ends; it enrols again at its next sign-in (or when it chooses).
+   */
+  async resetSecondFactor(id: string, by: Principal): Promise<PublicUser> {
+    if (id === by.userId) throw await this.refuse(by, 'reset-second-factor', id, ownAccount('reset the second factor of'));
+    return this.onAccount(id, 'reset-second-factor', by, async (tx, current) => {
+      const had = !!current.totpSecretSealed;
+      await this.secondFactors.reset(tx, id);
+      const ended = await this.endSessions(tx, id, this.clock());
+      const [row] = await tx.select().from(users).where(eq(users.id, id));
+      await this.audit(tx, by, 'reset-second-factor', id, 'allowed', { enrolled: had, sessionsEnded: ended });
+      return row!;
+    });
+  }
+
+  /**
+   * A signed-in account changes its own password: the current one first (a wrong one counts toward
+   * the lockout like a wrong sign-in, 400 naming `currentPassword`), the new one by the rules and
+   * the history (400 naming `newPassword`). Audited; its sessions go on.
+   */
+  async changeOwnPassword(who: Principal, currentPassword: string, newPassword: string): Promise<PublicUser> {
+    const now = this.clock();
+    const [user] = await this.database.db.select().from(users).where(eq(users.id, who.userId));
+    if (!user || user.disabledAt) throw notFound('the account');
+    if (user.lockedUntil && user.lockedUntil > now) throw new ProblemError(423, 'account-locked', 'Account locked', `too many failed sign-ins; try again after ${user.lockedUntil.toISOString()}`);
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      const record = (outcome: string) => this.database.db.insert(signIns).values({ id: newId(), username: user.username, userId: user.id, outcome: `change-${outcome}`, address: null, at: now });
+      await this.countFailure(user, now, 'wrong-password', record);
+      throw invalidField('currentPassword', 'the current password is wrong');
+    }
+    const weak = passwordProblem(newPassword);
+    if (weak) throw invalidField('newPassword', `the password needs ${weak}`);
+    if (await this.usedBefore(user.id, newPassword)) throw invalidField('newPassword', `the password must differ from the last ${this.policy.passwordHistory}`);
+    const passwordHash = await hashPassword(newPassword);
+    const row = await this.database.transaction(async (tx) => {
+      await this.remember(tx, user.id, passwordHash, now);
+      const [changed] = await tx.update(users).set({ passwordHash, passwordChangedAt: now, failedAttempts: 0 }).where(eq(users.id, user.id)).returning();
+      await this.audit(tx, { userId: user.id, role: user.role as Role }, 'change-password', user.id, 'allowed', { at: 'account' });
+      return changed!;
+    });
+    return publicUser(row);
+  }
+
+  /** A signed-in account's second factor: enrolled or not, required by its role or not, recovery codes left. */
+  async secondFactorOf(who: Principal): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number }> {
+    const [row] = await this.database.db.select().from(users).where(eq(users.id, who.userId));
+    if (!row) throw notFound('the account');
+    return { enrolled: !!row.totpSecretSealed, required: this.secondFactors.required(row.role), recoveryCodesLeft: await this.secondFactors.recoveryCodesLeft(this.database.db, row.id) };
+  }
+
+  /** Offer a signed-in account without a second factor a secret to enrol (409 when it has one). */
+  async offerSecondFactor(who: Principal): Promise<TotpOffer> {
+    return this.database.transaction(async (tx) => {
+      const [row] = await tx.select().from(users).where(eq(users.id, who.userId)).for('update');
+      if (!row) throw notFound('the account');
+      if (row.totpSecretSealed) throw enrolledAlready();
+      return this.secondFactors.offer(tx, row);
+    });
+  }
+
+  /** Confirm a signed-in account's enrolment with a first code: its recovery codes, shown once (a wrong code is a 400 naming `code`). */
+  async confirmSecondFactor(who: Principal, code: string): Promise<{ recoveryCodes: string[] }> {
+    const now = this.clock();
+    const codes = await this.database.transaction(async (tx) => {
+      const [row] = await tx.select().from(users).where(eq(users.id, who.userId)).for('update');
+      if (!row) throw notFound('the account');
+      if (row.totpSecretSealed) throw enrolledAlready();
+      if (!row.totpPendingSealed) throw invalidField('code', 'ask for a secret to enrol first');
+      const made = await this.secondFactors.confirm(tx, row, code, now);
+      if (made) await this.audit(tx, { userId: row.id, role: row.role as Role }, 'enrol-second-factor', row.id, 'allowed', { at: 'account' });
+      return made;
+    });
+    if (!codes) throw invalidField('code', 'the code is wrong; use the one the app shows now');
+    return { recoveryCodes: codes };
   }
 
   /** The admin audit, newest first: by account changed, by the admin who changed it, within a period. */
@@ -261,21 +374,28 @@ export class Accounts {
     return problem;
   }
 
-  /** Check a username and password; a locked account is refused even with the right password. */
-  async signIn(username: string, password: string, address?: string): Promise<Session> {
-    const name = username.trim().toLowerCase();
+  /**
+   * Check a username and password, then what the account's policy asks beyond them: a password
+   * past its age is changed (`newPassword`, by the rules and the history); an account with a second
+   * factor gives its code or a recovery code; an account whose role needs one and has none enrols
+   * (the secret offered, confirmed by a first code) before it gets a session. A locked account is
+   * refused even with the right password; a wrong code counts toward the lockout like a wrong password.
+   */
+  async signIn(attempt: SignInAttempt): Promise<SignedIn> {
+    const name = attempt.username.trim().toLowerCase();
     const now = this.clock();
     const [user] = await this.database.db.select().from(users).where(eq(users.username, name));
-    const record = (outcome: string) => this.database.db.insert(signIns).values({ id: newId(), username: name, userId: user?.id ?? null, outcome, address: address ?? null, at: now });
+    const record = (outcome: string, executor: Pick<Database['db'], 'insert'> = this.database.db) =>
+      executor.insert(signIns).values({ id: newId(), username: name, userId: user?.id ?? null, outcome, address: attempt.address ?? null, at: now });
     if (!user) {
       // The same work as a real check, so the answer's timing tells nothing.
-      await verifyPassword(password, await dummyHash());
+      await verifyPassword(attempt.password, await dummyHash());
       await record('unknown-user');
       throw wrongCredentials();
     }
     if (user.disabledAt) {
       // Only whoever knows the password learns that the account is disabled; a wrong one gets the usual answer.
-      const right = await verifyPassword(password, user.passwordHash);
+      const right = await verifyPassword(attempt.password, user.passwordHash);
       await record(right ? 'disabled' : 'disabled-wrong-password');
       throw right ? accountDisabled() : wrongCredentials();
     }
@@ -283,19 +403,96 @@ export class Accounts {
       await record('locked');
       throw new ProblemError(423, 'account-locked', 'Account locked', `too many failed sign-ins; try again after ${user.lockedUntil.toISOString()}`);
     }
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      const failures = user.failedAttempts + 1;
-      const lock = failures >= this.policy.maxFailures;
-      await this.database.db
-        .update(users)
-        .set({ failedAttempts: lock ? 0 : failures, lockedUntil: lock ? new Date(now.getTime() + this.policy.lockoutSeconds * 1000) : user.lockedUntil })
-        .where(eq(users.id, user.id));
-      await record(lock ? 'wrong-password-locked' : 'wrong-password');
+    if (!(await verifyPassword(attempt.password, user.passwordHash))) {
+      await this.countFailure(user, now, 'wrong-password', record);
       throw wrongCredentials();
     }
-    await this.database.db.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, user.id));
-    await record('signed-in');
-    return this.session(user, newId());
+    // The password is right. A new one is checked before any code is spent on this attempt.
+    let newHash: string | undefined;
+    if (attempt.newPassword !== undefined) {
+      const weak = passwordProblem(attempt.newPassword);
+      if (weak) throw invalidField('newPassword', `the password needs ${weak}`);
+      if (await this.usedBefore(user.id, attempt.newPassword)) throw invalidField('newPassword', `the password must differ from the last ${this.policy.passwordHistory}`);
+      newHash = await hashPassword(attempt.newPassword);
+    } else if (this.expired(user, now)) {
+      await record('password-expired');
+      throw SignInStep.passwordExpired();
+    }
+    const self: Principal = { userId: user.id, role: user.role as Role };
+    const outcome = await this.database.transaction(async (tx): Promise<{ session: SignedIn } | { fail: string } | { ask: SignInStep; outcome: string }> => {
+      const [row] = await tx.select().from(users).where(eq(users.id, user.id)).for('update');
+      if (!row) return { fail: 'unknown-user' };
+      let recoveryCodes: string[] | undefined;
+      let how = 'signed-in';
+      if (row.totpSecretSealed) {
+        if (attempt.recoveryCode !== undefined) {
+          if (!(await this.secondFactors.spendRecoveryCode(tx, row.id, attempt.recoveryCode, now))) return { fail: 'wrong-recovery-code' };
+          await this.audit(tx, self, 'use-recovery-code', row.id, 'allowed', { recoveryCodesLeft: await this.secondFactors.recoveryCodesLeft(tx, row.id) });
+          how = 'signed-in-recovery-code';
+        } else if (attempt.code !== undefined) {
+          if (!(await this.secondFactors.check(tx, row, attempt.code, now))) return { fail: 'wrong-code' };
+        } else {
+          return { ask: SignInStep.code(), outcome: 'code-required' };
+        }
+      } else if (this.secondFactors.required(row.role)) {
+        if (attempt.code === undefined) return { ask: SignInStep.enrol(await this.secondFactors.offer(tx, row)), outcome: 'enrolment-required' };
+        recoveryCodes = await this.secondFactors.confirm(tx, row, attempt.code, now);
+        if (!recoveryCodes) return { fail: 'wrong-code' };
+        await this.audit(tx, self, 'enrol-second-factor', row.id, 'allowed', { at: 'sign-in' });
+      }
+      if (newHash) {
+        await this.remember(tx, row.id, newHash, now);
+        await tx.update(users).set({ passwordHash: newHash, passwordChangedAt: now }).where(eq(users.id, row.id));
+        await this.audit(tx, self, 'change-password', row.id, 'allowed', { at: 'sign-in' });
+      }
+      const [fresh] = await tx.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, row.id)).returning();
+      await record(how, tx);
+      const session = await this.session(fresh!, newId(), tx);
+      return { session: recoveryCodes ? { ...session, recoveryCodes } : session };
+    });
+    if ('session' in outcome) return outcome.session;
+    if ('ask' in outcome) {
+      await record(outcome.outcome);
+      throw outcome.ask;
+    }
+    await this.countFailure(user, now, outcome.fail, record);
+    throw outcome.fail.startsWith('wrong-password') ? wrongCredentials() : wrongCode();
+  }
+
+  /** One more failure in a row (a wrong password or code); at the limit the account locks and the count starts again. */
+  private async countFailure(user: typeof users.$inferSelect, now: Date, outcome: string, record: (outcome: string) => Promise<unknown>): Promise<void> {
+    const [counted] = await this.database.db
+      .update(users)
+      .set({ failedAttempts: sql`${users.failedAttempts} + 1` })
+      .where(eq(users.id, user.id))
+      .returning({ failures: users.failedAttempts });
+    const lock = (counted?.failures ?? 0) >= this.policy.maxFailures;
+    if (lock) await this.database.db.update(users).set({ failedAttempts: 0, lockedUntil: new Date(now.getTime() + this.policy.lockoutSeconds * 1000) }).where(eq(users.id, user.id));
+    await record(lock ? `${outcome}-locked` : outcome);
+  }
+
+  /** Whether an account's password is past the policy's age. */
+  private expired(user: typeof users.$inferSelect, now: Date): boolean {
+    const days = this.policy.passwordMaxAgeDays;
+    return days > 0 && now.getTime() - user.passwordChangedAt.getTime() >= days * 24 * 3600 * 1000;
+  }
+
+  /** Whether a password is the account's current one or one of its latest (as many as the history policy counts). */
+  private async usedBefore(userId: string, password: string): Promise<boolean> {
+    const keep = this.policy.passwordHistory;
+    if (keep <= 0) return false;
+    const [current] = await this.database.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
+    const earlier = await this.database.db.select({ hash: passwordHistory.passwordHash }).from(passwordHistory).where(eq(passwordHistory.userId, userId)).orderBy(desc(passwordHistory.setAt)).limit(keep);
+    const hashes = [...new Set([...(current ? [current.hash] : []), ...earlier.map((e) => e.hash)])].slice(0, keep);
+    for (const hash of hashes) if (await verifyPassword(password, hash)) return true;
+    return false;
+  }
+
+  /** Keep a new password's hash in the account's history, and only as many as the policy counts. */
+  private async remember(tx: Executor, userId: string, passwordHash: string, now: Date): Promise<void> {
+    await tx.insert(passwordHistory).values({ id: newId(), userId, passwordHash, setAt: now });
+    const kept = await tx.select({ id: passwordHistory.id }).from(passwordHistory).where(eq(passwordHistory.userId, userId)).orderBy(desc(passwordHistory.setAt), desc(passwordHistory.id)).limit(Math.max(this.policy.passwordHistory, 1));
+    await tx.delete(passwordHistory).where(and(eq(passwordHistory.userId, userId), notInArray(passwordHistory.id, kept.map((k) => k.id))));
   }
 
   /** Exchange a refresh token for a new session; a token used twice revokes its whole family. */
@@ -350,8 +547,8 @@ export class Accounts {
   }
 }
 
-function publicUser(u: { id: string; username: string; displayName: string; role: string; institutionId: string | null; divisionCode: string | null; disabledAt?: Date | null; createdAt: Date }): PublicUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, institutionId: u.institutionId, divisionCode: u.divisionCode, enabled: !u.disabledAt, createdAt: u.createdAt.toISOString() };
+function publicUser(u: { id: string; username: string; displayName: string; role: string; institutionId: string | null; divisionCode: string | null; disabledAt?: Date | null; totpSecretSealed?: string | null; createdAt: Date }): PublicUser {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role as Role, institutionId: u.institutionId, divisionCode: u.divisionCode, enabled: !u.disabledAt, secondFactor: !!u.totpSecretSealed, createdAt: u.createdAt.toISOString() };
 }
 
 /**

@@ -13,6 +13,8 @@ const BASE = '/api/auth';
 const strict = { additionalProperties: false } as const;
 const Username = Type.String({ minLength: 3, maxLength: 60, pattern: '^[A-Za-z0-9._-]+$' });
 const Password = Type.String({ minLength: 1, maxLength: 200 });
+/** An authenticator app's code: 6 digits. */
+const Code = Type.String({ pattern: '^[0-9]{6}$' });
 const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 20, maxLength: 200 }) }, strict);
 const ById = Type.Object({ id: Uuid });
 const NoBody = Type.Optional(Type.Object({}, strict));
@@ -30,8 +32,47 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: TokenK
 
     app.post(
       `${BASE}/sign-in`,
-      { schema: { tags, summary: 'Sign in with a username and password: a 15-minute access token and a refresh token', body: Type.Object({ username: Username, password: Password }, strict) } },
-      async (request) => accounts.signIn(request.body.username, request.body.password, request.ip),
+      {
+        schema: {
+          tags,
+          summary:
+            'Sign in with a username and password: a 15-minute access token and a refresh token. An account with a second factor sends its authenticator code (`code`) or a recovery code (`recoveryCode`) too (401 `second-factor-required` asks for it); an account whose role needs one and has none gets a secret to enrol (403 `second-factor-enrolment-required`, `enrolment`) and confirms it with a first `code` (the session then carries `recoveryCodes`, shown once); an expired password is changed with `newPassword` (403 `password-expired` asks for it). A wrong code counts toward the lockout like a wrong password.',
+          body: Type.Object({ username: Username, password: Password, code: Type.Optional(Code), recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), newPassword: Type.Optional(Password) }, strict),
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        return accounts.signIn({ username: b.username, password: b.password, ...(b.code !== undefined ? { code: b.code } : {}), ...(b.recoveryCode !== undefined ? { recoveryCode: b.recoveryCode } : {}), ...(b.newPassword !== undefined ? { newPassword: b.newPassword } : {}), address: request.ip });
+      },
+    );
+
+    app.get(`${BASE}/second-factor`, { preValidation: allow(...ROLES), schema: { tags, summary: "The signed-in account's second factor: enrolled or not, required by its role or not, recovery codes left" } }, async (request) => accounts.secondFactorOf(principalOf(request)));
+
+    app.post(
+      `${BASE}/second-factor/offer`,
+      { preValidation: allow(...ROLES), schema: { tags, summary: 'A secret to enrol a second factor (TOTP, RFC 6238) for the signed-in account: as base32 text and an otpauth:// URI (409 when it has one)', body: NoBody } },
+      async (request) => accounts.offerSecondFactor(principalOf(request)),
+    );
+
+    app.post(
+      `${BASE}/second-factor/confirm`,
+      { preValidation: allow(...ROLES), schema: { tags, summary: "Confirm the signed-in account's enrolment with the app's first code: its recovery codes, shown once; recorded in the admin audit", body: Type.Object({ code: Code }, strict) } },
+      async (request) => accounts.confirmSecondFactor(principalOf(request), request.body.code),
+    );
+
+    app.post(
+      `${BASE}/password`,
+      {
+        preValidation: allow(...ROLES),
+        schema: { tags, summary: 'Change one\'s own password: the current one (a wrong one counts toward the lockout), the new one by the rules and the history; recorded in the admin audit (never a password)', body: Type.Object({ currentPassword: Password, newPassword: Password }, strict) },
+      },
+      async (request) => accounts.changeOwnPassword(principalOf(request), request.body.currentPassword, request.body.newPassword),
+    );
+
+    app.post(
+      `${BASE}/users/:id/second-factor/reset`,
+      { preValidation: allow('admin'), schema: { tags, summary: "Remove an account's second factor (admin; not one's own): its secret and recovery codes go and its sessions end; it enrols again; recorded in the admin audit", params: ById, body: NoBody } },
+      async (request) => accounts.resetSecondFactor(request.params.id, principalOf(request)),
     );
 
     app.post(`${BASE}/refresh`, { schema: { tags, summary: 'A new session for a refresh token (the old one is spent)', body: RefreshBody } }, async (request) => accounts.refresh(request.body.refreshToken));

@@ -25,7 +25,41 @@ export const users = gatewaySchema.table('users', {
   lockedUntil: at('locked_until'),
   disabledAt: at('disabled_at'),
   createdAt: at('created_at').notNull(),
+  /** When the password was last set (its age, for the expiry policy). */
+  passwordChangedAt: at('password_changed_at').notNull().defaultNow(),
+  /** The TOTP secret (base32), sealed with the gateway's key; null until enrolled. */
+  totpSecretSealed: text('totp_secret_sealed'),
+  /** A secret offered for enrolment and not yet confirmed by a code, sealed. */
+  totpPendingSealed: text('totp_pending_sealed'),
+  totpEnabledAt: at('totp_enabled_at'),
+  /** The time step of the last code accepted: a code of that step or before is refused (replay). */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
 });
+
+/** Recovery codes of an account's second factor, as keyed hashes; each works once. */
+export const recoveryCodes = gatewaySchema.table(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    codeHash: text('code_hash').notNull().unique(),
+    usedAt: at('used_at'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
+
+/** The hashes of an account's earlier passwords (as many as the history policy keeps), so they are not used again. */
+export const passwordHistory = gatewaySchema.table(
+  'password_history',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    setAt: at('set_at').notNull(),
+  },
+  (t) => [index('password_history_user_idx').on(t.userId, t.setAt)],
+);
 
 /**
  * Refresh tokens, stored as SHA-256 hashes. Each use replaces the token with a new one of the

@@ -1,5 +1,5 @@
 import type { TokenKey } from '@fbl/auth';
-import type { CryptoSuite } from '@fbl/privacy';
+import type { CryptoSuite, SealingKeys } from '@fbl/privacy';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
 import { Accounts, DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './accounts.js';
@@ -14,9 +14,9 @@ export interface IdentityService extends ServiceDefinition {
 }
 
 /** Build the sign-in service: accounts in the `gateway` schema, routes under `/api/auth`. */
-export function identityService(deps: ServiceDeps, options: { authSecret: TokenKey; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy>; oidcLogin?: OidcLogin; suite?: CryptoSuite }): IdentityService {
+export function identityService(deps: ServiceDeps, options: { authSecret: TokenKey; demoUsers?: () => readonly DemoUser[] | undefined; policy?: Partial<SignInPolicy>; oidcLogin?: OidcLogin; suite?: CryptoSuite; sealing?: SealingKeys | string }): IdentityService {
   const kit = new ServiceKit('gateway', messaging, deps);
-  const accounts = new Accounts(deps.database, options.authSecret, deps.clock, { ...DEFAULT_SIGN_IN_POLICY, ...options.policy });
+  const accounts = new Accounts(deps.database, options.authSecret, deps.clock, { ...DEFAULT_SIGN_IN_POLICY, ...options.policy }, options.sealing);
   return {
     name: 'gateway',
     kit,

@@ -17,6 +17,8 @@ export interface Account {
   institutionId: string | null;
   divisionCode: string | null;
   enabled: boolean;
+  /** Whether the account signs in with a second factor (TOTP). */
+  secondFactor?: boolean;
   createdAt: string;
 }
 
@@ -146,6 +148,17 @@ export function Accounts({ lang }: { lang: Lang }) {
     }
   };
 
+  const resetSecondFactor = async (a: Account) => {
+    if (!confirm(fill(t(lang, 'totp_confirmReset'), { name: a.displayName }))) return;
+    try {
+      await json('POST', `/api/auth/users/${a.id}/second-factor/reset`, {});
+      said(fill(t(lang, 'totp_resetNotice'), { name: a.displayName }));
+      await load();
+    } catch (e) {
+      said(problemText(e));
+    }
+  };
+
   const resetPassword = async (a: Account) => {
     if (!confirm(fill(t(lang, 'admin_confirmReset'), { name: a.displayName }))) return;
     const password = temporaryPassword();
@@ -219,7 +232,7 @@ export function Accounts({ lang }: { lang: Lang }) {
           <p class="empty">{t(lang, q.trim() || role || status ? 'admin_noAccountsFound' : 'admin_noAccounts')}</p>
         ) : (
           <table class="accounts stack">
-            <thead><tr><th>{t(lang, 'admin_displayName')}</th><th>{t(lang, 'username')}</th><th>{t(lang, 'admin_role')}</th><th>{t(lang, 'admin_scope')}</th><th>{t(lang, 'admin_status')}</th><th>{t(lang, 'admin_actions')}</th></tr></thead>
+            <thead><tr><th>{t(lang, 'admin_displayName')}</th><th>{t(lang, 'username')}</th><th>{t(lang, 'admin_role')}</th><th>{t(lang, 'admin_scope')}</th><th>{t(lang, 'admin_status')}</th><th>{t(lang, 'totp_column')}</th><th>{t(lang, 'admin_actions')}</th></tr></thead>
             <tbody>
               {list.map((a) => (
                 <tr key={a.id} data-account={a.username} data-enabled={a.enabled ? 'true' : 'false'}>
@@ -228,10 +241,12 @@ export function Accounts({ lang }: { lang: Lang }) {
                   <td data-label={t(lang, 'admin_role')}>{t(lang, `role_${a.role}`)}</td>
                   <td data-label={t(lang, 'admin_scope')} class="scope">{scopeText(a)}</td>
                   <td data-label={t(lang, 'admin_status')} class="status">{t(lang, a.enabled ? 'admin_status_enabled' : 'admin_status_disabled')}</td>
+                  <td data-label={t(lang, 'totp_column')} class="second-factor" data-second-factor={a.secondFactor ? 'true' : 'false'}>{t(lang, a.secondFactor ? 'totp_on' : 'totp_off')}</td>
                   <td data-label={t(lang, 'admin_actions')}>
                     <span class="row-actions">
                       <button type="button" class="secondary" data-action="edit" onClick={() => { setEditing(a); said(''); }}>{t(lang, 'admin_edit')}</button>
                       <button type="button" class="secondary" data-action="reset-password" onClick={() => void resetPassword(a)}>{t(lang, 'admin_resetPassword')}</button>
+                      {a.id !== self && a.secondFactor && <button type="button" class="secondary" data-action="reset-second-factor" onClick={() => void resetSecondFactor(a)}>{t(lang, 'totp_reset')}</button>}
                       {a.id !== self && (a.enabled
                         ? <button type="button" class="danger" data-action="disable" onClick={() => void setEnabled(a, false)}>{t(lang, 'admin_disable')}</button>
                         : <button type="button" data-action="enable" onClick={() => void setEnabled(a, true)}>{t(lang, 'admin_enable')}</button>)}

@@ -8,12 +8,15 @@ import { Insurer } from './insurer.js';
 import { Planner } from './planner.js';
 import { Provider } from './provider.js';
 import { t, type Lang } from './i18n.js';
+import { Security } from './second-factor.js';
 import { SignIn } from './sign-in.js';
 
 function App() {
   const [lang, setLang] = useState<Lang>((localStorage.getItem('fbl.lang') as Lang | null) ?? 'zh');
   const [session, setSession] = useState<Session | null>(loadSession());
   const [oidcError, setOidcError] = useState(false);
+  /** The account's own security page (the second factor) in place of the workspace. */
+  const [security, setSecurity] = useState(false);
   // Back from the identity platform with a code: finish signing in.
   useEffect(() => {
     finishOidcSignIn().then(
@@ -31,6 +34,7 @@ function App() {
     if (session && session.provider !== 'oidc') await json('POST', '/api/auth/sign-out', { refreshToken: session.refreshToken }).catch(() => undefined);
     saveSession(null);
     setSession(null);
+    setSecurity(false);
   };
   const role = session?.user.role;
   return (
@@ -43,6 +47,7 @@ function App() {
         <nav>
           {session && <span class="who">{session.user.displayName} · {t(lang, `role_${session.user.role}`)}</span>}
           <button type="button" class="secondary" onClick={switchLang} lang={lang === 'zh' ? 'en' : 'zh'}>{t(lang, 'language')}</button>
+          {session && session.provider !== 'oidc' && <button type="button" class="secondary" data-action="security" aria-pressed={security ? 'true' : 'false'} onClick={() => setSecurity(!security)}>{t(lang, 'totp_security')}</button>}
           {session && <button type="button" class="secondary" onClick={() => void signOut()}>{t(lang, 'signOut')}</button>}
         </nav>
       </header>
@@ -51,6 +56,8 @@ function App() {
           {oidcError && <p class="form-error sign-in-error" role="alert">{t(lang, 'oidcFailed')}</p>}
           <SignIn lang={lang} onSignedIn={setSession} />
         </>
+      ) : security ? (
+        <Security lang={lang} onClose={() => setSecurity(false)} />
       ) : role === 'admin' ? (
         <Admin lang={lang} division={session.user.divisionCode} />
       ) : role === 'analyst' ? (

@@ -22,7 +22,7 @@ export interface PrintableReferral {
 }
 
 /** A QR code of a text, drawn as SVG squares (no image, no script). */
-function QrCode({ text, size = 112 }: { text: string; size?: number }) {
+export function QrCode({ text, size = 112 }: { text: string; size?: number }) {
   const code = qrcode(0, 'M');
   code.addData(text);
   code.make();
