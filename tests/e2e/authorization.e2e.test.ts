@@ -163,6 +163,18 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: `${ca}/elders/{id}/hardships`, path: `${ca}/elders/${UNKNOWN_ID}/hardships`, body: {}, allowed: assessorAdmin, strict: false },
       { method: 'GET', route: `${ca}/elders/{id}/hardships`, path: `${ca}/elders/${UNKNOWN_ID}/hardships`, allowed: any, strict: false },
       { method: 'PATCH', route: `${ca}/elders/{id}`, path: `${ca}/elders/${UNKNOWN_ID}`, body: { phone: null }, allowed: assessorAdmin, strict: false },
+      // The special-hardship register, 探访 and government-bought home-care hours: civil-affairs officers.
+      { method: 'GET', route: `${ca}/elders/{id}/facts`, path: `${ca}/elders/${UNKNOWN_ID}/facts`, allowed: any, strict: false },
+      { method: 'POST', route: `${ca}/elders/{id}/facts`, path: `${ca}/elders/${UNKNOWN_ID}/facts`, body: {}, allowed: assessorAdmin, strict: false },
+      { method: 'GET', route: `${ca}/tanfang`, path: `${ca}/tanfang`, allowed: assessorAdmin, strict: false },
+      { method: 'POST', route: `${ca}/tanfang/schedule`, path: `${ca}/tanfang/schedule`, body: {}, allowed: assessorAdmin, strict: false },
+      { method: 'POST', route: `${ca}/tanfang/{id}/assign`, path: `${ca}/tanfang/${UNKNOWN_ID}/assign`, body: {}, allowed: assessorAdmin, strict: false },
+      { method: 'POST', route: `${ca}/tanfang/{id}/visit`, path: `${ca}/tanfang/${UNKNOWN_ID}/visit`, body: {}, allowed: assessorAdmin, strict: false },
+      { method: 'GET', route: `${ca}/home-care/months/{month}`, path: `${ca}/home-care/months/2026-11`, allowed: assessorAdmin, strict: false },
+      { method: 'GET', route: `${ca}/home-care/preview`, path: `${ca}/home-care/preview?institutionId=${UNKNOWN_ID}&month=2026-11`, allowed: assessorAdmin, strict: false },
+      { method: 'POST', route: `${ca}/home-care/statements`, path: `${ca}/home-care/statements`, body: {}, allowed: assessorAdmin, strict: false },
+      { method: 'GET', route: `${ca}/home-care/statements/{id}`, path: `${ca}/home-care/statements/${UNKNOWN_ID}`, allowed: assessorAdmin, strict: false },
+      { method: 'GET', route: `${ca}/home-care/statements/{id}/xlsx`, path: `${ca}/home-care/statements/${UNKNOWN_ID}/xlsx`, allowed: assessorAdmin, strict: false },
       { method: 'POST', route: `${ca}/elders/{id}/erasure`, path: `${ca}/elders/${UNKNOWN_ID}/erasure`, body: { ground: 'request' }, allowed: assessorAdmin, strict: false },
       { method: 'POST', route: `${ca}/waiting-list`, path: `${ca}/waiting-list`, body: {}, allowed: assessorAdmin, strict: false },
       { method: 'GET', route: `${ca}/waiting-list/{homeInstitutionId}`, path: `${ca}/waiting-list/${UNKNOWN_ID}`, allowed: ['assessor', 'admin', 'analyst', 'analystOther'], strict: false },
@@ -216,6 +228,12 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: `${au}/users/{id}/enable`, path: `${u}/enable`, body: {}, allowed: ['admin'], strict: true, order: 2 },
       { method: 'POST', route: `${au}/users/{id}/password`, path: `${u}/password`, body: { password: 'Authz-reset-2026' }, allowed: ['admin'], strict: true },
       { method: 'GET', route: `${au}/audit`, path: `${au}/audit`, allowed: ['admin'], strict: true },
+      // The account's own second factor and password: every signed-in account; resetting another's: admins.
+      { method: 'GET', route: `${au}/second-factor`, path: `${au}/second-factor`, allowed: any, strict: false },
+      { method: 'POST', route: `${au}/second-factor/offer`, path: `${au}/second-factor/offer`, body: {}, allowed: any, strict: false },
+      { method: 'POST', route: `${au}/second-factor/confirm`, path: `${au}/second-factor/confirm`, body: { code: '000000' }, allowed: any, strict: false },
+      { method: 'POST', route: `${au}/password`, path: `${au}/password`, body: { currentPassword: 'not-the-password-1', newPassword: 'Authz-changed-2026-x' }, allowed: any, strict: false },
+      { method: 'POST', route: `${au}/users/{id}/second-factor/reset`, path: `${u}/second-factor/reset`, body: {}, allowed: ['admin'], strict: false },
     );
   }, 120_000);
   afterAll(async () => system?.stop());

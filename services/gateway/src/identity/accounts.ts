@@ -104,6 +104,14 @@ export type AccountAction = 'create-account' | 'change-account' | 'disable-accou
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 /** One refusal for every wrong name or password, so names cannot be probed. */
+/**
+ * The id of the signed-in person's account here: a token from an external provider (OIDC), or of
+ * an account removed since, names an id this gateway does not hold (not even a UUID); such a
+ * caller has no account of its own here (404), never a failed query.
+ */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+const ownAccountId = (who: Principal) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(who.userId) ? who.userId : NO_ACCOUNT);
+
 const wrongCredentials = () => new ProblemError(401, 'sign-in-failed', 'Wrong username or password', 'the username or the password is wrong');
 /** The refusal of a disabled account, told only to whoever knows its password. */
 const accountDisabled = () => new ProblemError(403, 'account-disabled', 'Account disabled', 'an admin disabled this account; ask an admin to enable it again');
@@ -285,7 +293,7 @@ export class Accounts {
    */
   async changeOwnPassword(who: Principal, currentPassword: string, newPassword: string): Promise<PublicUser> {
     const now = this.clock();
-    const [user] = await this.database.db.select().from(users).where(eq(users.id, who.userId));
+    const [user] = await this.database.db.select().from(users).where(eq(users.id, ownAccountId(who)));
     if (!user || user.disabledAt) throw notFound('the account');
     if (user.lockedUntil && user.lockedUntil > now) throw new ProblemError(423, 'account-locked', 'Account locked', `too many failed sign-ins; try again after ${user.lockedUntil.toISOString()}`);
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
@@ -308,7 +316,7 @@ export class Accounts {
 
   /** A signed-in account's second factor: enrolled or not, required by its role or not, recovery codes left. */
   async secondFactorOf(who: Principal): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number }> {
-    const [row] = await this.database.db.select().from(users).where(eq(users.id, who.userId));
+    const [row] = await this.database.db.select().from(users).where(eq(users.id, ownAccountId(who)));
     if (!row) throw notFound('the account');
     return { enrolled: !!row.totpSecretSealed, required: this.secondFactors.required(row.role), recoveryCodesLeft: await this.secondFactors.recoveryCodesLeft(this.database.db, row.id) };
   }
@@ -316,7 +324,7 @@ export class Accounts {
   /** Offer a signed-in account without a second factor a secret to enrol (409 when it has one). */
   async offerSecondFactor(who: Principal): Promise<TotpOffer> {
     return this.database.transaction(async (tx) => {
-      const [row] = await tx.select().from(users).where(eq(users.id, who.userId)).for('update');
+      const [row] = await tx.select().from(users).where(eq(users.id, ownAccountId(who))).for('update');
       if (!row) throw notFound('the account');
       if (row.totpSecretSealed) throw enrolledAlready();
       return this.secondFactors.offer(tx, row);
@@ -327,7 +335,7 @@ export class Accounts {
   async confirmSecondFactor(who: Principal, code: string): Promise<{ recoveryCodes: string[] }> {
     const now = this.clock();
     const codes = await this.database.transaction(async (tx) => {
-      const [row] = await tx.select().from(users).where(eq(users.id, who.userId)).for('update');
+      const [row] = await tx.select().from(users).where(eq(users.id, ownAccountId(who))).for('update');
       if (!row) throw notFound('the account');
       if (row.totpSecretSealed) throw enrolledAlready();
       if (!row.totpPendingSealed) throw invalidField('code', 'ask for a secret to enrol first');
