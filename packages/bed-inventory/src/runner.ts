@@ -18,6 +18,8 @@ export interface BedServiceConfig {
   policy: BedTypePolicy;
   /** The secret sign-in tokens are verified with (AUTH_SECRET). */
   authSecret: string;
+  /** The key home beds' visit records are sealed with (PII_ENCRYPTION_KEY; required by home bed services). */
+  sealingKey?: string;
 }
 
 /** A bed type's policy with HOLD_HOURS, KEPT_BED_DAYS, EPISODE_REVIEW_DAYS of an environment over its defaults. */
@@ -36,10 +38,12 @@ export function readPolicy(policy: BedTypePolicy, env: Record<string, string | u
 export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, string | undefined>, defaults: { port: number }): Readonly<BedServiceConfig> {
   const authSecret = authSecretFromEnv(env);
   if (!authSecret) throw new ConfigError(`${policy.service} needs AUTH_SECRET, the secret it verifies sign-in tokens with`);
-  return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env), authSecret });
+  const sealingKey = env['PII_ENCRYPTION_KEY'];
+  if (policy.visits && !sealingKey) throw new ConfigError(`${policy.service} needs PII_ENCRYPTION_KEY, the key visit notes and signatures are sealed with`);
+  return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env), authSecret, ...(policy.visits && sealingKey ? { sealingKey } : {}) });
 }
 
 /** Run one bed service alone (the distributed mode) until SIGINT or SIGTERM. */
 export function runBedService(config: Readonly<BedServiceConfig>): Promise<RunningProcess> {
-  return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps, { authSecret: config.authSecret })], handleSignals: true });
+  return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps, { authSecret: config.authSecret, ...(config.sealingKey ? { sealing: config.sealingKey } : {}) })], handleSignals: true });
 }

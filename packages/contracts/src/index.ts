@@ -14,6 +14,7 @@ export * from './messages/referral.js';
 export * from './messages/eligibility.js';
 export * from './messages/insurance.js';
 export * from './messages/visits.js';
+export * from './messages/visit-timers.js';
 export * from './packet/codes.js';
 export * from './packet/schema.js';
 export { allMessages } from './all-messages.js';

@@ -50,7 +50,7 @@ export async function startEmbedded(
     ...(options.logger ? { logger: options.logger } : {}),
     handleSignals: options.handleSignals ?? false,
     services: (deps) => {
-      const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
+      const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret, sealing: sealingOf(secrets) })])) as Record<BedType, BedService>;
       beds = built;
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo, suite: secrets.suite ?? 'standard' });
       civilAffairs = civilAffairsService(deps, secrets);
