@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { json, Problem, problemText } from './api.js';
+import { json, problemText } from './api.js';
 import { chinaTime, fill, pageWords, type Lang } from './i18n.js';
 import { chinaToday, useCatalogue, type VisitsWhere } from './visits.js';
 
@@ -46,16 +46,11 @@ export function VisitPlan({ lang, where, stayId }: { lang: Lang; where: VisitsWh
   const [error, setError] = useState<Record<string, string>>({});
   const home = where.bedType === 'home-sick';
   const load = async () => {
-    try {
-      const found = await json<Plan>('GET', `${where.base}/admissions/${stayId}/plan`);
-      setPlan(found);
-      setForm(found.content);
-    } catch (e) {
-      if (!(e instanceof Problem && e.status === 404)) throw e;
-      setPlan(null);
-      const county = (where.institution.serviceArea ?? []).find((c) => !c.endsWith('00')) ?? where.institution.divisionCode ?? '';
-      setForm({ divisionCode: county, workerId: '', startsOn: chinaToday(), endsOn: inMonths(3), graceMinutes: 15, slots: [{ purpose: home ? 'doctor-round' : 'service', weekdays: [1, 3, 5], start: '09:00', windowMinutes: 120, items: [] }] });
-    }
+    const found = await json<Plan | null>('GET', `${where.base}/admissions/${stayId}/plan`);
+    setPlan(found);
+    if (found) return setForm(found.content);
+    const county = (where.institution.serviceArea ?? []).find((c) => !c.endsWith('00')) ?? where.institution.divisionCode ?? '';
+    setForm({ divisionCode: county, workerId: '', startsOn: chinaToday(), endsOn: inMonths(3), graceMinutes: 15, slots: [{ purpose: home ? 'doctor-round' : 'service', weekdays: [1, 3, 5], start: '09:00', windowMinutes: 120, items: [] }] });
   };
   useEffect(() => {
     void load();
@@ -82,7 +77,7 @@ export function VisitPlan({ lang, where, stayId }: { lang: Lang; where: VisitsWh
     if (!plan || !extra.start || !extra.end) return setError({ extra: w(lang, 'needWindow') });
     try {
       await json('POST', `${where.base}/plans/${plan.id}/visits`, { purpose: extra.purpose, windowStart: new Date(`${extra.start}:00+08:00`).toISOString(), windowEnd: new Date(`${extra.end}:00+08:00`).toISOString() });
-      setMessage(w(lang, 'visitAdded'));
+      setMessage(fill(w(lang, 'visitAdded'), { window: `${extra.start.slice(11)}–${extra.end.slice(11)}` }));
       setError({});
     } catch (e) {
       setError({ extra: problemText(e) });

@@ -244,7 +244,7 @@ export function ProviderVisits({ lang, where, tick }: { lang: Lang; where: Visit
                 <td>{w(lang, `purpose_${v.purpose}`)}</td>
                 <td>{v.workerName ?? '—'}</td>
                 <td><StatusTag lang={lang} v={v} /></td>
-                <td>{v.itemsDone ? `${v.itemsDone.map((i) => w(lang, `item_${i.code}`)).join('、')}（${fill(w(lang, 'minutesTotal'), { n: v.minutes ?? 0 })}，${w(lang, `confirm_${v.confirmation ?? 'none'}`)}）` : v.checkedInAt ? chinaTime(lang, v.checkedInAt) : ''}</td>
+                <td>{v.itemsDone ? `${v.itemsDone.map((i) => `${w(lang, `item_${i.code}`)} ${fill(w(lang, 'minutesTotal'), { n: i.minutes })}`).join('、')}，${w(lang, `confirm_${v.confirmation ?? 'none'}`)}` : v.checkedInAt ? chinaTime(lang, v.checkedInAt) : ''}</td>
               </tr>
             ))}
           </tbody>

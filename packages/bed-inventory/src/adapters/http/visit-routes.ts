@@ -93,10 +93,11 @@ export function visitRoutes(app: FastifyInstance, kit: ServiceKit, visits: HomeV
     return visits.setPlan(request.params.id, content, by(principalOf(request)), kit.originOf(request));
   });
 
-  api.get(`${base}/admissions/:id/plan`, { preValidation: staff, schema: { tags, summary: "An admission's service plan and every version of it", params: IdParams } }, async (request) => {
+  api.get(`${base}/admissions/:id/plan`, { preValidation: staff, schema: { tags, summary: "An admission's service plan and every version of it (null before the first is set)", params: IdParams } }, async (request) => {
     await queries.institutionOf('stay', request.params.id).then((institutionId) => requireInstitution(principalOf(request), institutionId, 'institution'));
     const found = await store.planOfStay(request.params.id);
-    if (!found) throw notFound(`no service plan for admission ${request.params.id}`);
+    // An admission without a plan yet answers null: the plan form starts empty.
+    if (!found) return null;
     return { id: found.plan.id, version: found.plan.version, content: found.plan.content, versions: found.versions.map((v) => ({ version: v.version, content: v.content, changedBy: v.changedByName ?? v.changedBy, changedAt: v.changedAt.toISOString() })) };
   });
 

@@ -1195,5 +1195,5 @@ export const en: Record<keyof typeof zh, string> = {
   "visits_windowStart": "Window starts",
   "visits_windowEnd": "Window ends",
   "visits_addVisit": "Add the visit",
-  "visits_visitAdded": "Visit added",
+  "visits_visitAdded": "Visit added: {window}",
 };

@@ -1193,5 +1193,5 @@ export const zh = {
   "visits_windowStart": "时段开始",
   "visits_windowEnd": "时段结束",
   "visits_addVisit": "加入上门安排",
-  "visits_visitAdded": "已加入上门安排",
+  "visits_visitAdded": "已加入上门安排：{window}",
 };
