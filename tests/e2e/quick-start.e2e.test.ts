@@ -66,7 +66,7 @@ describe('pnpm start', () => {
     const second = await startService('pnpm start again', START_ENTRY, env, { readyPath: '/health', timeoutMs: 240_000 });
     try {
       const demoUsers = (await call(second.url, 'GET', '/api/auth/demo-users')).body['users'] as { username: string; password: string; role: string }[];
-      expect(demoUsers).toHaveLength(10);
+      expect(demoUsers).toHaveLength(11);
       const planner = demoUsers.find((u) => u.role === 'planner')!;
       const signedIn = await call(second.url, 'POST', '/api/auth/sign-in', { username: planner.username, password: planner.password });
       expect(signedIn.status).toBe(200);

@@ -163,7 +163,7 @@ function CheckOut({ lang, base, visit, catalogue, onDone }: { lang: Lang; base: 
           <label key={m} class="check"><input type="radio" name={`confirm-${visit.id}`} value={m} checked={method === m} onChange={() => setMethod(m)} />{w(lang, `confirm_${m}`)}</label>
         ))}
       </div>
-      {method === 'signature' && <SignaturePad lang={lang} onChange={setPng} />}
+      {method === 'signature' && <SignaturePad lang={lang} onChange={(drawn) => { setPng(drawn); setError(''); }} />}
       {method === 'code' && <label>{w(lang, 'codeLabel')}<input name="code" inputMode="numeric" maxLength={6} value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value)} /></label>}
       <button type="button" data-action="check-out" onClick={() => void submit()}>{w(lang, 'checkOut')}</button>
       <p class="form-error" role="alert">{error}</p>
