@@ -40,7 +40,7 @@ describe('pnpm start', () => {
     // A demo account of every role, shown for the sign-in page; each signs in, and its token is honoured by role.
     const accounts = (await call(first.url, 'GET', '/api/auth/demo-users')).body as { demo: boolean; users: { username: string; password: string; role: string }[] };
     expect(accounts.demo).toBe(true);
-    expect(accounts.users.map((u) => u.role).sort()).toEqual(['admin', 'analyst', 'assessor', 'insurer', 'planner', 'provider', 'provider', 'provider', 'provider', 'provider']);
+    expect(accounts.users.map((u) => u.role).sort()).toEqual(['admin', 'analyst', 'assessor', 'insurer', 'planner', 'provider', 'provider', 'provider', 'provider', 'provider', 'provider']);
     const tokens: Record<string, string> = {};
     for (const u of accounts.users) {
       const session = await call(first.url, 'POST', '/api/auth/sign-in', { username: u.username, password: u.password });

@@ -128,6 +128,10 @@ describe('home care visits in a real browser (Chromium) at phone width', () => {
     await form.getByLabel('助浴', { exact: true }).check();
     await form.getByLabel('助浴用时（分钟）').fill('40');
     await form.getByLabel('服务记录（选填）').fill('老人精神好，洗浴顺利');
+    // A photo, optional: scaled down on the phone and shown before it is sent.
+    const tinyPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    await form.locator('input[name="photo"]').setInputFiles({ name: '上门照片.png', mimeType: 'image/png', buffer: tinyPng });
+    await expect.poll(() => form.locator('.visit-photos img').count(), { timeout: 30_000 }).toBe(1);
     // Without a signature the check-out is refused in the form.
     await form.getByRole('button', { name: '签退' }).click();
     expect(await form.locator('.form-error').textContent()).toBe('请老人或家属签名');

@@ -11,6 +11,13 @@ CREATE TABLE "bed_inventory"."audit_log" (
 	"xid" "xid8" DEFAULT pg_current_xact_id() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "bed_inventory"."visit_photos" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"visit_id" uuid NOT NULL,
+	"sealed" text NOT NULL,
+	"added_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "bed_inventory"."visit_plan_versions" (
 	"plan_id" uuid NOT NULL,
 	"version" integer NOT NULL,
@@ -62,11 +69,13 @@ CREATE TABLE "bed_inventory"."visits" (
 	"missed_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "bed_inventory"."visit_photos" ADD CONSTRAINT "visit_photos_visit_id_visits_id_fk" FOREIGN KEY ("visit_id") REFERENCES "bed_inventory"."visits"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bed_inventory"."visit_plan_versions" ADD CONSTRAINT "visit_plan_versions_plan_id_visit_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "bed_inventory"."visit_plans"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bed_inventory"."visits" ADD CONSTRAINT "visits_plan_id_visit_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "bed_inventory"."visit_plans"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_object_idx" ON "bed_inventory"."audit_log" USING btree ("object_type","object_id","at");--> statement-breakpoint
 CREATE INDEX "audit_actor_idx" ON "bed_inventory"."audit_log" USING btree ("actor","at");--> statement-breakpoint
 CREATE INDEX "audit_xid_idx" ON "bed_inventory"."audit_log" USING btree ("xid","seq");--> statement-breakpoint
+CREATE INDEX "visit_photos_visit_idx" ON "bed_inventory"."visit_photos" USING btree ("visit_id");--> statement-breakpoint
 CREATE INDEX "visits_worker_idx" ON "bed_inventory"."visits" USING btree ("worker_id","window_start");--> statement-breakpoint
 CREATE INDEX "visits_institution_idx" ON "bed_inventory"."visits" USING btree ("institution_id","window_start");--> statement-breakpoint
 CREATE INDEX "visits_plan_idx" ON "bed_inventory"."visits" USING btree ("plan_id","status","window_start");

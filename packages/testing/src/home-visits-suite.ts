@@ -114,7 +114,7 @@ export function homeVisitsBehaviour(bedType: 'home-care' | 'home-sick'): void {
       expect((await api('POST', `/visits/${visit.id}/check-in`, undefined, worker())).statusCode).toBe(409);
       clock.now = new Date(clock.now.getTime() + 47 * 60_000);
       const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-      const out = await ok(await api('POST', `/visits/${visit.id}/check-out`, { items: [{ code: items[0], minutes: 30 }, { code: items[1], minutes: 15 }], confirmation: { method: 'signature', png }, notes: '老人血压偏高，已告知家属' }, worker()));
+      const out = await ok(await api('POST', `/visits/${visit.id}/check-out`, { items: [{ code: items[0], minutes: 30 }, { code: items[1], minutes: 15 }], confirmation: { method: 'signature', png }, notes: '老人血压偏高，已告知家属', photos: [png] }, worker()));
       expect(out.minutes).toBe(47);
       const completed = await waitFor(() => watch.of('HomeVisitCompleted').find((e) => (e.data as { visitId: string }).visitId === visit.id), { what: 'HomeVisitCompleted', timeoutMs: 120_000 });
       expect(completed.data).toMatchObject({ institutionId, bedType, divisionCode: '370881', purpose: 'service', channel: 'home', minutes: 47, confirmation: 'signature', late: true, items: [{ code: items[0], minutes: 30 }, { code: items[1], minutes: 15 }] });
@@ -125,6 +125,10 @@ export function homeVisitsBehaviour(bedType: 'home-care' | 'home-sick'): void {
       expect(row!.signature_sealed).not.toContain('iVBOR');
       const detail = await ok(await api('GET', `/visits/${visit.id}`));
       expect(detail).toMatchObject({ status: 'completed', notes: '老人血压偏高，已告知家属', signature: png, confirmation: 'signature' });
+      expect(detail.photos).toEqual([png]);
+      const photos = await database.rows<{ sealed: string }>(database.db, sql`select sealed from ${schema}.visit_photos where visit_id = ${visit.id}`);
+      expect(photos).toHaveLength(1);
+      expect(photos[0]!.sealed).not.toContain('iVBOR');
       const audit = await database.rows<{ action: string; actor: string }>(database.db, sql`select action, actor from ${schema}.audit_log where object_id = ${visit.id} order by seq`);
       expect(audit.map((a) => a.action)).toEqual(['visit.check-in', 'visit.check-out', 'visit.read']);
       await expect(database.db.execute(sql`delete from ${schema}.audit_log where object_id = ${visit.id}`)).rejects.toThrow();

@@ -112,7 +112,7 @@ export class HomeVisits {
         return this.audit.write(tx, { actor: actor(event.by), action: VISIT_AUDIT.checkIn, objectType: 'visit', objectId: event.visit.id, outcome: 'allowed' });
       case 'VisitCompleted': {
         const { confirmation: c } = event;
-        await this.store.complete(tx, event.visit.id, { at: event.at, minutes: event.minutes, items: event.items, confirmation: c.method, signatureSealed: c.method === 'signature' ? this.sealer.seal(c.png) : null, notesSealed: event.notes ? this.sealer.seal(event.notes) : null });
+        await this.store.complete(tx, event.visit.id, { at: event.at, minutes: event.minutes, items: event.items, confirmation: c.method, signatureSealed: c.method === 'signature' ? this.sealer.seal(c.png) : null, notesSealed: event.notes ? this.sealer.seal(event.notes) : null, photosSealed: (event.photos ?? []).map((photo) => this.sealer.seal(photo)) });
         if (event.review) await this.inventory.renewEpisodeIn(tx, outbox, event.visit.stayId, event.review, event.by, origin);
         await this.audit.write(tx, { actor: actor(event.by), action: VISIT_AUDIT.checkOut, objectType: 'visit', objectId: event.visit.id, outcome: 'allowed', detail: { confirmation: c.method } });
         const checkedInAt = event.visit.checkedInAt!.toISOString();

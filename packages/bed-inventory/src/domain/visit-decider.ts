@@ -45,7 +45,7 @@ export type VisitCommand =
   | { type: 'ExtendSchedule'; planId: string }
   | { type: 'AddVisit'; planId: string; purpose: VisitPurpose; windowStart: Date; windowEnd: Date; items: string[] }
   | { type: 'CheckIn'; visitId: string; by: Actor }
-  | { type: 'CheckOut'; visitId: string; items: { code: string; minutes: number }[]; confirmation: Confirmation; notes?: string; review?: { condition: string; decision: string }; by: Actor }
+  | { type: 'CheckOut'; visitId: string; items: { code: string; minutes: number }[]; confirmation: Confirmation; notes?: string; photos?: string[]; review?: { condition: string; decision: string }; by: Actor }
   | { type: 'FlagMissed'; visitId: string };
 
 /** What a command is decided on. `code` is the visit's one-time code, opened, for a check-out. */
@@ -65,7 +65,7 @@ export type VisitEvent =
   | { type: 'ScheduleExtended'; plan: PlanState; added: NewVisit[]; topUpAt: Date | null }
   | { type: 'VisitAdded'; visit: NewVisit }
   | { type: 'CheckedIn'; visit: VisitState; at: Date; late: boolean; by: Actor }
-  | { type: 'VisitCompleted'; visit: VisitState; at: Date; minutes: number; items: { code: string; minutes: number }[]; confirmation: Confirmation; notes?: string; review?: { condition: string; decision: string }; late: boolean; by: Actor }
+  | { type: 'VisitCompleted'; visit: VisitState; at: Date; minutes: number; items: { code: string; minutes: number }[]; confirmation: Confirmation; notes?: string; photos?: string[]; review?: { condition: string; decision: string }; late: boolean; by: Actor }
   | { type: 'VisitMissed'; visit: VisitState; at: Date };
 
 export interface VisitContext {
@@ -143,8 +143,8 @@ export function decideVisit(state: VisitDecisionState, command: VisitCommand, { 
       if (bad) return refused(`${bad.code} is not an item of the ${bedType} catalogue`);
       if (command.confirmation.method === 'code' && (!state.code || command.confirmation.code !== state.code)) return refused('the confirmation code does not match');
       if (command.review && visit.purpose !== 'review') return refused('only a review visit records a review');
-      const { notes, review } = command;
-      return [{ type: 'VisitCompleted', visit, at: now, minutes: minutesBetween(visit.checkedInAt, now), items: command.items, confirmation: command.confirmation, ...(notes ? { notes } : {}), ...(review ? { review } : {}), late: isLate(visit.windowStart, visit.checkedInAt, visit.graceMinutes), by: command.by }];
+      const { notes, review, photos } = command;
+      return [{ type: 'VisitCompleted', visit, at: now, minutes: minutesBetween(visit.checkedInAt, now), items: command.items, confirmation: command.confirmation, ...(notes ? { notes } : {}), ...(photos?.length ? { photos } : {}), ...(review ? { review } : {}), late: isLate(visit.windowStart, visit.checkedInAt, visit.graceMinutes), by: command.by }];
     }
     case 'FlagMissed': {
       const { visit } = state;

@@ -107,6 +107,17 @@ function SignaturePad({ lang, onChange }: { lang: Lang; onChange: (png: string |
   );
 }
 
+/** A photo file scaled down to at most 800 pixels a side, as a JPEG data URL. */
+async function scaledPhoto(file: File): Promise<string> {
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, 800 / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  return canvas.toDataURL('image/jpeg', 0.7);
+}
+
 /** Check-out of a visit in progress: items done with minutes, notes, and the family's confirmation. */
 function CheckOut({ lang, base, visit, catalogue, onDone }: { lang: Lang; base: string; visit: Visit; catalogue: CatalogueItem[]; onDone: () => void }) {
   const typical = (code: string) => catalogue.find((c) => c.code === code)?.minutes ?? 30;
@@ -116,7 +127,18 @@ function CheckOut({ lang, base, visit, catalogue, onDone }: { lang: Lang; base: 
   const [png, setPng] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [review, setReview] = useState<{ condition: string; decision: string }>({ condition: '', decision: '' });
+  const [photos, setPhotos] = useState<string[]>([]);
   const [error, setError] = useState('');
+  const addPhoto = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    try {
+      setPhotos([...photos, await scaledPhoto(file)].slice(0, 2));
+    } catch {
+      setError(w(lang, 'photoUnreadable'));
+    }
+  };
   const submit = async () => {
     if (method === 'signature' && !png) return setError(w(lang, 'needSignature'));
     if (method === 'code' && !/^\d{6}$/.test(code)) return setError(w(lang, 'needCode'));
@@ -124,7 +146,7 @@ function CheckOut({ lang, base, visit, catalogue, onDone }: { lang: Lang; base: 
     const confirmation = method === 'signature' ? { method, png } : method === 'code' ? { method, code } : { method };
     const items = Object.entries(done).flatMap(([c, minutes]) => (minutes === undefined ? [] : [{ code: c, minutes }]));
     try {
-      await json('POST', `${base}/visits/${visit.id}/check-out`, { items, confirmation, ...(notes.trim() ? { notes: notes.trim() } : {}), ...(visit.purpose === 'review' ? { review } : {}) });
+      await json('POST', `${base}/visits/${visit.id}/check-out`, { items, confirmation, ...(notes.trim() ? { notes: notes.trim() } : {}), ...(photos.length > 0 ? { photos } : {}), ...(visit.purpose === 'review' ? { review } : {}) });
       onDone();
     } catch (e) {
       setError(problemText(e));
@@ -157,6 +179,15 @@ function CheckOut({ lang, base, visit, catalogue, onDone }: { lang: Lang; base: 
         </div>
       )}
       <label>{w(lang, 'notes')}<textarea name="notes" rows={3} value={notes} onInput={(e) => setNotes((e.target as HTMLTextAreaElement).value)} /></label>
+      <div class="visit-photos">
+        {photos.map((src, i) => (
+          <figure key={i}>
+            <img src={src} alt={fill(w(lang, 'photoN'), { n: i + 1 })} />
+            <button type="button" class="secondary" onClick={() => setPhotos(photos.filter((_, j) => j !== i))}>{w(lang, 'removePhoto')}</button>
+          </figure>
+        ))}
+        {photos.length < 2 && <label>{w(lang, 'addPhoto')}<input type="file" name="photo" accept="image/*" capture="environment" onChange={(e) => void addPhoto(e.target as HTMLInputElement)} /></label>}
+      </div>
       <div class="choice-row" role="radiogroup" aria-label={w(lang, 'confirmation')}>
         <strong>{w(lang, 'confirmation')}</strong>
         {(['signature', 'code', 'none'] as const).map((m) => (

@@ -1,3 +1,4 @@
+import { newId } from '@fbl/contracts';
 import type { Database, Tx } from '@fbl/db';
 import { and, asc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Actor, NewVisit, PlanState, VisitCommand, VisitDecisionState, VisitState } from '../../domain/visit-decider.js';
@@ -96,7 +97,8 @@ export class VisitStore {
     await tx.update(this.t.visits).set({ status: 'in-progress', checkedInAt: at, late, checkedInBy: by }).where(eq(this.t.visits.id, visitId));
   }
 
-  async complete(tx: Tx, visitId: string, done: { at: Date; minutes: number; items: { code: string; minutes: number }[]; confirmation: 'signature' | 'code' | 'none'; signatureSealed: string | null; notesSealed: string | null }): Promise<void> {
+  async complete(tx: Tx, visitId: string, done: { at: Date; minutes: number; items: { code: string; minutes: number }[]; confirmation: 'signature' | 'code' | 'none'; signatureSealed: string | null; notesSealed: string | null; photosSealed: readonly string[] }): Promise<void> {
+    if (done.photosSealed.length > 0) await tx.insert(this.t.visitPhotos).values(done.photosSealed.map((sealed) => ({ id: newId(), visitId, sealed, addedAt: done.at })));
     await tx
       .update(this.t.visits)
       .set({ status: 'completed', checkedOutAt: done.at, minutes: done.minutes, itemsDone: done.items, confirmation: done.confirmation, signatureSealed: done.signatureSealed, notesSealed: done.notesSealed })
@@ -142,6 +144,12 @@ export class VisitStore {
       .where(and(eq(v.institutionId, institutionId), gte(v.windowStart, from), lt(v.windowStart, to)))
       .groupBy(v.status, v.late);
     return rows;
+  }
+
+  /** A visit's photos, sealed, in the order they were added. */
+  async photos(visitId: string): Promise<string[]> {
+    const rows = await this.database.db.select({ sealed: this.t.visitPhotos.sealed }).from(this.t.visitPhotos).where(eq(this.t.visitPhotos.visitId, visitId)).orderBy(asc(this.t.visitPhotos.id));
+    return rows.map((r) => r.sealed);
   }
 
   async visit(id: string): Promise<VisitRow | undefined> {

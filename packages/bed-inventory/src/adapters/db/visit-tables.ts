@@ -73,5 +73,19 @@ export function visitTables(schema: PgSchema) {
     (t) => [index('visits_worker_idx').on(t.workerId, t.windowStart), index('visits_institution_idx').on(t.institutionId, t.windowStart), index('visits_plan_idx').on(t.planId, t.status, t.windowStart)],
   );
 
-  return { visitPlans, visitPlanVersions, visits, auditLog: auditTable(schema) };
+  /** Photos a worker took on a visit (optional), each sealed: they show the elder and the home. */
+  const visitPhotos = schema.table(
+    'visit_photos',
+    {
+      id: uuid('id').primaryKey(),
+      visitId: uuid('visit_id')
+        .notNull()
+        .references(() => visits.id),
+      sealed: text('sealed').notNull(),
+      addedAt: timestamp('added_at', { withTimezone: true }).notNull(),
+    },
+    (t) => [index('visit_photos_visit_idx').on(t.visitId)],
+  );
+
+  return { visitPlans, visitPlanVersions, visits, visitPhotos, auditLog: auditTable(schema) };
 }

@@ -54,6 +54,8 @@ const CheckOutBody = Type.Object(
       Type.Object({ method: Type.Literal('none') }, { additionalProperties: false }),
     ]),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** Optional photos (JPEG or PNG data URLs, scaled down by the page), sealed at rest. */
+    photos: Type.Optional(Type.Array(Type.String({ pattern: '^data:image/(jpeg|png);base64,[A-Za-z0-9+/=]+$', maxLength: 300_000 }), { maxItems: 2 })),
     review: Type.Optional(Type.Object({ condition: Literals(EPISODE_REVIEW_CONDITION), decision: Literals(EPISODE_REVIEW_DECISIONS) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
@@ -122,11 +124,12 @@ export function visitRoutes(app: FastifyInstance, kit: ServiceKit, visits: HomeV
     return { visits: rows.map(view), counts };
   });
 
-  api.get(`${base}/visits/:id`, { preValidation: staff, schema: { tags, summary: "A visit's record with its notes and the family's signature (each read audited)", params: IdParams } }, async (request) => {
+  api.get(`${base}/visits/:id`, { preValidation: staff, schema: { tags, summary: "A visit's record with its notes, photos and the family's signature (each read audited)", params: IdParams } }, async (request) => {
     const institutionId = await ownerOf(request, 'visit', request.params.id);
     const v = (await store.visit(request.params.id))!;
     await visits.audit.alone({ actor: userActor(principalOf(request)), action: VISIT_AUDIT.read, objectType: 'visit', objectId: v.id, outcome: 'allowed', detail: { institutionId } });
-    return { ...view(v), notes: visits.open(v.notesSealed), signature: visits.open(v.signatureSealed) };
+    const photos = (await store.photos(v.id)).map((sealed) => visits.open(sealed)!);
+    return { ...view(v), notes: visits.open(v.notesSealed), signature: visits.open(v.signatureSealed), photos };
   });
 
   api.get(`${base}/visits/:id/code`, { preValidation: staff, schema: { tags, summary: "A visit's one-time confirmation code, for the family (sent by SMS in practice); audited", params: IdParams } }, async (request) => {
@@ -141,9 +144,9 @@ export function visitRoutes(app: FastifyInstance, kit: ServiceKit, visits: HomeV
     return visits.checkIn(request.params.id, by(principalOf(request)), kit.originOf(request));
   });
 
-  api.post(`${base}/visits/:id/check-out`, { preValidation: staff, schema: { tags, summary: 'The worker leaves: items done with minutes, notes, and the family’s confirmation (a signature drawn on the screen or the one-time code)', params: IdParams, body: CheckOutBody } }, async (request) => {
+  api.post(`${base}/visits/:id/check-out`, { preValidation: staff, schema: { tags, summary: 'The worker leaves: items done with minutes, notes, optional photos, and the family’s confirmation (a signature drawn on the screen or the one-time code)', params: IdParams, body: CheckOutBody } }, async (request) => {
     await ownerOf(request, 'visit', request.params.id);
     const b = request.body;
-    return visits.checkOut(request.params.id, { items: b.items, confirmation: b.confirmation, ...(b.notes ? { notes: b.notes } : {}), ...(b.review ? { review: b.review } : {}) }, by(principalOf(request)), kit.originOf(request));
+    return visits.checkOut(request.params.id, { items: b.items, confirmation: b.confirmation, ...(b.notes ? { notes: b.notes } : {}), ...(b.photos?.length ? { photos: b.photos } : {}), ...(b.review ? { review: b.review } : {}) }, by(principalOf(request)), kit.originOf(request));
   });
 }

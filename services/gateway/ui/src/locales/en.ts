@@ -1196,4 +1196,8 @@ export const en: Record<keyof typeof zh, string> = {
   "visits_windowEnd": "Window ends",
   "visits_addVisit": "Add the visit",
   "visits_visitAdded": "Visit added: {window}",
+  "visits_addPhoto": "Add a photo (optional, up to 2)",
+  "visits_photoN": "Photo {n}",
+  "visits_removePhoto": "Remove the photo",
+  "visits_photoUnreadable": "This photo cannot be read",
 };

@@ -1194,4 +1194,8 @@ export const zh = {
   "visits_windowEnd": "时段结束",
   "visits_addVisit": "加入上门安排",
   "visits_visitAdded": "已加入上门安排：{window}",
+  "visits_addPhoto": "拍照留存（选填，最多 2 张）",
+  "visits_photoN": "照片 {n}",
+  "visits_removePhoto": "删除照片",
+  "visits_photoUnreadable": "无法读取这张照片",
 };
