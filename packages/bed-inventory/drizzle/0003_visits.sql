@@ -1,3 +1,22 @@
+CREATE TABLE "bed_inventory"."audit_chain" (
+	"position" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "bed_inventory"."audit_chain_position_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"log" text NOT NULL,
+	"seq" bigint NOT NULL,
+	"hash" text NOT NULL,
+	CONSTRAINT "audit_chain_log_seq" UNIQUE("log","seq")
+);
+--> statement-breakpoint
+CREATE TABLE "bed_inventory"."audit_chain_state" (
+	"log" text NOT NULL,
+	"last_xid" "xid8",
+	"last_seq" bigint,
+	"position" bigint,
+	"head" text,
+	"anchor_position" bigint,
+	"anchor_hash" text,
+	CONSTRAINT "audit_chain_state_pk" PRIMARY KEY("log")
+);
+--> statement-breakpoint
 CREATE TABLE "bed_inventory"."audit_log" (
 	"seq" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "bed_inventory"."audit_log_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"at" timestamp with time zone NOT NULL,
@@ -72,6 +91,7 @@ CREATE TABLE "bed_inventory"."visits" (
 ALTER TABLE "bed_inventory"."visit_photos" ADD CONSTRAINT "visit_photos_visit_id_visits_id_fk" FOREIGN KEY ("visit_id") REFERENCES "bed_inventory"."visits"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bed_inventory"."visit_plan_versions" ADD CONSTRAINT "visit_plan_versions_plan_id_visit_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "bed_inventory"."visit_plans"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bed_inventory"."visits" ADD CONSTRAINT "visits_plan_id_visit_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "bed_inventory"."visit_plans"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "audit_chain_log_idx" ON "bed_inventory"."audit_chain" USING btree ("log","position");--> statement-breakpoint
 CREATE INDEX "audit_object_idx" ON "bed_inventory"."audit_log" USING btree ("object_type","object_id","at");--> statement-breakpoint
 CREATE INDEX "audit_actor_idx" ON "bed_inventory"."audit_log" USING btree ("actor","at");--> statement-breakpoint
 CREATE INDEX "audit_xid_idx" ON "bed_inventory"."audit_log" USING btree ("xid","seq");--> statement-breakpoint

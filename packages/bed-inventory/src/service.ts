@@ -1,6 +1,6 @@
 import { chinaDivisions, DEFAULT_PROVINCE } from '@fbl/codes';
 import { bedCommandsTopic, bedEventsTopic } from '@fbl/contracts';
-import { AuditLog, Sealer, type SealingKeys } from '@fbl/privacy';
+import { AuditLog, Sealer, suiteOf, type SealingKeys } from '@fbl/privacy';
 import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,8 @@ export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: Be
     migrationsRenameSchema: { from: PLACEHOLDER_SCHEMA, to: policy.dbSchema },
     routes: bedRoutes(kit, inventory, queries, options.authSecret, visits),
     consumers: [{ group: policy.service, handlers: bedHandlers(inventory, visits), topics: [bedCommandsTopic(policy.bedType)] }],
+    // The visit records' audit log is kept under a hash chain, as the other services' logs are.
+    ...(visits ? { auditChain: { logs: [{ schema: policy.dbSchema, log: 'audit_log' }], suite: suiteOf(options.sealing!) } } : {}),
     produces: [bedEventsTopic(policy.bedType), bedCommandsTopic(policy.bedType)],
   };
 }

@@ -132,6 +132,9 @@ export function homeVisitsBehaviour(bedType: 'home-care' | 'home-sick'): void {
       const audit = await database.rows<{ action: string; actor: string }>(database.db, sql`select action, actor from ${schema}.audit_log where object_id = ${visit.id} order by seq`);
       expect(audit.map((a) => a.action)).toEqual(['visit.check-in', 'visit.check-out', 'visit.read']);
       await expect(database.db.execute(sql`delete from ${schema}.audit_log where object_id = ${visit.id}`)).rejects.toThrow();
+      // The rows are linked into the schema's hash chain by its job.
+      const linked = async () => Number((await database.rows<{ n: number }>(database.db, sql`select count(*)::int as n from ${schema}.audit_chain c join ${schema}.audit_log a on a.seq = c.seq where c.log = 'audit_log' and a.object_id = ${visit.id}`))[0]!.n);
+      await waitFor(async () => ((await linked()) === 3 ? true : undefined), { what: 'the audit rows chained', timeoutMs: 120_000 });
       clock.now = new Date('2026-06-01T01:00:00Z');
     });
 

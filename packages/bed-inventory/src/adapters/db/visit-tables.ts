@@ -1,11 +1,12 @@
-import { auditTable } from '@fbl/privacy';
+import { auditChainTables, auditTable } from '@fbl/privacy';
 import { boolean, index, integer, jsonb, primaryKey, text, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
 import type { PlanContent } from '../../domain/visits.js';
 
 /**
  * The visit tables of a home bed service (present in every bed schema, used by the two home bed
  * types): service plans with every version, the visits they lay out, and the audit log of reads
- * and changes of visit records. Notes, signatures and one-time codes are sealed.
+ * and changes of visit records under its hash chain. Notes, signatures, photos and one-time codes
+ * are sealed.
  */
 export function visitTables(schema: PgSchema) {
   const visitPlans = schema.table('visit_plans', {
@@ -87,5 +88,6 @@ export function visitTables(schema: PgSchema) {
     (t) => [index('visit_photos_visit_idx').on(t.visitId)],
   );
 
-  return { visitPlans, visitPlanVersions, visits, visitPhotos, auditLog: auditTable(schema) };
+  const { chain: auditChain, state: auditChainState } = auditChainTables(schema);
+  return { visitPlans, visitPlanVersions, visits, visitPhotos, auditLog: auditTable(schema), auditChain, auditChainState };
 }
