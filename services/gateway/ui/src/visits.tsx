@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { json, problemText } from './api.js';
+import { json, Problem, problemText } from './api.js';
 import { useElderNames } from './elder-names.js';
 import { chinaTime, fill, pageWords, t, type Lang } from './i18n.js';
 
@@ -149,7 +149,8 @@ function CheckOut({ lang, base, visit, catalogue, onDone }: { lang: Lang; base: 
       await json('POST', `${base}/visits/${visit.id}/check-out`, { items, confirmation, ...(notes.trim() ? { notes: notes.trim() } : {}), ...(photos.length > 0 ? { photos } : {}), ...(visit.purpose === 'review' ? { review } : {}) });
       onDone();
     } catch (e) {
-      setError(problemText(e));
+      // A wrong code is the one refusal a worker can put right on the spot.
+      setError(method === 'code' && e instanceof Problem && e.status === 409 ? w(lang, 'codeWrong') : problemText(e));
     }
   };
   return (

@@ -1200,4 +1200,5 @@ export const en: Record<keyof typeof zh, string> = {
   "visits_photoN": "Photo {n}",
   "visits_removePhoto": "Remove the photo",
   "visits_photoUnreadable": "This photo cannot be read",
+  "visits_codeWrong": "The code does not match: ask the family to read it again",
 };

@@ -1198,4 +1198,5 @@ export const zh = {
   "visits_photoN": "照片 {n}",
   "visits_removePhoto": "删除照片",
   "visits_photoUnreadable": "无法读取这张照片",
+  "visits_codeWrong": "确认码不对，请家属再核对一遍",
 };
