@@ -1,5 +1,7 @@
 import type { SealedTable } from '@fbl/privacy';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import * as beds from '../../packages/bed-inventory/src/adapters/db/schema.js';
+import { sealedTablesOf } from '../../packages/bed-inventory/src/adapters/db/sealed.js';
 import { describe, expect, it } from 'vitest';
 import * as civilAffairs from '../../services/civil-affairs/src/adapters/db/schema.js';
 import { SEALED_TABLES as CIVIL_AFFAIRS } from '../../services/civil-affairs/src/adapters/db/sealed.js';
@@ -38,6 +40,7 @@ describe('every sealed column is re-sealed', () => {
     ['civil-affairs', civilAffairs, CIVIL_AFFAIRS],
     ['medical-insurance', insurance, INSURANCE],
     ['referral-workflow', referral, REFERRAL],
+    ['bed services (placeholder schema)', beds, sealedTablesOf(beds.PLACEHOLDER_SCHEMA)],
   ] as const) {
     it(`${service}: the re-seal list names exactly the sealed columns, and its keys and hash columns exist`, () => {
       expect(listed(tables).sort()).toEqual(sealedColumns(schema).sort());

@@ -219,6 +219,8 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: `${au}/oidc/token`, path: `${au}/oidc/token`, body: { code: 'c', codeVerifier: 'v'.repeat(43), redirectUri: 'http://127.0.0.1/' }, allowed: EVERYONE, strict: false, answers: [404] },
       { method: 'POST', route: `${au}/oidc/refresh`, path: `${au}/oidc/refresh`, body: { refreshToken: 'r' }, allowed: EVERYONE, strict: false, answers: [404] },
       { method: 'GET', route: `${au}/me`, path: `${au}/me`, allowed: any, strict: true },
+      // The accounts of the caller's own institution, to name a plan's worker: provider staff only.
+      { method: 'GET', route: `${au}/colleagues`, path: `${au}/colleagues`, allowed: ['staffOwner', 'staffOther'], strict: true },
       { method: 'GET', route: `${au}/users`, path: `${au}/users`, allowed: ['admin'], strict: true },
       { method: 'POST', route: `${au}/users`, path: `${au}/users`, body: { username: 'authz-new-user', displayName: '新用户', password: 'Authz-new-2026-x', role: 'analyst', divisionCode: '371700' }, allowed: ['admin'], strict: true },
       { method: 'GET', route: `${au}/sign-ins`, path: `${au}/sign-ins`, allowed: ['admin'], strict: true },
@@ -285,7 +287,32 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'POST', route: `${b}/admissions/{id}/return`, path: `${b}/admissions/${stayId}/return`, allowed: ['staffOwner'], strict: true, order: 2 },
       { method: 'POST', route: `${b}/admissions/{id}/discharge`, path: `${b}/admissions/${stayId}/discharge`, body: { reason: 'recovered' }, allowed: ['staffOwner'], strict: true, order: 3 },
     ];
+    if (policy.visits) routes.push(...(await visitRoutes(b, x, stayId, staffX, secrets)));
     return routes.map((c) => ({ ...c, owner: staffX }));
+  }
+
+  /** A home bed's visit routes, on a plan of the admission and a visit of it due now. */
+  async function visitRoutes(b: string, x: string, stayId: string, staffX: string, secrets: string[]): Promise<RouteCase[]> {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const plan = { divisionCode: '371702', workerId: 'fixture-staff', startsOn: today, endsOn: today, slots: [{ weekdays: [1, 2, 3, 4, 5, 6, 7], start: '08:00', windowMinutes: 60, items: [] }] };
+    const set = await call(site.url, 'PUT', `${b}/admissions/${stayId}/plan`, plan, staffX);
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    const window = { purpose: 'service', windowStart: new Date(Date.now() - 60_000).toISOString(), windowEnd: new Date(Date.now() + 7_200_000).toISOString() };
+    const added = await call(site.url, 'POST', `${b}/plans/${set.body['planId'] as string}/visits`, window, staffX);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const v = `${b}/visits/${added.body['visitId'] as string}`;
+    const owner: Caller[] = ['staffOwner'];
+    return [
+      { method: 'GET', route: `${b}/visit-catalogue`, path: `${b}/visit-catalogue`, allowed: SIGNED_IN, strict: true },
+      { method: 'PUT', route: `${b}/admissions/{id}/plan`, path: `${b}/admissions/${stayId}/plan`, body: plan, allowed: owner, strict: true, secrets },
+      { method: 'GET', route: `${b}/admissions/{id}/plan`, path: `${b}/admissions/${stayId}/plan`, allowed: owner, strict: true, secrets },
+      { method: 'POST', route: `${b}/plans/{id}/visits`, path: `${b}/plans/${set.body['planId'] as string}/visits`, body: window, allowed: owner, strict: true, secrets },
+      { method: 'GET', route: `${b}/institutions/{id}/visits`, path: `${b}/institutions/${x}/visits`, allowed: owner, strict: true, secrets },
+      { method: 'GET', route: `${b}/visits/{id}`, path: v, allowed: owner, strict: true, secrets },
+      { method: 'GET', route: `${b}/visits/{id}/code`, path: `${v}/code`, allowed: owner, strict: true, secrets },
+      { method: 'POST', route: `${b}/visits/{id}/check-in`, path: `${v}/check-in`, allowed: owner, strict: true, secrets },
+      { method: 'POST', route: `${b}/visits/{id}/check-out`, path: `${v}/check-out`, body: { items: [], confirmation: { method: 'none' } }, allowed: owner, strict: true, secrets, order: 1 },
+    ];
   }
 
   /** The token a caller knocks with on a route: bed routes have an owner of their own. */

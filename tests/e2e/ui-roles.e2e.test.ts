@@ -335,7 +335,7 @@ describe('the referral packet and every role\'s workspace in a real browser (Chr
 
   it('shows every demo account every view of its workspace in Chinese: no Latin word, id, raw value, console error or server error, at laptop and phone width', async () => {
     const accounts = (await (await fetch(`${ui.system.url}/api/auth/demo-users`)).json()) as { users: { username: string; role: string }[] };
-    expect(accounts.users.length).toBe(10);
+    expect(accounts.users.length).toBe(11);
     const problems: string[] = [];
     for (const { username } of accounts.users) {
       const page = await ui.open(LAPTOP);

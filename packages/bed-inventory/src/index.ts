@@ -6,6 +6,9 @@
 export { bedService, type BedService } from './service.js';
 export { BedInventory, type DischargeReasonCode } from './application/inventory.js';
 export { BedQueries } from './adapters/db/bed-queries.js';
+export { HomeVisits } from './application/visits.js';
+export { BED_SEALED, sealedTablesOf } from './adapters/db/sealed.js';
+export { catalogueFor, SERVICE_ITEMS, type ServiceItemCode } from './domain/visit-catalogue.js';
 export * from './domain/policy.js';
 export * from './domain/policies.js';
 export type { InstitutionRegistration, UnitBatch } from './domain/institution.js';

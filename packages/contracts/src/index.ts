@@ -15,6 +15,7 @@ export * from './messages/eligibility.js';
 export * from './messages/insurance.js';
 export * from './messages/visits.js';
 export * from './messages/elder-rights.js';
+export * from './messages/visit-timers.js';
 export * from './packet/codes.js';
 export * from './packet/schema.js';
 export { allMessages } from './all-messages.js';

@@ -10,6 +10,9 @@ export const CHAINED_LOGS: readonly ChainedLog[] = [
   { schema: 'medical_insurance', log: 'audit_log' },
   { schema: 'gateway', log: 'audit_log' },
   { schema: 'gateway', log: 'sign_ins' },
+  // The home bed services' visit records.
+  { schema: 'home_care_beds', log: 'audit_log' },
+  { schema: 'home_sick_beds', log: 'audit_log' },
 ];
 
 const DAY_MS = 86_400_000;

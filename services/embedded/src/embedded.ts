@@ -59,7 +59,7 @@ export async function startEmbedded(
     ...(options.logger ? { logger: options.logger } : {}),
     handleSignals: options.handleSignals ?? false,
     services: (deps) => {
-      const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret })])) as Record<BedType, BedService>;
+      const built = Object.fromEntries(Object.entries(policies).map(([type, policy]) => [type, bedService(policy, deps, { authSecret: secrets.authSecret, sealing: sealingOf(secrets) })])) as Record<BedType, BedService>;
       beds = built;
       const demoPolicy = options.demoData !== false && options.signInPolicy?.secondFactorRoles === undefined ? { secondFactorRoles: [] } : {};
       identity = identityService(deps, { authSecret: secrets.authSecret, demoUsers: () => demo, suite: secrets.suite ?? 'standard', sealing: sealingOf(secrets), policy: { ...options.signInPolicy, ...demoPolicy } });

@@ -169,6 +169,21 @@ describeWithPostgres('gateway sign-in: scrypt passwords, lockout, short tokens w
     expect((await post('/users', { username: 'another-admin', displayName: 'x', password: 'analyst-pass-2026', role: 'admin' }, planner)).statusCode).toBe(403);
   });
 
+  it("lists a provider's own colleagues (id and display name) to name a plan's worker, and nobody else's", async () => {
+    const home = newId();
+    const other = newId();
+    await service.accounts.create({ username: 'station-head', displayName: '周站长', password: 'station-pass-2026', role: 'provider', institutionId: home });
+    await service.accounts.create({ username: 'carer-chen', displayName: '陈护理员', password: 'carer-pass-2026', role: 'provider', institutionId: home });
+    await service.accounts.create({ username: 'elsewhere', displayName: '别家护理员', password: 'elsewhere-pass-2026', role: 'provider', institutionId: other });
+    const head = ((await signIn('station-head', 'station-pass-2026')).json() as Session).accessToken;
+    const listed = (await get('/colleagues', head)).json() as { id: string; displayName: string }[];
+    expect(listed.map((c) => c.displayName).sort()).toEqual(['周站长', '陈护理员'].sort());
+    expect(Object.keys(listed[0]!).sort()).toEqual(['displayName', 'id']);
+    const planner = ((await signIn('planner.wang', 'planner-pass-2026')).json() as Session).accessToken;
+    expect((await get('/colleagues', planner)).statusCode).toBe(403);
+    expect((await get('/colleagues')).statusCode).toBe(401);
+  });
+
   it('shows no demo accounts outside the embedded demo', async () => {
     expect((await get('/demo-users')).json()).toEqual({ demo: false, users: [] });
   });

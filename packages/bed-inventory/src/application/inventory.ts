@@ -136,6 +136,11 @@ export class BedInventory {
     return { admissionId: stayId, returnedAt: this.now.toISOString() };
   }
 
+  /** The same renewal in the caller's transaction (a review visit's check-out). */
+  async renewEpisodeIn(tx: Tx, outbox: Outbox, stayId: string, review: EpisodeReview, by: { userId: string; name?: string | undefined }, origin: MessageOrigin): Promise<void> {
+    await runIn(tx, outbox, this.pipeline, { command: { type: 'RenewEpisode', stayId, review, by }, origin, fromMessage: false });
+  }
+
   /** The episode was reviewed and goes on: a new review date. */
   async renewEpisode(stayId: string, review: EpisodeReview, by: { userId: string; name?: string | undefined }, origin: MessageOrigin): Promise<{ episodeId: string; reviewDueAt: string }> {
     const [renewed] = (await this.change({ type: 'RenewEpisode', stayId, review, by }, origin)) as Extract<BedEvent, { type: 'EpisodeRenewed' }>[];

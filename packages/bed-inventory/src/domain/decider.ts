@@ -194,6 +194,6 @@ function ended(stay: StayState, reason: DischargeReasonCode, destination: Destin
 }
 
 /** Whether a decision was a refusal. */
-export function isRefusal(outcome: BedEvent[] | Refusal): outcome is Refusal {
+export function isRefusal<E>(outcome: E[] | Refusal): outcome is Refusal {
   return !Array.isArray(outcome);
 }

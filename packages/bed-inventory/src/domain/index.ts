@@ -8,3 +8,6 @@ export * from './attributes.js';
 export * from './lifecycle.js';
 export * from './availability.js';
 export * from './institution.js';
+export * from './visit-catalogue.js';
+export * from './visits.js';
+export * from './visit-decider.js';

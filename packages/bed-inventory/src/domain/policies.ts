@@ -62,6 +62,7 @@ export const BED_POLICIES: Readonly<Record<BedType, BedTypePolicy>> = {
     requiresServiceArea: true,
     holdHours: 72,
     servicePlan: true,
+    visits: true,
   },
   /**
    * 家庭病床: places in a primary-care institution's home-treatment caseload. A stay is an episode
@@ -80,6 +81,7 @@ export const BED_POLICIES: Readonly<Record<BedType, BedTypePolicy>> = {
     requiresServiceArea: true,
     holdHours: 72,
     episodes: { reviewDays: 90 },
+    visits: true,
   },
   /** 安宁疗护床位: inpatient palliative beds, and home-hospice places. */
   hospice: {

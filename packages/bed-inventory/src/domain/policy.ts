@@ -38,6 +38,8 @@ export interface BedTypePolicy {
   episodes?: { reviewDays: number };
   /** 家庭养老床位: an admission carries a service plan. */
   servicePlan?: boolean;
+  /** Home beds: service plans lay out visits that workers record at the elder's home (家庭养老床位, 家庭病床). */
+  visits?: boolean;
 }
 
 /** Overrides of a policy's numbers from configuration. */

@@ -23,6 +23,7 @@ export function demoUsers(scope: { hospitalId: string; careHomeId: string; homeC
     { username: 'ward', password: 'demo2026ward', displayName: '孙护士长（牡丹颐康医院病区）', role: 'provider', institutionId: scope.hospitalId },
     { username: 'carehome', password: 'demo2026carehome', displayName: '李护士长（福寿康养中心）', role: 'provider', institutionId: scope.careHomeId },
     { username: 'homecare', password: 'demo2026homecare', displayName: '周站长（邻里居家养老服务站）', role: 'provider', institutionId: scope.homeCareId },
+    { username: 'worker', password: 'demo2026worker', displayName: '陈护理员（邻里居家养老服务站）', role: 'provider', institutionId: scope.homeCareId },
     { username: 'chc', password: 'demo2026chc', displayName: '吴医生（东城街道社区卫生服务中心）', role: 'provider', institutionId: scope.healthCentreId },
     { username: 'hospice', password: 'demo2026hospice', displayName: '郑护士长（安宁疗护病区）', role: 'provider', institutionId: scope.hospiceId },
     { username: 'assessor', password: 'demo2026assessor', displayName: '张评估员（民政）', role: 'assessor', divisionCode: scope.division },

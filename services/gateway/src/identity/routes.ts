@@ -89,6 +89,13 @@ export function identityRoutes(accounts: Accounts, options: { authSecret: TokenK
       return { demo: demo !== undefined, users: (demo ?? []).map((u) => ({ username: u.username, password: u.password, displayName: u.displayName, role: u.role })) };
     });
 
+    app.get(`${BASE}/colleagues`, { preValidation: allow('provider'), schema: { tags, summary: "The enabled accounts of the signed-in provider's own institution (id and display name), to name a plan's responsible worker" } }, async (request) => {
+      const who = principalOf(request);
+      if (!who.institutionId) return [];
+      const page = await accounts.search({ institutionId: who.institutionId, status: 'enabled', limit: 500, offset: 0 });
+      return page.items.map((u) => ({ id: u.id, displayName: u.displayName }));
+    });
+
     app.get(
       `${BASE}/users`,
       {

@@ -21,7 +21,7 @@ function tanfangTotal(rows: Row[]): { scheduled: number; visited: number; rate: 
 function TargetBadge({ lang, rate }: { lang: Lang; rate: number | null }) {
   if (rate === null) return null;
   const met = rate >= TANFANG_TARGET;
-  return <span class={`badge${met ? ' ok' : ''}`} data-target={met ? 'met' : 'missed'}>{t(lang, met ? 'visits_targetMet' : 'visits_targetMissed')}</span>;
+  return <span class={`badge${met ? ' ok' : ''}`} data-target={met ? 'met' : 'missed'}>{t(lang, met ? 'vfig_targetMet' : 'vfig_targetMissed')}</span>;
 }
 
 /**
@@ -61,20 +61,20 @@ export function VisitsPanel({ lang, metrics, filter, onError }: { lang: Lang; me
 
   return (
     <section class="panel visits" data-panel="visits">
-      <h3>{t(lang, 'visits_title')}</h3>
+      <h3>{t(lang, 'vfig_title')}</h3>
       <section class="cards">
-        <figure class="card" data-figure="home-visits-rate"><figcaption>{t(lang, 'visits_doneRate')}</figcaption><strong>{figureText(lang, value(metrics, 'home-visits', 'rate'), 'rate')}</strong></figure>
-        <figure class="card" data-figure="home-visits-missed"><figcaption>{t(lang, 'visits_missed')}</figcaption><strong>{figureText(lang, value(metrics, 'home-visits', 'missed') ?? 0, 'count')}</strong></figure>
-        <figure class="card" data-figure="home-visits-late"><figcaption>{t(lang, 'visits_late')}</figcaption><strong>{figureText(lang, value(metrics, 'home-visits', 'late') ?? 0, 'count')}</strong></figure>
-        <figure class="card" data-figure="hours-rate"><figcaption>{t(lang, 'visits_hoursRate')}</figcaption><strong>{figureText(lang, value(metrics, 'home-care-hours', 'rate'), 'rate')}</strong></figure>
+        <figure class="card" data-figure="home-visits-rate"><figcaption>{t(lang, 'vfig_doneRate')}</figcaption><strong>{figureText(lang, value(metrics, 'home-visits', 'rate'), 'rate')}</strong></figure>
+        <figure class="card" data-figure="home-visits-missed"><figcaption>{t(lang, 'vfig_missed')}</figcaption><strong>{figureText(lang, value(metrics, 'home-visits', 'missed') ?? 0, 'count')}</strong></figure>
+        <figure class="card" data-figure="home-visits-late"><figcaption>{t(lang, 'vfig_late')}</figcaption><strong>{figureText(lang, value(metrics, 'home-visits', 'late') ?? 0, 'count')}</strong></figure>
+        <figure class="card" data-figure="hours-rate"><figcaption>{t(lang, 'vfig_hoursRate')}</figcaption><strong>{figureText(lang, value(metrics, 'home-care-hours', 'rate'), 'rate')}</strong></figure>
         <figure class="card" data-figure="tanfang-rate">
-          <figcaption>{t(lang, 'visits_tanfangRate')}</figcaption>
+          <figcaption>{t(lang, 'vfig_tanfangRate')}</figcaption>
           <strong>{figureText(lang, total?.rate, 'rate')}</strong>
-          <small class="target">{t(lang, 'visits_target')} {figureText(lang, TANFANG_TARGET, 'rate')} <TargetBadge lang={lang} rate={total?.rate ?? null} /></small>
+          <small class="target">{t(lang, 'vfig_target')} {figureText(lang, TANFANG_TARGET, 'rate')} <TargetBadge lang={lang} rate={total?.rate ?? null} /></small>
         </figure>
       </section>
-      {filter.bedType && <p class="hint">{t(lang, 'visits_tanfangNoBed')}</p>}
-      <h4>{t(lang, 'visits_byCounty')}</h4>
+      {filter.bedType && <p class="hint">{t(lang, 'vfig_tanfangNoBed')}</p>}
+      <h4>{t(lang, 'vfig_byCounty')}</h4>
       {counties === null ? (
         <p>{t(lang, 'loading')}</p>
       ) : counties.length === 0 ? (
@@ -82,7 +82,7 @@ export function VisitsPanel({ lang, metrics, filter, onError }: { lang: Lang; me
       ) : (
         <div class="table-scroll">
           <table class="figures" data-table="tanfang-by-county">
-            <thead><tr><th>{t(lang, 'visits_county')}</th><th>{t(lang, 'visits_due')}</th><th>{t(lang, 'visits_visited')}</th><th>{t(lang, 'visits_tanfangRate')}</th><th>{t(lang, 'visits_againstTarget')}</th></tr></thead>
+            <thead><tr><th>{t(lang, 'vfig_county')}</th><th>{t(lang, 'vfig_due')}</th><th>{t(lang, 'vfig_visited')}</th><th>{t(lang, 'vfig_tanfangRate')}</th><th>{t(lang, 'vfig_againstTarget')}</th></tr></thead>
             <tbody>
               {counties.map((r) => (
                 <tr key={r.key} data-county={r.key}>
@@ -97,7 +97,7 @@ export function VisitsPanel({ lang, metrics, filter, onError }: { lang: Lang; me
           </table>
         </div>
       )}
-      <h4>{t(lang, 'visits_byProvider')}</h4>
+      <h4>{t(lang, 'vfig_byProvider')}</h4>
       {providers === null ? (
         <p>{t(lang, 'loading')}</p>
       ) : providerKeys.length === 0 ? (
@@ -107,7 +107,7 @@ export function VisitsPanel({ lang, metrics, filter, onError }: { lang: Lang; me
           <table class="figures" data-table="visits-by-provider">
             <thead>
               <tr>
-                <th>{t(lang, 'visits_provider')}</th><th>{t(lang, 'visits_planned')}</th><th>{t(lang, 'visits_done')}</th><th>{t(lang, 'visits_missed')}</th><th>{t(lang, 'visits_late')}</th><th>{t(lang, 'visits_doneRate')}</th><th>{t(lang, 'visits_hoursRate')}</th>
+                <th>{t(lang, 'vfig_provider')}</th><th>{t(lang, 'vfig_planned')}</th><th>{t(lang, 'vfig_done')}</th><th>{t(lang, 'vfig_missed')}</th><th>{t(lang, 'vfig_late')}</th><th>{t(lang, 'vfig_doneRate')}</th><th>{t(lang, 'vfig_hoursRate')}</th>
               </tr>
             </thead>
             <tbody>

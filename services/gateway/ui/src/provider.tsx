@@ -9,6 +9,8 @@ import { Inbox } from './inbox.js';
 import { PacketPanel } from './packet-view.js';
 import { Referrals } from './planner.js';
 import { ReferralPrint } from './referral-print.js';
+import { VisitPlan } from './visit-plan.js';
+import { ProviderVisits, WorkerToday } from './visits.js';
 
 /** A button that opens (and closes) a referral's packet in place. */
 function PacketToggle({ lang, referralId, bedType }: { lang: Lang; referralId: string | null; bedType: string }) {
@@ -49,7 +51,10 @@ interface Where {
 }
 
 const TABS = ['inbox', 'arrivals', 'residents', 'followUps', 'outgoing', 'capacity'] as const;
-type Tab = (typeof TABS)[number];
+/** Home beds are visits: a worker's 今日上门 first, and the provider's visits of a day. */
+const VISIT_TABS = ['today', 'visits'] as const;
+type Tab = (typeof TABS)[number] | (typeof VISIT_TABS)[number];
+const isHomeBed = (bedType: string | undefined) => bedType === 'home-care' || bedType === 'home-sick';
 
 
 /**
@@ -91,7 +96,7 @@ export function Provider({ lang, institutionId }: { lang: Lang; institutionId: s
     <main class="provider">
       <h2>{where ? where.institution.name : w(lang, 'tab_inbox')}</h2>
       <nav class="tabs" aria-label={w(lang, 'tab_inbox')}>
-        {TABS.map((t) => (
+        {[...(isHomeBed(where?.bedType) ? VISIT_TABS : []), ...TABS].map((t) => (
           <button key={t} type="button" class={tab === t ? '' : 'secondary'} aria-pressed={tab === t ? 'true' : 'false'} data-tab={t} onClick={() => setTab(t)}>{w(lang, `tab_${t}`)}</button>
         ))}
       </nav>
@@ -101,6 +106,8 @@ export function Provider({ lang, institutionId }: { lang: Lang; institutionId: s
       {where && tab === 'arrivals' && <Arrivals lang={lang} where={where} tick={tick} />}
       {where && tab === 'residents' && <Residents lang={lang} where={where} tick={tick} />}
       {tab === 'outgoing' && <Referrals lang={lang} institutionId={institutionId} open={opened} onOpen={setOpened} />}
+      {where && isHomeBed(where.bedType) && tab === 'today' && <WorkerToday lang={lang} where={where} tick={tick} />}
+      {where && isHomeBed(where.bedType) && tab === 'visits' && <ProviderVisits lang={lang} where={where} tick={tick} />}
       {where && tab === 'capacity' && <Capacity lang={lang} where={where} tick={tick} onChanged={() => void locate()} />}
     </main>
   );
@@ -219,6 +226,7 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
   const [reviews, setReviews] = useState<Record<string, { condition: string; decision: string }>>({});
   const [reviewing, setReviewing] = useState<string | null>(null);
   const [saved, setSaved] = useState<Record<string, string>>({});
+  const [planFor, setPlanFor] = useState<string | null>(null);
   const load = async () => setStays(await json<Stay[]>('GET', `${where.base}/institutions/${where.institution.id}/admissions`));
   useEffect(() => {
     void load();
@@ -306,6 +314,7 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
                   <span class="field-error" role="alert">{err['discharge'] ?? ''}</span>
                 </label>
                 <button type="button" class="secondary" onClick={() => void act(s, 'discharge')}>{w(lang, 'discharge')}</button>
+                {isHomeBed(where.bedType) && <button type="button" class="secondary" data-action="open-plan" onClick={() => setPlanFor(planFor === s.id ? null : s.id)}>{t(lang, 'visits_planButton')}</button>}
                 {s.reviewDueAt && <button type="button" class="secondary" data-action="open-review" onClick={() => setReviewing(reviewing === s.id ? null : s.id)}>{w(lang, 'reviewEpisode')}</button>}
               </div>
             )}
@@ -315,6 +324,7 @@ function Residents({ lang, where, tick }: { lang: Lang; where: Where; tick: numb
                 {s.lastReview && <> · {t(lang, 'review_last')}{lang === 'zh' ? '：' : ': '}{chinaDate(lang, s.lastReview.reviewedAt)} {t(lang, `followUpCondition_${s.lastReview.condition}`)}，{t(lang, `reviewDecision_${s.lastReview.decision}`)}</>}
               </p>
             )}
+            {planFor === s.id && <VisitPlan lang={lang} where={where} stayId={s.id} />}
             {reviewing === s.id && (
               <fieldset class="panel review-form" data-stay={s.id}>
                 <legend>{t(lang, 'review_title')}</legend>

@@ -9,5 +9,5 @@ export const PLACEHOLDER_SCHEMA = 'bed_inventory';
 export const bedInventorySchema = pgSchema(PLACEHOLDER_SCHEMA);
 const tables = bedInventoryTables(bedInventorySchema);
 
-export const { institutions, units, unitCounts, holds, stays, transfers, episodeReviews } = tables;
+export const { institutions, units, unitCounts, holds, stays, transfers, episodeReviews, visitPlans, visitPlanVersions, visits, visitPhotos, auditLog, auditChain, auditChainState } = tables;
 export const { outbox, inbox, timers } = tables.messaging;

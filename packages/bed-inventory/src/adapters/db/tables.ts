@@ -2,6 +2,7 @@ import { messagingTables } from '@fbl/db';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid, type PgSchema } from 'drizzle-orm/pg-core';
 import type { Attributes } from '../../domain/attributes.js';
+import { visitTables } from './visit-tables.js';
 
 /**
  * The tables of one bed service, in its own schema. The same definitions serve all five
@@ -140,7 +141,7 @@ export function bedInventoryTables(schema: PgSchema) {
     (t) => [index('episode_reviews_stay_idx').on(t.stayId, t.reviewedAt)],
   );
 
-  return { institutions, units, unitCounts, holds, stays, transfers, episodeReviews, messaging: messagingTables(schema) };
+  return { institutions, units, unitCounts, holds, stays, transfers, episodeReviews, ...visitTables(schema), messaging: messagingTables(schema) };
 }
 
 export type BedInventoryTables = ReturnType<typeof bedInventoryTables>;

@@ -9,6 +9,8 @@ import type { BedInventory, DischargeReasonCode } from '../../application/invent
 import type { BedQueries } from '../db/bed-queries.js';
 import type { StayStatus } from '../../domain/lifecycle.js';
 import * as S from './schemas.js';
+import type { HomeVisits } from '../../application/visits.js';
+import { visitRoutes } from './visit-routes.js';
 
 /**
  * The HTTP API of one bed service under `/api/<service>`: provider operations (capacity,
@@ -18,7 +20,7 @@ import * as S from './schemas.js';
  * residents; institutions and their capacity are open to every signed-in role. Another
  * institution's records answer 403 with no data.
  */
-export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: BedQueries, authSecret: TokenKey): FastifyPluginAsync {
+export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: BedQueries, authSecret: TokenKey, visits?: HomeVisits): FastifyPluginAsync {
   const { policy } = inventory;
   const base = `/api/${policy.service}`;
   const tags = [`${policy.service} ${policy.title.zh}`];
@@ -135,5 +137,6 @@ export function bedRoutes(kit: ServiceKit, inventory: BedInventory, queries: Bed
       const who = principalOf(request);
       return inventory.renewEpisode(request.params.id, request.body, { userId: who.userId, name: who.name }, kit.originOf(request));
     });
+    if (visits) visitRoutes(fastify, kit, visits, visits.store, queries, base, tags);
   };
 }

@@ -1,0 +1,3 @@
+import { homeVisitsBehaviour } from '@fbl/testing/home-visits-suite';
+
+homeVisitsBehaviour('home-sick');
