@@ -44,6 +44,10 @@ describe('NHSA_2021 rules data', () => {
   ])('given daily-living item %s, then it allows %j', (code, allowed) => {
     expect(NHSA_2021.indicators.dailyLiving.items.find((item) => item.code === code)?.allowed).toEqual(allowed);
   });
+
+  it('names the daily-living items as the notice prints them', () => {
+    expect(NHSA_2021.indicators.dailyLiving.items.map((item) => item.zh)).toEqual(['进食', '洗澡', '面部与口腔清洁', '穿衣', '大便控制', '小便控制', '用厕', '床椅转移', '平地行走', '上下楼梯']);
+  });
 });
 
 // Every shipped version: add a new one to this list.

@@ -3,7 +3,8 @@ import type { LtciRules } from './ltci-rules.js';
 
 /**
  * 长期护理失能等级评估标准（试行）, 医保办发〔2021〕37号 (NHSA and Ministry of Civil Affairs),
- * as read in DOMAIN.md §3: 3 indicators, 17 items. `effectiveFrom` is the day NHSA published
+ * as read in DOMAIN.md §3: 3 indicators, 17 items; the daily-living items under the names the
+ * notice prints them with (面部与口腔清洁 where Barthel says 修饰, 用厕 where it says 如厕). `effectiveFrom` is the day NHSA published
  * the notice. Item scores and bands (the cognition cut-offs above all) must be checked against
  * the standard's annex before go-live.
  */
@@ -19,11 +20,11 @@ export const NHSA_2021: LtciRules = deepFreeze({
       items: [
         { code: 'feeding', zh: '进食', allowed: [0, 5, 10] },
         { code: 'bathing', zh: '洗澡', allowed: [0, 5] },
-        { code: 'grooming', zh: '修饰', allowed: [0, 5] },
+        { code: 'grooming', zh: '面部与口腔清洁', allowed: [0, 5] },
         { code: 'dressing', zh: '穿衣', allowed: [0, 5, 10] },
         { code: 'bowelControl', zh: '大便控制', allowed: [0, 5, 10] },
         { code: 'bladderControl', zh: '小便控制', allowed: [0, 5, 10] },
-        { code: 'toiletUse', zh: '如厕', allowed: [0, 5, 10] },
+        { code: 'toiletUse', zh: '用厕', allowed: [0, 5, 10] },
         { code: 'transfer', zh: '床椅转移', allowed: [0, 5, 10, 15] },
         { code: 'mobility', zh: '平地行走', allowed: [0, 5, 10, 15] },
         { code: 'stairs', zh: '上下楼梯', allowed: [0, 5, 10] },
