@@ -26,6 +26,7 @@ const nationalSuite = [
   'services/civil-affairs/test/elder-search.int.test.ts',
   'services/civil-affairs/test/waiting-list.int.test.ts',
   'services/civil-affairs/test/divisions.int.test.ts',
+  'services/civil-affairs/test/elder-rights.int.test.ts',
   'services/referral-workflow/test/attachments.int.test.ts',
   'services/referral-workflow/test/stays.int.test.ts',
   'services/referral-workflow/test/lifecycle-statements.int.test.ts',

@@ -6,6 +6,7 @@ import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { FieldProtector, generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
+import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import { createTestDatabase, describeWithPostgres, outboxSent, watchPublished, type PublishedWatch, type TestDatabase } from '@fbl/testing';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +16,7 @@ import { civilAffairsService, type CivilAffairsService } from '../src/index.js';
 import { protectorKeysOf } from '../src/secrets.js';
 
 const now = new Date('2026-05-01T08:00:00Z');
-const secrets = { authSecret: 'elder-rights-test-secret', piiEncryptionKey: generateKey(), piiHashKey: generateKey() };
+const secrets = { authSecret: testTokenKey('elder-rights-test-secret'), piiEncryptionKey: generateKey(), piiHashKey: generateKey(), suite: testSuite };
 const idOf = (first17: string) => first17 + residentIdCheckChar(first17);
 const ID_A = idOf('37170219500101123');
 const ID_B = idOf('37170219480315222');
