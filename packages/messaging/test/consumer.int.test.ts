@@ -88,7 +88,8 @@ function consumerSuite(kind: BusKind) {
     await h.bus.publish([recordOf(never), recordOf(good)]);
     await waitFor(() => consumer.committed.has(good.envelope.id) || undefined, { what: "the good message's after-commit task" });
     expect(consumer.committed.get(good.envelope.id)).toBe(1);
-    expect(consumer.attempts.get(never.envelope.id)).toBeGreaterThan(0);
+    // The two keys may lie in different partitions: the message that rolls back may come second.
+    await waitFor(() => (consumer.attempts.get(never.envelope.id) ?? 0) > 0 || undefined, { what: 'the rolled-back message tried' });
     expect(consumer.committed.has(never.envelope.id)).toBe(false);
     await consumer.subscription.stop();
   });
