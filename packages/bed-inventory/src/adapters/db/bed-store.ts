@@ -222,7 +222,8 @@ export class BedStore {
       .for('update');
     if (!unit || unit.status === status) return;
     const place = and(eq(unitCounts.institutionId, unit.institutionId), eq(unitCounts.kind, unit.kind), eq(unitCounts.attributes, unit.attributes));
-    await tx.insert(unitCounts).values({ institutionId: unit.institutionId, kind: unit.kind, attributes: unit.attributes, status, count: 0 }).onConflictDoNothing();
+    // Both count lines locked in status order before either changes (the one it joins may not exist
+    // yet), so a hold and a release at the same place wait for each other instead of deadlocking.
     await tx
       .select({ status: unitCounts.status })
       .from(unitCounts)
@@ -230,9 +231,18 @@ export class BedStore {
       .orderBy(asc(unitCounts.status))
       .for('update');
     await tx.update(units).set({ status }).where(eq(units.id, unitId));
-    await tx.update(unitCounts).set({ count: sql`${unitCounts.count} - 1` }).where(and(place, eq(unitCounts.status, unit.status)));
-    await tx.update(unitCounts).set({ count: sql`${unitCounts.count} + 1` }).where(and(place, eq(unitCounts.status, status)));
+    // One statement: the line it left loses it, the line it joins (made when new) gains it.
+    const attributes = sql`${JSON.stringify(unit.attributes)}::jsonb`;
+    await tx.execute(sql`with left_line as (
+        update ${unitCounts} set count = count - 1
+        where institution_id = ${unit.institutionId} and kind = ${unit.kind} and attributes = ${attributes} and status = ${unit.status}
+        returning 1)
+      insert into ${unitCounts} as line (institution_id, kind, attributes, status, count)
+      values (${unit.institutionId}, ${unit.kind}, ${attributes}, ${status}, 1)
+      on conflict (institution_id, kind, attributes, status) do update set count = line.count + 1`);
   }
+
+
 }
 
 function holdRow(h: HoldState) {
