@@ -114,6 +114,13 @@ const PATTERN_SAMPLES: Record<string, string> = {
   '^[A-Z][0-9]{2}(\\.[0-9A-Za-z]{1,4}(x[0-9]{3})?)?$': 'C34.9',
   '^[0-9+() -]+$': '13912345678',
   '^[a-zA-Z]{1,40}$': 'sample',
+  '^[0-9]{6}$': '123456',
+  '^[0-9]{4}-(0[1-9]|1[0-2])$': '2026-11',
+  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$': '2026-11-30',
+  '^([01][0-9]|2[0-3]):[0-5][0-9]$': '09:00',
+  // A 1×1 transparent PNG, as a drawn signature or a photo arrives.
+  '^data:image/png;base64,[A-Za-z0-9+/=]+$': 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  '^data:image/(jpeg|png);base64,[A-Za-z0-9+/=]+$': 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
 };
 
 /** A UUID that names nothing in the system (well-formed, version 7). */
