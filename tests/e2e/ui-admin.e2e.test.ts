@@ -76,7 +76,7 @@ describe("the administrator's accounts and audit search in a real browser (Chrom
     await ui.signInAs(admin, 'admin');
     await admin.locator('button[data-tab="accounts"]').click();
     // Every demo account is listed, by name and role, with its institution or division by name.
-    await expect.poll(() => admin.locator('table.accounts tbody tr').count(), { timeout: 30_000 }).toBe(10);
+    await expect.poll(() => admin.locator('table.accounts tbody tr').count(), { timeout: 30_000 }).toBe(11);
     await expect.poll(() => row(admin, 'chc').locator('.scope').textContent(), { timeout: 30_000 }).toBe(CENTRE);
     expect(await row(admin, 'analyst').locator('.scope').textContent()).toBe('菏泽市');
     expect(await row(admin, 'admin').locator('[data-action="disable"]').count()).toBe(0);
@@ -87,7 +87,7 @@ describe("the administrator's accounts and audit search in a real browser (Chrom
     await expect.poll(() => admin.locator('.account-list .empty').textContent(), { timeout: 30_000 }).toContain('没有符合条件的账户');
     await admin.getByLabel('按角色筛选').selectOption('');
     await admin.getByLabel('按状态筛选').selectOption('');
-    await expect.poll(() => admin.locator('table.accounts tbody tr').count(), { timeout: 30_000 }).toBe(10);
+    await expect.poll(() => admin.locator('table.accounts tbody tr').count(), { timeout: 30_000 }).toBe(11);
     await clean(admin, 'accounts');
     await shot(admin, 'admin-accounts');
 

@@ -26,7 +26,7 @@ describe('web UI in a real browser (Chromium), embedded mode with demo data', ()
     await expect.poll(() => page.locator('h1').textContent()).toBe('五床联动转诊系统');
     expect(await page.getByLabel('用户名').isVisible()).toBe(true);
     expect(await page.getByLabel('密码').isVisible()).toBe(true);
-    await expect.poll(() => page.locator('.demo li').count()).toBe(10);
+    await expect.poll(() => page.locator('.demo li').count()).toBe(11);
     const roles = await page.locator('.demo button').allTextContents();
     for (const role of ['出院准备/转诊专员', '机构工作人员', '民政评估员', '医保经办', '卫健委分析员', '系统管理员']) expect(roles.join('|')).toContain(role);
 
