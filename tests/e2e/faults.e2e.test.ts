@@ -143,11 +143,19 @@ async function scrape(url: string): Promise<Map<string, number> | null> {
       const response = await call(workflowUrl, 'GET', `/api/referrals/${id}`, undefined, admin).catch(() => undefined);
       return response?.status === 200 ? response.body : undefined;
     };
-    const until = (id: string, test: (r: Body) => boolean, what: string) =>
-      waitFor(async () => {
-        const r = await read(id);
-        return r && test(r) ? r : undefined;
-      }, { what: `${id}: ${what}`, timeoutMs: 300_000, intervalMs: 200 });
+    const until = async (id: string, test: (r: Body) => boolean, what: string) => {
+      try {
+        return await waitFor(async () => {
+          const r = await read(id);
+          return r && test(r) ? r : undefined;
+        }, { what: `${id}: ${what}`, timeoutMs: 300_000, intervalMs: 200 });
+      } catch (error) {
+        // Where the referral stopped, for the record: its state, offers, hold and timeline.
+        const r = await read(id).catch(() => undefined);
+        console.log(`[faults] ${id} never reached ${what}: ${JSON.stringify(r ? { state: r['state'], hold: r['hold'], offers: r['offers'], timeline: r['timeline'] } : 'unreadable').slice(0, 6000)}`);
+        throw error;
+      }
+    };
     const answerAll = async (id: string, accept: (index: number) => boolean) => {
       const r = await until(id, (x) => x['state'] !== 'matching' && (x['offers'] as Body[]).some((o) => o['status'] === 'open'), 'open offers');
       const open = (r['offers'] as Body[]).filter((o) => o['status'] === 'open');
