@@ -153,6 +153,11 @@ async function scrape(url: string): Promise<Map<string, number> | null> {
         // Where the referral stopped, for the record: its state, offers, hold and timeline.
         const r = await read(id).catch(() => undefined);
         console.log(`[faults] ${id} never reached ${what}: ${JSON.stringify(r ? { state: r['state'], hold: r['hold'], offers: r['offers'], timeline: r['timeline'] } : 'unreadable').slice(0, 6000)}`);
+        // And what each process said meanwhile (warnings and errors: failed handlers, dead letters).
+        for (const [key, p] of system.processes) {
+          const said = p.output().split('\n').filter((line) => /"level":(40|50|60)/.test(line) || /warn|error|dead/i.test(line));
+          console.log(`[faults] ${key} warnings and errors (last 15 of ${said.length}):\n${said.slice(-15).join('\n').slice(0, 5000)}`);
+        }
         throw error;
       }
     };

@@ -64,6 +64,22 @@ function kafkaLogCreator(logger: Logger) {
     };
 }
 
+/** Broker answers that say an idempotent producer's id or sequence is no longer valid there. */
+const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'PRODUCER_FENCED']);
+
+/**
+ * Whether a failed send means the producer itself can no longer send (its id or sequence lost with
+ * the broker, or kafkajs gave up on it for good), rather than the broker being away for a while.
+ */
+export function producerDesynchronised(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError, depth++) {
+    const { type, name } = e as { type?: unknown; name?: unknown };
+    if (typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
+    if (name === 'KafkaJSNonRetriableError') return true;
+  }
+  return false;
+}
+
 function saslOf(sasl: KafkaSasl): SASLOptions {
   switch (sasl.mechanism) {
     case 'plain':
@@ -115,14 +131,30 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
   });
   const admin = kafka.admin();
   await admin.connect();
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // The Java client's murmur2 partitioner, so keys land where other clients expect.
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const newProducer = (): Producer =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java client's murmur2 partitioner, so keys land where other clients expect.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  let producer = newProducer();
   await producer.connect();
+  let producerConnected = true;
+  /**
+   * An idempotent producer whose sequence numbers the broker no longer accepts (after a broker
+   * restart, say) fails every later send to that partition: it is replaced by a new producer,
+   * with a new producer id, and the failed send is tried again by the caller (the relay). A send
+   * that may have reached the broker is sent again: delivery stays at least once.
+   */
+  const replaceProducer = async (error: unknown) => {
+    logger.warn({ err: error }, 'the Kafka producer lost its sequence with the broker; replacing it');
+    const old = producer;
+    producer = newProducer();
+    producerConnected = false;
+    void old.disconnect().catch(() => undefined);
+  };
   const consumers = new Set<Consumer>();
   const known = new Set<string>();
 
@@ -181,13 +213,22 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
         list.push(record);
         byTopic.set(topic, list);
       }
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-        })),
-      });
+      if (!producerConnected) {
+        await producer.connect();
+        producerConnected = true;
+      }
+      try {
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, list]) => ({
+            topic,
+            messages: list.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+          })),
+        });
+      } catch (error) {
+        if (producerDesynchronised(error)) await replaceProducer(error);
+        throw error;
+      }
     },
 
     async subscribe(request: SubscriptionRequest): Promise<Subscription> {
