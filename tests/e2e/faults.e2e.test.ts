@@ -119,6 +119,7 @@ async function scrape(url: string): Promise<Map<string, number> | null> {
     const placedAt = new Map<string, string>();
     let finished = 0;
     let retried = 0;
+    let holdsRefused = 0;
 
     /**
      * A request as a careful client sends it: when the service cannot be reached or answers 502/503/504
@@ -151,11 +152,12 @@ async function scrape(url: string): Promise<Map<string, number> | null> {
         }, { what: `${id}: ${what}`, timeoutMs: 300_000, intervalMs: 200 });
       } catch (error) {
         // Where the referral stopped, for the record: its state, offers, hold and timeline.
-        const r = await read(id).catch(() => undefined);
-        console.log(`[faults] ${id} never reached ${what}: ${JSON.stringify(r ? { state: r['state'], hold: r['hold'], offers: r['offers'], timeline: r['timeline'] } : 'unreadable').slice(0, 6000)}`);
+        const answer = await call(workflowUrl, 'GET', `/api/referrals/${id}`, undefined, admin).catch((e: unknown) => ({ status: 0, body: { error: String(e) } as Body }));
+        const r = answer.status === 200 ? answer.body : { unreadable: answer.status, body: answer.body };
+        console.log(`[faults] ${id} never reached ${what}: ${JSON.stringify('unreadable' in r ? r : { state: r['state'], hold: r['hold'], offers: r['offers'], timeline: r['timeline'] }).slice(0, 6000)}`);
         // And what each process said meanwhile (warnings and errors: failed handlers, dead letters).
         for (const [key, p] of system.processes) {
-          const said = p.output().split('\n').filter((line) => /"level":(40|50|60)/.test(line) || /warn|error|dead/i.test(line));
+          const said = p.output().split('\n').filter((line) => (/"level":(40|50|60)/.test(line) || /warn|error|dead/i.test(line)) && !line.includes('"component":"kafkajs"'));
           console.log(`[faults] ${key} warnings and errors (last 15 of ${said.length}):\n${said.slice(-15).join('\n').slice(0, 5000)}`);
         }
         throw error;
@@ -194,11 +196,25 @@ async function scrape(url: string): Promise<Map<string, number> | null> {
         return;
       }
       const open = await answerAll(id, (i) => i === 0 || plan.subset > 0.5);
-      const accepted = plan.subset > 0.5 ? open : open.slice(0, 1);
-      const chosen = accepted[Math.floor(plan.pick * accepted.length)]!;
+      let accepted = plan.subset > 0.5 ? open : open.slice(0, 1);
+      let chosen = accepted[Math.floor(plan.pick * accepted.length)]!;
       await until(id, (r) => r['state'] === 'choosing', 'choosing');
       await send(workflowUrl, 'POST', `/api/referrals/${id}/choice`, { offerId: chosen['id'] }, planner, 200);
-      const moving = await until(id, (r) => r['state'] === 'transferring', 'transferring');
+      // The chosen home may have filled meanwhile (its bed service refuses the hold, whatever the
+      // offer said): the referral is offered again, and the planner chooses again among the new offers.
+      let moving = await until(id, (r) => r['state'] === 'transferring' || (r['offers'] as Body[]).some((o) => o['id'] === chosen['id'] && o['status'] === 'unavailable'), 'transferring');
+      for (let again = 0; moving['state'] !== 'transferring'; again++) {
+        if (again >= 10) throw new Error(`${id}: no home could hold a bed after ${again} choices`);
+        holdsRefused += 1;
+        // Back to another home that accepted, or to new offers, which the homes accept.
+        const next = await until(id, (r) => r['state'] === 'choosing' || (r['state'] !== 'matching' && (r['offers'] as Body[]).some((o) => o['status'] === 'open')), 'another choice');
+        if (next['state'] !== 'choosing') await answerAll(id, () => true);
+        const choosing = await until(id, (r) => r['state'] === 'choosing', 'choosing');
+        accepted = (choosing['offers'] as Body[]).filter((o) => o['status'] === 'accepted');
+        chosen = accepted[Math.floor(plan.pick * accepted.length)]!;
+        await send(workflowUrl, 'POST', `/api/referrals/${id}/choice`, { offerId: chosen['id'] }, planner, 200);
+        moving = await until(id, (r) => r['state'] === 'transferring' || (r['offers'] as Body[]).some((o) => o['id'] === chosen['id'] && o['status'] === 'unavailable'), 'transferring');
+      }
       if (plan.outcome === 'cancelled') {
         await send(workflowUrl, 'POST', `/api/referrals/${id}/cancel`, { reason: 'condition-changed' }, planner, 200);
         return;
@@ -293,7 +309,7 @@ async function scrape(url: string): Promise<Map<string, number> | null> {
       sampling = false;
       await sampler;
     }
-    console.log(`[faults] ${REFERRALS} referrals in ${seconds(Date.now() - started)} (seed ${SEED}), ${retried} requests retried by the client`);
+    console.log(`[faults] ${REFERRALS} referrals in ${seconds(Date.now() - started)} (seed ${SEED}), ${retried} requests retried by the client, ${holdsRefused} choices made again after a full home refused the hold`);
     for (const [what, value] of Object.entries(figures)) console.log(`[faults] ${what}: ${value}`);
     expect(notReadyWhileKafkaDown).toEqual([503, 503]);
 
