@@ -119,7 +119,7 @@ describe('home care visits in a real browser (Chromium) at phone width', () => {
     await worker.locator('button[data-tab="today"]').click();
     const visit = worker.locator('li.visit', { hasText: `${chinaHm(due.start)}–${chinaHm(due.end)}` });
     await expect.poll(() => visit.count(), { timeout: 60_000 }).toBe(1);
-    expect(await visit.locator('.elder-name').textContent()).toBe(ZHANG.name);
+    await expect.poll(() => visit.locator('.elder-name').textContent(), { timeout: 30_000 }).toBe(ZHANG.name);
     expect(await visit.locator('.status').first().textContent()).toBe('待上门');
     await shot(worker, 'worker-today-phone');
     await visit.getByRole('button', { name: '签到' }).click();
@@ -154,8 +154,9 @@ describe('home care visits in a real browser (Chromium) at phone width', () => {
     await homecare.locator('button[data-tab="visits"]').click();
     const done = homecare.locator('table.visits-table tr', { hasText: `${chinaHm(due.start)}–${chinaHm(due.end)}` });
     await expect.poll(() => done.getAttribute('data-status'), { timeout: 60_000 }).toBe('completed');
+    // Names arrive after the rows (the elder's from civil affairs, the worker's from the accounts).
+    await expect.poll(() => done.innerText(), { timeout: 30_000 }).toContain('陈护理员（邻里居家养老服务站）');
     expect(await done.innerText()).toContain('助浴 40 分钟，手写签名');
-    expect(await done.innerText()).toContain('陈护理员（邻里居家养老服务站）');
     const missed = homecare.locator('table.visits-table tr', { hasText: `${chinaHm(short.start)}–${chinaHm(short.end)}` });
     // The window ends a minute after set-up; the timer flags it. Reload the day until it shows.
     await expect
