@@ -170,6 +170,16 @@ describe('scoreAbility: adjustments', () => {
     expect(scored(90, { coma: true }).levelName).toEqual({ zh: '完全丧失', en: 'complete loss' });
   });
 
+  it("given the grading clause's words, then coma goes to the level they name, not to B.3.9's older 重度失能", () => {
+    const { comaLevel, wording } = GB_T_42195_2022.adjustments;
+    const named = GB_T_42195_2022.levels.find((l) => l.value === comaLevel)!;
+    expect(wording.coma).toContain(`能力${named.zh}`);
+    // 重度失能 (MZ/T 039-2013's top level) is the 2022 standard's level 3, one below where coma goes.
+    expect(GB_T_42195_2022.levels.find((l) => l.zh === '重度受损')!.value).toBe(comaLevel - 1);
+    expect(wording.diagnoses).toMatch(/F00～F03.*F04～F99.*提高一个等级/);
+    expect(wording.careRiskEvents).toContain(`${GB_T_42195_2022.adjustments.careRiskEventsThreshold}次及以上`);
+  });
+
   it('given rules that raise once per condition, when three conditions apply, then the level rises by three', () => {
     const oncePerCondition: AbilityRules = {
       ...GB_T_42195_2022,

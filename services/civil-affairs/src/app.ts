@@ -2,7 +2,6 @@ import { AssessAbility, BED_SERVICES, CIVIL_AFFAIRS, eventsTopic, ProviderChosen
 import { FieldProtector, serviceActor } from '@fbl/privacy';
 import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
-import { ElderStore } from './adapters/db/elder-store.js';
 import { messaging } from './adapters/db/schema.js';
 import { civilAffairsRoutes } from './adapters/http/routes.js';
 import { civilAffairsHandlers } from './adapters/messages/handlers.js';
@@ -77,7 +76,7 @@ export function civilAffairsService(deps: ServiceDeps, secrets: Secrets, options
   const kit = new ServiceKit(SERVICE, messaging, deps);
   const protector = new FieldProtector(protectorKeysOf(secrets));
   const elders = new Elders(kit.ports, protector);
-  const rights = new ElderRights(kit.ports, protector, elders, new ElderStore(deps.database));
+  const rights = new ElderRights(kit.ports, protector, elders, elders.store);
   const waitingList = new WaitingList(kit.ports, protector);
   const directory = new ElderDirectory(kit.ports, protector);
   const queue = new AssessmentQueue(kit.ports, directory);

@@ -110,6 +110,7 @@ describeWithPostgres("civil affairs: an elder's rights over the record (correcti
     expect((await call('PATCH', `/api/civil-affairs/elders/${ids.a}`, as.assessor, {})).statusCode).toBe(400);
     const same = await call('PATCH', `/api/civil-affairs/elders/${ids.a}`, as.assessor, { address: { divisionCode: '371721', line: '曹县青菏街道1号' } });
     expect(same.statusCode).toBe(409);
+    expect((same.json() as { type: string }).type).toMatch(/\/unchanged$/);
     expect((await call('PATCH', `/api/civil-affairs/elders/${ids.a}`, as.otherAssessor, { phone: '13700000000' })).statusCode).toBe(403);
     expect((await call('PATCH', `/api/civil-affairs/elders/${ids.a}`, as.planner, { phone: '13700000000' })).statusCode).toBe(403);
     const outcomes = (await audits(ids.a)).filter((a) => a.action === 'correct').map((a) => `${a.outcome}:${a.actor_id}`);
@@ -121,13 +122,14 @@ describeWithPostgres("civil affairs: an elder's rights over the record (correcti
     expect(entry.statusCode, entry.body).toBe(201);
     const queued = await call('POST', `/api/civil-affairs/elders/${ids.b}/erasure`, as.assessor, { ground: 'request' });
     expect(queued.statusCode).toBe(409);
+    expect((queued.json() as { type: string; detail: string }).type).toMatch(/\/on-waiting-list$/);
     expect((queued.json() as { detail: string }).detail).toContain('waiting list');
     const withdrawn = await call('POST', `/api/civil-affairs/waiting-list/entries/${(entry.json() as { id: string }).id}/withdraw`, as.assessor);
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
     await database.transaction((tx) => service.elders.providerChosen(tx, { referralId: '0192f3b2-7c1a-7000-8000-0000000000bb', institutionId: HOME, elderRef: ids.b }));
     const cared = await call('POST', `/api/civil-affairs/elders/${ids.b}/erasure`, as.assessor, { ground: 'request' });
     expect(cared.statusCode).toBe(409);
-    expect((cared.json() as { detail: string }).detail).toContain('provider');
+    expect((cared.json() as { type: string }).type).toMatch(/\/in-care$/);
     await database.transaction((tx) => service.elders.providerChoiceLapsed(tx, { referralId: '0192f3b2-7c1a-7000-8000-0000000000bb', institutionId: HOME }));
     expect((await call('POST', `/api/civil-affairs/elders/${ids.b}/erasure`, as.planner, { ground: 'request' })).statusCode).toBe(403);
   });
@@ -161,8 +163,10 @@ describeWithPostgres("civil affairs: an elder's rights over the record (correcti
     expect([search.statusCode, search.headers['x-total-count'], search.json()]).toEqual([200, '0', []]);
     const all = (await call('POST', '/api/civil-affairs/elders/search', as.assessor, {})).json() as { elderRef: string }[];
     expect(all.map((e) => e.elderRef)).toEqual([ids.a]);
-    expect((await call('POST', `/api/civil-affairs/elders/${ids.b}/erasure`, as.assessor, { ground: 'request' })).statusCode).toBe(409);
-    expect((await call('PATCH', `/api/civil-affairs/elders/${ids.b}`, as.assessor, { phone: '13700000000' })).statusCode).toBe(409);
+    const twice = await call('POST', `/api/civil-affairs/elders/${ids.b}/erasure`, as.assessor, { ground: 'request' });
+    expect([twice.statusCode, (twice.json() as { type: string }).type.split('/').pop()]).toEqual([409, 'erased']);
+    const corrected = await call('PATCH', `/api/civil-affairs/elders/${ids.b}`, as.assessor, { phone: '13700000000' });
+    expect([corrected.statusCode, (corrected.json() as { type: string }).type.split('/').pop()]).toEqual([409, 'erased']);
 
     await outboxSent(database, tables);
     expect(published.of('ElderErased', ids.b).map((e) => e.data)).toEqual([{ elderRef: ids.b, ground: 'request', erasedAt: now.toISOString() }]);

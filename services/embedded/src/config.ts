@@ -1,6 +1,6 @@
 import { BED_POLICIES, readPolicy, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
-import { embeddedSecrets, secretsFromEnv } from '@fbl/civil-affairs';
+import { secretsOf } from './secrets.js';
 import { rateLimitFromEnv, signInPolicyFromEnv } from '@fbl/gateway';
 import { readDeadlines } from '@fbl/referral-workflow';
 import { readProcessConfig } from '@fbl/service-kit';
@@ -14,13 +14,12 @@ const processConfig = readProcessConfig(process.env, { port: 3000, dataDir: './d
 
 export const config = {
   process: processConfig,
-  /** Keys from the environment, or made once and kept beside the embedded data. */
-  secrets:
-    secretsFromEnv(process.env) ??
-    ('dataDir' in processConfig.database && processConfig.database.dataDir !== 'memory' ? embeddedSecrets(processConfig.database.dataDir, process.env) : undefined),
+  /** Keys from the environment, or made once and kept beside the embedded data, or fresh ones of the suite. */
+  secrets: secretsOf(processConfig, process.env),
   policies: Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, readPolicy(policy, process.env)])) as Record<BedType, BedTypePolicy>,
   deadlines: readDeadlines(process.env),
   rateLimitPerMinute: rateLimitFromEnv(process.env),
   /** Second factor by role, password expiry and history (GATEWAY_SECOND_FACTOR_ROLES, GATEWAY_PASSWORD_MAX_AGE_DAYS, GATEWAY_PASSWORD_HISTORY). */
   signInPolicy: signInPolicyFromEnv(process.env),
 };
+

@@ -51,6 +51,8 @@ export interface AbilityAdjustmentRules {
   readonly careRiskEventsThreshold: number;
   readonly levelsPerCondition: number;
   readonly maxRaise: number;
+  /** The standard's own words for each adjustment, shown beside the question on the form. */
+  readonly wording: { readonly coma: string; readonly diagnoses: string; readonly careRiskEvents: string };
 }
 
 /** A version of the ability assessment rules: items, level bands and adjustments, all data. */

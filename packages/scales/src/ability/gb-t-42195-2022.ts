@@ -295,10 +295,19 @@ export const GB_T_42195_2022: AbilityRules = deepFreeze({
     { value: 4, min: 0, max: 29, zh: '完全丧失', en: 'complete loss' },
   ],
   adjustments: {
+    // The grading's special cases (等级变更) read "处于昏迷状态者，直接评定为能力完全丧失（完全失能）":
+    // level 4. Table B.3.9's note still says "直接评定为重度失能", the words of MZ/T 039-2013, whose
+    // four levels ended at 重度失能; in the 2022 standard that is level 3, and the grading clause
+    // decides. Two public renderings of the 2022 grading clauses agree on these words.
     comaLevel: 4,
     careRiskEventsThreshold: 2,
     levelsPerCondition: 1,
     // DOMAIN §2 lists the three conditions in one sentence with "or": one raise when any applies.
     maxRaise: 1,
+    wording: {
+      coma: '处于昏迷状态者，直接评定为能力完全丧失（完全失能）',
+      diagnoses: '确诊为痴呆（F00～F03）、精神科专科医生诊断的其他精神和行为障碍疾病（F04～F99），在原有能力级别上提高一个等级',
+      careRiskEvents: '近30天内发生过2次及以上照护风险事件（如跌倒、噎食、自杀、自伤、走失等），在原有能力级别上提高一个等级',
+    },
   },
 });

@@ -28,7 +28,8 @@ type Registering = { id: string; elder: Extract<ReturnType<typeof checkElder>, {
  */
 export class Elders {
   private readonly log: AuditLog;
-  private readonly store: ElderStore;
+  /** The register's rows, shared with the use cases that act on the same records (rights, directory). */
+  readonly store: ElderStore;
 
   constructor(
     private readonly ports: ServicePorts,

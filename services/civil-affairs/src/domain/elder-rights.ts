@@ -1,5 +1,5 @@
 import { divisionInUseProblem, type DivisionTable } from '@fbl/codes';
-import { conflict, type FieldError } from '@fbl/contracts';
+import { Refusal, type FieldError } from '@fbl/contracts';
 import { PHONE } from './elder.js';
 
 /**
@@ -59,13 +59,18 @@ const sameGuardian = (a: RecordFacts['guardian'], b: RecordFacts['guardian']) =>
  * has nothing left to correct; a correction that changes nothing is refused so the person hears
  * the record already says so.
  */
+/** Why a correction or an erasure is refused, as the problem type the caller reads (its words are the caller's). */
+export type RightsRefusalCode = 'erased' | 'unchanged' | 'on-waiting-list' | 'in-care';
+
+const refused = (code: RightsRefusalCode, detail: string) => new Refusal('conflict', detail, { code });
+
 export function decideCorrection(record: RecordFacts, correction: Correction): { parts: CorrectablePart[]; homeMoved: boolean } {
-  if (record.erased) throw conflict("this elder's personal information was erased: there is nothing left to correct");
+  if (record.erased) throw refused('erased', "this elder's personal information was erased: there is nothing left to correct");
   const parts: CorrectablePart[] = [];
   if (correction.address && (correction.address.divisionCode !== record.divisionCode || correction.address.line !== record.addressLine)) parts.push('address');
   if (correction.phone !== undefined && correction.phone !== record.phone) parts.push('phone');
   if (correction.guardian !== undefined && !sameGuardian(correction.guardian, record.guardian)) parts.push('guardian');
-  if (parts.length === 0) throw conflict('the record already says this: nothing to correct');
+  if (parts.length === 0) throw refused('unchanged', 'the record already says this: nothing to correct');
   return { parts, homeMoved: correction.address !== undefined && correction.address.divisionCode !== record.divisionCode };
 }
 
@@ -78,7 +83,7 @@ export type ErasureGround = 'request' | 'retention';
  * for them: PIPL art. 13 (2)); those end first.
  */
 export function decideErasure(standing: { erased: boolean; queueing: number; caredFor: number }): void {
-  if (standing.erased) throw conflict("this elder's personal information was erased already");
-  if (standing.queueing > 0) throw conflict('the elder holds a place on a waiting list: withdraw it before erasing the record');
-  if (standing.caredFor > 0) throw conflict('a provider is receiving or caring for the elder: the record is needed until that service ends');
+  if (standing.erased) throw refused('erased', "this elder's personal information was erased already");
+  if (standing.queueing > 0) throw refused('on-waiting-list', 'the elder holds a place on a waiting list: withdraw it before erasing the record');
+  if (standing.caredFor > 0) throw refused('in-care', 'a provider is receiving or caring for the elder: the record is needed until that service ends');
 }

@@ -77,6 +77,8 @@ const ITEM_EN: Record<string, string> = {
 };
 
 /** The items of GB/T 42195-2022 from `@fbl/scales`, the rules the API scores with, with the standard's words for each score. */
+/** The grading clauses' own words for the adjustments (coma, diagnoses, care-risk events). */
+const ADJUSTMENT_WORDS = GB_T_42195_2022.adjustments.wording;
 const DIMENSIONS = Object.entries(GB_T_42195_2022.dimensions).map(([key, d]) => ({ key, items: d.items }));
 const ITEMS = DIMENSIONS.flatMap((d) => d.items);
 const FLAGS = ['coma', 'dementiaDiagnosis', 'otherPsychiatricDiagnosis'] as const;
@@ -244,6 +246,12 @@ export function AssessmentForm({ lang, elderRef, request, reason: initialReason,
               {w(lang, f)}
             </label>
           ))}
+          <p class="hint" id="adj-words-title">{w(lang, 'adjustmentWords')}</p>
+          <ul class="hint standard-words" aria-labelledby="adj-words-title">
+            <li>{ADJUSTMENT_WORDS.coma}</li>
+            <li>{ADJUSTMENT_WORDS.diagnoses}</li>
+            <li>{ADJUSTMENT_WORDS.careRiskEvents}</li>
+          </ul>
           <label for="adj-careRiskEventsLast30Days">{w(lang, 'careRiskEventsLast30Days')}</label>
           <input {...field('adj-careRiskEventsLast30Days')} type="number" min={0} max={100} step={1} inputMode="numeric" name="careRiskEventsLast30Days" value={events} onInput={(e) => setEvents((e.target as HTMLInputElement).value)} />
           {error('adj-careRiskEventsLast30Days')}

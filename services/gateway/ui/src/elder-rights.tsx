@@ -71,7 +71,7 @@ export function ElderRights({ lang, record, onChanged }: { lang: Lang; record: C
       setMode('closed');
       onChanged();
     } catch (e) {
-      if (e instanceof Problem && e.status === 409) return show({}, w(lang, 'nothingChanged'));
+      if (e instanceof Problem && e.status === 409) return show({}, w(lang, e.body.type?.endsWith('/erased') ? 'refused_erased' : 'nothingChanged'));
       if (!(e instanceof Problem) || e.status !== 400) return show({}, problemText(e));
       const placed: Record<string, string> = {};
       for (const f of e.body.errors ?? []) {
@@ -182,13 +182,11 @@ export function ElderRights({ lang, record, onChanged }: { lang: Lang; record: C
   );
 }
 
-/** Why an erasure was refused, in the reader's words (the service's detail names the cause in English). */
+/** Why an erasure was refused, in the reader's words, by the refusal's code (the problem type's last part). */
 function eraseRefusal(lang: Lang, problem: Problem): string {
-  const detail = problem.body.detail ?? '';
-  if (detail.includes('waiting list')) return w(lang, 'refused_waitingList');
-  if (detail.includes('provider')) return w(lang, 'refused_provider');
-  if (detail.includes('erased already')) return w(lang, 'refused_erased');
-  return w(lang, 'refused_other');
+  const code = problem.body.type?.split('/').pop() ?? '';
+  const key = ({ 'on-waiting-list': 'refused_waitingList', 'in-care': 'refused_provider', erased: 'refused_erased' } as Record<string, string>)[code];
+  return w(lang, key ?? 'refused_other');
 }
 
 /** The notice an erased record shows instead of the person. */

@@ -878,6 +878,7 @@ export const en: Record<keyof typeof zh, string> = {
   assessor_scoreOption: "{score} — {text}",
   assessor_note: "Note: {text}",
   assessor_adjustments: "Adjustments of the level",
+  assessor_adjustmentWords: "The standard's words (GB/T 42195-2022, grading):",
   assessor_coma: "In a coma",
   assessor_dementiaDiagnosis: "Diagnosed dementia (F00–F03)",
   assessor_otherPsychiatricDiagnosis: "Other diagnosed psychiatric disorder (F04–F99)",

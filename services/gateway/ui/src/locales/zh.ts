@@ -876,6 +876,7 @@ export const zh = {
   assessor_scoreOption: "{score}分 {text}",
   assessor_note: "注：{text}",
   assessor_adjustments: "等级调整因素",
+  assessor_adjustmentWords: "标准原文（GB/T 42195-2022 等级变更）：",
   assessor_coma: "处于昏迷状态",
   assessor_dementiaDiagnosis: "确诊痴呆（F00–F03）",
   assessor_otherPsychiatricDiagnosis: "确诊其他精神和行为障碍（F04–F99）",
