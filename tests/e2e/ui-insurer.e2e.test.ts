@@ -16,6 +16,13 @@ const GRADE_4: Record<string, number> = {
   feeding: 10, bathing: 0, grooming: 0, dressing: 0, bowelControl: 0, bladderControl: 0, toiletUse: 0, transfer: 5, mobility: 0, stairs: 0,
   timeOrientation: 4, personOrientation: 4, placeOrientation: 4, memory: 4, vision: 2, hearing: 2, communication: 2,
 };
+/** A self-assessment graded 1 (daily living 75: mild; the rest intact): below the threshold of grade 3. */
+const GRADE_1: Record<string, number> = {
+  feeding: 10, bathing: 0, grooming: 5, dressing: 10, bowelControl: 10, bladderControl: 10, toiletUse: 10, transfer: 10, mobility: 10, stairs: 0,
+  timeOrientation: 4, personOrientation: 4, placeOrientation: 4, memory: 4, vision: 4, hearing: 4, communication: 4,
+};
+/** An elder of 牡丹区 registered for the self-assessment test (never applied for before). */
+const SUN = { name: '孙秀兰', idNumber: idOf('37170219480312004'), birthDate: '1948-03-12' };
 /** A day in China, `days` from today, as a date input holds it. */
 const chinaDay = (days = 0) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 const written = (day: string) => { const [y, m, d] = day.split('-').map(Number); return `${y}年${m}月${d}日`; };
@@ -313,5 +320,76 @@ describe("the insurance officer's LTCI workspace in a real browser (Chromium), e
     expect(await fact(page, 'endReason')).toBe('Death');
     expect(page.failures).toEqual([]);
     await page.close();
+  });
+  it("takes the applicant's self-assessment with a new application and shows it on the officer's page as 自评，仅供参考, beside the on-site grade", async () => {
+    const registered = await call(ui.system.url, 'POST', '/api/civil-affairs/elders', { idNumber: SUN.idNumber, name: SUN.name, gender: 'female', birthDate: SUN.birthDate, address: { divisionCode: '371702', line: '牡丹区某街道' }, consent: { healthData: true, givenBy: 'elder' } }, adminOf(ui.site));
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const page = await signedIn(LAPTOP);
+    await page.getByLabel('老人身份证号').fill(SUN.idNumber);
+    await expect.poll(() => page.locator('#ins-id-message').textContent()).toContain(`已找到: ${SUN.name}`);
+
+    // Given with the application: every item and who filled it in are needed, in Chinese, before anything is sent.
+    await page.getByLabel('申请人随申请提交了自评表（由本人、监护人或委托代理人填写）').check();
+    expect(await page.locator('.self-assessment-form legend').first().textContent()).toBe('申请人自评（长期护理失能等级评估标准（试行），17 项）');
+    expect(await page.locator('#sa-feeding option').allTextContents()).toEqual(['请选择', '0 分', '5 分', '10 分']);
+    await page.getByRole('button', { name: '提出长护险申请' }).click();
+    await expect.poll(() => page.locator('.new-application .form-error').textContent()).toBe('请补全或修正自评表中标出的 18 项后再提出申请');
+    expect(await page.locator('#sa-filled-by-error').textContent()).toBe('请选择填写人');
+    expect(await page.locator('#sa-memory-error').textContent()).toBe('请选择');
+    expect(await page.locator('main.application').count()).toBe(0);
+    await page.getByLabel('填写人').selectOption({ label: '监护人' });
+    for (const code of ITEM_CODES) await page.locator(`#sa-${code}`).selectOption(String(GRADE_1[code]));
+    // Edited, the errors are gone.
+    expect(await page.locator('.new-application .form-error').count()).toBe(0);
+    expect(await page.locator('#sa-memory-error').textContent()).toBe('');
+    await shot(page, 'insurer-self-assessment-form');
+    await page.getByRole('button', { name: '提出长护险申请' }).click();
+    await expect.poll(() => status(page), { timeout: 30_000 }).toBe('applied');
+    const id = (await page.locator('main.application').getAttribute('data-application'))!;
+    const reference = ((await call(ui.system.url, 'GET', `/api/medical-insurance/applications/${id}`, undefined, insurerToken)).body as unknown as App).reference;
+    expect(await decision(page)).toBe(`已为 ${SUN.name} 提出长护险申请，申请编号 ${reference}。下一步：受理，或不予受理。已录入申请人自评（仅供参考）。`);
+
+    // Below the threshold: flagged, and the application waits for 受理审核 like any other.
+    const panel = page.locator('section.self-assessment');
+    const saFact = (name: string) => panel.locator(`tr[data-fact="${name}"] td`).textContent();
+    await expect.poll(() => saFact('sa-grade')).toBe('1（轻度失能） 自评，仅供参考');
+    expect(await saFact('sa-onsite')).toBe('尚未现场评估');
+    expect(await saFact('sa-filled-by')).toBe('监护人');
+    expect(await panel.locator('.sa-below').textContent()).toBe('自评等级低于待遇标准（失能等级 3 级及以上）。自评仅供参考，不作为不予受理的依据，申请照常进入受理审核，以现场评估结论为准。');
+    expect(await panel.locator('.sa-differ').count()).toBe(0);
+    await panel.locator('summary').click();
+    expect(await panel.locator('.sa-answers p[data-indicator="dailyLiving"]').textContent()).toBe('日常生活活动能力：进食 10 分，洗澡 0 分，面部与口腔清洁 5 分，穿衣 10 分，大便控制 10 分，小便控制 10 分，用厕 10 分，床椅转移 10 分，平地行走 10 分，上下楼梯 0 分');
+    await shot(page, 'insurer-self-assessment-applied');
+
+    // Accepted all the same; the on-site assessment (every item at its lowest: grade 5) is 4 levels away, flagged for 复核.
+    await page.locator('.next-step').getByRole('button', { name: '受理', exact: true }).click();
+    await expect.poll(() => status(page)).toBe('accepted');
+    await page.getByRole('button', { name: '录入失能评估' }).click();
+    await fillAssessment(page, {}, ['吴评估', '郑评估']);
+    await expect.poll(() => status(page), { timeout: 30_000 }).toBe('notice');
+    await expect.poll(() => saFact('sa-onsite')).toBe('5（重度失能Ⅲ级）');
+    expect(await fact(page, 'grade')).toBe('5（重度失能Ⅲ级）');
+    expect(await saFact('sa-grade')).toBe('1（轻度失能） 自评，仅供参考');
+    expect(await panel.locator('.sa-differ').textContent()).toBe('自评等级与现场评估等级相差 4 级，请复核。');
+    await shot(page, 'insurer-self-assessment-differ');
+    expect(page.failures).toEqual([]);
+    await page.close();
+
+    // On a phone the panel fits the screen.
+    const phone = await signedIn(PHONE);
+    await phone.getByLabel('显示').selectOption('all');
+    await phone.getByLabel('按申请编号、身份证号或姓名查找').fill(reference);
+    await phone.getByRole('button', { name: '查找', exact: true }).click();
+    await expect.poll(() => phone.locator(`li[data-application="${id}"]`).count(), { timeout: 30_000 }).toBe(1);
+    await phone.locator(`li[data-application="${id}"]`).getByRole('button', { name: '详情' }).click();
+    await expect.poll(() => phone.locator('section.self-assessment .sa-differ').count(), { timeout: 30_000 }).toBe(1);
+    await shot(phone, 'insurer-self-assessment-phone', PHONE);
+    // And so does the form, opened on a phone.
+    await phone.getByRole('button', { name: '返回申请列表' }).click();
+    await phone.getByLabel('申请人随申请提交了自评表（由本人、监护人或委托代理人填写）').check();
+    await expect.poll(() => phone.locator('#sa-communication').count()).toBe(1);
+    await shot(phone, 'insurer-self-assessment-form-phone', PHONE);
+    expect(phone.failures).toEqual([]);
+    await phone.close();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @fbl/medical-insurance reseal`: re-seal assessment answers with the configured
+ * `pnpm --filter @fbl/medical-insurance reseal`: re-seal the answers of assessments and self-assessments with the configured
  * suite and key (DATABASE_URL, CRYPTO_SUITE, PII_ENCRYPTION_KEY, and the keys of before a rotation
  * in PII_PREVIOUS_ENCRYPTION_KEYS). The service may keep running; an interrupted run is run again.
  */

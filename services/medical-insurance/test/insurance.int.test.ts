@@ -262,6 +262,61 @@ describeWithPostgres('medical insurance: LTCI lifecycle, AuthoriseLtci, roles, a
     expect(await sent('LtciGraded', elderRef)).toEqual([]);
   });
 
+  it("keeps the applicant's self-assessment (自评) sealed, grades it, and shows it to the officer beside the on-site grade: advisory, never refusing", async () => {
+    const elderRef = newId();
+    const opened = await ok('POST', '/applications', { elderRef, selfAssessment: { filledBy: 'guardian', answers: grade2 } }, 201);
+    // Below the threshold (2 < 3): flagged, and the application is open for 受理审核 all the same.
+    expect(opened).toMatchObject({ status: 'applied', selfAssessment: { filledBy: 'guardian', grade: 2, gradeName: { zh: '中度失能' }, rulesVersion: 'NHSA-2021-37', advisory: true, preScreen: { belowThreshold: true, minGrade: 3, proceedsToReview: true, onSiteGrade: null, gradesDiffer: false } } });
+    const id = opened.id;
+
+    // At rest the answers are sealed: neither an item code nor the answers' text is in clear anywhere in the row or the audit log.
+    const stored = await database.rows<Record<string, unknown>>(database.db, sql`select * from medical_insurance.self_assessments where application_id = ${id}`);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ filled_by: 'guardian', grade: 2, rules_version: 'NHSA-2021-37', recorded_by: 'insurer-1' });
+    expect(stored[0]!['answers_sealed']).toMatch(SEALED);
+    const row = JSON.stringify(stored[0]);
+    for (const code of Object.keys(grade2)) expect(row).not.toContain(code);
+    expect(row).not.toContain(JSON.stringify(grade2));
+    const auditText = JSON.stringify(await database.rows(database.db, sql`select * from medical_insurance.audit_log where object_id = ${id}`));
+    expect(auditText).not.toContain('feeding');
+
+    // A self-assessment never refuses: the officer accepts, and the on-site assessment (grade 5) decides.
+    expect(await ok('POST', `/applications/${id}/accept`)).toMatchObject({ status: 'accepted' });
+    const before = await ok('GET', `/applications/${id}`);
+    expect(before['selfAssessment']).toMatchObject({ grade: 2, answers: grade2, preScreen: { belowThreshold: true, onSiteGrade: null, gap: null, gradesDiffer: false } });
+    await ok('POST', `/applications/${id}/assessment`, { answers: grade5, assessors: ['assessor-a', 'assessor-b'], assessedOn: '2026-05-01' }, 201);
+    const after = await ok('GET', `/applications/${id}`);
+    expect(after).toMatchObject({ status: 'notice', grade: 5, selfAssessment: { grade: 2, preScreen: { belowThreshold: true, proceedsToReview: true, onSiteGrade: 5, gap: 3, gradesDiffer: true } } });
+
+    // Each change and read is audited; reads that opened the self-assessment say so.
+    const trail = (await call('GET', `/audit?objectId=${id}`, admin())).json() as { action: string; outcome: string; detail?: Record<string, unknown> }[];
+    const actions = trail.reverse().map((t) => [t.action, t.outcome]);
+    expect(actions.slice(0, 2)).toEqual([['apply', 'allowed'], ['record-self-assessment', 'allowed']]);
+    expect(trail.find((t) => t.action === 'record-self-assessment')?.detail).toEqual({ filledBy: 'guardian' });
+    expect(trail.filter((t) => t.action === 'read').map((t) => t.detail)).toEqual([{ selfAssessment: 'opened' }, { selfAssessment: 'opened' }]);
+
+    // An application without one shows none.
+    const plain = await ok('POST', '/applications', { elderRef: newId() }, 201);
+    expect((await ok('GET', `/applications/${plain.id}`))['selfAssessment']).toBeNull();
+  });
+
+  it('refuses a bad self-assessment with 400 naming the field, and opens no application', async () => {
+    const elderRef = newId();
+    const { stairs: _omitted, ...missingStairs } = grade4;
+    const bad = await call('POST', '/applications', insurer(), { elderRef, selfAssessment: { filledBy: 'self', answers: { ...missingStairs, feeding: 7 } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect((bad.json() as { errors: { field: string; reason: string }[] }).errors).toEqual([
+      expect.objectContaining({ field: 'selfAssessment.answers.feeding', reason: 'must be one of 0, 5, 10, not 7' }),
+      expect.objectContaining({ field: 'selfAssessment.answers.stairs' }),
+    ]);
+    const who = await call('POST', '/applications', insurer(), { elderRef, selfAssessment: { filledBy: 'neighbour', answers: grade4 } });
+    expect(who.statusCode).toBe(400);
+    expect(JSON.stringify((who.json() as { errors: unknown[] }).errors)).toContain('selfAssessment.filledBy');
+    expect(await applicationOf(elderRef)).toBeUndefined();
+    expect((await database.rows<{ n: number }>(database.db, sql`select count(*)::int as n from medical_insurance.audit_log where object_id = ${elderRef} and action = 'apply' and outcome = 'invalid'`))[0]?.n).toBe(1);
+  });
+
   it('keeps insurer routes from a planner (403) and anyone signed out (401); the quote is for everyone signed in', async () => {
     const elderRef = newId();
     const { id } = await ok('POST', '/applications', { elderRef }, 201);

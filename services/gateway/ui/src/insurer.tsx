@@ -1,6 +1,5 @@
 import { BED_SERVICES } from '@fbl/contracts/bed-services';
 import { parseResidentId } from '@fbl/codes';
-import { NHSA_2021 } from '@fbl/scales';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { json, page, Problem, problemText } from './api.js';
@@ -8,7 +7,9 @@ import { useElderNames } from './elder-names.js';
 import { AssessorsAndDay, chinaToday, useFieldErrors } from './forms.js';
 import { chinaTime, fill, pageWords, t, type Lang } from './i18n.js';
 import { placeName } from './packet-view.js';
+import { INDICATORS, ITEMS } from './ltci-items.js';
 import { Pager } from './pager.js';
+import { draftBody, draftErrors, EMPTY_DRAFT, selfInputOf, SelfAssessmentFields, SelfAssessmentPanel, type SelfAssessmentView } from './self-assessment.js';
 
 /** An LTCI application as an insurance officer sees it (`presentApplication` of medical insurance). */
 interface Application {
@@ -46,6 +47,8 @@ interface Assessment {
 }
 interface ApplicationDetail extends Application {
   assessments: Assessment[];
+  /** The applicant's self-assessment (自评), advisory; null when none was given. */
+  selfAssessment: SelfAssessmentView | null;
 }
 interface Graded extends Application {
   assessment: { id: string; grade: number; gradeName: { zh: string; en: string }; eligible: boolean; rulesVersion: string };
@@ -89,33 +92,6 @@ const PROVIDER_SERVICES = [...new Set(Object.values(PROVIDERS_OF).flat())];
 const PAGE_SIZE = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** English names of the items (the standard and `@fbl/scales` name them in Chinese). */
-const ITEM_EN: Record<string, string> = {
-  feeding: 'Feeding',
-  bathing: 'Bathing',
-  grooming: 'Grooming',
-  dressing: 'Dressing',
-  bowelControl: 'Bowel control',
-  bladderControl: 'Bladder control',
-  toiletUse: 'Toilet use',
-  transfer: 'Bed–chair transfer',
-  mobility: 'Walking on the flat',
-  stairs: 'Stairs',
-  timeOrientation: 'Orientation in time',
-  personOrientation: 'Orientation to people',
-  placeOrientation: 'Orientation in place',
-  memory: 'Memory',
-  vision: 'Vision',
-  hearing: 'Hearing',
-  communication: 'Communication',
-};
-
-/** The items of the NHSA 2021 LTCI disability scale from `@fbl/scales`, the rules the API grades with. */
-const INDICATORS = Object.entries(NHSA_2021.indicators).map(([key, d]) => ({
-  key,
-  items: d.items.map((item) => ({ code: item.code, zh: item.zh, en: ITEM_EN[item.code] ?? item.code, allowed: [...item.allowed] })),
-}));
-const ITEMS = INDICATORS.flatMap((i) => i.items);
 
 /** The officer's words (`ins_…` in the locale files), else the shared ones. */
 const w = pageWords('ins');
@@ -427,6 +403,15 @@ function NewApplication({ lang, onOpen }: { lang: Lang; onOpen: (id: string, not
   const [error, setError] = useState('');
   const [existing, setExisting] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The applicant's self-assessment (自评), when one came with the application.
+  const [giving, setGiving] = useState(false);
+  const [draft, setDraft] = useState(EMPTY_DRAFT);
+  const [selfErrors, setSelfErrors] = useState<Record<string, string>>({});
+  const showSelfErrors = (found: Record<string, string>) => {
+    setSelfErrors(found);
+    const first = Object.keys(found)[0];
+    if (first) setTimeout(() => document.getElementById(first)?.focus(), 0);
+  };
 
   const onId = async (value: string) => {
     setIdNumber(value);
@@ -448,14 +433,19 @@ function NewApplication({ lang, onOpen }: { lang: Lang; onOpen: (id: string, not
 
   const apply = async () => {
     if (!elder) return setMessage(idNumber ? message || w(lang, 'idInvalid') : t(lang, 'required'));
+    const missing = giving ? draftErrors(lang, draft) : {};
+    showSelfErrors(missing);
+    if (Object.keys(missing).length > 0) return setError(fill(t(lang, 'sa_fixFields'), { n: Object.keys(missing).length }));
     setBusy(true);
     setError('');
     setExisting(null);
     try {
-      const created = await json<Application>('POST', '/api/medical-insurance/applications', { elderRef: elder.elderRef, divisionCode: elder.divisionCode });
-      onOpen(created.id, fill(w(lang, 'opened'), { name: elder.name ?? '', reference: created.reference }));
+      const created = await json<Application>('POST', '/api/medical-insurance/applications', { elderRef: elder.elderRef, divisionCode: elder.divisionCode, ...(giving ? { selfAssessment: draftBody(draft) } : {}) });
+      onOpen(created.id, fill(w(lang, 'opened'), { name: elder.name ?? '', reference: created.reference }) + (giving ? t(lang, 'sa_recorded') : ''));
     } catch (e) {
-      setError(refusalText(lang, e));
+      const placed = e instanceof Problem && e.status === 400 ? Object.fromEntries((e.body.errors ?? []).flatMap((f) => { const id = selfInputOf(f.field); return id ? [[id, w(lang, 'invalidValue')]] : []; })) : {};
+      showSelfErrors(placed);
+      setError(Object.keys(placed).length > 0 ? fill(t(lang, 'sa_fixFields'), { n: Object.keys(placed).length }) : refusalText(lang, e));
       const other = e instanceof Problem ? (e.body as Record<string, unknown>)['applicationId'] : undefined;
       if (typeof other === 'string') setExisting(other);
     } finally {
@@ -463,6 +453,7 @@ function NewApplication({ lang, onOpen }: { lang: Lang; onOpen: (id: string, not
     }
   };
 
+  const applyButton = <button type="button" disabled={busy} onClick={() => void apply()}>{w(lang, busy ? 'applying' : 'applyFor')}</button>;
   return (
     <section class="panel new-application">
       <h3>{w(lang, 'newTitle')}</h3>
@@ -472,13 +463,16 @@ function NewApplication({ lang, onOpen }: { lang: Lang; onOpen: (id: string, not
           {w(lang, 'idNumber')}
           <input id="ins-id-number" name="idNumber" autocomplete="off" maxLength={18} value={idNumber} aria-invalid={message && !elder ? 'true' : 'false'} aria-describedby="ins-id-message" onInput={(e) => void onId((e.target as HTMLInputElement).value)} />
         </label>
-        <button type="button" disabled={busy} onClick={() => void apply()}>{w(lang, busy ? 'applying' : 'applyFor')}</button>
+        {!giving && applyButton}
       </div>
       <p id="ins-id-message" class={elder ? 'field-ok' : 'field-error'} role="status">
         {elder
           ? `${w(lang, 'idFound')}: ${elder.name ?? w(lang, 'elderUnnamed')} · ${t(lang, `sex_${elder.gender}`)} · ${fill(t(lang, 'ageNow'), { age: new Date().getFullYear() - elder.birthYear })} · ${placeName(elder.divisionCode)}`
           : message}
       </p>
+      <label class="check"><input type="checkbox" name="selfAssessed" checked={giving} onChange={(e) => { setGiving((e.target as HTMLInputElement).checked); showSelfErrors({}); }} />{t(lang, 'sa_give')}</label>
+      {giving && <SelfAssessmentFields lang={lang} draft={draft} onDraft={(d) => { setDraft(d); setSelfErrors({}); setError(''); }} errors={selfErrors} />}
+      {giving && <div class="actions">{applyButton}</div>}
       {(error || existing) && (
         <div class="actions">
           <p class="form-error" role="alert">{error}</p>
@@ -602,6 +596,7 @@ function ApplicationPage(props: {
           </tbody>
         </table>
       </section>
+      {app.selfAssessment && <SelfAssessmentPanel lang={lang} self={app.selfAssessment} />}
       <section class="panel next-step" data-status={app.status}>
         <h3>{w(lang, 'nextStep')}</h3>
         {app.status === 'applied' && <Decision lang={lang} app={app} onDecided={(after) => changed(after, `${w(lang, 'application')} ${after.reference}：${w(lang, `done_${after.status}`)}${after.refusalGround ? `（${w(lang, `ground_${after.refusalGround}`)}）` : ''}`)} onFailed={failed} />}

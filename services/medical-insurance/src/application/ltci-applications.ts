@@ -74,7 +74,7 @@ export class LtciApplications {
   ) {
     this.store = new ApplicationStore(ports.database);
     this.queries = new LtciQueries(ports.database, this.store, rules, audit, sealer, ports.clock);
-    this.intake = new LtciIntake(ports, this.store, audit);
+    this.intake = new LtciIntake(ports, this.store, audit, sealer, rules);
     this.pipeline = {
       load: (tx, change) => this.store.lock(tx, change.id),
       decide: (row, change): Decided => {
@@ -150,7 +150,7 @@ export class LtciApplications {
   }
 
   /** An insurance officer opens an application for an elder (one live application per elder). */
-  apply: LtciIntake['apply'] = (elderRef, who, divisionCode) => this.intake.apply(elderRef, who, divisionCode);
+  apply: LtciIntake['apply'] = (...args) => this.intake.apply(...args);
   /** The workflow asks whether an elder has LTCI. */
   requestAuthorisation: LtciIntake['requestAuthorisation'] = (command, tx, outbox) => this.intake.requestAuthorisation(command, tx, outbox);
 

@@ -1,18 +1,21 @@
 import { divisionCovers, type Principal } from '@fbl/auth';
-import { causedBy, createMessage, LtciAuthorised, LtciRefused, type AuthoriseLtci, type EnvelopeOf, outOfScope, Refusal } from '@fbl/contracts';
+import { causedBy, createMessage, invalidInput, LtciAuthorised, LtciRefused, type AuthoriseLtci, type EnvelopeOf, outOfScope, Refusal } from '@fbl/contracts';
 import type { Tx } from '@fbl/db';
 import type { Outbox } from '@fbl/messaging';
+import type { Sealer } from '@fbl/privacy';
 import { run, runIn, type Pipeline, type ServicePorts } from '@fbl/service-kit/pipeline';
 import type { ApplicationRow, ApplicationStore } from '../adapters/db/application-store.js';
 import { mayApply } from '../domain/application.js';
+import type { InsuranceRules } from '../domain/rules.js';
 import { SERVICE } from './application-effects.js';
 import { pastOf, presentApplication, stateOf } from './application-rows.js';
 import { actorOf, serviceActor, type AuditLog } from './audit.js';
 import { applyRefused } from './ltci-problems.js';
 import { applicationEntry, inScope } from './ltci-queries.js';
+import { gradeSelfAssessment, presentSelfAssessment, selfAssessmentRow, type GradedSelfAssessment, type SelfAssessmentInput } from './self-assessments.js';
 
 type Changed = { ok: true; row: ApplicationRow } | { ok: false; problem: Refusal };
-type Applying = { elderRef: string; who: Principal; division: string; at: Date };
+type Applying = { elderRef: string; who: Principal; division: string; at: Date; selfAssessment?: GradedSelfAssessment };
 type Asking = { command: EnvelopeOf<typeof AuthoriseLtci>; at: Date };
 
 /**
@@ -24,11 +27,14 @@ export class LtciIntake {
     private readonly ports: ServicePorts,
     private readonly store: ApplicationStore,
     private readonly audit: AuditLog,
+    /** Seals the answers of self-assessments (health data) at rest. */
+    private readonly sealer: Sealer,
+    private readonly rules: InsuranceRules,
   ) {
     this.applying = {
       load: (tx, a) => this.history(tx, a.elderRef),
       decide: (past, a) => mayApply(past.map(pastOf), a.at),
-      save: async (tx, _outbox, past, may, { elderRef, who, division, at }) => {
+      save: async (tx, _outbox, past, may, { elderRef, who, division, at, selfAssessment }) => {
         const actor = actorOf(who);
         if (!may.ok) {
           await this.audit.write(tx, applicationEntry(actor, 'apply', may.applicationId, 'invalid', { elderRef, because: may.because }));
@@ -38,6 +44,10 @@ export class LtciIntake {
         }
         const row = await this.store.open(tx, { elderRef, divisionCode: division, referralIds: [], source: 'officer', appliedBy: actor.id }, at);
         await this.audit.write(tx, applicationEntry(actor, 'apply', row.id, 'allowed'));
+        if (selfAssessment) {
+          await this.store.insertSelfAssessment(tx, selfAssessmentRow(row.id, selfAssessment, this.sealer, actor.id, at));
+          await this.audit.write(tx, applicationEntry(actor, 'record-self-assessment', row.id, 'allowed', { filledBy: selfAssessment.input.filledBy }));
+        }
         return { ok: true, row };
       },
     };
@@ -95,9 +105,11 @@ export class LtciIntake {
 
   /**
    * An insurance officer opens an application for an elder (one live application per elder), in
-   * the officer's division unless a division within it is named.
+   * the officer's division unless a division within it is named, with the applicant's
+   * self-assessment (自评) when one was given: graded by the same rules and kept sealed, advisory
+   * only (it never refuses). Answers the rules refuse are refused by field, and nothing is opened.
    */
-  async apply(elderRef: string, who: Principal, divisionCode?: string) {
+  async apply(elderRef: string, who: Principal, divisionCode?: string, selfAssessment?: SelfAssessmentInput) {
     // Nothing is published when an application opens: acceptance or refusal is the first fact.
     const actor = actorOf(who);
     const division = divisionCode ?? who.divisionCode ?? null;
@@ -105,9 +117,17 @@ export class LtciIntake {
       await this.audit.alone(applicationEntry(actor, 'apply', elderRef, 'denied', { divisionCode: division }));
       throw outOfScope('division');
     }
-    const result = await run(this.ports.transact, this.applying, { elderRef, who, division, at: this.now });
+    const graded = selfAssessment ? gradeSelfAssessment(selfAssessment, this.rules) : undefined;
+    if (graded && !graded.ok) {
+      await this.audit.alone(applicationEntry(actor, 'apply', elderRef, 'invalid', { fields: graded.fields.map((f) => f.field) }));
+      throw invalidInput(graded.fields);
+    }
+    const result = await run(this.ports.transact, this.applying, { elderRef, who, division, at: this.now, ...(graded ? { selfAssessment: graded.graded } : {}) });
     if (!result.ok) throw result.problem;
-    return presentApplication(result.row);
+    if (!graded) return presentApplication(result.row);
+    const { filledBy, answers } = graded.graded.input;
+    const kept = { filledBy, answers, grade: graded.graded.grade, rulesVersion: graded.graded.rulesVersion, recordedBy: actor.id, recordedAt: result.row.appliedAt };
+    return { ...presentApplication(result.row), selfAssessment: presentSelfAssessment(kept, this.rules, null) };
   }
 
   /**

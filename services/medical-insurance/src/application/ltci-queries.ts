@@ -2,13 +2,14 @@ import { invalidInput, notFound, outOfScope, problemFields } from '@fbl/contract
 import { divisionCovers, divisionPrefix, type Principal } from '@fbl/auth';
 import type { Database } from '@fbl/db';
 import type { Sealer } from '@fbl/privacy';
-import { chinaDay, quoteDailyFund, type CareMode, type HospitalLevel } from '@fbl/scales';
+import { chinaDay, quoteDailyFund, type CareMode, type HospitalLevel, type LtciGrade } from '@fbl/scales';
 import type { ApplicationStore } from '../adapters/db/application-store.js';
 import type { ApplicationStatus } from '../domain/application.js';
 import { numberOfReference } from '../domain/reference.js';
 import type { InsuranceRules } from '../domain/rules.js';
 import { presentApplication } from './application-rows.js';
 import { actorOf, type Actor, type AuditLog, type AuditOutcome } from './audit.js';
+import { openSelfAssessment, presentSelfAssessment } from './self-assessments.js';
 
 /** The officer's work queue when no status is asked for: everything waiting on a person. */
 export const WORK_QUEUE: ApplicationStatus[] = ['applied', 'accepted', 'objected', 'reassessment-due'];
@@ -80,7 +81,10 @@ export class LtciQueries {
     });
   }
 
-  /** One application with its assessments (raw answers included: the officer works from them). */
+  /**
+   * One application with its assessments (raw answers included: the officer works from them) and
+   * the applicant's self-assessment, if one was given, beside the first on-site grade.
+   */
   async view(id: string, who: Principal) {
     const actor = actorOf(who);
     const found = await this.database.transaction(async (tx) => {
@@ -94,11 +98,15 @@ export class LtciQueries {
         return 'denied' as const;
       }
       const done = await application.done();
-      await this.audit.write(tx, applicationEntry(actor, 'read', id, 'allowed'));
-      return { row: application.row, done };
+      const selfAssessed = await application.selfAssessed();
+      await this.audit.write(tx, applicationEntry(actor, 'read', id, 'allowed', selfAssessed ? { selfAssessment: 'opened' } : undefined));
+      return { row: application.row, done, selfAssessed };
     });
     if (!found) throw notFound(`LTCI application ${id}`);
     if (found === 'denied') throw outOfScope('application');
+    // The self-assessment pre-screened the first on-site assessment: that is the grade it is compared with.
+    const onSite = found.done.find((a) => a.purpose === 'first');
+    const selfAssessment = found.selfAssessed ? presentSelfAssessment(openSelfAssessment(found.selfAssessed, this.sealer), this.rules, onSite ? (onSite.grade as LtciGrade) : null) : null;
     return {
       ...presentApplication(found.row),
       assessments: found.done.map((a) => ({
@@ -113,6 +121,7 @@ export class LtciQueries {
         recordedBy: a.recordedBy,
         recordedAt: a.recordedAt.toISOString(),
       })),
+      selfAssessment,
     };
   }
 

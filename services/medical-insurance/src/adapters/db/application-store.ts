@@ -2,10 +2,12 @@ import type { Database, Tx } from '@fbl/db';
 import { newId } from '@fbl/contracts';
 import { and, asc, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { ApplicationStatus } from '../../domain/application.js';
-import { applications, assessments } from './schema.js';
+import { applications, assessments, selfAssessments } from './schema.js';
 
 /** A stored application. */
 export type ApplicationRow = typeof applications.$inferSelect;
+/** A stored self-assessment (自评) of an application. */
+export type SelfAssessmentRow = typeof selfAssessments.$inferSelect;
 /** A stored assessment of an application. */
 export type AssessmentRow = typeof assessments.$inferSelect;
 
@@ -62,10 +64,21 @@ export class ApplicationStore {
     await tx.insert(assessments).values(row);
   }
 
-  /** One application and its assessments, oldest first. */
-  async find(tx: Tx, id: string): Promise<{ row: ApplicationRow; done: () => Promise<AssessmentRow[]> } | undefined> {
+  /** Keep the self-assessment given with an application (one per application). */
+  async insertSelfAssessment(tx: Tx, row: SelfAssessmentRow): Promise<void> {
+    await tx.insert(selfAssessments).values(row);
+  }
+
+  /** One application, its assessments (oldest first) and its self-assessment, if any. */
+  async find(tx: Tx, id: string): Promise<{ row: ApplicationRow; done: () => Promise<AssessmentRow[]>; selfAssessed: () => Promise<SelfAssessmentRow | undefined> } | undefined> {
     const [row] = await tx.select().from(applications).where(eq(applications.id, id));
-    return row && { row, done: () => tx.select().from(assessments).where(eq(assessments.applicationId, id)).orderBy(asc(assessments.recordedAt)) };
+    return (
+      row && {
+        row,
+        done: () => tx.select().from(assessments).where(eq(assessments.applicationId, id)).orderBy(asc(assessments.recordedAt)),
+        selfAssessed: async () => (await tx.select().from(selfAssessments).where(eq(selfAssessments.applicationId, id)))[0],
+      }
+    );
   }
 
   /** A page of applications and how many there are. */

@@ -87,6 +87,25 @@ export const assessments = medicalInsurance.table(
   (t) => [index('assessments_application_idx').on(t.applicationId, t.recordedAt)],
 );
 
+/**
+ * The applicant's self-assessment (自评) given with an application, at most one per application:
+ * advisory only (a pre-screen shown to the officer), never a ground for a decision.
+ */
+export const selfAssessments = medicalInsurance.table('self_assessments', {
+  applicationId: uuid('application_id')
+    .primaryKey()
+    .references(() => applications.id),
+  /** Who filled it in: self (本人), guardian (监护人), agent (委托代理人). */
+  filledBy: text('filled_by', { enum: ['self', 'guardian', 'agent'] }).notNull(),
+  /** The 17 raw answers (health data), sealed with PII_ENCRYPTION_KEY. */
+  answersSealed: text('answers_sealed').notNull(),
+  /** The grade the answers give under the rules of `rules_version` (the predicted grade). */
+  grade: integer('grade').notNull(),
+  rulesVersion: text('rules_version').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+});
+
 /** Home sick bed filings (家庭病床医保备案): one per elder and institution. */
 export const homeSickBedFilings = medicalInsurance.table(
   'home_sick_bed_filings',

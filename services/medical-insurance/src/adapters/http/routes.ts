@@ -10,6 +10,7 @@ import type { AuditLog } from '../../application/audit.js';
 import type { HomeSickBedFilings } from '../../application/home-sick-bed-filings.js';
 import type { LtciApplications } from '../../application/ltci-applications.js';
 import { APPLICATION_STATUSES, END_REASONS, REFUSAL_GROUNDS } from '../../domain/application.js';
+import { SELF_ASSESSORS } from '../../domain/self-assessment.js';
 
 const tags = ['medical-insurance 医保'];
 const BASE = '/api/medical-insurance';
@@ -20,15 +21,20 @@ const CareMode = Literals(['medical-special-care', 'institutional-care', 'home-v
 const HospitalLevel = Type.Integer({ minimum: 1, maximum: 3 });
 const strict = { additionalProperties: false } as const;
 
+/** NHSA 2021 answers keyed by item code: any item code and any integer get through here; the grading rules name what is wrong. */
+const LtciAnswers = Type.Record(Type.String({ pattern: '^[a-zA-Z]{1,40}$' }), Type.Integer());
+
 const AssessmentBody = Type.Object(
   {
-    // Any item code and any integer get through here; the grading rules name what is wrong.
-    answers: Type.Record(Type.String({ pattern: '^[a-zA-Z]{1,40}$' }), Type.Integer()),
+    answers: LtciAnswers,
     assessors: Type.Tuple([ShortText(50), ShortText(50)]),
     assessedOn: Type.String({ format: 'date' }),
   },
   strict,
 );
+
+/** The applicant's self-assessment (自评): the 17 NHSA items, and who filled it in (本人, 监护人, 委托代理人). Advisory. */
+const SelfAssessmentBody = Type.Object({ filledBy: Literals(SELF_ASSESSORS), answers: LtciAnswers }, strict);
 
 const CareModeBody = Type.Object({ careMode: CareMode, providerInstitutionId: Uuid, hospitalLevel: Type.Optional(HospitalLevel) }, strict);
 
@@ -43,10 +49,23 @@ export function medicalInsuranceRoutes(kit: ServiceKit, useCases: { ltci: LtciAp
     authenticate(fastify, { secret: authSecret, clock: kit.deps.clock, oidc: kit.deps.oidc });
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-    app.post(`${BASE}/applications`, { preValidation: allow('insurer'), schema: { tags, summary: "Open an LTCI application for an elder, in the officer's division or one within it", body: Type.Object({ elderRef: ElderRef, divisionCode: Type.Optional(DivisionCode) }, strict) } }, async (request, reply) => {
-      const created = await ltci.apply(request.body.elderRef, principalOf(request), request.body.divisionCode);
-      return reply.status(201).header('location', `${BASE}/applications/${created.id}`).send(created);
-    });
+    app.post(
+      `${BASE}/applications`,
+      {
+        preValidation: allow('insurer'),
+        schema: {
+          tags,
+          summary: "Open an LTCI application for an elder, in the officer's division or one within it, with the applicant's self-assessment (自评, advisory: graded, never refuses) when given",
+          body: Type.Object({ elderRef: ElderRef, divisionCode: Type.Optional(DivisionCode), selfAssessment: Type.Optional(SelfAssessmentBody) }, strict),
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const self = b.selfAssessment ? { filledBy: b.selfAssessment.filledBy, answers: b.selfAssessment.answers } : undefined;
+        const created = await ltci.apply(b.elderRef, principalOf(request), b.divisionCode, self);
+        return reply.status(201).header('location', `${BASE}/applications/${created.id}`).send(created);
+      },
+    );
 
     app.get(
       `${BASE}/applications`,
