@@ -20,6 +20,12 @@ export interface RelayOptions {
 }
 
 /** A message the relay has published: its topic and key. */
+/** A PostgreSQL notification: its channel and payload (at most 8000 bytes). */
+export interface Notice {
+  channel: string;
+  payload: string;
+}
+
 export interface PublishedRecord {
   topic: string;
   key: string;
@@ -82,6 +88,17 @@ export class OutboxRelay {
    */
   afterPublish(listener: (records: readonly PublishedRecord[]) => Promise<void>): void {
     this.published.push(listener);
+  }
+
+  private readonly notices: ((records: readonly PublishedRecord[]) => readonly Notice[])[] = [];
+
+  /**
+   * Send PostgreSQL notifications for each published batch in the statement that deletes its
+   * rows (`with gone as (delete …) select pg_notify(…)`): delivered once the rows are gone, as
+   * after {@link afterPublish}, without a round trip of their own.
+   */
+  notifyOnPublish(notices: (records: readonly PublishedRecord[]) => readonly Notice[]): void {
+    this.notices.push(notices);
   }
 
   constructor(private readonly options: RelayOptions) {
@@ -202,10 +219,16 @@ export class OutboxRelay {
       }),
     );
     // Acknowledged: the rows leave the outbox. A crash before this line publishes them again.
-    await database.db.delete(outbox).where(inArray(outbox.seq, rows.map((row) => Number(row.seq))));
+    const records = rows.map((row) => ({ topic: row.topic, key: row.key }));
+    const gone = inArray(outbox.seq, rows.map((row) => Number(row.seq)));
+    const notices = this.notices.flatMap((notice) => notice(records));
+    if (notices.length === 0) await database.db.delete(outbox).where(gone);
+    else {
+      const notify = sql.join(notices.map((n) => sql`pg_notify(${n.channel}, ${n.payload})`), sql`, `);
+      await database.rows(database.db, sql`with gone as (delete from ${outbox} where ${gone}) select ${notify}`);
+    }
     metrics?.outboxPublished.inc({ service }, rows.length);
     if (this.published.length > 0) {
-      const records = rows.map((row) => ({ topic: row.topic, key: row.key }));
       for (const listener of this.published) {
         await listener(records).catch((error: unknown) => this.options.logger.warn({ err: error, service }, 'a listener of published outbox rows failed'));
       }

@@ -88,6 +88,31 @@ function relaySuite(kind: BusKind) {
     expect(await h.database.db.select().from(outboxTable).where(eq(outboxTable.topic, topic))).toEqual([]);
   });
 
+  it('sends the notices of a published batch with the statement that deletes its rows, and only for rows that committed', async () => {
+    const topic = `fixture-${newId()}.events`;
+    const definition = notedMessage(topic);
+    await h.bus.ensureTopics([topic]);
+    const channel = `fixture_notice_${newId().replaceAll('-', '')}`;
+    const relay = relayOn(h.bus);
+    relay.notifyOnPublish((records) => {
+      const ours = records.filter((r) => r.topic === topic).map((r) => r.key);
+      return ours.length === 0 ? [] : [{ channel, payload: JSON.stringify(ours) }];
+    });
+    const heard: { keys: string[] }[] = [];
+    const listening = await h.database.listen(channel, (payload) => heard.push({ keys: JSON.parse(payload) as string[] }));
+    const keys = [newId(), newId()];
+    await h.database.transaction(async (tx) => {
+      await outbox.append(tx, [createMessage(definition, newId(), { note: 'never committed' }, { source: 'test' })]);
+      throw new Error('rolled back');
+    }).catch(() => undefined);
+    await h.database.transaction((tx) => outbox.append(tx, keys.map((key) => createMessage(definition, key, { note: 'committed' }, { source: 'test' }))));
+    expect(await relay.drain()).toBeGreaterThanOrEqual(2);
+    await waitFor(() => heard.length > 0, { what: 'the notice of the published batch' });
+    expect(heard.flatMap((notice) => notice.keys)).toEqual(keys);
+    expect(await h.database.db.select().from(outboxTable).where(eq(outboxTable.topic, topic))).toEqual([]);
+    await listening.unlisten();
+  });
+
   it('neither publishes again nor keeps rows an earlier version marked published', async () => {
     const topic = `fixture-${newId()}.events`;
     const definition = notedMessage(topic);

@@ -4,7 +4,7 @@ import { BED_TYPES, bedCommandsTopic, bedEventsTopic, CIVIL_AFFAIRS, commandsTop
 import { AuditLog, Sealer, suiteOf, type SealingKeys } from '@fbl/privacy';
 import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { fileURLToPath } from 'node:url';
-import { announceChanges } from './adapters/db/change-notices.js';
+import { changeNotices } from './adapters/db/change-notices.js';
 import { PacketStore } from './adapters/db/packet-store.js';
 import { auditLog, messaging } from './adapters/db/schema.js';
 import { packetRoutes } from './adapters/http/packet-routes.js';
@@ -54,7 +54,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
   const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
   // Every change of a referral publishes an event keyed by it: once published, the change is announced.
   const referralEvents = eventsTopic(REFERRAL);
-  kit.relay.afterPublish((records) => announceChanges(deps.database, records.filter((r) => r.topic === referralEvents).map((r) => r.key)));
+  kit.relay.notifyOnPublish((records) => changeNotices(records.filter((r) => r.topic === referralEvents).map((r) => r.key)));
   // Open live-update streams, for operators (and for tests: a closed page must not leave one behind).
   new Gauge({
     name: 'fbl_live_streams_open',

@@ -1,5 +1,4 @@
-import type { Database } from '@fbl/db';
-import { sql } from 'drizzle-orm';
+import type { Notice } from '@fbl/messaging';
 
 /** The PostgreSQL channel on which changed referrals are announced. */
 export const CHANGES_CHANNEL = 'fbl_referral_changed';
@@ -8,13 +7,14 @@ export const CHANGES_CHANNEL = 'fbl_referral_changed';
 const IDS_PER_NOTIFY = 150;
 
 /**
- * Announce referrals that changed: one `pg_notify` per 150 ids, sent by the outbox relay after the
- * transactions that changed them committed (every change of a referral publishes an event keyed
- * by it). Outside the business transactions, so notifying never serialises their commits.
+ * The notices announcing referrals that changed: one per 150 ids. The outbox relay sends them with
+ * the statement that deletes the published rows, after the transactions that changed the
+ * referrals committed (every change of a referral publishes an event keyed by it). Outside the
+ * business transactions, so notifying never serialises their commits.
  */
-export async function announceChanges(database: Database, referralIds: readonly string[]): Promise<void> {
+export function changeNotices(referralIds: readonly string[]): Notice[] {
   const ids = [...new Set(referralIds)];
-  for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) {
-    await database.rows(database.db, sql`select pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(ids.slice(i, i + IDS_PER_NOTIFY))})`);
-  }
+  const notices: Notice[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) notices.push({ channel: CHANGES_CHANNEL, payload: JSON.stringify(ids.slice(i, i + IDS_PER_NOTIFY)) });
+  return notices;
 }
