@@ -20,8 +20,8 @@ export interface BedServiceConfig {
   policy: BedTypePolicy;
   /** The key sign-in tokens are verified with (AUTH_SECRET, or the SM2 public key under CRYPTO_SUITE=sm). */
   authSecret: TokenKey;
-  /** The keys home beds' visit records are sealed with (PII_ENCRYPTION_KEY, CRYPTO_SUITE; required by home bed services). */
-  sealing?: SealingKeys;
+  /** The keys residents' health text and home beds' visit records are sealed with (PII_ENCRYPTION_KEY, CRYPTO_SUITE; required by every bed service). */
+  sealing: SealingKeys;
 }
 
 /** A bed type's policy with HOLD_HOURS, KEPT_BED_DAYS, EPISODE_REVIEW_DAYS of an environment over its defaults. */
@@ -39,11 +39,11 @@ export function readPolicy(policy: BedTypePolicy, env: Record<string, string | u
 /** Read a bed service's configuration from an environment: the process keys of every service, AUTH_SECRET and its policy's numbers. */
 export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, string | undefined>, defaults: { port: number }): Readonly<BedServiceConfig> {
   const authSecret = requiredTokenKey(env, policy.service);
-  const sealing = policy.visits ? sealingKeys(env, `${policy.service} needs PII_ENCRYPTION_KEY, the key visit notes and signatures are sealed with`) : undefined;
-  return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env), authSecret, ...(sealing ? { sealing } : {}) });
+  const sealing = sealingKeys(env, `${policy.service} needs PII_ENCRYPTION_KEY, the key residents' health text${policy.visits ? ' and visit notes and signatures are' : ' is'} sealed with`);
+  return Object.freeze({ process: readProcessConfig(env, defaults), policy: readPolicy(policy, env), authSecret, sealing });
 }
 
 /** Run one bed service alone (the distributed mode) until SIGINT or SIGTERM. */
 export function runBedService(config: Readonly<BedServiceConfig>): Promise<RunningProcess> {
-  return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps, { authSecret: config.authSecret, ...(config.sealing ? { sealing: config.sealing } : {}) })], handleSignals: true });
+  return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps, { authSecret: config.authSecret, sealing: config.sealing })], handleSignals: true });
 }
