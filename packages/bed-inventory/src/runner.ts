@@ -1,10 +1,11 @@
 import type { TokenKey } from '@fbl/auth';
 import { requiredTokenKey } from '@fbl/auth/config';
 import { compileChecker, describeFieldErrors } from '@fbl/contracts';
-import type { SealingKeys } from '@fbl/privacy';
-import { ConfigError, readProcessConfig, runProcess, sealingKeys, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
+import { Sealer, type ResealProgress, type SealingKeys } from '@fbl/privacy';
+import { ConfigError, readProcessConfig, runProcess, runReseal, sealingKeys, type ProcessConfig, type RunningProcess } from '@fbl/service-kit';
 import Type, { type Static } from 'typebox';
 import { configurePolicy, type BedTypePolicy } from './domain/policy.js';
+import { sealedTablesOf } from './adapters/db/sealed.js';
 import { bedService } from './service.js';
 
 const PolicyEnv = Type.Object({
@@ -46,4 +47,13 @@ export function readBedServiceConfig(policy: BedTypePolicy, env: Record<string, 
 /** Run one bed service alone (the distributed mode) until SIGINT or SIGTERM. */
 export function runBedService(config: Readonly<BedServiceConfig>): Promise<RunningProcess> {
   return runProcess({ name: config.policy.service, config: config.process, services: (deps) => [bedService(config.policy, deps, { authSecret: config.authSecret, sealing: config.sealing })], handleSignals: true });
+}
+
+/**
+ * Re-seal one bed service's sealed columns with the configured suite and key (after CRYPTO_SUITE
+ * changed or a key was rotated, the earlier keys in PII_PREVIOUS_ENCRYPTION_KEYS). The service may
+ * keep running; an interrupted run is run again.
+ */
+export function runBedReseal(config: Readonly<BedServiceConfig>): Promise<ResealProgress[]> {
+  return runReseal({ name: config.policy.service, config: config.process, tables: sealedTablesOf(config.policy.dbSchema), sealer: new Sealer(config.sealing) });
 }

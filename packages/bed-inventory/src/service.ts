@@ -50,6 +50,7 @@ export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: Be
     ? new HomeVisits(kit.ports, policy.bedType, messages, new VisitStore(tables, deps.database), sealer, audit, inventory)
     : undefined;
   // Health text written in clear before it was sealed is moved to the sealed columns once, at start.
+  let running: Promise<void> = Promise.resolve();
   const leftovers: BackgroundJob = {
     start: () => {
       running = sealLeftovers(deps.database, tables, sealer)
@@ -58,7 +59,6 @@ export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: Be
     },
     stop: () => running,
   };
-  let running: Promise<void> = Promise.resolve();
   return {
     name: policy.service,
     kit,

@@ -34,7 +34,14 @@ export function stayAuditOf(events: readonly BedEvent[], actor: Actor): AuditEnt
         return row(STAY_AUDIT.return, e.stay.id, { elderRef: e.stay.elderRef, institutionId: e.stay.institutionId, parts: [] });
       case 'EpisodeRenewed':
         return row(STAY_AUDIT.review, e.stay.id, { elderRef: e.stay.elderRef, institutionId: e.stay.institutionId, reviewId: e.reviewId, parts: ['condition', 'decision'] });
-      default:
+      // Holds carry no health data; a kept bed is part of its transfer's row; a review falling due changes nothing.
+      case 'HoldPlaced':
+      case 'HoldConfirmed':
+      case 'HoldRejected':
+      case 'HoldExpired':
+      case 'HoldReleased':
+      case 'BedKept':
+      case 'ReviewFlagged':
         return [];
     }
   });
