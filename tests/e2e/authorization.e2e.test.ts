@@ -282,6 +282,8 @@ describe('authorization matrix: every API route × every role', () => {
       { method: 'GET', route: `${b}/institutions/{id}/holds`, path: `${b}/institutions/${x}/holds`, allowed: staffOrAdmin, strict: true, secrets },
       { method: 'POST', route: `${b}/holds/{id}/admission`, path: `${b}/holds/${held['id']}/admission`, body: admissionBody, allowed: ['staffOwner'], strict: true, secrets },
       { method: 'GET', route: `${b}/institutions/{id}/admissions`, path: `${b}/institutions/${x}/admissions`, allowed: staffOrAdmin, strict: true, secrets },
+      // One admission with its transfers' reasons and stage reviews: health text, opened for the owner's staff (and admins) only.
+      { method: 'GET', route: `${b}/admissions/{id}`, path: `${b}/admissions/${stayId}`, allowed: staffOrAdmin, strict: true, secrets },
       { method: 'POST', route: `${b}/admissions/{id}/episode-review`, path: `${b}/admissions/${stayId}/episode-review`, body: { condition: 'stable', decision: 'continue' }, allowed: ['staffOwner'], strict: true },
       { method: 'POST', route: `${b}/admissions/{id}/emergency-transfer`, path: `${b}/admissions/${stayId}/emergency-transfer`, body: { reason: '突发胸痛' }, allowed: ['staffOwner'], strict: true, order: 1 },
       { method: 'POST', route: `${b}/admissions/{id}/return`, path: `${b}/admissions/${stayId}/return`, allowed: ['staffOwner'], strict: true, order: 2 },

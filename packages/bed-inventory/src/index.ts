@@ -13,4 +13,4 @@ export * from './domain/policy.js';
 export * from './domain/policies.js';
 export type { InstitutionRegistration, UnitBatch } from './domain/institution.js';
 export type { Attributes } from './domain/attributes.js';
-export { readBedServiceConfig, readPolicy, runBedService, type BedServiceConfig } from './runner.js';
+export { readBedServiceConfig, readPolicy, runBedReseal, runBedService, type BedServiceConfig } from './runner.js';

@@ -2,12 +2,13 @@ import type { TokenKey } from '@fbl/auth';
 import { chinaDivisions, DEFAULT_PROVINCE } from '@fbl/codes';
 import { bedCommandsTopic, bedEventsTopic } from '@fbl/contracts';
 import { AuditLog, Sealer, suiteOf, type SealingKeys } from '@fbl/privacy';
-import { ServiceKit, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
+import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDeps } from '@fbl/service-kit';
 import { pgSchema } from 'drizzle-orm/pg-core';
 import { fileURLToPath } from 'node:url';
 import { BedQueries } from './adapters/db/bed-queries.js';
 import { BedStore } from './adapters/db/bed-store.js';
 import { VisitStore } from './adapters/db/visit-store.js';
+import { sealLeftovers } from './adapters/db/sealed-leftovers.js';
 import { PLACEHOLDER_SCHEMA } from './adapters/db/schema.js';
 import { bedInventoryTables } from './adapters/db/tables.js';
 import { bedRoutes } from './adapters/http/routes.js';
@@ -21,15 +22,15 @@ import type { BedTypePolicy } from './domain/policy.js';
 export interface BedService extends ServiceDefinition {
   inventory: BedInventory;
   queries: BedQueries;
-  /** Home beds' service plans and visits (absent for the other bed types, or without a sealing key). */
+  /** Home beds' service plans and visits (absent for the other bed types). */
   visits?: HomeVisits;
 }
 
-/** What a bed service is built with: the token secret and, for home beds' visits, the key personal data is sealed with. */
+/** What a bed service is built with: the token secret and the key personal and health data is sealed with. */
 export interface BedServiceOptions {
   authSecret: TokenKey;
-  /** Seals visit notes, signatures and codes; without it a home bed service has no visits. */
-  sealing?: string | SealingKeys;
+  /** Seals residents' health text (service plans, discharge and transfer reasons, stage reviews) and home beds' visit notes, signatures and codes. */
+  sealing: string | SealingKeys;
 }
 
 /**
@@ -40,12 +41,24 @@ export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: Be
   const tables = bedInventoryTables(pgSchema(policy.dbSchema));
   const kit = new ServiceKit(policy.service, tables.messaging, deps);
   const messages = new BedMessages(policy, kit.ports.clock);
-  const inventory = new BedInventory(kit.ports, policy, messages, new BedStore(tables, policy, messages, kit.ports.timers), chinaDivisions, deps.province ?? DEFAULT_PROVINCE);
-  const queries = new BedQueries(deps.database, tables);
-  const visitsOn = policy.visits && options.sealing && (policy.bedType === 'home-care' || policy.bedType === 'home-sick');
-  const visits = visitsOn
-    ? new HomeVisits(kit.ports, policy.bedType as 'home-care' | 'home-sick', messages, new VisitStore(tables, deps.database), new Sealer(options.sealing!), new AuditLog({ database: deps.database, table: tables.auditLog, clock: kit.ports.clock }), inventory)
+  const sealer = new Sealer(options.sealing);
+  // Every read and change of a resident's record is audited, in every bed service.
+  const audit = new AuditLog({ database: deps.database, table: tables.auditLog, clock: kit.ports.clock });
+  const inventory = new BedInventory(kit.ports, policy, messages, new BedStore(tables, policy, messages, kit.ports.timers, sealer), audit, chinaDivisions, deps.province ?? DEFAULT_PROVINCE);
+  const queries = new BedQueries(deps.database, tables, sealer);
+  const visits = policy.visits && (policy.bedType === 'home-care' || policy.bedType === 'home-sick')
+    ? new HomeVisits(kit.ports, policy.bedType, messages, new VisitStore(tables, deps.database), sealer, audit, inventory)
     : undefined;
+  // Health text written in clear before it was sealed is moved to the sealed columns once, at start.
+  let running: Promise<void> = Promise.resolve();
+  const leftovers: BackgroundJob = {
+    start: () => {
+      running = sealLeftovers(deps.database, tables, sealer)
+        .then((moved) => (moved.stays + moved.transfers + moved.episodeReviews > 0 ? kit.logger.info({ moved }, 'health text written before sealing is sealed now') : undefined))
+        .catch((error: unknown) => kit.logger.error({ err: error }, 'sealing the health text written before sealing failed; tried again at the next start'));
+    },
+    stop: () => running,
+  };
   return {
     name: policy.service,
     kit,
@@ -55,10 +68,11 @@ export function bedService(policy: BedTypePolicy, deps: ServiceDeps, options: Be
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
     migrationsTable: `${policy.dbSchema}_migrations`,
     migrationsRenameSchema: { from: PLACEHOLDER_SCHEMA, to: policy.dbSchema },
-    routes: bedRoutes(kit, inventory, queries, options.authSecret, visits),
+    routes: bedRoutes(kit, inventory, queries, audit, options.authSecret, visits),
     consumers: [{ group: policy.service, handlers: bedHandlers(inventory, visits), topics: [bedCommandsTopic(policy.bedType)] }],
-    // The visit records' audit log is kept under a hash chain, as the other services' logs are.
-    ...(visits ? { auditChain: { logs: [{ schema: policy.dbSchema, log: 'audit_log' }], suite: suiteOf(options.sealing!) } } : {}),
+    jobs: [leftovers],
+    // The audit log of residents' records (and visits) is kept under a hash chain, as the other services' logs are.
+    auditChain: { logs: [{ schema: policy.dbSchema, log: 'audit_log' }], suite: suiteOf(options.sealing) },
     produces: [bedEventsTopic(policy.bedType), bedCommandsTopic(policy.bedType)],
   };
 }

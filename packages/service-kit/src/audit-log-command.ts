@@ -10,9 +10,12 @@ export const CHAINED_LOGS: readonly ChainedLog[] = [
   { schema: 'medical_insurance', log: 'audit_log' },
   { schema: 'gateway', log: 'audit_log' },
   { schema: 'gateway', log: 'sign_ins' },
-  // The home bed services' visit records.
+  // The five bed services' records of residents, admissions and (home beds) visits.
+  { schema: 'care_beds', log: 'audit_log' },
+  { schema: 'medical_beds', log: 'audit_log' },
   { schema: 'home_care_beds', log: 'audit_log' },
   { schema: 'home_sick_beds', log: 'audit_log' },
+  { schema: 'hospice_beds', log: 'audit_log' },
 ];
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,7 @@
 import { bedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import { allMessages, MessageRegistry, newId } from '@fbl/contracts';
 import { openDatabase } from '@fbl/db';
+import { generateKey } from '@fbl/privacy';
 import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { sql } from 'drizzle-orm';
@@ -22,7 +23,7 @@ export function unitCountsMigrationCase(policy: BedTypePolicy, unitKind: 'bed' |
     const database = await openDatabase({ url: testDb.url });
     const logger = createLogger({ name: `${policy.service}-counts-migration`, level: 'silent' });
     const deps = { database, bus: new InProcessBus(logger), logger, metrics: createMetrics(), registry: new MessageRegistry(allMessages), clock: () => new Date() };
-    const service = bedService(policy, deps, { authSecret: 'counts-migration' });
+    const service = bedService(policy, deps, { authSecret: 'counts-migration', sealing: generateKey() });
     const before = await mkdtemp(join(tmpdir(), 'bed-migrations-before-counts-'));
     const schema = sql.identifier(policy.dbSchema);
     const migrate = (folder: string) => database.migrate({ folder, table: service.migrationsTable, ...(service.migrationsRenameSchema ? { renameSchema: service.migrationsRenameSchema } : {}) });

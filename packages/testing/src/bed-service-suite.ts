@@ -14,15 +14,18 @@ import {
 import { openDatabase, type Database } from '@fbl/db';
 import { createConsumer, InProcessBus, toRecord } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
+import { chainPass, generateKey, verifyChain } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService, type ServiceDeps } from '@fbl/service-kit';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { unitCountsMigrationCase } from './bed-counts-migration.js';
+import { sealedLeftoversMigrationCase } from './bed-sealed-migration.js';
 import { testCreditCode } from './credit-code.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { outboxSent } from './published.js';
 import { describeWithPostgres } from './requirements.js';
+import { testSealingKeys, testSuite } from './suite.js';
 import { waitFor } from './wait-for.js';
 
 /** What the suite needs to know to exercise one bed service. */
@@ -61,16 +64,17 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
     const registry = new MessageRegistry(allMessages);
 
     const authSecret = 'bed-service-suite-secret';
+    const sealing = testSealingKeys(generateKey());
     const admin: Principal = { userId: 'admin-suite', role: 'admin' };
     const staffOf = (institutionId: string): Principal => ({ userId: `staff-${institutionId.slice(-6)}`, role: 'provider', institutionId });
     const start = async () => {
-      service = bedService(policy, deps, { authSecret });
+      service = bedService(policy, deps, { authSecret, sealing });
       running = await startService(service);
     };
     const eventsOf = (type: string, predicate: (e: Envelope) => boolean = () => true) => events.filter((e) => e.type === type && predicate(e));
     const waitForEvent = (type: string, predicate: (e: Envelope) => boolean, what: string) => waitFor(() => eventsOf(type, predicate)[0], { what: `${type}: ${what}` });
     /** A request to the service as `who` (an admin unless said), signed at the suite's clock. */
-    const api = (method: 'GET' | 'POST' | 'PATCH', path: string, payload?: object, who: Principal = admin) =>
+    const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, payload?: object, who: Principal = admin) =>
       http.inject({ method, url: `/api/${policy.service}${path}`, headers: { authorization: `Bearer ${signToken(who, authSecret, { now: clock.now, ttlSeconds: 600 })}` }, ...(payload ? { payload } : {}) });
 
     const registration = (units: number, extra: Record<string, unknown> = {}) => ({
@@ -318,7 +322,84 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       expect((last.data as { units: { total: number; free: number }[] }).units.map((u) => [u.total, u.free])).toEqual(expect.arrayContaining([[4, 4], [2, 2]]));
     });
 
+    it("seals residents' health text at rest, opens it for the provider's staff, audits every read and change with who did it, and shows nothing to anyone else", async () => {
+      const id = await register(1);
+      const staff = staffOf(id);
+      const other = staffOf(newId());
+      const planner: Principal = { userId: 'planner-suite', role: 'planner' };
+      const schema = sql.identifier(policy.dbSchema);
+      const hold = await holdFor(id);
+      // Another provider's staff may not record the arrival: refused, and the refusal audited.
+      expect((await api('POST', `/holds/${hold.holdId}/admission`, admissionBody, other)).statusCode).toBe(403);
+      const stayId = await admit(id, hold.holdId);
+      if (policy.episodes) expect((await api('POST', `/admissions/${stayId}/episode-review`, { condition: 'worse', decision: 'prepare-closing' }, staff)).statusCode).toBe(200);
+      const reason = '夜间突发胸痛，血压180/110，疑似急性心梗';
+      expect((await api('POST', `/admissions/${stayId}/emergency-transfer`, { reason }, staff)).statusCode).toBe(200);
+      if (policy.keptBed) {
+        expect((await api('POST', `/admissions/${stayId}/return`, undefined, staff)).statusCode).toBe(200);
+        expect((await api('POST', `/admissions/${stayId}/discharge`, { reason: 'died' }, staff)).statusCode).toBe(200);
+      }
+      const dischargeReason = policy.keptBed ? 'died' : 'transferred';
+
+      // (a) What is stored is sealed: no clear text in any column of the rows.
+      const stored = async (table: string, where: string) => (await database.rows<{ row: string }>(database.db, sql`select row_to_json(t)::text as row from ${schema}.${sql.identifier(table)} t where ${sql.identifier(where)} = ${stayId}`)).map((r) => r.row);
+      const [transferRow] = await stored('transfers', 'stay_id');
+      expect(transferRow).not.toContain('胸痛');
+      expect(JSON.parse(transferRow!)).toMatchObject({ reason: null, reason_sealed: expect.stringMatching(/^(v1|s1)\./) });
+      const [stayRow] = await stored('stays', 'id');
+      expect(JSON.parse(stayRow!)).toMatchObject({ service_plan: null, discharge_reason: null, discharge_reason_sealed: expect.stringMatching(/^(v1|s1)\./) });
+      expect(stayRow).not.toContain(`"${dischargeReason}"`);
+      if (policy.servicePlan) expect(stayRow).not.toContain('助浴');
+      if (policy.episodes) {
+        const [reviewRow] = await stored('episode_reviews', 'stay_id');
+        expect(JSON.parse(reviewRow!)).toMatchObject({ condition: null, decision: null, condition_sealed: expect.stringMatching(/^(v1|s1)\./), decision_sealed: expect.stringMatching(/^(v1|s1)\./) });
+        expect(reviewRow).not.toMatch(/worse|prepare-closing/);
+      }
+
+      // (b) The provider's staff read it in clear: the admission with its transfer's reason, and the residents' list.
+      const read = await api('GET', `/admissions/${stayId}`, undefined, staff);
+      expect(read.statusCode, read.body).toBe(200);
+      const admission = read.json() as { dischargeReason: string; servicePlan: unknown; transfers: { reason: string }[]; reviews: { condition: string; decision: string }[]; lastReview: unknown };
+      expect(admission.transfers.map((t) => t.reason)).toEqual([reason]);
+      expect(admission.dischargeReason).toBe(dischargeReason);
+      expect(admission.servicePlan).toEqual(policy.servicePlan ? admissionBody.servicePlan : null);
+      if (policy.episodes) expect(admission.reviews).toMatchObject([{ condition: 'worse', decision: 'prepare-closing' }]);
+      const listed = (await api('GET', `/institutions/${id}/admissions?status=discharged`, undefined, staff)).json() as { id: string; dischargeReason: string; lastReview: { condition: string } | null }[];
+      expect(listed.find((s) => s.id === stayId)).toMatchObject({ dischargeReason, ...(policy.episodes ? { lastReview: { condition: 'worse' } } : {}) });
+
+      // (d) A planner, and another provider's staff, get 403 and none of it.
+      for (const [who, path] of [[planner, `/admissions/${stayId}`], [other, `/admissions/${stayId}`], [planner, `/institutions/${id}/admissions?status=discharged`], [other, `/institutions/${id}/admissions?status=discharged`]] as const) {
+        const refused = await api('GET', path, undefined, who);
+        expect(refused.statusCode, `${who.role} ${path}`).toBe(403);
+        expect(refused.body).not.toContain('胸痛');
+        expect(refused.body).not.toMatch(/"transfers"|"dischargeReason"|"elderRef"/);
+      }
+      expect((await api('POST', `/admissions/${stayId}/emergency-transfer`, { reason: '另一家机构' }, other)).statusCode).toBe(403);
+
+      // (c) Every change and read is in the audit log, naming who and which stay.
+      const audit = await database.rows<{ actor: string; role: string; action: string; object_type: string; object_id: string; outcome: string; detail: { parts?: string[] } | null }>(
+        database.db,
+        sql`select actor, role, action, object_type, object_id, outcome, detail from ${schema}.audit_log where object_id in (${stayId}, ${hold.holdId}, ${id}) order by seq`,
+      );
+      const allowed = (action: string) => audit.filter((a) => a.action === action && a.outcome === 'allowed' && a.object_id === stayId);
+      const changes = ['admission.admit', 'admission.transfer', 'admission.discharge', ...(policy.keptBed ? ['admission.return'] : []), ...(policy.episodes ? ['admission.episode-review'] : [])];
+      for (const action of changes) expect(allowed(action).map((a) => [a.actor, a.role]), action).toEqual([[staff.userId, 'provider']]);
+      expect(allowed('admission.transfer')[0]!.detail?.parts).toEqual(['transferReason']);
+      expect(allowed('admission.read').map((a) => [a.actor, a.detail?.parts])).toEqual([[staff.userId, expect.arrayContaining(['transferReasons', 'dischargeReason'])]]);
+      expect(allowed('admission.list').map((a) => a.actor)).toEqual([staff.userId]);
+      expect(JSON.stringify(audit)).not.toContain('胸痛');
+      const denied = audit.filter((a) => a.outcome === 'denied').map((a) => [a.actor, a.action, a.object_id]);
+      expect(denied).toEqual(expect.arrayContaining([[other.userId, 'admission.admit', hold.holdId], [other.userId, 'admission.read', stayId], [other.userId, 'admission.list', id], [other.userId, 'admission.transfer', stayId]]));
+
+      // The log is kept under its hash chain, which links these rows and verifies.
+      expect(service.auditChain?.logs).toEqual([{ schema: policy.dbSchema, log: 'audit_log' }]);
+      const target = { schema: policy.dbSchema, log: 'audit_log' };
+      while ((await chainPass(database, target, testSuite)).linked > 0);
+      expect(await verifyChain(database, target)).toMatchObject({ ok: true });
+    });
+
     unitCountsMigrationCase(policy, c.unit.kind, division);
+    sealedLeftoversMigrationCase(policy, c.unit.kind, division);
 
     it('gives the last free unit to exactly one of fifty concurrent requests', async () => {
       const id = await register(1);

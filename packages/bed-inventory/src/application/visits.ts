@@ -20,7 +20,7 @@ interface Addressed {
 type Loaded = Awaited<ReturnType<VisitStore['load']>>;
 
 /** The `audit_log` action names of visit records. */
-export const VISIT_AUDIT = { plan: 'visit-plan.set', checkIn: 'visit.check-in', checkOut: 'visit.check-out', read: 'visit.read' } as const;
+export const VISIT_AUDIT = { plan: 'visit-plan.set', planRead: 'visit-plan.read', checkIn: 'visit.check-in', checkOut: 'visit.check-out', read: 'visit.read' } as const;
 
 /**
  * The use cases of home bed visits: a provider sets (and versions) a service plan at admission,

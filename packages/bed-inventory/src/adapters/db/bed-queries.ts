@@ -1,16 +1,52 @@
 import { notFound } from '@fbl/contracts';
 import type { Database } from '@fbl/db';
+import type { Sealer } from '@fbl/privacy';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { BedInventoryTables } from './tables.js';
 import { summarise } from '../../domain/availability.js';
 import type { StayStatus } from '../../domain/lifecycle.js';
 
-/** Read models of a bed service: institutions with their capacity, units, holds, stays. */
+type StayRow = BedInventoryTables['stays']['$inferSelect'];
+type ReviewRow = BedInventoryTables['episodeReviews']['$inferSelect'];
+
+/**
+ * Read models of a bed service: institutions with their capacity, units, holds, stays. The
+ * residents' reads open their sealed health text; the routes audit them.
+ */
 export class BedQueries {
   constructor(
     private readonly database: Database,
     private readonly t: BedInventoryTables,
+    private readonly sealer: Sealer,
   ) {}
+
+  /** A sealed value opened; a value written in clear before sealing and not moved yet as it is. */
+  private opened(sealed: string | null, clear: string | null): string | null {
+    return sealed !== null ? this.sealer.open(sealed) : clear;
+  }
+
+  private review(r: ReviewRow) {
+    return { condition: this.opened(r.conditionSealed, r.condition) ?? '', decision: this.opened(r.decisionSealed, r.decision) ?? '', reviewedAt: r.reviewedAt.toISOString(), reviewedByName: r.reviewedByName };
+  }
+
+  private stayView(stay: StayRow, unitLabel: string, lastReview: ReturnType<BedQueries['review']> | null) {
+    const plan = this.opened(stay.servicePlanSealed, null);
+    return {
+      id: stay.id,
+      referralId: stay.referralId,
+      elderRef: stay.elderRef,
+      unitId: stay.unitId,
+      unitLabel,
+      status: stay.status,
+      admittedAt: stay.admittedAt.toISOString(),
+      keptUntil: stay.keptUntil?.toISOString() ?? null,
+      reviewDueAt: stay.reviewDueAt?.toISOString() ?? null,
+      lastReview,
+      servicePlan: plan !== null ? (JSON.parse(plan) as { services: string[]; visitsPerWeek: number }) : (stay.servicePlan ?? null),
+      dischargedAt: stay.dischargedAt?.toISOString() ?? null,
+      dischargeReason: this.opened(stay.dischargeReasonSealed, stay.dischargeReason),
+    };
+  }
 
   /** Institutions with their capacity by kind and attributes; all, or one. */
   async institutions(id?: string) {
@@ -95,21 +131,24 @@ export class BedQueries {
       .from(this.t.episodeReviews)
       .where(inArray(this.t.episodeReviews.stayId, rows.map((r) => r.stay.id)))
       .orderBy(this.t.episodeReviews.stayId, desc(this.t.episodeReviews.reviewedAt));
-    const lastReview = new Map(reviews.map((r) => [r.stayId, { condition: r.condition, decision: r.decision, reviewedAt: r.reviewedAt.toISOString(), reviewedByName: r.reviewedByName }]));
-    return rows.map(({ stay, unitLabel }) => ({
-      id: stay.id,
-      referralId: stay.referralId,
-      elderRef: stay.elderRef,
-      unitId: stay.unitId,
-      unitLabel,
-      status: stay.status,
-      admittedAt: stay.admittedAt.toISOString(),
-      keptUntil: stay.keptUntil?.toISOString() ?? null,
-      reviewDueAt: stay.reviewDueAt?.toISOString() ?? null,
-      lastReview: lastReview.get(stay.id) ?? null,
-      servicePlan: stay.servicePlan ?? null,
-      dischargedAt: stay.dischargedAt?.toISOString() ?? null,
-      dischargeReason: stay.dischargeReason ?? null,
-    }));
+    const lastReview = new Map(reviews.map((r) => [r.stayId, this.review(r)]));
+    return rows.map(({ stay, unitLabel }) => this.stayView(stay, unitLabel, lastReview.get(stay.id) ?? null));
+  }
+
+  /** One admission with its urgent transfers (their reasons) and stage reviews, newest first; 404 when there is none. */
+  async admission(id: string) {
+    const { stays, units, transfers, episodeReviews } = this.t;
+    const [found] = await this.database.db.select({ stay: stays, unitLabel: units.label }).from(stays).innerJoin(units, eq(units.id, stays.unitId)).where(eq(stays.id, id));
+    if (!found) throw notFound(`admission ${id}`);
+    const reviews = await this.database.db.select().from(episodeReviews).where(eq(episodeReviews.stayId, id)).orderBy(desc(episodeReviews.reviewedAt));
+    const moves = await this.database.db.select().from(transfers).where(eq(transfers.stayId, id)).orderBy(desc(transfers.requestedAt));
+    const opened = reviews.map((r) => ({ ...this.review(r), nextReviewDueAt: r.nextReviewDueAt.toISOString() }));
+    const latest = opened[0];
+    return {
+      ...this.stayView(found.stay, found.unitLabel, latest ? { condition: latest.condition, decision: latest.decision, reviewedAt: latest.reviewedAt, reviewedByName: latest.reviewedByName } : null),
+      institutionId: found.stay.institutionId,
+      transfers: moves.map((m) => ({ id: m.id, reason: this.opened(m.reasonSealed, m.reason) ?? '', bedKept: m.bedKept, requestedAt: m.requestedAt.toISOString() })),
+      reviews: opened,
+    };
   }
 }

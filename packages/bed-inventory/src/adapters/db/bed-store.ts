@@ -1,6 +1,7 @@
 import { BedAvailabilityChanged, newId, type MessageOrigin, type OutgoingMessage } from '@fbl/contracts';
 import type { Executor, Tx } from '@fbl/db';
 import type { Outbox, Timers } from '@fbl/messaging';
+import type { Sealer } from '@fbl/privacy';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { BedEffect } from '../../application/bed-effects.js';
 import type { BedMessages } from '../../application/messages.js';
@@ -15,7 +16,8 @@ type InstitutionRow = BedInventoryTables['institutions']['$inferSelect'];
 /**
  * Where a bed service keeps institutions, units, holds and stays. Every change of an
  * institution's capacity first locks the institution's row, so changes of one institution are
- * serialised and each publishes a complete, ordered availability snapshot.
+ * serialised and each publishes a complete, ordered availability snapshot. Residents' health text
+ * (service plans, discharge and transfer reasons, stage reviews) is written sealed.
  */
 export class BedStore {
   constructor(
@@ -23,6 +25,7 @@ export class BedStore {
     private readonly policy: BedTypePolicy,
     private readonly messages: BedMessages,
     private readonly timers: Timers,
+    private readonly sealer: Sealer,
   ) {}
 
   /** Lock an institution's row for this transaction; undefined when there is none. */
@@ -112,16 +115,21 @@ export class BedStore {
           await this.setUnitStatus(tx, e.unitId, e.status);
           break;
         case 'stayBegan':
-          await tx.insert(stays).values({ ...stayRow(e.stay), admittedAt: e.admittedAt, servicePlan: e.servicePlan });
+          await tx.insert(stays).values({ ...stayRow(e.stay), admittedAt: e.admittedAt, servicePlanSealed: e.servicePlan ? this.sealer.seal(JSON.stringify(e.servicePlan)) : null });
           break;
-        case 'stay':
-          await tx.update(stays).set(e.patch).where(eq(stays.id, e.stayId));
+        case 'stay': {
+          const { dischargeReason, ...patch } = e.patch;
+          await tx
+            .update(stays)
+            .set({ ...patch, ...(dischargeReason !== undefined ? { dischargeReasonSealed: this.sealer.seal(dischargeReason) } : {}) })
+            .where(eq(stays.id, e.stayId));
           break;
+        }
         case 'transfer':
-          await tx.insert(transfers).values({ id: e.id, stayId: e.stayId, reason: e.reason, bedKept: e.bedKept, requestedAt: e.requestedAt });
+          await tx.insert(transfers).values({ id: e.id, stayId: e.stayId, reasonSealed: this.sealer.seal(e.reason), bedKept: e.bedKept, requestedAt: e.requestedAt });
           break;
         case 'review':
-          await tx.insert(episodeReviews).values({ id: e.id, stayId: e.stayId, condition: e.condition, decision: e.decision, reviewedBy: e.reviewedBy, reviewedByName: e.reviewedByName, reviewedAt: e.reviewedAt, nextReviewDueAt: e.nextReviewDueAt });
+          await tx.insert(episodeReviews).values({ id: e.id, stayId: e.stayId, conditionSealed: this.sealer.seal(e.condition), decisionSealed: this.sealer.seal(e.decision), reviewedBy: e.reviewedBy, reviewedByName: e.reviewedByName, reviewedAt: e.reviewedAt, nextReviewDueAt: e.nextReviewDueAt });
           break;
         case 'schedule':
           await this.timers.schedule(tx, e.key, e.dueAt, e.message);

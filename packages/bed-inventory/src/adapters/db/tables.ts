@@ -105,9 +105,15 @@ export function bedInventoryTables(schema: PgSchema) {
       admittedAt: timestamp('admitted_at', { withTimezone: true }).notNull(),
       keptUntil: timestamp('kept_until', { withTimezone: true }),
       reviewDueAt: timestamp('review_due_at', { withTimezone: true }),
+      /** Written before the plan was sealed; emptied into `service_plan_sealed` at start (see `sealLeftovers`). */
       servicePlan: jsonb('service_plan').$type<{ services: string[]; visitsPerWeek: number } | null>(),
+      /** The service plan at admission (JSON), sealed: it says what care the elder needs. */
+      servicePlanSealed: text('service_plan_sealed'),
       dischargedAt: timestamp('discharged_at', { withTimezone: true }),
+      /** Written before the reason was sealed; emptied into `discharge_reason_sealed` at start. */
       dischargeReason: text('discharge_reason'),
+      /** Why the stay ended (a code such as `died`), sealed. */
+      dischargeReasonSealed: text('discharge_reason_sealed'),
     },
     (t) => [index('stays_institution_idx').on(t.institutionId, t.status), uniqueIndex('stays_hold_uq').on(t.holdId)],
   );
@@ -118,7 +124,10 @@ export function bedInventoryTables(schema: PgSchema) {
     stayId: uuid('stay_id')
       .notNull()
       .references(() => stays.id),
-    reason: text('reason').notNull(),
+    /** Written before the reason was sealed; emptied into `reason_sealed` at start. */
+    reason: text('reason'),
+    /** Why the resident was sent to hospital, sealed: health data. */
+    reasonSealed: text('reason_sealed'),
     bedKept: boolean('bed_kept').notNull(),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
   });
@@ -131,8 +140,13 @@ export function bedInventoryTables(schema: PgSchema) {
       stayId: uuid('stay_id')
         .notNull()
         .references(() => stays.id),
-      condition: text('condition').notNull(),
-      decision: text('decision').notNull(),
+      /** Written before the answers were sealed; emptied into the sealed columns at start. */
+      condition: text('condition'),
+      decision: text('decision'),
+      /** How the elder is (`improved`, `stable`, `worse`), sealed: health data. */
+      conditionSealed: text('condition_sealed'),
+      /** What was decided (`continue`, `adjust-plan`, `prepare-closing`), sealed. */
+      decisionSealed: text('decision_sealed'),
       reviewedBy: text('reviewed_by').notNull(),
       reviewedByName: text('reviewed_by_name'),
       reviewedAt: timestamp('reviewed_at', { withTimezone: true }).notNull(),

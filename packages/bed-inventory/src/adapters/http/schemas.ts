@@ -83,6 +83,14 @@ export const StayView = Type.Object({
   dischargeReason: Nullable(Type.String()),
 });
 
+/** One admission as its provider's staff read it: the stay, its urgent transfers with their reasons, and its stage reviews (newest first). */
+export const AdmissionView = Type.Object({
+  ...StayView.properties,
+  institutionId: Uuid,
+  transfers: Type.Array(Type.Object({ id: Uuid, reason: Type.String(), bedKept: Type.Boolean(), requestedAt: Instant })),
+  reviews: Type.Array(Type.Object({ condition: Type.String(), decision: Type.String(), reviewedAt: Instant, reviewedByName: Nullable(Type.String()), nextReviewDueAt: Instant })),
+});
+
 export const AdmissionBody = Type.Object(
   {
     servicePlan: Type.Optional(

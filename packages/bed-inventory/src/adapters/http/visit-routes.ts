@@ -95,11 +95,12 @@ export function visitRoutes(app: FastifyInstance, kit: ServiceKit, visits: HomeV
     return visits.setPlan(request.params.id, content, by(principalOf(request)), kit.originOf(request));
   });
 
-  api.get(`${base}/admissions/:id/plan`, { preValidation: staff, schema: { tags, summary: "An admission's service plan and every version of it (null before the first is set)", params: IdParams } }, async (request) => {
+  api.get(`${base}/admissions/:id/plan`, { preValidation: staff, schema: { tags, summary: "An admission's service plan and every version of it (null before the first is set); every read audited", params: IdParams } }, async (request) => {
     await queries.institutionOf('stay', request.params.id).then((institutionId) => requireInstitution(principalOf(request), institutionId, 'institution'));
     const found = await store.planOfStay(request.params.id);
     // An admission without a plan yet answers null: the plan form starts empty.
     if (!found) return null;
+    await visits.audit.alone({ actor: userActor(principalOf(request)), action: VISIT_AUDIT.planRead, objectType: 'visit-plan', objectId: found.plan.id, outcome: 'allowed', detail: { stayId: request.params.id, versions: found.versions.length } });
     return { id: found.plan.id, version: found.plan.version, content: found.plan.content, versions: found.versions.map((v) => ({ version: v.version, content: v.content, changedBy: v.changedByName ?? v.changedBy, changedAt: v.changedAt.toISOString() })) };
   });
 
