@@ -21,18 +21,49 @@ export interface HandlerContext {
 /** A handler of one message type; it runs inside the consumer's transaction. */
 export type MessageHandler<E extends Envelope = Envelope> = (envelope: E, context: HandlerContext) => Promise<void>;
 
+/**
+ * Messages that are snapshots: of several with the same `key` in one fetched batch, only the one
+ * of greatest `rank` (the later one on a tie) needs its handler; it replaces what the others
+ * would have written. Each still enters the inbox, so none is applied later either.
+ */
+export interface Snapshots<E extends Envelope = Envelope> {
+  key: (envelope: E) => string;
+  rank: (envelope: E) => number;
+}
+
 /** A handler bound to the type it handles. */
 export interface HandlerEntry {
   type: string;
   handle: MessageHandler;
+  snapshots?: Snapshots;
 }
 
-/** Bind a typed handler to a message definition. */
+/** Bind a typed handler to a message definition; `options.snapshots` when a later message of a key replaces an earlier one's effect. */
 export function on<D extends MessageDefinition>(
   definition: D,
   handle: MessageHandler<Envelope<D['type'], DataOf<D>>>,
+  options: { snapshots?: Snapshots<Envelope<D['type'], DataOf<D>>> } = {},
 ): HandlerEntry {
-  return { type: definition.type, handle: handle as MessageHandler };
+  return { type: definition.type, handle: handle as MessageHandler, ...(options.snapshots ? { snapshots: options.snapshots as Snapshots } : {}) };
+}
+
+/** The positions in `envelopes` whose handler can be left out: a later snapshot of the same key (and type) replaces them. */
+export function replacedSnapshots(envelopes: readonly Envelope[], snapshotsOf: (type: string) => Snapshots | undefined): Set<number> {
+  const best = new Map<string, { index: number; rank: number }>();
+  const replaced = new Set<number>();
+  envelopes.forEach((envelope, index) => {
+    const snapshots = snapshotsOf(envelope.type);
+    if (!snapshots) return;
+    const key = `${envelope.type}\u0000${snapshots.key(envelope)}`;
+    const rank = snapshots.rank(envelope);
+    const held = best.get(key);
+    if (held === undefined) best.set(key, { index, rank });
+    else if (rank >= held.rank) {
+      replaced.add(held.index);
+      best.set(key, { index, rank });
+    } else replaced.add(index);
+  });
+  return replaced;
 }
 
 /** Settings of a consumer pipeline. */
@@ -87,12 +118,14 @@ export interface Consumer extends RecordHandler {
  * insert, then each new message's handler, seeing what the ones before it wrote. When any of them
  * fails the whole transaction rolls back and each record takes the one-record path above, with its
  * retries and dead-lettering, so a batch never changes what happens, only how many commits it costs.
+ * Handlers bound with `snapshots` run once per key in a batch, for the latest snapshot.
  */
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { name, database, tables, registry, bus, logger, metrics } = options;
   const attempts = options.attempts ?? 3;
   const retryBaseMs = options.retryBaseMs ?? 100;
   const handlers = new Map(options.handlers.map((h) => [h.type, h.handle]));
+  const snapshots = new Map(options.handlers.flatMap((h) => (h.snapshots ? [[h.type, h.snapshots] as const] : [])));
 
   const deadLetter = async (record: DeliveredRecord, reason: string, type: string) => {
     const headers: Record<string, string> = {
@@ -200,14 +233,19 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           .onConflictDoNothing()
           .returning({ id: tables.inbox.messageId });
         const fresh = new Set(inserted.map((r) => r.id));
+        // A message delivered twice, even within the batch, has its effect once.
+        const isNew = applied.map(({ prepared: p }) => fresh.delete(p.envelope.id));
+        const newOnes = applied.filter((_, i) => isNew[i]);
+        const replaced = snapshots.size === 0 ? new Set<number>() : replacedSnapshots(newOnes.map(({ prepared: p }) => p.envelope), (type) => snapshots.get(type));
+        let n = 0;
         const done: ('handled' | 'duplicate')[] = [];
-        for (const { prepared: p } of applied) {
-          // A message delivered twice, even within the batch, has its effect once.
-          if (!fresh.delete(p.envelope.id)) {
+        for (const [i, { prepared: p }] of applied.entries()) {
+          if (!isNew[i]) {
             done.push('duplicate');
             continue;
           }
-          await p.handle(p.envelope, { tx, outbox: options.outbox, logger: p.logger, afterCommit: (fn) => committed.push(fn) });
+          // A snapshot a later one of the same key replaces is recorded as handled without its own writes.
+          if (!replaced.has(n++)) await p.handle(p.envelope, { tx, outbox: options.outbox, logger: p.logger, afterCommit: (fn) => committed.push(fn) });
           done.push('handled');
         }
         return done;

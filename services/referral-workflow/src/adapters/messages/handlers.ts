@@ -84,7 +84,10 @@ export function referralHandlers(referrals: Referrals, packets: Packets): Handle
         ...(d.bedKept ? { returnTo: { institutionId: d.institutionId, bedType: d.bedType, admissionId: d.admissionId } } : {}),
       }, cause(e));
     }),
-    on(BedAvailabilityChanged, async (e, { tx, afterCommit }) => referrals.projectAvailability(tx, e.data, afterCommit)),
+    // Each is a snapshot of a provider's beds of one type: of several in a batch, the highest sequence stands.
+    on(BedAvailabilityChanged, async (e, { tx, afterCommit }) => referrals.projectAvailability(tx, e.data, afterCommit), {
+      snapshots: { key: (e) => `${e.data.institutionId}/${e.data.bedType}`, rank: (e) => e.data.sequence },
+    }),
     // Sex, birth year and home division: what a provider is told of an elder before the family chose it.
     on(ElderRegistered, async (e, { tx }) => referrals.projectProfile(tx, e.data)),
     // A corrected home (PIPL art. 46): the profile and every unfinished referral's packet take the new division.
