@@ -1,6 +1,6 @@
 import { dlqTopic, Refusal, type DataOf, type Envelope, type MessageDefinition, type MessageRegistry } from '@fbl/contracts';
 import type { Database, MessagingTables, Tx } from '@fbl/db';
-import { traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
+import { lazyChild, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
 import { HEADERS, type BatchHandler, type Bus, type DeliveredRecord, type RecordHandler } from './bus.js';
 import { backoffMs, sleep } from './backoff.js';
 import type { Outbox } from './outbox.js';
@@ -161,7 +161,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     const handle = handlers.get(envelope.type);
     // Topics carry many types; this consumer acts on some of them.
     if (!handle) return { kind: 'ignored', type: envelope.type };
-    const messageLogger = logger.child({
+    // Made only if the handler writes a line: most write none.
+    const messageLogger = lazyChild(logger, {
       consumer: name,
       messageId: envelope.id,
       type: envelope.type,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { childTraceparent, createLogger, newRequestId, newTraceparent, traceIdOf } from '../src/index.js';
+import { childTraceparent, createLogger, lazyChild, newRequestId, newTraceparent, traceIdOf } from '../src/index.js';
 
 function capture() {
   const lines: string[] = [];
@@ -65,5 +65,39 @@ describe('trace context', () => {
   it('starts a new trace from a missing or malformed parent', () => {
     expect(traceIdOf(childTraceparent(undefined))).toMatch(/^[0-9a-f]{32}$/);
     expect(traceIdOf(childTraceparent('garbage'))).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('a lazy child logger', () => {
+  it('makes no pino child until a line at a written level, then writes with its bindings, redacted as any other', () => {
+    const { lines, destination } = capture();
+    const parent = createLogger({ name: 'test', destination, level: 'info' });
+    let made = 0;
+    const real = parent.child.bind(parent);
+    parent.child = ((bindings: Record<string, unknown>, options?: Record<string, unknown>) => {
+      made += 1;
+      return real(bindings, options);
+    }) as typeof parent.child;
+    const child = lazyChild(parent, { messageId: 'm-1', idNumber: '371702195001011234' });
+    child.debug('not written at info');
+    expect(child.isLevelEnabled('debug')).toBe(false);
+    expect(made).toBe(0);
+    expect(lines).toEqual([]);
+    child.warn({ state: 'held' }, 'written');
+    child.info('again');
+    expect(made).toBe(1);
+    expect(lines).toHaveLength(2);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(first).toMatchObject({ messageId: 'm-1', state: 'held', msg: 'written' });
+    expect(lines.join('')).not.toContain('371702195001011234');
+  });
+
+  it('keeps its own level apart from its parent', () => {
+    const { lines, destination } = capture();
+    const parent = createLogger({ name: 'test', destination, level: 'info' });
+    const quiet = lazyChild(parent, { route: 'forward' }, { level: 'warn' });
+    quiet.info('not written');
+    quiet.warn('written');
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['written']);
   });
 });

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { childTraceparent, newRequestId, type Logger, type ProcessMetrics } from '@fbl/observability';
+import { childTraceparent, lazyChild, newRequestId, type Logger, type ProcessMetrics } from '@fbl/observability';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -36,72 +36,7 @@ export interface HttpServerOptions {
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
-type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
-
-/**
- * A request's logger, made when the request first writes a line at a level that is written:
- * most requests write none (a forwarding route of the gateway logs only at warn), and a pino
- * child costs its bindings passed through the redaction.
- */
-class LazyChild {
-  private made: Logger | undefined;
-
-  constructor(
-    private readonly parent: Logger,
-    private readonly bindings: Record<string, unknown>,
-    private readonly options: { level?: string },
-  ) {}
-
-  private real(): Logger {
-    return (this.made ??= this.parent.child(this.bindings, this.options));
-  }
-
-  private enabled(level: Level): boolean {
-    if (this.made) return this.made.isLevelEnabled(level);
-    const { level: own } = this.options;
-    if (own === undefined) return this.parent.isLevelEnabled(level);
-    const values = this.parent.levels.values;
-    return own !== 'silent' && (values[level] ?? 0) >= (values[own] ?? Infinity);
-  }
-
-  private write(level: Level, args: unknown[]): void {
-    if (this.enabled(level)) (this.real()[level] as (...a: unknown[]) => void)(...args);
-  }
-
-  get level(): string {
-    return this.made?.level ?? this.options.level ?? this.parent.level;
-  }
-
-  set level(level: string) {
-    this.real().level = level;
-  }
-
-  fatal(...args: unknown[]): void {
-    this.write('fatal', args);
-  }
-  error(...args: unknown[]): void {
-    this.write('error', args);
-  }
-  warn(...args: unknown[]): void {
-    this.write('warn', args);
-  }
-  info(...args: unknown[]): void {
-    this.write('info', args);
-  }
-  debug(...args: unknown[]): void {
-    this.write('debug', args);
-  }
-  trace(...args: unknown[]): void {
-    this.write('trace', args);
-  }
-  silent(): void {}
-
-  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): Logger {
-    return this.real().child(bindings, options);
-  }
-}
-
-const lazyChild = (parent: Logger, bindings: Record<string, unknown>, options: { level?: string }): FastifyBaseLogger => new LazyChild(parent, bindings, options) as unknown as FastifyBaseLogger;
+const requestLogger = (parent: Logger, bindings: Record<string, unknown>, options: { level?: string }): FastifyBaseLogger => lazyChild(parent, bindings, options) as unknown as FastifyBaseLogger;
 
 /** Where the request's child logger leaves the traceparent it made for the request. */
 const TRACEPARENT = Symbol('traceparent');
@@ -174,7 +109,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       const traceparent = childTraceparent(typeof header === 'string' ? header : undefined);
       (raw as { [TRACEPARENT]?: string })[TRACEPARENT] = traceparent;
       // `00-<trace id>-<span id>-<flags>`, as childTraceparent always makes it.
-      return lazyChild(logger as Logger, { ...bindings, traceId: traceparent.slice(3, 35) }, options as { level?: string });
+      return requestLogger(logger as Logger, { ...bindings, traceId: traceparent.slice(3, 35) }, options as { level?: string });
     },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Plugins may do real work while they start (the gateway bundles its web UI): on a loaded
