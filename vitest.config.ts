@@ -31,6 +31,7 @@ const nationalSuite = [
   'services/referral-workflow/test/stays.int.test.ts',
   'services/referral-workflow/test/lifecycle-statements.int.test.ts',
   'services/referral-workflow/test/availability-view.int.test.ts',
+  'services/referral-workflow/test/urgent-transfers.int.test.ts',
   'services/medical-insurance/test/insurance.int.test.ts',
 ];
 

@@ -153,6 +153,9 @@ describeWithKafkaAndPostgres('referral journeys across separate processes', () =
     const urgentOffering = await waitForState(system, urgent['id'], 'offering');
     const hospitalOffer = (urgentOffering['offers'] as Body[]).find((o) => o['institutionId'] === hospitalId);
     expect(hospitalOffer, 'the partner hospital is offered first').toMatchObject({ rank: 1 });
+    // The reason crossed Kafka sealed (care-beds and the workflow share PII_ENCRYPTION_KEY): the hospital's staff read it in the inbox.
+    const inbox = (await call(system.url, 'GET', `/api/referrals/inbox/${hospitalId}?view=pending`, undefined, staffOf(system, hospitalId))).body as unknown as Body[];
+    expect(inbox.find((o) => o['referralId'] === urgent['id'])?.['summary']).toMatchObject({ basis: 'emergency', transferReason: '突发高热伴意识模糊' });
     await answerOffers(system, urgent['id'], [hospitalId]);
     await waitForState(system, urgent['id'], 'choosing');
     await call(system.url, 'POST', `/api/referrals/${urgent['id']}/choice`, { offerId: hospitalOffer!['id'] }, staffOf(system, home));

@@ -255,7 +255,19 @@ describe("providers' whole day in a real browser (Chromium): home care, communit
     await expect.poll(() => urgent.count(), { timeout: 60_000 }).toBe(1);
     expect(await urgent.locator('.badge').first().textContent()).toBe('绿色通道');
     const urgentId = (await urgent.getAttribute('data-referral'))!;
+    // The ward learns why the resident is coming (转院原因), with no consent on record (PIPL art. 13 (1)(4)); the packet itself stays closed.
+    const transferReason = urgent.locator('.transfer-reason');
+    expect(await transferReason.locator('dt').textContent()).toBe('转院原因');
+    expect(await transferReason.locator('dd').textContent()).toBe('突发高热伴意识模糊');
+    expect(await urgent.locator('.urgent-basis').textContent()).toContain('《个人信息保护法》第十三条');
+    expect(await urgent.locator('[data-action="open-packet"]').count()).toBe(0);
     await shot(ward, 'ward-inbox-urgent');
+    const wardPhone = await signedIn('ward', PHONE);
+    const urgentPhone = wardPhone.locator('li.offer.urgent .transfer-reason dd');
+    await expect.poll(() => urgentPhone.textContent(), { timeout: 60_000 }).toBe('突发高热伴意识模糊');
+    await shot(wardPhone, 'ward-inbox-urgent-phone');
+    await clean(wardPhone);
+    await wardPhone.close();
     await urgent.getByRole('button', { name: '接收' }).click();
     await expect.poll(() => urgent.locator('.status').textContent(), { timeout: 30_000 }).toBe('已接收');
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AssessAbility,
   BedHoldRejected,
+  EmergencyTransferRequested,
   HomeCareStatementIssued,
   HomeVisitCompleted,
   MessageRegistry,
@@ -49,6 +50,22 @@ describe('message registry', () => {
     expect(decoded.ok).toBe(true);
     if (decoded.ok) expect(decoded.envelope.data).toEqual({ elderRef, referralId, reason: 'immediate' });
     expect(registry.decode({ ...green.envelope, data: { ...green.envelope.data as object, urgency: 'urgent' } })).toMatchObject({ ok: false, reason: expect.stringContaining('/urgency') });
+  });
+
+  it('carries an urgent transfer with its reason sealed, still reads one with the reason in clear (as before), and refuses a bad one', () => {
+    const data = {
+      transferId: '0192f3b2-7c1a-7000-8000-000000000020', admissionId: '0192f3b2-7c1a-7000-8000-000000000021', referralId: null, institutionId, bedType: 'care' as const,
+      elderRef: 'e-1', divisionCode: '371702', bedKept: true, hospitalInstitutionId: '0192f3b2-7c1a-7000-8000-000000000022', requestedAt: '2026-12-01T01:00:00.000Z',
+    };
+    const decode = (extra: object) => registry.decode(JSON.parse(JSON.stringify({ ...createMessage(EmergencyTransferRequested, institutionId, data, { source: 'care-beds' }).envelope, data: { ...data, ...extra } })));
+    const sealed = decode({ reasonSealed: 'v1.opaque-sealed-text' });
+    expect(sealed).toMatchObject({ ok: true, envelope: { type: 'EmergencyTransferRequested', data: { reasonSealed: 'v1.opaque-sealed-text' } } });
+    if (sealed.ok) expect(sealed.envelope.data).not.toHaveProperty('reason');
+    const older = decode({ reason: '突发高热伴意识模糊' });
+    expect(older).toMatchObject({ ok: true, envelope: { data: { reason: '突发高热伴意识模糊' } } });
+    if (older.ok) expect(older.envelope.data).not.toHaveProperty('reasonSealed');
+    expect(decode({ reasonSealed: '' })).toMatchObject({ ok: false, reason: expect.stringContaining('/reasonSealed') });
+    expect(decode({ reason: 'x'.repeat(501) })).toMatchObject({ ok: false, reason: expect.stringContaining('/reason') });
   });
 
   it('carries a home visit on the provider topic, and a statement with its lines in minutes and fen', () => {

@@ -14,7 +14,7 @@ import {
 import { openDatabase, type Database } from '@fbl/db';
 import { createConsumer, InProcessBus, toRecord } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
-import { chainPass, generateKey, verifyChain } from '@fbl/privacy';
+import { chainPass, generateKey, Sealer, verifyChain } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService, type ServiceDeps } from '@fbl/service-kit';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -335,6 +335,12 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       if (policy.episodes) expect((await api('POST', `/admissions/${stayId}/episode-review`, { condition: 'worse', decision: 'prepare-closing' }, staff)).statusCode).toBe(200);
       const reason = '夜间突发胸痛，血压180/110，疑似急性心梗';
       expect((await api('POST', `/admissions/${stayId}/emergency-transfer`, { reason }, staff)).statusCode).toBe(200);
+      // On the bus the reason is sealed with the shared key (the workflow opens it), never in clear.
+      const requested = await waitForEvent('EmergencyTransferRequested', (e) => (e.data as { admissionId: string }).admissionId === stayId, 'the urgent transfer');
+      expect(JSON.stringify(requested)).not.toContain('胸痛');
+      const onBus = requested.data as { reason?: string; reasonSealed?: string };
+      expect(onBus.reason).toBeUndefined();
+      expect(new Sealer(sealing).open(onBus.reasonSealed!)).toBe(reason);
       if (policy.keptBed) {
         expect((await api('POST', `/admissions/${stayId}/return`, undefined, staff)).statusCode).toBe(200);
         expect((await api('POST', `/admissions/${stayId}/discharge`, { reason: 'died' }, staff)).statusCode).toBe(200);

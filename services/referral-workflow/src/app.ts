@@ -6,6 +6,7 @@ import { ServiceKit, type BackgroundJob, type ServiceDefinition, type ServiceDep
 import { fileURLToPath } from 'node:url';
 import { changeNotices } from './adapters/db/change-notices.js';
 import { PacketStore } from './adapters/db/packet-store.js';
+import { TransferReasonStore } from './adapters/db/transfer-reason-store.js';
 import { auditLog, messaging } from './adapters/db/schema.js';
 import { packetRoutes } from './adapters/http/packet-routes.js';
 import { referralRoutes } from './adapters/http/routes.js';
@@ -15,6 +16,7 @@ import { ReferralChanges } from './application/changes.js';
 import { Packets } from './application/packets.js';
 import { ReferralReads } from './application/referral-reads.js';
 import { Referrals, SERVICE } from './application/referrals.js';
+import { UrgentTransfers } from './application/urgent-transfers.js';
 import { GREEN_CHANNEL_DEADLINES, ROUTINE_DEADLINES, type Deadlines } from './domain/types.js';
 
 /** The referral-workflow service as a definition any process can host. */
@@ -50,7 +52,8 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
   const referrals = new Referrals(kit.ports, options.deadlines ?? { routine: ROUTINE_DEADLINES, greenChannel: GREEN_CHANNEL_DEADLINES }, store, options.availabilityResyncMs ? { resyncMs: options.availabilityResyncMs } : {});
   const packets = new Packets(kit.ports, referrals, store, log);
   const attachments = new Attachments(kit.ports, packets, sealer, options.attachmentRetentionDays ?? 90);
-  const reads = new ReferralReads(kit.ports, store, packets, referrals.availability);
+  const urgent = new UrgentTransfers(kit.ports, referrals, new TransferReasonStore(sealer), store, log);
+  const reads = new ReferralReads(kit.ports, store, packets, urgent, referrals.availability);
   const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
   // Every change of a referral publishes an event keyed by it: once published, the change is announced.
   const referralEvents = eventsTopic(REFERRAL);
@@ -80,7 +83,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
     consumers: [
       {
         group: SERVICE,
-        handlers: referralHandlers(referrals, packets),
+        handlers: referralHandlers(referrals, packets, urgent),
         topics: [...BED_TYPES.map(bedEventsTopic), eventsTopic(CIVIL_AFFAIRS), eventsTopic(MEDICAL_INSURANCE), commandsTopic(REFERRAL)],
       },
     ],

@@ -1,6 +1,6 @@
 /**
  * `pnpm --filter @fbl/referral-workflow reseal`: re-seal referral packets, consents, decline notes,
- * rankings, attachments and follow-ups with the configured suite and key (DATABASE_URL,
+ * rankings, attachments, follow-ups and urgent transfers' reasons with the configured suite and key (DATABASE_URL,
  * CRYPTO_SUITE, PII_ENCRYPTION_KEY, and the keys of before a rotation in
  * PII_PREVIOUS_ENCRYPTION_KEYS). The service may keep running; an interrupted run is run again.
  */

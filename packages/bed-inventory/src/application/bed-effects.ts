@@ -45,6 +45,8 @@ export interface BedScope {
   messages: BedMessages;
   now: Date;
   origin: MessageOrigin;
+  /** Seal health text a message carries (a transfer's reason) with the deployment's shared personal-data key. */
+  seal(text: string): string;
 }
 
 export const holdTimer = (holdId: string) => `hold-expiry:${holdId}`;
@@ -155,7 +157,8 @@ export const BED_EFFECTS: EffectMap<EventParams, BedScope, BedEffect> = {
           bedType: s.policy.bedType,
           elderRef: stay.elderRef,
           divisionCode: e.divisionCode,
-          reason: e.reason,
+          // Health text: sealed on the bus too, for the workflow (same PII_ENCRYPTION_KEY) to open.
+          reasonSealed: s.seal(e.reason),
           bedKept: e.keptUntil !== null,
           ...(e.hospitalInstitutionId ? { hospitalInstitutionId: e.hospitalInstitutionId } : {}),
           requestedAt: s.now.toISOString(),

@@ -59,7 +59,7 @@ export class BedInventory {
         throw outcome.refused === 'not-found' ? notFound(outcome.reason) : conflict(outcome.reason);
       },
       save: async (tx, outbox, _state, { events, origin, actor }) => {
-        const scope = { policy, messages: this.messages, now: this.now, origin };
+        const scope = { policy, messages: this.messages, now: this.now, origin, seal: (text: string) => this.store.seal(text) };
         await this.store.save(tx, outbox, events.flatMap((event) => effectsOf(BED_EFFECTS, { type: event.type, params: event }, scope)));
         await this.audit.write(tx, ...stayAuditOf(events, actor));
         return events;

@@ -266,7 +266,12 @@ export const KeptBedReleased = defineMessage({
   }),
 });
 
-/** Provider staff started an urgent transfer of a resident to hospital (green channel). */
+/**
+ * Provider staff started an urgent transfer of a resident to hospital (green channel). The staff's
+ * reason is health data: it travels sealed (`reasonSealed`, under the deployment's shared
+ * PII_ENCRYPTION_KEY, the `Sealer` of @fbl/privacy), so it is never in clear on the bus. Messages
+ * written before it was sealed carry `reason` in clear; a reader takes whichever it finds.
+ */
 export const EmergencyTransferRequested = defineMessage({
   type: 'EmergencyTransferRequested',
   version: 1,
@@ -280,7 +285,10 @@ export const EmergencyTransferRequested = defineMessage({
     bedType: BedTypeSchema,
     elderRef: ShortText(100),
     divisionCode: DivisionCode,
-    reason: ShortText(500),
+    /** 转院原因 in clear: only in messages written before the reason was sealed. */
+    reason: Type.Optional(ShortText(500)),
+    /** 转院原因, sealed with the shared personal-data key (a sealed 500-character text fits well within 4000). */
+    reasonSealed: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
     bedKept: Type.Boolean(),
     /** The hospital the staff chose to send the resident to (the workflow offers it alone while it can take them). */
     hospitalInstitutionId: Type.Optional(Uuid),

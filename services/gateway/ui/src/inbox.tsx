@@ -6,6 +6,10 @@ import { Pager } from './pager.js';
 import { ReferralPrint } from './referral-print.js';
 
 interface Summary {
+  /** Why it may be shown: the elder's consent to share the packet, or an urgent transfer's emergency (no packet opens then). */
+  basis: 'consent' | 'emergency';
+  /** 转院原因 of an urgent transfer. */
+  transferReason: string | null;
   ageBand: { from: number; to: number } | null;
   sex: string | null;
   countyCode: string | null;
@@ -40,8 +44,9 @@ const REASONS = ['no-capacity', 'care-needs-exceed-capability', 'outside-service
 /** What an inbox line says of the elder and the packet before it is opened. */
 function SummaryLines({ lang, s }: { lang: Lang; s: Summary }) {
   const who = [s.ageBand ? fill(t(lang, 'ageBand'), s.ageBand) : '', s.sex ? t(lang, `sex_${s.sex}`) : '', placeName(s.countyCode)].filter(Boolean).join(' · ');
-  return (
+  const lines = (
     <dl class="summary">
+      {(s.basis === 'emergency' || s.transferReason) && <div class="kv transfer-reason"><dt>{t(lang, 'urgentReason_label')}</dt><dd>{s.transferReason ?? t(lang, 'urgentReason_none')}</dd></div>}
       {who && <div class="kv"><dt>{t(lang, 'summaryElder')}</dt><dd>{who}</dd></div>}
       {s.diagnoses.length > 0 && <div class="kv"><dt>{t(lang, 'diagnosesShort')}</dt><dd>{s.diagnoses.map((d) => d.name).join('；')}</dd></div>}
       {s.careNeeds.length > 0 && <div class="kv"><dt>{t(lang, 'careNeedsShort')}</dt><dd>{s.careNeeds.map((c) => t(lang, `need_${c}`)).join('、')}</dd></div>}
@@ -50,12 +55,20 @@ function SummaryLines({ lang, s }: { lang: Lang; s: Summary }) {
       {s.reason && <div class="kv"><dt>{t(lang, 'reason')}</dt><dd>{s.reason}</dd></div>}
     </dl>
   );
+  if (s.basis !== 'emergency') return lines;
+  return (
+    <>
+      {lines}
+      <p class="hint urgent-basis">{t(lang, 'urgentReason_basis')}</p>
+    </>
+  );
 }
 
 /**
  * Provider staff's inbox: offers to their institution, those waiting for an answer or accepted
  * first, each with the sending institution, the referral's number, a summary of the packet (when
- * the elder consented) and the time left to answer; the full packet and its attachments open in
+ * the elder consented; for an urgent transfer's hospital, the transfer's reason and what is known
+ * of the elder, consent or not) and the time left to answer; the full packet and its attachments open in
  * place. A decline needs a reason and may carry the provider's own words. Reloads whenever `tick`
  * changes (a live update of one of the institution's referrals).
  */
@@ -133,7 +146,7 @@ export function Inbox({ lang, institutionId, tick }: { lang: Lang; institutionId
                   {t(lang, 'respondBy')}{lang === 'zh' ? '：' : ': '}{chinaTime(lang, o.respondBy)} · <span class="countdown">{countdown(lang, o.respondBy, now)}</span>
                 </p>
               )}
-              {o.summary && <button type="button" class="secondary" data-action="open-packet" onClick={() => setOpened(opened === o.referralId ? null : o.referralId)}>{t(lang, opened === o.referralId ? 'closePacket' : 'openPacket')}</button>}
+              {o.summary?.basis === 'consent' && <button type="button" class="secondary" data-action="open-packet" onClick={() => setOpened(opened === o.referralId ? null : o.referralId)}>{t(lang, opened === o.referralId ? 'closePacket' : 'openPacket')}</button>}
               {opened === o.referralId && <PacketPanel lang={lang} referralId={o.referralId} referrer={false} bedTypes={[o.bedType]} onPrint={() => setPrinting(o.referralId)} />}
               {o.status === 'open' && (
                 <div class="actions">

@@ -5,7 +5,7 @@ import type { Outbox } from '@fbl/messaging';
 import { userActor, type AuditLog, type AuditOutcome } from '@fbl/privacy';
 import { run, type ServicePorts } from '@fbl/service-kit/pipeline';
 import { outOfScope, Refusal } from '@fbl/contracts';
-import { ageBand, clinicalPart, disclosureOf, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess, type PacketSummary } from '../domain/packet.js';
+import { ageBand, clinicalPart, disclosureOf, elderSummary, factsOfPacket, missingFacts, packetAccessOf, type Disclosure, type PacketAccess, type PacketSummary } from '../domain/packet.js';
 
 export type { PacketSummary } from '../domain/packet.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
@@ -234,14 +234,12 @@ export class Packets {
       const known = await this.store.knownFacts(db, item.elderRef);
       const facts: KnownFacts = { ...known, ...factsOfPacket(stored?.packet) };
       shown.set(item.referralId, {
-        ageBand: profile ? ageBand(profile.birthYear, this.now) : null,
-        sex: profile?.gender ?? null,
-        countyCode: facts.homeDivisionCode ?? profile?.divisionCode ?? null,
+        basis: 'consent',
+        ...elderSummary(profile, facts, this.now),
         diagnoses: stored?.packet.diagnoses ?? [],
         careNeeds: (stored?.packet.careNeeds ?? []).map((n) => n.code),
-        abilityLevel: typeof facts.abilityLevel === 'number' ? facts.abilityLevel : null,
-        ltciGrade: typeof facts.ltciGrade === 'number' ? facts.ltciGrade : null,
         reason: stored?.packet.reason ?? null,
+        transferReason: null,
       });
     }
     if (shown.size > 0) await this.log.write(db, ...[...shown.keys()].map((referralId) => ({ actor: userActor(who), action: 'read', objectType: 'referral-packet', objectId: referralId, outcome: 'allowed' as const, detail: { part: 'summary' } })));

@@ -11,7 +11,8 @@ import { numberOfReference, referenceOf } from '../domain/reference.js';
 import type { ReferralContext } from '../domain/referral-machine.js';
 import type { StepActor } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
-import type { Packets } from './packets.js';
+import type { Packets, PacketSummary } from './packets.js';
+import type { UrgentTransfers } from './urgent-transfers.js';
 import { OFFERS_AT_ONCE, partiesOf } from './referrals.js';
 
 /** Live offers keep their packet summary in the inbox; answered and released ones do not. */
@@ -29,6 +30,7 @@ export class ReferralReads {
     private readonly ports: ServicePorts,
     private readonly store: PacketStore,
     private readonly packets: Packets,
+    private readonly urgent: UrgentTransfers,
     private readonly availability?: AvailabilityView,
   ) {
     this.queries = new ReferralReadQueries(ports.database.db);
@@ -137,12 +139,15 @@ export class ReferralReads {
   /**
    * A provider's inbox: its offers, open ones first, each with the sending institution, the
    * referral's number and, while the offer is live and the elder consented, a summary of the
-   * packet (each summary shown is an audited read).
+   * packet; an urgent transfer's hospital gets the emergency summary with the transfer's reason
+   * without consent (each summary shown is an audited read).
    */
   async inbox(institutionId: string, who: Principal, filter: { status?: string; view: 'pending' | 'done' | 'all'; limit: number; offset: number }) {
     const { total, rows } = await this.queries.inbox(institutionId, filter);
     const names = await this.institutionNames([...rows.map((r) => r.origin), ...rows.flatMap((r) => movesOf(r.movesFrom).map((m) => m.institutionId))]);
     const summaries = await this.packets.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, live: LIVE.includes(r.offer.status) })));
+    // An urgent transfer's hospital sees why the resident is coming, consent or not (PIPL art. 13 (1)(4): see UrgentTransfers).
+    const emergency = await this.urgent.summaries(who, rows.map((r) => ({ referralId: r.offer.referralId, elderRef: r.elderRef, kind: r.kind, institutionId: r.offer.institutionId, live: LIVE.includes(r.offer.status) })));
     const items = rows.map(({ offer, referralState, number, createdAt, origin, kind, chosenOfferId, movesFrom }) => ({
       offerId: offer.id,
       referralId: offer.referralId,
@@ -158,7 +163,7 @@ export class ReferralReads {
       respondBy: offer.respondBy.toISOString(),
       answeredAt: offer.answeredAt?.toISOString() ?? null,
       sendingInstitution: { id: origin, name: names.get(origin) ?? null },
-      summary: summaries.get(offer.referralId) ?? null,
+      summary: summaryOf(summaries.get(offer.referralId), emergency.get(offer.referralId)),
       /** The elder is in a bed elsewhere and leaves it for this one (转床). */
       movesFrom: namedMoves(movesFrom, names),
     }));
@@ -200,6 +205,12 @@ export class ReferralReads {
       free: (r.units as { free: number }[]).reduce((n, u) => n + u.free, 0),
     }));
   }
+}
+
+/** An inbox line's summary: the packet's (with consent), carrying an urgent transfer's reason when there is one; else the emergency summary alone. */
+function summaryOf(packet: PacketSummary | undefined, emergency: PacketSummary | undefined): PacketSummary | null {
+  if (packet && emergency) return { ...packet, transferReason: emergency.transferReason };
+  return packet ?? emergency ?? null;
 }
 
 /** The beds elsewhere a referral moves the elder from (转床), as stored. */

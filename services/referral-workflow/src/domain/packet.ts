@@ -154,14 +154,36 @@ export function factsDiffer(a: KnownFacts, b: KnownFacts): boolean {
   return [...keys].some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
-/** What a provider's inbox shows of a live offer's packet (with consent): enough to decide whether to open it. */
-export interface PacketSummary {
+/** What the workflow knows of an elder, as an inbox line shows it: no name, no exact age, no address. */
+export interface ElderSummary {
   ageBand: { from: number; to: number } | null;
   sex: string | null;
   countyCode: string | null;
-  diagnoses: { code?: string; name: string }[];
-  careNeeds: string[];
   abilityLevel: number | null;
   ltciGrade: number | null;
+}
+
+/** The elder's part of a summary, from civil affairs' profile and the known facts (a packet's facts among them). */
+export function elderSummary(profile: { gender: string; birthYear: number; divisionCode: string | null } | undefined, facts: KnownFacts, now: Date): ElderSummary {
+  return {
+    ageBand: profile ? ageBand(profile.birthYear, now) : null,
+    sex: profile?.gender ?? null,
+    countyCode: facts.homeDivisionCode ?? profile?.divisionCode ?? null,
+    abilityLevel: typeof facts.abilityLevel === 'number' ? facts.abilityLevel : null,
+    ltciGrade: typeof facts.ltciGrade === 'number' ? facts.ltciGrade : null,
+  };
+}
+
+/**
+ * What a provider's inbox shows of a live offer: enough to decide whether to open the packet.
+ * `basis` says why it may be shown: the elder's consent to share the packet, or (an urgent
+ * transfer's hospital, without consent) the emergency, with the transfer's reason.
+ */
+export interface PacketSummary extends ElderSummary {
+  basis: 'consent' | 'emergency';
+  diagnoses: { code?: string; name: string }[];
+  careNeeds: string[];
   reason: string | null;
+  /** 转院原因: why the care home sends the resident to hospital (urgent transfers only, else null). */
+  transferReason: string | null;
 }

@@ -28,6 +28,11 @@ export class BedStore {
     private readonly sealer: Sealer,
   ) {}
 
+  /** Seal health text that leaves the service in a message (a transfer's reason). */
+  seal(text: string): string {
+    return this.sealer.seal(text);
+  }
+
   /** Lock an institution's row for this transaction; undefined when there is none. */
   async lockInstitution(tx: Tx, institutionId: string): Promise<InstitutionRow | undefined> {
     const [institution] = await tx.select().from(this.t.institutions).where(eq(this.t.institutions.id, institutionId)).for('update');

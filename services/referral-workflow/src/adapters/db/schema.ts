@@ -234,3 +234,18 @@ export const elderStays = referralSchema.table(
   },
   (t) => [index('elder_stays_elder_idx').on(t.elderRef)],
 );
+
+/**
+ * Why the care home sends a resident to hospital (转院原因), one row per urgent-transfer referral,
+ * written in the transaction that starts it: health text, sealed. The offered hospital's staff
+ * read it in their inbox without a consent record (PIPL art. 13 (1)(4)).
+ */
+export const transferReasons = referralSchema.table('transfer_reasons', {
+  referralId: uuid('referral_id')
+    .primaryKey()
+    .references(() => referrals.id),
+  /** The bed service's transfer the referral answers. */
+  transferId: uuid('transfer_id').notNull(),
+  reasonSealed: text('reason_sealed').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+});

@@ -9,4 +9,5 @@ export const SEALED_TABLES: readonly SealedTable[] = [
   { table: 'referral.attachments', key: 'id', text: ['name_sealed'] },
   { table: 'referral.attachment_contents', key: 'attachment_id', bytes: ['sealed'] },
   { table: 'referral.follow_ups', key: 'referral_id', text: ['sealed'] },
+  { table: 'referral.transfer_reasons', key: 'referral_id', text: ['reason_sealed'] },
 ];

@@ -17,6 +17,7 @@ import {
 import { on, type HandlerEntry } from '@fbl/messaging';
 import type { Packets } from '../../application/packets.js';
 import { Referrals } from '../../application/referrals.js';
+import type { UrgentTransfers } from '../../application/urgent-transfers.js';
 import type { ReferralEvent } from '../../domain/referral-machine.js';
 
 const cause = Referrals.messageCause;
@@ -25,7 +26,7 @@ const cause = Referrals.messageCause;
  * What moves referrals: the bed services' answers and stays, civil affairs' assessments,
  * medical insurance's decisions, the providers' capacity, and the workflow's own deadlines.
  */
-export function referralHandlers(referrals: Referrals, packets: Packets): HandlerEntry[] {
+export function referralHandlers(referrals: Referrals, packets: Packets, urgent: UrgentTransfers): HandlerEntry[] {
   return [
     on(BedHeld, async (e, { tx, outbox }) => {
       await referrals.apply(tx, outbox, e.data.referralId, { type: 'BedHeld', holdId: e.data.holdId, unitId: e.data.unitId, institutionId: e.data.institutionId }, cause(e));
@@ -72,18 +73,8 @@ export function referralHandlers(referrals: Referrals, packets: Packets): Handle
       const event: ReferralEvent = e.data.reason === 'returned' ? { type: 'KeptBedReturned', admissionId: e.data.admissionId } : { type: 'KeptBedLost', admissionId: e.data.admissionId };
       await referrals.apply(tx, outbox, waiting, event, cause(e));
     }),
-    on(EmergencyTransferRequested, async (e, { tx, outbox }) => {
-      const d = e.data;
-      await referrals.start(tx, outbox, {
-        elderRef: d.elderRef,
-        kind: 'urgent-transfer',
-        urgency: 'green-channel',
-        origin: { institutionId: d.institutionId, bedType: d.bedType, divisionCode: d.divisionCode, admissionId: d.admissionId },
-        requestedBedTypes: ['medical'],
-        ...(d.hospitalInstitutionId ? { preferredInstitutionId: d.hospitalInstitutionId } : {}),
-        ...(d.bedKept ? { returnTo: { institutionId: d.institutionId, bedType: d.bedType, admissionId: d.admissionId } } : {}),
-      }, cause(e));
-    }),
+    // The reason travels sealed; the referral keeps it sealed for the offered hospital.
+    on(EmergencyTransferRequested, async (e, { tx, outbox }) => void (await urgent.start(tx, outbox, e.data, cause(e)))),
     // Each is a snapshot of a provider's beds of one type: of several in a batch, the highest sequence stands.
     on(BedAvailabilityChanged, async (e, { tx, afterCommit }) => referrals.projectAvailability(tx, e.data, afterCommit), {
       snapshots: { key: (e) => `${e.data.institutionId}/${e.data.bedType}`, rank: (e) => e.data.sequence },
