@@ -1,11 +1,11 @@
 import type { TokenKey } from '@fbl/auth';
-import httpProxy from '@fastify/http-proxy';
 import { knownPrincipal, principalFromHeader, type TokenChecks } from '@fbl/auth/fastify';
 import { BED_SERVICE_NAMES, type BedService } from '@fbl/contracts/bed-services';
 import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 import { DEFAULT_BODY_LIMIT, ProblemError, type OidcSettings } from '@fbl/service-kit';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Socket } from 'node:net';
+import { forwarder, type Forwarder } from './forward.js';
 import { uiRoutes } from './ui.js';
 
 /** The bed services' prefixes, from the one bed type → service mapping. */
@@ -67,33 +67,16 @@ export function signedIn(checks: TokenChecks, clock: () => Date = () => new Date
  */
 const FORWARD_LOG_LEVEL = 'warn';
 
-/** Causes of a failed forward that mean the service is not there just now (stopped, restarting). */
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET', 'ERR_HTTP2_STREAM_CANCEL', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE']);
-const TIMED_OUT = new Set(['FST_REPLY_FROM_GATEWAY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+export { upstreamProblem } from './forward.js';
 
-/**
- * What the gateway answers when it could not get a response from a service: 503 with
- * `Retry-After` when the service is unreachable (stopped, restarting), 504 when it did not answer
- * in time, 502 for anything else. Problem+json like every other answer, never a bare 500.
- */
-export function upstreamProblem(service: string, error: unknown): ProblemError {
-  const codes: string[] = [];
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-  }
-  if (codes.some((c) => TIMED_OUT.has(c))) return new ProblemError(504, 'upstream-timeout', 'The service did not answer in time', `${service} did not answer in time; try again shortly`, undefined, 5);
-  if (codes.some((c) => UNAVAILABLE.has(c))) return new ProblemError(503, 'service-unavailable', 'The service is unavailable', `${service} cannot be reached just now; try again shortly`, undefined, 5);
-  return new ProblemError(502, 'bad-gateway', 'The service gave no usable answer', `${service} gave no usable answer`);
-}
+/** What a forwarding route answers to: every method of HTTP an API call uses. */
+const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
 
-/** The proxy's error hook for one service: the failure as a problem, logged without the request's data. */
-function onUpstreamError(service: string) {
-  return (reply: { log: FastifyReply['log']; send(payload: unknown): unknown }, { error }: { error: Error }) => {
-    const problem = upstreamProblem(service, error);
-    reply.log.warn({ service, status: problem.status }, 'forwarding to a service failed');
-    reply.send(problem);
-  };
+/** A request's body is passed to the service as it arrives, whatever its type: the service reads it. */
+function passBodiesOn(app: FastifyInstance): void {
+  const asStream = (_request: FastifyRequest, payload: unknown, done: (error: Error | null, body?: unknown) => void) => done(null, payload);
+  app.addContentTypeParser('application/json', asStream);
+  app.addContentTypeParser('*', asStream);
 }
 
 /**
@@ -135,11 +118,24 @@ export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: Tok
       app.addHook('preClose', async () => {
         for (const socket of streams) socket.destroy();
       });
-      await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, disableRequestLogging: true, upstream: workflow, prefix: EVENTS_PATH, rewritePrefix: EVENTS_PATH, http2: false, preHandler, undici: { connections: 4096, pipelining: 1, bodyTimeout: 0 }, replyOptions: { onError: onUpstreamError('referral-workflow') } });
     }
-    for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
-      const upstream = upstreams[service];
-      if (upstream) await app.register(httpProxy, { logLevel: FORWARD_LOG_LEVEL, disableRequestLogging: true, upstream, prefix, rewritePrefix: prefix, http2: false, preHandler, replyOptions: { onError: onUpstreamError(service) } });
-    }
+    const forwarders: Forwarder[] = [];
+    app.addHook('onClose', async () => {
+      await Promise.all(forwarders.map((f) => f.close()));
+    });
+    // In a context of their own: the bodies of these routes are not parsed, the gateway's own routes' are.
+    await app.register(async (forwarding) => {
+      passBodiesOn(forwarding);
+      const route = (prefix: string, forward: Forwarder) => {
+        forwarders.push(forward);
+        const handler: RouteHandlerMethod = (request, reply) => forward.forward(request, reply);
+        for (const url of [prefix, `${prefix}/*`]) forwarding.route({ method: METHODS, url, logLevel: FORWARD_LOG_LEVEL, preHandler, handler });
+      };
+      if (workflow) route(EVENTS_PATH, forwarder('referral-workflow', workflow, { connections: 4096, bodyTimeout: 0 }));
+      for (const [prefix, service] of Object.entries(ROUTES) as [keyof typeof ROUTES, ServiceName][]) {
+        const upstream = upstreams[service];
+        if (upstream) route(prefix, forwarder(service, upstream));
+      }
+    });
   };
 }

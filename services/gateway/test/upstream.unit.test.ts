@@ -144,7 +144,7 @@ describe('the gateway when a service does not answer', () => {
   }, 30_000);
 
   it('says 504 for a timeout and 502 for any other failure', () => {
-    expect(upstreamProblem('care-beds', Object.assign(new Error('Gateway Timeout'), { code: 'FST_REPLY_FROM_GATEWAY_TIMEOUT' })).status).toBe(504);
+    expect(upstreamProblem('care-beds', Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' })).status).toBe(504);
     expect(upstreamProblem('care-beds', Object.assign(new Error('x'), { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) })).status).toBe(503);
     const other = upstreamProblem('care-beds', new Error('something else'));
     expect(other.status).toBe(502);
