@@ -164,7 +164,7 @@ describe("officers' workspaces in a real browser (Chromium): the assessor's queu
     await form.getByLabel('联系电话（选填）').fill('');
     await page.screenshot({ path: join(SHOTS, 'assessor-register.png'), fullPage: true });
     await form.getByRole('button', { name: '登记', exact: true }).click();
-    await expect.poll(() => form.locator('p.field-ok[role="status"]').last().textContent()).toMatch(/^已登记: 登记测试老人 371728\*+\d{3}[\dX] · [0-9a-f]{8}$/);
+    await expect.poll(() => form.locator('p.field-ok[role="status"]').last().textContent()).toMatch(/^已登记：登记测试老人（身份证号 371728\*+\d{3}[\dX]）$/);
     // The register knows the elder (looked up by ID number, as a planner would).
     const found = await call(system.url, 'POST', '/api/civil-affairs/elders/lookup', { idNumber: first17 + residentIdCheckChar(first17) }, assessorToken);
     expect(found.status).toBe(200);

@@ -4,7 +4,7 @@ import { idNumberProblem } from './problem-words.js';
 import { useState } from 'preact/hooks';
 import { json, Problem } from './api.js';
 import { useFieldErrors } from './forms.js';
-import { pageWords, type Lang } from './i18n.js';
+import { fill, pageWords, type Lang } from './i18n.js';
 
 const w = pageWords('register');
 
@@ -57,7 +57,7 @@ export function RegisterElder({ lang, divisionCode }: { lang: Lang; divisionCode
     show({});
     setBusy(true);
     try {
-      const created = await json<{ id: string }>('POST', '/api/civil-affairs/elders', {
+      await json<{ id: string }>('POST', '/api/civil-affairs/elders', {
         idNumber: parsed.id.value,
         name: name.trim(),
         gender: parsed.id.sex,
@@ -66,7 +66,7 @@ export function RegisterElder({ lang, divisionCode }: { lang: Lang; divisionCode
         address: { divisionCode: division, line: line.trim() },
         consent: { healthData: consent, givenBy },
       });
-      setDone(`${w(lang, 'registered')}: ${name.trim()} ${maskResidentId(parsed.id.value)} · ${created.id.slice(-8)}`);
+      setDone(fill(w(lang, 'registered'), { name: name.trim(), id: maskResidentId(parsed.id.value) }));
       setIdNumber('');
       setName('');
       setPhone('');

@@ -1107,7 +1107,7 @@ export const en: Record<keyof typeof zh, string> = {
   "register_choose": "Please choose",
   "register_submit": "Register",
   "register_saving": "Registering…",
-  "register_registered": "Registered",
+  "register_registered": "Registered: {name}, ID number {id}",
   "register_duplicate": "This ID number is already registered",
   "register_invalid": "Correct the {n} marked fields",
   "register_born": "born",

@@ -1105,7 +1105,7 @@ export const zh = {
   "register_choose": "请选择",
   "register_submit": "登记",
   "register_saving": "正在登记…",
-  "register_registered": "已登记",
+  "register_registered": "已登记：{name}（身份证号 {id}）",
   "register_duplicate": "该身份证号已登记",
   "register_invalid": "请修正标出的 {n} 项",
   "register_born": "出生",
