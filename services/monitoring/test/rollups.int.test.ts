@@ -15,7 +15,9 @@ import { generateVisitHistory, visitEventsOf, type VisitHistory } from './suppor
 
 const SEED = Number(process.env['MONITORING_TEST_SEED'] ?? 20261206);
 const ROLLED_UP = Object.keys(ROLLUPS) as MetricKey[];
-const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'visit_months'];
+const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'flow_months', 'flow_place_months', 'breach_months', 'breach_place_months', 'visit_months'];
+/** The count each roll-up's cells hold. */
+const COUNT: Record<string, string> = { referral_months: 'started', arrival_months: 'arrived', flow_months: 'arrived', flow_place_months: 'arrived', breach_months: 'breaches', breach_place_months: 'breaches', visit_months: 'planned' };
 
 /** A small deterministic generator, so a failing filter can be found again from the seed. */
 function prng(seed: number): () => number {
@@ -70,13 +72,13 @@ async function answer(database: Database, query: MetricQuery, rollups: boolean):
 
 /** A roll-up table's cells that hold rows (a trigger may leave cells at zero), as text, in order. */
 async function cells(database: Database, table: string): Promise<string[]> {
-  const count = table === 'referral_months' ? 'started' : table === 'arrival_months' ? 'arrived' : table === 'visit_months' ? 'planned' : 'offers';
+  const count = COUNT[table] ?? 'offers';
   const rows = await database.rows<{ cell: string }>(database.db, sql.raw(`select to_jsonb(m)::text as cell from monitoring.${table} m where ${count} <> 0`));
   return rows.map((r) => r.cell).sort();
 }
 
 /** Whether a statement reads a roll-up table. */
-const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place|visit)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
+const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place|flow|flow_place|breach|breach_place|visit)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
 
 const drivers: { name: string; open: () => Promise<{ database: Database; drop: () => Promise<void> }> }[] = [
   {
@@ -97,6 +99,14 @@ for (const driver of drivers) {
     const visits = generateVisitHistory(SEED, driver.name === 'PostgreSQL' ? 120 : 50);
     let opened: Awaited<ReturnType<(typeof drivers)[number]['open']>>;
     let monitoring: Awaited<ReturnType<typeof startMonitoring>>;
+    // The provider moved to another county afterwards: one with arrivals and expired offers, so both move with it.
+    const arrivalsAt = (id: string) => history.journeys.filter((j) => j.admission?.institution.id === id).length;
+    const expiriesAt = (id: string) => history.journeys.flatMap((j) => j.offers).filter((o) => o.institution.id === id && o.answer?.kind === 'expired').length;
+    const moved = history.institutions
+      .filter((i) => i.bedType === 'care' && i.county !== '370102')
+      .sort((a, b) => Math.min(arrivalsAt(b.id), expiriesAt(b.id)) - Math.min(arrivalsAt(a.id), expiriesAt(a.id)))[0]!;
+    let updated: { referral_id: string }[] = [];
+    let expired: { offer_id: string }[] = [];
 
     beforeAll(async () => {
       opened = await driver.open();
@@ -110,14 +120,54 @@ for (const driver of drivers) {
       // Home visits, shuffled: missed flags read before and after their completion move a visit between cells.
       const visitRecords = visitEventsOf(visits, SEED).map((m) => toRecord(m.topic, m.key, m.envelope));
       for (let i = 0; i < visitRecords.length; i += 300) await bus.publish(visitRecords.slice(i, i + 300));
+      // A referral that arrived updated afterwards: its arrival a month later, at the provider that
+      // moves, its follow-up closed late; and an open offer expiring.
+      updated = await opened.database.rows(
+        opened.database.db,
+        sql`update monitoring.referrals set arrived_at = arrived_at + interval '31 days', placed_institution_id = ${moved.id}::uuid, placed_bed_type = 'care', bed_type = 'care',
+              follow_up_late = true, closed_at = arrived_at + interval '40 days'
+            where referral_id = (select referral_id from monitoring.referrals where arrived_at is not null and started_at is not null and placed_institution_id <> ${moved.id}::uuid order by referral_id limit 1)
+            returning referral_id`,
+      );
+      expired = await opened.database.rows(
+        opened.database.db,
+        sql`update monitoring.offers set answer = 'expired', answered_at = respond_by
+            where offer_id = (select offer_id from monitoring.offers where answer is null order by offer_id limit 1) returning offer_id`,
+      );
       // And a provider that moves to another county afterwards.
-      const moved = history.institutions.find((i) => i.bedType === 'care')!;
       await opened.database.db.execute(sql`update monitoring.institutions set county = '370102', city = '370100' where institution_id = ${moved.id} and bed_type = 'care'`);
     }, 600_000);
     afterAll(async () => {
       await monitoring?.stop();
       await opened?.database.close();
       await opened?.drop();
+    });
+
+    it("moves a provider's arrivals and breaches with its place (before any rebuild)", async () => {
+      expect(updated).toHaveLength(1);
+      expect(expired).toHaveLength(1);
+      const [held] = await opened.database.rows<{ arrived: string | number; breaches: string | number }>(
+        opened.database.db,
+        sql`select (select sum(arrived) from monitoring.flow_months where institution_id = ${moved.id}) as arrived,
+                   (select sum(breaches) from monitoring.breach_months where institution_id = ${moved.id}) as breaches`,
+      );
+      expect(Number(held!.arrived)).toBeGreaterThan(1);
+      expect(Number(held!.breaches)).toBeGreaterThan(1);
+      // Every arrival there counts in its new county, as the rows count it.
+      const q: MetricQuery = { metric: 'flows-by-district', from: '2026-08-01', to: '2027-01-31', groupBy: 'total', asOf: new Date(history.asOf), provider: moved.id };
+      const byProvider = await answer(opened.database, q, true);
+      expect(byProvider.length).toBeGreaterThan(0);
+      expect(byProvider.every((r) => r.sub.endsWith('→370102'))).toBe(true);
+      expect(byProvider.reduce((n, r) => n + r.values['transfers']!, 0)).toBe(Number(held!.arrived));
+      const breaches: MetricQuery = { metric: 'deadline-breaches', from: q.from, to: q.to, groupBy: 'provider', division: '370102', asOf: q.asOf };
+      expect((await answer(opened.database, breaches, true)).some((r) => r.key === moved.id)).toBe(true);
+      expect(await answer(opened.database, breaches, true)).toEqual(await answer(opened.database, breaches, false));
+      // And by place, without the provider: the cells the move carried to the new county.
+      for (const metric of ['flows-by-district', 'deadline-breaches'] as const) {
+        const byPlace: MetricQuery = { metric, from: q.from, to: q.to, groupBy: 'county', asOf: q.asOf };
+        expect(readsRollup(byPlace)).toBe(true);
+        expect(await answer(opened.database, byPlace, true), metric).toEqual(await answer(opened.database, byPlace, false));
+      }
     });
 
     it('keeps each roll-up equal to the one rebuilt from the rows', async () => {

@@ -1,9 +1,10 @@
 /**
  * Where whole months of a metric can be read from a roll-up table instead of its rows
- * (`referral_months`, `arrival_months`, `offer_place_months`, `offer_months`, `visit_months`; see schema.ts), and how: the same dimensions as the
+ * (`referral_months`, `arrival_months`, `offer_place_months`, `offer_months`, `flow_place_months`, `flow_months`,
+ * `breach_place_months`, `breach_months`, `visit_months`; see schema.ts), and how: the same dimensions as the
  * metric's source, the metric's conditions and breakdown over the roll-up's columns, and each
- * count as a sum of cells. Metrics absent here (durations' medians, bed-days, breaches, flows by
- * district) are always read from their rows.
+ * count as a sum of cells. Metrics absent here (durations' medians, bed-days and capacity, escalations,
+ * eligibility, 探访 and government-bought hours) are always read from their rows.
  */
 import { READMISSION_DAYS, type MetricKey } from '../../domain/definitions.js';
 
@@ -70,6 +71,40 @@ const VISIT_MONTHS: RollupSource = {
   provider: "nullif(m.institution_id, '')::uuid",
 };
 
+/** Arrivals by the provider arrived at (`''` for none); the county arrived in is joined at query time, as for the rows. */
+const FLOW_MONTHS: RollupSource = {
+  from: "monitoring.flow_months m left join monitoring.institutions d on d.institution_id = nullif(m.institution_id, '')::uuid and d.bed_type = m.placed_bed_type",
+  county: "nullif(m.county, '')",
+  city: "nullif(m.city, '')",
+  bedType: "nullif(m.bed_type, '')",
+  provider: "nullif(m.institution_id, '')::uuid",
+};
+
+/** The same arrivals by the county of the provider arrived at (`''` while unknown), without the provider. */
+const FLOW_PLACE_MONTHS: RollupSource = {
+  from: 'monitoring.flow_place_months m',
+  county: "nullif(m.county, '')",
+  city: "nullif(m.city, '')",
+  bedType: "nullif(m.bed_type, '')",
+};
+
+/** Breaches by provider (`''` for none), its place joined at query time, as for the rows. */
+const BREACH_MONTHS: RollupSource = {
+  from: "monitoring.breach_months m left join monitoring.institutions i on i.institution_id = nullif(m.institution_id, '')::uuid and i.bed_type = m.bed_type",
+  county: 'i.county',
+  city: 'i.city',
+  bedType: "nullif(m.bed_type, '')",
+  provider: "nullif(m.institution_id, '')::uuid",
+};
+
+/** The same breaches by the provider's place, without the provider. */
+const BREACH_PLACE_MONTHS: RollupSource = {
+  from: 'monitoring.breach_place_months m',
+  county: "nullif(m.county, '')",
+  city: "nullif(m.city, '')",
+  bedType: "nullif(m.bed_type, '')",
+};
+
 const offersAnswered = (answer: string) => `coalesce(sum(m.offers) filter (where m.answer = '${answer}'), 0)`;
 
 /** A metric's roll-ups, the smallest first: a query reads the first one having its dimensions. */
@@ -98,6 +133,16 @@ export const ROLLUPS: Partial<Record<MetricKey, readonly Rollup[]>> = {
     rows: 'sum(m.arrived)',
     columns: { transfers: 'sum(m.arrived)' },
   }],
+  // The pair as the rows make it: no referring county, no pair; no known provider's county, 'unknown'.
+  'flows-by-district': [
+    { source: FLOW_PLACE_MONTHS, to: "nullif(m.to_county, '')" },
+    { source: FLOW_MONTHS, to: 'd.county' },
+  ].map(({ source, to }) => ({
+    source,
+    sub: `nullif(m.county, '') || '→' || coalesce(${to}, 'unknown')`,
+    rows: 'sum(m.arrived)',
+    columns: { transfers: 'sum(m.arrived)' },
+  })),
   'readmission-31d': [{
     source: ARRIVAL_MONTHS,
     where: "m.origin_bed_type = 'medical'",
@@ -116,6 +161,12 @@ export const ROLLUPS: Partial<Record<MetricKey, readonly Rollup[]>> = {
     sub: "coalesce(nullif(m.reason_code, ''), 'other')",
     rows: 'sum(m.offers)',
     columns: { declined: 'sum(m.offers)' },
+  })),
+  'deadline-breaches': [BREACH_PLACE_MONTHS, BREACH_MONTHS].map((source) => ({
+    source,
+    sub: 'm.kind',
+    rows: 'sum(m.breaches)',
+    columns: { breaches: 'sum(m.breaches)' },
   })),
   'home-visits': [{
     source: VISIT_MONTHS,

@@ -360,3 +360,80 @@ export const visitMonths = monitoringSchema.table(
   },
   (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.institutionId] })],
 );
+
+/**
+ * Roll-up of `referrals` that arrived per calendar month of the arrival, referring county and
+ * city, bed type, and the provider arrived at with its bed type (`''` for none): whole months of
+ * `flows-by-district` by provider. The provider's place is joined at query time, as for the rows.
+ * Keyed by the provider first, so the trigger on `institutions` finds a provider's cells.
+ * Kept by a trigger on `referrals` and rebuilt like `referral_months`.
+ */
+export const flowMonths = monitoringSchema.table(
+  'flow_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    institutionId: text('institution_id').notNull(),
+    placedBedType: text('placed_bed_type').notNull(),
+    arrived: count('arrived'),
+  },
+  (t) => [primaryKey({ columns: [t.institutionId, t.placedBedType, t.month, t.county, t.city, t.bedType] })],
+);
+
+/**
+ * The same per the county of the provider arrived at instead of the provider (`''` while it is
+ * unknown): whole months of `flows-by-district` of divisions. Kept by the trigger on `referrals`
+ * (the provider's place as `institutions` has it) and by one on `institutions`, which moves a
+ * provider's cells when its place is first known or changes, like `offer_place_months`.
+ */
+export const flowPlaceMonths = monitoringSchema.table(
+  'flow_place_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    toCounty: text('to_county').notNull(),
+    arrived: count('arrived'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.toCounty] })],
+);
+
+/**
+ * Roll-up of deadline breaches per calendar month (China Standard Time), provider, bed type and
+ * kind: offers expired (`offer-expired`, by the month of their deadline) and follow-ups closed late
+ * (`follow-up-late`, by the month of closing; provider and bed type placed into, `''` for none).
+ * The provider's place is joined at query time, as for the rows; keyed by the provider first, like
+ * `flow_months`. Kept by triggers on `offers` and `referrals` and rebuilt like `referral_months`.
+ */
+export const breachMonths = monitoringSchema.table(
+  'breach_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    institutionId: text('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    kind: text('kind').notNull(),
+    breaches: count('breaches'),
+  },
+  (t) => [primaryKey({ columns: [t.institutionId, t.bedType, t.month, t.kind] })],
+);
+
+/**
+ * The same per the provider's county and city instead of the provider (`''` while it is unknown):
+ * whole months of `deadline-breaches` of divisions. Kept by the triggers on `offers` and
+ * `referrals` and by the one on `institutions`, like `flow_place_months`.
+ */
+export const breachPlaceMonths = monitoringSchema.table(
+  'breach_place_months',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    kind: text('kind').notNull(),
+    breaches: count('breaches'),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.kind] })],
+);
