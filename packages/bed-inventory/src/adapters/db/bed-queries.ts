@@ -140,15 +140,16 @@ export class BedQueries {
     const { stays, units, transfers, episodeReviews } = this.t;
     const [found] = await this.database.db.select({ stay: stays, unitLabel: units.label }).from(stays).innerJoin(units, eq(units.id, stays.unitId)).where(eq(stays.id, id));
     if (!found) throw notFound(`admission ${id}`);
-    const reviews = await this.database.db.select().from(episodeReviews).where(eq(episodeReviews.stayId, id)).orderBy(desc(episodeReviews.reviewedAt));
-    const moves = await this.database.db.select().from(transfers).where(eq(transfers.stayId, id)).orderBy(desc(transfers.requestedAt));
-    const opened = reviews.map((r) => ({ ...this.review(r), nextReviewDueAt: r.nextReviewDueAt.toISOString() }));
-    const latest = opened[0];
+    const [reviews, moves] = await Promise.all([
+      this.database.db.select().from(episodeReviews).where(eq(episodeReviews.stayId, id)).orderBy(desc(episodeReviews.reviewedAt)),
+      this.database.db.select().from(transfers).where(eq(transfers.stayId, id)).orderBy(desc(transfers.requestedAt)),
+    ]);
+    const opened = reviews.map((r) => this.review(r));
     return {
-      ...this.stayView(found.stay, found.unitLabel, latest ? { condition: latest.condition, decision: latest.decision, reviewedAt: latest.reviewedAt, reviewedByName: latest.reviewedByName } : null),
+      ...this.stayView(found.stay, found.unitLabel, opened[0] ?? null),
       institutionId: found.stay.institutionId,
       transfers: moves.map((m) => ({ id: m.id, reason: this.opened(m.reasonSealed, m.reason) ?? '', bedKept: m.bedKept, requestedAt: m.requestedAt.toISOString() })),
-      reviews: opened,
+      reviews: opened.map((r, i) => ({ ...r, nextReviewDueAt: reviews[i]!.nextReviewDueAt.toISOString() })),
     };
   }
 }
