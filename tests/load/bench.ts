@@ -21,7 +21,7 @@
  * generous deadline, a service does not start); a slow figure is printed, never an error.
  *
  * Settings (environment): BENCH_REFERRALS (200), BENCH_CONCURRENCY (20), BENCH_WARMUP (20),
- * BENCH_POLL_MS (10), BENCH_LIVE (1: wait on the live-update stream; 0: poll), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (3000), BENCH_SEED, BENCH_ONLY (comma list of
+ * BENCH_POLL_MS (10), BENCH_LIVE (1: wait on the live-update stream; 0: poll), BENCH_STEP_TIMEOUT_MS (120000), BENCH_FLOOD (20000), BENCH_SEED, BENCH_ONLY (comma list of
  * matching, embedded, yardstick, dashboard, gateway, distributed), BENCH_GATEWAY_REQUESTS (5000), BENCH_GATEWAY_LOG_LEVEL (info), BENCH_DASHBOARD_REFERRALS (1000000), BENCH_DASHBOARD_RUNS (20), BENCH_CPU_PROF_DIR (run the distributed workflow and gateway
  * and the embedded load process under `node --cpu-prof` and summarise the profiles), BENCH_YARDSTICK=loop (no pgbench),
  * KAFKA_BROKERS / DATABASE_URL (use these instead of starting throwaway servers).
@@ -57,7 +57,7 @@ const POLL_MS = numberFromEnv('BENCH_POLL_MS', 10);
 const LIVE = process.env['BENCH_LIVE'] !== '0';
 const STEP_TIMEOUT_MS = numberFromEnv('BENCH_STEP_TIMEOUT_MS', 120_000);
 const SEED = numberFromEnv('BENCH_SEED', 20261122);
-const FLOOD = numberFromEnv('BENCH_FLOOD', 3000);
+const FLOOD = numberFromEnv('BENCH_FLOOD', 20_000);
 const DASHBOARD_REFERRALS = numberFromEnv('BENCH_DASHBOARD_REFERRALS', 1_000_000);
 const DASHBOARD_RUNS = numberFromEnv('BENCH_DASHBOARD_RUNS', 20);
 const GATEWAY_REQUESTS = numberFromEnv('BENCH_GATEWAY_REQUESTS', 5000);

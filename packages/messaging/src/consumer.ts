@@ -1,5 +1,6 @@
 import { dlqTopic, Refusal, type DataOf, type Envelope, type MessageDefinition, type MessageRegistry } from '@fbl/contracts';
 import type { Database, MessagingTables, Tx } from '@fbl/db';
+import { sql } from 'drizzle-orm';
 import { lazyChild, traceIdOf, type Logger, type ProcessMetrics } from '@fbl/observability';
 import { HEADERS, type BatchHandler, type Bus, type DeliveredRecord, type RecordHandler } from './bus.js';
 import { backoffMs, sleep } from './backoff.js';
@@ -22,6 +23,13 @@ export interface HandlerContext {
 export type MessageHandler<E extends Envelope = Envelope> = (envelope: E, context: HandlerContext) => Promise<void>;
 
 /**
+ * A handler of several messages of one type at once, in their order, with the same effect as
+ * {@link MessageHandler} applied to each in turn: for a batch, where one multi-row statement
+ * replaces a statement per message.
+ */
+export type ManyHandler<E extends Envelope = Envelope> = (envelopes: readonly E[], context: HandlerContext) => Promise<void>;
+
+/**
  * Messages that are snapshots: of several with the same `key` in one fetched batch, only the one
  * of greatest `rank` (the later one on a tie) needs its handler; it replaces what the others
  * would have written. Each still enters the inbox, so none is applied later either.
@@ -36,15 +44,25 @@ export interface HandlerEntry {
   type: string;
   handle: MessageHandler;
   snapshots?: Snapshots;
+  many?: ManyHandler;
 }
 
-/** Bind a typed handler to a message definition; `options.snapshots` when a later message of a key replaces an earlier one's effect. */
+/**
+ * Bind a typed handler to a message definition; `options.snapshots` when a later message of a key
+ * replaces an earlier one's effect; `options.many` to apply a run of messages of the type in a
+ * batch together.
+ */
 export function on<D extends MessageDefinition>(
   definition: D,
   handle: MessageHandler<Envelope<D['type'], DataOf<D>>>,
-  options: { snapshots?: Snapshots<Envelope<D['type'], DataOf<D>>> } = {},
+  options: { snapshots?: Snapshots<Envelope<D['type'], DataOf<D>>>; many?: ManyHandler<Envelope<D['type'], DataOf<D>>> } = {},
 ): HandlerEntry {
-  return { type: definition.type, handle: handle as MessageHandler, ...(options.snapshots ? { snapshots: options.snapshots as Snapshots } : {}) };
+  return {
+    type: definition.type,
+    handle: handle as MessageHandler,
+    ...(options.snapshots ? { snapshots: options.snapshots as Snapshots } : {}),
+    ...(options.many ? { many: options.many as ManyHandler } : {}),
+  };
 }
 
 /** The positions in `envelopes` whose handler can be left out: a later snapshot of the same key (and type) replaces them. */
@@ -126,6 +144,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const retryBaseMs = options.retryBaseMs ?? 100;
   const handlers = new Map(options.handlers.map((h) => [h.type, h.handle]));
   const snapshots = new Map(options.handlers.flatMap((h) => (h.snapshots ? [[h.type, h.snapshots] as const] : [])));
+  const many = new Map(options.handlers.flatMap((h) => (h.many ? [[h.type, h.many] as const] : [])));
 
   const deadLetter = async (record: DeliveredRecord, reason: string, type: string) => {
     const headers: Record<string, string> = {
@@ -228,28 +247,37 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     const committed: (() => Promise<void> | void)[] = [];
     try {
       outcomes = await database.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(tables.inbox)
-          .values(applied.map(({ prepared: { envelope } }) => ({ consumer: name, messageId: envelope.id, type: envelope.type })))
-          .onConflictDoNothing()
-          .returning({ id: tables.inbox.messageId });
+        // One statement whatever the batch's size: the ids and types go as two array parameters.
+        const inserted = await database.rows<{ id: string }>(
+          tx,
+          sql`insert into ${tables.inbox} (consumer, message_id, type)
+              select ${name}, m.id, m.type from unnest(${sql.param(applied.map(({ prepared: p }) => p.envelope.id))}::uuid[], ${sql.param(applied.map(({ prepared: p }) => p.envelope.type))}::text[]) as m(id, type)
+              on conflict do nothing returning message_id as id`,
+        );
         const fresh = new Set(inserted.map((r) => r.id));
         // A message delivered twice, even within the batch, has its effect once.
         const isNew = applied.map(({ prepared: p }) => fresh.delete(p.envelope.id));
-        const newOnes = applied.filter((_, i) => isNew[i]);
-        const replaced = snapshots.size === 0 ? new Set<number>() : replacedSnapshots(newOnes.map(({ prepared: p }) => p.envelope), (type) => snapshots.get(type));
-        let n = 0;
-        const done: ('handled' | 'duplicate')[] = [];
-        for (const [i, { prepared: p }] of applied.entries()) {
-          if (!isNew[i]) {
-            done.push('duplicate');
+        const newOnes = applied.filter((_, i) => isNew[i]).map(({ prepared: p }) => p);
+        const replaced = snapshots.size === 0 ? new Set<number>() : replacedSnapshots(newOnes.map((p) => p.envelope), (type) => snapshots.get(type));
+        // A snapshot a later one of the same key replaces is recorded as handled without its own writes.
+        const effective = newOnes.filter((_, n) => !replaced.has(n));
+        const context = (messageLogger: Logger): HandlerContext => ({ tx, outbox: options.outbox, logger: messageLogger, afterCommit: (fn) => committed.push(fn) });
+        for (let i = 0; i < effective.length; ) {
+          const p = effective[i]!;
+          const together = many.get(p.envelope.type);
+          if (!together) {
+            await p.handle(p.envelope, context(p.logger));
+            i += 1;
             continue;
           }
-          // A snapshot a later one of the same key replaces is recorded as handled without its own writes.
-          if (!replaced.has(n++)) await p.handle(p.envelope, { tx, outbox: options.outbox, logger: p.logger, afterCommit: (fn) => committed.push(fn) });
-          done.push('handled');
+          // A run of messages of one type with a handler of many goes to it at once, in order.
+          let end = i + 1;
+          while (end < effective.length && effective[end]!.envelope.type === p.envelope.type) end += 1;
+          const run = effective.slice(i, end);
+          await together(run.map((r) => r.envelope), context(run.length === 1 ? p.logger : lazyChild(logger, { consumer: name, type: p.envelope.type, messages: run.length })));
+          i = end;
         }
-        return done;
+        return isNew.map((n) => (n ? 'handled' : 'duplicate'));
       });
     } catch {
       // One of them failed, or the batch met another transaction: each record takes its own path.

@@ -154,9 +154,9 @@ export class Referrals {
   urgentTransferPendingFor = (tx: Tx, admissionId: string) => this.queries.urgentTransferPendingFor(tx, admissionId);
   contextOf = (tx: Tx, referralId: string) => this.queries.contextOf(tx, referralId);
   /** Keep a provider's availability; once the transaction committed, the in-memory view (this replica's and the others') reads the row again. */
-  async projectAvailability(tx: Tx, data: Parameters<Projections['projectAvailability']>[1], afterCommit: (fn: () => Promise<void>) => void): Promise<void> {
-    await this.projections.projectAvailability(tx, data);
-    afterCommit(() => this.availability.changed([{ institutionId: data.institutionId, bedType: data.bedType }]));
+  async projectAvailability(tx: Tx, snapshots: Parameters<Projections['projectAvailability']>[1], afterCommit: (fn: () => Promise<void>) => void): Promise<void> {
+    await this.projections.projectAvailability(tx, snapshots);
+    afterCommit(() => this.availability.changed(snapshots.map((d) => ({ institutionId: d.institutionId, bedType: d.bedType }))));
   }
   projectProfile: Projections['projectProfile'] = (tx, p) => this.projections.projectProfile(tx, p);
   projectFacts: Projections['projectFacts'] = (tx, elderRef, facts) => this.projections.projectFacts(tx, elderRef, facts);

@@ -12,13 +12,41 @@ type AvailabilityData = Envelope<'BedAvailabilityChanged', { institutionId: stri
 export class Projections {
   constructor(private readonly now: () => Date) {}
 
-  /** Keep the latest availability of a provider (an older sequence changes nothing). */
-  async projectAvailability(tx: Tx, data: AvailabilityData): Promise<void> {
-    const row = { ...data, units: data.units, updatedAt: this.now() };
-    await tx
-      .insert(availability)
-      .values(row)
-      .onConflictDoUpdate({ target: [availability.institutionId, availability.bedType], set: { ...row }, setWhere: sql`${availability.sequence} < ${data.sequence}` });
+  /**
+   * Keep the latest availability of providers, one statement for any number of snapshots: an older
+   * sequence changes nothing, and of several of one provider and bed type the greatest sequence
+   * stands (the first given on a tie), as if each were applied in turn.
+   */
+  async projectAvailability(tx: Tx, snapshots: readonly AvailabilityData[]): Promise<void> {
+    const latest = new Map<string, AvailabilityData>();
+    for (const d of snapshots) {
+      const key = `${d.institutionId}/${d.bedType}`;
+      const held = latest.get(key);
+      if (held === undefined || d.sequence > held.sequence) latest.set(key, d);
+    }
+    if (latest.size === 0) return;
+    const rows = JSON.stringify(
+      [...latest.values()].map((d) => ({
+        institution_id: d.institutionId,
+        bed_type: d.bedType,
+        sequence: d.sequence,
+        name: d.name,
+        division_code: d.divisionCode,
+        capabilities: d.capabilities,
+        service_area: d.serviceArea,
+        green_channel_partners: d.greenChannelPartners,
+        units: d.units,
+      })),
+    );
+    // The rows travel as one JSON text parameter (a jsonb parameter would be encoded again by the driver).
+    await tx.execute(sql`
+      insert into ${availability} (institution_id, bed_type, sequence, name, division_code, capabilities, service_area, green_channel_partners, units, updated_at)
+      select r.institution_id, r.bed_type, r.sequence, r.name, r.division_code, r.capabilities, r.service_area, r.green_channel_partners, r.units, ${this.now().toISOString()}::timestamptz
+      from jsonb_to_recordset(${rows}::text::jsonb) as r(institution_id uuid, bed_type text, sequence integer, name text, division_code text, capabilities jsonb, service_area jsonb, green_channel_partners jsonb, units jsonb)
+      on conflict (institution_id, bed_type) do update set
+        sequence = excluded.sequence, name = excluded.name, division_code = excluded.division_code, capabilities = excluded.capabilities,
+        service_area = excluded.service_area, green_channel_partners = excluded.green_channel_partners, units = excluded.units, updated_at = excluded.updated_at
+      where availability.sequence < excluded.sequence`);
   }
 
   /** The providers of some bed types with their capacity, for matching, in institution order (as the in-memory view keeps them). */

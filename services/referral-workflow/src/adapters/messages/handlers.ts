@@ -75,9 +75,11 @@ export function referralHandlers(referrals: Referrals, packets: Packets, urgent:
     }),
     // The reason travels sealed; the referral keeps it sealed for the offered hospital.
     on(EmergencyTransferRequested, async (e, { tx, outbox }) => void (await urgent.start(tx, outbox, e.data, cause(e)))),
-    // Each is a snapshot of a provider's beds of one type: of several in a batch, the highest sequence stands.
-    on(BedAvailabilityChanged, async (e, { tx, afterCommit }) => referrals.projectAvailability(tx, e.data, afterCommit), {
+    // Each is a snapshot of a provider's beds of one type: of several in a batch, the highest sequence
+    // stands, and the batch's snapshots are written by one statement.
+    on(BedAvailabilityChanged, async (e, { tx, afterCommit }) => referrals.projectAvailability(tx, [e.data], afterCommit), {
       snapshots: { key: (e) => `${e.data.institutionId}/${e.data.bedType}`, rank: (e) => e.data.sequence },
+      many: async (es, { tx, afterCommit }) => referrals.projectAvailability(tx, es.map((e) => e.data), afterCommit),
     }),
     // Sex, birth year and home division: what a provider is told of an elder before the family chose it.
     on(ElderRegistered, async (e, { tx }) => referrals.projectProfile(tx, e.data)),
