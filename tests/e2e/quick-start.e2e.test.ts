@@ -1,5 +1,7 @@
 import { DEMO_NETWORK } from '@fbl/embedded';
 import { waitFor } from '@fbl/testing';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,28 +12,36 @@ import { ROOT, startService } from '../support/processes.js';
 
 /**
  * The README's first command ends in `pnpm start`: the whole system on PGlite in `./data/` and the
- * in-process bus, nothing installed. It must answer, stop cleanly on Ctrl-C, and start again on
- * the same data. How soon it answers is a figure of `pnpm bench` (embedded); the waits here are
- * generous, as a loaded machine may take minutes.
+ * in-process bus, nothing installed. It compiles the TypeScript (`infra/compile.mjs`) and runs the
+ * compiled system with no TypeScript loader, so a module that only tsx could load fails here. It
+ * must answer, stop cleanly on Ctrl-C, and start again on the same data. How soon it answers is a
+ * figure of `pnpm bench` (embedded); the waits here are generous, as a loaded machine may take minutes.
  */
-const START_ENTRY = 'services/embedded/src/main.ts';
+const START_ENTRY = 'services/embedded/dist/main.js';
+const COMPILE = 'infra/compile.mjs';
+const CONDITIONS = '--conditions=fbl-compiled';
+const HEAP = '--max-old-space-size=${EMBEDDED_HEAP_MB:-256}';
+const START = { command: process.execPath, args: [CONDITIONS, '--max-old-space-size=256', join(ROOT, START_ENTRY)] };
 
 describe('pnpm start', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'fbl-quick-start-'));
+    execFileSync(process.execPath, [join(ROOT, COMPILE)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   });
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-  it('is the embedded runner', async () => {
+  it('is the embedded runner, compiled', async () => {
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts['start']).toBe(`tsx ${START_ENTRY}`);
+    expect(pkg.scripts['start']).toBe(`node ${COMPILE} && node ${CONDITIONS} ${HEAP} ${START_ENTRY}`);
+    // Every package's compiled entry exists, and the ones the running system reads are JavaScript.
+    for (const pkg of ['packages/db/dist/index.js', 'packages/db/dist/pglite-initdb.mjs', 'services/gateway/dist/index.js', 'services/referral-workflow/dist/index.js']) expect(existsSync(join(ROOT, pkg)), pkg).toBe(true);
   });
 
   it('answers with demo data, stops on Ctrl-C, and starts again on the same data', async () => {
     // The start script's own entry, so Ctrl-C reaches the system itself (pnpm reports a signal as a failure).
     const env = { DATA_DIR: dataDir, DATABASE_URL: '', KAFKA_BROKERS: '', LOG_LEVEL: 'info' };
-    const first = await startService('pnpm start', START_ENTRY, env, { readyPath: '/health', timeoutMs: 240_000 });
+    const first = await startService('pnpm start', START, env, { readyPath: '/health', timeoutMs: 240_000 });
     const institutions = await waitFor(async () => {
       const r = await call(first.url, 'GET', '/docs/json');
       return r.status === 200 ? r : undefined;
@@ -68,7 +78,7 @@ describe('pnpm start', () => {
 
     expect(first.output()).toContain('"msg":"stopped"');
 
-    const second = await startService('pnpm start again', START_ENTRY, env, { readyPath: '/health', timeoutMs: 240_000 });
+    const second = await startService('pnpm start again', START, env, { readyPath: '/health', timeoutMs: 240_000 });
     try {
       const demoUsers = (await call(second.url, 'GET', '/api/auth/demo-users')).body['users'] as { username: string; password: string; role: string }[];
       expect(demoUsers).toHaveLength(11);

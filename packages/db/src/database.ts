@@ -10,7 +10,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { preparePgliteFolder } from './pglite-folder.js';
+import { migrationsKey, preparePgliteFolder, saveSnapshot, TEMPLATE_ROOT, type FolderStart } from './pglite-folder.js';
 
 /** Drizzle over either driver; application code sees only this. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -81,6 +81,13 @@ export interface Database {
   /** Apply the drizzle-kit migrations in `folder`, tracked in `drizzle.<table>`, one migrator at a time. */
   migrate(options: MigrateOptions): Promise<void>;
   /**
+   * Apply several sets of migrations, in order. On PGlite a new folder migrated from the empty
+   * template is kept as a snapshot for these migrations (in the installation's cache), and a later
+   * new folder for the same migrations starts as a copy of it, so a first start does not spend
+   * seconds on DDL; the migrations still run, and find themselves applied.
+   */
+  migrateAll(sets: readonly MigrateOptions[]): Promise<void>;
+  /**
    * Try to take a session-level advisory lock named `key`: held until released or the
    * session ends, which {@link HeldLock.held} tells. Null when another session holds it. The locks
    * live on one connection of their own (never a pooled one, which a restart would silently
@@ -103,10 +110,17 @@ export interface OpenOptions {
   poolSize?: number;
   /** Told of every statement sent to a PostgreSQL server (its text), for counting them in tests and benchmarks. */
   onStatement?: (text: string) => void;
+  /** Where a new PGlite folder's template and migrated snapshots are kept (the installation's cache, `TEMPLATE_ROOT` of pglite-folder.ts, unless given). */
+  pgliteTemplates?: string;
+  /**
+   * PGlite: open the folder with {@link Database.migrateAll} (or the first statement) rather than
+   * now, so a new folder can start as a migrated snapshot. `db` throws until then.
+   */
+  deferOpen?: boolean;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
-  return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10, options.onStatement, sslOption(config.tls)) : openPglite(config.dataDir);
+  return 'url' in config ? openPostgres(config.url, options.poolSize ?? 10, options.onStatement, sslOption(config.tls)) : openPglite(config.dataDir, options);
 }
 
 /** The folder to migrate from: the given one, or a copy with the schema renamed. */
@@ -170,6 +184,19 @@ async function openPostgres(url: string, poolSize: number, onStatement: ((text: 
     }
     return locks;
   };
+  const migrate = async (options: MigrateOptions) => {
+    const { table } = options;
+    const folder = await migrationsFolder(options);
+    // A one-connection client holds a session lock so replicas starting together migrate one at a time.
+    const single = postgres(url, { ...secured, max: 1, onnotice: () => {} });
+    try {
+      await single`select pg_advisory_lock(hashtextextended(${'migrate:' + table}, 0))`;
+      await migratePostgres(drizzlePostgres(single), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
+    } finally {
+      await single.end({ timeout: 5 });
+      if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
+    }
+  };
   return {
     kind: 'postgres',
     db,
@@ -178,18 +205,9 @@ async function openPostgres(url: string, poolSize: number, onStatement: ((text: 
     ping: async () => {
       await client`select 1`;
     },
-    migrate: async (options) => {
-      const { table } = options;
-      const folder = await migrationsFolder(options);
-      // A one-connection client holds a session lock so replicas starting together migrate one at a time.
-      const single = postgres(url, { ...secured, max: 1, onnotice: () => {} });
-      try {
-        await single`select pg_advisory_lock(hashtextextended(${'migrate:' + table}, 0))`;
-        await migratePostgres(drizzlePostgres(single), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: table });
-      } finally {
-        await single.end({ timeout: 5 });
-        if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
-      }
+    migrate,
+    migrateAll: async (sets) => {
+      for (const set of sets) await migrate(set);
     },
     tryLock: async (key) => {
       const session = lockSession();
@@ -239,37 +257,75 @@ async function openPostgres(url: string, poolSize: number, onStatement: ((text: 
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
-  if (dataDir !== 'memory') await preparePgliteFolder(dataDir);
-  const client = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
-  await client.waitReady;
-  const db = drizzlePglite(client) as unknown as Db;
+async function openPglite(dataDir: string, options: OpenOptions): Promise<Database> {
+  const templates = options.pgliteTemplates ?? TEMPLATE_ROOT;
+  let current: { client: PGlite; db: Db } | undefined;
+  /** How the folder began at this open: a new folder from the empty template may be kept as a migrated snapshot. */
+  let start: FolderStart | undefined;
+  let opening: Promise<{ client: PGlite; db: Db }> | undefined;
+  const connect = async () => {
+    const client = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
+    await client.waitReady;
+    current = { client, db: drizzlePglite(client) as unknown as Db };
+    return current;
+  };
+  /** Open the folder (once), a new one from the migrated snapshot `snapshot` when there is one. */
+  const open = (snapshot?: string) =>
+    (opening ??= (async () => {
+      if (dataDir !== 'memory') start = await preparePgliteFolder(dataDir, templates, snapshot);
+      return connect();
+    })());
+  const ready = async () => current ?? open();
+  if (!options.deferOpen) await open();
+  const migrateOne = async (options: MigrateOptions) => {
+    const { client } = await ready();
+    const folder = await migrationsFolder(options);
+    try {
+      await migratePglite(drizzlePglite(client), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: options.table });
+    } finally {
+      if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
+    }
+  };
   return {
     kind: 'pglite',
-    db,
-    transaction: (fn) => db.transaction(fn),
+    get db() {
+      if (!current) throw new Error('the embedded database opens with its migrations (migrateAll) or its first statement; nothing was run on it yet');
+      return current.db;
+    },
+    transaction: async (fn) => (await ready()).db.transaction(fn),
     rows: async (executor, statement) => rowsFrom(await executor.execute(statement)),
     ping: async () => {
-      await client.query('select 1');
+      await (await ready()).client.query('select 1');
     },
-    migrate: async (options) => {
-      const folder = await migrationsFolder(options);
-      try {
-        await migratePglite(drizzlePglite(client), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: options.table });
-      } finally {
-        if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
+    migrate: migrateOne,
+    migrateAll: async (sets) => {
+      const key = dataDir === 'memory' ? undefined : await migrationsKey(sets);
+      // Only a folder these migrations open, before anything else ran on it, holds nothing but them.
+      const first = opening === undefined;
+      await open(key);
+      for (const set of sets) await migrateOne(set);
+      // A new folder migrated from the empty template: kept (closed meanwhile) for the next new folder.
+      if (first && key !== undefined && start === 'template' && current) {
+        await current.client.close();
+        // A cache: where it cannot be written (a read-only installation), new folders are migrated as before.
+        await saveSnapshot(dataDir, key, templates).catch(() => undefined);
+        start = 'existing';
+        await connect();
       }
     },
-    tryLock: async () => ({ held: async () => !client.closed, release: async () => {} }),
+    tryLock: async () => {
+      const { client } = await ready();
+      return { held: async () => !client.closed && current?.client === client, release: async () => {} };
+    },
     listen: async (channel, onPayload, onListen) => {
       // PGlite runs in this process: its one session never drops.
+      const { client } = await ready();
       const stop = await client.listen(channel, onPayload);
       onListen?.();
       return { unlisten: () => (client.closed ? Promise.resolve() : stop()) };
     },
     close: async () => {
-      if (!client.closed) await client.close();
+      if (current && !current.client.closed) await current.client.close();
     },
   };
 }
-

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** PGlite's shared buffers: a single-site system's working set fits, and the process stays small. */
@@ -46,15 +48,19 @@ function initdbInChild(folder: string): Promise<void> {
  */
 export const TEMPLATE_ROOT = fileURLToPath(new URL('../node_modules/.cache/pglite-templates', import.meta.url));
 
+/** Where a new folder's cluster came from: it was one already, or a copy of the empty template, or of a migrated snapshot. */
+export type FolderStart = 'existing' | 'template' | 'snapshot';
+
 /**
  * Make `dataDir` a PGlite cluster if it is not one yet, without initdb in this process: an empty
  * cluster is made once per installation and PGlite version, in a child process, kept as a
  * template (`<templateRoot>/fbl-pglite-<version>-template`) and copied; a copy takes well under a
  * second where initdb takes several and hundreds of megabytes. Several processes starting at once
- * each make their own candidate and the first to finish becomes the template.
+ * each make their own candidate and the first to finish becomes the template. When `snapshot`
+ * names a migrated snapshot that exists ({@link saveSnapshot}), a new folder is a copy of it instead.
  */
-export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLATE_ROOT): Promise<void> {
-  if (isCluster(dataDir)) return;
+export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLATE_ROOT, snapshot?: string): Promise<FolderStart> {
+  if (isCluster(dataDir)) return 'existing';
   const template = join(templateRoot, `fbl-pglite-${pgliteVersion()}-template`);
   if (!isCluster(template)) {
     const candidate = `${template}.${process.pid}.${Date.now()}`;
@@ -70,6 +76,87 @@ export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLA
       await rm(candidate, { recursive: true, force: true });
     }
   }
-  await mkdir(dataDir, { recursive: true });
-  await cp(template, dataDir, { recursive: true });
+  if (snapshot !== undefined) {
+    const made = join(templateRoot, snapshotFolder(snapshot));
+    if (isCluster(made)) {
+      // The cluster's files only (those an empty cluster has), whatever else may have been left there.
+      await copyTree(made, dataDir, new Set(await readdir(template)));
+      // Marked as used: snapshots in use are never removed.
+      const now = new Date();
+      await utimes(made, now, now).catch(() => undefined);
+      return 'snapshot';
+    }
+  }
+  await copyTree(template, dataDir);
+  return 'template';
+}
+
+/** The folder of a migrated snapshot, by its key (which says what migrations it holds). */
+const snapshotFolder = (key: string) => `fbl-pglite-${pgliteVersion()}-migrated-${key}`;
+
+/** Migrated snapshots kept; of the others, those unused for a day are removed as new ones are made. */
+const SNAPSHOTS_KEPT = 4;
+const SNAPSHOT_UNUSED_MS = 24 * 3600_000;
+
+/**
+ * Keep the cluster in `dataDir` (closed: nothing may write to it meanwhile) as the migrated
+ * snapshot `key`, unless there is one: a later new folder for the same migrations starts as a copy
+ * of it instead of running them, which on PGlite takes a second or more.
+ */
+export async function saveSnapshot(dataDir: string, key: string, templateRoot = TEMPLATE_ROOT): Promise<void> {
+  const target = join(templateRoot, snapshotFolder(key));
+  if (isCluster(target)) return;
+  const candidate = `${target}.${process.pid}.${Date.now()}`;
+  await mkdir(templateRoot, { recursive: true, mode: 0o700 });
+  // The cluster's own files only, those of an empty cluster: never what else the folder holds (the embedded process's keys).
+  const template = join(templateRoot, `fbl-pglite-${pgliteVersion()}-template`);
+  const clusterFiles = new Set(await readdir(template));
+  try {
+    await copyTree(dataDir, candidate, clusterFiles);
+    await rename(candidate, target).catch((error: unknown) => {
+      if (!isCluster(target)) throw error;
+    });
+  } finally {
+    await rm(candidate, { recursive: true, force: true });
+  }
+  const snapshots = (await readdir(templateRoot, { withFileTypes: true })).filter((e) => e.isDirectory() && /-migrated-[0-9a-f]+$/.test(e.name));
+  if (snapshots.length <= SNAPSHOTS_KEPT) return;
+  const aged = await Promise.all(snapshots.map(async (e) => ({ path: join(templateRoot, e.name), at: (await stat(join(templateRoot, e.name))).mtimeMs })));
+  aged.sort((a, b) => b.at - a.at);
+  for (const old of aged.slice(SNAPSHOTS_KEPT)) if (Date.now() - old.at > SNAPSHOT_UNUSED_MS) await rm(old.path, { recursive: true, force: true });
+}
+
+/**
+ * The key of a set of migrations, in order: the PGlite version, and each set's bookkeeping table,
+ * schema renaming, journal and SQL files. Any change to any of them is another key.
+ */
+export async function migrationsKey(sets: readonly { folder: string; table: string; renameSchema?: { from: string; to: string } }[]): Promise<string> {
+  const hash = createHash('sha256').update(pgliteVersion());
+  for (const set of sets) {
+    hash.update(`\u0000${set.table}\u0000${set.renameSchema ? `${set.renameSchema.from}>${set.renameSchema.to}` : ''}\u0000`);
+    hash.update(await readFile(join(set.folder, 'meta', '_journal.json')));
+    for (const file of (await readdir(set.folder)).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(await readFile(join(set.folder, file)));
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+/**
+ * Copy the files under `from` into `to` (only those under the top-level names in `only`, when
+ * given), many at once: a cluster is about a thousand small files, which `fs.cp` copies one after
+ * another several times slower.
+ */
+async function copyTree(from: string, to: string, only?: ReadonlySet<string>): Promise<void> {
+  const inside = (e: Dirent) => join(relative(from, e.parentPath), e.name);
+  const entries = (await readdir(from, { withFileTypes: true, recursive: true })).filter((e) => only === undefined || only.has(inside(e).split(sep)[0]!));
+  const folders = [to, ...entries.filter((e) => e.isDirectory()).map((e) => join(to, inside(e)))].sort();
+  for (const folder of folders) await mkdir(folder, { recursive: true, mode: 0o700 });
+  const files = entries.filter((e) => e.isFile()).map(inside);
+  let next = 0;
+  const copier = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      await copyFile(join(from, file), join(to, file));
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, copier));
 }

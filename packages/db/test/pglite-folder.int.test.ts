@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/index.js';
-import { isCluster, preparePgliteFolder, TEMPLATE_ROOT } from '../src/pglite-folder.js';
+import { isCluster, migrationsKey, preparePgliteFolder, TEMPLATE_ROOT } from '../src/pglite-folder.js';
 
 /**
  * A new PGlite folder is made from a template initialised once in a child process, with small
@@ -51,4 +51,71 @@ describe('PGlite folders', () => {
     expect(await readdir(folder)).toEqual(before);
     expect(existsSync(join(root, 'no-templates-here'))).toBe(false);
   });
+
+  /** A folder of drizzle-kit migrations creating the tables named, one migration each. */
+  const migrationsMaking = async (name: string, tables: string[]) => {
+    const folder = join(root, name);
+    await mkdir(join(folder, 'meta'), { recursive: true });
+    const entries = tables.map((table, idx) => ({ idx, version: '7', when: 1795367829222 + idx, tag: `000${idx}_${table}`, breakpoints: true }));
+    await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries }));
+    for (const [idx, table] of tables.entries()) await writeFile(join(folder, `000${idx}_${table}.sql`), `CREATE SCHEMA IF NOT EXISTS "snap";\n--> statement-breakpoint\nCREATE TABLE "snap"."${table}" ("id" integer PRIMARY KEY);`);
+    return folder;
+  };
+  const tablesIn = async (database: Awaited<ReturnType<typeof openDatabase>>) =>
+    (await database.rows<{ t: string }>(database.db, sql`select tablename as t from pg_tables where schemaname = 'snap' order by 1`)).map((r) => r.t);
+
+  it('keeps a new folder migrated from the template as a snapshot of those migrations, and starts the next new folder from it', async () => {
+    const templates = join(root, 'snapshot-templates');
+    const sets = [{ folder: await migrationsMaking('m-one', ['beds', 'stays']), table: 'one_migrations' }];
+    const key = await migrationsKey(sets);
+    const snapshots = async () => (await readdir(templates)).filter((f) => f.includes('-migrated-'));
+
+    // Deferred: nothing is open (or copied) until the migrations, and the connection says so.
+    // The embedded process keeps its keys in its folder: they never go into a snapshot, nor into another folder.
+    await mkdir(join(root, 'snap-first'), { recursive: true });
+    await writeFile(join(root, 'snap-first', 'secrets.json'), '{"of":"first"}');
+    await mkdir(join(root, 'snap-second'), { recursive: true });
+    await writeFile(join(root, 'snap-second', 'secrets.json'), '{"of":"second"}');
+    const first = await openDatabase({ dataDir: join(root, 'snap-first') }, { pgliteTemplates: templates, deferOpen: true });
+    expect(() => first.db).toThrow(/opens with its migrations/);
+    expect(isCluster(join(root, 'snap-first'))).toBe(false);
+    await first.migrateAll(sets);
+    expect(await tablesIn(first)).toEqual(['beds', 'stays']);
+    expect(await snapshots()).toEqual([expect.stringMatching(new RegExp(`-migrated-${key}$`))]);
+    // The folder stays its own: what is written after the snapshot is not in it.
+    await first.db.execute(sql`insert into snap.beds values (1)`);
+    await first.close();
+
+    // A file left in the snapshot's cluster shows which folder the next one was copied from; one beside it is not copied.
+    await writeFile(join(templates, (await snapshots())[0]!, 'base', 'copied-from-snapshot'), 'yes');
+    await writeFile(join(templates, (await snapshots())[0]!, 'not-of-the-cluster'), 'no');
+    const second = await openDatabase({ dataDir: join(root, 'snap-second') }, { pgliteTemplates: templates, deferOpen: true });
+    await second.migrateAll(sets);
+    expect(existsSync(join(root, 'snap-second', 'base', 'copied-from-snapshot'))).toBe(true);
+    expect(existsSync(join(root, 'snap-second', 'not-of-the-cluster'))).toBe(false);
+    expect(await readFile(join(root, 'snap-second', 'secrets.json'), 'utf8')).toBe('{"of":"second"}');
+    expect(existsSync(join(templates, (await snapshots())[0]!, 'secrets.json'))).toBe(false);
+    expect(await tablesIn(second)).toEqual(['beds', 'stays']);
+    expect((await second.rows<{ n: number }>(second.db, sql`select count(*)::int as n from snap.beds`))[0]!.n).toBe(0);
+    // The migrations ran on the copy and found themselves applied: one bookkeeping row each, not two.
+    expect((await second.rows<{ n: number }>(second.db, sql`select count(*)::int as n from drizzle.one_migrations`))[0]!.n).toBe(2);
+    await second.close();
+    expect(await snapshots()).toHaveLength(1);
+
+    // Another set of migrations is another snapshot; a folder that exists is migrated where it is.
+    const more = [...sets, { folder: await migrationsMaking('m-two', ['visits']), table: 'two_migrations' }];
+    expect(await migrationsKey(more)).not.toBe(key);
+    const third = await openDatabase({ dataDir: join(root, 'snap-first') }, { pgliteTemplates: templates, deferOpen: true });
+    await third.migrateAll(more);
+    expect(await tablesIn(third)).toEqual(['beds', 'stays', 'visits']);
+    expect((await third.rows<{ n: number }>(third.db, sql`select count(*)::int as n from snap.beds`))[0]!.n).toBe(1);
+    await third.close();
+    expect(await snapshots()).toHaveLength(1);
+    const fourth = await openDatabase({ dataDir: join(root, 'snap-fourth') }, { pgliteTemplates: templates, deferOpen: true });
+    await fourth.migrateAll(more);
+    expect(existsSync(join(root, 'snap-fourth', 'base', 'copied-from-snapshot'))).toBe(false);
+    expect(await tablesIn(fourth)).toEqual(['beds', 'stays', 'visits']);
+    await fourth.close();
+    expect(await snapshots()).toHaveLength(2);
+  }, 180_000);
 });

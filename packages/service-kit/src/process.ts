@@ -5,7 +5,7 @@ import { createLogger, createMetrics, type Logger } from '@fbl/observability';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ProcessConfig } from './config.js';
 import { buildHttpServer, type ReadinessCheck } from './http-server.js';
-import { startService, type RunningService, type ServiceDefinition, type ServiceDeps } from './service.js';
+import { migrationsOf, startService, type RunningService, type ServiceDefinition, type ServiceDeps } from './service.js';
 
 
 /** How long a stopping process lets open HTTP requests finish before it closes their connections. */
@@ -46,7 +46,8 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const { config } = spec;
   const logger = spec.logger ?? createLogger({ name: spec.name, level: config.logLevel });
   const metrics = createMetrics({ process: spec.name });
-  const database = await openDatabase(config.database);
+  // Opened with the migrations below: a new embedded folder then starts as a migrated snapshot.
+  const database = await openDatabase(config.database, { deferOpen: true });
   const bus: Bus = config.kafka
     ? await createKafkaBus({
         brokers: config.kafka.brokers,
@@ -61,8 +62,10 @@ export async function runProcess(spec: ProcessSpec): Promise<RunningProcess> {
     : new InProcessBus(logger);
   const deps: ServiceDeps = { database, bus, logger, metrics, registry: new MessageRegistry(allMessages), clock: () => new Date(), ...(config.province ? { province: config.province } : {}), ...(config.oidc ? { oidc: config.oidc } : {}) };
   const definitions = await spec.services(deps);
+  // Every service's schema first, then the services: none starts on a database another has yet to migrate.
+  await database.migrateAll(definitions.map(migrationsOf));
   const services: RunningService[] = [];
-  for (const definition of definitions) services.push(await startService(definition));
+  for (const definition of definitions) services.push(await startService(definition, { migrated: true }));
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => database.ping() },
     { name: 'bus', check: () => bus.ping() },

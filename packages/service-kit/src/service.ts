@@ -1,6 +1,6 @@
 import type { OidcSettings } from './config.js';
 import { MessageRegistry, type MessageOrigin } from '@fbl/contracts';
-import type { Database, MessagingTables, Tx } from '@fbl/db';
+import type { Database, MessagingTables, MigrateOptions, Tx } from '@fbl/db';
 import { createConsumer, Outbox, OutboxRelay, TimerPoller, Timers, type Bus, type HandlerEntry, type Subscription } from '@fbl/messaging';
 import type { Logger, ProcessMetrics } from '@fbl/observability';
 import type { FastifyPluginAsync } from 'fastify';
@@ -101,15 +101,20 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Migrate, create topics, start the relay, subscribe the consumers, start the jobs. */
-export async function startService(definition: ServiceDefinition): Promise<RunningService> {
-  const { kit } = definition;
-  const { database, bus, registry, metrics } = kit.deps;
-  await database.migrate({
+/** The migrations of a service's schema. */
+export function migrationsOf(definition: ServiceDefinition): MigrateOptions {
+  return {
     folder: definition.migrationsFolder,
     table: definition.migrationsTable,
     ...(definition.migrationsRenameSchema ? { renameSchema: definition.migrationsRenameSchema } : {}),
-  });
+  };
+}
+
+/** Migrate (unless `options.migrated`), create topics, start the relay, subscribe the consumers, start the jobs. */
+export async function startService(definition: ServiceDefinition, options: { migrated?: boolean } = {}): Promise<RunningService> {
+  const { kit } = definition;
+  const { database, bus, registry, metrics } = kit.deps;
+  if (!options.migrated) await database.migrate(migrationsOf(definition));
   const consumed = (definition.consumers ?? []).map((c) => ({ ...c, topics: c.topics ?? registry.topicsOf(c.handlers.map((h) => h.type)) }));
   await bus.ensureTopics([...(definition.produces ?? []), ...consumed.flatMap((c) => c.topics)]);
   kit.relay.start();

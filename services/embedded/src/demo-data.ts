@@ -92,3 +92,11 @@ export async function loadDemoData(services: Record<BedType, BedService>): Promi
   }
   return { added, ids };
 }
+
+/** `DEMO_DATA`: 1 (the default) or 0. */
+export function demoDataFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const value = env['DEMO_DATA']?.trim();
+  if (value === undefined || value === '' || value === '1') return true;
+  if (value === '0') return false;
+  throw new Error(`DEMO_DATA is 1 or 0, not ${value}`);
+}

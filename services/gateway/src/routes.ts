@@ -85,8 +85,10 @@ function passBodiesOn(app: FastifyInstance): void {
  * services' routes live in the same server and the gateway adds only its own pages (the web UI).
  */
 export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: TokenKey; oidc?: OidcSettings; clock?: () => Date; province?: string } = {}): FastifyPluginAsync {
+  // The web UI is bundled from now on, beside the rest of the start (the database, the services).
+  const ui = uiRoutes(options.province ? { province: options.province } : {});
   return async (app) => {
-    await app.register(uiRoutes(options.province ? { province: options.province } : {}));
+    await app.register(ui);
     const { upstreams, authSecret } = options;
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');

@@ -34,10 +34,17 @@ export async function bundleUi(options: { province?: string } = {}): Promise<{ h
   return { html, js, css };
 }
 
-/** The web UI at `/` (Chinese by default, English switchable), its script and stylesheet under `/ui/`. */
+/**
+ * The web UI at `/` (Chinese by default, English switchable), its script and stylesheet under `/ui/`.
+ * The bundling (a few hundred milliseconds in esbuild's own process) begins when this is called,
+ * so it goes on while the process does the rest of its start; a failure fails the registration.
+ */
 export function uiRoutes(options: { province?: string } = {}): FastifyPluginAsync {
+  const bundling = bundleUi(options);
+  // Awaited at registration; a plugin never registered must not leave an unhandled rejection.
+  bundling.catch(() => undefined);
   return async (app) => {
-    const ui = await bundleUi(options);
+    const ui = await bundling;
     const cache = 'no-cache';
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', cache).send(ui.html));
     app.get('/ui/app.js', { schema: { hide: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', cache).send(ui.js));

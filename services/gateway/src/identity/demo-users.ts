@@ -36,11 +36,8 @@ export function demoUsers(scope: { hospitalId: string; careHomeId: string; homeC
 /** Create the demo accounts that do not exist yet; returns how many were added. */
 export async function seedUsers(accounts: Accounts, list: readonly DemoUser[]): Promise<number> {
   const existing = new Set((await accounts.list()).map((u) => u.username));
-  let added = 0;
-  for (const u of list) {
-    if (existing.has(u.username)) continue;
-    await accounts.create(u);
-    added += 1;
-  }
-  return added;
+  const missing = list.filter((u) => !existing.has(u.username));
+  // Two at a time: each password hash takes a core for about 50 ms (and 32 MiB while it runs).
+  for (let i = 0; i < missing.length; i += 2) await Promise.all(missing.slice(i, i + 2).map((u) => accounts.create(u)));
+  return missing.length;
 }

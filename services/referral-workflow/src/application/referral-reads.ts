@@ -33,7 +33,7 @@ export class ReferralReads {
     private readonly urgent: UrgentTransfers,
     private readonly availability?: AvailabilityView,
   ) {
-    this.queries = new ReferralReadQueries(ports.database.db);
+    this.queries = new ReferralReadQueries(ports.database);
   }
 
   private get db() {

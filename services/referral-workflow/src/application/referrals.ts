@@ -58,7 +58,7 @@ export class Referrals {
   ) {
     const now = () => ports.clock();
     this.store = new ReferralStore(ports.timers);
-    this.queries = new ReferralQueries(ports.database.db);
+    this.queries = new ReferralQueries(ports.database);
     this.projections = new Projections(now);
     this.availability = new AvailabilityView(ports.database, ports.logger, availabilityOptions);
     const matching = { providers: this.projections.providers.bind(this.projections), viewed: (bedTypes: readonly BedTypeName[]) => this.availability.providers(bedTypes), packets };

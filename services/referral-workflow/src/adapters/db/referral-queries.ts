@@ -9,7 +9,12 @@ import { availability, elderStays, offers, referrals } from './schema.js';
 
 /** Questions about referrals that change nothing: who takes part, which referrals wait on what. */
 export class ReferralQueries {
-  constructor(private readonly db: Db) {}
+  /** `database` is asked for its connection at each read (an embedded one opens after the services are built). */
+  constructor(private readonly database: { readonly db: Db }) {}
+
+  private get db(): Db {
+    return this.database.db;
+  }
 
   /** A referral's state and version now, with its parties; undefined when there is none. */
   async partiesNow(id: string): Promise<{ state: string; version: number; parties: Parties } | undefined> {

@@ -31,7 +31,12 @@ export interface InboxFilter {
  * may see of them is decided above.
  */
 export class ReferralReadQueries {
-  constructor(private readonly db: Db) {}
+  /** `database` is asked for its connection at each read (an embedded one opens after the services are built). */
+  constructor(private readonly database: { readonly db: Db }) {}
+
+  private get db(): Db {
+    return this.database.db;
+  }
 
   /** The names institutions announced with their capacity, by id. */
   async institutionNames(ids: readonly string[], db: Executor = this.db): Promise<Map<string, string>> {
