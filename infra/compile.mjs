@@ -7,16 +7,21 @@
  * condition, so `node --conditions=fbl-compiled` runs the compiled system without a TypeScript
  * loader in the process (`pnpm start` does); tests, tools and tsx keep running the TypeScript.
  *
- * A package whose `dist/` was made from the same files, none changed since, is left alone; the
- * others are compiled afresh. Types are not checked here (`pnpm typecheck` does that).
+ * A package whose `dist/` was made from the same sources (their names and contents), by the same
+ * esbuild and this same script, is left alone; the others are compiled afresh into a folder of
+ * their own that then takes the place of `dist/`, so a start never runs a half-written one.
+ * Types are not checked here (`pnpm typecheck` does that). `node infra/compile.mjs [root]`
+ * compiles the workspace at `root` (this repository by default).
  */
-import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { build, version as esbuildVersion } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = resolve(process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url)));
 const STAMP = '.compiled-from';
+const SELF = readFileSync(fileURLToPath(import.meta.url));
 
 /** Every file under `dir`, depth first, in name order. */
 const filesUnder = (dir) =>
@@ -29,28 +34,42 @@ async function compilePackage(pkg) {
   const src = join(pkg, 'src');
   const dist = join(pkg, 'dist');
   const sources = filesUnder(src);
-  const listing = sources.map((f) => relative(src, f)).join('\n');
+  const hash = createHash('sha256').update(esbuildVersion).update(SELF);
+  for (const file of sources) hash.update(`\0${relative(src, file)}\0`).update(readFileSync(file));
+  const fingerprint = hash.digest('hex');
   const stamp = join(dist, STAMP);
-  if (existsSync(stamp)) {
-    const made = statSync(stamp).mtimeMs;
-    if (readFileSync(stamp, 'utf8') === listing && sources.every((f) => statSync(f).mtimeMs <= made)) return false;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return false;
+  const fresh = `${dist}.${process.pid}.${Date.now()}`;
+  try {
+    const typescript = sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    await build({ entryPoints: typescript, outdir: fresh, outbase: src, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'warning' });
+    for (const file of sources.filter((f) => !f.endsWith('.ts'))) {
+      const target = join(fresh, relative(src, file));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(file, target);
+    }
+    writeFileSync(join(fresh, STAMP), fingerprint);
+    // The new folder takes the old one's place; of two compiles at once, either result serves.
+    const old = `${dist}.old.${process.pid}.${Date.now()}`;
+    if (existsSync(dist)) renameSync(dist, old);
+    try {
+      renameSync(fresh, dist);
+    } catch (error) {
+      if (!existsSync(join(dist, STAMP))) throw error;
+    }
+    rmSync(old, { recursive: true, force: true });
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
   }
-  rmSync(dist, { recursive: true, force: true });
-  const typescript = sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-  await build({ entryPoints: typescript, outdir: dist, outbase: src, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'warning' });
-  for (const file of sources.filter((f) => !f.endsWith('.ts'))) {
-    const target = join(dist, relative(src, file));
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(file, target);
-  }
-  writeFileSync(stamp, listing);
   return true;
 }
 
 const packages = ['packages', 'services'].flatMap((group) =>
-  readdirSync(join(ROOT, group), { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(ROOT, group, e.name, 'src')))
-    .map((e) => join(ROOT, group, e.name)),
+  existsSync(join(ROOT, group))
+    ? readdirSync(join(ROOT, group), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(join(ROOT, group, e.name, 'src')))
+        .map((e) => join(ROOT, group, e.name))
+    : [],
 );
 const started = performance.now();
 const compiled = [];

@@ -79,11 +79,11 @@ export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLA
   if (snapshot !== undefined) {
     const made = join(templateRoot, snapshotFolder(snapshot));
     if (isCluster(made)) {
-      // The cluster's files only (those an empty cluster has), whatever else may have been left there.
-      await copyTree(made, dataDir, new Set(await readdir(template)));
-      // Marked as used: snapshots in use are never removed.
+      // Marked as used before the copy: a snapshot used in the last day is never removed.
       const now = new Date();
       await utimes(made, now, now).catch(() => undefined);
+      // The cluster's files only (those an empty cluster has), whatever else may have been left there.
+      await copyTree(made, dataDir, new Set(await readdir(template)));
       return 'snapshot';
     }
   }
@@ -119,11 +119,19 @@ export async function saveSnapshot(dataDir: string, key: string, templateRoot = 
   } finally {
     await rm(candidate, { recursive: true, force: true });
   }
-  const snapshots = (await readdir(templateRoot, { withFileTypes: true })).filter((e) => e.isDirectory() && /-migrated-[0-9a-f]+$/.test(e.name));
-  if (snapshots.length <= SNAPSHOTS_KEPT) return;
-  const aged = await Promise.all(snapshots.map(async (e) => ({ path: join(templateRoot, e.name), at: (await stat(join(templateRoot, e.name))).mtimeMs })));
-  aged.sort((a, b) => b.at - a.at);
-  for (const old of aged.slice(SNAPSHOTS_KEPT)) if (Date.now() - old.at > SNAPSHOT_UNUSED_MS) await rm(old.path, { recursive: true, force: true });
+  const entries = (await readdir(templateRoot, { withFileTypes: true })).filter((e) => e.isDirectory());
+  const aged = async (names: string[]) => Promise.all(names.map(async (name) => ({ path: join(templateRoot, name), at: (await stat(join(templateRoot, name))).mtimeMs })));
+  // What a start stopped halfway left (a candidate of a template or snapshot, a snapshot on its way out), an hour on.
+  for (const left of await aged(entries.map((e) => e.name).filter((n) => /\.\d+\.\d+$/.test(n)))) if (Date.now() - left.at > 3600_000) await rm(left.path, { recursive: true, force: true });
+  const snapshots = await aged(entries.map((e) => e.name).filter((n) => /-migrated-[0-9a-f]+$/.test(n)));
+  snapshots.sort((a, b) => b.at - a.at);
+  for (const old of snapshots.slice(SNAPSHOTS_KEPT)) {
+    if (Date.now() - old.at <= SNAPSHOT_UNUSED_MS) continue;
+    // Out of reach by its name first, so no start begins to copy it while its files go.
+    const going = `${old.path}.${process.pid}.${Date.now()}`;
+    await rename(old.path, going).catch(() => undefined);
+    await rm(going, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -150,7 +158,8 @@ async function copyTree(from: string, to: string, only?: ReadonlySet<string>): P
   const entries = (await readdir(from, { withFileTypes: true, recursive: true })).filter((e) => only === undefined || only.has(inside(e).split(sep)[0]!));
   const folders = [to, ...entries.filter((e) => e.isDirectory()).map((e) => join(to, inside(e)))].sort();
   for (const folder of folders) await mkdir(folder, { recursive: true, mode: 0o700 });
-  const files = entries.filter((e) => e.isFile()).map(inside);
+  // PG_VERSION, which makes a folder a cluster, last: a copy cut short is not taken for one.
+  const files = entries.filter((e) => e.isFile()).map(inside).filter((f) => f !== 'PG_VERSION');
   let next = 0;
   const copier = async () => {
     while (next < files.length) {
@@ -159,4 +168,5 @@ async function copyTree(from: string, to: string, only?: ReadonlySet<string>): P
     }
   };
   await Promise.all(Array.from({ length: 16 }, copier));
+  if (existsSync(join(from, 'PG_VERSION')) && (only === undefined || only.has('PG_VERSION'))) await copyFile(join(from, 'PG_VERSION'), join(to, 'PG_VERSION'));
 }

@@ -117,5 +117,14 @@ describe('PGlite folders', () => {
     expect(await tablesIn(fourth)).toEqual(['beds', 'stays', 'visits']);
     await fourth.close();
     expect(await snapshots()).toHaveLength(2);
+
+    // A folder something wrote to before its migrations ran is never kept as a snapshot.
+    const other = [{ folder: await migrationsMaking('m-three', ['rooms']), table: 'three_migrations' }];
+    const fifth = await openDatabase({ dataDir: join(root, 'snap-fifth') }, { pgliteTemplates: templates, deferOpen: true });
+    await fifth.transaction(async (tx) => void (await tx.execute(sql`create table written_first (id int)`)));
+    await fifth.migrateAll(other);
+    expect(await tablesIn(fifth)).toEqual(['rooms']);
+    await fifth.close();
+    expect(await snapshots()).toHaveLength(2);
   }, 180_000);
 });

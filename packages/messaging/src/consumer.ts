@@ -31,8 +31,9 @@ export type ManyHandler<E extends Envelope = Envelope> = (envelopes: readonly E[
 
 /**
  * Messages that are snapshots: of several with the same `key` in one fetched batch, only the one
- * of greatest `rank` (the later one on a tie) needs its handler; it replaces what the others
- * would have written. Each still enters the inbox, so none is applied later either.
+ * of greatest `rank` (the first on a tie, as a handler that keeps a row unless the rank grows
+ * would leave it) needs its handler; it replaces what the others would have written. Each still
+ * enters the inbox, so none is applied later either.
  */
 export interface Snapshots<E extends Envelope = Envelope> {
   key: (envelope: E) => string;
@@ -76,7 +77,7 @@ export function replacedSnapshots(envelopes: readonly Envelope[], snapshotsOf: (
     const rank = snapshots.rank(envelope);
     const held = best.get(key);
     if (held === undefined) best.set(key, { index, rank });
-    else if (rank >= held.rank) {
+    else if (rank > held.rank) {
       replaced.add(held.index);
       best.set(key, { index, rank });
     } else replaced.add(index);
@@ -256,7 +257,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         );
         const fresh = new Set(inserted.map((r) => r.id));
         // A message delivered twice, even within the batch, has its effect once.
-        const isNew = applied.map(({ prepared: p }) => fresh.delete(p.envelope.id));
+        // (The database gives uuids back in lower case, whatever case the envelope wrote them in.)
+        const isNew = applied.map(({ prepared: p }) => fresh.delete(p.envelope.id.toLowerCase()));
         const newOnes = applied.filter((_, i) => isNew[i]).map(({ prepared: p }) => p);
         const replaced = snapshots.size === 0 ? new Set<number>() : replacedSnapshots(newOnes.map((p) => p.envelope), (type) => snapshots.get(type));
         // A snapshot a later one of the same key replaces is recorded as handled without its own writes.

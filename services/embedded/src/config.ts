@@ -2,7 +2,7 @@ import { BED_POLICIES, readPolicy, type BedTypePolicy } from '@fbl/bed-inventory
 import type { BedType } from '@fbl/contracts';
 import { demoDataFromEnv } from './demo-data.js';
 import { secretsOf } from './secrets.js';
-import { rateLimitFromEnv, signInPolicyFromEnv } from '@fbl/gateway';
+import { adminPasswordFromEnv, rateLimitFromEnv, signInPolicyFromEnv } from '@fbl/gateway';
 import { readDeadlines } from '@fbl/referral-workflow';
 import { readProcessConfig } from '@fbl/service-kit';
 
@@ -17,6 +17,8 @@ export const config = {
   process: processConfig,
   /** The fictional demo network, its elders and accounts (`DEMO_DATA=0`: a deployment starts empty but for its first admin). */
   demoData: demoDataFromEnv(process.env),
+  /** Without demo data, an empty deployment's first admin (user name `admin`) gets this password (`GATEWAY_ADMIN_PASSWORD`). */
+  adminPassword: adminPasswordFromEnv(process.env),
   /** Keys from the environment, or made once and kept beside the embedded data, or fresh ones of the suite. */
   secrets: secretsOf(processConfig, process.env),
   policies: Object.fromEntries(Object.entries(BED_POLICIES).map(([type, policy]) => [type, readPolicy(policy, process.env)])) as Record<BedType, BedTypePolicy>,

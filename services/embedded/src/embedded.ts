@@ -1,7 +1,7 @@
 import { BED_POLICIES, bedService, type BedService, type BedTypePolicy } from '@fbl/bed-inventory';
 import type { BedType } from '@fbl/contracts';
 import { civilAffairsService, newSecrets, sealingOf, type CivilAffairsService, type EntitlementRuleSet, type Secrets } from '@fbl/civil-affairs';
-import { demoUsers, gatewayRoutes, gatewaySecurity, identityService, seedUsers, type DemoUser, type IdentityService, type SignInPolicyConfig } from '@fbl/gateway';
+import { demoUsers, ensureFirstAdmin, gatewayRoutes, gatewaySecurity, identityService, seedUsers, type DemoUser, type IdentityService, type SignInPolicyConfig } from '@fbl/gateway';
 import { medicalInsuranceService } from '@fbl/medical-insurance';
 import { monitoringService } from '@fbl/monitoring';
 import type { Logger } from '@fbl/observability';
@@ -45,6 +45,8 @@ export async function startEmbedded(
      * gateway's default holds.
      */
     signInPolicy?: SignInPolicyConfig;
+    /** Without demo data: the first admin's password of an empty deployment (GATEWAY_ADMIN_PASSWORD). */
+    adminPassword?: string;
   } = {},
 ): Promise<EmbeddedSystem> {
   const policies = options.policies ?? BED_POLICIES;
@@ -68,6 +70,14 @@ export async function startEmbedded(
     },
     plugins: [gatewaySecurity({ perMinute: options.rateLimitPerMinute ?? 0 }), gatewayRoutes(config.province ? { province: config.province } : {})],
     afterStart: async ({ deps }) => {
+      if (options.demoData === false && identity) {
+        if (options.adminPassword && (await ensureFirstAdmin(identity.accounts, options.adminPassword))) deps.logger.info('first admin account created (username admin)');
+        const usernames = new Set((await identity.accounts.list()).map((u) => u.username));
+        if (usernames.size === 0) deps.logger.warn('no account exists and GATEWAY_ADMIN_PASSWORD is unset: nobody can sign in until an admin account is made');
+        // The demo's accounts (all but `admin`, also the first admin's name) left by a start with demo data.
+        const demoLeft = demoUsers({ hospitalId: '', careHomeId: '', homeCareId: '', healthCentreId: '', hospiceId: '', division: '' }).map((u) => u.username).filter((name) => name !== 'admin' && usernames.has(name));
+        if (demoLeft.length > 0) deps.logger.warn({ accounts: demoLeft }, 'demo accounts made by an earlier start with demo data remain; their passwords are public: remove them or change their passwords');
+      }
       if (options.demoData !== false && beds && identity) {
         const { added, ids } = await loadDemoData(beds);
         if (added > 0) deps.logger.info({ institutions: added }, 'demo data loaded');

@@ -35,7 +35,7 @@ export function readGatewayConfig(env: Record<string, string | undefined>) {
   }
   // The gateway signs the tokens: AUTH_SECRET, or under CRYPTO_SUITE=sm the SM2 private key.
   const authSecret = requiredTokenKey(env, 'the gateway', { signs: true });
-  const adminPassword = env['GATEWAY_ADMIN_PASSWORD']?.trim() || undefined;
+  const adminPassword = adminPasswordFromEnv(env);
   const oidcLogin = oidcLoginFromEnv(env, process.oidc !== undefined);
   let rateLimitPerMinute: number;
   try {
@@ -46,6 +46,11 @@ export function readGatewayConfig(env: Record<string, string | undefined>) {
   const sealing = sealingKeys(env, 'the gateway needs PII_ENCRYPTION_KEY (32 bytes, base64) to seal the second factors of its accounts');
   const signInPolicy = signInPolicyFromEnv(env);
   return Object.freeze({ ...process, upstreams, authSecret, adminPassword, rateLimitPerMinute, suite, sealing, signInPolicy, ...(oidcLogin ? { oidcLogin } : {}) });
+}
+
+/** GATEWAY_ADMIN_PASSWORD: the first admin's password of an empty deployment, when set. */
+export function adminPasswordFromEnv(env: Record<string, string | undefined>): string | undefined {
+  return env['GATEWAY_ADMIN_PASSWORD']?.trim() || undefined;
 }
 
 /** The sign-in policy a deployment sets; what it leaves out keeps the gateway's default. */

@@ -1,5 +1,6 @@
 import { runProcess } from '@fbl/service-kit';
 import { loadConfig } from './config.js';
+import { ensureFirstAdmin } from './identity/demo-users.js';
 import { identityService, type IdentityService } from './identity/service.js';
 import { gatewayRoutes } from './routes.js';
 import { unifiedOpenApi } from './openapi.js';
@@ -22,10 +23,7 @@ await runProcess({
   })),
   afterStart: async ({ deps }) => {
     // An empty deployment gets its first admin from configuration; that admin adds the others.
-    if (config.adminPassword && identity && !(await identity.accounts.any())) {
-      await identity.accounts.create({ username: 'admin', displayName: 'Administrator', password: config.adminPassword, role: 'admin' });
-      deps.logger.info('first admin account created (username admin)');
-    }
+    if (config.adminPassword && identity && (await ensureFirstAdmin(identity.accounts, config.adminPassword))) deps.logger.info('first admin account created (username admin)');
   },
   handleSignals: true,
 });

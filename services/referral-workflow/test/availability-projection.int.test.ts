@@ -72,5 +72,12 @@ for (const where of ['PostgreSQL', 'PGlite'] as const) {
       expect(a).toMatchObject({ name: '护理院a001（第5版）', divisionCode: '371702', capabilities: ['dementia'], serviceArea: ['371702', '371721'], greenChannelPartners: [] });
       expect(a.units).toEqual(snapshot(A, 'care', 5, 1).units);
     });
+
+    it('keeps a name with a lone surrogate (as a text column would, with U+FFFD) instead of refusing the batch', async () => {
+      const projections = new Projections(() => new Date('2026-12-07T02:00:00Z'));
+      await empty();
+      await database.transaction((tx) => projections.projectAvailability(tx, [{ ...snapshot(A, 'care', 1, 3), name: `护理院\ud800` }, snapshot(B, 'care', 1, 2)]));
+      expect((await rows()).map((r) => r.name)).toEqual(['护理院\ufffd', '护理院b002（第1版）']);
+    });
   });
 }

@@ -41,3 +41,13 @@ export async function seedUsers(accounts: Accounts, list: readonly DemoUser[]): 
   for (let i = 0; i < missing.length; i += 2) await Promise.all(missing.slice(i, i + 2).map((u) => accounts.create(u)));
   return missing.length;
 }
+
+/**
+ * An empty deployment's first admin (user name `admin`) from configuration (GATEWAY_ADMIN_PASSWORD);
+ * that admin adds the others. Nothing when any account exists. Whether it was made.
+ */
+export async function ensureFirstAdmin(accounts: Accounts, password: string): Promise<boolean> {
+  if (await accounts.any()) return false;
+  await accounts.create({ username: 'admin', displayName: '系统管理员', password, role: 'admin' });
+  return true;
+}

@@ -15,7 +15,7 @@ export class Projections {
   /**
    * Keep the latest availability of providers, one statement for any number of snapshots: an older
    * sequence changes nothing, and of several of one provider and bed type the greatest sequence
-   * stands (the first given on a tie), as if each were applied in turn.
+   * stands (the first given on a tie, as the consumer's coalescing keeps it), as if each were applied in turn.
    */
   async projectAvailability(tx: Tx, snapshots: readonly AvailabilityData[]): Promise<void> {
     const latest = new Map<string, AvailabilityData>();
@@ -37,6 +37,8 @@ export class Projections {
         green_channel_partners: d.greenChannelPartners,
         units: d.units,
       })),
+      // A lone surrogate would be an escape jsonb refuses; as in a text column, it becomes U+FFFD.
+      (_key, value: unknown) => (typeof value === 'string' ? (value as string & { toWellFormed(): string }).toWellFormed() : value),
     );
     // The rows travel as one JSON text parameter (a jsonb parameter would be encoded again by the driver).
     await tx.execute(sql`
