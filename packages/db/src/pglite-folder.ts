@@ -11,14 +11,16 @@ import { fileURLToPath } from 'node:url';
 export const PGLITE_SHARED_BUFFERS = '16MB';
 
 /** The PGlite version the templates are made with (a template of another version is never used). */
+let knownVersion: string | undefined;
 function pgliteVersion(): string {
+  if (knownVersion !== undefined) return knownVersion;
   const require = createRequire(import.meta.url);
   const entry = require.resolve('@electric-sql/pglite');
   for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
-      if (name === '@electric-sql/pglite' && version) return version;
+      if (name === '@electric-sql/pglite' && version) return (knownVersion = version);
     }
   }
   throw new Error('the installed @electric-sql/pglite has no version');
@@ -61,7 +63,7 @@ export type FolderStart = 'existing' | 'template' | 'snapshot';
  */
 export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLATE_ROOT, snapshot?: string): Promise<FolderStart> {
   if (isCluster(dataDir)) return 'existing';
-  const template = join(templateRoot, `fbl-pglite-${pgliteVersion()}-template`);
+  const template = join(templateRoot, templateFolder());
   if (!isCluster(template)) {
     const candidate = `${template}.${process.pid}.${Date.now()}`;
     await mkdir(templateRoot, { recursive: true, mode: 0o700 });
@@ -91,6 +93,9 @@ export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLA
   return 'template';
 }
 
+/** The folder of the empty template. */
+const templateFolder = () => `fbl-pglite-${pgliteVersion()}-template`;
+
 /** The folder of a migrated snapshot, by its key (which says what migrations it holds). */
 const snapshotFolder = (key: string) => `fbl-pglite-${pgliteVersion()}-migrated-${key}`;
 
@@ -109,7 +114,7 @@ export async function saveSnapshot(dataDir: string, key: string, templateRoot = 
   const candidate = `${target}.${process.pid}.${Date.now()}`;
   await mkdir(templateRoot, { recursive: true, mode: 0o700 });
   // The cluster's own files only, those of an empty cluster: never what else the folder holds (the embedded process's keys).
-  const template = join(templateRoot, `fbl-pglite-${pgliteVersion()}-template`);
+  const template = join(templateRoot, templateFolder());
   const clusterFiles = new Set(await readdir(template));
   try {
     await copyTree(dataDir, candidate, clusterFiles);
