@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricStatement, type MetricQuery } from '../src/adapters/db/metrics-queries.js';
-import { ROLLUPS } from '../src/adapters/db/rollups.js';
+import { PERCENTILE_ROLLUPS, ROLLUPS } from '../src/adapters/db/rollups.js';
 import { metricOf, type MetricKey } from '../src/domain/definitions.js';
 import { GROUPINGS } from '../src/domain/periods.js';
 import { eventsOf, generateHistory, type History } from './support/history.js';
@@ -14,10 +14,10 @@ import { quietLogger, startMonitoring } from './support/harness.js';
 import { generateVisitHistory, visitEventsOf, type VisitHistory } from './support/visits-history.js';
 
 const SEED = Number(process.env['MONITORING_TEST_SEED'] ?? 20261206);
-const ROLLED_UP = Object.keys(ROLLUPS) as MetricKey[];
-const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'flow_months', 'flow_place_months', 'breach_months', 'breach_place_months', 'visit_months'];
+const ROLLED_UP = [...Object.keys(ROLLUPS), ...Object.keys(PERCENTILE_ROLLUPS)] as MetricKey[];
+const TABLES = ['referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'flow_months', 'flow_place_months', 'breach_months', 'breach_place_months', 'visit_months', 'durations', 'duration_months'];
 /** The count each roll-up's cells hold. */
-const COUNT: Record<string, string> = { referral_months: 'started', arrival_months: 'arrived', flow_months: 'arrived', flow_place_months: 'arrived', breach_months: 'breaches', breach_place_months: 'breaches', visit_months: 'planned' };
+const COUNT: Record<string, string> = { referral_months: 'started', arrival_months: 'arrived', flow_months: 'arrived', flow_place_months: 'arrived', breach_months: 'breaches', breach_place_months: 'breaches', visit_months: 'planned', duration_months: 'n' };
 
 /** A small deterministic generator, so a failing filter can be found again from the seed. */
 function prng(seed: number): () => number {
@@ -72,13 +72,14 @@ async function answer(database: Database, query: MetricQuery, rollups: boolean):
 
 /** A roll-up table's cells that hold rows (a trigger may leave cells at zero), as text, in order. */
 async function cells(database: Database, table: string): Promise<string[]> {
-  const count = COUNT[table] ?? 'offers';
-  const rows = await database.rows<{ cell: string }>(database.db, sql.raw(`select to_jsonb(m)::text as cell from monitoring.${table} m where ${count} <> 0`));
+  // Every row of durations is one; a cell holds rows while its count is not zero.
+  const holds = table === 'durations' ? 'true' : `${COUNT[table] ?? 'offers'} <> 0`;
+  const rows = await database.rows<{ cell: string }>(database.db, sql.raw(`select to_jsonb(m)::text as cell from monitoring.${table} m where ${holds}`));
   return rows.map((r) => r.cell).sort();
 }
 
 /** Whether a statement reads a roll-up table. */
-const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place|flow|flow_place|breach|breach_place|visit)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
+const readsRollup = (query: MetricQuery) => /monitoring\.(referral|arrival|offer|offer_place|flow|flow_place|breach|breach_place|visit|duration)_months/.test(new PgDialect().sqlToQuery(metricStatement(metricOf(query.metric), query)).sql);
 
 const drivers: { name: string; open: () => Promise<{ database: Database; drop: () => Promise<void> }> }[] = [
   {
@@ -182,16 +183,58 @@ for (const driver of drivers) {
 
     it('answers every rolled-up metric under random filters as the rows do', async () => {
       let fromRollups = 0;
+      let percentilesFromRollups = 0;
       for (const query of randomQueries(history, visits, 60, SEED)) {
         for (const metric of ROLLED_UP) {
           const q = { ...query, metric };
           const rowsAnswer = await answer(opened.database, q, false);
           expect(await answer(opened.database, q, true), JSON.stringify(q)).toEqual(rowsAnswer);
           if (readsRollup(q)) fromRollups++;
+          if (readsRollup(q) && metric in PERCENTILE_ROLLUPS && rowsAnswer.length > 0) percentilesFromRollups++;
         }
       }
-      // Most of the random filters were answered from roll-ups, not only from rows.
+      // Most of the random filters were answered from roll-ups, not only from rows; medians and P90s too, with figures.
       expect(fromRollups).toBeGreaterThan(60);
+      expect(percentilesFromRollups).toBeGreaterThan(10);
+    });
+
+    it('finds the exact median and P90 of every grouping through the buckets, with ties and a lone duration', async () => {
+      const asOf = new Date(history.asOf);
+      for (const metric of Object.keys(PERCENTILE_ROLLUPS) as MetricKey[]) {
+        for (const groupBy of ['total', 'month', 'city', 'county'] as const) {
+          const q: MetricQuery = { metric, from: '2026-07-01', to: '2026-12-31', groupBy, asOf };
+          expect(readsRollup(q), `${metric} by ${groupBy}`).toBe(true);
+          const fromRows = await answer(opened.database, q, false);
+          expect(fromRows.length, `${metric} by ${groupBy}`).toBeGreaterThan(0);
+          expect(await answer(opened.database, q, true), `${metric} by ${groupBy}`).toEqual(fromRows);
+        }
+      }
+      // Many referrals answered after the same time (equal durations across a rank) and one county with a single answered referral.
+      await opened.database.db.execute(sql`update monitoring.referrals set first_response_at = started_at + interval '90 minutes'
+        where referral_id in (select referral_id from monitoring.referrals where first_response_at is not null and started_at >= '2026-08-01' order by referral_id limit 40)`);
+      await opened.database.db.execute(sql`update monitoring.referrals set origin_county = '379999', origin_city = '379900'
+        where referral_id = (select referral_id from monitoring.referrals where first_response_at is not null and started_at >= '2026-09-01' and started_at < '2026-10-01' order by referral_id limit 1)`);
+      for (const groupBy of ['total', 'county', 'month'] as const) {
+        const q: MetricQuery = { metric: 'first-response', from: '2026-08-01', to: '2026-11-15', groupBy, asOf };
+        const fromRows = await answer(opened.database, q, false);
+        expect(await answer(opened.database, q, true), groupBy).toEqual(fromRows);
+        if (groupBy === 'county') expect(fromRows.find((r) => r.key === '379999')?.values['count']).toBe(1);
+      }
+      // The trigger kept the durations and their cells as a rebuild makes them.
+      const kept = await Promise.all(['durations', 'duration_months'].map((t) => cells(opened.database, t)));
+      await opened.database.db.execute(sql`select monitoring.rebuild_rollups()`);
+      expect(await Promise.all(['durations', 'duration_months'].map((t) => cells(opened.database, t)))).toEqual(kept);
+      // Whole months are read from the cells: a cell counted 1,000 more counts in the figure.
+      const q: MetricQuery = { metric: 'placement-time', from: '2026-07-01', to: '2026-12-31', groupBy: 'total', asOf };
+      const before = await answer(opened.database, q, true);
+      expect(before[0]!.values['count']).toBeGreaterThan(0);
+      const changed = await opened.database.rows(opened.database.db, sql`update monitoring.duration_months set n = n + 1000 where measure = 'placement'
+        and (month, county, city, bucket) = (select month, county, city, bucket from monitoring.duration_months where measure = 'placement' and month >= '2026-07-01' and n > 0 order by month, county, city, bucket limit 1)
+        returning n`);
+      expect(changed).toHaveLength(1);
+      expect((await answer(opened.database, q, true))[0]!.values['count']).toBe(before[0]!.values['count']! + 1000);
+      await opened.database.db.execute(sql`select monitoring.rebuild_rollups()`);
+      expect(await answer(opened.database, q, true)).toEqual(before);
     });
 
     it('reads whole months from the roll-ups: a changed cell changes the figure, a rebuild restores it', async () => {

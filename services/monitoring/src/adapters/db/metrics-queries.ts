@@ -3,7 +3,7 @@ import type { Database } from '@fbl/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { drillableCounts, METRICS, metricOf, type MetricDefinition, type MetricKey, type SourceKey } from '../../domain/definitions.js';
 import { divisionPrefix, periodBounds, type Grouping } from '../../domain/periods.js';
-import { ROLLUPS, type Rollup } from './rollups.js';
+import { PERCENTILE_ROLLUPS, ROLLUPS, type PercentileRollup, type Rollup } from './rollups.js';
 
 /** What a dashboard asks of one metric. */
 export interface MetricQuery {
@@ -270,6 +270,9 @@ function conditionsOf(definition: MetricDefinition, query: Omit<MetricQuery, 'gr
  * from the rows (`rollups: false` reads every row: the same figures, as a test checks).
  */
 export function metricStatement(definition: MetricDefinition, query: MetricQuery, options: { rollups?: boolean } = {}): SQL {
+  const percentiles = options.rollups === false ? undefined : PERCENTILE_ROLLUPS[definition.key as MetricKey];
+  const wholeForPercentiles = percentiles && percentilesServe(query) ? wholeMonths(query.from, query.to) : undefined;
+  if (percentiles && wholeForPercentiles) return percentileStatement(definition, percentiles, query, wholeForPercentiles);
   const rollup = options.rollups === false ? undefined : ROLLUPS[definition.key as MetricKey]?.find((r) => rollupServes(r, query));
   const whole = rollup ? settledMonths(wholeMonths(query.from, query.to), rollup, query.asOf) : undefined;
   return rollup && whole ? rollupStatement(definition, rollup, query, whole) : rowStatement(definition, query);
@@ -328,6 +331,83 @@ function rollupStatement(definition: MetricDefinition, rollup: Rollup, query: Me
     group by 1, 2
     having sum(p.n) > 0) g
     order by g.k, g.sub`;
+}
+
+/** The columns of `durations` (`d`) as groupings show them, a missing place being `''` there. */
+const DURATION_KEYS = { county: "nullif(d.county, '')", city: "nullif(d.city, '')", bedType: "nullif(d.bed_type, '')", provider: 'null' };
+/** The same of `duration_months` (`m`), whose time is its month. */
+const DURATION_CELL_KEYS = { county: "nullif(m.county, '')", city: "nullif(m.city, '')", bedType: 'null', provider: 'null', dayColumn: true };
+
+/** Whether `duration_months` has what a query groups and filters by: places and months, not bed types or providers. */
+function percentilesServe(query: MetricQuery): boolean {
+  return (query.groupBy === 'total' || query.groupBy === 'month' || query.groupBy === 'city' || query.groupBy === 'county') && !query.provider && !query.bedType;
+}
+
+/**
+ * A count and nearest-rank percentiles of one measure, equal to the rows' `percentile_disc`
+ * without sorting every duration of the period. Per group: how many durations each bucket holds
+ * (whole months from `duration_months`, the days around them from `durations`); the rank of each
+ * percentile (`ceil(p × count)`, at least 1, as PostgreSQL computes it), the bucket where the
+ * running count reaches it and the rank inside that bucket; then the duration of that rank among
+ * the group's durations of the period in that bucket only, read in order from an index.
+ */
+function percentileStatement(definition: MetricDefinition, rollup: PercentileRollup, query: MetricQuery, whole: { first: string; last: string }): SQL {
+  const names = definition.columns.map((c) => c.name);
+  const expected = [rollup.count, ...Object.keys(rollup.percentiles)];
+  if (names.join() !== expected.join()) throw new Error(`the percentiles of ${definition.key} are ${expected.join(', ')}, its columns ${names.join(', ')}`);
+  const { start, end } = periodBounds(query.from, query.to);
+  const cellKey = groupKey(query.groupBy, DURATION_CELL_KEYS, 'm.month');
+  const rowKey = groupKey(query.groupBy, DURATION_KEYS, 'd.started_at');
+  // A place filter on the columns as stored: '' (unknown) is never a division, as null is not.
+  const placeOf = (alias: string) => (query.division ? [divisionCondition({ county: `${alias}.county`, city: `${alias}.city` }, query.division)] : []);
+  const cellConditions = [sql`m.measure = ${rollup.measure}`, sql`m.month >= ${whole.first}::date and m.month <= ${whole.last}::date`, ...placeOf('m')];
+  const parts = [sql`select ${sql.raw(cellKey.raw)} as k, m.bucket, m.n from monitoring.duration_months m where ${sql.join(cellConditions, sql.raw(' and '))}`];
+  const edges = [
+    ...(query.from < whole.first ? [{ from: query.from, to: dayBefore(whole.first) }] : []),
+    ...(monthAfter(whole.last) <= query.to ? [{ from: monthAfter(whole.last), to: query.to }] : []),
+  ];
+  if (edges.length > 0) {
+    const within = edges.map(({ from, to }) => {
+      const bounds = periodBounds(from, to);
+      return sql`(d.started_at >= ${bounds.start.toISOString()}::timestamptz and d.started_at < ${bounds.end.toISOString()}::timestamptz)`;
+    });
+    parts.push(sql`select ${sql.raw(rowKey.raw)} as k, d.bucket, count(*) as n from monitoring.durations d
+      where ${sql.join([sql`d.measure = ${rollup.measure}`, sql`(${sql.join(within, sql.raw(' or '))})`, ...placeOf('d')], sql.raw(' and '))}
+      group by 1, 2`);
+  }
+  // The group's own durations inside a bucket, with conditions an index can seek on.
+  const inGroup = {
+    total: 'true',
+    county: "d.county = (case when t.k = 'unknown' then '' else t.k end)",
+    city: "d.city = (case when t.k = 'unknown' then '' else t.k end)",
+    month: "d.started_at >= (t.k::timestamp - interval '8 hours') at time zone 'UTC' and d.started_at < ((t.k + interval '1 month')::timestamp - interval '8 hours') at time zone 'UTC'",
+  }[query.groupBy as 'total' | 'county' | 'city' | 'month'];
+  const fractions = Object.entries(rollup.percentiles);
+  const ranks = sql.join(
+    fractions.map(([name, p]) => sql`(${name}::text, ${p}::float8)`),
+    sql.raw(', '),
+  );
+  const values = fractions.map(([name]) => `max(v.ms) filter (where t.name = '${name}') as "${name}"`).join(', ');
+  return sql`with h as (
+      select x.k, x.bucket, sum(x.n) as n from (${sql.join(parts, sql.raw(' union all '))}) x group by 1, 2
+    ), c as (
+      select h.k, h.bucket, h.n, sum(h.n) over (partition by h.k order by h.bucket) as upto, sum(h.n) over (partition by h.k) as total from h
+    ), t as (
+      select c.k, c.total::bigint as total, p.name, c.bucket, r.rank - (c.upto - c.n)::bigint as j
+        from c cross join (values ${ranks}) p(name, fraction)
+        cross join lateral (select greatest(1, ceil(p.fraction * c.total::bigint::float8))::bigint as rank) r
+       where c.total > 0 and c.upto - c.n < r.rank and r.rank <= c.upto
+    )
+    select ${sql.raw(cellKey.shown('g.k'))} as key, '' as sub, g.total as "${sql.raw(rollup.count)}", ${sql.raw(fractions.map(([name]) => `g."${name}"`).join(', '))} from (
+      select t.k, t.total, ${sql.raw(values)}
+        from t left join lateral (
+          select d.ms from monitoring.durations d
+           where d.measure = ${rollup.measure} and d.bucket = t.bucket and ${sql.raw(inGroup)}
+             and d.started_at >= ${start.toISOString()}::timestamptz and d.started_at < ${end.toISOString()}::timestamptz
+             ${query.division ? sql`and ${placeOf('d')[0]!}` : sql``}
+           order by d.ms offset t.j - 1 limit 1) v on true
+       group by t.k, t.total) g
+    order by g.k`;
 }
 
 /** The statement that computes one metric for one query from its rows. */

@@ -174,3 +174,25 @@ export const ROLLUPS: Partial<Record<MetricKey, readonly Rollup[]>> = {
     columns: { planned: 'sum(m.planned)', done: 'sum(m.done)', missed: 'sum(m.missed)', late: 'sum(m.late)' },
   }],
 };
+
+/**
+ * A metric whose figures are the count of one measure of `durations` and nearest-rank percentiles
+ * of it (`percentile_disc`): whole months find the bucket holding each rank in `duration_months`,
+ * and the exact value is then read inside that bucket only (see `percentileStatement`).
+ */
+export interface PercentileRollup {
+  /** The measure's name in `durations`. */
+  measure: string;
+  /** The metric's column that counts the durations. */
+  count: string;
+  /** The metric's percentile columns, by name, with their fraction. */
+  percentiles: Readonly<Record<string, number>>;
+}
+
+const MEDIAN_AND_P90 = { medianMs: 0.5, p90Ms: 0.9 } as const;
+
+export const PERCENTILE_ROLLUPS: Partial<Record<MetricKey, PercentileRollup>> = {
+  'first-response': { measure: 'first-response', count: 'count', percentiles: MEDIAN_AND_P90 },
+  'placement-time': { measure: 'placement', count: 'count', percentiles: MEDIAN_AND_P90 },
+  'green-channel-time': { measure: 'green-channel', count: 'count', percentiles: MEDIAN_AND_P90 },
+};

@@ -437,3 +437,56 @@ export const breachPlaceMonths = monitoringSchema.table(
   },
   (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.kind] })],
 );
+
+/**
+ * The durations whose medians and P90s the dashboard gives, one row per referral and measure
+ * (`first-response`: start to first answer; `placement`: start to arrival; `green-channel`: the
+ * same for urgent referrals; `assessment`: start to the ability assessment), with the referring
+ * place, bed type, the exact milliseconds and their bucket (`monitoring.duration_bucket`: steps of
+ * 10 % from one second). Missing places and bed types are `''`. Kept by a trigger on `referrals`
+ * in the writing transaction and rebuilt by `monitoring.rebuild_rollups()`; read for the exact
+ * value inside one bucket, so its indexes hold every column a query reads.
+ */
+export const durations = monitoringSchema.table(
+  'durations',
+  {
+    referralId: uuid('referral_id').notNull(),
+    measure: text('measure').notNull(),
+    startedAt: at('started_at').notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bedType: text('bed_type').notNull(),
+    ms: bigint('ms', { mode: 'number' }).notNull(),
+    bucket: integer('bucket').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.referralId, t.measure] }),
+    index('durations_started_idx').on(t.measure, t.startedAt, t.bucket, t.county, t.city),
+    index('durations_bucket_idx').on(t.measure, t.bucket, t.startedAt, t.ms),
+    index('durations_county_idx').on(t.measure, t.bucket, t.county, t.startedAt, t.ms),
+    index('durations_city_idx').on(t.measure, t.bucket, t.city, t.startedAt, t.ms),
+  ],
+);
+
+/**
+ * Roll-up of `durations` per measure, calendar month of the start (China Standard Time),
+ * referring county and city, and bucket: how many durations each bucket holds, so whole months
+ * find the bucket of a rank without reading their rows. Kept and rebuilt with `durations`; a cell
+ * whose count falls to zero stays.
+ */
+export const durationMonths = monitoringSchema.table(
+  'duration_months',
+  {
+    measure: text('measure').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    county: text('county').notNull(),
+    city: text('city').notNull(),
+    bucket: integer('bucket').notNull(),
+    n: count('n'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.measure, t.month, t.county, t.city, t.bucket] }),
+    // With the count, so a period's cells are read from the index alone.
+    index('duration_months_read_idx').on(t.measure, t.month, t.county, t.city, t.bucket, t.n),
+  ],
+);
