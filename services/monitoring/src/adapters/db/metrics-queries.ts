@@ -382,6 +382,8 @@ function percentileStatement(definition: MetricDefinition, rollup: PercentileRol
     city: "d.city = (case when t.k = 'unknown' then '' else t.k end)",
     month: "d.started_at >= (t.k::timestamp - interval '8 hours') at time zone 'UTC' and d.started_at < ((t.k + interval '1 month')::timestamp - interval '8 hours') at time zone 'UTC'",
   }[query.groupBy as 'total' | 'county' | 'city' | 'month'];
+  // Groups apart by bytes (a text key), as only the output's order follows the collation.
+  const partition = query.groupBy === 'month' ? 'h.k' : 'h.k collate "C"';
   const fractions = Object.entries(rollup.percentiles);
   const ranks = sql.join(
     fractions.map(([name, p]) => sql`(${name}::text, ${p}::float8)`),
@@ -391,7 +393,7 @@ function percentileStatement(definition: MetricDefinition, rollup: PercentileRol
   return sql`with h as (
       select x.k, x.bucket, sum(x.n) as n from (${sql.join(parts, sql.raw(' union all '))}) x group by 1, 2
     ), c as (
-      select h.k, h.bucket, h.n, sum(h.n) over (partition by h.k order by h.bucket) as upto, sum(h.n) over (partition by h.k) as total from h
+      select h.k, h.bucket, h.n, sum(h.n) over (partition by ${sql.raw(partition)} order by h.bucket) as upto, sum(h.n) over (partition by ${sql.raw(partition)}) as total from h
     ), t as (
       select c.k, c.total::bigint as total, p.name, c.bucket, r.rank - (c.upto - c.n)::bigint as j
         from c cross join (values ${ranks}) p(name, fraction)
