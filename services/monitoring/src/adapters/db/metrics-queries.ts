@@ -293,6 +293,14 @@ function rollupServes(rollup: Rollup, query: MetricQuery): boolean {
   return true;
 }
 
+/** The days of a period before and after its whole months, as periods. */
+function daysAround(query: { from: string; to: string }, whole: { first: string; last: string }): { from: string; to: string }[] {
+  return [
+    ...(query.from < whole.first ? [{ from: query.from, to: dayBefore(whole.first) }] : []),
+    ...(monthAfter(whole.last) <= query.to ? [{ from: monthAfter(whole.last), to: query.to }] : []),
+  ];
+}
+
 /** Whole months from the roll-up, the days before and after them from the rows, summed per group. */
 function rollupStatement(definition: MetricDefinition, rollup: Rollup, query: MetricQuery, whole: { first: string; last: string }): SQL {
   const source = SOURCES[definition.source];
@@ -311,10 +319,7 @@ function rollupStatement(definition: MetricDefinition, rollup: Rollup, query: Me
     from ${sql.raw(rollup.source.from)}
     where ${sql.join(cellConditions, sql.raw(' and '))}
     group by 1, 2`;
-  const edges = [
-    ...(query.from < whole.first ? [{ from: query.from, to: dayBefore(whole.first) }] : []),
-    ...(monthAfter(whole.last) <= query.to ? [{ from: monthAfter(whole.last), to: query.to }] : []),
-  ];
+  const edges = daysAround(query, whole);
   const parts = [fromCells];
   if (edges.length > 0) {
     const key = groupKey(query.groupBy, source, definition.time);
@@ -362,10 +367,7 @@ function percentileStatement(definition: MetricDefinition, rollup: PercentileRol
   const placeOf = (alias: string) => (query.division ? [divisionCondition({ county: `${alias}.county`, city: `${alias}.city` }, query.division)] : []);
   const cellConditions = [sql`m.measure = ${rollup.measure}`, sql`m.month >= ${whole.first}::date and m.month <= ${whole.last}::date`, ...placeOf('m')];
   const parts = [sql`select ${sql.raw(cellKey.raw)} as k, m.bucket, m.n from monitoring.duration_months m where ${sql.join(cellConditions, sql.raw(' and '))}`];
-  const edges = [
-    ...(query.from < whole.first ? [{ from: query.from, to: dayBefore(whole.first) }] : []),
-    ...(monthAfter(whole.last) <= query.to ? [{ from: monthAfter(whole.last), to: query.to }] : []),
-  ];
+  const edges = daysAround(query, whole);
   if (edges.length > 0) {
     const within = edges.map(({ from, to }) => {
       const bounds = periodBounds(from, to);
