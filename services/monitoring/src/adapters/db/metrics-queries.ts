@@ -270,11 +270,12 @@ function conditionsOf(definition: MetricDefinition, query: Omit<MetricQuery, 'gr
  * from the rows (`rollups: false` reads every row: the same figures, as a test checks).
  */
 export function metricStatement(definition: MetricDefinition, query: MetricQuery, options: { rollups?: boolean } = {}): SQL {
-  const percentiles = options.rollups === false ? undefined : PERCENTILE_ROLLUPS[definition.key as MetricKey];
-  const wholeForPercentiles = percentiles && percentilesServe(query) ? wholeMonths(query.from, query.to) : undefined;
-  if (percentiles && wholeForPercentiles) return percentileStatement(definition, percentiles, query, wholeForPercentiles);
-  const rollup = options.rollups === false ? undefined : ROLLUPS[definition.key as MetricKey]?.find((r) => rollupServes(r, query));
-  const whole = rollup ? settledMonths(wholeMonths(query.from, query.to), rollup, query.asOf) : undefined;
+  if (options.rollups === false) return rowStatement(definition, query);
+  const inPeriod = wholeMonths(query.from, query.to);
+  const percentiles = PERCENTILE_ROLLUPS[definition.key as MetricKey];
+  if (percentiles && inPeriod && percentilesServe(query)) return percentileStatement(definition, percentiles, query, inPeriod);
+  const rollup = ROLLUPS[definition.key as MetricKey]?.find((r) => rollupServes(r, query));
+  const whole = rollup ? settledMonths(inPeriod, rollup, query.asOf) : undefined;
   return rollup && whole ? rollupStatement(definition, rollup, query, whole) : rowStatement(definition, query);
 }
 
@@ -360,21 +361,27 @@ function percentileStatement(definition: MetricDefinition, rollup: PercentileRol
   const names = definition.columns.map((c) => c.name);
   const expected = [rollup.count, ...Object.keys(rollup.percentiles)];
   if (names.join() !== expected.join()) throw new Error(`the percentiles of ${definition.key} are ${expected.join(', ')}, its columns ${names.join(', ')}`);
-  const { start, end } = periodBounds(query.from, query.to);
   const cellKey = groupKey(query.groupBy, DURATION_CELL_KEYS, 'm.month');
   const rowKey = groupKey(query.groupBy, DURATION_KEYS, 'd.started_at');
-  // A place filter on the columns as stored: '' (unknown) is never a division, as null is not.
-  const placeOf = (alias: string) => (query.division ? [divisionCondition({ county: `${alias}.county`, city: `${alias}.city` }, query.division)] : []);
-  const cellConditions = [sql`m.measure = ${rollup.measure}`, sql`m.month >= ${whole.first}::date and m.month <= ${whole.last}::date`, ...placeOf('m')];
-  const parts = [sql`select ${sql.raw(cellKey.raw)} as k, m.bucket, m.n from monitoring.duration_months m where ${sql.join(cellConditions, sql.raw(' and '))}`];
+  const and = (conditions: SQL[]) => sql.join(conditions, sql.raw(' and '));
+  // The measure, and a place filter on the columns as stored: '' (unknown) is never a division, as null is not.
+  const measureAndPlace = (alias: string) => [
+    sql`${sql.raw(alias)}.measure = ${rollup.measure}`,
+    ...(query.division ? [divisionCondition({ county: `${alias}.county`, city: `${alias}.city` }, query.division)] : []),
+  ];
+  const startedWithin = (periods: readonly { from: string; to: string }[]) => {
+    const within = periods.map(({ from, to }) => {
+      const { start, end } = periodBounds(from, to);
+      return sql`(d.started_at >= ${start.toISOString()}::timestamptz and d.started_at < ${end.toISOString()}::timestamptz)`;
+    });
+    return sql`(${sql.join(within, sql.raw(' or '))})`;
+  };
+  const parts = [sql`select ${sql.raw(cellKey.raw)} as k, m.bucket, m.n from monitoring.duration_months m
+    where ${and([...measureAndPlace('m'), sql`m.month >= ${whole.first}::date and m.month <= ${whole.last}::date`])}`];
   const edges = daysAround(query, whole);
   if (edges.length > 0) {
-    const within = edges.map(({ from, to }) => {
-      const bounds = periodBounds(from, to);
-      return sql`(d.started_at >= ${bounds.start.toISOString()}::timestamptz and d.started_at < ${bounds.end.toISOString()}::timestamptz)`;
-    });
     parts.push(sql`select ${sql.raw(rowKey.raw)} as k, d.bucket, count(*) as n from monitoring.durations d
-      where ${sql.join([sql`d.measure = ${rollup.measure}`, sql`(${sql.join(within, sql.raw(' or '))})`, ...placeOf('d')], sql.raw(' and '))}
+      where ${and([...measureAndPlace('d'), startedWithin(edges)])}
       group by 1, 2`);
   }
   // The group's own durations inside a bucket, with conditions an index can seek on.
@@ -406,9 +413,7 @@ function percentileStatement(definition: MetricDefinition, rollup: PercentileRol
       select t.k, t.total, ${sql.raw(values)}
         from t left join lateral (
           select d.ms from monitoring.durations d
-           where d.measure = ${rollup.measure} and d.bucket = t.bucket and ${sql.raw(inGroup)}
-             and d.started_at >= ${start.toISOString()}::timestamptz and d.started_at < ${end.toISOString()}::timestamptz
-             ${query.division ? sql`and ${placeOf('d')[0]!}` : sql``}
+           where ${and([...measureAndPlace('d'), sql.raw(`d.bucket = t.bucket and ${inGroup}`), startedWithin([query])])}
            order by d.ms offset t.j - 1 limit 1) v on true
        group by t.k, t.total) g
     order by g.k`;
