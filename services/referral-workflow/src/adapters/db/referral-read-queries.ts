@@ -47,24 +47,24 @@ export class ReferralReadQueries {
   }
 
   /** A referral's row; undefined when there is none. */
-  async referral(id: string) {
-    const [row] = await this.db.select().from(referrals).where(eq(referrals.id, id));
+  async referral(id: string, db: Executor = this.db) {
+    const [row] = await db.select().from(referrals).where(eq(referrals.id, id));
     return row;
   }
 
   /** A referral's offers, in the order they were made. */
-  async offersOf(referralId: string) {
-    return await this.db.select().from(offers).where(eq(offers.referralId, referralId)).orderBy(offers.offeredAt, offers.rank);
+  async offersOf(referralId: string, db: Executor = this.db) {
+    return await db.select().from(offers).where(eq(offers.referralId, referralId)).orderBy(offers.offeredAt, offers.rank);
   }
 
   /** A referral's timeline, in order. */
-  async timelineOf(referralId: string): Promise<TimelineRow[]> {
-    return await this.db.select().from(timeline).where(eq(timeline.referralId, referralId)).orderBy(timeline.seq);
+  async timelineOf(referralId: string, db: Executor = this.db): Promise<TimelineRow[]> {
+    return await db.select().from(timeline).where(eq(timeline.referralId, referralId)).orderBy(timeline.seq);
   }
 
   /** A referral's latest matching run; undefined before it was matched. */
-  async latestMatchRun(referralId: string) {
-    const [run] = await this.db.select().from(matchRuns).where(eq(matchRuns.referralId, referralId)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
+  async latestMatchRun(referralId: string, db: Executor = this.db) {
+    const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, referralId)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
     return run;
   }
 
