@@ -198,7 +198,7 @@ for (const driver of drivers) {
       expect(percentilesFromRollups).toBeGreaterThan(10);
     });
 
-    it('finds the exact median and P90 of every grouping through the buckets, with ties and a lone duration', async () => {
+    it('finds the exact median and P90 of every grouping through the buckets, with ties, a lone duration and a group without any', async () => {
       const asOf = new Date(history.asOf);
       for (const metric of Object.keys(PERCENTILE_ROLLUPS) as MetricKey[]) {
         for (const groupBy of ['total', 'month', 'city', 'county'] as const) {
@@ -214,16 +214,28 @@ for (const driver of drivers) {
         where referral_id in (select referral_id from monitoring.referrals where first_response_at is not null and started_at >= '2026-08-01' order by referral_id limit 40)`);
       await opened.database.db.execute(sql`update monitoring.referrals set origin_county = '379999', origin_city = '379900'
         where referral_id = (select referral_id from monitoring.referrals where first_response_at is not null and started_at >= '2026-09-01' and started_at < '2026-10-01' order by referral_id limit 1)`);
+      // LTCI decisions changed afterwards (refused on appeal, withdrawn): the eligibility counts move with them.
+      const decided = await opened.database.rows<{ referral_id: string }>(opened.database.db, sql`update monitoring.referrals
+        set ltci_decision = case when ltci_decision is null then 'refused' when ltci_decision = 'authorised' then null else 'authorised' end
+        where referral_id in (select referral_id from monitoring.referrals where started_at >= '2026-08-01' order by referral_id limit 30) returning referral_id`);
+      expect(decided).toHaveLength(30);
+      // A county whose only referral waited for no assessment: a group of eligibility without durations.
+      await opened.database.db.execute(sql`update monitoring.referrals set origin_county = '379998', origin_city = '379900'
+        where referral_id = (select referral_id from monitoring.referrals where assessed_at is null and ltci_decision is null and started_at >= '2026-09-01' and started_at < '2026-10-01' order by referral_id limit 1)`);
       for (const groupBy of ['total', 'county', 'month'] as const) {
         const q: MetricQuery = { metric: 'first-response', from: '2026-08-01', to: '2026-11-15', groupBy, asOf };
         const fromRows = await answer(opened.database, q, false);
         expect(await answer(opened.database, q, true), groupBy).toEqual(fromRows);
         if (groupBy === 'county') expect(fromRows.find((r) => r.key === '379999')?.values['count']).toBe(1);
+        const eligibility: MetricQuery = { ...q, metric: 'eligibility' };
+        const eligibilityFromRows = await answer(opened.database, eligibility, false);
+        expect(await answer(opened.database, eligibility, true), `eligibility by ${groupBy}`).toEqual(eligibilityFromRows);
+        if (groupBy === 'county') expect(eligibilityFromRows.find((r) => r.key === '379998')?.values).toEqual({ assessed: 0, medianAssessmentMs: null, ltciAuthorised: 0, ltciRefused: 0 });
       }
-      // The trigger kept the durations and their cells as a rebuild makes them.
-      const kept = await Promise.all(['durations', 'duration_months'].map((t) => cells(opened.database, t)));
+      // The triggers kept the durations, their cells and the referral cells as a rebuild makes them.
+      const kept = await Promise.all(['durations', 'duration_months', 'referral_months'].map((t) => cells(opened.database, t)));
       await opened.database.db.execute(sql`select monitoring.rebuild_rollups()`);
-      expect(await Promise.all(['durations', 'duration_months'].map((t) => cells(opened.database, t)))).toEqual(kept);
+      expect(await Promise.all(['durations', 'duration_months', 'referral_months'].map((t) => cells(opened.database, t)))).toEqual(kept);
       // Whole months are read from the cells: a cell counted 1,000 more counts in the figure.
       const q: MetricQuery = { metric: 'placement-time', from: '2026-07-01', to: '2026-12-31', groupBy: 'total', asOf };
       const before = await answer(opened.database, q, true);
@@ -235,6 +247,14 @@ for (const driver of drivers) {
       expect((await answer(opened.database, q, true))[0]!.values['count']).toBe(before[0]!.values['count']! + 1000);
       await opened.database.db.execute(sql`select monitoring.rebuild_rollups()`);
       expect(await answer(opened.database, q, true)).toEqual(before);
+      // The LTCI counts of whole months are the cells' too.
+      const e: MetricQuery = { metric: 'eligibility', from: '2026-07-01', to: '2026-12-31', groupBy: 'total', asOf };
+      const eligibility = await answer(opened.database, e, true);
+      expect(eligibility[0]!.values['ltciRefused']).toBeGreaterThan(0);
+      await opened.database.db.execute(sql`update monitoring.referral_months set ltci_refused = ltci_refused + 1000 where month = '2026-09-01' and started > 0 and ctid = (select min(ctid) from monitoring.referral_months where month = '2026-09-01' and started > 0)`);
+      expect((await answer(opened.database, e, true))[0]!.values['ltciRefused']).toBe(eligibility[0]!.values['ltciRefused']! + 1000);
+      await opened.database.db.execute(sql`select monitoring.rebuild_rollups()`);
+      expect(await answer(opened.database, e, true)).toEqual(eligibility);
     });
 
     it('reads whole months from the roll-ups: a changed cell changes the figure, a rebuild restores it', async () => {

@@ -355,12 +355,27 @@ function percentilesServe(query: MetricQuery): boolean {
  * (whole months from `duration_months`, the days around them from `durations`); the rank of each
  * percentile (`ceil(p × count)`, at least 1, as PostgreSQL computes it), the bucket where the
  * running count reaches it and the rank inside that bucket; then the duration of that rank among
- * the group's durations of the period in that bucket only, read in order from an index.
+ * the group's durations of the period in that bucket only, read in order from an index. A
+ * metric with other counts (`counts`) takes its groups and those counts from their roll-up
+ * (`rollupStatement`), joined with the durations' figures of each group.
  */
 function percentileStatement(definition: MetricDefinition, rollup: PercentileRollup, query: MetricQuery, whole: { first: string; last: string }): SQL {
-  const names = definition.columns.map((c) => c.name);
+  const counted = Object.keys(rollup.counts?.columns ?? {});
+  const names = definition.columns.map((c) => c.name).filter((n) => !counted.includes(n));
   const expected = [rollup.count, ...Object.keys(rollup.percentiles)];
   if (names.join() !== expected.join()) throw new Error(`the percentiles of ${definition.key} are ${expected.join(', ')}, its columns ${names.join(', ')}`);
+  const measured = measureStatement(rollup, query, whole);
+  if (!rollup.counts) return sql`${measured} order by key`;
+  // The counts' groups, each with its durations' figures where it has durations.
+  const counts = rollupStatement({ ...definition, columns: definition.columns.filter((c) => counted.includes(c.name)) }, rollup.counts, query, whole);
+  const columns = definition.columns.map(({ name }) =>
+    counted.includes(name) ? `a."${name}"` : name === rollup.count ? `coalesce(b."${name}", 0) as "${name}"` : `b."${name}"`,
+  );
+  return sql`select a.key, a.sub, ${sql.raw(columns.join(', '))} from (${counts}) a left join (${measured}) b on b.key = a.key order by a.key`;
+}
+
+/** The count and percentiles of a measure per group, unordered (see `percentileStatement`). */
+function measureStatement(rollup: PercentileRollup, query: MetricQuery, whole: { first: string; last: string }): SQL {
   const cellKey = groupKey(query.groupBy, DURATION_CELL_KEYS, 'm.month');
   const rowKey = groupKey(query.groupBy, DURATION_KEYS, 'd.started_at');
   const and = (conditions: SQL[]) => sql.join(conditions, sql.raw(' and '));
@@ -415,8 +430,7 @@ function percentileStatement(definition: MetricDefinition, rollup: PercentileRol
           select d.ms from monitoring.durations d
            where ${and([...measureAndPlace('d'), sql.raw(`d.bucket = t.bucket and ${inGroup}`), startedWithin([query])])}
            order by d.ms offset t.j - 1 limit 1) v on true
-       group by t.k, t.total) g
-    order by g.k`;
+       group by t.k, t.total) g`;
 }
 
 /** The statement that computes one metric for one query from its rows. */

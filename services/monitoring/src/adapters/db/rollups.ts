@@ -3,8 +3,8 @@
  * (`referral_months`, `arrival_months`, `offer_place_months`, `offer_months`, `flow_place_months`, `flow_months`,
  * `breach_place_months`, `breach_months`, `visit_months`; see schema.ts), and how: the same dimensions as the
  * metric's source, the metric's conditions and breakdown over the roll-up's columns, and each
- * count as a sum of cells. Metrics absent here (durations' medians, bed-days and capacity, escalations,
- * eligibility, 探访 and government-bought hours) are always read from their rows.
+ * count as a sum of cells. Metrics absent here and from `PERCENTILE_ROLLUPS` (bed-days and capacity,
+ * escalations, 探访 and government-bought hours) are always read from their rows.
  */
 import { READMISSION_DAYS, type MetricKey } from '../../domain/definitions.js';
 
@@ -195,4 +195,15 @@ export const PERCENTILE_ROLLUPS: Partial<Record<MetricKey, PercentileRollup>> = 
   'first-response': { measure: 'first-response', count: 'count', percentiles: MEDIAN_AND_P90 },
   'placement-time': { measure: 'placement', count: 'count', percentiles: MEDIAN_AND_P90 },
   'green-channel-time': { measure: 'green-channel', count: 'count', percentiles: MEDIAN_AND_P90 },
+  // Every referral started makes a group; those assessed have an assessment duration.
+  eligibility: {
+    measure: 'assessment',
+    count: 'assessed',
+    percentiles: { medianAssessmentMs: 0.5 },
+    counts: {
+      source: REFERRAL_MONTHS,
+      rows: 'sum(m.started)',
+      columns: { ltciAuthorised: 'sum(m.ltci_authorised)', ltciRefused: 'sum(m.ltci_refused)' },
+    },
+  },
 };

@@ -197,6 +197,8 @@ export const referralMonths = monitoringSchema.table(
     cancelled: count('cancelled'),
     open: count('open'),
     openUrgent: count('open_urgent'),
+    ltciAuthorised: count('ltci_authorised'),
+    ltciRefused: count('ltci_refused'),
   },
   (t) => [primaryKey({ columns: [t.month, t.county, t.city, t.bedType, t.openStage] })],
 );
