@@ -187,6 +187,11 @@ export interface PercentileRollup {
   count: string;
   /** The metric's percentile columns, by name, with their fraction. */
   percentiles: Readonly<Record<string, number>>;
+  /**
+   * The metric's other columns, counts from a roll-up of its source rows; the groups are then
+   * that roll-up's (a group may have no duration: its count is 0 and its percentiles null).
+   */
+  counts?: Rollup;
 }
 
 const MEDIAN_AND_P90 = { medianMs: 0.5, p90Ms: 0.9 } as const;
