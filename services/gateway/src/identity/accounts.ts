@@ -145,8 +145,10 @@ export class Accounts {
   /**
    * Add an account; the scope must fit the role (a hospital or institution, or a division). `by`
    * is the admin who adds it (the gateway itself for the first admin and the demo accounts).
+   * `passwordHash` is the password's hash made beforehand (the demo accounts' public passwords);
+   * otherwise the password is hashed here.
    */
-  async create(input: NewUser, by?: Principal): Promise<PublicUser> {
+  async create(input: NewUser, by?: Principal, passwordHash?: string): Promise<PublicUser> {
     const weak = passwordProblem(input.password);
     if (weak) throw invalidField('password', `the password needs ${weak}`);
     if (!ROLES.includes(input.role)) throw invalidField('role', `one of ${ROLES.join(', ')}`);
@@ -155,7 +157,7 @@ export class Accounts {
       id: newId(),
       username: input.username.trim().toLowerCase(),
       displayName: input.displayName,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: passwordHash ?? (await hashPassword(input.password)),
       role: input.role,
       ...scope,
       createdAt: this.clock(),
