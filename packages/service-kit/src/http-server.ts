@@ -2,9 +2,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { childTraceparent, lazyChild, newRequestId, type Logger, type ProcessMetrics } from '@fbl/observability';
-import { Ajv, type Options as AjvOptions } from 'ajv';
+import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { databaseUnavailable, databaseUnreachable, fieldOf, invalidInput, ProblemError, problemOf, problemType, Refusal, type Problem, type ProblemField } from './problem.js';
 import { boundNumbers } from './number-bounds.js';
@@ -83,11 +83,48 @@ function ajvFor(coerceTypes: AjvOptions['coerceTypes']): Ajv {
 /**
  * Bodies are JSON and must carry the declared types: `12` is not a name. Query strings and path
  * parameters are text by nature and are coerced to the declared types.
+ *
+ * Each validator is compiled when first used rather than when its route is registered: the
+ * embedded process has some 340 schemas, and compiling them all took half a second of its start.
+ * Once the server listens, those not used yet are compiled in short slices between requests, so
+ * a schema ajv cannot compile is still found (and logged) soon after the start, not first by
+ * whoever sends that request. The validators that each request meets are the same either way.
  */
-function installValidators(app: FastifyInstance): void {
+function installValidators(app: FastifyInstance, logger: Logger): void {
   const strict = ajvFor(false);
   const coercing = ajvFor('array');
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(boundNumbers(schema)));
+  const uncompiled = new Set<() => ValidateFunction>();
+  app.setValidatorCompiler(({ schema, httpPart, url, method }) => {
+    let compiled: ValidateFunction | undefined;
+    const compile = () => {
+      uncompiled.delete(compile);
+      return (compiled ??= (httpPart === 'body' ? strict : coercing).compile(boundNumbers(schema)));
+    };
+    uncompiled.add(compile);
+    const validate: ReturnType<FastifySchemaCompiler<unknown>> = (data: unknown) => {
+      const check = compile();
+      const valid = check(data);
+      validate.errors = check.errors ?? null;
+      return valid;
+    };
+    (compile as { route?: string }).route = `${method} ${url} ${httpPart ?? ''}`;
+    return validate;
+  });
+  const slice = () => {
+    const until = performance.now() + 5;
+    for (const compile of uncompiled) {
+      if (performance.now() > until) return void setImmediate(slice);
+      try {
+        compile();
+      } catch (error) {
+        logger.error({ err: error, route: (compile as { route?: string }).route }, 'a route schema does not compile; its requests will fail');
+      }
+    }
+  };
+  app.addHook('onListen', (done) => {
+    setImmediate(slice);
+    done();
+  });
 }
 
 /** The largest request body a route takes unless it says otherwise (1 MiB). */
@@ -145,7 +182,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       });
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  installValidators(app as unknown as FastifyInstance);
+  installValidators(app as unknown as FastifyInstance, logger);
 
   app.decorateRequest('traceparent', '');
   app.addHook('onRequest', (request, reply, done) => {

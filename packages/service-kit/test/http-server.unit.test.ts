@@ -142,3 +142,44 @@ describe('the request context', () => {
     }
   });
 });
+
+describe('route validators, compiled when first used and the rest soon after the server listens', () => {
+  it('validates as declared, and names a schema that does not compile in the log once listening, the server still up', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { Writable } = await import('node:stream');
+    const logged = createLogger({ name: 'validators-test', level: 'error', destination: new Writable({ write: (c: Buffer, _e, done) => { lines.push(JSON.parse(c.toString()) as Record<string, unknown>); done(); } }) });
+    const app = await buildHttpServer({
+      title: 'validators-test',
+      logger: logged,
+      metrics: createMetrics(),
+      readiness: [],
+      plugins: [
+        async (a) => {
+          a.post('/named', { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), count: Type.Optional(Type.Integer({ minimum: 0, default: 1 })) }) } }, async (request) => request.body);
+          a.get('/paged', { schema: { querystring: Type.Object({ page: Type.Integer({ minimum: 1 }) }) } }, async (request) => request.query);
+          // A type ajv does not know: the schema cannot compile.
+          a.post('/broken', { schema: { body: { type: 'object', properties: { a: { type: 'no-such-type' } } } } }, async () => ({ ok: true }));
+        },
+      ],
+    });
+    try {
+      // Before it listens, nothing was compiled: a bad schema has not been met.
+      expect(lines).toEqual([]);
+      const ok = await app.inject({ method: 'POST', url: '/named', payload: { name: '王某' } });
+      expect(ok.json()).toEqual({ name: '王某', count: 1 });
+      const bad = await app.inject({ method: 'POST', url: '/named', payload: { name: 'x', count: -1 } });
+      expect(bad.statusCode).toBe(400);
+      expect((bad.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).sort()).toEqual(['count', 'name']);
+      expect((await app.inject({ method: 'GET', url: '/paged?page=3' })).json()).toEqual({ page: 3 });
+      expect((await app.inject({ method: 'GET', url: '/paged?page=0' })).statusCode).toBe(400);
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const deadline = Date.now() + 60_000;
+      while (!lines.some((l) => l['route'] === 'POST /broken body') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(lines.find((l) => l['route'] === 'POST /broken body')).toMatchObject({ msg: 'a route schema does not compile; its requests will fail' });
+      expect((await app.inject({ method: 'POST', url: '/named', payload: { name: '李某', count: 2 } })).json()).toEqual({ name: '李某', count: 2 });
+      expect((await app.inject({ method: 'POST', url: '/broken', payload: { a: 1 } })).statusCode).toBe(500);
+    } finally {
+      await app.close();
+    }
+  });
+});
