@@ -77,10 +77,13 @@ export const DEMO_NETWORK: Record<BedType, Demo[]> = {
 export async function loadDemoData(services: Record<BedType, BedService>): Promise<{ added: number; ids: Record<BedType, string[]> }> {
   const origin: MessageOrigin = { source: 'embedded-demo-data' };
   let added = 0;
+  // Each bed type's institutions read once: those of the demo already there are not added again.
+  const known = new Map<BedType, Map<string, string>>();
   const register = async (bedType: BedType, index: number, d: Demo, partners: string[] = []): Promise<string> => {
     const creditCode = demoCreditCode(bedType, index, d);
-    const existing = (await services[bedType].queries.institutions()).find((i) => i.creditCode === creditCode);
-    if (existing) return existing.id;
+    if (!known.has(bedType)) known.set(bedType, new Map((await services[bedType].queries.institutions()).map((i) => [i.creditCode, i.id])));
+    const existing = known.get(bedType)!.get(creditCode);
+    if (existing) return existing;
     const { id } = await services[bedType].inventory.registerInstitution({ ...d, creditCode, greenChannelPartners: partners }, origin);
     added += 1;
     return id;
