@@ -97,7 +97,7 @@ describe('PGlite folders', () => {
     expect(existsSync(join(templates, (await snapshots())[0]!, 'secrets.json'))).toBe(false);
     expect(await tablesIn(second)).toEqual(['beds', 'stays']);
     expect((await second.rows<{ n: number }>(second.db, sql`select count(*)::int as n from snap.beds`))[0]!.n).toBe(0);
-    // The migrations ran on the copy and found themselves applied: one bookkeeping row each, not two.
+    // The copy holds the migrations' bookkeeping as made: one row each, not two.
     expect((await second.rows<{ n: number }>(second.db, sql`select count(*)::int as n from drizzle.one_migrations`))[0]!.n).toBe(2);
     await second.close();
     expect(await snapshots()).toHaveLength(1);
