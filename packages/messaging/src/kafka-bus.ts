@@ -1,6 +1,7 @@
 import { dlqTopic, isDlqTopic } from '@fbl/contracts';
 import type { Logger } from '@fbl/observability';
-import { Kafka, logLevel, Partitioners, type Batch, type Consumer, type IHeaders, type KafkaMessage, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
+// kafkajs is loaded when a Kafka bus is made: the embedded process, on its in-process bus, never loads it.
+import type { Batch, Consumer, IHeaders, KafkaMessage, LogEntry, logLevel as LogLevels, Producer, SASLOptions } from 'kafkajs';
 import { backoffMs, sleep } from './backoff.js';
 import type { Bus, BusRecord, DeliveredRecord, ReplayProgress, ReplayRequest, Subscription, SubscriptionRequest } from './bus.js';
 
@@ -53,7 +54,7 @@ export interface KafkaSasl {
   password: string;
 }
 
-function kafkaLogCreator(logger: Logger) {
+function kafkaLogCreator(logger: Logger, logLevel: typeof LogLevels) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
@@ -120,11 +121,12 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
     value: message.value?.toString() ?? '',
     headers: headersOf(message.headers),
   });
+  const { Kafka, logLevel, Partitioners } = (await import('kafkajs')).default;
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
+    logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' }), logLevel),
     retry: { initialRetryTime: 200, maxRetryTime: 3_000, retries: 8 },
     ...(options.ssl ? { ssl: { rejectUnauthorized: true, ...(options.ssl.ca ? { ca: [options.ssl.ca] } : {}), ...(options.ssl.cert ? { cert: options.ssl.cert } : {}), ...(options.ssl.key ? { key: options.ssl.key } : {}) } } : {}),
     ...(options.sasl ? { sasl: saslOf(options.sasl) } : {}),

@@ -5,7 +5,8 @@ import { MAX_ATTACHMENT_BYTES } from '@fbl/contracts/packet-codes';
 import { DEFAULT_BODY_LIMIT, ProblemError, type OidcSettings } from '@fbl/service-kit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Socket } from 'node:net';
-import { forwarder, type Forwarder } from './forward.js';
+// The forwarding (and undici with it) is loaded only where there are services to forward to.
+import type { Forwarder } from './forward.js';
 import { uiRoutes } from './ui.js';
 
 /** The bed services' prefixes, from the one bed type → service mapping. */
@@ -67,8 +68,6 @@ export function signedIn(checks: TokenChecks, clock: () => Date = () => new Date
  */
 const FORWARD_LOG_LEVEL = 'warn';
 
-export { upstreamProblem } from './forward.js';
-
 /** What a forwarding route answers to: every method of HTTP an API call uses. */
 const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
 
@@ -92,6 +91,7 @@ export function gatewayRoutes(options: { upstreams?: Upstreams; authSecret?: Tok
     const { upstreams, authSecret } = options;
     if (!upstreams) return;
     if (!authSecret) throw new Error('the gateway forwards only with AUTH_SECRET to check tokens with');
+    const { forwarder } = await import('./forward.js');
     const preHandler = signedIn({ secret: authSecret, ...(options.oidc ? { oidc: options.oidc } : {}) }, options.clock);
     // The forwarding routes (`/api/referrals/*` and the like, every method) are no operations of the
     // API: the public document shows each service's own routes in their place.

@@ -4,7 +4,8 @@ import { buildHttpServer } from '@fbl/service-kit';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { gatewayRoutes, upstreamProblem } from '../src/routes.js';
+import { upstreamProblem } from '../src/forward.js';
+import { gatewayRoutes } from '../src/routes.js';
 
 const logger = createLogger({ name: 'upstream-test', level: 'silent' });
 const SECRET = 'upstream-test-secret';

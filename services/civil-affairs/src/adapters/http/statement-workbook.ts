@@ -1,5 +1,6 @@
 import { chinaDivisions } from '@fbl/codes';
-import ExcelJS from 'exceljs';
+// exceljs (a third of a second to load) is loaded by the first workbook asked for, not at every start.
+import type ExcelJS from 'exceljs';
 import type { IssuedStatement } from '../../application/home-care-hours.js';
 
 /** The media type of an Excel workbook (.xlsx). */
@@ -50,7 +51,8 @@ function fit(sheet: ExcelJS.Worksheet): void {
  * to two decimals; amounts in 元. A correction's figures are differences.
  */
 export async function statementWorkbook(s: IssuedStatement, names: StatementNames): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { Workbook } = (await import('exceljs')).default;
+  const book = new Workbook();
   book.created = new Date(s.issuedAt);
   const sheet = book.addWorksheet('结算单');
   const title = s.correctionOf ? '政府购买居家养老服务结算单（更正）' : '政府购买居家养老服务结算单';

@@ -1,5 +1,6 @@
 import type { DivisionTable } from '@fbl/codes';
-import ExcelJS from 'exceljs';
+// exceljs (a third of a second to load) is loaded by the first workbook asked for, not at every start.
+import type ExcelJS from 'exceljs';
 import type { MetricDefinition } from '../../domain/definitions.js';
 import { excelFormat, metricTable, type ColumnFormat, type FigureRow } from '../../domain/tables.js';
 import { BED_TYPE_WORDS, breakdownWord, BREAKDOWN_WORDS, divisionName, GROUPING_WORDS } from '../../domain/words.js';
@@ -73,7 +74,8 @@ const chinaMinute = (instant: Date) => new Date(instant.getTime() + 8 * 3600_000
  * as percentages, minutes and days with one decimal.
  */
 export async function dashboardWorkbook(filter: WorkbookFilter, sheets: readonly MetricSheet[], divisions: DivisionTable): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { Workbook } = (await import('exceljs')).default;
+  const book = new Workbook();
   book.creator = '五床联动转诊系统';
   book.created = filter.asOf;
 
