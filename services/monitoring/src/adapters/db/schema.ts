@@ -367,7 +367,8 @@ export const visitMonths = monitoringSchema.table(
  * Roll-up of `referrals` that arrived per calendar month of the arrival, referring county and
  * city, bed type, and the provider arrived at with its bed type (`''` for none): whole months of
  * `flows-by-district` by provider. The provider's place is joined at query time, as for the rows.
- * Keyed by the provider first, so the trigger on `institutions` finds a provider's cells.
+ * Keyed by the provider first, so the trigger on `institutions` finds a provider's cells; a
+ * period's cells are read from an index by month holding every column a query reads.
  * Kept by a trigger on `referrals` and rebuilt like `referral_months`.
  */
 export const flowMonths = monitoringSchema.table(
@@ -381,7 +382,10 @@ export const flowMonths = monitoringSchema.table(
     placedBedType: text('placed_bed_type').notNull(),
     arrived: count('arrived'),
   },
-  (t) => [primaryKey({ columns: [t.institutionId, t.placedBedType, t.month, t.county, t.city, t.bedType] })],
+  (t) => [
+    primaryKey({ columns: [t.institutionId, t.placedBedType, t.month, t.county, t.city, t.bedType] }),
+    index('flow_months_month_idx').on(t.month, t.bedType, t.institutionId, t.placedBedType, t.county, t.arrived),
+  ],
 );
 
 /**
@@ -408,7 +412,8 @@ export const flowPlaceMonths = monitoringSchema.table(
  * kind: offers expired (`offer-expired`, by the month of their deadline) and follow-ups closed late
  * (`follow-up-late`, by the month of closing; provider and bed type placed into, `''` for none).
  * The provider's place is joined at query time, as for the rows; keyed by the provider first, like
- * `flow_months`. Kept by triggers on `offers` and `referrals` and rebuilt like `referral_months`.
+ * `flow_months`, with an index by month holding every column a query reads. Kept by triggers on
+ * `offers` and `referrals` and rebuilt like `referral_months`.
  */
 export const breachMonths = monitoringSchema.table(
   'breach_months',
@@ -419,7 +424,7 @@ export const breachMonths = monitoringSchema.table(
     kind: text('kind').notNull(),
     breaches: count('breaches'),
   },
-  (t) => [primaryKey({ columns: [t.institutionId, t.bedType, t.month, t.kind] })],
+  (t) => [primaryKey({ columns: [t.institutionId, t.bedType, t.month, t.kind] }), index('breach_months_month_idx').on(t.month, t.bedType, t.institutionId, t.kind, t.breaches)],
 );
 
 /**

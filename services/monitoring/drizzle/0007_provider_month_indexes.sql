@@ -1,0 +1,2 @@
+CREATE INDEX "breach_months_month_idx" ON "monitoring"."breach_months" USING btree ("month","bed_type","institution_id","kind","breaches");--> statement-breakpoint
+CREATE INDEX "flow_months_month_idx" ON "monitoring"."flow_months" USING btree ("month","bed_type","institution_id","placed_bed_type","county","arrived");
