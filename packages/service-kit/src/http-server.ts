@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { childTraceparent, lazyChild, newRequestId, type Logger, type ProcessMetrics } from '@fbl/observability';
-import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest, type FastifySchemaCompiler } from 'fastify';
 import { STATUS_CODES } from 'node:http';
@@ -95,18 +95,25 @@ function installValidators(app: FastifyInstance, logger: Logger): void {
   const coercing = ajvFor('array');
   const uncompiled = new Set<() => ValidateFunction>();
   app.setValidatorCompiler(({ schema, httpPart, url, method }) => {
+    // Bounded now, not at the compile: the API document reads the same schema objects.
+    const bounded = boundNumbers(schema);
     let compiled: ValidateFunction | undefined;
     const compile = () => {
       uncompiled.delete(compile);
-      return (compiled ??= (httpPart === 'body' ? strict : coercing).compile(boundNumbers(schema)));
+      return (compiled ??= (httpPart === 'body' ? strict : coercing).compile(bounded));
     };
     uncompiled.add(compile);
-    const validate: ReturnType<FastifySchemaCompiler<unknown>> = (data: unknown) => {
-      const check = compile();
-      const valid = check(data);
-      validate.errors = check.errors ?? null;
-      return valid;
-    };
+    // As ajv's own function: Fastify passes the request as the parent (so a coerced value is
+    // written back) to a validator that has a schema environment.
+    const validate = Object.assign(
+      (data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+        const check = compile();
+        const valid = check(data, context);
+        validate.errors = check.errors ?? null;
+        return valid;
+      },
+      { schemaEnv: true, errors: null as ErrorObject[] | null },
+    ) satisfies ReturnType<FastifySchemaCompiler<unknown>>;
     (compile as { route?: string }).route = `${method} ${url} ${httpPart ?? ''}`;
     return validate;
   });

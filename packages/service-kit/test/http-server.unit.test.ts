@@ -165,6 +165,10 @@ describe('route validators, compiled when first used and the rest soon after the
     try {
       // Before it listens, nothing was compiled: a bad schema has not been met.
       expect(lines).toEqual([]);
+      // The API document shows the numbers' bounds already, though no validator was compiled yet.
+      const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, Record<string, { parameters?: { name: string; schema?: { maximum?: number } }[] }>> }>();
+      expect(document.paths['/paged']!['get']!.parameters!.find((p) => p.name === 'page')!.schema!.maximum).toBe(Number.MAX_SAFE_INTEGER);
+      expect(lines).toEqual([]);
       const ok = await app.inject({ method: 'POST', url: '/named', payload: { name: '王某' } });
       expect(ok.json()).toEqual({ name: '王某', count: 1 });
       const bad = await app.inject({ method: 'POST', url: '/named', payload: { name: 'x', count: -1 } });

@@ -2,8 +2,9 @@ import { DEFAULT_PROVINCE } from '@fbl/codes';
 import { build, version as esbuildVersion, type BuildOptions } from 'esbuild';
 import type { FastifyPluginAsync } from 'fastify';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const UI = fileURLToPath(new URL('../ui/', import.meta.url));
@@ -32,10 +33,15 @@ interface KeptBundle {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const BUILD_KEY = JSON.stringify({ esbuild: esbuildVersion, ...BUILD });
 
-/** The kept bundle, when it was made by this build from files that are still the same. */
+/** The kept bundle, when it was made by this build from files that are still the same; none when unreadable. */
 async function keptBundle(cacheDir: string): Promise<string | undefined> {
-  const kept = JSON.parse(await readFile(join(cacheDir, 'bundle.json'), 'utf8').catch(() => 'null')) as KeptBundle | null;
-  if (!kept || kept.build !== BUILD_KEY) return undefined;
+  let kept: Partial<KeptBundle> | null;
+  try {
+    kept = JSON.parse(await readFile(join(cacheDir, 'bundle.json'), 'utf8')) as Partial<KeptBundle> | null;
+  } catch {
+    return undefined;
+  }
+  if (!kept || kept.build !== BUILD_KEY || typeof kept.js !== 'string' || !kept.inputs || typeof kept.inputs !== 'object') return undefined;
   for (const [path, hash] of Object.entries(kept.inputs)) {
     const now = await readFile(join(UI, path)).catch(() => undefined);
     if (!now || sha256(now) !== hash) return undefined;
@@ -43,26 +49,59 @@ async function keptBundle(cacheDir: string): Promise<string | undefined> {
   return kept.js;
 }
 
+/** Besides its inputs, the files a build consults: the package and TypeScript settings beside each input and above it. */
+function settingsOf(inputs: readonly string[]): string[] {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    for (let dir = dirname(join(UI, input)); !seen.has(dir); dir = dirname(dir)) {
+      seen.add(dir);
+      for (const name of ['package.json', 'tsconfig.json', 'tsconfig.base.json']) if (existsSync(join(dir, name))) found.add(relative(UI, join(dir, name)));
+    }
+  }
+  return [...found];
+}
+
+/**
+ * What a build read, by content, or none when a file could not be read or changed while the build
+ * ran (the bundle may then hold its older content): such a bundle is served but not kept.
+ */
+async function contentsRead(inputs: readonly string[], startedMs: number): Promise<Record<string, string> | undefined> {
+  const read: Record<string, string> = {};
+  try {
+    for (const path of [...inputs, ...settingsOf(inputs)]) {
+      const file = join(UI, path);
+      if ((await stat(file)).mtimeMs >= startedMs) return undefined;
+      read[path] = sha256(await readFile(file));
+    }
+  } catch {
+    return undefined;
+  }
+  return read;
+}
+
 /**
  * The UI's script: esbuild's bundle of `ui/src`, kept on disk with the content of every file it
- * read (the UI's sources and the packages bundled into it), and made afresh only when one of
- * them or the build changed. A start then spends no core on bundling (esbuild takes both cores
- * for about half a second). Where the cache cannot be written, each start bundles.
+ * read (the UI's sources, the packages bundled into it and the settings beside them), and made
+ * afresh only when one of them or the build changed. A start then spends no core on bundling
+ * (esbuild takes both cores for about half a second). Where the cache cannot be read or written,
+ * each start bundles.
  */
 export async function uiScript(cacheDir = UI_CACHE): Promise<{ js: string; kept: boolean }> {
   const kept = await keptBundle(cacheDir);
   if (kept !== undefined) return { js: kept, kept: true };
+  const startedMs = Date.now();
   const result = await build({ ...BUILD, absWorkingDir: UI, write: false, metafile: true });
   const js = result.outputFiles[0]!.text;
-  const inputs: Record<string, string> = {};
-  for (const path of Object.keys(result.metafile.inputs)) inputs[path] = sha256(await readFile(join(UI, path)));
+  const inputs = await contentsRead(Object.keys(result.metafile.inputs), startedMs);
+  if (!inputs) return { js, kept: false };
   // Written whole under another name, then renamed: a start reading it never sees half of one.
   const bundle: KeptBundle = { build: BUILD_KEY, inputs, js };
   const temporary = join(cacheDir, `bundle.${process.pid}.${Date.now()}.json`);
   await mkdir(cacheDir, { recursive: true })
     .then(() => writeFile(temporary, JSON.stringify(bundle)))
     .then(() => rename(temporary, join(cacheDir, 'bundle.json')))
-    .catch(() => undefined);
+    .catch(() => rm(temporary, { force: true }).catch(() => undefined));
   return { js, kept: false };
 }
 
