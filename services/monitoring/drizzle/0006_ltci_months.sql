@@ -105,5 +105,12 @@ CREATE OR REPLACE FUNCTION "monitoring"."rebuild_count_rollups"() RETURNS void L
    GROUP BY 1, 2, 3, 4, 5;
 $$;
 --> statement-breakpoint
--- The cells of referrals already rolled up gain their LTCI decisions.
-SELECT "monitoring"."rebuild_count_rollups"();
+-- The cells of referrals already rolled up gain their LTCI decisions (only referral_months is
+-- written: the other roll-ups are as they were).
+UPDATE "monitoring"."referral_months" m
+   SET ltci_authorised = c.ltci_authorised, ltci_refused = c.ltci_refused
+  FROM (SELECT x.month, x.county, x.city, x.bed_type, x.open_stage, sum(x.ltci_authorised) AS ltci_authorised, sum(x.ltci_refused) AS ltci_refused
+          FROM "monitoring"."referrals" r CROSS JOIN LATERAL "monitoring"."referral_month_cell"(r) x
+         WHERE r.ltci_decision IS NOT NULL
+         GROUP BY 1, 2, 3, 4, 5) c
+ WHERE (m.month, m.county, m.city, m.bed_type, m.open_stage) = (c.month, c.county, c.city, c.bed_type, c.open_stage);
