@@ -93,7 +93,8 @@ function ajvFor(coerceTypes: AjvOptions['coerceTypes']): Ajv {
 function installValidators(app: FastifyInstance, logger: Logger): void {
   const strict = ajvFor(false);
   const coercing = ajvFor('array');
-  const uncompiled = new Set<() => ValidateFunction>();
+  /** Each validator not compiled yet, with the route part it checks (for the log). */
+  const uncompiled = new Map<() => ValidateFunction, string>();
   app.setValidatorCompiler(({ schema, httpPart, url, method }) => {
     // Bounded now, not at the compile: the API document reads the same schema objects.
     const bounded = boundNumbers(schema);
@@ -102,7 +103,7 @@ function installValidators(app: FastifyInstance, logger: Logger): void {
       uncompiled.delete(compile);
       return (compiled ??= (httpPart === 'body' ? strict : coercing).compile(bounded));
     };
-    uncompiled.add(compile);
+    uncompiled.set(compile, `${method} ${url} ${httpPart ?? ''}`);
     // As ajv's own function: Fastify passes the request as the parent (so a coerced value is
     // written back) to a validator that has a schema environment.
     const validate = Object.assign(
@@ -114,17 +115,16 @@ function installValidators(app: FastifyInstance, logger: Logger): void {
       },
       { schemaEnv: true, errors: null as ErrorObject[] | null },
     ) satisfies ReturnType<FastifySchemaCompiler<unknown>>;
-    (compile as { route?: string }).route = `${method} ${url} ${httpPart ?? ''}`;
     return validate;
   });
   const slice = () => {
     const until = performance.now() + 5;
-    for (const compile of uncompiled) {
+    for (const [compile, route] of uncompiled) {
       if (performance.now() > until) return void setImmediate(slice);
       try {
         compile();
       } catch (error) {
-        logger.error({ err: error, route: (compile as { route?: string }).route }, 'a route schema does not compile; its requests will fail');
+        logger.error({ err: error, route }, 'a route schema does not compile; its requests will fail');
       }
     }
   };

@@ -42,11 +42,11 @@ async function keptBundle(cacheDir: string): Promise<string | undefined> {
     return undefined;
   }
   if (!kept || kept.build !== BUILD_KEY || typeof kept.js !== 'string' || !kept.inputs || typeof kept.inputs !== 'object') return undefined;
-  for (const [path, hash] of Object.entries(kept.inputs)) {
+  const same = await Promise.all(Object.entries(kept.inputs).map(async ([path, hash]) => {
     const now = await readFile(join(UI, path)).catch(() => undefined);
-    if (!now || sha256(now) !== hash) return undefined;
-  }
-  return kept.js;
+    return now !== undefined && sha256(now) === hash;
+  }));
+  return same.every(Boolean) ? kept.js : undefined;
 }
 
 /** Besides its inputs, the files a build consults: the package and TypeScript settings beside each input and above it. */
