@@ -87,7 +87,7 @@ export async function fill(database: Database, referrals: number): Promise<Recor
         join monitoring.stays s on s.elder_ref = r2.elder_ref and s.bed_type = 'medical' and s.admitted_at > r2.arrived_at
        group by r2.referral_id) x
     where x.referral_id = r.referral_id`);
-  // Capacity: the latest step of each institution, and two years of bed-days.
+  // Capacity: the latest step of each institution, and two years of bed-days (and their weeks and months).
   await exec(`insert into monitoring.capacity_latest (institution_id, bed_type, sequence, since, county, city, total, open, occupied, nursing, dementia)
     select institution_id, bed_type, 100, timestamptz '${FIRST_DAY} 00:00:00+08' + interval '${DAYS} days', county, city, t, t - 2, (t * 0.7)::int,
            case when bed_type = 'care' then (t * 0.65)::int else 0 end, case when bed_type = 'care' then (t * 0.1)::int else 0 end
@@ -96,6 +96,9 @@ export async function fill(database: Database, referrals: number): Promise<Recor
     select d::date, c.institution_id, c.bed_type, c.county, c.city, c.total::bigint * 86400000, c.open::bigint * 86400000,
            (c.occupied * (0.8 + random() * 0.4) * 86400000)::bigint, c.nursing::bigint * 86400000, c.dementia::bigint * 86400000
       from monitoring.capacity_latest c, generate_series(date '${FIRST_DAY}', date '${FIRST_DAY}' + ${DAYS - 1}, interval '1 day') d`);
+  await exec(`insert into monitoring.bed_weeks (week, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms)
+    select date_trunc('week', day)::date, institution_id, bed_type, min(county), min(city), sum(total_ms), sum(open_ms), sum(occupied_ms), sum(nursing_ms), sum(dementia_ms)
+      from monitoring.bed_days group by 1, 2, 3`);
   await exec(`insert into monitoring.bed_months (month, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms)
     select date_trunc('month', day)::date, institution_id, bed_type, min(county), min(city), sum(total_ms), sum(open_ms), sum(occupied_ms), sum(nursing_ms), sum(dementia_ms)
       from monitoring.bed_days group by 1, 2, 3`);
@@ -105,7 +108,7 @@ export async function fill(database: Database, referrals: number): Promise<Recor
   // (index-only scans then skip the table).
   await exec('vacuum analyze');
   const counts: Record<string, number> = {};
-  for (const table of ['referrals', 'offers', 'stays', 'institutions', 'capacity_latest', 'bed_days', 'bed_months', 'referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'flow_months', 'flow_place_months', 'breach_months', 'breach_place_months', 'durations', 'duration_months']) {
+  for (const table of ['referrals', 'offers', 'stays', 'institutions', 'capacity_latest', 'bed_days', 'bed_weeks', 'bed_months', 'referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'flow_months', 'flow_place_months', 'breach_months', 'breach_place_months', 'durations', 'duration_months']) {
     const [row] = await database.rows<{ n: string | number }>(database.db, sql.raw(`select count(*) as n from monitoring.${table}`));
     counts[table] = Number(row!.n);
   }

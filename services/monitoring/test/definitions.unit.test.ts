@@ -91,3 +91,62 @@ describe('whole months of a period', () => {
     expect(wholeMonths('2026-11-15', '2026-12-14')).toBeUndefined();
   });
 });
+
+describe('the pieces a period of bed-time is read in', () => {
+  const DAY = 86_400_000;
+  const plus = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+  const daysOf = (from: string, to: string) => {
+    const out: string[] = [];
+    for (let d = from; d <= to; d = plus(d, 1)) out.push(d);
+    return out;
+  };
+  const monthEnd = (first: string) => plus(new Date(Date.UTC(Number(first.slice(0, 4)), Number(first.slice(5, 7)), 1)).toISOString().slice(0, 10), -1);
+
+  it('are the whole months, then the whole weeks of the rest, then its days', async () => {
+    const { bedPeriodPieces } = await import('../src/application/queries.js');
+    // The dashboard's last 30 days: Wednesday 2 to Thursday 31 December 2026.
+    expect(bedPeriodPieces('2026-12-02', '2026-12-31', 'total')).toEqual({
+      weeks: [{ from: '2026-12-07', to: '2026-12-21' }],
+      days: [{ from: '2026-12-02', to: '2026-12-06' }, { from: '2026-12-28', to: '2026-12-31' }],
+    });
+    expect(bedPeriodPieces('2026-08-15', '2026-12-10', 'county')).toEqual({
+      months: { first: '2026-09-01', last: '2026-11-01' },
+      weeks: [{ from: '2026-08-17', to: '2026-08-24' }],
+      days: [{ from: '2026-08-15', to: '2026-08-16' }, { from: '2026-08-31', to: '2026-08-31' }, { from: '2026-12-01', to: '2026-12-10' }],
+    });
+    expect(bedPeriodPieces('2026-09-15', '2026-10-15', 'day')).toEqual({ weeks: [], days: [{ from: '2026-09-15', to: '2026-10-15' }] });
+    // Grouped by week: weeks even where whole months are.
+    expect(bedPeriodPieces('2026-11-02', '2026-11-29', 'week')).toEqual({ weeks: [{ from: '2026-11-02', to: '2026-11-23' }], days: [] });
+    // Grouped by month, the week of 26 October to 1 November is read as days, on both sides.
+    expect(bedPeriodPieces('2026-10-19', '2026-11-08', 'month')).toEqual({
+      weeks: [{ from: '2026-10-19', to: '2026-10-19' }, { from: '2026-11-02', to: '2026-11-02' }],
+      days: [{ from: '2026-10-26', to: '2026-10-31' }, { from: '2026-11-01', to: '2026-11-01' }],
+    });
+  });
+
+  it('cover every day of any period once, with weeks from Monday to Sunday inside it', async () => {
+    const { bedPeriodPieces } = await import('../src/application/queries.js');
+    const groupings = ['total', 'day', 'week', 'month', 'city', 'county', 'bedType', 'provider'] as const;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    for (let i = 0; i < 500; i++) {
+      const from = plus('2025-01-01', Math.floor(rand() * 700));
+      const to = plus(from, Math.floor(rand() * 120));
+      const grouping = groupings[i % groupings.length]!;
+      const p = bedPeriodPieces(from, to, grouping);
+      const covered: string[] = [];
+      if (p.months) for (let m = p.months.first; m <= p.months.last; m = plus(monthEnd(m), 1)) covered.push(...daysOf(m, monthEnd(m)));
+      for (const w of p.weeks) {
+        for (let monday = w.from; monday <= w.to; monday = plus(monday, 7)) {
+          expect(new Date(`${monday}T00:00:00Z`).getUTCDay(), `${from}…${to}`).toBe(1);
+          if (grouping === 'month') expect(plus(monday, 6).slice(0, 7)).toBe(monday.slice(0, 7));
+          covered.push(...daysOf(monday, plus(monday, 6)));
+        }
+      }
+      for (const d of p.days) covered.push(...daysOf(d.from, d.to));
+      expect(covered.sort(), `${from}…${to} by ${grouping}`).toEqual(daysOf(from, to));
+      if (grouping === 'day') expect(p.weeks).toEqual([]);
+      if (grouping === 'day' || grouping === 'week') expect(p.months).toBeUndefined();
+    }
+  });
+});

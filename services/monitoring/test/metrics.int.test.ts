@@ -27,6 +27,9 @@ function filtersFor(history: History): Filter[] {
     // Part months at both ends around whole ones: bed-days from days and months together.
     { from: '2026-08-15', to: '2026-12-10', groupBy: 'total' },
     { from: '2026-08-15', to: '2026-12-10', groupBy: 'month', bedType: 'care' },
+    // Thirty days without a whole month: whole weeks and the days around them; by month, no week across its end.
+    { from: '2026-11-18', to: '2026-12-17', groupBy: 'county' },
+    { from: '2026-10-19', to: '2026-11-22', groupBy: 'month', division: '370000' },
   ];
 }
 
@@ -69,6 +72,20 @@ for (const driver of drivers) {
       const [row] = await opened.database.rows<{ n: number | string }>(opened.database.db, sql`select count(*) as n from monitoring.inbox where consumer = 'monitoring'`);
       expect(Number(row!.n)).toBe(events.length);
       expect(history.journeys.length).toBeGreaterThan(100);
+    });
+
+    it('keeps the bed-time of each week and month equal to that of its days', async () => {
+      const regrouped = (table: string, period: string) =>
+        opened.database.rows<Record<string, string>>(
+          opened.database.db,
+          sql.raw(`select x.*::text as cell from (
+             select ${period} as at, institution_id, bed_type, sum(total_ms) as total, sum(open_ms) as open, sum(occupied_ms) as occupied, sum(nursing_ms) as nursing, sum(dementia_ms) as dementia
+               from monitoring.${table} group by 1, 2, 3 order by 1, 2, 3) x`),
+        );
+      const days = await regrouped('bed_days', "date_trunc('week', day)::date");
+      expect(days.length).toBeGreaterThan(100);
+      expect(await regrouped('bed_weeks', 'week')).toEqual(days);
+      expect(await regrouped('bed_months', 'month')).toEqual(await regrouped('bed_days', "date_trunc('month', day)::date"));
     });
 
     // Home visits, 探访 and hours have their own history and oracle (test/visits.int.test.ts).

@@ -19,7 +19,7 @@ import type {
 } from '@fbl/contracts';
 import { earliest, oneMore, placedOr, unlessSet, type ProjectionStore, type ReferralFacts, type ReferralUpdate } from '../adapters/db/projection-store.js';
 import { countsOf, splitByChinaDay } from '../domain/capacity.js';
-import { cityOf } from '../domain/periods.js';
+import { cityOf, weekOf } from '../domain/periods.js';
 import { VisitProjector } from './visit-projector.js';
 
 type E<D> = Envelope<string, D>;
@@ -143,6 +143,7 @@ export class Projector {
         };
         const time = { institutionId: d.institutionId, bedType: d.bedType, county: previous.county, city: previous.city, ...amounts };
         await this.store.addToDay(tx, piece.day, time);
+        await this.store.addToWeek(tx, weekOf(piece.day), time);
         await this.store.addToMonth(tx, `${piece.day.slice(0, 7)}-01`, time);
       }
     }

@@ -2,7 +2,7 @@ import { shandongDivisions, type DivisionTable } from '@fbl/codes';
 import type { Database } from '@fbl/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { drillableCounts, METRICS, metricOf, type MetricDefinition, type MetricKey, type SourceKey } from '../../domain/definitions.js';
-import { divisionPrefix, periodBounds, type Grouping } from '../../domain/periods.js';
+import { divisionPrefix, periodBounds, weekOf, type Grouping } from '../../domain/periods.js';
 import { PERCENTILE_ROLLUPS, ROLLUPS, type PercentileRollup, type Rollup } from './rollups.js';
 
 /** What a dashboard asks of one metric. */
@@ -85,20 +85,17 @@ const SOURCES: Record<SourceKey, Source> = {
   },
   bedDays: {
     // Closed capacity steps are in bed_months (whole months of the period, unless grouped by day
-    // or week) and bed_days (the other days); the step still open runs from its start to `asOf`.
+    // or week), bed_weeks (whole weeks of the rest, unless grouped by day) and bed_days (the other
+    // days); the step still open runs from its start to `asOf`.
     from: (asOf, { fromDay, toDay }, grouping) => {
-      const whole = grouping !== 'day' && grouping !== 'week' ? wholeMonths(fromDay, toDay) : undefined;
-      const months = whole
-        ? sql`select month as day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
-                from monitoring.bed_months where month >= ${whole.first}::date and month <= ${whole.last}::date
-              union all `
-        : sql``;
-      const days = whole
-        ? sql`((day >= ${fromDay}::date and day < ${whole.first}::date) or (day >= (${whole.last}::date + interval '1 month')::date and day <= ${toDay}::date))`
-        : sql`day >= ${fromDay}::date and day <= ${toDay}::date`;
+      const pieces = bedPeriodPieces(fromDay, toDay, grouping);
+      const columns = sql.raw('institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms');
+      const parts: SQL[] = [];
+      if (pieces.months) parts.push(sql`select month as day, ${columns} from monitoring.bed_months where month >= ${pieces.months.first}::date and month <= ${pieces.months.last}::date`);
+      if (pieces.weeks.length > 0) parts.push(sql`select week as day, ${columns} from monitoring.bed_weeks where ${rangesOf('week', pieces.weeks)}`);
+      if (pieces.days.length > 0 || parts.length === 0) parts.push(sql`select day, ${columns} from monitoring.bed_days where ${pieces.days.length > 0 ? rangesOf('day', pieces.days) : sql`false`}`);
       return sql`(
-      ${months}select day, institution_id, bed_type, county, city, total_ms, open_ms, occupied_ms, nursing_ms, dementia_ms
-        from monitoring.bed_days where ${days}
+      ${sql.join(parts, sql.raw('\n      union all\n      '))}
       union all
       select g.day, c.institution_id, c.bed_type, c.county, c.city,
              c.total * s.ms, c.open * s.ms, c.occupied * s.ms, c.nursing * s.ms, c.dementia * s.ms
@@ -186,6 +183,58 @@ export function wholeMonths(fromDay: string, toDay: string): { first: string; la
   const lastDayOfToMonth = new Date(Date.parse(`${addMonths(monthStart(toDay), 1)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const last = toDay === lastDayOfToMonth ? monthStart(toDay) : addMonths(monthStart(toDay), -1);
   return first <= last ? { first, last } : undefined;
+}
+
+/** `column` within any of the periods (days, both ends included). */
+function rangesOf(column: 'day' | 'week', periods: readonly { from: string; to: string }[]): SQL {
+  const within = periods.map(({ from, to }) => sql`(${sql.raw(column)} >= ${from}::date and ${sql.raw(column)} <= ${to}::date)`);
+  return within.length === 1 ? within[0]! : sql`(${sql.join(within, sql.raw(' or '))})`;
+}
+
+/**
+ * How a period of days is read from the bed-time tables: its whole calendar months from
+ * bed_months (not when grouped by day or week), the whole ISO weeks (Monday to Sunday) of what is
+ * left from bed_weeks (not when grouped by day; when grouped by month, only weeks inside one
+ * month), and the remaining days from bed_days. `weeks` are periods of week starts (Mondays);
+ * the pieces cover every day of the period exactly once.
+ */
+export function bedPeriodPieces(fromDay: string, toDay: string, grouping: Grouping): { months?: { first: string; last: string }; weeks: { from: string; to: string }[]; days: { from: string; to: string }[] } {
+  const months = grouping !== 'day' && grouping !== 'week' ? wholeMonths(fromDay, toDay) : undefined;
+  let rest = months ? daysAround({ from: fromDay, to: toDay }, months) : fromDay <= toDay ? [{ from: fromDay, to: toDay }] : [];
+  // A week counted in the month of its Monday must lie inside that month.
+  if (grouping === 'month') rest = rest.flatMap(splitAtMonths);
+  const weeks: { from: string; to: string }[] = [];
+  const days: { from: string; to: string }[] = [];
+  for (const range of rest) {
+    const firstMonday = weekOf(range.from) === range.from ? range.from : addDays(weekOf(range.from), 7);
+    const lastMonday = addDays(weekOf(addDays(range.to, 1)), -7);
+    if (grouping === 'day' || firstMonday > lastMonday) {
+      days.push(range);
+      continue;
+    }
+    weeks.push({ from: firstMonday, to: lastMonday });
+    if (range.from < firstMonday) days.push({ from: range.from, to: addDays(firstMonday, -1) });
+    if (addDays(lastMonday, 6) < range.to) days.push({ from: addDays(lastMonday, 7), to: range.to });
+  }
+  return { ...(months ? { months } : {}), weeks, days };
+}
+
+/** A period of days cut at the first of each month inside it. */
+function splitAtMonths(range: { from: string; to: string }): { from: string; to: string }[] {
+  const pieces: { from: string; to: string }[] = [];
+  let from = range.from;
+  while (from <= range.to) {
+    const end = dayBefore(monthAfter(`${from.slice(0, 7)}-01`));
+    const to = end < range.to ? end : range.to;
+    pieces.push({ from, to });
+    from = addDays(to, 1);
+  }
+  return pieces;
+}
+
+/** A day `n` days after another (before, when negative). */
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The first day of the month after `month` (a first day). */

@@ -1,6 +1,6 @@
 import type { Tx } from '@fbl/db';
 import { and, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { bedDays, bedMonths, capacityLatest, institutions, offers, referrals, statementLines, stays, tanfangs, visits } from './schema.js';
+import { bedDays, bedMonths, bedWeeks, capacityLatest, institutions, offers, referrals, statementLines, stays, tanfangs, visits } from './schema.js';
 
 /** What a referral's row may hold besides its id. */
 export type ReferralFacts = Omit<typeof referrals.$inferInsert, 'referralId'>;
@@ -57,8 +57,8 @@ function mergeSql(column: AnyColumn, m: Merge): SQL {
   }
 }
 
-/** The amounts of a bed-days or bed-months row plus those of `a`. */
-function added(table: typeof bedDays | typeof bedMonths, a: BedTime) {
+/** The amounts of a bed-days, -weeks or -months row plus those of `a`. */
+function added(table: typeof bedDays | typeof bedWeeks | typeof bedMonths, a: BedTime) {
   return {
     totalMs: sql`${table.totalMs} + ${a.totalMs}`,
     openMs: sql`${table.openMs} + ${a.openMs}`,
@@ -155,6 +155,14 @@ export class ProjectionStore {
       .insert(bedDays)
       .values({ day, ...time })
       .onConflictDoUpdate({ target: [bedDays.day, bedDays.institutionId, bedDays.bedType], set: added(bedDays, time) });
+  }
+
+  /** Add unit-milliseconds to an institution's ISO week (`week` is its Monday). */
+  async addToWeek(tx: Tx, week: string, time: BedTime): Promise<void> {
+    await tx
+      .insert(bedWeeks)
+      .values({ week, ...time })
+      .onConflictDoUpdate({ target: [bedWeeks.week, bedWeeks.institutionId, bedWeeks.bedType], set: added(bedWeeks, time) });
   }
 
   /** Add unit-milliseconds to an institution's month (`month` is its first day). */

@@ -161,6 +161,18 @@ export const bedDays = monitoringSchema.table(
   (t) => [primaryKey({ columns: [t.day, t.institutionId, t.bedType] })],
 );
 
+/** The same per ISO week (`week` is its Monday): what the whole weeks of a period read. */
+export const bedWeeks = monitoringSchema.table(
+  'bed_weeks',
+  {
+    week: date('week', { mode: 'string' }).notNull(),
+    institutionId: uuid('institution_id').notNull(),
+    bedType: text('bed_type').notNull(),
+    ...unitMs,
+  },
+  (t) => [primaryKey({ columns: [t.week, t.institutionId, t.bedType] })],
+);
+
 /** The same per calendar month (`month` is its first day): what periods of whole months read. */
 export const bedMonths = monitoringSchema.table(
   'bed_months',

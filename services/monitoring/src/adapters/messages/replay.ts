@@ -11,7 +11,7 @@ import { Projector } from '../../application/projector.js';
 export type { ReplayProgress };
 
 /** The projection tables a rebuild empties. */
-const PROJECTIONS = ['referrals', 'offers', 'institutions', 'stays', 'capacity_latest', 'bed_days', 'bed_months', 'referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'flow_months', 'flow_place_months', 'breach_months', 'breach_place_months', 'durations', 'duration_months', 'visits', 'tanfangs', 'statement_lines', 'visit_months'];
+const PROJECTIONS = ['referrals', 'offers', 'institutions', 'stays', 'capacity_latest', 'bed_days', 'bed_weeks', 'bed_months', 'referral_months', 'arrival_months', 'offer_months', 'offer_place_months', 'flow_months', 'flow_place_months', 'breach_months', 'breach_place_months', 'durations', 'duration_months', 'visits', 'tanfangs', 'statement_lines', 'visit_months'];
 const CONSUMER = 'monitoring';
 
 /**
