@@ -12,12 +12,21 @@
  * their own that then takes the place of `dist/`, so a start never runs a half-written one.
  * Types are not checked here (`pnpm typecheck` does that). `node infra/compile.mjs [root]`
  * compiles the workspace at `root` (this repository by default).
+ *
+ * Then the embedded system (`services/embedded/dist/main.js` and everything it imports but
+ * esbuild) is bundled into `services/embedded/dist/bundle/`, the entry `pnpm start` runs: loading
+ * one file instead of some 1,500 modules takes a second less off each start. Each bundled module
+ * keeps its own `import.meta.url`, `__dirname` and `__filename` (what it finds its migrations,
+ * the web UI, PGlite's WebAssembly or a helper script by), and the modules loaded only when first
+ * needed (workbooks, Kafka, forwarding) stay chunks of their own. The bundle is made again only
+ * when a package's compiled code, the installed dependencies (the lockfile) or this script changed.
  */
 import { build, version as esbuildVersion } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url)));
 const STAMP = '.compiled-from';
@@ -75,3 +84,67 @@ const started = performance.now();
 const compiled = [];
 for (const pkg of packages) if (await compilePackage(pkg)) compiled.push(relative(ROOT, pkg));
 if (compiled.length > 0) process.stderr.write(`compiled ${compiled.length} of ${packages.length} packages in ${Math.round(performance.now() - started)} ms\n`);
+
+/**
+ * esbuild plugin: a bundled module's `import.meta.url` is its own file's URL, not the bundle's, and a
+ * CommonJS module's `__dirname` and `__filename` are its own (an ES bundle has neither).
+ */
+const ownLocation = {
+  name: 'own-location',
+  setup(b) {
+    b.onLoad({ filter: /\.(m?js|cjs)$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const url = text.includes('import.meta.url');
+      const paths = /\b__(dirname|filename)\b/.test(text) && !/\b(const|let|var|function)\s+__(dirname|filename)\b/.test(text);
+      if (!url && !paths) return undefined;
+      let contents = url ? text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)) : text;
+      if (paths) contents = `var __dirname = ${JSON.stringify(dirname(args.path))}, __filename = ${JSON.stringify(args.path)};${contents}`;
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/** Bundle the compiled embedded system into `services/embedded/dist/bundle/` unless that is up to date; true when it bundled. */
+async function bundleEmbedded() {
+  const embedded = join(ROOT, 'services', 'embedded');
+  if (!existsSync(join(embedded, 'dist', 'main.js'))) return false;
+  const target = join(embedded, 'dist', 'bundle');
+  const hash = createHash('sha256').update(esbuildVersion).update(SELF);
+  for (const pkg of packages) hash.update(`\0${relative(ROOT, pkg)}\0`).update(readFileSync(join(pkg, 'dist', STAMP)));
+  for (const lock of ['pnpm-lock.yaml', 'package.json']) if (existsSync(join(ROOT, lock))) hash.update(`\0${lock}\0`).update(readFileSync(join(ROOT, lock)));
+  const fingerprint = hash.digest('hex');
+  const stamp = join(target, STAMP);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return false;
+  const fresh = `${target}.${process.pid}.${Date.now()}`;
+  try {
+    await build({
+      entryPoints: [join(embedded, 'dist', 'main.js')],
+      outdir: fresh,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      conditions: ['fbl-compiled'],
+      // esbuild runs its own binary, found from its package: it is imported where it is installed.
+      external: ['esbuild'],
+      plugins: [ownLocation],
+      // The CommonJS modules inside call require (Node's built-ins among others).
+      banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+      logLevel: 'warning',
+    });
+    writeFileSync(join(fresh, STAMP), fingerprint);
+    rmSync(target, { recursive: true, force: true });
+    try {
+      renameSync(fresh, target);
+    } catch (error) {
+      if (!existsSync(stamp)) throw error;
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+  return true;
+}
+
+const bundling = performance.now();
+if (await bundleEmbedded()) process.stderr.write(`bundled the embedded system in ${Math.round(performance.now() - bundling)} ms\n`);

@@ -17,7 +17,7 @@ import { ROOT, startService } from '../support/processes.js';
  * must answer, stop cleanly on Ctrl-C, and start again on the same data. How soon it answers is a
  * figure of `pnpm bench` (embedded); the waits here are generous, as a loaded machine may take minutes.
  */
-const START_ENTRY = 'services/embedded/dist/main.js';
+const START_ENTRY = 'services/embedded/dist/bundle/main.js';
 const COMPILE = 'infra/compile.mjs';
 const CONDITIONS = '--conditions=fbl-compiled';
 const HEAP = '--max-old-space-size=${EMBEDDED_HEAP_MB:-256}';

@@ -126,7 +126,7 @@ function profiledEntry(entry: string, profileDir: string | undefined): Parameter
 }
 
 /** The compiled embedded system, as `pnpm start` runs it (its flags as the start script's, with EMBEDDED_HEAP_MB unset). */
-const EMBEDDED_ENTRY = 'services/embedded/dist/main.js';
+const EMBEDDED_ENTRY = 'services/embedded/dist/bundle/main.js';
 const EMBEDDED_FLAGS = ['--conditions=fbl-compiled', '--max-old-space-size=256'];
 
 /** The compiled embedded system's command, under `node --cpu-prof` writing into `profileDir` when one is given. */

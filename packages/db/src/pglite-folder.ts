@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** PGlite's shared buffers: a single-site system's working set fits, and the process stays small. */
@@ -78,6 +78,13 @@ export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLA
       await rm(candidate, { recursive: true, force: true });
     }
   }
+  const early = prefetched.get(resolve(dataDir));
+  prefetched.delete(resolve(dataDir));
+  if (early && snapshot !== undefined && early.snapshot === snapshotFolder(snapshot) && (await early.copied) && isCluster(early.staging)) {
+    await moveCluster(early.staging, dataDir);
+    return 'snapshot';
+  }
+  if (early) await early.copied.then(() => rm(early.staging, { recursive: true, force: true }));
   if (snapshot !== undefined) {
     const made = join(templateRoot, snapshotFolder(snapshot));
     if (isCluster(made)) {
@@ -91,6 +98,54 @@ export async function preparePgliteFolder(dataDir: string, templateRoot = TEMPLA
   }
   await copyTree(template, dataDir);
   return 'template';
+}
+
+/** Copies of a migrated snapshot begun before the migrations were known ({@link prefetchSnapshot}), by the folder they are for. */
+const prefetched = new Map<string, { snapshot: string; staging: string; copied: Promise<boolean> }>();
+
+/**
+ * Begin copying the migrated snapshot used last into a folder beside `dataDir` (`<dataDir>.prefetch`),
+ * when `dataDir` is not a cluster yet, and go on: the copy (a second on a slow disk, nearly all of it
+ * waiting on the disk) then runs while the process loads its code. {@link preparePgliteFolder}, asked
+ * for that same snapshot, moves the copy into `dataDir`; asked for another, it removes the copy and
+ * goes on as without it. A copy left by a process that ended first is removed by the next one.
+ */
+export function prefetchSnapshot(dataDir: string, templateRoot = TEMPLATE_ROOT): void {
+  const folder = resolve(dataDir);
+  if (dataDir === 'memory' || prefetched.has(folder) || isCluster(folder)) return;
+  const template = join(templateRoot, templateFolder());
+  let newest: { name: string; at: number } | undefined;
+  try {
+    if (!isCluster(template)) return;
+    for (const name of readdirSync(templateRoot)) {
+      if (!/-migrated-[0-9a-f]+$/.test(name) || !name.startsWith(`fbl-pglite-${pgliteVersion()}-`) || !isCluster(join(templateRoot, name))) continue;
+      const at = statSync(join(templateRoot, name)).mtimeMs;
+      if (!newest || at > newest.at) newest = { name, at };
+    }
+  } catch {
+    return;
+  }
+  if (!newest) return;
+  const staging = `${folder}.prefetch`;
+  const copied = (async () => {
+    await rm(staging, { recursive: true, force: true });
+    await copyTree(join(templateRoot, newest.name), staging, new Set(await readdir(template)));
+    return true;
+  })().catch(() => false);
+  prefetched.set(folder, { snapshot: newest.name, staging, copied });
+}
+
+/** Move a cluster's files into `dataDir` (made if need be, what else it holds kept), PG_VERSION last. */
+async function moveCluster(from: string, dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const entries = (await readdir(from)).filter((e) => e !== 'PG_VERSION');
+  for (const entry of entries) {
+    // What a copy cut short left (the folder is no cluster yet) makes way.
+    await rm(join(dataDir, entry), { recursive: true, force: true });
+    await rename(join(from, entry), join(dataDir, entry));
+  }
+  await rename(join(from, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
+  await rm(from, { recursive: true, force: true });
 }
 
 /** The folder of the empty template. */
@@ -145,10 +200,11 @@ export async function saveSnapshot(dataDir: string, key: string, templateRoot = 
  */
 export async function migrationsKey(sets: readonly { folder: string; table: string; renameSchema?: { from: string; to: string } }[]): Promise<string> {
   const hash = createHash('sha256').update(pgliteVersion());
+  // Read at once, not through the file-system threads: a prefetched copy keeps those busy.
   for (const set of sets) {
     hash.update(`\u0000${set.table}\u0000${set.renameSchema ? `${set.renameSchema.from}>${set.renameSchema.to}` : ''}\u0000`);
-    hash.update(await readFile(join(set.folder, 'meta', '_journal.json')));
-    for (const file of (await readdir(set.folder)).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(await readFile(join(set.folder, file)));
+    hash.update(readFileSync(join(set.folder, 'meta', '_journal.json')));
+    for (const file of readdirSync(set.folder).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(readFileSync(join(set.folder, file)));
   }
   return hash.digest('hex').slice(0, 24);
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/index.js';
-import { isCluster, migrationsKey, preparePgliteFolder, TEMPLATE_ROOT } from '../src/pglite-folder.js';
+import { isCluster, migrationsKey, prefetchSnapshot, preparePgliteFolder, TEMPLATE_ROOT } from '../src/pglite-folder.js';
+import { waitFor } from '@fbl/testing';
 
 /**
  * A new PGlite folder is made from a template initialised once in a child process, with small
@@ -126,5 +127,61 @@ describe('PGlite folders', () => {
     expect(await tablesIn(fifth)).toEqual(['rooms']);
     await fifth.close();
     expect(await snapshots()).toHaveLength(2);
+  }, 180_000);
+
+  it('copies the snapshot used last before the migrations are known, and takes the copy only for those migrations', async () => {
+    // The snapshots the test before made: of the migrations `m-one`, and of `m-one` and `m-two`.
+    const templates = join(root, 'snapshot-templates');
+    const one = [{ folder: join(root, 'm-one'), table: 'one_migrations' }];
+    const two = [...one, { folder: join(root, 'm-two'), table: 'two_migrations' }];
+    const snapshotOf = async (sets: typeof one) => {
+      const key = await migrationsKey(sets);
+      return join(templates, (await readdir(templates)).find((f) => f.endsWith(`-migrated-${key}`))!);
+    };
+    const usedLast = async (sets: typeof one) => utimes(await snapshotOf(sets), new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+
+    // The right guess: the copy begun early is the folder, with the keys already there kept.
+    await usedLast(one);
+    const first = join(root, 'pre-first');
+    await mkdir(first, { recursive: true });
+    await writeFile(join(first, 'secrets.json'), '{"of":"pre-first"}');
+    prefetchSnapshot(first, templates);
+    await waitFor(async () => isCluster(`${first}.prefetch`) || undefined, { what: 'the copy begun early' });
+    await writeFile(join(`${first}.prefetch`, 'base', 'from-the-early-copy'), 'yes');
+    const a = await openDatabase({ dataDir: first }, { pgliteTemplates: templates, deferOpen: true });
+    await a.migrateAll(one);
+    expect(await tablesIn(a)).toEqual(['beds', 'stays']);
+    expect(existsSync(join(first, 'base', 'from-the-early-copy'))).toBe(true);
+    expect(existsSync(`${first}.prefetch`)).toBe(false);
+    expect(await readFile(join(first, 'secrets.json'), 'utf8')).toBe('{"of":"pre-first"}');
+    await a.close();
+    // A folder that is a cluster already gets no copy.
+    prefetchSnapshot(first, templates);
+    expect(existsSync(`${first}.prefetch`)).toBe(false);
+
+    // A wrong guess (the other snapshot was used last): its copy is removed, the folder is made as before.
+    await usedLast(two);
+    const second = join(root, 'pre-second');
+    // What a start cut short left in the folder makes way.
+    await mkdir(join(second, 'base'), { recursive: true });
+    await writeFile(join(second, 'base', 'half-copied'), 'x');
+    prefetchSnapshot(second, templates);
+    const b = await openDatabase({ dataDir: second }, { pgliteTemplates: templates, deferOpen: true });
+    await b.migrateAll(one);
+    expect(await tablesIn(b)).toEqual(['beds', 'stays']);
+    expect(existsSync(`${second}.prefetch`)).toBe(false);
+    await b.close();
+
+    // The right guess into a folder a start cut short.
+    const third = join(root, 'pre-third');
+    await mkdir(join(third, 'base'), { recursive: true });
+    await writeFile(join(third, 'base', 'half-copied'), 'x');
+    prefetchSnapshot(third, templates);
+    const c = await openDatabase({ dataDir: third }, { pgliteTemplates: templates, deferOpen: true });
+    await c.migrateAll(two);
+    expect(await tablesIn(c)).toEqual(['beds', 'stays', 'visits']);
+    expect(existsSync(join(third, 'base', 'half-copied'))).toBe(false);
+    expect(existsSync(`${third}.prefetch`)).toBe(false);
+    await c.close();
   }, 180_000);
 });
