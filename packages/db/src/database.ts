@@ -10,6 +10,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { leanPglite } from './pglite-client.js';
 import { migrationsKey, preparePgliteFolder, saveSnapshot, TEMPLATE_ROOT, type FolderStart } from './pglite-folder.js';
 
 /** Drizzle over either driver; application code sees only this. */
@@ -266,7 +267,7 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Databa
   const connect = async () => {
     const client = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
     await client.waitReady;
-    current = { client, db: drizzlePglite(client) as unknown as Db };
+    current = { client, db: drizzlePglite(leanPglite(client)) as unknown as Db };
     return current;
   };
   /** Open the folder (once), a new one from the migrated snapshot `snapshot` when there is one. */
@@ -281,7 +282,7 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Databa
     const { client } = await ready();
     const folder = await migrationsFolder(options);
     try {
-      await migratePglite(drizzlePglite(client), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: options.table });
+      await migratePglite(drizzlePglite(leanPglite(client)), { migrationsFolder: folder, migrationsSchema: 'drizzle', migrationsTable: options.table });
     } finally {
       if (folder !== options.folder) await rm(folder, { recursive: true, force: true });
     }
