@@ -38,6 +38,32 @@ const filesUnder = (dir) =>
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
 
+/** Whether `folder` was made from what `fingerprint` says (its stamp). */
+const upToDate = (folder, fingerprint) => existsSync(join(folder, STAMP)) && readFileSync(join(folder, STAMP), 'utf8') === fingerprint;
+
+/**
+ * Make `folder` afresh: `fill` writes a new folder of its own, stamped with `fingerprint`, which then
+ * takes the old one's place, so a start never runs a half-written one; of two makers at once,
+ * either result serves.
+ */
+async function replaceFolder(folder, fingerprint, fill) {
+  const fresh = `${folder}.${process.pid}.${Date.now()}`;
+  try {
+    await fill(fresh);
+    writeFileSync(join(fresh, STAMP), fingerprint);
+    const old = `${folder}.old.${process.pid}.${Date.now()}`;
+    if (existsSync(folder)) renameSync(folder, old);
+    try {
+      renameSync(fresh, folder);
+    } catch (error) {
+      if (!existsSync(join(folder, STAMP))) throw error;
+    }
+    rmSync(old, { recursive: true, force: true });
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
 /** Compile one package's `src/` into its `dist/` unless that is up to date; true when it compiled. */
 async function compilePackage(pkg) {
   const src = join(pkg, 'src');
@@ -46,10 +72,8 @@ async function compilePackage(pkg) {
   const hash = createHash('sha256').update(esbuildVersion).update(SELF);
   for (const file of sources) hash.update(`\0${relative(src, file)}\0`).update(readFileSync(file));
   const fingerprint = hash.digest('hex');
-  const stamp = join(dist, STAMP);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return false;
-  const fresh = `${dist}.${process.pid}.${Date.now()}`;
-  try {
+  if (upToDate(dist, fingerprint)) return false;
+  await replaceFolder(dist, fingerprint, async (fresh) => {
     const typescript = sources.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
     await build({ entryPoints: typescript, outdir: fresh, outbase: src, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'warning' });
     for (const file of sources.filter((f) => !f.endsWith('.ts'))) {
@@ -57,19 +81,7 @@ async function compilePackage(pkg) {
       mkdirSync(dirname(target), { recursive: true });
       copyFileSync(file, target);
     }
-    writeFileSync(join(fresh, STAMP), fingerprint);
-    // The new folder takes the old one's place; of two compiles at once, either result serves.
-    const old = `${dist}.old.${process.pid}.${Date.now()}`;
-    if (existsSync(dist)) renameSync(dist, old);
-    try {
-      renameSync(fresh, dist);
-    } catch (error) {
-      if (!existsSync(join(dist, STAMP))) throw error;
-    }
-    rmSync(old, { recursive: true, force: true });
-  } finally {
-    rmSync(fresh, { recursive: true, force: true });
-  }
+  });
   return true;
 }
 
@@ -113,11 +125,9 @@ async function bundleEmbedded() {
   for (const pkg of packages) hash.update(`\0${relative(ROOT, pkg)}\0`).update(readFileSync(join(pkg, 'dist', STAMP)));
   for (const lock of ['pnpm-lock.yaml', 'package.json']) if (existsSync(join(ROOT, lock))) hash.update(`\0${lock}\0`).update(readFileSync(join(ROOT, lock)));
   const fingerprint = hash.digest('hex');
-  const stamp = join(target, STAMP);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return false;
-  const fresh = `${target}.${process.pid}.${Date.now()}`;
-  try {
-    await build({
+  if (upToDate(target, fingerprint)) return false;
+  await replaceFolder(target, fingerprint, (fresh) =>
+    build({
       entryPoints: [join(embedded, 'dist', 'main.js')],
       outdir: fresh,
       bundle: true,
@@ -132,17 +142,8 @@ async function bundleEmbedded() {
       // The CommonJS modules inside call require (Node's built-ins among others).
       banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
       logLevel: 'warning',
-    });
-    writeFileSync(join(fresh, STAMP), fingerprint);
-    rmSync(target, { recursive: true, force: true });
-    try {
-      renameSync(fresh, target);
-    } catch (error) {
-      if (!existsSync(stamp)) throw error;
-    }
-  } finally {
-    rmSync(fresh, { recursive: true, force: true });
-  }
+    }),
+  );
   return true;
 }
 

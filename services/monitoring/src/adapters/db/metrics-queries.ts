@@ -246,7 +246,7 @@ function monthAfter(month: string): string {
 
 /** The day before a day. */
 function dayBefore(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return addDays(day, -1);
 }
 
 /** The SQL of a group key as grouped (a date for periods), and as shown. */
