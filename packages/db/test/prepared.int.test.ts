@@ -2,7 +2,7 @@ import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fb
 import { eq, sql } from 'drizzle-orm';
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/index.js';
+import { openDatabase, REPORT_WORK_MEM, type Database } from '../src/index.js';
 
 const things = pgTable('prepared_things', { id: integer('id').primaryKey(), name: text('name').notNull() });
 
@@ -41,6 +41,17 @@ describeWithPostgres('prepared statements on PostgreSQL', () => {
       expect(await preparedLike(tx as unknown as Database['db'], 'update "prepared_things" set "name" = $1')).toBe(1);
     });
     expect((await db.db.select().from(things).orderBy(things.id)).map((t) => t.name)).toEqual(['uno', 'dos']);
+  });
+
+  it('sends a reporting statement unprepared, in one process, with room to hash, and leaves the session as it was', async () => {
+    const report = sql`select current_setting('max_parallel_workers_per_gather') as workers, current_setting('work_mem') as work_mem,
+      (select count(*)::int from pg_prepared_statements where statement like ${'%as reporting_marker%'} and not from_sql) as prepared, ${'a period'}::text as reporting_marker`;
+    for (let i = 0; i < 6; i++) expect(await db.reportRows(report)).toEqual([{ workers: '0', work_mem: REPORT_WORK_MEM, prepared: 0, reporting_marker: 'a period' }]);
+    // The same statement through `rows` is prepared (it sees itself) and runs with the server's settings.
+    const [plain] = await db.rows<{ workers: string; work_mem: string; prepared: number }>(db.db, report);
+    expect(plain).toMatchObject({ prepared: 1 });
+    expect(plain!.workers).not.toBe('0');
+    expect(plain!.work_mem).not.toBe(REPORT_WORK_MEM);
   });
 
   it('keeps answering after the table it reads changes shape', async () => {

@@ -364,25 +364,33 @@ function rollupStatement(definition: MetricDefinition, rollup: Rollup, query: Me
   if (query.division) cellConditions.push(divisionCondition(cells, query.division));
   if (query.bedType) cellConditions.push(sql`${sql.raw(cells.bedType)} = ${query.bedType}`);
   if (query.provider) cellConditions.push(sql`${sql.raw(cells.provider)} = ${query.provider}::uuid`);
-  const fromCells = sql`select ${sql.raw(cellKey.raw)} as k, ${sql.raw(rollup.sub ?? "''")} as sub, ${sql.raw(rollup.rows)} as n,
-      ${sql.raw(names.map((n) => `${rollup.columns[n]} as "${n}"`).join(', '))}
-    from ${sql.raw(rollup.source.from)}
-    where ${sql.join(cellConditions, sql.raw(' and '))}
-    group by 1, 2`;
+  const cellColumns = sql.raw(names.map((n) => `${rollup.columns[n]} as "${n}"`).join(', '));
+  const cellsWhere = sql.join(cellConditions, sql.raw(' and '));
   const edges = daysAround(query, whole);
-  const parts = [fromCells];
-  if (edges.length > 0) {
-    const key = groupKey(query.groupBy, source, definition.time);
-    const columns = definition.columns.map((c) => withAsOf(`${c.sql} as "${c.name}"`, query.asOf));
-    parts.push(sql`select ${sql.raw(key.raw)} as k, ${sql.raw(definition.sub ? definition.sub.sql : "''")} as sub, count(*) as n, ${sql.join(columns, sql.raw(', '))}
+  if (edges.length === 0) {
+    // The roll-up answers the whole period: its cells grouped once.
+    return sql`select ${sql.raw(cellKey.shown('g.k'))} as key, g.sub, ${sql.raw(names.map((n) => `g."${n}"`).join(', '))} from (
+    select ${sql.raw(cellKey.raw)} as k, ${sql.raw(rollup.sub ?? "''")} as sub, ${cellColumns}
+    from ${sql.raw(rollup.source.from)}
+    where ${cellsWhere}
+    group by 1, 2
+    having ${sql.raw(rollup.rows)} > 0) g
+    order by g.k, g.sub`;
+  }
+  const fromCells = sql`select ${sql.raw(cellKey.raw)} as k, ${sql.raw(rollup.sub ?? "''")} as sub, ${sql.raw(rollup.rows)} as n, ${cellColumns}
+    from ${sql.raw(rollup.source.from)}
+    where ${cellsWhere}
+    group by 1, 2`;
+  // The days before and after the whole months, from the rows.
+  const key = groupKey(query.groupBy, source, definition.time);
+  const columns = definition.columns.map((c) => withAsOf(`${c.sql} as "${c.name}"`, query.asOf));
+  const fromRows = sql`select ${sql.raw(key.raw)} as k, ${sql.raw(definition.sub ? definition.sub.sql : "''")} as sub, count(*) as n, ${sql.join(columns, sql.raw(', '))}
       from ${source.from(query.asOf, { fromDay: query.from, toDay: query.to }, query.groupBy)}
       where ${sql.join(conditionsOf(definition, query, edges), sql.raw(' and '))}
-      group by 1, 2`);
-  }
-  const key = groupKey(query.groupBy, source, definition.time);
+      group by 1, 2`;
   return sql`select ${sql.raw(key.shown('g.k'))} as key, g.sub, ${sql.raw(names.map((n) => `g."${n}"`).join(', '))} from (
     select p.k, p.sub, ${sql.raw(names.map((n) => `sum(p."${n}") as "${n}"`).join(', '))}
-    from (${sql.join(parts, sql.raw(' union all '))}) p
+    from (${fromCells} union all ${fromRows}) p
     group by 1, 2
     having sum(p.n) > 0) g
     order by g.k, g.sub`;
@@ -536,7 +544,7 @@ export class MetricsQueries {
   /** One metric, grouped and filtered as asked. */
   async metric(query: MetricQuery): Promise<MetricResult> {
     const definition = metricOf(query.metric);
-    const rows = await this.database.rows<Record<string, unknown>>(this.database.db, metricStatement(definition, query));
+    const rows = await this.database.reportRows<Record<string, unknown>>(metricStatement(definition, query));
     const names = query.groupBy === 'provider' ? await this.institutionNames() : undefined;
     return {
       metric: query.metric,
@@ -572,9 +580,8 @@ export class MetricsQueries {
     if (filter.division) conditions.push(divisionCondition({ county: 'r.origin_county', city: 'r.origin_city' }, filter.division));
     if (filter.bedType) conditions.push(sql`r.bed_type = ${filter.bedType}`);
     const where = sql.join(conditions, sql.raw(' and '));
-    const [count] = await this.database.rows<{ n: number | string }>(this.database.db, sql`select count(*) as n from monitoring.referrals r where ${where}`);
-    const rows = await this.database.rows<Record<string, unknown>>(
-      this.database.db,
+    const [count] = await this.database.reportRows<{ n: number | string }>(sql`select count(*) as n from monitoring.referrals r where ${where}`);
+    const rows = await this.database.reportRows<Record<string, unknown>>(
       sql`select r.referral_id, r.reference, r.stage, r.stage_at, r.started_at, r.urgent, r.kind, r.bed_type, r.origin_county, r.origin_institution_id, i.name as origin_name, r.escalations
           from monitoring.referrals r ${sql.raw(institutionJoin('i', 'r.origin_institution_id', 'r.origin_bed_type'))}
           where ${where}
@@ -605,10 +612,9 @@ export class MetricsQueries {
     if (sub !== undefined && definition.sub) conditions.push(sql`(${sql.raw(definition.sub.sql)}) = ${sub}`);
     const where = sql.join(conditions, sql.raw(' and '));
     const from = source.from(query.asOf, { fromDay: query.from, toDay: query.to }, 'total');
-    const [total] = await this.database.rows<{ n: number | string }>(this.database.db, sql`select count(*) as n from ${from} where ${where}`);
+    const [total] = await this.database.reportRows<{ n: number | string }>(sql`select count(*) as n from ${from} where ${where}`);
     const time = definition.time ?? source.referral;
-    const rows = await this.database.rows<Record<string, unknown>>(
-      this.database.db,
+    const rows = await this.database.reportRows<Record<string, unknown>>(
       sql`select dr.referral_id, dr.reference, dr.stage, dr.stage_at, dr.started_at, dr.urgent, dr.kind, ${sql.raw(source.bedType)} as bed_type, dr.origin_county,
                  oi.name as origin_name, pi.name as provider_name, ${sql.raw(time)} as at
           from ${from}
