@@ -43,7 +43,7 @@ describeWithPostgres('prepared statements on PostgreSQL', () => {
     expect((await db.db.select().from(things).orderBy(things.id)).map((t) => t.name)).toEqual(['uno', 'dos']);
   });
 
-  it('sends a reporting statement unprepared, in one process, with room to hash, and leaves the session as it was', async () => {
+  it('sends a reporting statement unprepared, read only, in one process, with room to hash, and leaves the session as it was', async () => {
     const report = sql`select current_setting('max_parallel_workers_per_gather') as workers, current_setting('work_mem') as work_mem,
       (select count(*)::int from pg_prepared_statements where statement like ${'%as reporting_marker%'} and not from_sql) as prepared, ${'a period'}::text as reporting_marker`;
     for (let i = 0; i < 6; i++) expect(await db.reportRows(report)).toEqual([{ workers: '0', work_mem: REPORT_WORK_MEM, prepared: 0, reporting_marker: 'a period' }]);
@@ -52,6 +52,8 @@ describeWithPostgres('prepared statements on PostgreSQL', () => {
     expect(plain).toMatchObject({ prepared: 1 });
     expect(plain!.workers).not.toBe('0');
     expect(plain!.work_mem).not.toBe(REPORT_WORK_MEM);
+    // A report only reads.
+    await expect(db.reportRows(sql`insert into prepared_things (id, name) values (3, 'three') returning id`)).rejects.toMatchObject({ cause: { code: '25006' } }); // read_only_sql_transaction
   });
 
   it('keeps answering after the table it reads changes shape', async () => {
