@@ -409,7 +409,7 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     seconds: flooded.seconds,
     publishSeconds: flooded.publishSeconds,
     partitions: 3,
-    recordsPerTransaction: 'up to 100 (the records of one fetch)',
+    recordsPerTransaction: 'up to 500 (of the records of one fetch)',
     cpuSeconds: floodCpuSeconds,
     workflowCpuMsPerMessage: ((floodCpuSeconds['referral-workflow'] ?? 0) * 1000) / flooded.count,
     profiled: profileDir !== undefined,

@@ -284,7 +284,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<Bus> {
           eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
             let nextOffset: string | undefined;
             // Records of a fetch are applied a chunk at a time in one transaction when the consumer can (`handleBatch`).
-            const chunk = request.handleBatch ? (request.maxBatch ?? 100) : 1;
+            const chunk = request.handleBatch ? (request.maxBatch ?? 500) : 1;
             try {
               for (let i = 0; i < batch.messages.length; i += chunk) {
                 if (!isRunning() || isStale()) break;
