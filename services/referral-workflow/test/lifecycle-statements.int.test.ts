@@ -104,4 +104,17 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
       expect(before.filter((t) => /from "referral"\."(referrals|offers)"/.test(t)), s.name).toEqual([]);
     }
   });
+
+  it("reads a referral's latest matching run through an index, not a scan of every run", async () => {
+    const [run] = await watcher.rows<{ referral_id: string }>(watcher.db, sql`select referral_id from referral.match_runs limit 1`);
+    expect(run).toBeDefined();
+    // Planned as though the table were large (on a handful of rows any plan scans them all).
+    const plan = await watcher.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return watcher.rows<{ 'QUERY PLAN': string }>(tx, sql`explain select * from referral.match_runs where referral_id = ${run!.referral_id} order by seq desc limit 1`);
+    });
+    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index Scan Backward using match_runs_referral_idx/);
+    expect(text).not.toMatch(/Filter:/);
+  });
 });

@@ -101,18 +101,23 @@ export const offers = referralSchema.table(
 );
 
 /** Each matching run: the ranking and the exclusions with their reasons. */
-export const matchRuns = referralSchema.table('match_runs', {
-  seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-  referralId: uuid('referral_id')
-    .notNull()
-    .references(() => referrals.id),
-  at: timestamp('at', { withTimezone: true }).notNull(),
-  widened: integer('widened').notNull(),
-  /** Rankings stored before sealing existed; new runs keep `resultSealed` only. */
-  result: jsonb('result'),
-  /** The ranking and its exclusions (their reasons cite the elder's health facts): sealed JSON. */
-  resultSealed: text('result_sealed'),
-});
+export const matchRuns = referralSchema.table(
+  'match_runs',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    referralId: uuid('referral_id')
+      .notNull()
+      .references(() => referrals.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    widened: integer('widened').notNull(),
+    /** Rankings stored before sealing existed; new runs keep `resultSealed` only. */
+    result: jsonb('result'),
+    /** The ranking and its exclusions (their reasons cite the elder's health facts): sealed JSON. */
+    resultSealed: text('result_sealed'),
+  },
+  // A referral's latest run is read by its id (the page of a referral); without the index every read scanned all runs.
+  (t) => [index('match_runs_referral_idx').on(t.referralId, t.seq)],
+);
 
 /** The bed services' capacity, as their BedAvailabilityChanged events tell it (latest sequence wins). */
 export const availability = referralSchema.table(
