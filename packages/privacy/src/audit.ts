@@ -30,7 +30,8 @@ export function auditTable(schema: PgSchema) {
       detail: jsonb('detail'),
       xid: writerXid(),
     },
-    (t) => [index('audit_object_idx').on(t.objectType, t.objectId, t.at), index('audit_actor_idx').on(t.actor, t.at), index('audit_xid_idx').on(t.xid, t.seq)],
+    // The trail of an object or of an actor is read newest first (`AuditLog.trail`).
+    (t) => [index('audit_object_idx').on(t.objectId, t.seq), index('audit_actor_idx').on(t.actor, t.seq), index('audit_xid_idx').on(t.xid, t.seq)],
   );
 }
 

@@ -105,6 +105,28 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
     }
   });
 
+  it("reads a provider's pending offers through the index by provider and status, not every offer it ever had", async () => {
+    statements = [];
+    const pending = await inject('GET', `/api/referrals/inbox/${HOMES[0]}?view=pending`, staff(HOMES[0]!));
+    expect(pending.status, JSON.stringify(pending.body)).toBe(200);
+    const count = statements.find((t) => /^select count\(\*\)::int from "referral"\."offers"/.test(t));
+    expect(count, statements.join('\n')).toBeDefined();
+    // The service's own statement, planned as though the tables were large.
+    const plan = await watcher.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql.raw(`prepare pending_offers as ${count!}`));
+      const rows = await watcher.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute pending_offers('${HOMES[0]!}')`));
+      await tx.execute(sql`deallocate pending_offers`);
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    // The provider's offers are read by the index on provider and status, restricted to open and
+    // accepted ones there (on a handful of rows the planner checks the status row by row; with a
+    // provider's history it becomes part of the index condition). Before, only the join with the
+    // referral could judge an offer pending.
+    expect(plan).toMatch(/on offers_institution_idx/);
+    expect(plan).toMatch(/Scan on offers[\s\S]*status = ANY \('\{open,accepted\}'::text\[\]\)[\s\S]*on referrals/);
+  });
+
   it("reads a referral's latest matching run through an index, not a scan of every run", async () => {
     const [run] = await watcher.rows<{ referral_id: string }>(watcher.db, sql`select referral_id from referral.match_runs limit 1`);
     expect(run).toBeDefined();

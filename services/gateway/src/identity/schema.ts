@@ -1,6 +1,7 @@
 import { messagingTables } from '@fbl/db';
 import { auditChainTables, auditTable, writerXid } from '@fbl/privacy';
 import { bigint, integer, index, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 /** The gateway's own schema: the people who sign in, their refresh tokens, the sign-in log and the audit of account changes. */
 export const gatewaySchema = pgSchema('gateway');
@@ -77,7 +78,8 @@ export const refreshTokens = gatewaySchema.table(
     revokedAt: at('revoked_at'),
     createdAt: at('created_at').notNull(),
   },
-  (t) => [index('refresh_tokens_family_idx').on(t.family)],
+  // A user's live tokens are revoked together (disabling, a password or second-factor reset).
+  (t) => [index('refresh_tokens_family_idx').on(t.family), index('refresh_tokens_live_user_idx').on(t.userId).where(sql`revoked_at is null and replaced_at is null`)],
 );
 
 /** Every sign-in attempt (who, when, outcome, from where), append-only, for admins. */

@@ -124,7 +124,7 @@ export class BedQueries {
       .select({ stay: stays, unitLabel: units.label })
       .from(stays)
       .innerJoin(units, eq(units.id, stays.unitId))
-      .where(and(eq(stays.institutionId, institutionId), status ? eq(stays.status, status) : sql`${stays.status} <> 'discharged'`))
+      .where(and(eq(stays.institutionId, institutionId), status ? eq(stays.status, status) : sql`${stays.status} in ('in-care', 'away')`))
       .orderBy(asc(stays.admittedAt));
     const reviews = rows.length === 0 ? [] : await this.database.db
       .selectDistinctOn([this.t.episodeReviews.stayId])

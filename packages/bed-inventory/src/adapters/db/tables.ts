@@ -82,6 +82,8 @@ export function bedInventoryTables(schema: PgSchema) {
       // The database guarantees one active hold per unit and per referral, whatever the code does.
       uniqueIndex('holds_active_unit_uq').on(t.unitId).where(sql`status = 'active'`),
       uniqueIndex('holds_active_referral_uq').on(t.referralId).where(sql`status = 'active'`),
+      // A provider's active holds, soonest to expire first.
+      index('holds_active_institution_idx').on(t.institutionId, t.expiresAt).where(sql`status = 'active'`),
     ],
   );
 
@@ -119,18 +121,23 @@ export function bedInventoryTables(schema: PgSchema) {
   );
 
   /** Urgent transfers to hospital started by provider staff. */
-  const transfers = schema.table('transfers', {
-    id: uuid('id').primaryKey(),
-    stayId: uuid('stay_id')
-      .notNull()
-      .references(() => stays.id),
-    /** Written before the reason was sealed; emptied into `reason_sealed` at start. */
-    reason: text('reason'),
-    /** Why the resident was sent to hospital, sealed: health data. */
-    reasonSealed: text('reason_sealed'),
-    bedKept: boolean('bed_kept').notNull(),
-    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
-  });
+  const transfers = schema.table(
+    'transfers',
+    {
+      id: uuid('id').primaryKey(),
+      stayId: uuid('stay_id')
+        .notNull()
+        .references(() => stays.id),
+      /** Written before the reason was sealed; emptied into `reason_sealed` at start. */
+      reason: text('reason'),
+      /** Why the resident was sent to hospital, sealed: health data. */
+      reasonSealed: text('reason_sealed'),
+      bedKept: boolean('bed_kept').notNull(),
+      requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    },
+    // A stay's transfers, newest first (the page of an admission).
+    (t) => [index('transfers_stay_idx').on(t.stayId, t.requestedAt)],
+  );
 
   /** A home sick bed's stage reviews (阶段评估): how the elder is, what was decided, and the next review date. */
   const episodeReviews = schema.table(

@@ -1,6 +1,7 @@
 import { messagingTables } from '@fbl/db';
 import { auditChainTables, auditTable } from '@fbl/privacy';
 import { boolean, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 /** The civil-affairs service's own schema. */
 export const civilAffairs = pgSchema('civil_affairs');
@@ -119,7 +120,8 @@ export const assessmentRequests = civilAffairs.table(
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     assessmentId: uuid('assessment_id'),
   },
-  (t) => [index('assessment_requests_open_idx').on(t.status, t.dueAt)],
+  // The queue by due date; an elder's open requests, answered by an assessment.
+  (t) => [index('assessment_requests_open_idx').on(t.status, t.dueAt), index('assessment_requests_open_elder_idx').on(t.elderId).where(sql`status = 'open'`)],
 );
 
 /**

@@ -91,7 +91,8 @@ export class ReferralReadQueries {
   /** A page of a provider's offers, open ones first, each with its referral's columns, and how many match in all. */
   async inbox(institutionId: string, filter: InboxFilter) {
     // Pending: waiting for an answer, or accepted while the referral goes on; done: everything else.
-    const pending = sql`(${offers.status} = 'open' or (${offers.status} = 'accepted' and ${referrals.state} not in ('closed', 'cancelled')))`;
+    // Written so the index by provider and status reads only open and accepted offers, not every offer the provider ever had.
+    const pending = sql`(${offers.status} in ('open', 'accepted') and (${offers.status} = 'open' or ${referrals.state} not in ('closed', 'cancelled')))`;
     const where = and(eq(offers.institutionId, institutionId), filter.status ? eq(offers.status, filter.status) : undefined, filter.view === 'pending' ? pending : filter.view === 'done' ? sql`not ${pending}` : undefined);
     const [count] = await this.db.select({ n: sql<number>`count(*)::int` }).from(offers).innerJoin(referrals, eq(referrals.id, offers.referralId)).where(where);
     const rows = await this.db

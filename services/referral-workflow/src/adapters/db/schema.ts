@@ -1,6 +1,6 @@
 import { messagingTables } from '@fbl/db';
 import { auditChainTables, auditTable } from '@fbl/privacy';
-import { bigint, boolean, customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** The referral-workflow service's own schema. */
 export const referralSchema = pgSchema('referral');
@@ -49,7 +49,7 @@ export const referrals = referralSchema.table(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('referrals_state_idx').on(t.state), index('referrals_elder_idx').on(t.elderRef), index('referrals_origin_idx').on(t.originInstitutionId, t.createdAt), index('referrals_origin_stay_idx').on(t.originAdmissionId)],
+  (t) => [uniqueIndex('referrals_number_uq').on(t.number), index('referrals_created_idx').on(t.createdAt), index('referrals_state_idx').on(t.state), index('referrals_elder_idx').on(t.elderRef), index('referrals_origin_idx').on(t.originInstitutionId, t.createdAt), index('referrals_origin_stay_idx').on(t.originAdmissionId)],
 );
 
 /** What happened to a referral, step by step: who or what caused it, and the state it led to. */
