@@ -5,7 +5,8 @@ import { hashPassword, verifyPassword } from '../src/identity/passwords.js';
 describe('demo accounts: their password hashes made beforehand', () => {
   const users = demoUsers({ hospitalId: 'h', careHomeId: 'c', homeCareId: 'hc', healthCentreId: 'chc', hospiceId: 'hs', division: '371700' });
 
-  it('holds for each account a hash of its own password, at the cost and in the form of every account', async () => {
+  // 23 scrypt hashes at the accounts' cost: seconds on a loaded machine, so a generous limit.
+  it('holds for each account a hash of its own password, at the cost and in the form of every account', { timeout: 120_000 }, async () => {
     const costAndForm = (await hashPassword('cost-of-every-1')).split('$').slice(0, 4).join('$');
     expect(users).toHaveLength(11);
     for (const user of users) {
