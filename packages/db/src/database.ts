@@ -78,10 +78,10 @@ export interface Database {
   /** Rows of a raw statement, the same shape on both drivers. */
   rows<T extends Record<string, unknown>>(executor: Executor, statement: SQL): Promise<T[]>;
   /**
-   * Rows of a reporting statement (read only): one that reads many rows, over periods and filters that change
-   * from one call to the next (the commission's figures). On PostgreSQL it is planned for its own
-   * values every time (unprepared: a plan cached after five calls is made for no values in
-   * particular, and was measured at 45 ms where the statement's own plan took 6), in the one
+   * Rows of a reporting statement, read only: one that reads many rows, over periods and filters
+   * that change from one call to the next (the commission's figures). On PostgreSQL it is planned
+   * for its own values every time (unprepared: a plan cached after five calls is made for no values
+   * in particular, and was measured at 45 ms where the statement's own plan took 6), in the one
    * process (no parallel workers: each is a new process that must map every shared buffer it
    * reads, which cost more than the scan it shared out: 94 ms against 25 for 82,000 offers), with
    * {@link REPORT_WORK_MEM} to hash and sort in memory. PGlite has no workers and plans every
