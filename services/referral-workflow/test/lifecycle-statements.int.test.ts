@@ -6,7 +6,7 @@ import { describeWithPostgres, waitFor } from '@fbl/testing';
 import { testSealingKeys, testTokenKey } from '@fbl/testing/suite';
 import { randomUUID } from 'node:crypto';
 import { openDatabase, type Database } from '@fbl/db';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWorkflow, type WorkflowUnderTest } from './harness.js';
 
@@ -105,20 +105,27 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
     }
   });
 
+  /**
+   * The plan `explain` prints as though the tables were large (on a handful of rows any plan scans
+   * them all, so sequential scans are ruled out), between `around.before` and `around.after`.
+   */
+  const plannedAsLarge = (explain: SQL, around?: { before: SQL; after: SQL }) =>
+    watcher.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      if (around) await tx.execute(around.before);
+      const rows = await watcher.rows<{ 'QUERY PLAN': string }>(tx, explain);
+      if (around) await tx.execute(around.after);
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+
   it("reads a provider's pending offers through the index by provider and status, not every offer it ever had", async () => {
     statements = [];
     const pending = await inject('GET', `/api/referrals/inbox/${HOMES[0]}?view=pending`, staff(HOMES[0]!));
     expect(pending.status, JSON.stringify(pending.body)).toBe(200);
     const count = statements.find((t) => /^select count\(\*\)::int from "referral"\."offers"/.test(t));
     expect(count, statements.join('\n')).toBeDefined();
-    // The service's own statement, planned as though the tables were large.
-    const plan = await watcher.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_seqscan = off`);
-      await tx.execute(sql.raw(`prepare pending_offers as ${count!}`));
-      const rows = await watcher.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute pending_offers('${HOMES[0]!}')`));
-      await tx.execute(sql`deallocate pending_offers`);
-      return rows.map((row) => row['QUERY PLAN']).join('\n');
-    });
+    // The service's own statement.
+    const plan = await plannedAsLarge(sql.raw(`explain execute pending_offers('${HOMES[0]!}')`), { before: sql.raw(`prepare pending_offers as ${count!}`), after: sql`deallocate pending_offers` });
     // The provider's offers are read by the index on provider and status, restricted to open and
     // accepted ones there (on a handful of rows the planner checks the status row by row; with a
     // provider's history it becomes part of the index condition). Before, only the join with the
@@ -130,13 +137,8 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
   it("reads a referral's latest matching run through an index, not a scan of every run", async () => {
     const [run] = await watcher.rows<{ referral_id: string }>(watcher.db, sql`select referral_id from referral.match_runs limit 1`);
     expect(run).toBeDefined();
-    // Planned as though the table were large (on a handful of rows any plan scans them all).
-    const plan = await watcher.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_seqscan = off`);
-      return watcher.rows<{ 'QUERY PLAN': string }>(tx, sql`explain select * from referral.match_runs where referral_id = ${run!.referral_id} order by seq desc limit 1`);
-    });
-    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
-    expect(text).toMatch(/Index Scan Backward using match_runs_referral_idx/);
-    expect(text).not.toMatch(/Filter:/);
+    const plan = await plannedAsLarge(sql`explain select * from referral.match_runs where referral_id = ${run!.referral_id} order by seq desc limit 1`);
+    expect(plan).toMatch(/Index Scan Backward using match_runs_referral_idx/);
+    expect(plan).not.toMatch(/Filter:/);
   });
 });

@@ -364,36 +364,33 @@ function rollupStatement(definition: MetricDefinition, rollup: Rollup, query: Me
   if (query.division) cellConditions.push(divisionCondition(cells, query.division));
   if (query.bedType) cellConditions.push(sql`${sql.raw(cells.bedType)} = ${query.bedType}`);
   if (query.provider) cellConditions.push(sql`${sql.raw(cells.provider)} = ${query.provider}::uuid`);
-  const cellColumns = sql.raw(names.map((n) => `${rollup.columns[n]} as "${n}"`).join(', '));
-  const cellsWhere = sql.join(cellConditions, sql.raw(' and '));
-  const edges = daysAround(query, whole);
-  if (edges.length === 0) {
-    // The roll-up answers the whole period: its cells grouped once.
-    return sql`select ${sql.raw(cellKey.shown('g.k'))} as key, g.sub, ${sql.raw(names.map((n) => `g."${n}"`).join(', '))} from (
-    select ${sql.raw(cellKey.raw)} as k, ${sql.raw(rollup.sub ?? "''")} as sub, ${cellColumns}
-    from ${sql.raw(rollup.source.from)}
-    where ${cellsWhere}
-    group by 1, 2
-    having ${sql.raw(rollup.rows)} > 0) g
+  // The groups' figures, keyed as shown and in order.
+  const grouped = (inner: SQL, shown: (k: string) => string) => sql`select ${sql.raw(shown('g.k'))} as key, g.sub, ${sql.raw(names.map((n) => `g."${n}"`).join(', '))} from (
+    ${inner}) g
     order by g.k, g.sub`;
-  }
-  const fromCells = sql`select ${sql.raw(cellKey.raw)} as k, ${sql.raw(rollup.sub ?? "''")} as sub, ${sql.raw(rollup.rows)} as n, ${cellColumns}
+  // The cells of the whole months, grouped; `rows` says how many of the metric's rows each group holds.
+  const fromCells = (rows: SQL) => sql`select ${sql.raw(cellKey.raw)} as k, ${sql.raw(rollup.sub ?? "''")} as sub, ${rows}${sql.raw(names.map((n) => `${rollup.columns[n]} as "${n}"`).join(', '))}
     from ${sql.raw(rollup.source.from)}
-    where ${cellsWhere}
+    where ${sql.join(cellConditions, sql.raw(' and '))}
     group by 1, 2`;
-  // The days before and after the whole months, from the rows.
+  const edges = daysAround(query, whole);
+  // The roll-up answers the whole period: its cells grouped once.
+  if (edges.length === 0) return grouped(sql`${fromCells(sql.raw(''))}
+    having ${sql.raw(rollup.rows)} > 0`, cellKey.shown);
+  // Else the days before and after the whole months from the rows, summed with the cells per group.
   const key = groupKey(query.groupBy, source, definition.time);
   const columns = definition.columns.map((c) => withAsOf(`${c.sql} as "${c.name}"`, query.asOf));
   const fromRows = sql`select ${sql.raw(key.raw)} as k, ${sql.raw(definition.sub ? definition.sub.sql : "''")} as sub, count(*) as n, ${sql.join(columns, sql.raw(', '))}
       from ${source.from(query.asOf, { fromDay: query.from, toDay: query.to }, query.groupBy)}
       where ${sql.join(conditionsOf(definition, query, edges), sql.raw(' and '))}
       group by 1, 2`;
-  return sql`select ${sql.raw(key.shown('g.k'))} as key, g.sub, ${sql.raw(names.map((n) => `g."${n}"`).join(', '))} from (
-    select p.k, p.sub, ${sql.raw(names.map((n) => `sum(p."${n}") as "${n}"`).join(', '))}
-    from (${fromCells} union all ${fromRows}) p
+  return grouped(
+    sql`select p.k, p.sub, ${sql.raw(names.map((n) => `sum(p."${n}") as "${n}"`).join(', '))}
+    from (${fromCells(sql.raw(`${rollup.rows} as n, `))} union all ${fromRows}) p
     group by 1, 2
-    having sum(p.n) > 0) g
-    order by g.k, g.sub`;
+    having sum(p.n) > 0`,
+    key.shown,
+  );
 }
 
 /** The columns of `durations` (`d`) as groupings show them, a missing place being `''` there. */
