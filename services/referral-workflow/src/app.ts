@@ -54,7 +54,7 @@ export function referralWorkflowService(deps: ServiceDeps, options: ReferralWork
   const attachments = new Attachments(kit.ports, packets, sealer, options.attachmentRetentionDays ?? 90);
   const urgent = new UrgentTransfers(kit.ports, referrals, new TransferReasonStore(sealer), store, log);
   const reads = new ReferralReads(kit.ports, store, packets, urgent, referrals.availability);
-  const changes = new ReferralChanges(deps.database, kit.logger, (id) => referrals.current(id));
+  const changes = new ReferralChanges(deps.database, kit.logger, (ids) => referrals.current(ids));
   // Every change of a referral publishes an event keyed by it: once published, the change is announced.
   const referralEvents = eventsTopic(REFERRAL);
   kit.relay.notifyOnPublish((records) => changeNotices(records.filter((r) => r.topic === referralEvents).map((r) => r.key)));

@@ -134,6 +134,24 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
     expect(plan).toMatch(/Scan on offers[\s\S]*status = ANY \('\{open,accepted\}'::text\[\]\)[\s\S]*on referrals/);
   });
 
+  it('reads the state, version and parties of every referral of a live announcement by one statement', async () => {
+    const [closed] = await watcher.rows<{ id: string; version: number }>(watcher.db, sql`select id, version from referral.referrals where state = 'closed' limit 1`);
+    expect(closed).toBeDefined();
+    const created = await inject('POST', '/api/referrals', planner(), { elderRef: `stmt-${randomUUID()}`, origin: { institutionId: HOSPITAL, divisionCode: '371702' }, requestedBedTypes: ['care'], facts: { abilityLevel: 3, abilityAssessedOn: new Date().toISOString().slice(0, 10) } });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const offering = created.body['id'] as string;
+    await waitFor(async () => ((await read(offering))['state'] === 'offering' ? true : undefined), { what: 'the second referral offering', timeoutMs: 30_000 });
+    const gone = randomUUID();
+    statements = [];
+    const now = await workflow.service.referrals.current([closed!.id, offering, gone, offering]);
+    expect(statements.filter((t) => /from "referral"\."(referrals|offers)"/.test(t)), statements.join('\n')).toHaveLength(1);
+    expect([...now.keys()].sort()).toEqual([closed!.id, offering].sort());
+    expect(now.get(closed!.id)!.change).toEqual({ id: closed!.id, state: 'closed', version: closed!.version });
+    expect(now.get(offering)!.change).toMatchObject({ id: offering, state: 'offering' });
+    // The hospital that referred, and every provider offered, however each answered.
+    for (const id of [closed!.id, offering]) expect([...now.get(id)!.parties].sort(), id).toEqual([HOSPITAL, ...HOMES].sort());
+  });
+
   it("reads a referral's latest matching run through an index, not a scan of every run", async () => {
     const [run] = await watcher.rows<{ referral_id: string }>(watcher.db, sql`select referral_id from referral.match_runs limit 1`);
     expect(run).toBeDefined();

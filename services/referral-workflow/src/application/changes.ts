@@ -24,10 +24,11 @@ export const STREAMS_PER_ACCOUNT = 4;
 /**
  * The live feed of referral changes for this process: one LISTEN on the database while the
  * service runs, fanned out to the subscribers (the open event streams). Changes made by any
- * replica reach every replica's subscribers, since the database carries the announcements. A
- * changed referral's state and parties are read once per announcement, whatever the number of
- * subscribers. When the listening connection is re-established, subscribers are told to reload
- * (announcements may have been missed meanwhile); a LISTEN that fails is tried again.
+ * replica reach every replica's subscribers, since the database carries the announcements. The
+ * changed referrals' states and parties are read once per announcement, by one statement for all
+ * its referrals, whatever the number of subscribers. When the listening connection is
+ * re-established, subscribers are told to reload (announcements may have been missed meanwhile);
+ * a LISTEN that fails is tried again.
  */
 export class ReferralChanges {
   private readonly subscribers = new Set<Subscriber>();
@@ -39,8 +40,8 @@ export class ReferralChanges {
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
-    /** A referral's state and version now, and the institutions taking part in it; undefined when gone. */
-    private readonly current: (referralId: string) => Promise<{ change: ReferralChange; parties: readonly string[] } | undefined>,
+    /** Referrals' states and versions now, with the institutions taking part in each, read at once; one that is gone is absent. */
+    private readonly current: (referralIds: readonly string[]) => Promise<ReadonlyMap<string, { change: ReferralChange; parties: readonly string[] }>>,
   ) {}
 
   /** Start listening (a background job of the service). */
@@ -79,14 +80,17 @@ export class ReferralChanges {
       return;
     }
     if (this.subscribers.size === 0) return;
+    let now: ReadonlyMap<string, { change: ReferralChange; parties: readonly string[] }>;
+    try {
+      now = await this.current(ids);
+    } catch (error) {
+      this.logger.warn({ err: error, referrals: ids.length }, 'changed referrals could not be read; subscribers reload');
+      this.broadcast({ kind: 'resync' });
+      return;
+    }
     for (const id of ids) {
-      try {
-        const now = await this.current(id);
-        if (now) this.broadcast({ kind: 'change', ...now });
-      } catch (error) {
-        this.logger.warn({ err: error, referralId: id }, 'a changed referral could not be read; subscribers reload');
-        this.broadcast({ kind: 'resync' });
-      }
+      const changed = now.get(id);
+      if (changed) this.broadcast({ kind: 'change', ...changed });
     }
   }
 

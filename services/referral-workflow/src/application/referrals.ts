@@ -10,6 +10,7 @@ import { MACHINE_VERSION, type ReferralContext, type ReferralEvent } from '../do
 import type { BedTypeName, Deadlines } from '../domain/types.js';
 import type { StoredSnapshot } from './machine-host.js';
 import type { PacketStore } from '../adapters/db/packet-store.js';
+import type { ReferralChange } from './changes.js';
 import { institutionsIn, partiesOf, type Parties } from './parties.js';
 import { matcher } from './referral-matching.js';
 import { firstStepPipeline, startPipeline, type Born, type NewReferral, type Prepare, type StartFacts, type Started, type Starting, type StartPorts } from './referral-start.js';
@@ -140,10 +141,10 @@ export class Referrals {
     return row;
   }
 
-  /** A referral's state and version now, with every institution taking part in it (for the live feed). */
-  async current(id: string) {
-    const found = await this.queries.partiesNow(id);
-    return found && { change: { id, state: found.state, version: found.version }, parties: institutionsIn(found.parties) };
+  /** Referrals' states and versions now, each with every institution taking part in it (for the live feed), by one read; a referral that is gone is left out. */
+  async current(ids: readonly string[]): Promise<Map<string, { change: ReferralChange; parties: readonly string[] }>> {
+    const found = await this.queries.partiesNow(ids);
+    return new Map([...found].map(([id, now]) => [id, { change: { id, state: now.state, version: now.version }, parties: institutionsIn(now.parties) }]));
   }
 
   registeredDivisionOf = (institutionId: string) => this.queries.registeredDivisionOf(institutionId);
