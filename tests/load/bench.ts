@@ -37,7 +37,7 @@ import { generateKey } from '@fbl/privacy';
 import { BENCH_AUTH_SECRET, messagesHandled, registerCareHomes, runLifecycles, STEPS, type LoadResult } from './lifecycle.js';
 import { shandongCounties, syntheticAvailability, syntheticRequest, timeProjectionPath, timeRanking, timeViewPath } from './matching.js';
 import { dashboardPhase } from './dashboard.js';
-import { floodAvailability } from './flood.js';
+import { drainBacklog, floodAvailability, publishAvailability } from './flood.js';
 import { cpuMsPerRequest, drive, stubUpstream } from './gateway.js';
 import { signToken } from '@fbl/auth';
 import { cpuAccount, kafkaBrokerPid, processTree, sampleMemory } from './proc.js';
@@ -418,9 +418,34 @@ async function distributedPhase(brokers: string, serverUrl: string, yardstick: Y
     figure('distributed.consumer_saturation.vs_commit_rate', flooded.perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: flooded.perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool }, TARGETS.consumerSaturationRatio);
   }
 
-  // Stop in order: the gateway first, then the services (the workflow writes its profile on exit).
+  // The same consumer working off a backlog, with no publisher beside it: a second burst goes onto
+  // the topic while the workflow is stopped, then a new workflow process drains it.
   await gateway.stop();
-  await Promise.all([workflow.stop(), careBeds.stop()]);
+  await workflow.stop();
+  log(`distributed: consumer saturation from a backlog — ${FLOOD} more events published while the workflow is stopped`);
+  const backlogPublishSeconds = await publishAvailability({ brokers, namespace, count: FLOOD, round: 1 });
+  const restarted = await service('referral-workflow', workflowEntry, { DATABASE_URL: referralDb.url, ...kafka });
+  const backlogCpu = cpuAccount({ 'referral-workflow': restarted.proc.child.pid! }, { ...(postmaster ? { PostgreSQL: () => processTree(postmaster) } : {}), ...(broker ? { Kafka: () => [broker] } : {}) });
+  const drained = await drainBacklog({ consumerUrl: restarted.proc.url, count: FLOOD });
+  const backlogCpuSeconds = backlogCpu.stop();
+  figure('distributed.consumer_saturation.backlog_messages_per_s', drained.perSecond, 'messages/s', {
+    consumer: 'referral-workflow, started after the burst was published',
+    type: 'BedAvailabilityChanged',
+    messages: FLOOD,
+    timed: drained.count,
+    handledBeforeFirstSeen: FLOOD - drained.count,
+    seconds: drained.seconds,
+    publishSeconds: backlogPublishSeconds,
+    recordsPerTransaction: 'up to 500 (of the records of one fetch)',
+    cpuSecondsSinceReady: backlogCpuSeconds,
+    profiled: profileDir !== undefined,
+  });
+  if (yardstick) {
+    figure('distributed.consumer_saturation.backlog_vs_commit_rate', drained.perSecond / yardstick.commitsPerSecond, 'ratio', { messagesPerSecond: drained.perSecond, singleClientCommitsPerSecond: yardstick.commitsPerSecond, yardstickTool: yardstick.tool }, TARGETS.consumerSaturationRatio);
+  }
+
+  // Stop in order: the gateway first, then the services (the workflow writes its profile on exit).
+  await Promise.all([restarted.stop(), careBeds.stop()]);
   if (profileDir) log(`distributed: CPU profile of the workflow (${profileDir})\n${formatSummary(await summariseProfiles(profileDir, 30))}`);
   if (gatewayProfileDir) log(`distributed: CPU profile of the gateway (${gatewayProfileDir})\n${formatSummary(await summariseProfiles(gatewayProfileDir, 30))}`);
 }
