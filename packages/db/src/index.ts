@@ -2,3 +2,4 @@
 export * from './database.js';
 export * from './messaging-tables.js';
 export { leanPglite } from './pglite-client.js';
+export { fromJsonRow, fromJsonRows, parsedJson } from './json-rows.js';

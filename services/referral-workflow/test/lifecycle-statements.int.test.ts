@@ -134,6 +134,23 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
     expect(plan).toMatch(/Scan on offers[\s\S]*status = ANY \('\{open,accepted\}'::text\[\]\)[\s\S]*on referrals/);
   });
 
+  it("reads a referral's page by one statement, and the institutions' names by another", async () => {
+    const [closed] = await watcher.rows<{ id: string }>(watcher.db, sql`select id from referral.referrals where state = 'closed' limit 1`);
+    expect(closed).toBeDefined();
+    statements = [];
+    const page = await read(closed!.id);
+    expect(statements, statements.join('\n')).toHaveLength(2);
+    expect(statements[0]).toMatch(/^select .* from "referral"\."referrals" where "referral"\."referrals"\."id" = \$1$/);
+    expect(statements[1]).toMatch(/from "referral"\."availability"/);
+    // Everything the page shows came with it: the offers, the whole timeline, the ranking, the consent.
+    expect(page['state']).toBe('closed');
+    expect((page['offers'] as Body[]).map((o) => o['status']).sort()).toEqual(['accepted', 'declined', 'declined']);
+    expect((page['offers'] as Body[]).every((o) => typeof o['institutionName'] === 'string' && !Number.isNaN(Date.parse(o['respondBy'])))).toBe(true);
+    expect((page['timeline'] as Body[]).map((t) => t['to'])).toEqual(expect.arrayContaining(['offering', 'choosing', 'reserving', 'transferring', 'followUp', 'closed']));
+    expect(page['ranking']).not.toBeNull();
+    expect(page['consent']).toEqual({ granted: false, recordedAt: null });
+  });
+
   it('reads the state, version and parties of every referral of a live announcement by one statement', async () => {
     const [closed] = await watcher.rows<{ id: string; version: number }>(watcher.db, sql`select id, version from referral.referrals where state = 'closed' limit 1`);
     expect(closed).toBeDefined();

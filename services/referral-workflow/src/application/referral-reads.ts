@@ -52,31 +52,24 @@ export class ReferralReads {
    * Anyone else gets 403 with nothing of it.
    */
   async view(id: string, who: Principal) {
-    // Every read from one snapshot: a step committed between two reads (an offer expiring, say)
-    // shows in the timeline and the offers alike, or in neither.
-    return await this.db.transaction((tx) => this.viewIn(tx, id, who), { isolationLevel: 'repeatable read', accessMode: 'read only' });
-  }
-
-  private async viewIn(db: Executor, id: string, who: Principal) {
-    const row = await this.queries.referral(id, db);
-    if (!row) throw notFound(`referral ${id}`);
+    // The referral with its offers, timeline, ranking and consent by one statement, so from one
+    // snapshot: a step committed meanwhile (an offer expiring, say) shows in the timeline and
+    // the offers alike, or in neither. The institutions' names are read after it.
+    const page = await this.queries.page(id);
+    if (!page) throw notFound(`referral ${id}`);
+    const { row, offers: offerRows, timeline: steps } = page;
     const context = (row.snapshot as StoredSnapshot).context as unknown as ReferralContext;
-    const offerRows = await this.queries.offersOf(id, db);
     const parties = partiesOf(context, offerRows);
     const access = packetAccessOf({ ...parties, offers: parties.offerList }, who);
     const admin = who.role === 'admin';
     const anyOffer = who.role === 'provider' && offerRows.some((o) => o.institutionId === who.institutionId);
     if (!(admin || access !== 'none' || anyOffer)) throw outOfScope('referral');
     const whole = admin || access === 'referrer';
-    const steps = await this.queries.timelineOf(id, db);
-    const names = await this.institutionNames([context.origin.institutionId, ...offerRows.map((o) => o.institutionId), ...steps.flatMap((s) => (s.actorInstitutionId ? [s.actorInstitutionId] : [])), ...(context.returnTo ? [context.returnTo.institutionId] : []), ...movesOf(row.movesFrom).map((m) => m.institutionId)], db);
-    let ranking: ReturnType<typeof rankingOfRun> = null;
-    if (whole) {
-      const run = await this.queries.latestMatchRun(id, db);
-      ranking = run ? rankingOfRun(run.resultSealed ? (JSON.parse(this.store.open(run.resultSealed)) as unknown) : run.result, OFFERS_AT_ONCE) : null;
-    }
+    const names = await this.institutionNames([context.origin.institutionId, ...offerRows.map((o) => o.institutionId), ...steps.flatMap((s) => (s.actorInstitutionId ? [s.actorInstitutionId] : [])), ...(context.returnTo ? [context.returnTo.institutionId] : []), ...movesOf(row.movesFrom).map((m) => m.institutionId)]);
+    const run = whole ? page.run : undefined;
+    const ranking = run ? rankingOfRun(run.resultSealed ? (JSON.parse(this.store.open(run.resultSealed)) as unknown) : run.result, OFFERS_AT_ONCE) : null;
     const own = (institutionId: string | null) => institutionId !== null && (institutionId === who.institutionId || institutionId === context.origin.institutionId);
-    const consent = whole ? await this.store.consent(db, id) : undefined;
+    const consent = whole ? this.store.consentOf(page.consent) : undefined;
     return {
       id: row.id,
       reference: referenceOf(row.number, row.createdAt),

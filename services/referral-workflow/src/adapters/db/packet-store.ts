@@ -67,6 +67,11 @@ export class PacketStore {
   /** The consent standing now. */
   async consent(db: Executor, referralId: string): Promise<ConsentState> {
     const [row] = await db.select().from(packetConsents).where(eq(packetConsents.referralId, referralId)).orderBy(desc(packetConsents.seq)).limit(1);
+    return this.consentOf(row);
+  }
+
+  /** The consent a referral's latest consent row records (none: not granted). */
+  consentOf(row: typeof packetConsents.$inferSelect | undefined): ConsentState {
     if (!row) return { granted: false };
     return {
       granted: row.granted,

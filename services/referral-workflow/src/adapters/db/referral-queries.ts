@@ -1,4 +1,4 @@
-import type { Db, Executor, Tx } from '@fbl/db';
+import { parsedJson, type Db, type Executor, type Tx } from '@fbl/db';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { StoredSnapshot } from '../../application/machine-host.js';
 import { partiesOf, type Parties } from '../../application/parties.js';
@@ -38,7 +38,7 @@ export class ReferralQueries {
       // One statement whatever the number of ids: they go as one array parameter.
       .where(sql`${referrals.id} = any(${sql.param([...new Set(ids)])}::uuid[])`);
     for (const row of rows) {
-      const parties = partiesOf(parsed<ReferralContext>(row.context), parsed<{ id: string; institutionId: string; status: string }[]>(row.offers));
+      const parties = partiesOf(parsedJson<ReferralContext>(row.context), parsedJson<{ id: string; institutionId: string; status: string }[]>(row.offers));
       found.set(row.id, { state: row.state, version: row.version, parties });
     }
     return found;
@@ -114,7 +114,3 @@ export class ReferralQueries {
   }
 }
 
-/** A JSON value as the driver answers it: parsed already (postgres.js, PGlite) or as text. */
-function parsed<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}

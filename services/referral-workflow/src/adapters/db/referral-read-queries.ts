@@ -1,6 +1,6 @@
-import type { Db, Executor } from '@fbl/db';
+import { fromJsonRow, fromJsonRows, type Db, type Executor } from '@fbl/db';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { availability, elderStays, matchRuns, offers, referrals, timeline } from './schema.js';
+import { availability, elderStays, matchRuns, offers, packetConsents, referrals, timeline } from './schema.js';
 
 /** A step of a referral's timeline, as stored. */
 export type TimelineRow = typeof timeline.$inferSelect;
@@ -46,26 +46,32 @@ export class ReferralReadQueries {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  /** A referral's row; undefined when there is none. */
-  async referral(id: string, db: Executor = this.db) {
-    const [row] = await db.select().from(referrals).where(eq(referrals.id, id));
-    return row;
-  }
-
-  /** A referral's offers, in the order they were made. */
-  async offersOf(referralId: string, db: Executor = this.db) {
-    return await db.select().from(offers).where(eq(offers.referralId, referralId)).orderBy(offers.offeredAt, offers.rank);
-  }
-
-  /** A referral's timeline, in order. */
-  async timelineOf(referralId: string, db: Executor = this.db): Promise<TimelineRow[]> {
-    return await db.select().from(timeline).where(eq(timeline.referralId, referralId)).orderBy(timeline.seq);
-  }
-
-  /** A referral's latest matching run; undefined before it was matched. */
-  async latestMatchRun(referralId: string, db: Executor = this.db) {
-    const [run] = await db.select().from(matchRuns).where(eq(matchRuns.referralId, referralId)).orderBy(sql`${matchRuns.seq} desc`).limit(1);
-    return run;
+  /**
+   * A referral with what its page shows of it, by one statement: its row, its offers in the order
+   * they were made, its timeline, its latest matching run and the packet consent standing now.
+   * One statement reads one snapshot of the database: a step committed meanwhile shows in the
+   * offers and the timeline alike, or in neither. Undefined when there is no such referral.
+   */
+  async page(id: string, db: Executor = this.db) {
+    const r = referrals;
+    const [row] = await db
+      .select({
+        referral: r,
+        offers: sql<unknown>`(select coalesce(jsonb_agg(to_jsonb(o) order by o.offered_at, o.rank), '[]'::jsonb) from ${offers} o where o.referral_id = ${r}.id)`,
+        timeline: sql<unknown>`(select coalesce(jsonb_agg(to_jsonb(t) order by t.seq), '[]'::jsonb) from ${timeline} t where t.referral_id = ${r}.id)`,
+        run: sql<unknown>`(select to_jsonb(m) from ${matchRuns} m where m.referral_id = ${r}.id order by m.seq desc limit 1)`,
+        consent: sql<unknown>`(select to_jsonb(c) from ${packetConsents} c where c.referral_id = ${r}.id order by c.seq desc limit 1)`,
+      })
+      .from(r)
+      .where(eq(r.id, id));
+    if (!row) return undefined;
+    return {
+      row: row.referral,
+      offers: fromJsonRows(offers, row.offers),
+      timeline: fromJsonRows(timeline, row.timeline),
+      run: row.run === null ? undefined : fromJsonRow(matchRuns, row.run),
+      consent: row.consent === null ? undefined : fromJsonRow(packetConsents, row.consent),
+    };
   }
 
   /** A page of referrals, newest first, with how many match in all. */
