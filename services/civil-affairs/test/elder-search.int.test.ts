@@ -8,10 +8,12 @@ import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
 import { testSuite, testTokenKey } from '@fbl/testing/suite';
-import { sql } from 'drizzle-orm';
+import { and, desc, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { scopeCondition } from '../src/adapters/db/elder-queries.js';
+import { elders } from '../src/adapters/db/schema.js';
 import { civilAffairsService, type CivilAffairsService } from '../src/index.js';
 
 let now = new Date('2026-05-01T02:00:00Z');
@@ -245,5 +247,28 @@ describeWithPostgres('civil affairs: finding elders by name or ID number, and th
     expect((await queue('admin')).items.map((q) => q.referralId)).toEqual([jining, green, routine, unmarked]);
     expect((await queue('jiningAssessor')).items.map((q) => q.referralId)).toEqual([jining]);
     expect((await call('GET', '/api/civil-affairs/assessment-requests?limit=0', 'assessor')).statusCode).toBe(400);
+  });
+
+  it("reads a division's elders through an index under a server collation other than C, and the newest first through another", async () => {
+    const scoped = and(isNull(elders.erasedAt), scopeCondition({ divisionPrefix: '3717' }));
+    const count = database.db.select({ n: sql<number>`count(*)::int` }).from(elders).where(scoped);
+    const newest = database.db.select().from(elders).where(isNull(elders.erasedAt)).orderBy(desc(elders.createdAt), desc(elders.id)).limit(20);
+    const plans: string[] = [];
+    // The test server is C; a city's is often en_US.UTF-8 or ICU, where a plain btree cannot serve LIKE 'prefix%'.
+    // The column takes an ICU collation for one transaction, rolled back.
+    await database
+      .transaction(async (tx) => {
+        await tx.execute(sql`alter table civil_affairs.elders alter column division_code type text collate "en-US-x-icu"`);
+        await tx.execute(sql`set local enable_seqscan = off`);
+        for (const query of [count, newest]) plans.push((await database.rows<{ 'QUERY PLAN': string }>(tx, sql`explain ${query}`)).map((r) => r['QUERY PLAN']).join('\n'));
+        throw new Error('rolled back');
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Error) || error.message !== 'rolled back') throw error;
+      });
+    expect(plans[0]).toMatch(/elders_division_idx/);
+    expect(plans[0]).toMatch(/Index Cond: \(\(division_code ~>=~ '3717'::text\) AND \(division_code ~<~ '3718'::text\)\)/);
+    expect(plans[1]).toMatch(/Index Scan Backward using elders_created_idx/);
+    expect(plans[1]).not.toMatch(/Sort/);
   });
 });

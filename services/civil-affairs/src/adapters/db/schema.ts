@@ -50,7 +50,9 @@ export const elders = civilAffairs.table(
     /** Why: `request` (the elder's or guardian's) or `retention` (the purpose ended and the time to keep it passed). */
     erasureGround: text('erasure_ground', { enum: ['request', 'retention'] }),
   },
-  (t) => [index('elders_division_idx').on(t.divisionCode), index('elders_name_hash_idx').on(t.nameHash)],
+  // A scope is a division prefix (`LIKE '3717%'`): with text_pattern_ops the index serves it under
+  // any collation of the server, not only C. Lists show the newest registered first (read backward).
+  (t) => [index('elders_division_idx').on(t.divisionCode.op('text_pattern_ops')), index('elders_created_idx').on(t.createdAt, t.id), index('elders_name_hash_idx').on(t.nameHash)],
 );
 
 /** Consent to process health data (PIPL art. 29): separate, recorded, with who recorded it. */
@@ -267,5 +269,5 @@ export const tanfang = civilAffairs.table(
     visitId: uuid('visit_id'),
     visitedAt: timestamp('visited_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('tanfang_elder_month_uq').on(t.elderId, t.month), index('tanfang_month_division_idx').on(t.month, t.divisionCode)],
+  (t) => [uniqueIndex('tanfang_elder_month_uq').on(t.elderId, t.month), index('tanfang_month_division_idx').on(t.month, t.divisionCode.op('text_pattern_ops'))],
 );
