@@ -117,9 +117,12 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       expect(kept.map(line).sort(), `unit counts ${when}`).toEqual(fresh.map(line).sort());
     };
 
+    /** Every statement the service sends (and the suite's own reads), as text. */
+    const statements: string[] = [];
+
     beforeAll(async () => {
       testDb = await createTestDatabase(policy.dbSchema);
-      database = await openDatabase({ url: testDb.url }, { poolSize: 20 });
+      database = await openDatabase({ url: testDb.url }, { poolSize: 20, onStatement: (text) => statements.push(text) });
       bus = new InProcessBus(logger);
       deps = { database, bus, logger, metrics: createMetrics(), registry, clock: () => clock.now };
       await start();
@@ -204,6 +207,25 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       await waitForEvent('DischargeRecorded', (e) => (e.data as { admissionId: string }).admissionId === admissionId, 'the discharge');
       if (policy.episodes) await waitForEvent('HomeSickBedEpisodeClosed', (e) => (e.data as { episodeId: string }).episodeId === admissionId, 'the episode closed');
       expect(await capacity(id)).toMatchObject({ free: 2, occupied: 0 });
+    });
+
+    it('picks the unit to hold through the index of free units, in the plan its prepared statement settles on', async () => {
+      const id = await register(40);
+      statements.length = 0;
+      await holdFor(id);
+      const picked = statements.find((t) => t.includes(`from "${policy.dbSchema}"."units" where`) && t.includes('@>'));
+      expect(picked, statements.join('\n')).toBeDefined();
+      // The institution, the requirements and the limit: the only parameters, so the free status is part of the statement.
+      expect(new Set(picked!.match(/\$\d+/g))).toEqual(new Set(['$1', '$2', '$3']));
+      // After five runs PostgreSQL may keep a generic plan, made for no institution in particular: forced here.
+      const plan = await database.transaction(async (tx) => {
+        await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+        await tx.execute(sql.raw(`prepare free_unit as ${picked!}`));
+        const rows = await database.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute free_unit('${id}', '{}', 1)`));
+        await tx.execute(sql`deallocate free_unit`);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toMatch(/using units_free_idx/);
     });
 
     it('releases a hold on request', async () => {

@@ -48,14 +48,17 @@ export class BedStore {
         const [hold] = await tx.select().from(this.t.holds).where(and(eq(this.t.holds.referralId, command.referralId), eq(this.t.holds.status, 'active')));
         if (hold) return { institution, hold, ...(hold.institutionId === command.institutionId ? { unit: await this.unit(tx, hold.unitId) } : {}) };
         const { units } = this.t;
+        // 'free' written out, not a parameter: a prepared statement's generic plan can then use the
+        // partial index of free units (status = 'free') instead of reading every unit of the institution.
+        const free = sql`${units.status} = 'free'`;
         const [candidate] = await tx
           .select()
           .from(units)
-          .where(and(eq(units.institutionId, command.institutionId), eq(units.status, 'free'), sql`${units.attributes} @> ${JSON.stringify(command.requirements ?? {})}::jsonb`))
+          .where(and(eq(units.institutionId, command.institutionId), free, sql`${units.attributes} @> ${JSON.stringify(command.requirements ?? {})}::jsonb`))
           .orderBy(asc(units.ordinal))
           .limit(1);
         if (candidate) return { institution, candidate };
-        const [anyFree] = await tx.select({ id: units.id }).from(units).where(and(eq(units.institutionId, command.institutionId), eq(units.status, 'free'))).limit(1);
+        const [anyFree] = await tx.select({ id: units.id }).from(units).where(and(eq(units.institutionId, command.institutionId), free)).limit(1);
         return { institution, anyFree: Boolean(anyFree) };
       }
       case 'ExpireHold': {
