@@ -209,23 +209,31 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       expect(await capacity(id)).toMatchObject({ free: 2, occupied: 0 });
     });
 
-    it('picks the unit to hold through the index of free units, in the plan its prepared statement settles on', async () => {
+    it('picks the unit to hold and finds the referral\'s active hold through partial indexes, in the plans their prepared statements settle on', async () => {
       const id = await register(40);
       statements.length = 0;
-      await holdFor(id);
-      const picked = statements.find((t) => t.includes(`from "${policy.dbSchema}"."units" where`) && t.includes('@>'));
-      expect(picked, statements.join('\n')).toBeDefined();
-      // The institution, the requirements and the limit: the only parameters, so the free status is part of the statement.
-      expect(new Set(picked!.match(/\$\d+/g))).toEqual(new Set(['$1', '$2', '$3']));
-      // After five runs PostgreSQL may keep a generic plan, made for no institution in particular: forced here.
-      const plan = await database.transaction(async (tx) => {
-        await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
-        await tx.execute(sql.raw(`prepare free_unit as ${picked!}`));
-        const rows = await database.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute free_unit('${id}', '{}', 1)`));
-        await tx.execute(sql`deallocate free_unit`);
-        return rows.map((r) => r['QUERY PLAN']).join('\n');
-      });
-      expect(plan).toMatch(/using units_free_idx/);
+      const held = await holdFor(id);
+      const sent = (table: string, column: string) => {
+        const text = statements.find((t) => t.includes(`from "${policy.dbSchema}"."${table}" where`) && t.includes(`"${column}" = $1`));
+        expect(text, `${table} by ${column}:\n${statements.join('\n')}`).toBeDefined();
+        return text!;
+      };
+      /** The plan PostgreSQL keeps after five runs may be generic, made for no value in particular: forced here. */
+      const genericPlan = (text: string, values: string) =>
+        database.transaction(async (tx) => {
+          await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+          await tx.execute(sql.raw(`prepare generic_plan as ${text}`));
+          const rows = await database.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute generic_plan(${values})`));
+          await tx.execute(sql`deallocate generic_plan`);
+          return rows.map((r) => r['QUERY PLAN']).join('\n');
+        });
+      // The institution, the requirements and the limit are its only parameters: the free status is part of the statement.
+      const unit = sent('units', 'institution_id');
+      expect(new Set(unit.match(/\$\d+/g))).toEqual(new Set(['$1', '$2', '$3']));
+      expect(await genericPlan(unit, `'${id}', '{}', 1`)).toMatch(/using units_free_idx/);
+      const hold = sent('holds', 'referral_id');
+      expect(new Set(hold.match(/\$\d+/g))).toEqual(new Set(['$1']));
+      expect(await genericPlan(hold, `'${held.referralId}'`)).toMatch(/using holds_active_referral_uq/);
     });
 
     it('releases a hold on request', async () => {

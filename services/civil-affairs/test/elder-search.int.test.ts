@@ -1,7 +1,7 @@
 import { signToken, type Principal } from '@fbl/auth';
 import { residentIdCheckChar } from '@fbl/codes';
 import { AssessAbility, allMessages, createMessage, MessageRegistry, newId } from '@fbl/contracts';
-import { openDatabase, type Database } from '@fbl/db';
+import { openDatabase, type Database, type Tx } from '@fbl/db';
 import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
@@ -12,6 +12,7 @@ import { and, desc, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AssessmentStore } from '../src/adapters/db/assessment-store.js';
 import { scopeCondition } from '../src/adapters/db/elder-queries.js';
 import { elders } from '../src/adapters/db/schema.js';
 import { civilAffairsService, type CivilAffairsService } from '../src/index.js';
@@ -270,5 +271,21 @@ describeWithPostgres('civil affairs: finding elders by name or ID number, and th
     expect(plans[0]).toMatch(/Index Cond: \(\(division_code ~>=~ '3717'::text\) AND \(division_code ~<~ '3718'::text\)\)/);
     expect(plans[1]).toMatch(/Index Scan Backward using elders_created_idx/);
     expect(plans[1]).not.toMatch(/Sort/);
+  });
+
+  it("reads an elder's open assessment requests through the partial index of open requests, in the plan its prepared statement settles on", async () => {
+    // The store's own statement, built and not run (a drizzle query runs only when awaited).
+    const query = new AssessmentStore(database).openRequests(database.db as unknown as Tx, ids.liu) as unknown as { toSQL(): { sql: string; params: unknown[] } };
+    const { sql: text, params } = query.toSQL();
+    expect(params).toEqual([ids.liu]);
+    const plan = await database.transaction(async (tx) => {
+      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql.raw(`prepare open_requests as ${text}`));
+      const rows = await database.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute open_requests('${ids.liu}')`));
+      await tx.execute(sql`deallocate open_requests`);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/assessment_requests_open_elder_idx/);
   });
 });

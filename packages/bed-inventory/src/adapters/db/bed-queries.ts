@@ -2,7 +2,7 @@ import { notFound } from '@fbl/contracts';
 import type { Database } from '@fbl/db';
 import type { Sealer } from '@fbl/privacy';
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { BedInventoryTables } from './tables.js';
+import { activeHold, type BedInventoryTables } from './tables.js';
 import { summarise } from '../../domain/availability.js';
 import type { StayStatus } from '../../domain/lifecycle.js';
 
@@ -111,7 +111,7 @@ export class BedQueries {
       .select({ hold: holds, unitLabel: units.label })
       .from(holds)
       .innerJoin(units, eq(units.id, holds.unitId))
-      .where(and(eq(holds.institutionId, institutionId), eq(holds.status, 'active')))
+      .where(and(eq(holds.institutionId, institutionId), activeHold(holds)))
       .orderBy(asc(holds.expiresAt));
     return rows.map(({ hold, unitLabel }) => ({ id: hold.id, referralId: hold.referralId, elderRef: hold.elderRef, unitId: hold.unitId, unitLabel, status: hold.status, expiresAt: hold.expiresAt.toISOString() }));
   }

@@ -9,7 +9,7 @@ import { summarise } from '../../domain/availability.js';
 import type { BedCommand, BedState, HoldState, StayState, UnitState } from '../../domain/decider.js';
 import type { UnitBatch } from '../../domain/institution.js';
 import type { BedTypePolicy } from '../../domain/policy.js';
-import type { BedInventoryTables } from './tables.js';
+import { activeHold, freeUnit, type BedInventoryTables } from './tables.js';
 
 type InstitutionRow = BedInventoryTables['institutions']['$inferSelect'];
 
@@ -45,12 +45,10 @@ export class BedStore {
       case 'Reserve': {
         const institution = await this.lockInstitution(tx, command.institutionId);
         if (!institution || command.bedType !== this.policy.bedType) return institution ? { institution } : {};
-        const [hold] = await tx.select().from(this.t.holds).where(and(eq(this.t.holds.referralId, command.referralId), eq(this.t.holds.status, 'active')));
+        const [hold] = await tx.select().from(this.t.holds).where(and(eq(this.t.holds.referralId, command.referralId), activeHold(this.t.holds)));
         if (hold) return { institution, hold, ...(hold.institutionId === command.institutionId ? { unit: await this.unit(tx, hold.unitId) } : {}) };
         const { units } = this.t;
-        // 'free' written out, not a parameter: a prepared statement's generic plan can then use the
-        // partial index of free units (status = 'free') instead of reading every unit of the institution.
-        const free = sql`${units.status} = 'free'`;
+        const free = freeUnit(units);
         const [candidate] = await tx
           .select()
           .from(units)
@@ -69,7 +67,7 @@ export class BedStore {
       case 'Release': {
         const institution = await this.lockInstitution(tx, command.institutionId);
         if (!institution) return {};
-        const [hold] = await tx.select().from(this.t.holds).where(and(eq(this.t.holds.referralId, command.referralId), eq(this.t.holds.status, 'active')));
+        const [hold] = await tx.select().from(this.t.holds).where(and(eq(this.t.holds.referralId, command.referralId), activeHold(this.t.holds)));
         return { institution, ...(hold ? { hold } : {}) };
       }
       case 'Admit': {
@@ -268,3 +266,4 @@ function holdRow(h: HoldState) {
 function stayRow(s: StayState) {
   return { id: s.id, holdId: s.holdId, referralId: s.referralId, elderRef: s.elderRef, institutionId: s.institutionId, unitId: s.unitId, status: s.status, keptUntil: s.keptUntil, reviewDueAt: s.reviewDueAt };
 }
+

@@ -1,5 +1,5 @@
 import { messagingTables } from '@fbl/db';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, primaryKey, text, timestamp, uniqueIndex, uuid, type PgSchema } from 'drizzle-orm/pg-core';
 import type { Attributes } from '../../domain/attributes.js';
 import { visitTables } from './visit-tables.js';
@@ -166,3 +166,21 @@ export function bedInventoryTables(schema: PgSchema) {
 }
 
 export type BedInventoryTables = ReturnType<typeof bedInventoryTables>;
+
+/*
+ * Conditions that partial indexes are made for, with the status written out, not a parameter:
+ * after five runs PostgreSQL may keep a prepared statement's generic plan, made for no value in
+ * particular, which can use a partial index only when the statement itself proves its predicate.
+ * With `status = $2`, a hold was found by reading every hold, a free unit by reading every unit
+ * of the institution.
+ */
+
+/** A unit that is free (the partial index `units_free_idx`). */
+export function freeUnit(units: BedInventoryTables['units']): SQL {
+  return sql`${units.status} = 'free'`;
+}
+
+/** A hold that is active (the partial indexes `holds_active_*`). */
+export function activeHold(holds: BedInventoryTables['holds']): SQL {
+  return sql`${holds.status} = 'active'`;
+}

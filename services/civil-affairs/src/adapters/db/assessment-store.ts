@@ -1,5 +1,5 @@
 import type { Database, Executor, Tx } from '@fbl/db';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { assessmentRequests, assessments, elders } from './schema.js';
 
 /** A recorded ability assessment, answers sealed. */
@@ -32,9 +32,12 @@ export class AssessmentStore {
     return Boolean(row);
   }
 
-  /** The elder's open requests, oldest first. */
+  /**
+   * The elder's open requests, oldest first. 'open' is written out, not a parameter, so that a
+   * prepared statement's generic plan can use the partial index of open requests by elder.
+   */
   openRequests(tx: Tx, elderId: string): Promise<AssessmentRequestRow[]> {
-    return tx.select().from(assessmentRequests).where(and(eq(assessmentRequests.elderId, elderId), eq(assessmentRequests.status, 'open'))).orderBy(asc(assessmentRequests.requestedAt));
+    return tx.select().from(assessmentRequests).where(and(eq(assessmentRequests.elderId, elderId), sql`${assessmentRequests.status} = 'open'`)).orderBy(asc(assessmentRequests.requestedAt));
   }
 
   async record(tx: Tx, row: NewAssessmentRow): Promise<void> {
