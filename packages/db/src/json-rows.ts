@@ -5,7 +5,10 @@ import type { PgTable } from 'drizzle-orm/pg-core';
  * Rows of another table read inside one statement, as JSON: `to_jsonb` of each row, named by
  * column as stored. {@link fromJsonRow} turns one back into the row drizzle would have answered
  * (property names, `Date`s, numbers), so a page read by one statement uses the same row types
- * as one read table by table.
+ * as one read table by table. For the column kinds the services use: text, uuid, integer,
+ * boolean, jsonb, bigint in number mode and timestamps in date mode (JSON writes a timestamp
+ * with its offset, read as the same instant). Not for bigint in bigint mode or numeric, which
+ * JSON would carry as a floating-point number, nor for timestamps in string mode.
  */
 export function fromJsonRow<T extends PgTable>(table: T, json: unknown): T['$inferSelect'] {
   const stored = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;

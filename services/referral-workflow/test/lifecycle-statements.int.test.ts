@@ -137,11 +137,14 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
   it("reads a referral's page by one statement, and the institutions' names by another", async () => {
     const [closed] = await watcher.rows<{ id: string }>(watcher.db, sql`select id from referral.referrals where state = 'closed' limit 1`);
     expect(closed).toBeDefined();
+    // What the page read; the relay's and the timers' polls run meanwhile and are left out.
+    const pageReads = () => statements.filter((t) => /^(begin|set transaction)|"referral"\."(referrals|offers|timeline|match_runs|packet_consents|availability)"/.test(t));
     statements = [];
     const page = await read(closed!.id);
-    expect(statements, statements.join('\n')).toHaveLength(2);
-    expect(statements[0]).toMatch(/^select .* from "referral"\."referrals" where "referral"\."referrals"\."id" = \$1$/);
-    expect(statements[1]).toMatch(/from "referral"\."availability"/);
+    const reads = pageReads();
+    expect(reads, reads.join('\n')).toHaveLength(2);
+    expect(reads[0]).toMatch(/^select .* from "referral"\."referrals" where "referral"\."referrals"\."id" = \$1$/);
+    expect(reads[1]).toMatch(/from "referral"\."availability"/);
     // Everything the page shows came with it: the offers, the whole timeline, the ranking, the consent.
     expect(page['state']).toBe('closed');
     expect((page['offers'] as Body[]).map((o) => o['status']).sort()).toEqual(['accepted', 'declined', 'declined']);
@@ -149,6 +152,16 @@ describeWithPostgres('statements per step of a referral lifecycle', () => {
     expect((page['timeline'] as Body[]).map((t) => t['to'])).toEqual(expect.arrayContaining(['offering', 'choosing', 'reserving', 'transferring', 'followUp', 'closed']));
     expect(page['ranking']).not.toBeNull();
     expect(page['consent']).toEqual({ granted: false, recordedAt: null });
+    // A provider that declined sees its own offer and the steps, not the ranking or the consent; a stranger gets 403.
+    const declined = (page['offers'] as Body[]).find((o) => o['status'] === 'declined')!;
+    const asProvider = await inject('GET', `/api/referrals/${closed!.id}`, staff(declined['institutionId'] as string));
+    expect(asProvider.status, JSON.stringify(asProvider.body)).toBe(200);
+    expect((asProvider.body['offers'] as Body[]).map((o) => o['id'])).toEqual([declined['id']]);
+    expect(asProvider.body).toMatchObject({ ranking: null, consent: null, elderRef: null });
+    expect((asProvider.body['timeline'] as Body[]).length).toBe((page['timeline'] as Body[]).length);
+    expect((await inject('GET', `/api/referrals/${closed!.id}`, staff(randomUUID()))).status).toBe(403);
+    // The referring hospital sees the whole referral, as the admin does.
+    expect((await inject('GET', `/api/referrals/${closed!.id}`, planner())).body).toMatchObject({ ranking: page['ranking'], consent: page['consent'], offers: page['offers'] });
   });
 
   it('reads the state, version and parties of every referral of a live announcement by one statement', async () => {

@@ -48,19 +48,22 @@ export class ReferralReadQueries {
 
   /**
    * A referral with what its page shows of it, by one statement: its row, its offers in the order
-   * they were made, its timeline, its latest matching run and the packet consent standing now.
-   * One statement reads one snapshot of the database: a step committed meanwhile shows in the
-   * offers and the timeline alike, or in neither. Undefined when there is no such referral.
+   * they were made, its timeline, and, for those who may see the whole referral (`whole`: any
+   * referral, or a referral from the reader's institution), its latest matching run and the
+   * packet consent standing now. One statement reads one snapshot of the database: a step
+   * committed meanwhile shows in the offers and the timeline alike, or in neither. Undefined when
+   * there is no such referral.
    */
-  async page(id: string, db: Executor = this.db) {
+  async page(id: string, whole: { all: true } | { from: string | undefined }, db: Executor = this.db) {
     const r = referrals;
+    const mayRead = 'all' in whole ? sql`true` : whole.from === undefined ? sql`false` : sql`${r.snapshot} -> 'context' -> 'origin' ->> 'institutionId' = ${whole.from}`;
     const [row] = await db
       .select({
         referral: r,
         offers: sql<unknown>`(select coalesce(jsonb_agg(to_jsonb(o) order by o.offered_at, o.rank), '[]'::jsonb) from ${offers} o where o.referral_id = ${r}.id)`,
         timeline: sql<unknown>`(select coalesce(jsonb_agg(to_jsonb(t) order by t.seq), '[]'::jsonb) from ${timeline} t where t.referral_id = ${r}.id)`,
-        run: sql<unknown>`(select to_jsonb(m) from ${matchRuns} m where m.referral_id = ${r}.id order by m.seq desc limit 1)`,
-        consent: sql<unknown>`(select to_jsonb(c) from ${packetConsents} c where c.referral_id = ${r}.id order by c.seq desc limit 1)`,
+        run: sql<unknown>`case when ${mayRead} then (select to_jsonb(m) from ${matchRuns} m where m.referral_id = ${r}.id order by m.seq desc limit 1) end`,
+        consent: sql<unknown>`case when ${mayRead} then (select to_jsonb(c) from ${packetConsents} c where c.referral_id = ${r}.id order by c.seq desc limit 1) end`,
       })
       .from(r)
       .where(eq(r.id, id));
