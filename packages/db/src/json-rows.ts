@@ -31,4 +31,3 @@ export function fromJsonRows<T extends PgTable>(table: T, json: unknown): T['$in
 export function parsedJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
-

@@ -266,4 +266,3 @@ function holdRow(h: HoldState) {
 function stayRow(s: StayState) {
   return { id: s.id, holdId: s.holdId, referralId: s.referralId, elderRef: s.elderRef, institutionId: s.institutionId, unitId: s.unitId, status: s.status, keptUntil: s.keptUntil, reviewDueAt: s.reviewDueAt };
 }
-

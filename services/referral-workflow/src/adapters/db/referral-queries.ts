@@ -113,4 +113,3 @@ export class ReferralQueries {
     return row ? ((row.snapshot as StoredSnapshot).context as unknown as ReferralContext) : undefined;
   }
 }
-
