@@ -209,7 +209,7 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       expect(await capacity(id)).toMatchObject({ free: 2, occupied: 0 });
     });
 
-    it('picks the unit to hold and finds the referral\'s active hold through partial indexes, in the plans their prepared statements settle on', async () => {
+    it('picks the unit to hold and finds the referral\'s active hold through partial indexes, in the plans their prepared statements settle on, and appends its messages by one insert', async () => {
       const id = await register(40);
       statements.length = 0;
       const held = await holdFor(id);
@@ -233,6 +233,9 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
       const unit = sent('units', 'institution_id');
       expect(new Set(unit.match(/\$\d+/g))).toEqual(new Set(['$1', '$2', '$3']));
       expect(await genericPlan(unit, `'${id}', '{}', 1`)).toMatch(/using units_free_idx/);
+      // The hold's messages, BedHeld and the availability it changed, go into the outbox by one insert of two rows.
+      const appended = statements.filter((t) => t.startsWith(`insert into "${policy.dbSchema}"."outbox"`));
+      expect(appended.map((t) => (t.match(/\(default, \$/g) ?? []).length), appended.join('\n')).toContain(2);
       const hold = sent('holds', 'referral_id');
       expect(new Set(hold.match(/\$\d+/g))).toEqual(new Set(['$1']));
       expect(await genericPlan(hold, `'${held.referralId}'`)).toMatch(/using holds_active_referral_uq/);

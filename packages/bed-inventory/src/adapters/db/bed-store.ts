@@ -148,8 +148,9 @@ export class BedStore {
           break;
       }
     }
+    // The command's messages and the availability they changed, in that order, by one insert.
+    for (const [institutionId, origin] of availability) messages.push(await this.availabilityMessage(tx, institutionId, origin));
     await outbox.append(tx, messages);
-    for (const [institutionId, origin] of availability) await this.publishAvailability(tx, outbox, institutionId, origin);
   }
 
   /**
@@ -157,6 +158,11 @@ export class BedStore {
    * read from its unit counts, which every unit change keeps in its own transaction.
    */
   async publishAvailability(tx: Tx, outbox: Outbox, institutionId: string, origin: MessageOrigin): Promise<void> {
+    await outbox.append(tx, [await this.availabilityMessage(tx, institutionId, origin)]);
+  }
+
+  /** The institution's complete availability as a message, under the next sequence number (the caller holds its lock). */
+  private async availabilityMessage(tx: Tx, institutionId: string, origin: MessageOrigin): Promise<OutgoingMessage> {
     const { institutions, unitCounts } = this.t;
     const [institution] = await tx
       .update(institutions)
@@ -168,20 +174,18 @@ export class BedStore {
       .select({ kind: unitCounts.kind, attributes: unitCounts.attributes, status: unitCounts.status, count: unitCounts.count })
       .from(unitCounts)
       .where(and(eq(unitCounts.institutionId, institutionId), gt(unitCounts.count, 0)));
-    await outbox.append(tx, [
-      this.messages.event(BedAvailabilityChanged, institutionId, {
-        institutionId,
-        bedType: this.policy.bedType,
-        name: institution.name,
-        divisionCode: institution.divisionCode,
-        ownership: institution.ownership,
-        capabilities: institution.capabilities,
-        serviceArea: institution.serviceArea,
-        greenChannelPartners: institution.greenChannelPartners,
-        sequence: institution.availabilitySequence,
-        units: summarise(counts),
-      }, origin),
-    ]);
+    return this.messages.event(BedAvailabilityChanged, institutionId, {
+      institutionId,
+      bedType: this.policy.bedType,
+      name: institution.name,
+      divisionCode: institution.divisionCode,
+      ownership: institution.ownership,
+      capabilities: institution.capabilities,
+      serviceArea: institution.serviceArea,
+      greenChannelPartners: institution.greenChannelPartners,
+      sequence: institution.availabilitySequence,
+      units: summarise(counts),
+    }, origin);
   }
 
   // ---- capacity ------------------------------------------------------------------------
