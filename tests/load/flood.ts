@@ -9,7 +9,7 @@
 import { BedAvailabilityChanged, bedEventsTopic, createMessage } from '@fbl/contracts';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { toRecord } from '../../packages/messaging/src/bus.js';
-import { pollUntil } from './lifecycle.js';
+import { messagesHandled, pollUntil } from './lifecycle.js';
 
 /** A made-up institution id for the burst, apart from every real one. */
 const institutionOf = (n: number) => `0192f3b2-7c1a-7000-8000-${n.toString(16).padStart(12, 'f')}`;
@@ -74,14 +74,7 @@ export async function drainBacklog(options: { consumerUrl: string; count: number
 
 /** `BedAvailabilityChanged` events the consumer at `url` has taken in (handled or ignored as stale), from its metrics. */
 async function handledAvailability(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let n = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('fbl_messages_handled_total{') || !line.includes('type="BedAvailabilityChanged"')) continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (Number.isFinite(value)) n += value;
-  }
-  return n;
+  return (await messagesHandled(url, 'BedAvailabilityChanged')).all;
 }
 
 /** Put `count` availability events on the care-beds events topic as the care-beds relay would; answers the seconds the sends took. */

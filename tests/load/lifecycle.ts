@@ -250,13 +250,14 @@ export async function runLifecycles(options: LoadOptions): Promise<LoadResult> {
   return { referrals: options.referrals, seconds, lifecyclesPerSecond: options.referrals / seconds, steps, lifecycleMs, httpRequests: requests - requestsBefore, polls, reads, live: live ? { ...live.counts } : undefined };
 }
 
-/** Sum of `fbl_messages_handled_total` with `outcome="handled"` (and all outcomes) on a service's /metrics. */
-export async function messagesHandled(serviceUrl: string): Promise<{ handled: number; all: number }> {
+/** Sum of `fbl_messages_handled_total` with `outcome="handled"` (and all outcomes) on a service's /metrics, of one message type when given. */
+export async function messagesHandled(serviceUrl: string, type?: string): Promise<{ handled: number; all: number }> {
   const text = await (await fetch(`${serviceUrl}/metrics`)).text();
   let handled = 0;
   let all = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith('fbl_messages_handled_total')) continue;
+    if (type !== undefined && !line.includes(`type="${type}"`)) continue;
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
     if (!Number.isFinite(value)) continue;
     all += value;

@@ -11,7 +11,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
  * JSON would carry as a floating-point number, nor for timestamps in string mode.
  */
 export function fromJsonRow<T extends PgTable>(table: T, json: unknown): T['$inferSelect'] {
-  const stored = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>;
+  const stored = parsedJson<Record<string, unknown>>(json);
   const row: Record<string, unknown> = {};
   for (const [key, column] of Object.entries(getTableColumns(table))) {
     const value = stored[column.name];
@@ -23,7 +23,7 @@ export function fromJsonRow<T extends PgTable>(table: T, json: unknown): T['$inf
 
 /** Each of a JSON array of rows turned back into `table`'s rows (see {@link fromJsonRow}). */
 export function fromJsonRows<T extends PgTable>(table: T, json: unknown): T['$inferSelect'][] {
-  const rows = (typeof json === 'string' ? JSON.parse(json) : json) as unknown[] | null;
+  const rows = parsedJson<unknown[] | null>(json);
   return (rows ?? []).map((row) => fromJsonRow(table, row));
 }
 

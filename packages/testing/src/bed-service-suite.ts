@@ -23,6 +23,7 @@ import { unitCountsMigrationCase } from './bed-counts-migration.js';
 import { sealedLeftoversMigrationCase } from './bed-sealed-migration.js';
 import { testCreditCode } from './credit-code.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { genericPlan } from './plans.js';
 import { outboxSent } from './published.js';
 import { describeWithPostgres } from './requirements.js';
 import { testSealingKeys, testSuite } from './suite.js';
@@ -218,27 +219,16 @@ export function bedServiceBehaviour(c: BedServiceCase): void {
         expect(text, `${table} by ${column}:\n${statements.join('\n')}`).toBeDefined();
         return text!;
       };
-      /** The plan PostgreSQL keeps after five runs may be generic, made for no value in particular: forced here. */
-      const genericPlan = (text: string, values: string) =>
-        database.transaction(async (tx) => {
-          await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
-          // On a handful of rows a scan of the table wins whatever the indexes: ruled out, as the table grows.
-          await tx.execute(sql`set local enable_seqscan = off`);
-          await tx.execute(sql.raw(`prepare generic_plan as ${text}`));
-          const rows = await database.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute generic_plan(${values})`));
-          await tx.execute(sql`deallocate generic_plan`);
-          return rows.map((r) => r['QUERY PLAN']).join('\n');
-        });
       // The institution, the requirements and the limit are its only parameters: the free status is part of the statement.
       const unit = sent('units', 'institution_id');
       expect(new Set(unit.match(/\$\d+/g))).toEqual(new Set(['$1', '$2', '$3']));
-      expect(await genericPlan(unit, `'${id}', '{}', 1`)).toMatch(/using units_free_idx/);
+      expect(await genericPlan(database, unit, `'${id}', '{}', 1`)).toMatch(/using units_free_idx/);
       // The hold's messages, BedHeld and the availability it changed, go into the outbox by one insert of two rows.
       const appended = statements.filter((t) => t.startsWith(`insert into "${policy.dbSchema}"."outbox"`));
       expect(appended.map((t) => (t.match(/\(default, \$/g) ?? []).length), appended.join('\n')).toContain(2);
       const hold = sent('holds', 'referral_id');
       expect(new Set(hold.match(/\$\d+/g))).toEqual(new Set(['$1']));
-      expect(await genericPlan(hold, `'${held.referralId}'`)).toMatch(/using holds_active_referral_uq/);
+      expect(await genericPlan(database, hold, `'${held.referralId}'`)).toMatch(/using holds_active_referral_uq/);
     });
 
     it('releases a hold on request', async () => {

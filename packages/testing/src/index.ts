@@ -23,3 +23,4 @@ export {
 } from './requirements.js';
 export { outboxSent, watchPublished, type PublishedWatch } from './published.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
+export { genericPlan } from './plans.js';

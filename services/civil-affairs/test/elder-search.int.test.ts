@@ -6,7 +6,7 @@ import { InProcessBus } from '@fbl/messaging';
 import { createLogger, createMetrics } from '@fbl/observability';
 import { generateKey } from '@fbl/privacy';
 import { buildHttpServer, startService, type RunningService } from '@fbl/service-kit';
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@fbl/testing';
+import { createTestDatabase, describeWithPostgres, genericPlan, type TestDatabase } from '@fbl/testing';
 import { testSuite, testTokenKey } from '@fbl/testing/suite';
 import { and, desc, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -278,14 +278,7 @@ describeWithPostgres('civil affairs: finding elders by name or ID number, and th
     const query = new AssessmentStore(database).openRequests(database.db as unknown as Tx, ids.liu) as unknown as { toSQL(): { sql: string; params: unknown[] } };
     const { sql: text, params } = query.toSQL();
     expect(params).toEqual([ids.liu]);
-    const plan = await database.transaction(async (tx) => {
-      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
-      await tx.execute(sql`set local enable_seqscan = off`);
-      await tx.execute(sql.raw(`prepare open_requests as ${text}`));
-      const rows = await database.rows<{ 'QUERY PLAN': string }>(tx, sql.raw(`explain execute open_requests('${ids.liu}')`));
-      await tx.execute(sql`deallocate open_requests`);
-      return rows.map((r) => r['QUERY PLAN']).join('\n');
-    });
+    const plan = await genericPlan(database, text, `'${ids.liu}'`);
     expect(plan).toMatch(/assessment_requests_open_elder_idx/);
   });
 });

@@ -54,9 +54,9 @@ export class ReferralReads {
   async view(id: string, who: Principal) {
     // The referral with its offers, timeline, ranking and consent by one statement, so from one
     // snapshot: a step committed meanwhile (an offer expiring, say) shows in the timeline and
-    // the offers alike, or in neither. The institutions' names are read after it.
-    // The ranking and the consent are read only where the reader may prove to be the referring
-    // side (an admin, or someone of the origin institution); `whole` below decides exactly.
+    // the offers alike, or in neither. The ranking and the consent are read only where the reader
+    // may prove to be the referring side (an admin, or someone of the origin institution);
+    // `whole` below decides exactly. The institutions' names are read after it.
     const page = await this.queries.page(id, who.role === 'admin' ? { all: true } : { from: who.institutionId });
     if (!page) throw notFound(`referral ${id}`);
     const { row, offers: offerRows, timeline: steps } = page;
